@@ -1,0 +1,342 @@
+"""Format numbers, percentages, intervals and dates for people to read, in Finnish or English.
+
+This is *the one* formatting helper (DESIGN.md, "Finnish conventions in what people read"): figures, tables
+for people, the infographic and the notebook narrative all format through it, so a Finnish label always reads
+``3,4``, ``87 %``, ``1 000`` and ``12.10.2022``, and an English one ``3.4``, ``87%``, ``1,000`` and
+``2022-10-12``. Machine files (CSV, JSON) are *not* formatted here: they keep plain ``.`` decimals.
+
+Conventions, following Kielitoimiston ohjepankki (Institute for the Languages of Finland), "Numeroiden
+ryhmittely", "Prosenttimerkki" and "Päiväys":
+
+- Decimal comma; digits grouped by threes with a **no-break space U+00A0** (NBSP). NBSP rather than the
+  narrow U+202F because DejaVu Sans, Excel and every browser render it, and it still keeps ``1 000`` on one
+  line. The same NBSP stands between a number and ``%``.
+- The minus sign in Finnish text is the typographic minus U+2212 (``−3,4``); English keeps ``-``.
+- Ranges and confidence intervals use an en dash U+2013 without spaces (``3,1–3,7``); with a negative end
+  the dash gets spaces so ``−3,1 – −1,2`` cannot be misread.
+- Dates: Finnish ``12.10.2022`` (day and month without leading zeros, ``1.2.2022``); English ISO 8601
+  ``2022-10-12``, which no reader misreads as a US date.
+- A missing value (``None``, ``NaN``, ``pd.NA``, ``NaT``) is an en dash ``–``.
+- Rounding is half away from zero on the shortest decimal form of the float (``0.125`` → ``0,13``, as people
+  and Excel round), not Python's round-half-even on the binary value (which gives ``0.12``); done with
+  :mod:`decimal` rather than by hand.
+
+Examples
+--------
+>>> fmt_number(3.44)
+'3,4'
+>>> fmt_number(3.44, "en")
+'3.4'
+>>> fmt_number(1234.5, decimals=0) == "1\\u00a0235"
+True
+>>> fmt_percent(87.2).replace("\\u00a0", " ")
+'87 %'
+>>> fmt_percent(87.2, "en")
+'87%'
+>>> fmt_ci(3.12, 3.68)
+'3,1–3,7'
+>>> fmt_date("2022-10-12")
+'12.10.2022'
+>>> fmt_number(None)
+'–'
+>>> fmt_suppressed(5)
+'alle 5'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import numbers
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+Lang = Literal["fi", "en"]
+
+NBSP = "\u00a0"
+"""No-break space: Finnish thousands separator and the space before ``%``."""
+MINUS = "\u2212"
+"""Typographic minus sign used in Finnish output."""
+EN_DASH = "\u2013"
+"""En dash: missing values and ranges."""
+MISSING = EN_DASH
+"""What a missing value is shown as."""
+
+_LANGS = ("fi", "en")
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in _LANGS:
+        raise ValueError(f"lang must be 'fi' or 'en', not {lang!r}")
+
+
+def is_missing(x: Any) -> bool:
+    """True for ``None``, ``NaN``, ``pd.NA`` and ``NaT`` (scalars only).
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NA, pd.NaT, 0, "")]
+    [True, True, True, True, False, False]
+    """
+    if x is None:
+        return True
+    if isinstance(x, str):
+        return False
+    try:
+        return bool(pd.api.types.is_scalar(x) and pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_decimal(x: Any) -> Decimal:
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, bool | np.bool_):
+        raise TypeError(f"cannot format a boolean as a number: {x!r}")
+    if isinstance(x, numbers.Integral):
+        return Decimal(int(x))
+    if isinstance(x, numbers.Real):
+        # str(float) is the shortest repr that round-trips: 2.675 -> '2.675', so half-up works as people expect
+        return Decimal(str(float(x)))
+    try:
+        return Decimal(str(x))
+    except InvalidOperation:
+        raise TypeError(f"not a number: {x!r}") from None
+
+
+def fmt_number(x: Any, lang: Lang = "fi", decimals: int = 1, *, grouping: bool = True) -> str:
+    """Format a number with the decimal mark and digit grouping of ``lang``.
+
+    Parameters
+    ----------
+    x : int, float, Decimal, numpy scalar or missing
+        The value. Missing values give ``"–"``.
+    lang : {"fi", "en"}
+        ``"fi"``: ``1 234,5`` (NBSP groups, decimal comma, minus U+2212); ``"en"``: ``1,234.5``.
+    decimals : int
+        Digits after the decimal mark, rounded half away from zero.
+    grouping : bool
+        Group thousands (``False`` for years and codes).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt_number(2.675, decimals=2)   # f"{2.675:.2f}" would give '2.67'
+    '2,68'
+    >>> fmt_number(-0.04)               # no negative zero
+    '0,0'
+    >>> fmt_number(-1234567.891, "en", 2)
+    '-1,234,567.89'
+    >>> fmt_number(-3.45) == "\\u22123,5"
+    True
+    >>> fmt_number(float("nan"))
+    '–'
+    """
+    _check_lang(lang)
+    if is_missing(x):
+        return MISSING
+    if decimals < 0:
+        raise ValueError("decimals must be >= 0")
+    d = _to_decimal(x)
+    if d.is_infinite():
+        return ("" if d > 0 else (MINUS if lang == "fi" else "-")) + "∞"
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if q == 0:
+        q = abs(q)  # avoid "-0,0"
+    text = f"{abs(q):,.{decimals}f}" if grouping else f"{abs(q):.{decimals}f}"
+    if lang == "fi":
+        text = text.replace(",", NBSP).replace(".", ",")
+    sign = "" if q >= 0 else (MINUS if lang == "fi" else "-")
+    return sign + text
+
+
+def fmt_int(x: Any, lang: Lang = "fi", *, grouping: bool = True) -> str:
+    """Format a count or other whole number: ``1 000`` / ``1,000``.
+
+    Examples
+    --------
+    >>> fmt_int(63)
+    '63'
+    >>> fmt_int(12345, "en")
+    '12,345'
+    >>> fmt_int(2022, grouping=False)
+    '2022'
+    """
+    return fmt_number(x, lang, decimals=0, grouping=grouping)
+
+
+def fmt_percent(x: Any, lang: Lang = "fi", decimals: int = 0) -> str:
+    """Format a percentage given on the 0–100 scale: ``87 %`` (NBSP) / ``87%``.
+
+    Examples
+    --------
+    >>> fmt_percent(55.56, decimals=1) == "55,6\\u00a0%"
+    True
+    >>> fmt_percent(55.56, "en", 1)
+    '55.6%'
+    >>> fmt_percent(None)
+    '–'
+    """
+    text = fmt_number(x, lang, decimals)
+    if text == MISSING:
+        return text
+    return f"{text}{NBSP}%" if lang == "fi" else f"{text}%"
+
+
+def fmt_ci(
+    low: Any, high: Any, lang: Lang = "fi", decimals: int = 1, *, percent: bool = False
+) -> str:
+    """Format an interval as ``3,1–3,7`` (en dash), or ``80–92 %`` with ``percent=True``.
+
+    If either end is missing the result is ``"–"``. With a negative end the dash is spaced.
+
+    Examples
+    --------
+    >>> fmt_ci(3.12, 3.68, "en")
+    '3.1–3.7'
+    >>> fmt_ci(80.4, 91.6, decimals=0, percent=True).replace("\\u00a0", " ")
+    '80–92 %'
+    >>> fmt_ci(-12, 30, "en", 0)
+    '-12 – 30'
+    >>> fmt_ci(float("nan"), 3)
+    '–'
+    """
+    if is_missing(low) or is_missing(high):
+        _check_lang(lang)
+        return MISSING
+    a, b = fmt_number(low, lang, decimals), fmt_number(high, lang, decimals)
+    sep = f" {EN_DASH} " if (a.startswith((MINUS, "-")) or b.startswith((MINUS, "-"))) else EN_DASH
+    text = f"{a}{sep}{b}"
+    if percent:
+        text += f"{NBSP}%" if lang == "fi" else "%"
+    return text
+
+
+def fmt_date(d: Any, lang: Lang = "fi") -> str:
+    """Format a date: ``12.10.2022`` (fi) or ISO ``2022-10-12`` (en).
+
+    Accepts :class:`datetime.date`, :class:`datetime.datetime`, :class:`pandas.Timestamp`,
+    :class:`numpy.datetime64` or an ISO string. The time of day is dropped.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> fmt_date(datetime.date(2022, 2, 1))
+    '1.2.2022'
+    >>> fmt_date(pd.Timestamp("2022-10-12 14:30"), "en")
+    '2022-10-12'
+    >>> fmt_date(pd.NaT)
+    '–'
+    """
+    _check_lang(lang)
+    if is_missing(d):
+        return MISSING
+    if isinstance(d, str | np.datetime64):
+        d = pd.Timestamp(d)
+    if isinstance(d, _dt.datetime):  # includes pd.Timestamp
+        d = d.date()
+    if not isinstance(d, _dt.date):
+        raise TypeError(f"not a date: {d!r}")
+    return f"{d.day}.{d.month}.{d.year}" if lang == "fi" else d.isoformat()
+
+
+def fmt_suppressed(min_n: int = 5, lang: Lang = "fi") -> str:
+    """The label shown instead of a value suppressed for small n: ``alle 5`` / ``fewer than 5``.
+
+    Examples
+    --------
+    >>> fmt_suppressed(5, "en")
+    'fewer than 5'
+    >>> fmt_suppressed(10)
+    'alle 10'
+    """
+    _check_lang(lang)
+    n = fmt_int(min_n, lang)
+    return f"alle {n}" if lang == "fi" else f"fewer than {n}"
+
+
+def label(obj: Any, lang: Lang = "fi") -> str:
+    """Pick the label in ``lang`` from a mapping or an object with ``label_fi`` / ``label_en``.
+
+    Looks for ``label_<lang>``, then ``<lang>`` (e.g. ``{"fi": ..., "en": ...}``), then falls back to the
+    Finnish label (Finnish is the first language of every label), then ``label``, then ``name``. A plain
+    string is returned as it is.
+
+    Raises
+    ------
+    KeyError
+        If nothing usable is found.
+
+    Examples
+    --------
+    >>> lab = {"label_fi": "Turvallisuus", "label_en": "Safety"}
+    >>> label(lab), label(lab, "en")
+    ('Turvallisuus', 'Safety')
+    >>> label({"label_fi": "Saatavuus"}, "en")
+    'Saatavuus'
+    >>> label({"fi": "Hyödyllisyys", "en": "Usefulness"}, "en")
+    'Usefulness'
+    """
+    _check_lang(lang)
+    if isinstance(obj, str):
+        return obj
+    keys = (f"label_{lang}", lang, "label_fi", "fi", "label", "name")
+    for key in keys:
+        if isinstance(obj, Mapping):
+            value = obj.get(key)
+        else:
+            value = getattr(obj, key, None)
+        if isinstance(value, str) and value:
+            return value
+    raise KeyError(f"no label_{lang} (or fallback) in {obj!r}")
+
+
+def fmt_value(
+    x: Any, unit: str = "", lang: Lang = "fi", decimals: int | None = None
+) -> str:
+    """Format a value by its key-figure unit: ``"%"`` → percent, ``"n"`` → integer, ``"NPS"`` → signed integer.
+
+    Other units give a number with ``decimals`` (default 1) followed by nothing: the unit is for the label.
+
+    Examples
+    --------
+    >>> fmt_value(91.7, "%").replace("\\u00a0", " ")
+    '92 %'
+    >>> fmt_value(68, "NPS")
+    '+68'
+    >>> fmt_value(3.456, "score 1–5", "en")
+    '3.5'
+    >>> fmt_value(1000, "n", "en")
+    '1,000'
+    """
+    if unit == "%":
+        return fmt_percent(x, lang, 0 if decimals is None else decimals)
+    if unit == "n":
+        return fmt_int(x, lang)
+    if unit.upper() == "NPS":
+        text = fmt_number(x, lang, 0 if decimals is None else decimals)
+        return text if text.startswith((MINUS, "-", MISSING)) or text in ("0",) else "+" + text
+    return fmt_number(x, lang, 1 if decimals is None else decimals)
+
+
+__all__ = [
+    "EN_DASH",
+    "MINUS",
+    "MISSING",
+    "NBSP",
+    "fmt_ci",
+    "fmt_date",
+    "fmt_int",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_suppressed",
+    "fmt_value",
+    "is_missing",
+    "label",
+]
