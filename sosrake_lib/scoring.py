@@ -314,8 +314,8 @@ def scale_scores(
                 f"column {cols[j]!r} has value {x[row, j]:g} (row {df.index[row]!r}) outside the scale "
                 f"{scale_min:g}..{scale_max:g} of scale {name!r}"
             )
-        if reverse.any():
-            x[:, reverse] = scale_min + scale_max - x[:, reverse]
+        if reverse.any():  # not in place: with copy-on-write, to_numpy() may be a read-only view of df
+            x = np.where(reverse, scale_min + scale_max - x, x)
         valid = ~np.isnan(x)
         count = valid.sum(axis=1)
         total = np.where(valid, x, 0.0).sum(axis=1)
