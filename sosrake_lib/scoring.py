@@ -71,7 +71,7 @@ def _float_matrix(df: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
         raise KeyError(f"column(s) not in the data: {missing}")
     for c in columns:
         dtype = df[c].dtype
-        if not (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)):
+        if not pd.api.types.is_numeric_dtype(dtype):  # bool counts as numeric (0/1 items)
             raise ValueError(f"column {c!r} is not numeric (dtype {dtype}); expected item codes as numbers")
     if not columns:
         return np.empty((len(df), 0), dtype=float)
@@ -365,7 +365,9 @@ def _nps_from_counts(pro: int, pas: int, det: int, ci: float, method: str) -> NP
     return NPSResult(score, low, high, pro, pas, det, n, method)
 
 
-def nps(scores: Sequence[float] | pd.Series | np.ndarray, ci: float = 0.95, method: str = "adjusted_wald") -> NPSResult:
+def nps(
+    scores: Sequence[float] | pd.Series | np.ndarray, ci: float = 0.95, method: str = "adjusted_wald"
+) -> NPSResult:
     """Net Promoter Score of 0..10 recommendation answers, with a confidence interval.
 
     NPS = 100 x (share answering 9-10 - share answering 0-6); 7-8 are passives (Reichheld 2003; THL's
@@ -466,18 +468,37 @@ def nps_by(
         res = nps(part[score_col], ci=ci, method=method)
         values = group if isinstance(group, tuple) else (group,)
         rows.append({**dict(zip(keys, values, strict=True)), **_nps_row(res)})
-    columns = [*keys, "n", "nps", "ci_low", "ci_high", "promoters", "passives", "detractors",
-               "pct_promoters", "pct_passives", "pct_detractors", "method"]
+    columns = [
+        *keys,
+        "n",
+        "nps",
+        "ci_low",
+        "ci_high",
+        "promoters",
+        "passives",
+        "detractors",
+        "pct_promoters",
+        "pct_passives",
+        "pct_detractors",
+        "method",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def _nps_row(res: NPSResult) -> dict[str, object]:
     pct = (lambda c: 100 * c / res.n) if res.n else (lambda c: math.nan)
     return {
-        "n": res.n, "nps": res.nps, "ci_low": res.ci_low, "ci_high": res.ci_high,
-        "promoters": res.promoters, "passives": res.passives, "detractors": res.detractors,
-        "pct_promoters": pct(res.promoters), "pct_passives": pct(res.passives),
-        "pct_detractors": pct(res.detractors), "method": res.method,
+        "n": res.n,
+        "nps": res.nps,
+        "ci_low": res.ci_low,
+        "ci_high": res.ci_high,
+        "promoters": res.promoters,
+        "passives": res.passives,
+        "detractors": res.detractors,
+        "pct_promoters": pct(res.promoters),
+        "pct_passives": pct(res.passives),
+        "pct_detractors": pct(res.detractors),
+        "method": res.method,
     }
 
 
@@ -643,7 +664,9 @@ class TopBoxResult(NamedTuple):
     ci_high: float
 
 
-def top_box(series: pd.Series | Sequence[float], scale_max: int = 5, top: int = 2, ci: float = 0.95) -> TopBoxResult:
+def top_box(
+    series: pd.Series | Sequence[float], scale_max: int = 5, top: int = 2, ci: float = 0.95
+) -> TopBoxResult:
     """Share of answers in the ``top`` highest codes (e.g. 4-5 on a 1-5 scale), with a Wilson CI.
 
     Parameters
@@ -774,7 +797,9 @@ def likert_table(
                 )
             unknown_marks = sorted(set(marks.dropna()) - set(nsa))
             if unknown_marks:
-                raise ValueError(f"column {nsa_col!r} has unknown value(s) {unknown_marks}; expected {sorted(nsa)}")
+                raise ValueError(
+                    f"column {nsa_col!r} has unknown value(s) {unknown_marks}; expected {sorted(nsa)}"
+                )
             for key, label in nsa.items():
                 c = int((marks == key).fillna(False).to_numpy(dtype=bool).sum())
                 row[label] = c

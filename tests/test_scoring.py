@@ -345,8 +345,17 @@ def test_borich_bootstrap_obvious_largest_need():
 def test_borich_bootstrap_interval_covers_point_estimate_and_columns():
     out = borich_needs(_borich_data(), {"a": ("imp_a", "com_a"), "b": ("imp_b", "com_b")}, n_boot=200)
     assert list(out.columns) == [
-        "item", "n", "importance_mean", "competence_mean", "discrepancy_mean", "mwds", "rank",
-        "mwds_ci_low", "mwds_ci_high", "rank_ci_low", "rank_ci_high",
+        "item",
+        "n",
+        "importance_mean",
+        "competence_mean",
+        "discrepancy_mean",
+        "mwds",
+        "rank",
+        "mwds_ci_low",
+        "mwds_ci_high",
+        "rank_ci_low",
+        "rank_ci_high",
     ]
     assert (out["mwds_ci_low"] <= out["mwds_ci_high"]).all()
 
@@ -366,8 +375,13 @@ def test_borich_missing_column():
 
 # ----------------------------------------------------------------------------------------- Likert tables
 
-LABELS = {1: "Täysin eri mieltä", 2: "Jokseenkin eri mieltä", 3: "Ei samaa eikä eri mieltä",
-          4: "Jokseenkin samaa mieltä", 5: "Täysin samaa mieltä"}
+LABELS = {
+    1: "Täysin eri mieltä",
+    2: "Jokseenkin eri mieltä",
+    3: "Ei samaa eikä eri mieltä",
+    4: "Jokseenkin samaa mieltä",
+    5: "Täysin samaa mieltä",
+}
 
 
 def test_likert_table_counts_nsa_and_top_box():
@@ -405,9 +419,16 @@ def test_likert_table_all_missing_item():
 
 
 def test_likert_table_custom_nsa_labels_and_top():
-    df = pd.DataFrame({"Q1": [1, 2, 3, np.nan], "Q1__nsa": pd.array([None, None, None, "dont_know"], dtype="string")})
-    t = likert_table(df, ["Q1"], {1: "huono", 2: "ok", 3: "hyvä"}, top=1,
-                     nsa_labels={"dont_know": "Don't know", "not_applicable": "Not applicable"})
+    df = pd.DataFrame(
+        {"Q1": [1, 2, 3, np.nan], "Q1__nsa": pd.array([None, None, None, "dont_know"], dtype="string")}
+    )
+    t = likert_table(
+        df,
+        ["Q1"],
+        {1: "huono", 2: "ok", 3: "hyvä"},
+        top=1,
+        nsa_labels={"dont_know": "Don't know", "not_applicable": "Not applicable"},
+    )
     assert t.loc[0, "Don't know"] == 1 and t.loc[0, "top_box_n"] == 1
 
 
