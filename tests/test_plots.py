@@ -1,0 +1,251 @@
+"""Tests for sosrake_lib.plots: wrapping, geometry of the figure functions, deterministic saving."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.patches import Rectangle
+from PIL import Image
+from pypdf import PdfReader
+
+from sosrake_lib import plots
+from sosrake_lib.plots import (
+    HIGHLIGHT,
+    NSA_GREY,
+    bar_with_ci,
+    funnel,
+    likert_diverging,
+    new_figure,
+    paired_slope,
+    quadrant_plot,
+    save_figure,
+    wrap_label,
+)
+
+NB = "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _bars(ax):
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+# ------------------------------------------------------------------------------------ wrap_label
+
+
+def test_wrap_long_finnish_compound_at_syllable():
+    # mie-len-ter-veys-pal-ve-lut: the last boundary that leaves room for "-" within 12 is after "mielenter"
+    assert wrap_label("mielenterveyspalvelut", 12) == "mielenter-\nveyspalvelut"
+
+
+def test_wrap_lines_never_exceed_width_and_text_is_kept():
+    text = "työllistymistä edistävä monialainen yhteispalvelu mielenterveyspalvelut"
+    for width in (6, 8, 10, 12, 16, 25):
+        wrapped = wrap_label(text, width)
+        assert all(len(line) <= width for line in wrapped.split("\n")), (width, wrapped)
+        # removing the soft hyphens and line breaks gives the words back
+        assert wrapped.replace("-\n", "").replace("\n", " ") == text
+
+
+def test_wrap_breaks_after_hyphen_and_at_spaces():
+    assert wrap_label("Mielenterveys- ja päihdetyö", 16) == "Mielenterveys-\nja päihdetyö"
+    assert wrap_label("HYTE-työ", 20) == "HYTE-työ"
+    assert wrap_label("lyhyt", 20) == "lyhyt"
+    assert wrap_label("rivi yksi\nrivi kaksi", 30) == "rivi yksi\nrivi kaksi"
+
+
+def test_wrap_hard_cut_without_syllable_boundary():
+    assert wrap_label("xxxxxxxxxx", 5) == "xxxx-\nxxxx-\nxx"
+
+
+def test_wrap_missing_and_bad_width():
+    assert wrap_label(None) == ""
+    with pytest.raises(ValueError):
+        wrap_label("abc", 1)
+
+
+# ------------------------------------------------------------------------------------ likert
+
+
+def test_likert_diverging_geometry():
+    cols = ["Eri mieltä", "Jokseenkin eri", "Neutraali", "Jokseenkin samaa", "Samaa mieltä", "En osaa sanoa"]
+    table = pd.DataFrame(
+        [[10, 20, 40, 20, 10, 0], [0, 0, 20, 30, 50, 25]],
+        columns=cols,
+        index=["Sain apua mielenterveyspalveluista nopeasti", "Minua kuunneltiin"],
+    )
+    ax = likert_diverging(table, nsa_col="En osaa sanoa")
+    bars = _bars(ax)
+    # 5 scale segments per item + 1 NSA bar per item; first item is row 0
+    row0 = sorted((b for b in bars if abs(b.get_y() + b.get_height() / 2) < 1e-9), key=lambda b: b.get_x())
+    # negatives (10 + 20) and half the neutral (20) lie left of zero: the first segment starts at -50
+    assert row0[0].get_x() == pytest.approx(-50)
+    neutral = row0[2]
+    assert neutral.get_x() == pytest.approx(-20)
+    assert neutral.get_width() == pytest.approx(40)
+    assert to_hex(neutral.get_facecolor()) == plots.NEUTRAL_GREY
+    # the NSA bar is drawn apart, right of the scale's axis limit and in light grey
+    nsa_bars = [b for b in bars if to_hex(b.get_facecolor()) == NSA_GREY]
+    assert len(nsa_bars) == 2
+    scale_right = max(b.get_x() + b.get_width() for b in bars if b not in nsa_bars)
+    assert min(b.get_x() for b in nsa_bars) > scale_right
+    # segment labels in Finnish: NSA 25 shown, segments < 5 % not labelled
+    assert "25" in _texts(ax)
+    # long item label wrapped; legend has all six categories
+    assert "\n" in ax.get_yticklabels()[0].get_text()
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "En osaa sanoa"
+    assert len(ax.get_legend().get_texts()) == 6
+    # tick labels are absolute percentages with NBSP
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    # right extent of item 2 is 10 + 30 + 50 = 90 -> axis to 100, ticks every 50
+    assert ticks == [f"100{NB}%", f"50{NB}%", f"0{NB}%", f"50{NB}%", f"100{NB}%"]
+    assert not any(t.startswith(("-", "\u2212")) for t in ticks)
+
+
+def test_likert_unknown_column():
+    with pytest.raises(KeyError):
+        likert_diverging(pd.DataFrame({"a": [1.0]}), ["a", "b"])
+
+
+# ------------------------------------------------------------------------------------ bar_with_ci
+
+
+def test_bar_with_ci_labels_and_suppression():
+    df = pd.DataFrame(
+        {
+            "label": ["Koki olonsa turvalliseksi", "Pieni ryhmä"],
+            "pct": [92.25, 80.0],
+            "lo": [80.0, 50.0],
+            "hi": [97.5, 95.0],
+            "n": [39, 3],
+        }
+    )
+    ax = bar_with_ci(df, "pct", "label", "lo", "hi", n="n", decimals=1)
+    assert _texts(ax) == [f"92,3{NB}%", "alle 5"]
+    widths = [b.get_width() for b in _bars(ax)]
+    assert widths == pytest.approx([92.25, 0.0])
+    # the value label sits right of the whisker end
+    assert ax.texts[0].get_position()[0] > 97.5
+
+    ax_en = bar_with_ci(df, "pct", "label", "lo", "hi", n="n", decimals=1, lang="en")
+    assert _texts(ax_en) == ["92.3%", "fewer than 5"]
+
+
+def test_bar_with_ci_means():
+    df = pd.DataFrame({"area": ["A", "B"], "mean": [3.44, 4.05]})
+    ax = bar_with_ci(df, "mean", "area", percent=False)
+    assert _texts(ax) == ["3,4", "4,1"]
+
+
+# ------------------------------------------------------------------------------------ quadrant
+
+
+def test_quadrant_highlights_top_three_gaps():
+    df = pd.DataFrame(
+        {
+            "label": ["A", "B", "C", "D", "E"],
+            "competence_mean": [2.0, 3.0, 3.5, 4.0, 2.5],
+            "importance_mean": [4.5, 4.0, 3.6, 4.1, 3.9],
+        }
+    )
+    # gaps: A 2.5, B 1.0, C 0.1, D 0.1, E 1.4  -> top 3 = A, E, B
+    ax = quadrant_plot(df, quadrant_labels=False)
+    highlighted = {t.get_text() for t in ax.texts if to_hex(t.get_color()) == to_hex(HIGHLIGHT)}
+    assert highlighted == {"A", "E", "B"}
+    # mean lines at the means of x and y
+    vlines = [ln.get_xdata()[0] for ln in ax.lines if ln.get_xdata()[0] == ln.get_xdata()[1]]
+    assert any(v == pytest.approx(3.0) for v in vlines)  # mean of 2, 3, 3.5, 4, 2.5
+    # with an explicit need column the ranking follows it
+    ax2 = quadrant_plot(df.assign(mwds=[0, 0, 5, 4, 3]), need="mwds", quadrant_labels=False)
+    highlighted2 = {t.get_text() for t in ax2.texts if to_hex(t.get_color()) == to_hex(HIGHLIGHT)}
+    assert highlighted2 == {"C", "D", "E"}
+
+
+# ------------------------------------------------------------------------------------ paired_slope
+
+
+def test_paired_slope_medians_of_complete_pairs():
+    pre = pd.DataFrame({"raportointi": [1.0, 2.0, 3.0, np.nan], "vaikuttaminen": [2.0, 2.0, 2.0, 2.0]})
+    post = pd.DataFrame({"raportointi": [2.0, 4.0, 5.0, 5.0], "vaikuttaminen": [3.0, 3.0, 4.0, 4.0]})
+    ax = paired_slope(pre, post, {"raportointi": "Sosiaalinen raportointi"}, individual=True)
+    offsets = [c.get_offsets()[0] for c in ax.collections]
+    # row 0: complete pairs (1,2), (2,4), (3,5): medians 2 and 4; row 1: medians 2 and 3.5
+    assert [tuple(o) for o in offsets] == [(2.0, 0.0), (4.0, 0.0), (2.0, 1.0), (3.5, 1.0)]
+    assert _texts(ax) == ["", "n = 3", "", "n = 4"]  # "" are the arrows (annotations)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Sosiaalinen raportointi", "vaikuttaminen"]
+    assert len(ax.lines) == 7  # one thin line per complete pair
+
+
+# ------------------------------------------------------------------------------------ funnel
+
+
+def test_funnel_centred_bars_and_labels():
+    steps = pd.DataFrame(
+        {"step_label": ["Ilmoittautuneet", "Suorittaneet"], "n": [63, 35], "pct": [100.0, 35 / 63 * 100]}
+    )
+    ax = funnel(steps)
+    bars = _bars(ax)
+    assert [b.get_width() for b in bars] == [63, 35]
+    assert bars[1].get_x() == pytest.approx(14.0)  # (63 - 35) / 2: centred
+    assert _texts(ax) == [f"63 (100,0{NB}%)", f"35 (55,6{NB}%)"]
+
+
+# ------------------------------------------------------------------------------------ saving
+
+
+def _figure():
+    fig, ax = new_figure(4, 3)
+    ax.barh([0, 1], [3.4, 4.1])
+    ax.set_yticks([0, 1], [wrap_label("mielenterveyspalvelut", 12), "Turvallisuus"])
+    ax.set_title("Keskiarvot ä ö")
+    return fig
+
+
+def test_save_figure_is_byte_identical_on_rerun(tmp_path):
+    fig = _figure()
+    first = save_figure(fig, tmp_path / "a" / "kuva")
+    second = save_figure(fig, tmp_path / "b" / "kuva")
+    assert [p.suffix for p in first] == [".svg", ".pdf", ".png"]
+    for p1, p2 in zip(first, second, strict=True):
+        assert p1.read_bytes() == p2.read_bytes(), p1.name
+    # no temporary files left behind by the atomic write
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["kuva.pdf", "kuva.png", "kuva.svg"]
+
+
+def test_save_figure_formats_and_metadata(tmp_path):
+    svg, pdf, png = save_figure(_figure(), tmp_path / "kuva")
+    with Image.open(png) as im:
+        assert tuple(round(v) for v in im.info["dpi"]) == (300, 300)
+        assert "Software" not in im.info
+    reader = PdfReader(pdf)
+    meta = reader.metadata or {}
+    assert "/CreationDate" not in meta
+    assert b"CreationDate" not in pdf.read_bytes()
+    raw = pdf.read_bytes()
+    assert b"/FontFile2" in raw  # TrueType embedded (fonttype 42), not Type 3
+    assert b"/Subtype /Type3" not in raw
+    svg_text = svg.read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg_text
+    assert "mielenter-" in svg_text and "Keskiarvot ä ö" in svg_text  # text kept as text, wrapped
+
+
+def test_save_figure_rejects_unknown_format(tmp_path):
+    with pytest.raises(ValueError, match="format"):
+        save_figure(_figure(), tmp_path / "kuva", formats=("gif",))
