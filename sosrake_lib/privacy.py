@@ -4,10 +4,10 @@ Three tools, one for each place personal data can leak (see ``DOMAIN.md``, "Priv
 
 1. :func:`scrub_pii` replaces direct and strong indirect identifiers in open answers with a bracketed tag:
    henkilötunnus (personal identity code), phone numbers, e-mail addresses, street addresses and the names the
-   caller knows about. Identifiers are those listed by the Finnish Social Science Data Archive (FSD,
-   *Aineistonhallinnan käsikirja*: "Tunnisteellisuus ja anonymisointi"): names, henkilötunnus and name-based
-   e-mail are direct identifiers; address and phone number are strong indirect ones. Scrubbing is pattern
-   based and errs on the side of removing too much; quotes still go to a human for approval.
+   caller knows about. The kinds follow the Finnish Social Science Data Archive (FSD, *Aineistonhallinnan
+   käsikirja*, anonymisation section): names, henkilötunnus and name-based e-mail are direct identifiers;
+   address and phone number are strong indirect ones. Scrubbing is pattern based and errs on the side of
+   removing too much; quotes still go to a human for approval.
 2. :func:`pseudonymise` turns respondent ids into keyed HMAC-SHA-256 hashes (RFC 2104, via :mod:`hmac` and
    :mod:`hashlib` from the standard library). Without the key a pseudonym cannot be reversed, even by trying
    every plausible id, and with the same key it is the same every semester. Pseudonymised data are still
@@ -19,18 +19,18 @@ The suppression rule
 --------------------
 *Primary suppression*: a cell that describes ``0 < n < min_n`` people is hidden (``min_n`` defaults to 5 and
 is configurable). Zeros are published as 0: they describe nobody. This is the threshold (frequency) rule of
-Statistics Finland's disclosure control and of FSD's guidance on publishing aggregates; the project brief sets
-the threshold to 5.
+Statistics Finland's disclosure control (kynnysarvosääntö) and of FSD's guidance on publishing aggregates; the
+project brief (``DOMAIN.md``) sets the threshold to 5.
 
 *Secondary suppression*: where totals are published, a single hidden cell in a row or column could be worked out
 as the total minus the visible cells. So in every line (row, column, or a one-way table) with exactly one hidden
 cell, the smallest remaining non-zero visible cell of that line is hidden too, and this is repeated until no line
-has exactly one hidden cell (Hundepool et al. 2012, *Statistical Disclosure Control*, Wiley, ch. 5.2; the
-simple "hide the next smallest" heuristic of tau-ARGUS' ``HITAS`` family is more economical but needs an
-optimiser). The heuristic is written out here because no well-kept Python library implements cell suppression
-(sdcTable is R, tau-ARGUS is a Java program); it is deliberately simple so that a reader can check by hand which
-cells went and why. It can hide more cells than an optimal solver would; it never hides fewer than needed for
-the single-line attack it guards against.
+has exactly one hidden cell (Hundepool et al. 2012, *Statistical Disclosure Control*, Wiley, ch. 5). The
+heuristic is written out here because no well-kept Python library implements cell suppression (sdcTable is R,
+tau-ARGUS a Java program whose Modular/Optimal methods find cheaper patterns with a mixed-integer optimiser); it
+is deliberately simple, so that a reader can check by hand which cells went and why. It can hide more cells than
+an optimal solver would. A line whose single hidden cell has only zeros beside it cannot be protected inside
+the table; such lines are reported in ``attrs["unprotected_lines"]``.
 
 Examples
 --------
@@ -256,8 +256,7 @@ def scrub_pii(text: Any, names: Iterable[str] | str = (), *, lang: Lang = "fi") 
 
     Notes
     -----
-    Which identifiers count as direct or strong indirect: FSD, *Aineistonhallinnan käsikirja*, "Tunnisteellisuus
-    ja anonymisointi". Pattern matching cannot recognise a name it was not told about or a described person
+    Which identifiers count as direct or strong indirect: FSD, *Aineistonhallinnan käsikirja* (anonymisation). Pattern matching cannot recognise a name it was not told about or a described person
     ("the only Swedish-speaking social worker in Kajaani"), so quotes still need human approval.
 
     Examples

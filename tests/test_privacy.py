@@ -43,6 +43,7 @@ SCRUBBED = [
     ("vuosisata +: 311299+123A", "vuosisata +: [henkilötunnus]"),
     ("uusi merkki 010203Y456B", "uusi merkki [henkilötunnus]"),
     ("ajatusviiva 131052–308T", "ajatusviiva [henkilötunnus]"),
+    ("010101-123N, ei puhelinnumero", "[henkilötunnus], ei puhelinnumero"),
     # phone numbers
     ("Soita 040 123 4567.", "Soita [puhelinnumero]."),
     ("puh. 040-1234567", "puh. [puhelinnumero]"),
@@ -454,6 +455,19 @@ def test_margins_kept_when_large_and_not_secondary() -> None:
     assert _hidden(out) == {("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "b")}
     assert out["Yht"].tolist() == [13, 20, 33]
     assert out.loc["Yht"].tolist() == [15, 18, 33]
+
+
+def test_margin_never_chosen_as_secondary() -> None:
+    # Totals that include people with no role given, so a total can be the only non-zero visible cell.
+    #        a   b  Yht
+    # r1     3   0   12    row r1: r1a alone, the other cell is 0 and the total is not a candidate: reported
+    # r2    10  20   35    col a -> 10 (r2a, not the 13 in Yht); row r2: r2a alone -> 20 (r2b, not 35)
+    # Yht   13  20   47    col b: r2b alone, only a 0 and the grand total besides: reported
+    t = pd.DataFrame({"a": [3, 10, 13], "b": [0, 20, 20], "Yht": [12, 35, 47]}, index=["r1", "r2", "Yht"])
+    out = suppress_small_cells(t, total_rows=["Yht"], total_cols=["Yht"])
+    assert _hidden(out) == {("r1", "a"), ("r2", "a"), ("r2", "b")}
+    assert out["Yht"].tolist() == [12, 35, 47]
+    assert out.attrs["unprotected_lines"] == [("row", "r1"), ("column", "b")]
 
 
 def test_small_margin_suppressed_and_total_column_protected() -> None:
