@@ -1,0 +1,40 @@
+# SOSRAKE workbench. Two commands do everything on a fresh machine:
+#   make run    set up .venv and run the main job on the sample data
+#   make test   set up .venv and run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SEMESTER ?= sample
+RAW      ?= data/raw/sample
+OUT      ?= outputs
+
+.PHONY: setup run test lint lab bench clean-outputs
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name sosrake --display-name "Python (sosrake)"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/sosrake run all --semester $(SEMESTER) --raw $(RAW) --out $(OUT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=.
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean-outputs:
+	rm -rf outputs/* data/processed/*

@@ -1,0 +1,257 @@
+"""Clean an imported export: drop empty, test and duplicate rows (counted, never silently), pseudonymise ids,
+scrub identifiers from free text and drop names and e-mails.
+
+Every raw row is accounted for in the cleaning log: ``kept + sum(dropped.values()) == raw_rows``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from sosrake_lib.io import read_export
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "feedback.csv"
+>>> _ = p.write_text(
+...     "ID;Kurssin sisältö vastasi sen tavoitteita;Mitä kehittäisit kurssissa?\\n"
+...     "1;Hyvin;Soita 040 123 4567\\n"
+...     "2;Hyvin;testi\\n"
+...     "3;;\\n"
+...     "1;Hyvin;Soita 040 123 4567\\n", encoding="utf-8")
+>>> df = clean_responses(read_export(p, "course_feedback"), "course_feedback", key="k" * 32)
+>>> df.attrs["cleaning_log"]["dropped"]
+{'empty': 1, 'test': 1, 'duplicate': 1}
+>>> df["open_develop"].tolist()
+['Soita [puhelinnumero]']
+>>> df["response_id"].str.startswith("ps_").all()
+np.True_
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .atomic import atomic_path, atomic_write_text
+from .codebook import Instrument, load_instrument
+from .paths import PROCESSED_DIR, is_sample_path
+from .privacy import load_pseudonym_key, pseudonymise, scrub_pii_series
+
+PSEUDONYM_PREFIX = "ps_"
+PSEUDONYM_LENGTH = 16
+_PSEUDONYM_RE = re.compile(rf"^{PSEUDONYM_PREFIX}[0-9a-f]{{{PSEUDONYM_LENGTH}}}$")
+_TEST_WORD = re.compile(r"(?i)(?<![a-zåäö])(?:test|testi|testaus|testaaja|testivastaus|kokeilu)(?![a-zåäö])")
+_TEST_ANSWERS = {"test", "testi", "testivastaus", "testing", "asdf", "xxx", "kokeilu"}
+DROP_REASONS = ("empty", "test", "duplicate")
+
+
+@dataclass
+class CleaningLog:
+    """What cleaning did to each raw row. ``rows`` has one entry per raw row: its file row and status."""
+
+    source_file: str
+    instrument: str
+    raw_rows: int
+    kept: int
+    dropped: dict[str, int]
+    pseudonym_key_is_demo: bool
+    rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    def balanced(self) -> bool:
+        """True when kept + dropped rows add up to the raw row count."""
+        return self.kept + sum(self.dropped.values()) == self.raw_rows
+
+    def to_dict(self, with_rows: bool = True) -> dict[str, Any]:
+        d = asdict(self)
+        if not with_rows:
+            d.pop("rows")
+        return d
+
+
+def _answer_frame(df: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
+    kinds = ("likert", "nps", "text", "integer")
+    cols = [it.id for it in inst.items if it.kind in kinds and it.id in df]
+    if not cols:  # registers without questions (enrolment): categories are the answers
+        cols = [it.id for it in inst.items if it.kind == "category" and it.id in df]
+    cols += [c for c in df.columns if c.endswith("__nsa")]
+    return df[cols]
+
+
+def _is_pseudonym(s: pd.Series) -> pd.Series:
+    return s.astype("str").str.fullmatch(_PSEUDONYM_RE.pattern).fillna(False).astype(bool)
+
+
+def _test_rows(df: pd.DataFrame, inst: Instrument) -> pd.Series:
+    mask = pd.Series(False, index=df.index)
+    ident = [it.id for it in inst.items if it.kind in ("id", "pii", "pseudonym") and it.id in df]
+    for c in ident:
+        s = df[c].astype("str")
+        hit = s.str.contains(_TEST_WORD, na=False) & ~_is_pseudonym(df[c])
+        mask |= hit.fillna(False).astype(bool)
+    for it in inst.items_of("text"):
+        if it.id in df:
+            norm = df[it.id].astype("str").str.strip().str.casefold().str.strip(".!")
+            mask |= norm.isin(_TEST_ANSWERS).fillna(False).astype(bool)
+    return mask
+
+
+def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -> pd.Series:
+    """Mark all but the last submission of the same respondent (or of an identical answer row)."""
+    order = df.index
+    if "submitted_at" in df and df["submitted_at"].notna().any():
+        order = df.sort_values(["submitted_at", "_row"], na_position="first", kind="stable").index
+    dup = pd.Series(False, index=df.index)
+    live = df.loc[[i for i in order if candidates[i]]]
+    keys: list[list[str]] = [[k] for k in inst.duplicate_key if k in df]
+    keys.append([inst.respondent_id])
+    for key in keys:
+        sub = live.loc[~dup[live.index]]
+        norm = sub[key[0]].astype("str").str.strip().str.casefold()
+        has = norm.notna() & (norm != "")
+        d = norm[has].duplicated(keep="last")
+        dup[d[d].index] = True
+    ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *inst.duplicate_key}
+    content = [c for c in df.columns if c not in ignore]
+    sub = live.loc[~dup[live.index], content]
+    if len(sub):
+        d = sub.astype("str").fillna("\x00").duplicated(keep="last")
+        dup[d[d].index] = True
+    return dup
+
+
+def clean_responses(
+    raw: pd.DataFrame,
+    instrument: Instrument | str,
+    *,
+    key: str | bytes | None = None,
+    allow_demo_key: bool | None = None,
+) -> pd.DataFrame:
+    """Clean a frame from :func:`~sosrake_lib.io.read_export`.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        As returned by ``read_export`` (must contain ``_row``).
+    instrument : Instrument or str
+        The codebook used for reading.
+    key : str or bytes, optional
+        The pseudonymisation key. By default it is read with
+        :func:`~sosrake_lib.privacy.load_pseudonym_key` (``SOSRAKE_PSEUDONYM_KEY``, a key file).
+    allow_demo_key : bool, optional
+        Whether the built-in demo key may be used when no key is configured. By default only for the shipped
+        synthetic sample (a file under ``data/raw/sample`` or one marked synthetic). Real data without a key
+        stop with instructions.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows with pseudonymised ids (``ps_`` + 16 hex), free text scrubbed of identifiers and
+        name/e-mail columns removed. ``attrs["cleaning_log"]`` holds the :class:`CleaningLog` as a dict.
+
+    Notes
+    -----
+    Dropping order: empty rows (no answer at all), then test rows (``testi`` in an id, name or e-mail field, or
+    an answer that is only "testi"), then duplicates (same respondent id or e-mail, or an identical answer row;
+    the last submission is kept). Cleaning is idempotent: ids already pseudonymised are left as they are.
+    """
+    inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
+    if "_row" not in raw:
+        raise ValueError("clean_responses expects a frame from read_export (no '_row' column)")
+    df = raw.reset_index(drop=True)
+    source = str(raw.attrs.get("source_file", ""))
+    if key is None:
+        if allow_demo_key is None:
+            allow_demo_key = bool(raw.attrs.get("synthetic")) or is_sample_path(raw.attrs.get("source_path", "/x"))
+        key_bytes, is_demo = load_pseudonym_key(allow_demo=allow_demo_key)
+    else:
+        key_bytes, is_demo = (key.encode() if isinstance(key, str) else key), False
+
+    status = pd.Series("kept", index=df.index, dtype="str")
+    answers = _answer_frame(df, inst)
+    empty = answers.isna().all(axis=1) if answers.shape[1] else pd.Series(True, index=df.index)
+    status[empty] = "empty"
+    test = _test_rows(df, inst) & (status == "kept")
+    status[test] = "test"
+    dup = _duplicate_rows(df, inst, status == "kept")
+    status[dup & (status == "kept")] = "duplicate"
+
+    # Names to scrub from free text: every name and e-mail column of the whole file.
+    names: set[str] = set()
+    for it in inst.items_of("pii"):
+        if it.id in df and "mail" not in it.id:
+            names.update(v for v in df[it.id].dropna().astype("str") if len(v.strip()) >= 3)
+    kept = df.loc[status == "kept"].copy()
+    for it in inst.items:
+        if it.id not in kept:
+            continue
+        if it.kind in ("id", "pseudonym"):
+            s = kept[it.id].astype("str")
+            already = _is_pseudonym(s)
+            hashed = pseudonymise(s.where(~already), key_bytes, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX)
+            kept[it.id] = s.where(already, hashed).astype("str")
+        elif it.kind == "text":
+            kept[it.id] = scrub_pii_series(kept[it.id].astype("str"), names=sorted(names)).astype("str")
+    kept = kept.drop(columns=[it.id for it in inst.items_of("pii") if it.id in kept]).reset_index(drop=True)
+
+    counts = status.value_counts()
+    log = CleaningLog(
+        source_file=source, instrument=inst.name, raw_rows=len(df), kept=int(counts.get("kept", 0)),
+        dropped={r: int(counts.get(r, 0)) for r in DROP_REASONS}, pseudonym_key_is_demo=is_demo,
+        rows=[{"row": int(r), "status": s} for r, s in zip(df["_row"], status, strict=True)],
+    )
+    assert log.balanced(), "row accounting does not add up"
+    kept.attrs = {k: v for k, v in raw.attrs.items() if k != "source_path"}
+    kept.attrs["cleaning_log"] = log.to_dict()
+    return kept
+
+
+def cleaning_log(df: pd.DataFrame) -> dict[str, Any]:
+    """The cleaning log attached to a cleaned frame."""
+    return df.attrs["cleaning_log"]
+
+
+def write_processed(df: pd.DataFrame, semester: str, name: str, out_dir: str | Path = PROCESSED_DIR) -> Path:
+    """Write a cleaned frame to ``<out_dir>/<semester>/<name>.parquet`` with its cleaning log as JSON, atomically.
+
+    Returns the parquet path. The log (``<name>.cleaning_log.json``) lists every raw row's file row number and
+    status, never an identifier.
+    """
+    folder = Path(out_dir) / semester
+    target = folder / f"{name}.parquet"
+    table = df.copy()
+    table.attrs = {}
+    with atomic_path(target) as tmp:
+        table.to_parquet(tmp, index=False)
+    log = df.attrs.get("cleaning_log", {})
+    meta = {k: v for k, v in df.attrs.items() if k not in ("cleaning_log",)}
+    atomic_write_text(folder / f"{name}.cleaning_log.json",
+                      json.dumps({"meta": meta, **log}, ensure_ascii=False, indent=2, default=str) + "\n")
+    return target
+
+
+def read_processed(semester: str, name: str, in_dir: str | Path = PROCESSED_DIR) -> pd.DataFrame:
+    """Read a frame written by :func:`write_processed` (log back in ``attrs["cleaning_log"]``)."""
+    folder = Path(in_dir) / semester
+    df = pd.read_parquet(folder / f"{name}.parquet")
+    log_path = folder / f"{name}.cleaning_log.json"
+    if log_path.exists():
+        data = json.loads(log_path.read_text(encoding="utf-8"))
+        df.attrs.update(data.pop("meta", {}))
+        df.attrs["cleaning_log"] = data
+    return df
+
+
+def row_accounting(df: pd.DataFrame) -> pd.DataFrame:
+    """The cleaning log as a small table (reason, rows) ending with the raw total, for reports.
+
+    >>> fake = pd.DataFrame(); fake.attrs["cleaning_log"] = {"raw_rows": 5, "kept": 3,
+    ...     "dropped": {"empty": 1, "test": 1, "duplicate": 0}}
+    >>> row_accounting(fake)["rows"].tolist()
+    [3, 1, 1, 0, 5]
+    """
+    log = df.attrs["cleaning_log"]
+    rows = [("kept", log["kept"]), *log["dropped"].items(), ("raw total", log["raw_rows"])]
+    return pd.DataFrame(rows, columns=["status", "rows"]).astype({"rows": np.int64})

@@ -1,0 +1,104 @@
+"""The ``sosrake`` command line.
+
+``sosrake run {competence,interviews,course,all} --semester S --raw PATH --out DIR [--lang fi|en]``,
+``sosrake validate PATH [--instrument NAME]``, ``sosrake prepare --raw DIR --semester S``,
+``sosrake sample-data --out DIR [--rows N] [--seed N]``.
+
+Exit status 0 on success, 2 on bad input or set-up with one clear line on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import ConfigError, ExportError
+
+ANALYSES = ("competence", "interviews", "course", "all")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sosrake", description="SOSRAKE research workbench")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="validate the exports and run the analysis notebooks for a semester")
+    run.add_argument("analysis", choices=ANALYSES)
+    run.add_argument("--semester", required=True, help="semester label, e.g. 2023-syksy")
+    run.add_argument("--raw", required=True, type=Path, help="folder with the semester's exports")
+    run.add_argument("--out", required=True, type=Path, help="output folder (a <semester>/ folder is made in it)")
+    run.add_argument("--lang", choices=("fi", "en"), default="fi")
+    run.add_argument("--min-cell-size", type=int, default=5, help="smallest published group size (default 5)")
+    run.add_argument("--approved-quotes", type=Path, default=None, help="quotes_for_review.csv with approvals")
+    run.add_argument("--target-size", type=int, default=None, help="size of the competence target group")
+    run.add_argument("--timeout", type=int, default=900, help="seconds a notebook cell may run")
+    run.add_argument("--quiet", action="store_true", help="no progress display")
+
+    val = sub.add_parser("validate", help="check one export against its codebook")
+    val.add_argument("path", type=Path)
+    val.add_argument("--instrument", default=None, help="codebook name (default: detected from the file)")
+
+    prep = sub.add_parser("prepare", help="read, clean and store every export of a folder in data/processed")
+    prep.add_argument("--raw", required=True, type=Path)
+    prep.add_argument("--semester", required=True)
+    prep.add_argument("--out", type=Path, default=None, help="default: data/processed")
+
+    sample = sub.add_parser("sample-data", help="write synthetic sample exports")
+    sample.add_argument("--out", required=True, type=Path)
+    sample.add_argument("--rows", type=int, default=None)
+    sample.add_argument("--seed", type=int, default=0)
+    return p
+
+
+def _validate(path: Path, instrument: str | None) -> str:
+    from .pipeline import instrument_for, prepare_file
+
+    if instrument is None:
+        if not path.exists():
+            raise ExportError("the file does not exist", file=str(path), hint="check the path and the file name")
+        instrument = instrument_for(path)
+        if instrument is None:
+            raise ExportError("no codebook matches this file's headers", file=path.name,
+                              hint="name the instrument with --instrument")
+    res = prepare_file(path, instrument)
+    log = res.log
+    dropped = ", ".join(f"{k} {v}" for k, v in log["dropped"].items())
+    return f"OK {path.name}: {instrument}, {log['raw_rows']} rows read, {log['kept']} kept ({dropped} dropped)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            print(_validate(args.path, args.instrument))
+        elif args.command == "prepare":
+            from .paths import PROCESSED_DIR
+            from .pipeline import prepare_folder
+
+            for item in prepare_folder(args.raw, args.semester, args.out or PROCESSED_DIR):
+                log = item.log
+                print(f"{item.path.name}: {item.instrument}, kept {log['kept']} of {log['raw_rows']} rows")
+        elif args.command == "sample-data":
+            from .synthetic import write_sample
+
+            for p in write_sample(args.out, rows=args.rows, seed=args.seed):
+                print(p)
+        elif args.command == "run":
+            from .runner import run_semester
+
+            run_semester(args.analysis, semester=args.semester, raw=args.raw, out=args.out, lang=args.lang,
+                         min_cell_size=args.min_cell_size, approved_quotes=args.approved_quotes,
+                         target_size=args.target_size, timeout=args.timeout, progress=not args.quiet)
+    except (ExportError, ConfigError) as exc:
+        msg = exc.one_line() if isinstance(exc, ExportError) else " ".join(str(exc).split())
+        print(f"sosrake: error: {msg}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sosrake: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,609 @@
+"""Read survey-tool exports (.xlsx, .csv) into a coded data frame, finding columns by header text.
+
+Real exports are messy: Microsoft Forms puts fixed columns first (ID, start and completion time, name, e-mail)
+and heads each Likert statement by its text only; Moodle adds identity fields and locale dates; CSVs come
+comma-, semicolon- or tab-separated, in UTF-8 with or without BOM, UTF-16 or Windows-1252, with metadata rows
+above the header and sometimes two header rows. :func:`read_export` copes with all of these and turns answer
+labels into codes through the instrument's codebook. Anything it cannot understand raises
+:class:`~sosrake_lib.errors.ExportError` naming the file, row, column and value. The raw file is only read.
+
+Result conventions
+------------------
+- ``_row``: the row number in the file as a spreadsheet shows it (1-based), for error messages and the
+  cleaning log.
+- Likert items: float codes (1..5) with NaN for blanks *and* for non-substantive answers; the companion column
+  ``<item>__nsa`` says which non-substantive answer it was (``"dont_know"``, ``"not_applicable"``), so
+  "En osaa sanoa" is counted but never enters a mean.
+- NPS and integer items: float; categories: pandas ``Categorical`` of codebook codes in codebook order;
+  dates: ``datetime64``; ids, pseudonym sources, names, e-mails and free text: strings. The raw frame still holds
+  identifiers: pass it to :func:`~sosrake_lib.cleaning.clean_responses` and never write it anywhere.
+- Optional items missing from the export are added as empty columns and listed in ``attrs["absent_items"]``.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "feedback.csv"
+>>> _ = p.write_text("Kyselyn nimi: palaute\\n"
+...     "ID;Kurssin sisältö vastasi sen tavoitteita;Kuinka todennäköisesti suosittelisit kurssia kollegallesi?\\n"
+...     "1;Erittäin hyvin;9\\n2; en osaa sanoa ;10\\n", encoding="utf-8-sig")
+>>> df = read_export(p, "course_feedback")
+>>> df[["_row", "response_id", "FB_SIS1", "FB_SIS1__nsa", "nps"]].to_dict("list")
+{'_row': [3, 4], 'response_id': ['1', '2'], 'FB_SIS1': [5.0, nan], 'FB_SIS1__nsa': [nan, 'dont_know'], 'nps': [9.0, 10.0]}
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Instrument, Item, available_instruments, load_instrument, normalise_header, normalise_label
+from .errors import ExportError
+
+MAX_TEXT_CHARS = 10_000
+HEADER_SCAN_ROWS = 30
+_DELIMITERS = (",", ";", "\t", "|")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SYNTHETIC_MARKERS = ("synteettinen", "synthetic")
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+
+def _decode(data: bytes, file: str) -> tuple[str, str]:
+    """Decode bytes of a text export; return (text, encoding name)."""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ExportError("the file claims to be UTF-16 but cannot be decoded", file=file,
+                              hint="save the export again as CSV UTF-8") from exc
+    sample = data[:65536]
+    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample[:4096]) > 8:
+        raise ExportError("this is not a text CSV file (it contains binary data)", file=file,
+                          hint="export the survey again as .xlsx or CSV; do not rename other files to .csv")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text[:200_000].splitlines()[:60] if ln.strip()]
+    best, best_score = ",", (-1, -1)
+    for delim in _DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width = max(counts)
+        score = (sum(c == width for c in counts) if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    file = path.name
+    data = path.read_bytes()
+    text, encoding = _decode(data, file)
+    del data
+    if not text.strip():
+        raise ExportError("the file is empty", file=file, hint="export the survey again; the file has no rows")
+    delim = _sniff_delimiter(text)
+    width = max((len(r) for r in csv.reader(text[:200_000].splitlines()[:60], delimiter=delim)), default=1)
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text), sep=delim, header=None, names=range(width), dtype=str, keep_default_na=False,
+            na_values=[""], skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        m = re.search(r"line (\d+)", msg)
+        row = int(m.group(1)) if m else None
+        if "EOF" in msg:
+            raise ExportError("the file ends in the middle of a quoted cell (is it truncated?)", file=file, row=row,
+                              hint="export the file again; check that it was copied completely") from None
+        raise ExportError(f"a row has more cells than the header ({msg.split(': ')[-1]})", file=file, row=row,
+                          hint=f"check the separator ({delim!r} was detected) and quotes on that row") from None
+    except (UnicodeError, ValueError) as exc:
+        raise ExportError(f"the file cannot be read as CSV ({exc})", file=file,
+                          hint="export the survey again as CSV UTF-8 or .xlsx") from None
+    return grid, {"format": "csv", "encoding": encoding, "delimiter": delim}
+
+
+def _cell_text(v: Any) -> Any:
+    if v is None:
+        return np.nan
+    if isinstance(v, bool):
+        return "True" if v else "False"
+    if isinstance(v, float):
+        if v != v:
+            return np.nan
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M:%S")
+    s = str(v)
+    return s if s.strip() else np.nan
+
+
+def _read_xlsx_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    import openpyxl  # local import: only needed for Excel files
+
+    file = path.name
+    head = path.read_bytes()[:8]
+    if head.startswith(_OLE_MAGIC):
+        raise ExportError("the Excel file is password-protected (encrypted) or in the old .xls format", file=file,
+                          hint="remove the password in Excel (File > Info > Protect) or save as .xlsx, then retry")
+    if not head.startswith(b"PK"):
+        raise ExportError("this is not an Excel .xlsx file", file=file,
+                          hint="export the survey again as .xlsx, or save it as CSV and use the .csv name")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ExportError(f"the Excel file is damaged or truncated ({type(exc).__name__})", file=file,
+                          hint="export the file again from the survey tool") from None
+    sheets: dict[str, pd.DataFrame] = {}
+    try:
+        for ws in wb.worksheets:
+            rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, values_only=True)]
+            width = max((len(r) for r in rows), default=0)
+            grid = pd.DataFrame([r + [np.nan] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
+            sheets[ws.title] = grid.astype("str").where(grid.notna()) if width else grid
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise ExportError(f"the Excel file is damaged or truncated ({type(exc).__name__})", file=file,
+                          hint="export the file again from the survey tool") from None
+    finally:
+        wb.close()
+    return sheets, {"format": "xlsx"}
+
+
+# ------------------------------------------------------------------------------------------ header finding
+
+
+def _row_matches(inst: Instrument, cells: Iterable[Any]) -> set[str]:
+    found = set()
+    for c in cells:
+        if isinstance(c, str):
+            item_id = inst.match_header(c)
+            if item_id:
+                found.add(item_id)
+    return found
+
+
+def _find_header_row(inst: Instrument, grid: pd.DataFrame) -> tuple[int, int]:
+    """Return (header row index, number of items matched)."""
+    best, best_n = -1, 0
+    for i in range(min(HEADER_SCAN_ROWS, len(grid))):
+        n = len(_row_matches(inst, grid.iloc[i].tolist()))
+        if n > best_n:
+            best, best_n = i, n
+    return best, best_n
+
+
+def _guess_instrument(grid: pd.DataFrame, exclude: str) -> str | None:
+    scores = {}
+    for name in available_instruments():
+        if name == exclude:
+            continue
+        other = load_instrument(name)
+        _, n = _find_header_row(other, grid)
+        scores[name] = n
+    if not scores:
+        return None
+    name, n = max(scores.items(), key=lambda kv: kv[1])
+    return name if n >= 3 else None
+
+
+def _map_columns(inst: Instrument, grid: pd.DataFrame, hrow: int, file: str) -> tuple[dict[int, str], dict[str, str]]:
+    """Map grid column index -> item id (and item id -> header text as found)."""
+    header = grid.iloc[hrow].tolist()
+    upper = grid.iloc[hrow - 1].tolist() if hrow > 0 else [np.nan] * len(header)
+    # A grid title in a merged cell above stands only in its first column: carry it to the right.
+    carried, last = [], None
+    for u in upper:
+        if isinstance(u, str) and u.strip():
+            last = u
+        carried.append(last)
+    mapping: dict[int, str] = {}
+    found_as: dict[str, str] = {}
+    for j, cell in enumerate(header):
+        candidates = []
+        if isinstance(cell, str) and carried[j]:
+            candidates.append(f"{carried[j]} {cell}")
+        if isinstance(cell, str):
+            candidates.append(cell)
+        elif isinstance(upper[j], str):
+            candidates.append(upper[j])
+        for cand in candidates:
+            item_id = inst.match_header(cand)
+            if item_id:
+                if item_id in found_as:
+                    raise ExportError(
+                        f"two columns hold the same question ({item_id}): {found_as[item_id]!r} and this one",
+                        file=file, row=hrow + 1, column=str(cand), value=cand,
+                        hint="delete or rename the duplicate column")
+                mapping[j] = item_id
+                found_as[item_id] = str(cand)
+                break
+    return mapping, found_as
+
+
+# --------------------------------------------------------------------------------------------- converting
+
+
+def _categorise(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Factorise strings once so that label mapping touches each distinct label once (fast on 1M rows)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes, [str(u) for u in uniques]
+
+
+def _first_row(s: pd.Series, rows: pd.Series, value: str) -> int:
+    hit = s.to_numpy(dtype=object) == value
+    return int(rows.to_numpy()[hit.argmax()])
+
+
+def _fail(col: pd.Series, rows: pd.Series, value: str, msg: str, file: str, header: str, hint: str) -> None:
+    raise ExportError(msg, file=file, row=_first_row(col, rows, value), column=header, value=value, hint=hint)
+
+
+def _convert_scaled(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> dict[str, pd.Series]:
+    scale = item.scale
+    assert scale is not None
+    codes, uniques = _categorise(col)
+    values = np.full(len(uniques), np.nan)
+    nsa = np.empty(len(uniques), dtype=object)
+    nsa[:] = None
+    for k, label in enumerate(uniques):
+        code = scale.code_of(label)
+        if code is None and item.kind == "nps":
+            code = _parse_number(label)
+            if code is not None and (code != int(code) or not scale.min <= code <= scale.max):
+                _fail(col, rows, label, f"number out of range: the answer must be a whole number "
+                      f"{scale.min}–{scale.max}", file, header, "correct the cell or leave it empty")
+        if code is None:
+            allowed = "; ".join(scale.allowed_labels("fi"))
+            _fail(col, rows, label, "unknown answer label", file, header,
+                  f"the codebook accepts: {allowed}. Fix the cell, or add the spelling to the scale's aliases "
+                  f"in sosrake_lib/instruments/_scales.yaml")
+        if isinstance(code, str) and code in scale.non_substantive:
+            nsa[k] = code
+        else:
+            values[k] = float(code)
+    valid = codes >= 0
+    out_v = np.full(len(col), np.nan)
+    out_v[valid] = values[codes[valid]]
+    res = {item.id: pd.Series(out_v, index=col.index, name=item.id)}
+    if item.kind == "likert" or scale.non_substantive:
+        out_n = np.empty(len(col), dtype=object)
+        out_n[:] = None
+        out_n[valid] = nsa[codes[valid]]
+        res[f"{item.id}__nsa"] = pd.Series(out_n, index=col.index, dtype="str").where(
+            pd.Series(out_n, index=col.index).notna())
+    return res
+
+
+def _convert_category(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
+    scale = item.scale
+    assert scale is not None
+    codes, uniques = _categorise(col)
+    cats = list(scale.codes)
+    lookup = np.empty(len(uniques), dtype=np.int64)
+    for k, label in enumerate(uniques):
+        code = scale.code_of(label)
+        if code is None or code not in scale.codes:
+            allowed = "; ".join(v["fi"] for v in scale.codes.values())
+            _fail(col, rows, label, "unknown answer label", file, header,
+                  f"the codebook accepts: {allowed}. Fix the cell, or add the spelling to the item's aliases in "
+                  f"the instrument codebook")
+        lookup[k] = cats.index(code)
+    cat_codes = np.where(codes >= 0, lookup[np.maximum(codes, 0)] if len(lookup) else -1, -1)
+    return pd.Series(pd.Categorical.from_codes(cat_codes, categories=cats, ordered=item.ordered),
+                     index=col.index, name=item.id)
+
+
+_NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:$|[-–—:]\s*\D)")
+
+
+def _parse_number(text: str) -> float | None:
+    m = _NUMBER.match(text.replace("\u00a0", " "))
+    if not m:
+        return None
+    return float(m.group(1).replace(",", "."))
+
+
+def _convert_integer(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
+    codes, uniques = _categorise(col)
+    values = np.full(len(uniques), np.nan)
+    for k, label in enumerate(uniques):
+        num = _parse_number(label)
+        if num is None:
+            _fail(col, rows, label, "not a number", file, header, "write a number (decimal comma is fine)")
+        if (item.min is not None and num < item.min) or (item.max is not None and num > item.max):
+            _fail(col, rows, label, f"number out of range {item.min}–{item.max}", file, header, "correct the cell")
+        values[k] = num
+    out = np.full(len(col), np.nan)
+    out[codes >= 0] = values[codes[codes >= 0]]
+    return pd.Series(out, index=col.index, name=item.id)
+
+
+# Families of date formats; a column must fit one family throughout.
+_DATE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "d.m.yyyy": ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M.%S", "%d.%m.%Y %H.%M", "%d.%m.%Y klo %H.%M",
+                 "%d.%m.%Y klo %H:%M", "%d.%m.%Y"),
+    "yyyy-mm-dd": ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"),
+    "m/d/yyyy": ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y"),
+    "d/m/yyyy": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"),
+}
+
+
+def _parse_with(fmts: tuple[str, ...], text: str) -> dt.datetime | None:
+    for f in fmts:
+        try:
+            return dt.datetime.strptime(text.strip(), f)
+        except ValueError:
+            continue
+    return None
+
+
+def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
+    codes, uniques = _categorise(col)
+    parsed: list[dt.datetime | None] | None = None
+    fits: dict[str, int] = {}
+    for family, fmts in _DATE_FAMILIES.items():
+        attempt = [_parse_with(fmts, u) for u in uniques]
+        fits[family] = sum(a is not None for a in attempt)
+        if all(a is not None for a in attempt):
+            parsed = attempt
+            break
+    if parsed is None:
+        family = max(fits, key=lambda f: fits[f])
+        bad = next(u for u in uniques if _parse_with(_DATE_FAMILIES[family], u) is None)
+        anywhere = any(_parse_with(f, bad) for f in _DATE_FAMILIES.values())
+        msg = ("dates in mixed formats: this value does not follow the column's main format "
+               f"({family})" if anywhere and fits[family] else "not a date")
+        _fail(col, rows, bad, msg, file, header, "write every date in one format, e.g. 12.10.2022 or 2022-10-12")
+    values = np.array([np.datetime64(p, "s") for p in parsed] or [], dtype="datetime64[s]")
+    out = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[s]")
+    out[codes >= 0] = values[codes[codes >= 0]]
+    ser = pd.Series(out, index=col.index, name=item.id)
+    return ser.dt.normalize() if item.kind == "date" else ser
+
+
+def semester_of(when: pd.Series | dt.date) -> Any:
+    """Finnish semester label of a date: January–July is spring (kevät), August–December autumn (syksy).
+
+    >>> semester_of(dt.date(2021, 10, 12))
+    '2021-syksy'
+    >>> semester_of(pd.Series(pd.to_datetime(["2022-03-01", "2022-09-01"]))).tolist()
+    ['2022-kevät', '2022-syksy']
+    """
+    if isinstance(when, pd.Series):
+        season = np.where(when.dt.month >= 8, "syksy", "kevät")
+        return (when.dt.year.astype("Int64").astype("str") + "-" + season).where(when.notna())
+    return f"{when.year}-{'syksy' if when.month >= 8 else 'kevät'}"
+
+
+def _convert_text(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
+    s = col.str.strip()
+    s = s.where(s != "")
+    too_long = s.str.len() > MAX_TEXT_CHARS
+    if too_long.any():
+        i = int(np.flatnonzero(too_long.fillna(False).to_numpy())[0])
+        raise ExportError(f"the answer is {int(s.str.len().iloc[i]):,} characters long; the limit is "
+                          f"{MAX_TEXT_CHARS:,}", file=file, row=int(rows.iloc[i]), column=header,
+                          value=s.iloc[i][:40], hint="check the cell: it may hold pasted data; shorten it")
+    return s.rename(item.id)
+
+
+_CONVERTERS: dict[str, Callable[..., Any]] = {
+    "likert": _convert_scaled, "nps": _convert_scaled, "category": _convert_category,
+    "integer": _convert_integer, "date": _convert_date, "datetime": _convert_date,
+}
+
+
+def _empty_column(item: Item, n: int, index: pd.Index) -> dict[str, pd.Series]:
+    if item.kind in ("likert", "nps", "integer"):
+        out = {item.id: pd.Series(np.nan, index=index, dtype="float64")}
+        if item.kind == "likert":
+            out[f"{item.id}__nsa"] = pd.Series(pd.NA, index=index, dtype="str")
+        return out
+    if item.kind == "category":
+        assert item.scale is not None
+        return {item.id: pd.Series(pd.Categorical([None] * n, categories=list(item.scale.codes),
+                                                  ordered=item.ordered), index=index)}
+    if item.kind in ("date", "datetime"):
+        return {item.id: pd.Series(pd.NaT, index=index, dtype="datetime64[s]")}
+    return {item.id: pd.Series(pd.NA, index=index, dtype="str")}
+
+
+# ------------------------------------------------------------------------------------------------ public
+
+
+def _load_grids(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    file = path.name
+    if not path.exists():
+        raise ExportError("the file does not exist", file=str(path), hint="check the path and the file name")
+    if path.is_dir():
+        raise ExportError("this is a folder, not an export file", file=str(path), hint="give the path of one file")
+    if path.stat().st_size == 0:
+        raise ExportError("the file is empty (0 bytes)", file=file, hint="export the survey again")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx_sheets(path)
+    if suffix in (".csv", ".txt", ".tsv"):
+        grid, info = _read_csv_grid(path)
+        return {"": grid}, info
+    if suffix == ".xls":
+        raise ExportError("old .xls files are not supported", file=file, hint="save the file as .xlsx in Excel")
+    raise ExportError(f"unsupported file type {suffix!r}", file=file, hint="give an .xlsx or .csv export")
+
+
+def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read one export file into a coded data frame (one row per respondent).
+
+    Parameters
+    ----------
+    path : str or Path
+        An .xlsx or .csv export as the survey tool wrote it. It is only read, never modified.
+    instrument : Instrument or str
+        The codebook (or its name) that says which header belongs to which item.
+    sheet : str, optional
+        Worksheet to read when an .xlsx has several sheets with answers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``_row`` plus one column per codebook item (see the module docstring for types). ``attrs`` holds
+        ``source_file``, ``instrument``, ``header_row``, ``ignored_columns``, ``absent_items``, ``semester``
+        (when the instrument dates its rows), ``synthetic`` and ``read_info``.
+
+    Raises
+    ------
+    ExportError
+        For every problem: empty or binary file, encrypted workbook, missing required column, duplicate
+        column, unknown label, number out of range, dates in mixed formats, two semesters in one file, ...
+    """
+    inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
+    path = Path(path)
+    file = path.name
+    sheets, info = _load_grids(path)
+
+    # Choose the sheet with the answers.
+    scored = {name: _find_header_row(inst, g) for name, g in sheets.items()}
+    if sheet is not None:
+        if sheet not in sheets:
+            raise ExportError(f"there is no worksheet {sheet!r} (sheets: {', '.join(sheets)})", file=file)
+        candidates = [sheet]
+    else:
+        candidates = [name for name, (_, n) in scored.items() if n > 0]
+    if len(candidates) > 1:
+        raise ExportError(f"several worksheets hold answers ({', '.join(candidates)})", file=file,
+                          hint="keep the answers on one sheet, or name the sheet to read (sheet=...)")
+    if not candidates:
+        grid = next(iter(sheets.values()))
+        if grid.dropna(how="all").empty:
+            raise ExportError("the file has no rows", file=file, hint="export the survey again")
+        guess = _guess_instrument(grid, inst.name)
+        hint = (f"this looks like a {guess!r} export; choose that instrument" if guess
+                else f"check that this is a {inst.name!r} export and that its header row is intact")
+        raise ExportError(f"no column of the {inst.name!r} codebook was found", file=file, hint=hint)
+    sheet_name = candidates[0]
+    grid = sheets[sheet_name]
+    hrow, _ = _find_header_row(inst, grid)
+    file_label = f"{file} [{sheet_name}]" if sheet_name and len(sheets) > 1 else file
+    mapping, found_as = _map_columns(inst, grid, hrow, file_label)
+
+    missing = [it for it in inst.items if it.required and it.id not in found_as]
+    if missing:
+        it = missing[0]
+        guess = _guess_instrument(grid, inst.name) if len(found_as) < len(inst.answer_columns()) / 2 else None
+        hint = (f"this looks like a {guess!r} export, not {inst.name!r}; choose that instrument" if guess else
+                f"the column may have been renamed: add its header to the {it.id!r} item's headers in "
+                f"{Path(inst.source).name}, or restore it in the export")
+        raise ExportError(f"a required column is missing ({', '.join(m.text('fi') for m in missing[:3])})",
+                          file=file_label, row=hrow + 1, column=it.text("fi"), hint=hint)
+
+    body = grid.iloc[hrow + 1:]
+    if body.dropna(how="all").empty:
+        raise ExportError("the file has a header but no answers", file=file_label, row=hrow + 1,
+                          hint="export again after answers have come in")
+    rows = pd.Series(np.arange(hrow + 2, hrow + 2 + len(body)), index=range(len(body)), name="_row")
+    body = body.reset_index(drop=True)
+
+    columns: dict[str, pd.Series] = {"_row": rows}
+    for item in inst.items:
+        j = next((j for j, iid in mapping.items() if iid == item.id), None)
+        if j is None:
+            if item.kind != "pii":
+                columns.update(_empty_column(item, len(body), body.index))
+            continue
+        col = body[j].astype("str").where(body[j].notna())
+        header = found_as[item.id]
+        conv = _CONVERTERS.get(item.kind)
+        if conv is None:
+            if item.kind == "text":
+                columns[item.id] = _convert_text(item, col, rows, file_label, header)
+            else:
+                stripped = col.str.strip()
+                columns[item.id] = stripped.where(stripped != "").rename(item.id)
+            continue
+        out = conv(item, col, rows, file_label, header)
+        if isinstance(out, dict):
+            columns.update(out)
+        else:
+            columns[item.id] = out
+    df = pd.DataFrame(columns)
+
+    semester = None
+    for item in inst.items:
+        if item.single_semester and item.id in found_as:
+            sem = semester_of(df[item.id]).dropna()
+            if sem.nunique() > 1:
+                main = sem.value_counts().index[0]
+                other = sem[sem != main]
+                i = other.index[0]
+                raise ExportError(
+                    f"answers from more than one semester in one file ({', '.join(sorted(sem.unique()))})",
+                    file=file_label, row=int(df.at[i, "_row"]), column=found_as[item.id],
+                    value=str(df.at[i, item.id].date()),
+                    hint="split the export into one file per semester and run each with its own semester label")
+            semester = sem.iloc[0] if len(sem) else None
+
+    meta_text = " ".join(str(v) for v in grid.iloc[:hrow].to_numpy().ravel() if isinstance(v, str))
+    df.attrs.update({
+        "source_file": file_label,
+        "source_path": str(path),
+        "instrument": inst.name,
+        "header_row": hrow + 1,
+        "ignored_columns": [str(grid.iat[hrow, j]) for j in range(grid.shape[1])
+                            if j not in mapping and isinstance(grid.iat[hrow, j], str)],
+        "absent_items": [it.id for it in inst.items if it.id not in found_as and it.kind != "pii"],
+        "semester": semester,
+        "synthetic": any(m in normalise_label(meta_text) for m in _SYNTHETIC_MARKERS),
+        "read_info": info,
+        "n_raw_rows": len(df),
+    })
+    return df
+
+
+def detect_instrument(path: str | Path) -> str | None:
+    """Name of the instrument whose headers best match the file, or ``None`` if none matches three columns."""
+    sheets, _ = _load_grids(Path(path))
+    best, best_n = None, 2
+    for name in available_instruments():
+        inst = load_instrument(name)
+        n = max((_find_header_row(inst, g)[1] for g in sheets.values()), default=0)
+        if n > best_n:
+            best, best_n = name, n
+    return best
+
+
+def normalise_labels(values: Iterable[Any]) -> list[str]:
+    """Normalise answer labels as the importer does (for tools that build their own lookups)."""
+    return [normalise_label(v) for v in values]
+
+
+def header_key(text: Any) -> str:
+    """The normalised form under which a header is looked up in a codebook."""
+    return normalise_header(text)
