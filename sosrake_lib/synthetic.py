@@ -11,7 +11,7 @@ the marker row "SYNTEETTINEN ESIMERKKIAINEISTO", which lets the cleaning step us
 Examples
 --------
 >>> raw = interviews_frame(n=200, semester="2021-syksy", seed=1)
->>> len(raw), raw["Palvelu"].isin(["Aikuissosiaalityö", "Asumisen tuki"]).any()
+>>> len(raw), raw["Palvelu, jota haastattelu koskee"].isin(["Aikuissosiaalityö", "Asumisen tuki"]).any()
 (200, np.True_)
 """
 
