@@ -45,7 +45,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .codebook import Instrument, Item, available_instruments, load_instrument, normalise_header, normalise_label
+from .codebook import (
+    Instrument,
+    Item,
+    available_instruments,
+    load_instrument,
+    normalise_header,
+    normalise_label,
+)
 from .errors import ExportError
 
 MAX_TEXT_CHARS = 10_000

@@ -1,0 +1,335 @@
+"""Semester runs: validate the exports, run the analysis notebooks with Papermill, export HTML reports and
+infographics, and write a manifest — all into a temporary folder that is moved into place only when complete.
+
+Staff do not need Papermill's flags::
+
+    sosrake run all --semester 2023-syksy --raw data/raw/2023-syksy/ --out outputs/
+
+gives ``outputs/2023-syksy/<analysis>/`` for every analysis whose exports are in the folder: key figures,
+tables, figures, ``report.html`` (no code cells), ``infographic.pdf/.png``, the executed notebook and
+``manifest.json``. A broken export stops the run before any notebook starts (exit 2); a failing notebook stops
+with a message naming the cell, and leaves no half-written output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .atomic import atomic_dir, atomic_write_text
+from .errors import ConfigError, ExportError
+from .paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from .pipeline import discover_exports, prepare_file
+
+NOTEBOOKS = {
+    "competence": "01_competence_mapping.ipynb",
+    "interviews": "02_customer_experience.ipynb",
+    "course": "03_course_pilot.ipynb",
+}
+KERNEL_NAME = "sosrake"
+MANIFEST_PACKAGES = ("sosrake-lib", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "openpyxl",
+                     "pyarrow", "simplemma", "papermill", "nbconvert", "nbformat", "ipykernel")
+
+
+class RunError(RuntimeError):
+    """A notebook failed; the message names the notebook and the cell."""
+
+
+@dataclass
+class InputFile:
+    path: Path
+    instrument: str
+    role: str
+    sha256: str
+    log: dict[str, Any]
+    semester: str | None = None
+    synthetic: bool = False
+
+    def manifest_entry(self) -> dict[str, Any]:
+        return {"file": self.path.name, "instrument": self.instrument, "role": self.role, "sha256": self.sha256,
+                "semester": self.semester, "raw_rows": self.log["raw_rows"], "kept": self.log["kept"],
+                "dropped": self.log["dropped"]}
+
+
+@dataclass
+class Plan:
+    """What one analysis will run on."""
+
+    analysis: str
+    inputs: list[InputFile]
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.inputs) and all(i.synthetic for i in self.inputs)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check(path: Path, instrument: str, role: str) -> InputFile:
+    """Read and clean one export (validation); nothing is written."""
+    digest = sha256_of(path)
+    prepared = prepare_file(path, instrument)
+    return InputFile(path=path, instrument=instrument, role=role, sha256=digest, log=prepared.log,
+                     semester=prepared.data.attrs.get("semester"), synthetic=bool(prepared.data.attrs.get("synthetic")))
+
+
+def _one(found: dict[str, list[Path]], instrument: str, raw: Path, *, required: bool = True) -> Path | None:
+    files = found.get(instrument, [])
+    if len(files) > 1:
+        raise ExportError(f"several {instrument} exports in the folder ({', '.join(p.name for p in files)})",
+                          file=str(raw), hint="keep one export per instrument in a semester folder")
+    if not files and required:
+        raise ExportError(f"no {instrument} export in the folder", file=str(raw),
+                          hint=f"add the export (a name like {instrument}*.xlsx or .csv helps)")
+    return files[0] if files else None
+
+
+def _pre_post(files: list[Path], raw: Path) -> tuple[Path, Path]:
+    pre = [p for p in files if any(k in p.name.lower() for k in ("pre", "alku"))]
+    post = [p for p in files if any(k in p.name.lower() for k in ("post", "loppu"))]
+    if len(pre) != 1 or len(post) != 1:
+        raise ExportError("the course self-assessment needs one pre file and one post file",
+                          file=str(raw), hint="name them e.g. course_pre_2023.csv and course_post_2023.csv "
+                          "(or alkukysely… / loppukysely…)")
+    return pre[0], post[0]
+
+
+def plan_analyses(analysis: str, raw: Path) -> list[Plan]:
+    """Find and validate the inputs of each requested analysis. Raises ExportError before anything runs."""
+    found = discover_exports(raw)
+    wanted = list(NOTEBOOKS) if analysis == "all" else [analysis]
+    plans: list[Plan] = []
+    for name in wanted:
+        optional = analysis == "all"
+        if name == "competence":
+            p = _one(found, "competence", raw, required=not optional)
+            if p:
+                plans.append(Plan(name, [_check(p, "competence", "export")]))
+        elif name == "interviews":
+            files = found.get("interviews", [])
+            if not files and not optional:
+                raise ExportError("no interviews export in the folder", file=str(raw),
+                                  hint="add the exports, e.g. interviews_2023-syksy.csv")
+            if files:
+                inputs = [_check(p, "interviews", "export") for p in files]
+                sems = [i.semester or i.path.stem for i in inputs]
+                if len(set(sems)) != len(sems):
+                    raise ExportError(f"two interview exports are from the same semester ({', '.join(sems)})",
+                                      file=str(raw), hint="merge them into one file or remove the extra one")
+                plans.append(Plan(name, inputs))
+        elif name == "course":
+            present = [k for k in ("course_enrolment", "course_selfassessment", "course_feedback") if k in found]
+            if optional and not present:
+                continue
+            enrol = _one(found, "course_enrolment", raw)
+            pre, post = _pre_post(found.get("course_selfassessment", []), raw)
+            feedback = _one(found, "course_feedback", raw)
+            inputs = [_check(enrol, "course_enrolment", "enrolment"), _check(pre, "course_selfassessment", "pre"),
+                      _check(post, "course_selfassessment", "post"), _check(feedback, "course_feedback", "feedback")]
+            base = _one(found, "competence", raw, required=False)
+            if base:
+                inputs.append(_check(base, "competence", "baseline"))
+            plans.append(Plan(name, inputs))
+    if not plans:
+        raise ExportError("no exports for any analysis were found in the folder", file=str(raw),
+                          hint="put the semester's .xlsx/.csv exports there")
+    return plans
+
+
+def notebook_parameters(plan: Plan, *, semester: str, output_dir: Path, lang: str, min_cell_size: int,
+                        approved_quotes: Path | None, target_size: int | None) -> dict[str, Any]:
+    """The Papermill parameters of one analysis (paths as absolute strings)."""
+    common: dict[str, Any] = {"semester": semester, "output_dir": str(output_dir), "lang": lang,
+                              "min_cell_size": int(min_cell_size)}
+    by_role = {i.role: str(i.path.resolve()) for i in plan.inputs}
+    if plan.analysis == "competence":
+        common["export_path"] = by_role["export"]
+        common["target_size"] = int(target_size or 0)
+    elif plan.analysis == "interviews":
+        common["exports"] = {(i.semester or i.path.stem): str(i.path.resolve()) for i in plan.inputs}
+        common["approved_quotes"] = str(approved_quotes.resolve()) if approved_quotes else ""
+    elif plan.analysis == "course":
+        common.update(enrolment_path=by_role["enrolment"], pre_path=by_role["pre"], post_path=by_role["post"],
+                      feedback_path=by_role["feedback"], baseline_path=by_role.get("baseline", ""))
+    return common
+
+
+def _kernel_name() -> str:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    if KERNEL_NAME in specs:
+        return KERNEL_NAME
+    if "python3" in specs:
+        return "python3"
+    raise ConfigError("no Jupyter kernel found; run `make setup` (it installs the 'sosrake' kernel)")
+
+
+def _cell_first_line(nb_path: Path, exec_count: int | None) -> str:
+    import nbformat
+
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except Exception:  # best effort: only for the message
+        return ""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" and cell.get("execution_count") == exec_count:
+            lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+            return lines[0].strip()[:80] if lines else ""
+    return ""
+
+
+def execute_notebook(name: str, parameters: dict[str, Any], executed_path: Path, *, timeout: int) -> None:
+    """Run one notebook with Papermill (explicit kernel, execution timeout, run from the project root)."""
+    import papermill as pm
+
+    source = NOTEBOOKS_DIR / name
+    declared = pm.inspect_notebook(str(source))
+    missing = [k for k in declared if k not in parameters and declared[k].get("default") is None]
+    unknown = [k for k in parameters if k not in declared]
+    if unknown or missing:
+        raise RunError(f"{name}: parameters do not match the notebook (unknown: {unknown}, missing: {missing})")
+    try:
+        pm.execute_notebook(str(source), str(executed_path), parameters=parameters, kernel_name=_kernel_name(),
+                            cwd=str(PROJECT_ROOT), progress_bar=False, execution_timeout=timeout,
+                            request_save_on_cell_execute=False, log_output=False)
+    except pm.PapermillExecutionError as exc:
+        first = _cell_first_line(executed_path, exc.exec_count)
+        where = f"cell {exc.exec_count}" + (f" ({first})" if first else "")
+        raise RunError(f"{name} failed in {where}: {exc.ename}: {' '.join(str(exc.evalue).split())[:300]}") from None
+
+
+def export_html(executed: Path, target: Path, title: str) -> None:
+    """HTML report of an executed notebook without code cells (nbconvert, exclude_input)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    atomic_write_text(target, body)
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in MANIFEST_PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def git_commit() -> str:
+    try:
+        res = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    commit = res.stdout.strip()
+    if res.returncode != 0 or not commit:
+        return "unknown"
+    dirty = subprocess.run(["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    return commit + ("-dirty" if dirty else "")
+
+
+def _file_hashes(folder: Path) -> dict[str, str]:
+    skip = {"manifest.json", "notebook.ipynb", "report.html"}
+    return {p.relative_to(folder).as_posix(): sha256_of(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in skip}
+
+
+TITLES = {
+    "competence": ("Osaamiskartoitus", "Competence mapping"),
+    "interviews": ("Asiakaskokemushaastattelut", "Customer-experience interviews"),
+    "course": ("Koulutuspilotin arviointi", "Course pilot evaluation"),
+}
+
+
+def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_size: int,
+                 approved_quotes: Path | None, target_size: int | None, timeout: int,
+                 say: Callable[[str], None]) -> Path:
+    """Run one analysis into ``out/<semester>/<analysis>`` atomically; return the folder."""
+    final = out / semester / plan.analysis
+    started = time.monotonic()
+    say(f"[{plan.analysis}] running {NOTEBOOKS[plan.analysis]} …")
+    with atomic_dir(final) as tmp:
+        params = notebook_parameters(plan, semester=semester, output_dir=tmp, lang=lang,
+                                     min_cell_size=min_cell_size, approved_quotes=approved_quotes,
+                                     target_size=target_size)
+        executed = tmp / "notebook.ipynb"
+        execute_notebook(NOTEBOOKS[plan.analysis], params, executed, timeout=timeout)
+        title = TITLES[plan.analysis][0 if lang == "fi" else 1] + f" – {semester}"
+        export_html(executed, tmp / "report.html", title)
+        from .infographic import make_infographic
+
+        make_infographic(tmp, plan.analysis, lang=lang, semester=semester, approved_quotes=approved_quotes,
+                         min_cell_size=min_cell_size, synthetic=plan.synthetic)
+        stored = {k: (Path(v).name if k.endswith("_path") and v else v) for k, v in params.items()
+                  if k != "output_dir"}
+        if "exports" in stored:
+            stored["exports"] = {k: Path(v).name for k, v in stored["exports"].items()}
+        if stored.get("approved_quotes"):
+            stored["approved_quotes"] = Path(stored["approved_quotes"]).name
+        manifest = {
+            "analysis": plan.analysis, "semester": semester, "notebook": NOTEBOOKS[plan.analysis],
+            "parameters": stored, "inputs": [i.manifest_entry() for i in plan.inputs],
+            "synthetic_sample": plan.synthetic, "packages": package_versions(), "git_commit": git_commit(),
+            "created_utc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "outputs": _file_hashes(tmp),
+        }
+        atomic_write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    say(f"[{plan.analysis}] done in {time.monotonic() - started:.0f} s -> {final}")
+    return final
+
+
+def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: str = "fi", min_cell_size: int = 5,
+                 approved_quotes: Path | None = None, target_size: int | None = None, timeout: int = 900,
+                 progress: bool = True, max_workers: int | None = None) -> list[Path]:
+    """Validate, then run the requested analyses (``all``: in parallel where cores allow)."""
+    if min_cell_size < 1:
+        raise ConfigError(f"--min-cell-size must be at least 1 (got {min_cell_size})")
+    if approved_quotes is not None and not Path(approved_quotes).is_file():
+        raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
+    if not semester or any(c in semester for c in "/\\") or semester.startswith("."):
+        raise ConfigError(f"the semester label {semester!r} cannot be a folder name; use e.g. 2023-syksy")
+
+    def say(msg: str) -> None:
+        if progress:
+            print(msg, file=sys.stderr, flush=True)
+
+    say(f"Checking the exports in {raw} …")
+    plans = plan_analyses(analysis, Path(raw))
+    for plan in plans:
+        for i in plan.inputs:
+            say(f"  {i.path.name}: {i.instrument} ({i.role}), {i.log['kept']} of {i.log['raw_rows']} rows kept")
+    out = Path(out)
+    kwargs = dict(semester=semester, out=out, lang=lang, min_cell_size=min_cell_size,
+                  approved_quotes=approved_quotes, target_size=target_size, timeout=timeout, say=say)
+    workers = max_workers or min(len(plans), os.cpu_count() or 1, 3)
+    if workers <= 1 or len(plans) == 1:
+        return [run_analysis(p, **kwargs) for p in plans]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_analysis, p, **kwargs) for p in plans]
+        return [f.result() for f in futures]
