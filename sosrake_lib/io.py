@@ -121,9 +121,12 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
             na_values=[""], skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
         )
     except pd.errors.ParserError as exc:
-        msg = str(exc)
+        msg = str(exc).strip()
         m = re.search(r"line (\d+)", msg)
         row = int(m.group(1)) if m else None
+        m_eof = re.search(r"starting at row (\d+)", msg)  # 0-based row where the open quote began
+        if m_eof:
+            row = int(m_eof.group(1)) + 1
         if "EOF" in msg:
             raise ExportError("the file ends in the middle of a quoted cell (is it truncated?)", file=file, row=row,
                               hint="export the file again; check that it was copied completely") from None
@@ -208,7 +211,8 @@ def _find_header_row(inst: Instrument, grid: pd.DataFrame) -> tuple[int, int]:
     return best, best_n
 
 
-def _guess_instrument(grid: pd.DataFrame, exclude: str) -> str | None:
+def _guess_instrument(grid: pd.DataFrame, exclude: str, matched: int = 0) -> str | None:
+    """The instrument whose headers match at least three columns and more than ``matched`` (else ``None``)."""
     scores = {}
     for name in available_instruments():
         if name == exclude:
@@ -219,7 +223,7 @@ def _guess_instrument(grid: pd.DataFrame, exclude: str) -> str | None:
     if not scores:
         return None
     name, n = max(scores.items(), key=lambda kv: kv[1])
-    return name if n >= 3 else None
+    return name if n >= max(3, matched + 1) else None
 
 
 def _map_columns(inst: Instrument, grid: pd.DataFrame, hrow: int, file: str) -> tuple[dict[int, str], dict[str, str]]:
@@ -444,6 +448,27 @@ def _empty_column(item: Item, n: int, index: pd.Index) -> dict[str, pd.Series]:
     return {item.id: pd.Series(pd.NA, index=index, dtype="str")}
 
 
+def _header_name(item: Item) -> str:
+    """The name a user sees for an item's column: its Finnish text, else its first header, else its id."""
+    return item.text_fi or (item.headers[0] if item.headers else item.id)
+
+
+def _check_row_width(grid: pd.DataFrame, hrow: int, body: pd.DataFrame, rows: pd.Series, file: str) -> None:
+    """Refuse cells to the right of the last header column: the row's cells are shifted (stray separator)."""
+    heads = grid.iloc[max(hrow - 1, 0):hrow + 1].notna().any(axis=0).to_numpy()
+    last = int(np.flatnonzero(heads).max()) if heads.any() else -1
+    beyond = body.loc[:, body.columns > last] if len(body.columns) else body
+    if beyond.shape[1] == 0:
+        return
+    filled = beyond.notna().any(axis=1).to_numpy()
+    if filled.any():
+        i = int(np.flatnonzero(filled)[0])
+        j = int(beyond.columns[beyond.iloc[i].notna().to_numpy()][0])
+        raise ExportError(f"a row has more cells than the header (a value in column {j + 1}, the header ends at "
+                          f"column {last + 1})", file=file, row=int(rows.iloc[i]), value=body.iat[i, j],
+                          hint="check the separator and the quotes on that row, or delete the stray cell")
+
+
 # ------------------------------------------------------------------------------------------------ public
 
 
@@ -500,7 +525,8 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
     scored = {name: _find_header_row(inst, g) for name, g in sheets.items()}
     if sheet is not None:
         if sheet not in sheets:
-            raise ExportError(f"there is no worksheet {sheet!r} (sheets: {', '.join(sheets)})", file=file)
+            raise ExportError(f"there is no worksheet {sheet!r} (sheets: {', '.join(sheets)})", file=file,
+                              hint="give one of the listed sheet names")
         candidates = [sheet]
     else:
         candidates = [name for name, (_, n) in scored.items() if n > 0]
@@ -512,7 +538,10 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
         if grid.dropna(how="all").empty:
             raise ExportError("the file has no rows", file=file, hint="export the survey again")
         guess = _guess_instrument(grid, inst.name)
+        one_column = grid.dropna(axis=1, how="all").shape[1] <= 1
         hint = (f"this looks like a {guess!r} export; choose that instrument" if guess
+                else "every row is a single cell, so the separator is not one of comma, semicolon, tab or '|': "
+                "save the export again as CSV (comma or semicolon separated) or .xlsx" if one_column
                 else f"check that this is a {inst.name!r} export and that its header row is intact")
         raise ExportError(f"no column of the {inst.name!r} codebook was found", file=file, hint=hint)
     sheet_name = candidates[0]
@@ -524,12 +553,20 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
     missing = [it for it in inst.items if it.required and it.id not in found_as]
     if missing:
         it = missing[0]
-        guess = _guess_instrument(grid, inst.name) if len(found_as) < len(inst.answer_columns()) / 2 else None
+        guess = (_guess_instrument(grid, inst.name, len(found_as))
+                 if len(found_as) < len(inst.answer_columns()) / 2 else None)
         hint = (f"this looks like a {guess!r} export, not {inst.name!r}; choose that instrument" if guess else
                 f"the column may have been renamed: add its header to the {it.id!r} item's headers in "
                 f"{Path(inst.source).name}, or restore it in the export")
-        raise ExportError(f"a required column is missing ({', '.join(m.text('fi') for m in missing[:3])})",
-                          file=file_label, row=hrow + 1, column=it.text("fi"), hint=hint)
+        raise ExportError(f"a required column is missing ({', '.join(_header_name(m) for m in missing[:3])})",
+                          file=file_label, row=hrow + 1, column=_header_name(it), hint=hint)
+    answer_ids = set(inst.answer_columns())
+    if not answer_ids & set(found_as):
+        guess = _guess_instrument(grid, inst.name, len(found_as))
+        hint = (f"this looks like a {guess!r} export, not {inst.name!r}; choose that instrument" if guess else
+                f"check that this is a {inst.name!r} export and that its question headers are intact")
+        raise ExportError(f"none of the questions of the {inst.name!r} codebook was found (only "
+                          f"{', '.join(sorted(found_as.values()))})", file=file_label, row=hrow + 1, hint=hint)
 
     body = grid.iloc[hrow + 1:]
     if body.dropna(how="all").empty:
@@ -537,6 +574,7 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
                           hint="export again after answers have come in")
     rows = pd.Series(np.arange(hrow + 2, hrow + 2 + len(body)), index=range(len(body)), name="_row")
     body = body.reset_index(drop=True)
+    _check_row_width(grid, hrow, body, rows, file_label)
 
     columns: dict[str, pd.Series] = {"_row": rows}
     for item in inst.items:

@@ -27,7 +27,7 @@ from .errors import ExportError
 from .io import detect_instrument, read_export
 from .paths import PROCESSED_DIR
 
-EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".xls", ".ods")  # .xls/.ods only to refuse them
 
 
 def instrument_for(path: Path) -> str | None:

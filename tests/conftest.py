@@ -1,0 +1,89 @@
+"""Shared fixtures for the foundation tests.
+
+Tests never depend on the environment: cleaning gets its pseudonym key through ``key=`` (:data:`TEST_KEY`),
+or reads files that are marked synthetic so the demo key applies. Exports are built in ``tmp_path`` from the
+synthetic frames; the raw sample in ``data/raw/sample`` is only read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sosrake_lib.paths import SAMPLE_DIR
+
+TEST_KEY = "test-key-0123456789abcdef"
+BAD_DIR = Path(__file__).parent / "data" / "bad"
+
+
+@pytest.fixture
+def no_env_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Hide any pseudonym key the developer's shell or config holds, so results never depend on the machine.
+
+    Use with ``pytestmark = pytest.mark.usefixtures("no_env_key")``.
+    """
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY_FILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "empty-config"))
+
+
+@pytest.fixture
+def key() -> str:
+    """A fixed pseudonymisation key for tests."""
+    return TEST_KEY
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    return SAMPLE_DIR
+
+
+def sha256(path: Path) -> str:
+    """Digest of a file's bytes (the raw files must stay byte-identical)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def csv_bytes(rows: Sequence[Sequence[Any]], *, sep: str = ";", encoding: str = "utf-8") -> bytes:
+    """Rows written as CSV with CRLF line ends (as Excel writes them), encoded."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(
+        [["" if v is None else v for v in r] for r in rows])
+    return buf.getvalue().encode(encoding)
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    """``write_csv(name, rows, sep=";", encoding="utf-8")`` -> path in ``tmp_path``."""
+
+    def _write(name: str, rows: Sequence[Sequence[Any]], *, sep: str = ";", encoding: str = "utf-8") -> Path:
+        p = tmp_path / name
+        p.write_bytes(csv_bytes(rows, sep=sep, encoding=encoding))
+        return p
+
+    return _write
+
+
+@pytest.fixture
+def write_xlsx(tmp_path: Path) -> Callable[..., Path]:
+    """``write_xlsx(name, rows)`` or ``write_xlsx(name, {sheet: rows, ...})`` -> path in ``tmp_path``."""
+    import openpyxl
+
+    def _write(name: str, rows: Sequence[Sequence[Any]] | dict[str, Sequence[Sequence[Any]]]) -> Path:
+        sheets = rows if isinstance(rows, dict) else {"Sheet1": rows}
+        wb = openpyxl.Workbook()
+        for k, (title, body) in enumerate(sheets.items()):
+            ws = wb.active if k == 0 else wb.create_sheet()
+            ws.title = title
+            for r in body:
+                ws.append(list(r))
+        p = tmp_path / name
+        wb.save(p)
+        return p
+
+    return _write
