@@ -1,0 +1,147 @@
+"""`sosrake run`: the semester runner on the sample (layout, HTML without code, infographic, manifest,
+reproducibility) and its failure modes (broken export, failing notebook)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from sosrake_lib import ExportError, runner
+from sosrake_lib.cli import main
+from sosrake_lib.paths import SAMPLE_DIR
+
+pytestmark = pytest.mark.notebook
+ANALYSES = ("competence", "interviews", "course")
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """Run all analyses twice on the sample, into two output folders."""
+    outs = []
+    for k in range(2):
+        out = tmp_path_factory.mktemp(f"run{k}")
+        runner.run_semester("all", semester="testi-syksy", raw=SAMPLE_DIR, out=out, progress=False)
+        outs.append(out / "testi-syksy")
+    return outs
+
+
+def test_layout_of_every_analysis(two_runs):
+    base = two_runs[0]
+    assert sorted(p.name for p in base.iterdir()) == sorted(ANALYSES)
+    for analysis in ANALYSES:
+        d = base / analysis
+        for name in ("key_figures.json", "key_figures.csv", "report.html", "infographic.pdf", "infographic.png",
+                     "manifest.json", "notebook.ipynb", "tables/tables.xlsx"):
+            assert (d / name).is_file(), f"{analysis}: {name} missing"
+        pngs = list((d / "figures").glob("*.png"))
+        assert pngs, f"{analysis}: no figures"
+        for png in pngs:
+            for suffix in (".svg", ".pdf"):
+                assert png.with_suffix(suffix).is_file()
+        assert list((d / "tables").glob("*.csv"))
+    assert (base / "interviews" / "quotes_for_review.csv").is_file()
+    # No temporary folders are left beside the results.
+    assert not [p for p in base.parent.rglob("*") if p.name.endswith((".partial", ".tmp"))]
+
+
+def test_html_report_has_no_code_cells(two_runs):
+    for analysis in ANALYSES:
+        html = (two_runs[0] / analysis / "report.html").read_text(encoding="utf-8")
+        assert "jp-InputArea" not in html and "jp-InputPrompt" not in html
+        assert "import sosrake_lib" not in html and "from sosrake_lib" not in html
+        assert "<h1" in html or "<h2" in html  # the Finnish narrative is there
+
+
+def test_infographic_is_a4_portrait(two_runs):
+    from PIL import Image
+    from pypdf import PdfReader
+
+    for analysis in ANALYSES:
+        reader = PdfReader(two_runs[0] / analysis / "infographic.pdf")
+        assert len(reader.pages) == 1
+        box = reader.pages[0].mediabox
+        assert abs(float(box.width) - 595.3) < 1.5 and abs(float(box.height) - 841.9) < 1.5
+        with Image.open(two_runs[0] / analysis / "infographic.png") as img:
+            assert img.size == (2480, 3508)
+
+
+def test_manifest_contents(two_runs):
+    for analysis in ANALYSES:
+        m = json.loads((two_runs[0] / analysis / "manifest.json").read_text(encoding="utf-8"))
+        assert m["analysis"] == analysis and m["semester"] == "testi-syksy"
+        assert m["synthetic_sample"] is True
+        assert {"pandas", "statsmodels", "papermill", "python"} <= set(m["packages"])
+        assert m["git_commit"]
+        assert m["created_utc"].endswith("+00:00")
+        for entry in m["inputs"]:
+            assert entry["sha256"] == runner.sha256_of(SAMPLE_DIR / entry["file"])
+            assert entry["kept"] + sum(entry["dropped"].values()) == entry["raw_rows"]
+        assert "key_figures.json" in m["outputs"]
+        assert "output_dir" not in m["parameters"]
+    comp = json.loads((two_runs[0] / "competence" / "manifest.json").read_text(encoding="utf-8"))
+    assert comp["inputs"][0] == {**comp["inputs"][0], "file": "competence_2020.xlsx", "raw_rows": 121, "kept": 118}
+    course = json.loads((two_runs[0] / "course" / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["role"] for e in course["inputs"]} == {"enrolment", "pre", "post", "feedback", "baseline"}
+
+
+def test_second_run_gives_identical_results(two_runs):
+    first, second = two_runs
+    compared = 0
+    for analysis in ANALYSES:
+        m1 = json.loads((first / analysis / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+        m2 = json.loads((second / analysis / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+        assert m1.keys() == m2.keys()
+        differ = [k for k in m1 if m1[k] != m2[k]]
+        assert differ == [], f"{analysis}: files differ between runs: {differ}"
+        compared += len(m1)
+    assert compared > 30
+
+
+def test_broken_export_stops_before_any_output(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_DIR, raw)
+    bad = raw / "interviews_2022-syksy.csv"
+    text = bad.read_text(encoding="utf-8-sig")
+    bad.write_text(text.replace("Täysin samaa mieltä", "Melkein samaa mieltä", 1), encoding="utf-8-sig")
+    before = bad.read_bytes()
+    out = tmp_path / "out"
+    with pytest.raises(ExportError, match="unknown answer label") as info:
+        runner.run_semester("all", semester="s", raw=raw, out=out, progress=False)
+    assert info.value.file == "interviews_2022-syksy.csv" and info.value.row is not None
+    assert not out.exists()
+    assert bad.read_bytes() == before
+
+
+def test_cli_run_broken_export_exits_2_with_one_line(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE_DIR / "competence_2020.xlsx", raw / "competence_2020.xlsx")
+    (raw / "competence_2020.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    code = main(["run", "competence", "--semester", "s", "--raw", str(raw), "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "competence_2020.xlsx" in err[0] and "What to do" in err[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_failing_notebook_names_the_cell_and_leaves_nothing(tmp_path, monkeypatch):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('export_path: str = ""\nsemester: str = ""\noutput_dir: str = ""\n'
+                                       'lang: str = "fi"\nmin_cell_size: int = 5\ntarget_size: int = 0')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("# compute the rate\nrate = 1 / 0")]
+    nb.metadata["kernelspec"] = {"name": "sosrake", "display_name": "Python (sosrake)", "language": "python"}
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    nbformat.write(nb, nb_dir / runner.NOTEBOOKS["competence"])
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nb_dir)
+    out = tmp_path / "out"
+    with pytest.raises(runner.RunError, match=r"failed in cell \d+ \(rate = 1 / 0\): ZeroDivisionError"):
+        runner.run_semester("competence", semester="s", raw=SAMPLE_DIR, out=out, progress=False)
+    assert not (out / "s" / "competence").exists()
+    assert not list(out.rglob("*.partial"))
