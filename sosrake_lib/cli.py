@@ -4,7 +4,8 @@
 ``sosrake validate PATH [--instrument NAME]``, ``sosrake prepare --raw DIR --semester S``,
 ``sosrake sample-data --out DIR [--rows N] [--seed N]``.
 
-Exit status 0 on success, 2 on bad input or set-up with one clear line on stderr and no traceback.
+Exit status 0 on success, 2 on bad input or set-up with one clear line on stderr and no traceback; 1 when a
+notebook fails (the line names the notebook and the cell).
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = exc.one_line() if isinstance(exc, ExportError) else " ".join(str(exc).split())
         print(f"sosrake: error: {msg}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a failing notebook or an unexpected error: one line, no traceback
+        from .runner import RunError
+
+        if not isinstance(exc, RunError) and "--debug" in sys.argv:
+            raise
+        kind = "" if isinstance(exc, RunError) else f"{type(exc).__name__}: "
+        print(f"sosrake: error: {kind}{' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("sosrake: interrupted", file=sys.stderr)
         return 130
