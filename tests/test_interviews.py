@@ -1,0 +1,183 @@
+"""Tests of sosrake_lib.interviews: hand-computed values and the effects planted in the sample data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sosrake_lib import interviews as iv
+from sosrake_lib.synthetic import PLANTED, interviews_frame
+
+P = PLANTED["interviews"]
+EXPORTS = {s: f"data/raw/sample/interviews_{s}.csv" for s in ("2021-syksy", "2022-syksy")}
+THEMES = ["saatavuus", "kohtaaminen", "turvallisuus", "tiedonsaanti", "hyodyllisyys"]
+
+
+@pytest.fixture(scope="module")
+def sample() -> pd.DataFrame:
+    return iv.load_exports(EXPORTS)
+
+
+@pytest.fixture(scope="module")
+def coded(sample: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return iv.code_open_answers(sample)
+
+
+# ------------------------------------------------------------------------------------- known values
+def test_semester_order_is_chronological() -> None:
+    assert iv.semester_order(["2022-syksy", "2023-kevät", "2021-syksy", "2022-kevät"]) == [
+        "2021-syksy", "2022-kevät", "2022-syksy", "2023-kevät"]
+
+
+def test_verdict_words() -> None:
+    assert iv.verdict(0.65, 0.0001) == ("parani", "improved")
+    assert iv.verdict(-3, 0.01) == ("heikkeni", "declined")
+    assert iv.verdict(0.65, 0.05) == ("ei muutosta", "no change")  # p_holm must be below alpha
+
+
+def test_nps_difference_hand_computed() -> None:
+    # before: 3 promoters, 4 passives, 3 detractors; after: 6, 2, 2.  Adjusted Wald (+0.75/1.5/0.75):
+    # v1 = (7.5/13 - 0) / 13, v2 = (9.5/13 - (4/13)^2) / 13; centre diff = 4/13.
+    before = [10, 9, 9, 8, 8, 7, 7, 6, 5, 0]
+    after = [10, 10, 9, 9, 9, 9, 8, 7, 3, 1]
+    v1 = (7.5 / 13) / 13
+    v2 = (9.5 / 13 - (4 / 13) ** 2) / 13
+    se = math.sqrt(v1 + v2)
+    r = iv.nps_difference(before, after)
+    assert r["difference"] == 40.0
+    assert r["ci_low"] == pytest.approx(100 * (4 / 13 - 1.959964 * se), abs=1e-3)
+    assert r["ci_high"] == pytest.approx(100 * (4 / 13 + 1.959964 * se), abs=1e-3)
+    assert r["statistic"] == pytest.approx((4 / 13) / se, rel=1e-9)
+    assert "variance sum" in r["ci_method"] and "Wald z" in r["test"]
+
+
+def test_theme_top2_counts_interviews_with_wilson_ci() -> None:
+    # turvallisuus (one item): 5, 4, 4, 2 and a blank -> 3 of 4 agree; Wilson 95 % CI 30.06-95.44 %.
+    toy = pd.DataFrame({"semester": ["s"] * 5, "TU1": [5, 4, 4, 2, np.nan],
+                        "KO1": [5, 3, 2, 4, 4], "KO2": [4, 3, 5, 3, np.nan]})
+    t = iv.theme_top2(toy, min_n=3).set_index("theme")
+    assert t.loc["turvallisuus", ["n", "top2_n"]].tolist() == [4, 3]
+    assert float(t.loc["turvallisuus", "ci_low"]) == pytest.approx(30.06, abs=0.01)
+    assert float(t.loc["turvallisuus", "ci_high"]) == pytest.approx(95.44, abs=0.01)
+    # kohtaaminen means: 4.5, 3, 3.5, 3.5, 4 (one item of two is enough) -> 2 of 5 at least 4
+    assert t.loc["kohtaaminen", ["n", "top2_n"]].tolist() == [5, 2]
+    assert iv.theme_top2(toy, min_n=5).set_index("theme").loc["turvallisuus", "top2_pct"] is pd.NA
+
+
+def test_interviews_per_student_distribution_has_no_pseudonyms() -> None:
+    toy = pd.DataFrame({"semester": ["a"] * 12, "student": list("ppqqrrsstuvw")})
+    t = iv.interviews_per_student(toy, min_n=1, max_count=3)
+    assert t["a"].tolist() == [4, 4, 0]  # t, u, v, w once; p, q, r, s twice
+    assert not any("p" == str(v) for v in t.to_numpy().ravel())
+
+
+def test_load_approved_quotes_reads_excel_resaved_file(tmp_path) -> None:
+    p = tmp_path / "quotes_for_review.csv"
+    p.write_text("\ufeffquote_id,theme,quote,approved\nq001,asuminen,Asunto löytyi vihdoin,TRUE\n"
+                 "q002,asuminen,Minulle voi soittaa 040 123 4567,x\nq003,asuminen,Ei tämä,\n"
+                 "q004,asuminen,Ei tämäkään,FALSE\n", encoding="utf-8")
+    out = iv.load_approved_quotes(p)
+    assert out["quote_id"].tolist() == ["q001", "q002"]
+    assert out["quote"].tolist() == ["Asunto löytyi vihdoin", "Minulle voi soittaa [puhelinnumero]"]
+    assert iv.load_approved_quotes("").empty
+
+
+# ----------------------------------------------------------------------------- the planted sample
+def test_counts_match_planted(sample: pd.DataFrame) -> None:
+    c = iv.interview_counts(sample).set_index("semester")
+    for sem in EXPORTS:
+        assert c.loc[sem, "n_interviews"] == P["n_interviews"][sem]
+        assert c.loc[sem, "n_students"] == P["students"][sem]
+    dist = iv.interviews_per_student(sample)
+    shown = dist.fillna(0).astype(int)
+    assert (shown.to_numpy() == 0).any() or dist.attrs["suppressed_cells"] > 0
+    assert set(dist.columns) == set(EXPORTS)
+
+
+def test_small_service_is_suppressed(sample: pd.DataFrame) -> None:
+    small = "Talous- ja velkaneuvonta"
+    assert iv.service_counts(sample).loc[small].isna().all()
+    n = iv.nps_table(sample, by=["semester", "service"])
+    assert n.loc[n["service"] == small, ["n", "nps", "ci_low"]].isna().all().all()
+    # secondary suppression: in every semester at least two services are hidden
+    assert (n.groupby("semester")["n"].apply(lambda s: s.isna().sum()) >= 2).all()
+    t = iv.theme_top2(sample, by="service")
+    assert t.loc[t["service"] == small, "top2_pct"].isna().all()
+
+
+def test_semester_change_recovers_planted_effect(sample: pd.DataFrame) -> None:
+    c = iv.compare_semesters(sample)
+    scores = c[c["family"] == "theme_score"].set_index("measure")
+    assert scores.loc["kohtaaminen", "significant"]
+    assert scores.loc["kohtaaminen", "verdict_fi"] == "parani"
+    assert scores.loc["kohtaaminen", "difference"] == pytest.approx(P["theme_change_2022"]["kohtaaminen"], abs=0.3)
+    for theme in set(THEMES) - {"kohtaaminen"}:
+        assert not scores.loc[theme, "significant"], theme
+        assert scores.loc[theme, "verdict_fi"] == "ei muutosta"
+    # Holm across the five themes: p_holm >= p, and the family is the five themes only
+    assert (scores["p_holm"] >= scores["p_value"]).all()
+    assert scores.loc["kohtaaminen", "effect_size"] > 0.3  # rank-biserial r, 2022 higher
+    n = c[c["family"] == "nps"].iloc[0]
+    assert n["value_after"] > n["value_before"]
+    assert n["difference"] == pytest.approx(P["nps_target"]["2022-syksy"] - P["nps_target"]["2021-syksy"], abs=15)
+    assert n["ci_low"] < n["difference"] < n["ci_high"]
+
+
+def test_open_missing_housing_share(sample: pd.DataFrame, coded: dict[str, pd.DataFrame]) -> None:
+    f = iv.open_theme_frequencies(sample, coded)
+    m = f[(f["question"] == "open_missing") & (f["theme"] == "asuminen")].set_index("semester")
+    for sem, share in ((s, P["missing_themes"][s]["asuminen"]) for s in EXPORTS):
+        assert float(m.loc[sem, "pct"]) / 100 == pytest.approx(share, abs=0.1), sem
+    assert float(m.loc["2022-syksy", "pct"]) > float(m.loc["2021-syksy", "pct"])
+    # counts of 1-4 answers are hidden
+    shown = f["count"].dropna()
+    assert not ((shown > 0) & (shown < 5)).any()
+
+
+def test_quotes_and_uncoded_are_scrubbed(sample: pd.DataFrame, coded: dict[str, pd.DataFrame]) -> None:
+    q = iv.candidate_quotes(sample, coded, max_chars=120)
+    assert len(q) > 0 and not q["approved"].any()
+    assert q["quote"].str.len().max() <= 120
+    assert not q["quote"].str.contains(r"\[|\d{3} ?\d{3}|@", regex=True).any()
+    assert q["quote"].is_unique
+    u = iv.uncoded_answers_table(sample, coded)
+    assert not u["answer"].str.contains(r"\d{3} \d{3} \d{4}|@|ps_", regex=True).any()
+    assert list(u.columns) == ["semester", "question", "question_label", "answer", "count"]
+
+
+def test_key_figures_have_required_names(sample: pd.DataFrame, coded: dict[str, pd.DataFrame]) -> None:
+    top2 = iv.theme_top2(sample)
+    kf = iv.build_key_figures(counts=iv.interview_counts(sample), top2=top2, nps_sem=iv.nps_table(sample),
+                              comparison=iv.compare_semesters(sample),
+                              open_freq=iv.open_theme_frequencies(sample, coded), semester="2022-syksy")
+    names = {k.name for k in kf}
+    assert {"n_interviews", "n_students", "nps", "nps_change", "top_missing_theme"} <= names
+    assert {f"{t}_top2" for t in THEMES} <= names
+    assert kf["top_missing_theme"].value == "asuminen"
+    assert kf["nps"].value == 30 and kf["nps_change"].value > 0
+    k = kf["kohtaaminen_top2"]
+    assert k.label_fi.startswith(f"{k.value}\u00a0%") and k.ci_low < k.value < k.ci_high
+
+
+def test_three_semester_trend(tmp_path) -> None:
+    """A synthetic third semester (2023: kohtaaminen stays at the improved level): Kendall tau-b trend."""
+    exports = {}
+    for k, sem in enumerate(("2021-syksy", "2022-syksy", "2023-syksy")):
+        path = tmp_path / f"interviews_{sem}.csv"
+        interviews_frame(90, sem, seed=50 + k).to_csv(path, index=False)
+        exports[sem] = path
+    df = iv.load_exports(exports, key="k" * 32)
+    assert list(df["semester"].cat.categories) == list(exports)
+    t = iv.trend_tests(df).set_index("measure")
+    assert t.loc["kohtaaminen", "verdict_en"] == "improved"
+    assert t.loc["kohtaaminen", "effect_size"] > 0
+    assert t.loc["nps", "verdict_en"] == "improved"
+    others = [m for m in THEMES if m != "kohtaaminen"]
+    assert (t.loc[others, "verdict_en"] == "no change").all()
+    # the two-semester comparison defaults to the last two: 2022 -> 2023 (no planted change)
+    c = iv.compare_semesters(df)
+    assert (c["before"] == "2022-syksy").all() and not c.loc[c.family == "theme_score", "significant"].any()
+    assert iv.trend_tests(df[df["semester"] != "2023-syksy"]).empty
