@@ -113,10 +113,16 @@ def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -
         has = norm.notna() & (norm != "")
         d = norm[has].duplicated(keep="last")
         dup[d[d].index] = True
-    ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *inst.duplicate_key}
+    # An identical answer row under a new id is a double submission (Forms gives each submission an id). Only
+    # for questionnaires: in a register (enrolment) different people share the same categories. Names and
+    # e-mails are left out of the comparison, as they are gone after cleaning: cleaning a cleaned frame again
+    # must find the same rows.
+    has_questions = any(it.kind in ("likert", "nps", "text", "integer") for it in inst.items)
+    pii = {it.id for it in inst.items_of("pii")}
+    ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *inst.duplicate_key, *pii}
     content = [c for c in df.columns if c not in ignore]
     sub = live.loc[~dup[live.index], content]
-    if len(sub):
+    if len(sub) and has_questions:
         d = sub.astype("str").fillna("\x00").duplicated(keep="last")
         dup[d[d].index] = True
     return dup

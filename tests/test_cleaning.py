@@ -1,0 +1,224 @@
+"""clean_responses, the cleaning log and write_processed/read_processed, on the sample and on crafted files with
+known numbers of empty, test and duplicate rows."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import TEST_KEY, sha256
+
+from sosrake_lib import synthetic
+from sosrake_lib.cleaning import clean_responses, read_processed, row_accounting, write_processed
+from sosrake_lib.errors import ConfigError
+from sosrake_lib.io import read_export
+from sosrake_lib.paths import SAMPLE_DIR
+from sosrake_lib.pipeline import discover_exports
+
+pytestmark = pytest.mark.usefixtures("no_env_key")
+
+PSEUDONYM = re.compile(r"^ps_[0-9a-f]{16}$")
+FB_H = ["ID", "Kurssin sisältö vastasi sen tavoitteita", "Lähipäivät tukivat oppimistani",
+        "Kuinka todennäköisesti suosittelisit kurssia kollegallesi?", "Mitä kehittäisit kurssissa?"]
+SAMPLE_FILES = sorted(p.name for paths in discover_exports(SAMPLE_DIR).values() for p in paths)
+
+
+def _instrument_of(name: str) -> str:
+    return next(inst for inst, paths in discover_exports(SAMPLE_DIR).items() if name in [p.name for p in paths])
+
+
+def _hmac_pseudonym(value: str, key: str = TEST_KEY) -> str:
+    """Independent re-computation: HMAC-SHA-256 of the case-folded id, 16 hex digits (RFC 2104)."""
+    return "ps_" + hmac.new(key.encode(), value.strip().casefold().encode(), hashlib.sha256).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_sample_row_accounting(name: str) -> None:
+    path = SAMPLE_DIR / name
+    before = sha256(path)
+    inst = _instrument_of(name)
+    raw = read_export(path, inst)
+    df = clean_responses(raw, inst)
+    log = df.attrs["cleaning_log"]
+    assert log["kept"] + sum(log["dropped"].values()) == log["raw_rows"] == len(raw)
+    assert log["kept"] == len(df)
+    assert [r["row"] for r in log["rows"]] == raw["_row"].tolist()
+    assert log["pseudonym_key_is_demo"] is True  # the sample is synthetic: demo key allowed
+    assert sha256(path) == before, "the raw file must stay byte-identical"
+
+
+def test_sample_known_counts() -> None:
+    """synthetic.write_sample adds exactly one test row, one duplicate and one blank row to these files."""
+    expected = {"competence_2020.xlsx": 118, "interviews_2021-syksy.csv": 80, "interviews_2022-syksy.csv": 86,
+                "course_enrolment_2021.csv": 63}
+    for name, kept in expected.items():
+        inst = _instrument_of(name)
+        log = clean_responses(read_export(SAMPLE_DIR / name, inst), inst).attrs["cleaning_log"]
+        assert log["kept"] == kept, name
+        assert log["dropped"] == {"empty": 1, "test": 1, "duplicate": 1}, name
+
+
+@pytest.fixture
+def crafted(write_csv) -> Path:
+    rows = [FB_H]
+    likert = ["Erittäin huonosti", "Huonosti", "Kohtalaisesti", "Hyvin", "Erittäin hyvin"]
+    for i in range(1, 11):  # rows 2..11: ten distinct respondents
+        rows.append([str(i), likert[i % 5], likert[(i * 2) % 5], str(i), f"Palaute {i}"])
+    rows.append(["11", "", "", "", ""])                                    # row 12: empty
+    rows.append(["", "", "", "", ""])                                      # row 13: empty (blank line)
+    rows.append(["12", "Hyvin", "Hyvin", "8", "testi"])                    # row 14: test answer
+    rows.append(["TESTI-13", "Hyvin", "Huonosti", "6", "Kokeilen lomaketta"])  # row 15: test id
+    rows.append(["3", "Hyvin", "Hyvin", "10", "Korjattu vastaus"])         # row 16: id 3 again -> row 4 dup
+    rows.append(["14", likert[5 % 5], likert[10 % 5], "5", "Palaute 5"])   # row 17: same answers as id 5
+    return write_csv("course_feedback_crafted.csv", rows)
+
+
+def test_crafted_counts_and_statuses(crafted: Path) -> None:
+    df = clean_responses(read_export(crafted, "course_feedback"), "course_feedback", key=TEST_KEY)
+    log = df.attrs["cleaning_log"]
+    assert log["raw_rows"] == 16
+    assert log["dropped"] == {"empty": 2, "test": 2, "duplicate": 2}
+    assert log["kept"] == 10 == len(df)
+    status = {r["row"]: r["status"] for r in log["rows"]}
+    assert [r for r, s in status.items() if s == "empty"] == [12, 13]
+    assert [r for r, s in status.items() if s == "test"] == [14, 15]
+    # the last submission is kept: id 3's first answer (row 4) and id 5's answers (row 6) are the duplicates
+    assert sorted(r for r, s in status.items() if s == "duplicate") == [4, 6]
+    assert log["pseudonym_key_is_demo"] is False
+    assert "Korjattu vastaus" in df["open_develop"].tolist()
+    acc = row_accounting(df)
+    assert acc["rows"].tolist() == [10, 2, 2, 2, 16]
+
+
+def test_ids_pseudonymised_with_known_hmac(crafted: Path) -> None:
+    df = clean_responses(read_export(crafted, "course_feedback"), "course_feedback", key=TEST_KEY)
+    assert df["response_id"].map(lambda v: bool(PSEUDONYM.match(v))).all()
+    assert _hmac_pseudonym("1") in df["response_id"].tolist()
+    other = clean_responses(read_export(crafted, "course_feedback"), "course_feedback", key="another-key-0123456789")
+    assert set(other["response_id"]).isdisjoint(df["response_id"])
+
+
+def test_pseudonyms_stable_across_files(write_csv) -> None:
+    frames = synthetic.course_frames(n=30)
+    paths = {}
+    for name, inst in (("course_enrolment", "course_enrolment"), ("course_pre", "course_selfassessment"),
+                       ("course_post", "course_selfassessment")):
+        f = frames[name]
+        paths[name] = (write_csv(f"{name}.csv", [list(f.columns), *f.to_numpy().tolist()]), inst)
+    clean = {n: clean_responses(read_export(p, i), i, key=TEST_KEY) for n, (p, i) in paths.items()}
+    enrol_ids = set(clean["course_enrolment"]["participant_id"])
+    for n in ("course_pre", "course_post"):
+        ids = clean[n]["participant_id"]
+        assert ids.map(lambda v: bool(PSEUDONYM.match(v))).all()
+        assert set(ids) <= enrol_ids, f"{n} participants must match the enrolment register"
+        raw_ids = frames[n]["Tunnistenumero"].tolist()
+        assert ids.tolist() == [_hmac_pseudonym(v) for v in raw_ids]
+    # one person: same pseudonym in all three files
+    pid = frames["course_post"]["Tunnistenumero"].iloc[0]
+    ps = _hmac_pseudonym(pid)
+    assert all(ps in set(clean[n]["participant_id"]) for n in clean)
+
+
+def test_names_and_emails_gone_text_scrubbed() -> None:
+    path = SAMPLE_DIR / "interviews_2021-syksy.csv"
+    raw = read_export(path, "interviews")
+    df = clean_responses(raw, "interviews")
+    assert "student_name" not in df.columns
+    names = set(raw["student_name"].dropna())
+    parts = {p for n in names for p in n.split()} - {"Testi", "Testaaja"}
+    text = df.select_dtypes(include=["object", "string"]).astype("str")
+    cells = [v for col in text for v in text[col].dropna()]
+    assert not any("@" in v for v in cells), "no e-mail address may survive"
+    assert not any(re.search(r"\b0\d{1,2}[ -]?\d{3}[ -]?\d{3,4}\b", v) for v in cells), "no phone number"
+    words = {w for v in cells for w in re.findall(r"\w+", v)}
+    assert not (words & parts), f"names left: {words & parts}"
+    assert "050 123 4567" in " ".join(raw["open_change"].dropna())  # the planted phone number was there
+    assert any("[puhelinnumero]" in v for v in df["open_change"].dropna())
+
+
+def test_competence_planted_identifiers_scrubbed() -> None:
+    raw = read_export(SAMPLE_DIR / "competence_2020.xlsx", "competence")
+    df = clean_responses(raw, "competence")
+    assert {"email", "name"}.isdisjoint(df.columns)
+    joined = " ".join(df["support_needed"].dropna())
+    assert "040 765 4321" in " ".join(raw["support_needed"].dropna())
+    assert "040 765 4321" not in joined and "@" not in joined
+    assert "[puhelinnumero]" in joined and "[sähköposti]" in joined
+
+
+@pytest.mark.parametrize("name", ["competence_2020.xlsx", "interviews_2022-syksy.csv", "course_enrolment_2021.csv"])
+def test_cleaning_is_idempotent(name: str) -> None:
+    inst = _instrument_of(name)
+    once = clean_responses(read_export(SAMPLE_DIR / name, inst), inst, key=TEST_KEY)
+    twice = clean_responses(once, inst, key=TEST_KEY)
+    pd.testing.assert_frame_equal(once, twice)
+    log = twice.attrs["cleaning_log"]
+    assert log["raw_rows"] == log["kept"] == len(once)
+    assert log["dropped"] == {"empty": 0, "test": 0, "duplicate": 0}
+
+
+def test_real_data_without_key_stops(tmp_path: Path) -> None:
+    """A file that is neither in data/raw/sample nor marked synthetic needs a real key."""
+    src = (SAMPLE_DIR / "course_pre_2021.csv").read_text(encoding="utf-8-sig").splitlines()
+    p = tmp_path / "course_pre_2023.csv"
+    p.write_text("\n".join(line for line in src if "SYNTEETTINEN" not in line) + "\n", encoding="utf-8")
+    raw = read_export(p, "course_selfassessment")
+    assert raw.attrs["synthetic"] is False
+    with pytest.raises(ConfigError):
+        clean_responses(raw, "course_selfassessment")
+    df = clean_responses(raw, "course_selfassessment", key=TEST_KEY)
+    assert df.attrs["cleaning_log"]["pseudonym_key_is_demo"] is False
+
+
+def test_sample_copied_elsewhere_uses_demo_key_only_because_marked(tmp_path: Path) -> None:
+    p = tmp_path / "competence_2020.xlsx"
+    shutil.copy2(SAMPLE_DIR / p.name, p)
+    df = clean_responses(read_export(p, "competence"), "competence")
+    assert df.attrs["cleaning_log"]["pseudonym_key_is_demo"] is True
+
+
+def test_write_processed_atomic_and_round_trip(tmp_path: Path) -> None:
+    df = clean_responses(read_export(SAMPLE_DIR / "interviews_2021-syksy.csv", "interviews"), "interviews",
+                         key=TEST_KEY)
+    out = tmp_path / "processed"
+    target = write_processed(df, "2021-syksy", "interviews", out)
+    assert target == out / "2021-syksy" / "interviews.parquet"
+    assert sorted(p.name for p in out.rglob("*")) == ["2021-syksy", "interviews.cleaning_log.json",
+                                                        "interviews.parquet"]
+    back = read_processed("2021-syksy", "interviews", out)
+    pd.testing.assert_frame_equal(back, df, check_dtype=False, check_categorical=False)
+    for col in ("service", "age_band"):
+        assert back[col].astype("str").tolist() == df[col].astype("str").tolist()
+    assert back.attrs["cleaning_log"]["kept"] == 80
+    assert back.attrs["cleaning_log"]["rows"] == df.attrs["cleaning_log"]["rows"]
+    log_text = (out / "2021-syksy" / "interviews.cleaning_log.json").read_text(encoding="utf-8")
+    assert "@" not in log_text and "SR21" not in log_text
+    # writing again replaces the files without leaving temporary ones behind
+    write_processed(df, "2021-syksy", "interviews", out)
+    assert sorted(p.name for p in (out / "2021-syksy").iterdir()) == ["interviews.cleaning_log.json",
+                                                                       "interviews.parquet"]
+
+
+def test_clean_requires_read_export_frame() -> None:
+    with pytest.raises(ValueError, match="_row"):
+        clean_responses(pd.DataFrame({"a": [1]}), "interviews", key=TEST_KEY)
+
+
+def test_register_rows_with_identical_categories_are_different_people(write_csv) -> None:
+    """Two participants with the same group, UAS and progress are not a double submission."""
+    head = ["Etunimi", "Sukunimi", "Tunnistenumero", "Sähköpostiosoite", "Osallistujaryhmä", "Ammattikorkeakoulu",
+            "Lähipäivien kampus", "Aloitti kurssin", "Suoritti kurssin (5 op)"]
+    same = ["Opiskelija", "Xamk", "Mikkeli", "Kyllä", "Kyllä"]
+    p = write_csv("course_enrolment_x.csv", [head, ["Aino", "Aaltonen", "SR-1", "a@x.fi", *same],
+                                             ["Eetu", "Kettunen", "SR-2", "e@x.fi", *same],
+                                             ["Aino", "Aaltonen", "SR-1", "a@x.fi", *same]])
+    df = clean_responses(read_export(p, "course_enrolment"), "course_enrolment", key=TEST_KEY)
+    assert df.attrs["cleaning_log"]["dropped"] == {"empty": 0, "test": 0, "duplicate": 1}
+    assert df["participant_id"].tolist() == [_hmac_pseudonym("SR-2"), _hmac_pseudonym("SR-1")]
+    again = clean_responses(df, "course_enrolment", key=TEST_KEY)
+    assert again.attrs["cleaning_log"]["kept"] == 2

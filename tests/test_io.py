@@ -1,0 +1,256 @@
+"""read_export on the variants real exports come in, built in tmp_path from the synthetic frames.
+
+Known values are written out by hand here (label -> code tables below), never read back from the codebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import csv_bytes, sha256
+
+from sosrake_lib import synthetic
+from sosrake_lib.errors import ExportError
+from sosrake_lib.io import detect_instrument, read_export, semester_of
+from sosrake_lib.paths import SAMPLE_DIR
+
+AGREE5 = {"Täysin eri mieltä": 1, "Jokseenkin eri mieltä": 2, "Ei samaa eikä eri mieltä": 3,
+          "Jokseenkin samaa mieltä": 4, "Täysin samaa mieltä": 5}
+XAMK5 = {"Erittäin huonosti": 1, "Huonosti": 2, "Kohtalaisesti": 3, "Hyvin": 4, "Erittäin hyvin": 5}
+NSA = {"En osaa sanoa": "dont_know", "Ei koske minua": "not_applicable"}
+SA1 = "Sain yhteyden työntekijään riittävän nopeasti"
+FB_SIS1 = "Kurssin sisältö vastasi sen tavoitteita"
+FB_NPS = "Kuinka todennäköisesti suosittelisit kurssia kollegallesi?"
+
+
+@pytest.fixture(scope="module")
+def interviews() -> pd.DataFrame:
+    df = synthetic.interviews_frame(n=30, semester="2021-syksy", seed=7)
+    df.loc[1, SA1] = "En osaa sanoa"
+    df.loc[2, SA1] = "Täysin samaa mieltä"
+    return df
+
+
+def _rows(df: pd.DataFrame) -> list[list[object]]:
+    return [list(df.columns), *df.astype(object).where(df.notna(), None).to_numpy().tolist()]
+
+
+def _expected_likert(labels: pd.Series) -> tuple[list[float], list[object]]:
+    codes = [float(AGREE5[v]) if v in AGREE5 else np.nan for v in labels]
+    nsa = [NSA.get(v, np.nan) for v in labels]
+    return codes, nsa
+
+
+def _strip_attrs(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.attrs = {}
+    return out
+
+
+# ------------------------------------------------------------------------------------------- variants
+
+
+VARIANTS = {
+    "comma-utf8": (",", "utf-8"),
+    "semicolon-utf8-bom": (";", "utf-8-sig"),
+    "tab-utf8": ("\t", "utf-8"),
+    "semicolon-cp1252": (";", "cp1252"),
+    "comma-cp1252": (",", "cp1252"),
+    "tab-utf16-excel-unicode-text": ("\t", "utf-16"),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_csv_variants_read_identically(variant: str, interviews: pd.DataFrame, tmp_path: Path) -> None:
+    sep, enc = VARIANTS[variant]
+    ref_path = tmp_path / "ref.csv"
+    ref_path.write_bytes(csv_bytes(_rows(interviews), sep=",", encoding="utf-8"))
+    path = tmp_path / f"{variant}.csv"
+    path.write_bytes(csv_bytes(_rows(interviews), sep=sep, encoding=enc))
+    before = sha256(path)
+    df = read_export(path, "interviews")
+    assert sha256(path) == before, "the raw file must not change"
+    pd.testing.assert_frame_equal(_strip_attrs(df), _strip_attrs(read_export(ref_path, "interviews")))
+    assert df.attrs["read_info"]["delimiter"] == sep
+    # Known values: codes and the non-substantive companion, from the hand-written table.
+    codes, nsa = _expected_likert(interviews[SA1])
+    assert df["SA1"].tolist() == pytest.approx(codes, nan_ok=True)
+    assert [v if isinstance(v, str) else None for v in df["SA1__nsa"]] == [
+        v if isinstance(v, str) else None for v in nsa]
+    assert pd.isna(df.loc[1, "SA1"]) and df.loc[1, "SA1__nsa"] == "dont_know"
+    assert df.loc[2, "SA1"] == 5.0 and pd.isna(df.loc[2, "SA1__nsa"])
+    assert df["_row"].tolist() == list(range(2, 32))
+    assert df["interview_id"].tolist() == [str(i) for i in range(1, 31)]
+    assert df["student_name"].iloc[0] == interviews["Nimi"].iloc[0]
+    assert df.attrs["semester"] == "2021-syksy"
+
+
+def test_encoding_is_reported(interviews: pd.DataFrame, tmp_path: Path) -> None:
+    found = {}
+    for enc in ("utf-8", "utf-8-sig", "cp1252", "utf-16"):
+        p = tmp_path / f"{enc}.csv"
+        p.write_bytes(csv_bytes(_rows(interviews), encoding=enc))
+        found[enc] = read_export(p, "interviews").attrs["read_info"]["encoding"]
+    assert found == {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252", "utf-16": "utf-16"}
+
+
+def test_bom_does_not_break_the_first_header(write_csv) -> None:
+    """A BOM glued to 'ID' must not hide the id column (Excel's CSV UTF-8)."""
+    p = write_csv("fb.csv", [["ID", FB_SIS1], ["7", "Hyvin"]], encoding="utf-8-sig")
+    assert p.read_bytes().startswith(b"\xef\xbb\xbfID")
+    df = read_export(p, "course_feedback")
+    assert df["response_id"].tolist() == ["7"]
+    assert df["FB_SIS1"].tolist() == [4.0]
+
+
+def test_known_labels_odd_case_spaces_and_non_substantive(write_csv) -> None:
+    rows = [["ID", SA1, "Sähköposti", "Haastattelupäivä", "Palvelu, jota haastattelu koskee"],
+            ["1", "Täysin samaa mieltä", "a@x.fi", "1.10.2021", "Aikuissosiaalityö"],
+            ["2", "  jokseenkin SAMAA mieltä ", "b@x.fi", "2.10.2021", "TYP"],
+            ["3", "En osaa sanoa", "c@x.fi", "3.10.2021", " asumisen TUKI"],
+            ["4", "ei koske minua", "d@x.fi", "4.10.2021", "Velkaneuvonta"],
+            ["5", "", "e@x.fi", "5.10.2021", "Aikuissosiaalityö"],
+            ["6", "Osittain eri mieltä", "f@x.fi", "6.10.2021", "Aikuissosiaalityö"]]
+    df = read_export(write_csv("iv.csv", rows), "interviews")
+    assert df["SA1"].tolist() == pytest.approx([5.0, 4.0, np.nan, np.nan, np.nan, 2.0], nan_ok=True)
+    assert df["SA1__nsa"].isna().tolist() == [True, True, False, False, True, True]
+    assert df.loc[2, "SA1__nsa"] == "dont_know" and df.loc[3, "SA1__nsa"] == "not_applicable"
+    assert df["service"].astype("str").tolist() == ["adult_social_work", "typ", "housing_support", "debt_advice",
+                                                     "adult_social_work", "adult_social_work"]
+    assert isinstance(df["service"].dtype, pd.CategoricalDtype)
+    assert df["interview_date"].dt.strftime("%Y-%m-%d").tolist()[:3] == ["2021-10-01", "2021-10-02", "2021-10-03"]
+    # optional items that are not in the file come as empty columns, listed
+    assert "SA2" in df.attrs["absent_items"] and df["SA2"].isna().all()
+
+
+def test_decimal_comma_and_numeric_cells(write_csv, write_xlsx) -> None:
+    """NPS written '9,0' (Finnish decimal comma) or stored as a number in Excel reads as 9."""
+    p = write_csv("fb.csv", [["ID", FB_NPS], ["1", "9,0"], ["2", "10"], ["3", " 0 "], ["4", "7 - melko todennäköisesti"]])
+    assert read_export(p, "course_feedback")["nps"].tolist() == [9.0, 10.0, 0.0, 7.0]
+    x = write_xlsx("fb.xlsx", [["ID", FB_NPS], [1, 9.0], [2, 10], [3, None]])
+    df = read_export(x, "course_feedback")
+    assert df["nps"].tolist() == pytest.approx([9.0, 10.0, np.nan], nan_ok=True)
+    assert df["response_id"].tolist() == ["1", "2", "3"]
+
+
+def test_metadata_rows_above_header(interviews: pd.DataFrame, write_csv) -> None:
+    meta = [["Asiakaskokemushaastattelut 2021-syksy"], [synthetic.MARKER], []]
+    df = read_export(write_csv("iv.csv", [*meta, *_rows(interviews)]), "interviews")
+    assert df.attrs["header_row"] == 4
+    assert df["_row"].iloc[0] == 5 and df["_row"].iloc[-1] == 34
+    assert df.attrs["synthetic"] is True
+    codes, _ = _expected_likert(interviews[SA1])
+    assert df["SA1"].tolist() == pytest.approx(codes, nan_ok=True)
+
+
+def test_two_header_rows_with_merged_grid_title(write_xlsx, write_csv) -> None:
+    """A grid title in a merged cell above the statements (blanks to its right) still finds each statement."""
+    top = ["", "", "Arvioi seuraavia väittämiä", "", ""]
+    low = ["ID", "Valmistumisaika", FB_SIS1, "Sisältö oli ajankohtaista rakenteellisen sosiaalityön kannalta",
+           FB_NPS]
+    body = [["1", "12.12.2021 14.00", "Hyvin", "Erittäin hyvin", "9"],
+            ["2", "12.12.2021 14.05", "Erittäin huonosti", "En osaa sanoa", "3"]]
+    x = write_xlsx("fb.xlsx", [top, low, *body])
+    import openpyxl
+
+    wb = openpyxl.load_workbook(x)
+    wb.active.merge_cells("C1:E1")
+    wb.save(x)
+    c = write_csv("fb.csv", [top, low, *body])
+    for path in (x, c):
+        df = read_export(path, "course_feedback")
+        assert df.attrs["header_row"] == 2
+        assert df["FB_SIS1"].tolist() == [4.0, 1.0]
+        assert df["FB_SIS2"].tolist() == pytest.approx([5.0, np.nan], nan_ok=True)
+        assert df["FB_SIS2__nsa"].tolist()[1] == "dont_know"
+        assert df["nps"].tolist() == [9.0, 3.0]
+        assert df["_row"].tolist() == [3, 4]
+
+
+def test_statement_split_across_two_header_rows(write_csv) -> None:
+    """Grid title + short statement in the row below: the two together are the codebook text."""
+    top = ["", "Kurssin sisältö", ""]
+    low = ["ID", "vastasi sen tavoitteita", "Mitä kehittäisit kurssissa?"]
+    df = read_export(write_csv("fb.csv", [top, low, ["1", "Hyvin", "Lisää esimerkkejä"]]), "course_feedback")
+    assert df["FB_SIS1"].tolist() == [4.0]
+    assert df["open_develop"].tolist() == ["Lisää esimerkkejä"]
+
+
+def test_shuffled_columns_and_extra_columns(interviews: pd.DataFrame, tmp_path: Path) -> None:
+    ref = tmp_path / "ref.csv"
+    ref.write_bytes(csv_bytes(_rows(interviews)))
+    rng = np.random.default_rng(3)
+    shuffled = interviews[list(rng.permutation(interviews.columns))].copy()
+    shuffled.insert(4, "Kielen valinta", "suomi")
+    shuffled["Pisteet yhteensä"] = "0"
+    p = tmp_path / "shuffled.csv"
+    p.write_bytes(csv_bytes(_rows(shuffled)))
+    df = read_export(p, "interviews")
+    pd.testing.assert_frame_equal(_strip_attrs(df), _strip_attrs(read_export(ref, "interviews")))
+    assert sorted(df.attrs["ignored_columns"]) == ["Kielen valinta", "Pisteet yhteensä"]
+    assert read_export(ref, "interviews").attrs["ignored_columns"] == []
+
+
+def test_xlsx_equals_csv(interviews: pd.DataFrame, write_xlsx, write_csv) -> None:
+    x = write_xlsx("iv.xlsx", _rows(interviews))
+    c = write_csv("iv.csv", _rows(interviews))
+    before = sha256(x)
+    dx, dc = read_export(x, "interviews"), read_export(c, "interviews")
+    assert sha256(x) == before
+    pd.testing.assert_frame_equal(_strip_attrs(dx), _strip_attrs(dc))
+    assert dx.attrs["read_info"]["format"] == "xlsx"
+
+
+def test_course_frames_round_trip(write_csv) -> None:
+    frames = synthetic.course_frames(n=20)
+    enrol = read_export(write_csv("enrol.csv", _rows(frames["course_enrolment"]), sep="\t"), "course_enrolment")
+    assert len(enrol) == 20
+    assert enrol["participant_id"].tolist() == frames["course_enrolment"]["Tunnistenumero"].tolist()
+    expected = frames["course_enrolment"]["Suoritti kurssin (5 op)"].map({"Kyllä": "yes", "Ei": "no"})
+    assert enrol["completed"].astype("str").tolist() == expected.tolist()
+    pre = read_export(write_csv("pre.csv", _rows(frames["course_pre"])), "course_selfassessment")
+    assert len(pre) == len(frames["course_pre"])
+    fb = read_export(write_csv("fb.csv", _rows(frames["course_feedback"])), "course_feedback")
+    labels = frames["course_feedback"][FB_SIS1]
+    assert fb["FB_SIS1"].tolist() == pytest.approx([float(XAMK5[v]) if v in XAMK5 else np.nan for v in labels],
+                                                   nan_ok=True)
+    assert fb["nps"].tolist() == frames["course_feedback"][FB_NPS].astype(float).tolist()
+
+
+def test_sample_files_read() -> None:
+    comp = read_export(SAMPLE_DIR / "competence_2020.xlsx", "competence")
+    assert len(comp) == 121  # 118 respondents + test row + duplicate + blank row (see synthetic.PLANTED)
+    assert comp.attrs["synthetic"] is True and comp.attrs["header_row"] == 3
+    assert comp.attrs["absent_items"] == []
+    for name, n in (("interviews_2021-syksy.csv", 83), ("interviews_2022-syksy.csv", 89)):
+        df = read_export(SAMPLE_DIR / name, "interviews")
+        assert len(df) == n
+        assert df.attrs["semester"] == name.removeprefix("interviews_").removesuffix(".csv")
+
+
+def test_detect_instrument() -> None:
+    assert detect_instrument(SAMPLE_DIR / "competence_2020.xlsx") == "competence"
+    assert detect_instrument(SAMPLE_DIR / "course_pre_2021.csv") == "course_selfassessment"
+    assert detect_instrument(SAMPLE_DIR / "interviews_2022-syksy.csv") == "interviews"
+
+
+def test_semester_of() -> None:
+    s = pd.Series(pd.to_datetime(["2021-07-31", "2021-08-01", None]))
+    assert semester_of(s).tolist()[:2] == ["2021-kevät", "2021-syksy"]
+    assert pd.isna(semester_of(s).iloc[2])
+
+
+def test_missing_file_is_export_error(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="does not exist"):
+        read_export(tmp_path / "nope.csv", "interviews")
+
+
+def test_sheet_argument(write_xlsx) -> None:
+    rows = [["ID", FB_SIS1], ["1", "Hyvin"]]
+    x = write_xlsx("two.xlsx", {"A": rows, "B": [["ID", FB_SIS1], ["2", "Huonosti"]]})
+    assert read_export(x, "course_feedback", sheet="B")["FB_SIS1"].tolist() == [2.0]
+    with pytest.raises(ExportError, match="no worksheet 'C'"):
+        read_export(x, "course_feedback", sheet="C")
