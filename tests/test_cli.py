@@ -1,0 +1,102 @@
+"""The `sosrake` command line, run in-process: validate, sample-data and prepare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import sha256
+
+from sosrake_lib.cli import main
+from sosrake_lib.paths import SAMPLE_DIR
+
+pytestmark = pytest.mark.usefixtures("no_env_key")
+
+
+def test_validate_ok_line(capsys: pytest.CaptureFixture[str]) -> None:
+    path = SAMPLE_DIR / "competence_2020.xlsx"
+    before = sha256(path)
+    assert main(["validate", str(path), "--instrument", "competence"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ("OK competence_2020.xlsx: competence, 121 rows read, 118 kept "
+                   "(empty 1, test 1, duplicate 1 dropped)\n")
+    assert err == ""
+    assert sha256(path) == before
+
+
+def test_validate_detects_instrument_from_file_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")]) == 0
+    assert capsys.readouterr().out.startswith("OK interviews_2022-syksy.csv: interviews, 89 rows read, 86 kept")
+
+
+def test_validate_detects_instrument_from_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    renamed = tmp_path / "export_2021.csv"
+    renamed.write_bytes((SAMPLE_DIR / "course_pre_2021.csv").read_bytes())
+    assert main(["validate", str(renamed)]) == 0
+    assert capsys.readouterr().out.startswith("OK export_2021.csv: course_selfassessment, 52 rows read, 52 kept")
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["validate", "/nonexistent/folder/competence_2020.xlsx"], "does not exist"),
+    (["validate", str(SAMPLE_DIR / "competence_2020.xlsx"), "--instrument", "kysely"], "unknown instrument"),
+    (["validate", str(SAMPLE_DIR / "README.md"), "--instrument", "competence"], "unsupported file type"),
+    (["validate", str(SAMPLE_DIR / "competence_2020.xlsx"), "--instrument", "interviews"],
+     "looks like a 'competence' export"),
+    (["prepare", "--raw", "/nonexistent/raw", "--semester", "2023-syksy"], "raw-data folder does not exist"),
+])
+def test_errors_exit_2_with_one_line(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("sosrake: error: ")
+    assert expected in err and "Traceback" not in err
+
+
+def test_validate_without_instrument_unknown_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "kysely.csv"
+    p.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "kysely.csv" in err and "--instrument" in err
+
+
+def test_argparse_usage_errors_exit_2() -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["validate"])
+    assert info.value.code == 2
+
+
+def test_sample_data_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sample"
+    assert main(["sample-data", "--out", str(out), "--rows", "30", "--seed", "1"]) == 0
+    printed = capsys.readouterr().out.split()
+    expected = {"competence_2020.xlsx", "interviews_2021-syksy.csv", "interviews_2022-syksy.csv",
+                "course_enrolment_2021.csv", "course_pre_2021.csv", "course_post_2021.csv",
+                "course_feedback_2021.xlsx"}
+    assert {Path(p).name for p in printed} == expected
+    assert {p.name for p in out.iterdir()} == expected | {"README.md"}
+    # every file validates; rows follow --rows, plus a test row, a duplicate and a blank row where added
+    for name in sorted(expected):
+        assert main(["validate", str(out / name)]) == 0, name
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("OK competence_2020.xlsx: competence, 33 rows read, 30 kept") for line in lines)
+    assert any(line.startswith("OK interviews_2021-syksy.csv: interviews, 33 rows read, 30 kept") for line in lines)
+
+
+def test_sample_data_is_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for sub in ("a", "b"):
+        assert main(["sample-data", "--out", str(tmp_path / sub), "--rows", "20"]) == 0
+    for name in ("interviews_2021-syksy.csv", "course_enrolment_2021.csv", "competence_2020.xlsx"):
+        assert sha256(tmp_path / "a" / name) == sha256(tmp_path / "b" / name), name
+
+
+def test_prepare_writes_processed_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "processed"
+    assert main(["prepare", "--raw", str(SAMPLE_DIR), "--semester", "sample", "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "interviews_2021-syksy.csv: interviews, kept 80 of 83 rows" in lines
+    written = sorted(p.name for p in (out / "sample").iterdir())
+    assert len(written) == 14  # 7 exports x (parquet + cleaning log)
+    df = pd.read_parquet(out / "sample" / "competence_2020.parquet")
+    assert len(df) == 118 and "email" not in df.columns
