@@ -429,10 +429,19 @@ def code_themes(
 
 # --------------------------------------------------------------------------------------------- summaries
 def _label_map(coded: pd.DataFrame, codebook: ThemeCodebook | None, lang: str) -> dict[str, str]:
+    """Labels from the codebook, else from ``coded.attrs``, else from the shipped codebook whose theme ids
+    the columns are (``DataFrame.join`` and friends drop ``attrs``)."""
     if codebook is not None:
         return codebook.labels(lang)
     labels = coded.attrs.get("theme_labels", {})
-    return dict(labels.get(lang) or labels.get("fi") or {})
+    if labels:
+        return dict(labels.get(lang) or labels.get("fi") or {})
+    cols = set(coded.columns)
+    for name in available_codebooks():
+        cb = load_theme_codebook(name)
+        if set(cb.ids) <= cols:
+            return cb.labels(lang)
+    return {UNCODED: _UNCODED_LABELS.get(lang, _UNCODED_LABELS["en"])}
 
 
 def theme_frequencies(
@@ -509,7 +518,7 @@ def theme_frequencies(
     keys = [*group_cols, "is_uncoded"] + (["n"] if sort else []) + ["rank"]
     asc = [True] * (len(group_cols) + 1) + ([False] if sort else []) + [True]
     long = long.sort_values(keys, ascending=asc, kind="stable")
-    long["label"] = long["theme"].map(labels).fillna(long["theme"])
+    long["label"] = [labels.get(t, t) for t in long["theme"]]
     long["n"] = long["n"].astype("int64")
     long["n_answering"] = long["n_answering"].astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
