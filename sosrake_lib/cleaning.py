@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,18 @@ _TEST_ANSWERS = {"test", "testi", "testivastaus", "testing", "asdf", "xxx", "kok
 DROP_REASONS = ("empty", "test", "duplicate")
 
 
+class _RowLog(list):
+    """The per-row entries of a cleaning log: a list that ``copy.deepcopy`` shares instead of copying.
+
+    pandas deep-copies ``DataFrame.attrs`` on every derived frame (``df[cols]``, ``df.loc[...]``); copying a
+    million row entries each time made scoring a cleaned national export take minutes (benchmarks/README.md).
+    The entries are never modified after cleaning, so sharing them is safe.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _RowLog:
+        return self
+
+
 @dataclass
 class CleaningLog:
     """What cleaning did to each raw row. ``rows`` has one entry per raw row: its file row and status."""
@@ -65,7 +77,10 @@ class CleaningLog:
         return self.kept + sum(self.dropped.values()) == self.raw_rows
 
     def to_dict(self, with_rows: bool = True) -> dict[str, Any]:
-        d = asdict(self)
+        # Not dataclasses.asdict: it would deep-copy every row entry (a million dicts on a national export).
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["dropped"] = dict(self.dropped)
+        d["rows"] = _RowLog(self.rows)
         if not with_rows:
             d.pop("rows")
         return d
@@ -104,7 +119,7 @@ def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -
     if "submitted_at" in df and df["submitted_at"].notna().any():
         order = df.sort_values(["submitted_at", "_row"], na_position="first", kind="stable").index
     dup = pd.Series(False, index=df.index)
-    live = df.loc[[i for i in order if candidates[i]]]
+    live = df.loc[order[candidates.loc[order].to_numpy(dtype=bool)]]
     keys: list[list[str]] = [[k] for k in inst.duplicate_key if k in df]
     keys.append([inst.respondent_id])
     for key in keys:
@@ -246,6 +261,8 @@ def read_processed(semester: str, name: str, in_dir: str | Path = PROCESSED_DIR)
     if log_path.exists():
         data = json.loads(log_path.read_text(encoding="utf-8"))
         df.attrs.update(data.pop("meta", {}))
+        if isinstance(data.get("rows"), list):
+            data["rows"] = _RowLog(data["rows"])
         df.attrs["cleaning_log"] = data
     return df
 
