@@ -408,14 +408,14 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
         if by:  # suppression and its secondary rule work per theme within the semester
             pieces = [suppress_by_n(g, "n", min_n) for _, g in part.groupby("theme", sort=False)]
             part = pd.concat(pieces).sort_index()
-            part.attrs = {"suppressed_rows": sum(p.attrs["suppressed_rows"] for p in pieces)}
+            part.attrs = {k: sum(p.attrs[k] for p in pieces) for k in ("suppressed_rows", "suppressed_cells")}
         else:
             part = suppress_by_n(part, "n", min_n, secondary=False)
         rows.append(part)
-    hidden = sum(int(part.attrs.get("suppressed_rows", 0)) for part in rows)
+    hidden = {k: sum(int(part.attrs.get(k, 0)) for part in rows) for k in ("suppressed_rows", "suppressed_cells")}
     out = pd.concat(rows, ignore_index=True)
     out["method"] = f"top-2-box: theme mean >= {TOP2_THRESHOLD:g}; Wilson 95 % CI"
-    out.attrs = {"suppressed_rows": hidden, "min_n": min_n}
+    out.attrs = {**hidden, "min_n": min_n}
     return out
 
 
@@ -469,8 +469,10 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     table["semester"] = table["semester"].astype("object")
     if keys == ["semester"]:
         return suppress_by_n(table, "n", min_n, secondary=False)
-    parts = [suppress_by_n(g, "n", min_n) for _, g in table.groupby("semester", sort=False, observed=True)]
-    return pd.concat(parts, ignore_index=True)
+    parts = [suppress_by_n(g, "n", min_n) for _, g in table.groupby("semester", sort=False)]
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs = {"suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts), "min_n": min_n}
+    return out
 
 
 def _nps_parts(scores: Any) -> tuple[float, float, int]:
@@ -978,7 +980,7 @@ def plot_grouped_ci(table: pd.DataFrame, *, category: str, group: str, value: st
     ax.tick_params(axis="y", length=0)
     if k > 1:
         handles = [Patch(color=OKABE_ITO[j % len(OKABE_ITO)], label=str(g)) for j, g in enumerate(groups)]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=k, frameon=False)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=k, frameon=False, fontsize=8)
     if xlabel:
         ax.set_xlabel(xlabel)
     if title:
@@ -994,3 +996,60 @@ def ci_text(low: Any, high: Any, lang: Lang = "fi", percent: bool = True) -> str
     """
     inner = fmt_ci(low, high, lang, 0, percent=percent)
     return f"95 % LV {inner}" if lang == "fi" else f"95% CI {inner}"
+
+
+# ------------------------------------------------------------------------------------- readable tables
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "semester": ("Lukukausi", "Semester"), "n_interviews": ("Haastatteluja", "Interviews"),
+    "n_students": ("Haastatelleita opiskelijoita", "Interviewing students"),
+    "interviews_per_student": ("Haastatteluja opiskelijaa kohden", "Interviews per student"),
+    "variable": ("Taustamuuttuja", "Variable"), "category": ("Luokka", "Category"),
+    "service": ("Palvelu", "Service"), "theme": ("Teematunnus", "Theme id"), "theme_label": ("Teema", "Theme"),
+    "n": ("n", "n"), "top2_n": ("Samaa mieltä (n)", "Agree (n)"), "top2_pct": ("Samaa mieltä %", "Agree %"),
+    "ci_low": ("95 % LV alaraja", "95% CI low"), "ci_high": ("95 % LV yläraja", "95% CI high"),
+    "mean": ("Keskiarvo", "Mean"), "method": ("Menetelmä", "Method"), "nps": ("NPS", "NPS"),
+    "promoters": ("Suosittelijat (9–10)", "Promoters (9–10)"), "passives": ("Passiiviset (7–8)", "Passives (7–8)"),
+    "detractors": ("Arvostelijat (0–6)", "Detractors (0–6)"),
+    "pct_promoters": ("Suosittelijat %", "Promoters %"), "pct_passives": ("Passiiviset %", "Passives %"),
+    "pct_detractors": ("Arvostelijat %", "Detractors %"), "family": ("Testiperhe", "Test family"),
+    "measure": ("Mittaritunnus", "Measure id"), "label": ("Mittari", "Measure"), "before": ("Ennen", "Before"),
+    "after": ("Jälkeen", "After"), "n_before": ("n ennen", "n before"), "n_after": ("n jälkeen", "n after"),
+    "value_before": ("Arvo ennen", "Value before"), "value_after": ("Arvo jälkeen", "Value after"),
+    "difference": ("Muutos", "Change"), "ci_method": ("LV:n menetelmä", "CI method"), "test": ("Testi", "Test"),
+    "statistic": ("Testisuure", "Statistic"), "p_value": ("p", "p"), "p_holm": ("p (Holm)", "p (Holm)"),
+    "effect_size": ("Vaikutuksen suuruus", "Effect size"),
+    "effect_size_name": ("Vaikutuksen suuruuden mitta", "Effect size measure"),
+    "significant": ("Merkitsevä", "Significant"), "verdict_fi": ("Tulos", "Result (fi)"),
+    "verdict_en": ("Tulos (en)", "Result"), "statement": ("Tulkinta", "Statement"),
+    "semesters": ("Lukukaudet", "Semesters"), "question": ("Kysymystunnus", "Question id"),
+    "question_label": ("Kysymys", "Question"), "n_answers": ("Vastauksia", "Answers"),
+    "count": ("Mainintoja", "Mentions"), "pct": ("Osuus %", "Share %"), "item": ("Väittämätunnus", "Item id"),
+    "n_valid": ("Vastauksia asteikolla", "Substantive answers"), "n_total": ("Vastauksia", "Answers"),
+    "sd": ("Keskihajonta", "SD"), "top_box_n": ("Samaa mieltä (n)", "Agree (n)"),
+    "top_box_pct": ("Samaa mieltä %", "Agree %"), "top_box_ci_low": ("95 % LV alaraja", "95% CI low"),
+    "top_box_ci_high": ("95 % LV yläraja", "95% CI high"), "table": ("Taulukko", "Table"),
+    "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells"),
+}
+
+
+def readable(df: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
+    """Rename known columns to readable labels in ``lang`` (for the notebook and the .xlsx sheets).
+
+    >>> list(readable(pd.DataFrame(columns=["semester", "top2_pct"]), "en").columns)
+    ['Semester', 'Agree %']
+    """
+    from .outputs import column_labels
+
+    labels = {k: {"label_fi": fi, "label_en": en} for k, (fi, en) in COLUMN_LABELS.items() if k in df.columns}
+    return column_labels(df, labels, lang)
+
+
+def suppression_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """How many cells each table hides for small n (from the suppression functions' ``attrs``).
+
+    >>> t = pd.DataFrame({"n": [1]}); t.attrs["suppressed_cells"] = 2
+    >>> suppression_summary({"a": t, "b": pd.DataFrame()})["suppressed_cells"].tolist()
+    [2, 0]
+    """
+    return pd.DataFrame({"table": list(tables),
+                         "suppressed_cells": [int(t.attrs.get("suppressed_cells", 0)) for t in tables.values()]})
