@@ -1,0 +1,283 @@
+"""Tests of sosrake_lib.competence: hand-computed values, and the planted effects of the synthetic sample."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sosrake_lib import competence as comp
+from sosrake_lib import load_instrument
+from sosrake_lib.synthetic import PLANTED
+
+P = PLANTED["competence"]
+
+
+@pytest.fixture(scope="module")
+def inst():
+    return load_instrument("competence")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return comp.load_responses("data/raw/sample/competence_2020.xlsx")
+
+
+def _wilson(k: int, n: int, z: float = stats.norm.ppf(0.975)) -> tuple[float, float]:
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def _attitude_frame(scores: list[float]) -> pd.DataFrame:
+    """ED items whose edellytykset score is exactly ``score`` (ED3 is reverse-coded)."""
+    return pd.DataFrame({"ED1": scores, "ED2": scores, "ED3": [6 - s for s in scores], "ED4": scores})
+
+
+# ----------------------------------------------------------------------------------------- respondents
+
+
+def test_response_rate_is_wilson_by_hand():
+    r = comp.response_rate(118, 160)
+    low, high = _wilson(118, 160)
+    assert r.rate == pytest.approx(73.75)
+    assert (r.ci_low, r.ci_high) == pytest.approx((100 * low, 100 * high), abs=1e-9)
+    assert comp.response_rate(118, 0) is None
+    with pytest.raises(ValueError, match="target_size"):
+        comp.response_rate(118, 100)
+
+
+def test_respondent_counts_suppress_with_secondary_and_wilson(inst):
+    d = pd.DataFrame({"role": ["social_worker"] * 12 + ["social_counsellor"] * 7 + ["supervisor"] * 3})
+    t = comp.respondent_counts(d, inst, "role", min_n=5)
+    assert t["n"].tolist()[0] == 12
+    # supervisor 3 hidden (primary), the next smallest (7) hidden too: else 22 - 12 - 0 = 10 reveals nothing but
+    # 22 - 12 - 7 = 3 would reveal the supervisors
+    assert t["n"].isna().tolist() == [False, True, True, False]
+    assert t.loc[0, "pct"] == pytest.approx(100 * 12 / 22)
+    assert (t.loc[0, "pct_ci_low"], t.loc[0, "pct_ci_high"]) == pytest.approx(
+        tuple(100 * x for x in _wilson(12, 22)))
+    assert t.loc[1:2, "pct"].isna().all()
+    assert t.attrs["suppressed_cells"] == 2
+
+
+def test_crosstab_hides_supervisors_and_a_second_cell(inst):
+    d = pd.DataFrame({"organisation": ["essote"] * 23 + ["kainuu"] * 37,
+                      "role": ["social_worker"] * 20 + ["supervisor"] * 3 + ["social_worker"] * 30
+                      + ["supervisor"] * 7})
+    t = comp.respondent_crosstab(d, inst, "organisation", "role", min_n=5)
+    # 3 supervisors in Essote: hidden; then the rest of its row and column must go, and so Kainuu's row too
+    for org in ("Essote", "Kainuun sote"):
+        for role in ("Sosiaalityöntekijä", "Esihenkilö"):
+            assert t.loc[org, role] is pd.NA
+    assert t.loc["Yhteensä", "Esihenkilö"] == 10
+    assert t.loc["Essote", "Yhteensä"] == 23
+    assert t.loc["Essote", "Muu"] == 0
+
+
+# ------------------------------------------------------------------------------------------------ items
+
+
+def test_item_distributions_count_dont_know_apart(inst):
+    d = pd.DataFrame({"C_TK1": [1.0, 4, 5, 5, 3, 4, np.nan, np.nan],
+                      "C_TK1__nsa": pd.array([None] * 6 + ["dont_know", None], dtype="string")})
+    t = comp.item_distributions(d, inst, min_n=5)
+    row = t.iloc[0]
+    assert [row[f"a{k}"] for k in range(1, 6)] == [1, 0, 1, 2, 2]
+    assert (row["nsa"], row["n_valid"], row["n_total"]) == (1, 6, 7)
+    assert row["mean"] == pytest.approx(22 / 6)
+    assert row["top_box_pct"] == pytest.approx(100 * 4 / 6)
+    assert row["top_box_ci_low"] == pytest.approx(100 * _wilson(4, 6)[0])
+    pct = comp.likert_percentages(t, inst)
+    assert pct.iloc[0].tolist() == pytest.approx([100 / 7, 0, 100 / 7, 200 / 7, 200 / 7, 100 / 7])
+    assert list(pct.columns)[-1] == "En osaa sanoa"
+
+
+def test_item_distributions_hide_rows_below_min_n(inst):
+    d = pd.DataFrame({"C_TK1": [1.0, 4, 5]})
+    t = comp.item_distributions(d, inst, min_n=5)
+    assert pd.isna(t.loc[0, "mean"]) and pd.isna(t.loc[0, "a5"])
+
+
+# ------------------------------------------------------------------------------------------------ areas
+
+
+def test_area_scores_reverse_ed3(inst):
+    d = pd.DataFrame({"ED1": [5.0], "ED2": [5.0], "ED3": [1.0], "ED4": [5.0]})
+    assert comp.area_scores(d, inst, "attitude")["edellytykset"].tolist() == [5.0]
+    assert comp.area_scales(inst, "competence")["yhteiso"] == ["C_YS1", "C_YS2", "C_YS3"]
+
+
+def test_reliability_flags_alpha_below_threshold_by_hand(inst):
+    x = [1.0, 2, 3, 4]
+    # C_YS2 = reversed C_YS1: var 5/3 each, covariances -5/3, 5/3, -5/3; total 5/3;
+    # alpha = 3/2 (1 - 5 / (5/3)) = -3
+    d = pd.DataFrame({"C_YS1": x, "C_YS2": [5 - v for v in x], "C_YS3": x})
+    t = comp.reliability_table(d, inst)
+    row = t[t["area"] == "yhteiso"].iloc[0]
+    assert row["alpha"] == pytest.approx(-3.0)
+    assert bool(row["alpha_low"]) and row["n"] == 4
+
+
+def test_area_summary_t_interval_and_flag(inst):
+    d = _attitude_frame([1.0, 2, 3, 4, 5])
+    t = comp.area_summary(d, inst, min_n=5)
+    row = t.iloc[0]
+    half = stats.t.ppf(0.975, 4) * math.sqrt(2.5) / math.sqrt(5)
+    assert (row["mean"], row["ci_low"], row["ci_high"]) == pytest.approx((3.0, 3 - half, 3 + half))
+    assert not row["alpha_low"] and row["plot_label"] == row["area_label"]
+
+
+# -------------------------------------------------------------------------------------- group differences
+
+
+def test_group_tests_holm_and_exclusion(inst):
+    rng = np.random.default_rng(5)
+    n = 40
+    org = np.repeat(["essote", "kainuu"], n // 2)
+    d = pd.DataFrame({"organisation": org, "role": ["social_worker"] * 37 + ["supervisor"] * 3})
+    for it in inst.likert_items(role="competence"):
+        d[it.id] = rng.integers(1, 6, n).astype(float)
+    d["C_YH1"] = np.where(org == "kainuu", 5.0, 1.0)
+    t = comp.group_tests(d, inst, ["organisation", "role"], min_n=5)
+    org_t = t[t["grouping"] == "organisation"].reset_index(drop=True)
+    p = org_t["p_value"].to_numpy()
+    # Holm by hand: sort, multiply by (m - rank), cumulative max, cap at 1
+    order = np.argsort(p)
+    adj = np.minimum(1, np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order]))
+    expected = np.empty_like(adj)
+    expected[order] = adj
+    assert org_t["p_holm"].to_numpy() == pytest.approx(expected)
+    scores = comp.area_scores(d, inst)["yhteistyo"]
+    mw = stats.mannwhitneyu(scores[org == "essote"], scores[org == "kainuu"])
+    row = org_t[org_t["area"] == "yhteistyo"].iloc[0]
+    assert row["p_value"] == pytest.approx(mw.pvalue)
+    assert row["higher_group"] == "kainuu"
+    role_t = t[t["grouping"] == "role"]
+    assert (role_t["excluded_groups"] == "Esihenkilö").all()
+    assert (role_t["test"] == "none (fewer than 2 groups)").all()
+
+
+def test_group_descriptives_secondary_suppression(inst):
+    d = pd.concat([_attitude_frame([3.0] * 20), _attitude_frame([2.0] * 3)], ignore_index=True)
+    d["role"] = ["social_worker"] * 12 + ["social_counsellor"] * 8 + ["supervisor"] * 3
+    t = comp.group_descriptives(d, inst, ["role"], role="attitude", min_n=5)
+    assert t["group"].tolist() == ["social_worker", "social_counsellor", "supervisor"]
+    assert t["n"].isna().tolist() == [False, True, True]
+    assert t.loc[0, "mean"] == 3.0
+
+
+def test_ordinal_checks_round_half_up_and_lr_by_hand(inst):
+    # essote: 6 x score 2.5 (rounds UP to 3) and 4 x 2; kainuu: 2 x 2 and 8 x 3
+    half = pd.DataFrame({"ED1": [2.0], "ED2": [3.0], "ED3": [4.0], "ED4": [3.0]})  # (2 + 3 + 2 + 3) / 4
+    d = pd.concat([half] * 6 + [_attitude_frame([2.0] * 4), _attitude_frame([2.0] * 2),
+                   _attitude_frame([3.0] * 8)], ignore_index=True)
+    d["organisation"] = ["essote"] * 10 + ["kainuu"] * 10
+    summary, terms = comp.ordinal_checks(d, inst, ["organisation"], role="attitude", min_n=5)
+    # two outcome levels: the proportional-odds model is a logistic regression, LR = G^2 of the 2x2 table
+    g2, p, _, _ = stats.chi2_contingency([[4, 6], [2, 8]], correction=False, lambda_="log-likelihood")
+    assert summary.loc[0, "lr_stat"] == pytest.approx(g2, rel=1e-4)
+    assert summary.loc[0, "lr_p"] == pytest.approx(p, rel=1e-3)
+    assert terms.loc[0, "odds_ratio"] == pytest.approx((8 / 2) / (6 / 4), rel=1e-3)
+    assert terms.loc[0, "term"] == "Kainuun sote vs Essote"
+
+
+# ------------------------------------------------------------------------------------------------ needs
+
+
+def test_development_needs_by_hand_and_deterministic(inst):
+    cols = [it.id for it in inst.likert_items() if it.role]
+    d = pd.DataFrame(np.nan, index=range(4), columns=cols)
+    d[["I_SR1", "I_SR2", "I_SR3"]] = 5.0
+    d[["C_SR1", "C_SR2", "C_SR3"]] = [[2.0] * 3, [3.0] * 3, [2.0] * 3, [1.0] * 3]
+    d[["I_TK1", "I_TK2", "I_TK3"]] = 4.0
+    d[["C_TK1", "C_TK2", "C_TK3"]] = 4.0
+    t = comp.development_needs(d, inst, n_boot=200, seed=1)
+    assert t["area"].tolist()[:2] == ["raportointi", "tiedonkeruu"]
+    assert t.loc[0, "mwds"] == pytest.approx(3 * 5)  # mean gap 3 x mean importance 5
+    assert t.loc[1, "mwds"] == 0
+    assert t["top_need"].tolist()[:2] == [True, True]
+    again = comp.development_needs(d, inst, n_boot=200, seed=1)
+    pd.testing.assert_frame_equal(t, again)
+
+
+def test_support_themes_counts_and_suppression():
+    d = pd.DataFrame({"support_needed": ["Tarvitsen koulutusta."] * 6 + ["Aikaa."] * 2 + ["", None]})
+    t = comp.support_themes(d, min_n=5)
+    row = t[t["theme"] == "koulutus"].iloc[0]
+    assert (row["n"], row["n_answered"], row["pct"]) == (6, 8, 75.0)
+    assert row["pct_ci_low"] == pytest.approx(100 * _wilson(6, 8)[0])
+    aika = t[t["theme"] == "aika_resurssit"].iloc[0]
+    assert pd.isna(aika["n"]) and pd.isna(aika["pct"])
+    assert t["theme"].iloc[-1] == "uncoded"
+
+
+# ------------------------------------------------------------------------------------------- key figures
+
+
+def test_key_figures_names_and_note_convention(inst):
+    summary = pd.DataFrame({"role": ["competence"] * 3, "area": ["tiedonkeruu", "raportointi", "yhteiso"],
+                            "n": [100, 100, 100], "mean": [3.7, 2.5, 3.0], "ci_low": [3.6, 2.4, 2.9],
+                            "ci_high": [3.8, 2.6, 3.1]})
+    needs = pd.DataFrame({"area": ["raportointi", "yhteiso", "tiedonkeruu"], "n": [100] * 3,
+                          "mwds": [7.0, 3.0, 1.0], "rank": [1, 2, 3], "mwds_ci_low": [6.0, 2.0, 0.5],
+                          "mwds_ci_high": [8.0, 4.0, 1.5], "rank_ci_low": [1, 2, 2], "rank_ci_high": [1, 3, 3]})
+    rel = pd.DataFrame({"role": ["competence", "importance"], "area": ["yhteiso", "yhteiso"], "n": [99, 99],
+                        "alpha": [0.37, 0.8], "alpha_ci_low": [0.1, 0.7], "alpha_ci_high": [0.5, 0.9]})
+    kf = comp.build_key_figures(n_respondents=100, rate=comp.response_rate(100, 160), summary=summary,
+                                needs=needs, reliability=rel, inst=inst)
+    names = [f.name for f in kf]
+    assert names == ["n_respondents", "response_rate", "strongest_area", "weakest_area", "need_rank_1",
+                     "need_rank_2", "need_rank_3", "alpha_yhteiso"]
+    assert kf["strongest_area"].label_fi == "Tiedon kerääminen asiakastyöstä"
+    assert comp.parse_note(kf["strongest_area"].note) == {"area": "tiedonkeruu"}
+    assert comp.parse_note(kf["need_rank_2"].note) == {"area": "yhteiso", "rank": "2", "rank_ci_low": "2",
+                                                       "rank_ci_high": "3"}
+    assert kf["need_rank_1"].value == 7.0 and kf["need_rank_1"].unit == "MWDS"
+    assert comp.parse_note(kf["alpha_yhteiso"].note)["alpha_flag"] == "low"
+
+
+def test_localise_and_suppression_report():
+    t = pd.DataFrame({"area_label": ["x"], "p_holm": [0.01], "unknown": [1]})
+    assert list(comp.localise(t, "en").columns) == ["Competence area", "p-value (Holm)", "unknown"]
+    t.attrs["suppressed_cells"] = 3
+    rep = comp.suppression_report({"a": t}, 5, "en")
+    assert rep.loc[0, "suppressed_cells"] == 3 and "1–4" in rep.loc[0, "rule"]
+
+
+# ------------------------------------------------------------------------------------- planted effects
+
+
+def test_sample_recovers_planted_effects(sample, inst):
+    assert len(sample) == P["n_respondents"]
+    needs = comp.development_needs(sample, inst, n_boot=500, seed=2020)
+    assert set(needs.loc[needs["top_need"], "area"]) == set(P["top3_needs"])
+    summary = comp.area_summary(sample, inst)
+    c = summary[summary["role"] == "competence"].sort_values("mean", ascending=False)
+    assert c["area"].iloc[0] == P["strongest_area"]
+    for area, mu in P["competence_means"].items():
+        assert c.set_index("area").loc[area, "mean"] == pytest.approx(mu, abs=0.15)
+    tests = comp.group_tests(sample, inst, ["organisation"]).set_index("area")
+    gd = P["group_difference"]
+    assert tests.loc[gd["area"], "significant"] and tests.loc[gd["area"], "higher_group"] == gd["higher"]
+    assert not tests.loc["tiedonkeruu", "significant"]
+    models, _ = comp.ordinal_checks(sample, inst, ["organisation"])
+    assert models.set_index("area").loc[gd["area"], "significant"]
+    rel = comp.reliability_table(sample, inst).set_index(["role", "area"])
+    assert rel.loc[("competence", P["low_alpha_area"]), "alpha_low"]
+    assert not rel.loc[("competence", "tiedonkeruu"), "alpha_low"]
+    assert not rel.loc[("attitude", "edellytykset"), "alpha_low"]  # only because ED3 is reversed first
+
+
+def test_sample_crosstab_protects_supervisors(sample, inst):
+    t = comp.respondent_crosstab(sample, inst, "organisation", "role", min_n=5)
+    body = t.drop(index="Yhteensä", columns="Yhteensä")
+    hidden = body.isna()
+    # no row or column of the body has exactly one hidden cell
+    assert not (hidden.sum(axis=1) == 1).any() and not (hidden.sum(axis=0) == 1).any()
+    raw = pd.crosstab(sample["organisation"].astype(object), sample["role"].astype(object))
+    assert raw.min().min() < 5 and hidden.to_numpy().any()
