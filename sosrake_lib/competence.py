@@ -735,7 +735,7 @@ def area_summary(df: pd.DataFrame, inst: Instrument, *, ci: float = 0.95, min_n:
     flags = reliability_table(df, inst, lang=lang)[["role", "area", "alpha_low"]]
     out = out.merge(flags, on=["role", "area"], how="left", validate="one_to_one")
     out["alpha_low"] = out["alpha_low"].fillna(False).astype(bool)
-    out["plot_label"] = [f"{lab} {text('alpha_flag', lang)}" if low else lab
+    out["plot_label"] = [f"{lab}\n{text('alpha_flag', lang)}" if low else lab
                          for lab, low in zip(out["area_label"], out["alpha_low"], strict=True)]
     return suppress_by_n(out, "n", min_n, value_cols=["mean", "ci_low", "ci_high", "sd", "median"],
                          secondary=False)
