@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -199,18 +198,17 @@ def test_scale_scores_missing_column():
         scale_scores(pd.DataFrame({"Q1": [1]}), {"S": ["Q1", "Q9"]})
 
 
-def test_scale_scores_is_fast_on_a_million_rows():
+def test_scale_scores_on_many_rows_matches_row_means():
+    # Correctness at scale only; speed is measured in benchmarks/, never in a timed test.
     rng = np.random.default_rng(1)
-    codes = rng.integers(1, 6, size=(1_000_000, 15)).astype(float)
+    codes = rng.integers(1, 6, size=(200_000, 15)).astype(float)
     codes[rng.random(codes.shape) < 0.1] = np.nan
     df = pd.DataFrame(codes, columns=[f"Q{i}" for i in range(15)])
     scales = {"A": [f"Q{i}" for i in range(8)], "B": [f"-Q{i}" for i in range(8, 15)]}
-    start = time.perf_counter()
     out = scale_scores(df, scales)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"scale_scores took {elapsed:.2f} s"
-    assert out.shape == (1_000_000, 2)
-    assert out["A"].iloc[0] == pytest.approx(np.nanmean(codes[0, :8]))
+    assert out.shape == (200_000, 2)
+    np.testing.assert_allclose(out["A"], np.nanmean(codes[:, :8], axis=1))
+    np.testing.assert_allclose(out["B"], np.nanmean(6 - codes[:, 8:], axis=1))
 
 
 # -------------------------------------------------------------------------------------------------- NPS
