@@ -624,13 +624,29 @@ def borich_needs(
 
     if n_boot > 0:
         rng = np.random.default_rng(seed)
-        idx = rng.integers(0, n_rows, size=(n_boot, n_rows)) if n_rows else np.zeros((n_boot, 0), int)
-        # (n_boot, n_rows, n_items) would be large; sum item by item over the shared index matrix instead.
         boot = np.empty((n_boot, len(names)))
-        for j in range(len(names)):
-            boot[:, j] = mwds_of(
-                valid[idx, j].sum(axis=1), imp0[idx, j].sum(axis=1), gap0[idx, j].sum(axis=1)
-            )
+        k = len(names)
+        # Replicates are drawn in chunks (the same random stream as one (n_boot, n_rows) draw) so memory stays
+        # bounded. Item codes are whole numbers, so each replicate's sums are computed as (times each row was
+        # drawn) @ data with one matrix product: sums of whole numbers below 2**53 are exact in float64 in any
+        # order, so the result is identical to summing the resampled rows, ~5 x faster (benchmarks/README.md).
+        # Other data keep the row-by-row sums.
+        data = np.hstack([valid.astype(float), imp0, gap0])
+        whole = bool(np.all(data == np.round(data))) and float(np.abs(data).sum()) < 2.0**52
+        chunk = max(1, min(n_boot, 2**20 // max(n_rows, 1)))  # a chunk of counts stays in the CPU cache
+        for start in range(0, n_boot, chunk):
+            b = min(chunk, n_boot - start)
+            idx = rng.integers(0, n_rows, size=(b, n_rows)) if n_rows else np.zeros((b, 0), int)
+            if whole:
+                flat = (np.arange(b)[:, None] * n_rows + idx).ravel()
+                times = np.bincount(flat, minlength=b * n_rows).reshape(b, n_rows).astype(float)
+                sums = times @ data
+                boot[start:start + b] = mwds_of(sums[:, :k], sums[:, k:2 * k], sums[:, 2 * k:])
+            else:
+                for j in range(k):
+                    boot[start:start + b, j] = mwds_of(
+                        valid[idx, j].sum(axis=1), imp0[idx, j].sum(axis=1), gap0[idx, j].sum(axis=1)
+                    )
         ranks = stats.rankdata(np.where(np.isnan(boot), np.inf, -boot), method="min", axis=1)
         tail = 100 * (1 - ci) / 2
         has = ~np.isnan(boot).all(axis=0)
