@@ -523,7 +523,9 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
     ------
     ExportError
         For every problem: empty or binary file, encrypted workbook, missing required column, duplicate
-        column, unknown label, number out of range, dates in mixed formats, two semesters in one file, ...
+        column, unknown label, number out of range, dates in mixed formats, two semesters in one file, a row
+        with more cells than the header, no question of the instrument in the file (wrong instrument), ...
+        The cases are collected in ``tests/data/bad/cases.yaml``.
     """
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
     path = Path(path)
