@@ -1,0 +1,1119 @@
+"""Course-pilot evaluation (koulutuspilotti): completion funnel, pre→post learning, feedback, 2020 baseline.
+
+The 5-ECTS structural social work course (2021) is evaluated from four exports: the enrolment register
+(``course_enrolment``), the pre- and post-course self-assessments (``course_selfassessment``) and the
+anonymous feedback survey (``course_feedback``); optionally the 2020 competence mapping (``competence``) is
+the baseline. The notebook ``notebooks/03_course_pilot.ipynb`` calls these functions in order; each returns a
+tidy table whose column names are machine names (translate them with :func:`localise`), already passed
+through small-cell suppression where it publishes counts or group statistics.
+
+Design
+------
+* Arithmetic is delegated: Wilson intervals, Wilcoxon signed-rank, Mann-Whitney U, Holm and the logistic
+  regression come from :mod:`sosrake_lib.stats` (scipy / statsmodels underneath), scale scores and Likert
+  tables from :mod:`sosrake_lib.scoring`, disclosure control from :mod:`sosrake_lib.privacy`. This module only
+  pairs the data and decides what to publish.
+* Pairs are matched on the pseudonymised participant id: cleaning hashes ``participant_id`` with the same
+  key in every file, so the same person has the same ``ps_...`` id in the register and in both surveys.
+* A register step (started, a module, a contact day, completed) counts as done only when the register says
+  "yes" (Kyllä / Suoritettu / Osallistui); a blank counts as not done. Funnel counts are the number of
+  participants who did each step (not cumulative), so a contact day may have more participants than the
+  module listed before it.
+* Small-cell rule (``min_n``, default 5): count tables use :func:`~sosrake_lib.privacy.suppress_small_cells`
+  (with secondary suppression), group-statistics tables :func:`~sosrake_lib.privacy.suppress_by_n`. Answer
+  distributions of the feedback survey are published as percentages of the item's whole respondent group
+  (suppressed when that group is smaller than ``min_n``); counts per answer option are not published.
+
+Examples
+--------
+>>> import pandas as pd
+>>> enrol = pd.DataFrame({"started": ["yes"] * 8 + ["no"] * 2, "completed": ["yes"] * 6 + ["no"] * 4})
+>>> f = completion_funnel(enrol, steps=("enrolled", "started", "completed"))
+>>> f[["step", "n", "pct"]].values.tolist()
+[['enrolled', 10, 100.0], ['started', 8, 80.0], ['completed', 6, 60.0]]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _sps
+
+from .atomic import atomic_write_text
+from .cleaning import clean_responses
+from .codebook import Instrument, load_instrument
+from .errors import ConfigError
+from .fmt import Lang, fmt_number
+from .io import read_export
+from .outputs import KeyFigures
+from .paths import PROJECT_ROOT
+from .privacy import DEFAULT_MIN_N, suppress_by_n, suppress_small_cells
+from .scoring import NSA_LABELS, NSA_SUFFIX, NPSResult, likert_table, nps, scale_scores
+from .stats import (
+    LogitResult,
+    holm,
+    logistic_regression,
+    paired_change_table,
+    proportion_ci,
+    two_sample_ordinal,
+)
+
+__all__ = [
+    "FUNNEL_STEPS",
+    "CourseData",
+    "area_scores",
+    "baseline_comparison",
+    "baseline_figure",
+    "cleaning_summary",
+    "completion_by",
+    "completion_funnel",
+    "completion_model",
+    "feedback_items",
+    "feedback_nps",
+    "feedback_parts",
+    "gain_ranking",
+    "key_figures",
+    "learning_change",
+    "load_course_data",
+    "localise",
+    "mark_suppressed",
+    "model_note",
+    "nps_table",
+    "open_themes",
+    "publish_tables",
+    "pair_accounting",
+    "resolve_path",
+    "suppression_summary",
+    "write_cleaning_log",
+]
+
+#: Default funnel order, as the course team asked for it: enrolled → started → modules → contact days → done.
+FUNNEL_STEPS: tuple[str, ...] = (
+    "enrolled", "started", "M1", "M2", "M3", "M4", "M5", "contact_day1", "contact_day2", "completed",
+)
+
+_TXT: dict[str, dict[str, str]] = {
+    "fi": {
+        "enrolled": "Ilmoittautui", "completed_yes": "Suoritti", "completed_no": "Ei suorittanut",
+        "total": "Yhteensä", "not_in_register": "Ei rekisterissä", "intercept": "Vakio",
+        "vs": "vrt.", "pre": "Alkukysely", "post": "Loppukysely", "baseline": "Osaamiskartoitus 2020",
+        "course_pre": "Kurssilaiset, alkukysely", "mean_axis": "Keskiarvo (1–5) ja 95 %:n luottamusväli",
+    },
+    "en": {
+        "enrolled": "Enrolled", "completed_yes": "Completed", "completed_no": "Did not complete",
+        "total": "Total", "not_in_register": "Not in the register", "intercept": "Intercept",
+        "vs": "vs.", "pre": "Pre-course survey", "post": "Post-course survey", "baseline": "Competence mapping 2020",
+        "course_pre": "Course participants, pre-course", "mean_axis": "Mean (1–5) and 95% confidence interval",
+    },
+}
+
+#: Readable column names of the published tables (machine name -> fi / en).
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "step_label": {"fi": "Vaihe", "en": "Step"},
+    "n": {"fi": "n", "en": "n"},
+    "pct": {"fi": "% ilmoittautuneista", "en": "% of enrolled"},
+    "pct_completed": {"fi": "Suorittaneita %", "en": "Completed %"},
+    "ci_low": {"fi": "95 % LV alaraja", "en": "95% CI low"},
+    "ci_high": {"fi": "95 % LV yläraja", "en": "95% CI high"},
+    "label": {"fi": "Ryhmä", "en": "Group"},
+    "completed": {"fi": "Suoritti", "en": "Completed"},
+    "not_completed": {"fi": "Ei suorittanut", "en": "Did not complete"},
+    "term_label": {"fi": "Selittäjä", "en": "Term"},
+    "odds_ratio": {"fi": "Vetosuhde (OR)", "en": "Odds ratio"},
+    "p_value": {"fi": "p", "en": "p"},
+    "p_holm": {"fi": "p (Holm)", "en": "p (Holm)"},
+    "area_label": {"fi": "Osaamisalue", "en": "Competence area"},
+    "n_pairs": {"fi": "Pareja", "en": "Pairs"},
+    "median_pre": {"fi": "Mediaani ennen", "en": "Median before"},
+    "median_post": {"fi": "Mediaani jälkeen", "en": "Median after"},
+    "median_change": {"fi": "Muutoksen mediaani", "en": "Median change"},
+    "median_change_ci_low": {"fi": "Muutos LV alaraja", "en": "Change CI low"},
+    "median_change_ci_high": {"fi": "Muutos LV yläraja", "en": "Change CI high"},
+    "mean_change": {"fi": "Muutoksen keskiarvo", "en": "Mean change"},
+    "n_increase": {"fi": "Nousi", "en": "Increased"},
+    "n_decrease": {"fi": "Laski", "en": "Decreased"},
+    "n_zero": {"fi": "Ei muutosta", "en": "No change"},
+    "statistic": {"fi": "Testisuure", "en": "Statistic"},
+    "effect_size": {"fi": "Efektikoko", "en": "Effect size"},
+    "effect_size_name": {"fi": "Efektikoon mittari", "en": "Effect size measure"},
+    "significant": {"fi": "Merkitsevä (Holm)", "en": "Significant (Holm)"},
+    "gain_rank": {"fi": "Kasvun sija", "en": "Gain rank"},
+    "test": {"fi": "Testi", "en": "Test"},
+    "zero_method": {"fi": "Nollaerotusten käsittely", "en": "Zero differences"},
+    "status_label": {"fi": "Osallistuja", "en": "Participant"},
+    "answered_pre": {"fi": "Vastasi alkukyselyyn", "en": "Answered pre"},
+    "answered_post": {"fi": "Vastasi loppukyselyyn", "en": "Answered post"},
+    "paired": {"fi": "Pari (molemmat)", "en": "Paired (both)"},
+    "pre_only": {"fi": "Vain alkukysely (kadonnut)", "en": "Pre only (lost)"},
+    "post_only": {"fi": "Vain loppukysely", "en": "Post only"},
+    "item_label": {"fi": "Väittämä", "en": "Statement"},
+    "part_label": {"fi": "Osa-alue", "en": "Part"},
+    "n_valid": {"fi": "n (ilman EOS)", "en": "n (excl. don't know)"},
+    "n_total": {"fi": "n (kaikki)", "en": "n (all)"},
+    "mean": {"fi": "Keskiarvo", "en": "Mean"},
+    "sd": {"fi": "Keskihajonta", "en": "SD"},
+    "median": {"fi": "Mediaani", "en": "Median"},
+    "top_box_pct": {"fi": "Hyvin tai erittäin hyvin %", "en": "Well or very well %"},
+    "top_box_ci_low": {"fi": "% LV alaraja", "en": "% CI low"},
+    "top_box_ci_high": {"fi": "% LV yläraja", "en": "% CI high"},
+    "rank": {"fi": "Sija", "en": "Rank"},
+    "question": {"fi": "Kysymys", "en": "Question"},
+    "theme_label": {"fi": "Teema", "en": "Theme"},
+    "n_answered": {"fi": "Vastanneita", "en": "Answered"},
+    "count": {"fi": "Mainintoja", "en": "Mentions"},
+    "pct_answered": {"fi": "% vastanneista", "en": "% of answers"},
+    "n_baseline": {"fi": "n 2020", "en": "n 2020"},
+    "mean_baseline": {"fi": "Keskiarvo 2020", "en": "Mean 2020"},
+    "mean_baseline_ci_low": {"fi": "2020 LV alaraja", "en": "2020 CI low"},
+    "mean_baseline_ci_high": {"fi": "2020 LV yläraja", "en": "2020 CI high"},
+    "median_baseline": {"fi": "Mediaani 2020", "en": "Median 2020"},
+    "n_course": {"fi": "n kurssi", "en": "n course"},
+    "mean_course": {"fi": "Keskiarvo kurssi (alku)", "en": "Mean course (pre)"},
+    "mean_course_ci_low": {"fi": "Kurssi LV alaraja", "en": "Course CI low"},
+    "mean_course_ci_high": {"fi": "Kurssi LV yläraja", "en": "Course CI high"},
+    "median_course": {"fi": "Mediaani kurssi (alku)", "en": "Median course (pre)"},
+    "promoters": {"fi": "Suosittelijat (9–10)", "en": "Promoters (9–10)"},
+    "passives": {"fi": "Passiiviset (7–8)", "en": "Passives (7–8)"},
+    "detractors": {"fi": "Arvostelijat (0–6)", "en": "Detractors (0–6)"},
+    "nps": {"fi": "NPS", "en": "NPS"},
+    "method": {"fi": "Menetelmä", "en": "Method"},
+    "question_label": {"fi": "Kysymys", "en": "Question"},
+    "suppressed": {"fi": "Piilotettu", "en": "Suppressed"},
+    "pct_of_previous": {"fi": "% edellisestä vaiheesta", "en": "% of previous step"},
+    "file": {"fi": "Aineisto", "en": "Data"},
+    "source_file": {"fi": "Tiedosto", "en": "File"},
+    "instrument": {"fi": "Koodikirja", "en": "Codebook"},
+    "raw_rows": {"fi": "Rivejä viennissä", "en": "Raw rows"},
+    "kept": {"fi": "Mukana", "en": "Kept"},
+    "dropped_empty": {"fi": "Poistettu: tyhjä", "en": "Dropped: empty"},
+    "dropped_test": {"fi": "Poistettu: testi", "en": "Dropped: test"},
+    "dropped_duplicate": {"fi": "Poistettu: kaksoiskappale", "en": "Dropped: duplicate"},
+}
+
+
+# ------------------------------------------------------------------------------------------------- loading
+def resolve_path(path: str | Path) -> Path:
+    """A parameter path as an absolute path: relative paths are taken from the project root.
+
+    Examples
+    --------
+    >>> resolve_path("data/raw/sample").relative_to(PROJECT_ROOT).as_posix()
+    'data/raw/sample'
+    """
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else PROJECT_ROOT / p
+
+
+@dataclass
+class CourseData:
+    """The cleaned course exports, their codebooks and cleaning logs (``baseline`` is ``None`` when not given)."""
+
+    enrolment: pd.DataFrame
+    pre: pd.DataFrame
+    post: pd.DataFrame
+    feedback: pd.DataFrame
+    instruments: dict[str, Instrument]
+    baseline: pd.DataFrame | None = None
+    logs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _read_clean(path: str | Path, inst: Instrument) -> pd.DataFrame:
+    return clean_responses(read_export(resolve_path(path), inst), inst)
+
+
+def load_course_data(
+    enrolment_path: str | Path,
+    pre_path: str | Path,
+    post_path: str | Path,
+    feedback_path: str | Path,
+    baseline_path: str | Path = "",
+    *,
+    enrolment_instrument: str = "course_enrolment",
+    selfassessment_instrument: str = "course_selfassessment",
+    feedback_instrument: str = "course_feedback",
+    baseline_instrument: str = "competence",
+) -> CourseData:
+    """Read and clean the course exports (``read_export`` + ``clean_responses`` for each file).
+
+    ``baseline_path = ""`` means no baseline. Relative paths are resolved from the project root. The cleaning
+    log of each file (without its per-row list) is kept in ``logs`` under ``enrolment``, ``pre``, ``post``,
+    ``feedback`` and ``baseline``.
+
+    Raises
+    ------
+    ExportError
+        From ``read_export`` when a file cannot be read (names the file, row, column and value).
+    ValueError
+        When a participant id occurs twice in the register or in a self-assessment after cleaning.
+    """
+    insts = {
+        "enrolment": load_instrument(enrolment_instrument),
+        "selfassessment": load_instrument(selfassessment_instrument),
+        "feedback": load_instrument(feedback_instrument),
+    }
+    frames = {
+        "enrolment": _read_clean(enrolment_path, insts["enrolment"]),
+        "pre": _read_clean(pre_path, insts["selfassessment"]),
+        "post": _read_clean(post_path, insts["selfassessment"]),
+        "feedback": _read_clean(feedback_path, insts["feedback"]),
+    }
+    baseline = None
+    if str(baseline_path).strip():
+        insts["baseline"] = load_instrument(baseline_instrument)
+        baseline = _read_clean(baseline_path, insts["baseline"])
+        frames["baseline"] = baseline
+    for key, inst in (("enrolment", insts["enrolment"]), ("pre", insts["selfassessment"]),
+                      ("post", insts["selfassessment"])):
+        ids = frames[key][inst.respondent_id]
+        if ids.duplicated().any():
+            raise ValueError(f"{key}: participant id occurs more than once after cleaning; check the export")
+    logs = {k: {kk: vv for kk, vv in df.attrs["cleaning_log"].items() if kk != "rows"} for k, df in frames.items()}
+    return CourseData(enrolment=frames["enrolment"], pre=frames["pre"], post=frames["post"],
+                      feedback=frames["feedback"], instruments=insts, baseline=baseline, logs=logs)
+
+
+def cleaning_summary(logs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per input file: raw rows, kept, dropped (empty / test / duplicate). No identifiers.
+
+    Examples
+    --------
+    >>> cleaning_summary({"pre": {"source_file": "pre.csv", "instrument": "x", "raw_rows": 5, "kept": 3,
+    ...                           "dropped": {"empty": 1, "test": 1, "duplicate": 0}}})["kept"].tolist()
+    [3]
+    """
+    rows = []
+    for key, log in logs.items():
+        dropped = log.get("dropped", {})
+        rows.append({"file": key, "source_file": log.get("source_file", ""), "instrument": log.get("instrument", ""),
+                     "raw_rows": int(log["raw_rows"]), "kept": int(log["kept"]),
+                     **{f"dropped_{r}": int(dropped.get(r, 0)) for r in ("empty", "test", "duplicate")}})
+    return pd.DataFrame(rows)
+
+
+def write_cleaning_log(logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *, semester: str = "") -> Path:
+    """Write ``cleaning_log.json`` (each file's raw_rows, kept, dropped; never the per-row list)."""
+    doc = {"semester": semester,
+           "files": {k: {kk: v[kk] for kk in ("source_file", "instrument", "raw_rows", "kept", "dropped") if kk in v}
+                     for k, v in logs.items()}}
+    path = Path(out_dir) / "cleaning_log.json"
+    atomic_write_text(path, json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    return path
+
+
+def localise(table: pd.DataFrame, lang: Lang = "fi", *, drop: Sequence[str] = ()) -> pd.DataFrame:
+    """The table with readable column names in ``lang`` (:data:`COLUMN_LABELS`); ``drop`` removes columns.
+
+    Examples
+    --------
+    >>> list(localise(pd.DataFrame({"step_label": ["x"], "n": [1], "pct": [5.0]}), "en").columns)
+    ['Step', 'n', '% of enrolled']
+    """
+    out = table.drop(columns=[c for c in drop if c in table.columns])
+    return out.rename(columns={c: COLUMN_LABELS[c][lang] for c in out.columns if c in COLUMN_LABELS})
+
+
+# --------------------------------------------------------------------------------------------- completion
+def _done(series: pd.Series) -> pd.Series:
+    """True where the register says yes; a blank or "no" is False."""
+    return series.astype("object").eq("yes").fillna(False).astype(bool)
+
+
+def _step_label(step: str, inst: Instrument | None, lang: Lang) -> str:
+    if step == "enrolled":
+        return _TXT[lang]["enrolled"]
+    if inst is not None and step in inst:
+        return inst.item(step).text(lang)
+    return step
+
+
+def _category_label(inst: Instrument | None, item: str, code: Any, lang: Lang) -> str:
+    if inst is not None and item in inst:
+        scale = inst.item(item).scale
+        if scale is not None and code in scale.codes:
+            return scale.label(code, lang)
+    return str(code)
+
+
+def completion_funnel(
+    enrol: pd.DataFrame,
+    inst: Instrument | None = None,
+    *,
+    steps: Sequence[str] = FUNNEL_STEPS,
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Participants at each step of the course, with % of the enrolled and a Wilson interval.
+
+    Parameters
+    ----------
+    enrol : DataFrame
+        The cleaned register: one row per enrolled participant, yes/no columns per step (codes ``"yes"`` /
+        ``"no"``, as ``read_export`` gives them).
+    inst : Instrument, optional
+        The register's codebook, for the step labels (item texts in ``lang``).
+    steps : sequence of str
+        ``"enrolled"`` (every row) and register columns, in the order to show.
+    min_n : int
+        Steps with ``0 < n < min_n`` are hidden (:func:`~sosrake_lib.privacy.suppress_by_n`, no secondary rule:
+        the steps are not parts of one total).
+
+    Returns
+    -------
+    DataFrame
+        ``step``, ``step_label``, ``n`` (participants who did the step), ``pct`` (% of enrolled),
+        ``ci_low``/``ci_high`` (Wilson, %) and ``pct_of_previous`` (% of the previous step's n).
+
+    Examples
+    --------
+    Hand check: 4 of 10 completed → 40 %, Wilson 95 % CI 16,8–68,7 %.
+
+    >>> e = pd.DataFrame({"completed": ["yes"] * 4 + ["no"] * 5 + [None]})
+    >>> f = completion_funnel(e, steps=("enrolled", "completed"), min_n=1)
+    >>> int(f.loc[1, "n"]), float(f.loc[1, "pct"]), [round(float(x), 1) for x in f.loc[1, ["ci_low", "ci_high"]]]
+    (4, 40.0, [16.8, 68.7])
+    """
+    total = len(enrol)
+    counts = [total if s == "enrolled" else int(_done(enrol[s]).sum()) for s in steps]
+    low, high = proportion_ci(np.array(counts), np.full(len(counts), total), ci=ci)
+    prev = [np.nan, *counts[:-1]]
+    table = pd.DataFrame({
+        "step": list(steps),
+        "step_label": [_step_label(s, inst, lang) for s in steps],
+        "n": np.array(counts, dtype="int64"),
+        "pct": [100.0 * c / total if total else np.nan for c in counts],
+        "ci_low": 100.0 * np.asarray(low),
+        "ci_high": 100.0 * np.asarray(high),
+        "pct_of_previous": [100.0 * c / p if p and p == p else np.nan for c, p in zip(counts, prev, strict=True)],
+    })
+    return suppress_by_n(table, "n", min_n, secondary=False)
+
+
+def completion_by(
+    enrol: pd.DataFrame,
+    by: str | Sequence[str],
+    inst: Instrument | None = None,
+    *,
+    outcome: str = "completed",
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Completion (count, %, Wilson CI) per group of one or two register columns, small groups suppressed.
+
+    Disclosure rule, per row (group): the row is hidden when the group, its completers or its non-completers
+    number 1..``min_n``-1 people (zeros describe nobody and do not trigger it). Because the overall totals
+    (63 enrolled, 35 completed) are published, a single hidden row could be worked out by subtraction, so the
+    secondary rule of :func:`~sosrake_lib.privacy.suppress_by_n` hides the row with the next-smallest size too.
+    Rows, not single cells, are hidden: a completion % with its n is the count itself. Empty combinations are
+    left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per (non-empty) group: the ``by`` codes, ``label``, ``n``, ``completed``, ``not_completed``,
+        ``pct_completed``, ``ci_low``, ``ci_high`` (%) and ``suppressed`` (bool). ``attrs["suppressed_cells"]``
+        and ``attrs["suppressed_rows"]`` count what was hidden.
+
+    Examples
+    --------
+    By hand: group c (3 people) and group a (4 non-completers) are small; two rows are hidden, so no
+    secondary row is needed.
+
+    >>> e = pd.DataFrame({"g": ["a"] * 10 + ["b"] * 12 + ["c"] * 3,
+    ...                   "completed": ["yes"] * 6 + ["no"] * 4 + ["yes"] * 5 + ["no"] * 7 + ["yes"] * 3})
+    >>> t = completion_by(e, "g")
+    >>> t[["g", "n", "completed", "not_completed", "pct_completed"]].astype(object).values.tolist()
+    [['a', <NA>, <NA>, <NA>, <NA>], ['b', 12, 5, 7, 41.666666666666664], ['c', <NA>, <NA>, <NA>, <NA>]]
+    >>> completion_by(e[e["g"] != "c"], "g")["suppressed"].tolist()   # a alone is small: b goes with it
+    [True, True]
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    data = enrol[by].copy()
+    data["_done"] = _done(enrol[outcome]).astype("int64")
+    grouped = data.groupby(by, observed=True, sort=True)["_done"]
+    counts = pd.DataFrame({"completed": grouped.sum(), "n": grouped.size()})
+    counts = counts[counts["n"] > 0].reset_index()
+    counts["not_completed"] = counts["n"] - counts["completed"]
+    low, high = proportion_ci(counts["completed"].to_numpy(), counts["n"].to_numpy(), ci=ci)
+    sizes = counts[["n", "completed", "not_completed"]].to_numpy(dtype=float)
+    smallest = np.where(sizes > 0, sizes, np.inf).min(axis=1)
+    table = pd.DataFrame({
+        **{b: counts[b].astype("object") for b in by},
+        "label": [" – ".join(_category_label(inst, b, row[b], lang) for b in by) for _, row in counts.iterrows()],
+        "n": counts["n"].astype("int64"),
+        "completed": counts["completed"].astype("int64"),
+        "not_completed": counts["not_completed"].astype("int64"),
+        "pct_completed": 100.0 * counts["completed"] / counts["n"],
+        "ci_low": 100.0 * np.asarray(low),
+        "ci_high": 100.0 * np.asarray(high),
+        "_smallest": smallest,
+    })
+    out = suppress_by_n(table, "_smallest", min_n, value_cols=["n", "completed", "not_completed", "pct_completed",
+                                                                "ci_low", "ci_high"])
+    out["suppressed"] = out["_smallest"].isna().to_numpy()
+    attrs = {k: out.attrs[k] for k in ("suppressed_rows", "min_n")}
+    out = out.drop(columns="_smallest")
+    out.attrs = {**attrs, "suppressed_cells": int(out[["n", "completed", "not_completed"]].isna().sum().sum())}
+    return out
+
+
+def completion_model(
+    enrol: pd.DataFrame,
+    predictors: Sequence[str] = ("group", "campus"),
+    inst: Instrument | None = None,
+    *,
+    outcome: str = "completed",
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+) -> tuple[pd.DataFrame, LogitResult]:
+    """Logistic regression of completion on register categories (:func:`~sosrake_lib.stats.logistic_regression`).
+
+    The reference level of each predictor is its first codebook category. The returned table has one row per
+    term with its readable label, the number of participants in that level (``n``), odds ratio, Wald 95 % CI
+    and p; terms whose level has fewer than ``min_n`` participants are suppressed. Read the
+    :class:`~sosrake_lib.stats.LogitResult`'s ``epv`` and ``warning`` (see :func:`model_note`): with 63
+    participants and 35 completers the model carries only a few parameters (Peduzzi et al. 1996).
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"g": pd.Categorical(["a"] * 20 + ["b"] * 20, categories=["a", "b"]),
+    ...                   "completed": ["yes"] * 5 + ["no"] * 15 + ["yes"] * 10 + ["no"] * 10})
+    >>> t, res = completion_model(e, ["g"])
+    >>> round(float(t.loc[0, "odds_ratio"]), 3), int(t.loc[0, "n"]), res.n_events
+    (3.0, 20, 15)
+    """
+    data = enrol[list(predictors)].copy()
+    data["_done"] = _done(enrol[outcome]).astype("int64")
+    res = logistic_regression(data, "_done", list(predictors))
+    rows = []
+    for _, r in res.table.iterrows():
+        term = str(r["term"])
+        if term == "Intercept":
+            continue
+        pred, level = term.split("[T.", 1) if "[T." in term else (term, "")
+        level = level.rstrip("]")
+        ref = res.reference_levels.get(pred)
+        item_text = inst.item(pred).text(lang) if inst is not None and pred in inst else pred
+        lab = (f"{item_text}: {_category_label(inst, pred, level, lang)} ({_TXT[lang]['vs']} "
+               f"{_category_label(inst, pred, ref, lang)})") if level else item_text
+        n_level = int((enrol[pred].astype("object") == level).sum()) if level else int(enrol[pred].notna().sum())
+        rows.append({"term": term, "term_label": lab, "n": n_level, "odds_ratio": r["odds_ratio"],
+                     "ci_low": r["ci_low"], "ci_high": r["ci_high"], "p_value": r["p_value"]})
+    table = pd.DataFrame(rows, columns=["term", "term_label", "n", "odds_ratio", "ci_low", "ci_high", "p_value"])
+    return suppress_by_n(table, "n", min_n, secondary=False), res
+
+
+def model_note(res: LogitResult, lang: Lang = "fi") -> str:
+    """A plain-language note on what the sample can carry: events per parameter (EPV) and estimability.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> print(model_note(NS(n=63, n_events=35, n_parameters=3, epv=28 / 3, estimable=True, warning=""), "en"))
+    n = 63, 35 completed, 28 did not; 3 parameters: 9.3 events per parameter (EPV; the smaller outcome group divided by the number of parameters). Below 10 the odds ratios may be biased and their intervals too narrow (Peduzzi et al. 1996): read the model as descriptive, not as proof of an effect.
+    """
+    n_non = res.n - res.n_events
+    epv = fmt_number(res.epv, lang, 1)
+    if lang == "fi":
+        text = (f"n = {res.n}, suorittaneita {res.n_events}, ei suorittaneita {n_non}; {res.n_parameters} "
+                f"parametria: {epv} tapahtumaa parametria kohden (EPV; pienempi lopputulosryhmä jaettuna "
+                f"parametrien määrällä).")
+        if res.epv < 10:
+            text += (" Alle 10:n EPV:llä vetosuhteet voivat olla harhaisia ja luottamusvälit liian kapeita "
+                     "(Peduzzi ym. 1996): lue malli kuvailevana, ei todisteena vaikutuksesta.")
+        if not res.estimable:
+            text += " Mallia ei voitu estimoida (esim. jokin ryhmä suoritti kokonaan tai ei lainkaan)."
+    else:
+        text = (f"n = {res.n}, {res.n_events} completed, {n_non} did not; {res.n_parameters} parameters: {epv} "
+                f"events per parameter (EPV; the smaller outcome group divided by the number of parameters).")
+        if res.epv < 10:
+            text += (" Below 10 the odds ratios may be biased and their intervals too narrow (Peduzzi et al. "
+                     "1996): read the model as descriptive, not as proof of an effect.")
+        if not res.estimable:
+            text += " The model could not be estimated (e.g. a group completed entirely or not at all)."
+    return text
+
+
+# ----------------------------------------------------------------------------------------------- learning
+def area_scores(
+    df: pd.DataFrame,
+    inst: Instrument,
+    *,
+    role: str | None = None,
+    id_col: str | None = None,
+    min_valid: float = 0.5,
+) -> pd.DataFrame:
+    """Area means per respondent (:func:`~sosrake_lib.scoring.scale_scores` over the codebook's area items).
+
+    Indexed by the (pseudonymised) respondent id, so pre and post scores pair by index label. "En osaa sanoa"
+    is NaN and left out; with fewer than ``min_valid`` of an area's items answered the area score is NaN.
+
+    Examples
+    --------
+    >>> from sosrake_lib.codebook import load_instrument
+    >>> inst = load_instrument("course_selfassessment")
+    >>> df = pd.DataFrame({"participant_id": ["ps_a"], **{c: [3.0] for c in inst.area_items()["raportointi"]}})
+    >>> area_scores(df, inst).loc["ps_a", "raportointi"]
+    np.float64(3.0)
+    """
+    id_col = id_col or inst.respondent_id
+    areas = {a: items for a, items in inst.area_items(role=role).items()
+             if all(i.lstrip("-") in df.columns for i in items)}
+    scores = scale_scores(df, areas, min_valid=min_valid)
+    scores.index = pd.Index(df[id_col].astype("str"), name=id_col)
+    return scores
+
+
+def learning_change(
+    pre_scores: pd.DataFrame,
+    post_scores: pd.DataFrame,
+    inst: Instrument | None = None,
+    *,
+    zero_method: str = "wilcox",
+    alpha: float = 0.05,
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
+    """Pre→post change per area: Wilcoxon signed-rank, median change, rank-biserial r, Holm across areas.
+
+    Wraps :func:`~sosrake_lib.stats.paired_change_table` (scipy's ``wilcoxon``): pairs are matched on the index
+    (the pseudonymised participant id); only participants with both scores in an area count. ``zero_method``
+    ("wilcox": zero differences dropped before ranking, Wilcoxon 1945; "pratt" or "zsplit") is reported in
+    every row. The Holm family is the set of areas. Areas are ranked by median change, ties broken by the mean
+    change and then the effect size (``gain_rank`` 1 = grew most). Areas with fewer than ``min_n`` pairs are
+    suppressed and not ranked.
+
+    Returns
+    -------
+    DataFrame
+        ``area``, ``area_label``, ``n_pairs``, ``n_increase``, ``n_decrease``, ``n_zero``, medians before/after,
+        ``median_change`` and its CI, ``mean_change``, ``statistic``, ``p_value``, ``p_holm``, ``effect_size``
+        (rank-biserial r), ``effect_size_name``, ``significant`` (``p_holm < alpha``), ``gain_rank``,
+        ``test``, ``zero_method``.
+
+    Examples
+    --------
+    >>> pre = pd.DataFrame({"A": [1.0, 2, 3, 4, 2, 3], "B": [3.0, 3, 3, 3, 3, 3]}, index=list("abcdef"))
+    >>> post = pd.DataFrame({"A": [2.0, 3, 4, 5, 3, 4], "B": [3.0, 3, 3, 3, 3, 4]}, index=list("fedcba")[::-1])
+    >>> t = learning_change(pre, post, min_n=1)
+    >>> t[["area", "n_pairs", "median_change", "effect_size", "gain_rank"]].values.tolist()
+    [['A', 6, 1.0, 1.0, 1], ['B', 6, 0.0, 1.0, 2]]
+    """
+    areas = [a for a in pre_scores.columns if a in post_scores.columns]
+    table = paired_change_table(pre_scores, post_scores, areas, zero_method=zero_method)  # type: ignore[arg-type]
+    table = table.rename(columns={"column": "area"})
+    table.insert(1, "area_label", [inst.area_label(a, lang) if inst is not None else a for a in areas])
+    table["significant"] = np.nan_to_num(table["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha
+    rankable = table["n_pairs"] >= min_n
+    order = table[rankable].sort_values(["median_change", "mean_change", "effect_size"], ascending=False,
+                                         kind="mergesort")
+    rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    rank[order.index] = np.arange(1, len(order) + 1)
+    table["gain_rank"] = rank
+    keep = ["area", "area_label", "n_pairs", "n_increase", "n_decrease", "n_zero", "median_pre", "median_post",
+            "median_change", "median_change_ci_low", "median_change_ci_high", "mean_change", "statistic",
+            "p_value", "p_holm", "effect_size", "effect_size_name", "significant", "gain_rank", "test",
+            "zero_method"]
+    out = table[keep]
+    return suppress_by_n(out, "n_pairs", min_n, secondary=False,
+                         value_cols=[c for c in keep[3:17] if c != "effect_size_name"])
+
+
+def gain_ranking(change: pd.DataFrame, k: int = 3) -> pd.DataFrame:
+    """The ``k`` areas that grew most (rows of :func:`learning_change` by ``gain_rank``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"area": ["a", "b", "c"], "gain_rank": pd.array([2, 1, pd.NA], dtype="Int64")})
+    >>> gain_ranking(t, 2)["area"].tolist()
+    ['b', 'a']
+    """
+    ranked = change[change["gain_rank"].notna()].sort_values("gain_rank")
+    return ranked.head(k).reset_index(drop=True)
+
+
+def pair_accounting(
+    enrol: pd.DataFrame,
+    pre_ids: Sequence[str] | pd.Index,
+    post_ids: Sequence[str] | pd.Index,
+    *,
+    id_col: str = "participant_id",
+    outcome: str = "completed",
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
+    """Who answered the pre- and post-course survey, who forms a pair and who was lost, by completion.
+
+    Joined on the pseudonymised id: rows are completers, non-completers, survey respondents not found in the
+    register, and the total; columns ``enrolled``, ``answered_pre``, ``answered_post``, ``paired``,
+    ``pre_only`` (answered before, not after: lost from the pair) and ``post_only``. Counts pass
+    :func:`~sosrake_lib.privacy.suppress_small_cells` (the total row is a margin).
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"participant_id": list("abcdefghij"), "completed": ["yes"] * 6 + ["no"] * 4})
+    >>> t = pair_accounting(e, list("abcdefghij"), list("abcdef"), min_n=1)
+    >>> t.set_index("status")[["enrolled", "paired", "pre_only"]].astype(int).values.tolist()
+    [[6, 6, 0], [4, 0, 4], [0, 0, 0], [10, 6, 4]]
+    """
+    reg = pd.Series(_done(enrol[outcome]).to_numpy(), index=enrol[id_col].astype("str"))
+    pre, post = set(map(str, pre_ids)), set(map(str, post_ids))
+    everyone = sorted(set(reg.index) | pre | post)
+    status = pd.Series([("completed_yes" if reg[i] else "completed_no") if i in reg.index else "not_in_register"
+                        for i in everyone], index=everyone)
+    flags = pd.DataFrame({
+        "enrolled": [i in reg.index for i in everyone],
+        "answered_pre": [i in pre for i in everyone],
+        "answered_post": [i in post for i in everyone],
+    }, index=everyone)
+    flags["paired"] = flags["answered_pre"] & flags["answered_post"]
+    flags["pre_only"] = flags["answered_pre"] & ~flags["answered_post"]
+    flags["post_only"] = flags["answered_post"] & ~flags["answered_pre"]
+    order = ["completed_yes", "completed_no", "not_in_register"]
+    counts = flags.groupby(status).sum().reindex(order, fill_value=0).astype("int64")
+    counts.loc["total"] = counts.sum()
+    supp = suppress_small_cells(counts, min_n, total_rows=["total"])
+    out = supp.reset_index(names="status")
+    out.insert(1, "status_label", [_TXT[lang][s] for s in out["status"]])
+    out.attrs = supp.attrs
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- feedback
+def _likert_labels(inst: Instrument, lang: Lang) -> tuple[dict[int, str], dict[str, str]]:
+    item = inst.likert_items()[0]
+    assert item.scale is not None
+    labels = {int(k): item.scale.label(k, lang) for k in item.scale.codes}
+    nsa = {k: v[lang] for k, v in item.scale.non_substantive.items()} or dict(NSA_LABELS)
+    return labels, nsa
+
+
+def feedback_items(
+    fb: pd.DataFrame,
+    inst: Instrument,
+    *,
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
+    """Answer distribution (% of all who answered the item, "En osaa sanoa" apart), mean and top-2-box %.
+
+    Built on :func:`~sosrake_lib.scoring.likert_table`: the mean, SD and top-2-box (Wilson CI) use the
+    substantive answers only; "En osaa sanoa" is a separate percentage column. Percentages of the answer
+    options use ``n_total`` (all who answered the item, including "En osaa sanoa") so a row sums to 100.
+    Items answered by fewer than ``min_n`` people are suppressed (:func:`~sosrake_lib.privacy.suppress_by_n`).
+    ``attrs["answer_labels"]`` lists the answer columns (negative → positive), ``attrs["nsa_labels"]`` the
+    non-substantive ones.
+    """
+    labels, nsa = _likert_labels(inst, lang)
+    items = [it.id for it in inst.likert_items()]
+    present_nsa = {k: v for k, v in nsa.items() if any(f"{i}{NSA_SUFFIX}" in fb for i in items)}
+    table = likert_table(fb, items, labels, top=2, nsa_labels=present_nsa or nsa)
+    nsa_cols = list((present_nsa or nsa).values())
+    total = table["n_total"].astype(float).replace(0, np.nan)
+    out = pd.DataFrame({
+        "item": items,
+        "item_label": [inst.item(i).text(lang) for i in items],
+        "part": [inst.item(i).area for i in items],
+        "part_label": [inst.area_label(inst.item(i).area or "", lang) for i in items],
+    })
+    for col in [*labels.values(), *nsa_cols]:
+        out[col] = 100.0 * table[col] / total
+    for col in ("n_valid", "n_total", "mean", "sd", "top_box_pct"):
+        out[col] = table[col]
+    out["top_box_ci_low"] = table["top_box_ci_low"]  # likert_table gives the top box and its CI in %
+    out["top_box_ci_high"] = table["top_box_ci_high"]
+    res = suppress_by_n(out, "n_total", min_n, secondary=False)
+    res.attrs["answer_labels"] = list(labels.values())
+    res.attrs["nsa_labels"] = nsa_cols
+    return res
+
+
+def _mean_ci(x: np.ndarray, ci: float) -> tuple[float, float]:
+    if x.size < 2:
+        return float("nan"), float("nan")
+    if np.ptp(x) == 0:
+        return float(x[0]), float(x[0])
+    interval = _sps.ttest_1samp(x, 0.0).confidence_interval(confidence_level=ci)
+    return float(interval.low), float(interval.high)
+
+
+def feedback_parts(
+    fb: pd.DataFrame,
+    inst: Instrument,
+    *,
+    min_n: int = DEFAULT_MIN_N,
+    min_valid: float = 0.5,
+    lang: Lang = "fi",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Part (area) means of the feedback, ranked from best to weakest.
+
+    Each respondent's part score is the mean of that part's items (:func:`~sosrake_lib.scoring.scale_scores`,
+    "En osaa sanoa" left out); a part's mean is the mean of those scores with a t-based 95 % CI
+    (:func:`scipy.stats.ttest_1samp`'s ``confidence_interval``), beside the median. ``rank`` 1 is the best
+    rated part; parts with fewer than ``min_n`` scores are suppressed and not ranked.
+
+    Examples
+    --------
+    >>> from sosrake_lib.codebook import load_instrument
+    >>> inst = load_instrument("course_feedback")
+    >>> cols = {i: [4.0, 5.0, 4.0, 5.0, 4.0] for i in inst.area_items()["sisalto"]}
+    >>> cols |= {i: [2.0, 3.0, 2.0, 3.0, 2.0] for i in inst.area_items()["kuormitus"]}
+    >>> t = feedback_parts(pd.DataFrame(cols), inst)
+    >>> t[["part", "n", "mean", "rank"]].astype(object).values.tolist()
+    [['sisalto', 5, 4.4, 1], ['kuormitus', 5, 2.4, 2]]
+    """
+    areas = {a: items for a, items in inst.area_items().items() if all(i in fb.columns for i in items)}
+    scores = scale_scores(fb, areas, min_valid=min_valid)
+    rows = []
+    for a in areas:
+        x = scores[a].dropna().to_numpy(dtype=float)
+        lo, hi = _mean_ci(x, ci)
+        rows.append({"part": a, "part_label": inst.area_label(a, lang), "n": int(x.size),
+                     "mean": float(x.mean()) if x.size else np.nan, "ci_low": lo, "ci_high": hi,
+                     "sd": float(x.std(ddof=1)) if x.size > 1 else np.nan,
+                     "median": float(np.median(x)) if x.size else np.nan})
+    table = pd.DataFrame(rows)
+    ok = table["n"] >= min_n
+    table = pd.concat([table[ok].sort_values("mean", ascending=False, kind="mergesort"), table[~ok]])
+    table["rank"] = pd.array([*range(1, int(ok.sum()) + 1), *[pd.NA] * int((~ok).sum())], dtype="Int64")
+    table = table.reset_index(drop=True)
+    return suppress_by_n(table, "n", min_n, secondary=False, value_cols=["mean", "ci_low", "ci_high", "sd", "median"])
+
+
+def feedback_nps(fb: pd.DataFrame, column: str = "nps") -> NPSResult:
+    """Net Promoter Score of the recommendation question (:func:`~sosrake_lib.scoring.nps`, adjusted Wald CI)."""
+    return nps(fb[column])
+
+
+def open_themes(
+    fb: pd.DataFrame,
+    inst: Instrument,
+    *,
+    codebook: str | None = None,
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Theme frequencies of the open answers with the course theme codebook (:func:`sosrake_lib.text.code_themes`).
+
+    For each text item (its codebook's ``themes`` names the theme codebook unless ``codebook`` is given):
+    ``n_answered`` (non-empty answers), ``count`` of answers mentioning the theme, ``pct_answered`` with a
+    Wilson CI. A theme mentioned by 1..``min_n``-1 people has its count, % and CI hidden (themes overlap, so
+    they are not parts of one total and no secondary suppression is needed). If the theme codebook cannot be
+    loaded the table is empty and ``attrs["missing_codebook"]`` holds the reason.
+    """
+    from .text import UNCODED, code_themes, load_theme_codebook
+
+    cols = ["question", "question_label", "theme", "theme_label", "n_answered", "count", "pct_answered",
+            "ci_low", "ci_high"]
+    rows: list[dict[str, Any]] = []
+    reasons: list[str] = []
+    for it in inst.items_of("text"):
+        name = codebook or it.themes
+        if it.id not in fb or not name:
+            continue
+        try:
+            cb = load_theme_codebook(name)
+        except ConfigError as exc:
+            reasons.append(str(exc))
+            continue
+        texts = fb[it.id].astype("str")
+        coded = code_themes(texts, cb)
+        answered = texts.fillna("").str.strip().str.len().gt(0)
+        n_ans = int(answered.sum())
+        theme_labels = {**cb.labels(lang), UNCODED: {"fi": "Ei luokiteltu", "en": "Uncoded"}[lang]}
+        for tid in [*cb.ids, UNCODED]:
+            c = int(coded[tid].sum())
+            lo, hi = proportion_ci(c, n_ans, ci=ci) if n_ans else (np.nan, np.nan)
+            rows.append({"question": it.id, "question_label": it.text(lang), "theme": tid,
+                         "theme_label": theme_labels[tid], "n_answered": n_ans, "count": c,
+                         "pct_answered": 100.0 * c / n_ans if n_ans else np.nan,
+                         "ci_low": 100.0 * lo, "ci_high": 100.0 * hi})
+    table = pd.DataFrame(rows, columns=cols)
+    table = suppress_by_n(table, "n_answered", min_n, secondary=False,
+                          value_cols=["count", "pct_answered", "ci_low", "ci_high"])
+    hidden_cells = table.attrs.get("suppressed_cells", 0)
+    small = table["count"].notna() & table["count"].astype("Float64").between(1, min_n - 1).fillna(False)
+    for col in ("count", "pct_answered", "ci_low", "ci_high"):
+        table[col] = table[col].mask(small.to_numpy(dtype=bool))
+    table.attrs = {"suppressed_cells": int(hidden_cells + 4 * small.sum()), "min_n": min_n}
+    if reasons and not rows:
+        table.attrs["missing_codebook"] = "; ".join(reasons)
+    return table
+
+
+# ----------------------------------------------------------------------------------------------- baseline
+def baseline_comparison(
+    baseline_scores: pd.DataFrame,
+    course_scores: pd.DataFrame,
+    inst: Instrument | None = None,
+    *,
+    alpha: float = 0.05,
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Area means of the 2020 competence mapping beside the course participants' pre-course scores.
+
+    Two independent samples per area: Mann-Whitney U with rank-biserial r
+    (:func:`~sosrake_lib.stats.two_sample_ordinal`; r > 0 means the course participants rated themselves higher
+    than the 2020 respondents), Holm across the areas, means with t-based CIs and medians beside. The groups
+    differ in who they are (the 2020 mapping: social services staff; the course: staff and sosionomi students),
+    so a difference describes the groups, not an effect of anything. An area where either group has fewer than
+    ``min_n`` scores is suppressed.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"A": [1.0, 2.0, 2.0, 3.0]})
+    >>> c = pd.DataFrame({"A": [3.0, 4.0, 4.0, 5.0]})
+    >>> t = baseline_comparison(b, c, min_n=1)
+    >>> t[["area", "n_baseline", "n_course", "statistic", "effect_size"]].values.tolist()
+    [['A', 4, 4, 0.5, 0.9375]]
+    """
+    areas = [a for a in baseline_scores.columns if a in course_scores.columns]
+    rows = []
+    for a in areas:
+        x = baseline_scores[a].dropna().to_numpy(dtype=float)
+        y = course_scores[a].dropna().to_numpy(dtype=float)
+        res = two_sample_ordinal(x, y, labels=("baseline", "course"))
+        bl, bh = _mean_ci(x, ci)
+        cl, chh = _mean_ci(y, ci)
+        rows.append({
+            "area": a, "area_label": inst.area_label(a, lang) if inst is not None else a,
+            "n_baseline": int(x.size), "mean_baseline": float(x.mean()) if x.size else np.nan,
+            "mean_baseline_ci_low": bl, "mean_baseline_ci_high": bh,
+            "median_baseline": float(np.median(x)) if x.size else np.nan,
+            "n_course": int(y.size), "mean_course": float(y.mean()) if y.size else np.nan,
+            "mean_course_ci_low": cl, "mean_course_ci_high": chh,
+            "median_course": float(np.median(y)) if y.size else np.nan,
+            "test": res.test, "statistic": res.statistic, "p_value": res.p_value,
+            "effect_size": res.effect_size, "effect_size_name": "rank-biserial r (> 0: course higher)",
+        })
+    table = pd.DataFrame(rows)
+    small = ((table["n_baseline"] < min_n) | (table["n_course"] < min_n)).to_numpy()
+    table["p_value"] = table["p_value"].where(~small)
+    table.insert(table.columns.get_loc("p_value") + 1, "p_holm", holm(table["p_value"].to_numpy(dtype=float)))
+    table["significant"] = np.nan_to_num(table["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha
+    stat_cols = [c for c in table.columns if c.startswith(("mean_", "median_"))] + [
+        "statistic", "p_value", "p_holm", "effect_size"]
+    table["n_min"] = np.minimum(table["n_baseline"], table["n_course"])
+    out = suppress_by_n(table, "n_min", min_n, secondary=False, value_cols=[*stat_cols, "n_baseline", "n_course"])
+    return out.drop(columns="n_min")
+
+
+def baseline_figure(table: pd.DataFrame, *, lang: Lang = "fi", title: str | None = None) -> Any:
+    """Dot plot: per area the 2020 mean and the course pre-course mean with 95 % CIs (returns the Axes)."""
+    from .plots import OKABE_ITO, FmtFormatter, _ax_or_new, wrap_label
+
+    data = table.reset_index(drop=True)
+    ax = _ax_or_new(None, height=1.4 + 0.55 * len(data))
+    pos = np.arange(len(data))
+    series = (("baseline", _TXT[lang]["baseline"], OKABE_ITO[1], -0.14, "o"),
+              ("course", _TXT[lang]["course_pre"], OKABE_ITO[0], 0.14, "s"))
+    for key, name, color, off, marker in series:
+        m = pd.to_numeric(data[f"mean_{key}"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        lo = pd.to_numeric(data[f"mean_{key}_ci_low"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        hi = pd.to_numeric(data[f"mean_{key}_ci_high"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        ax.errorbar(m, pos + off, xerr=np.vstack([m - lo, hi - m]), fmt=marker, color=color, ecolor=color,
+                    elinewidth=1.0, capsize=2.5, markersize=5.5, label=name)
+    ax.set_yticks(pos, [wrap_label(v, 34) for v in data["area_label"]])
+    ax.set_ylim(len(data) - 0.5, -0.5)
+    ax.set_xlim(1, 5)
+    ax.xaxis.set_major_formatter(FmtFormatter(lang))
+    ax.set_xlabel(_TXT[lang]["mean_axis"])
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
+    ax.tick_params(axis="y", length=0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# -------------------------------------------------------------------------------------------- key figures
+def _area_text(inst: Instrument | None, area: str, lang: Lang) -> str:
+    return inst.area_label(area, lang) if inst is not None else str(area)
+
+
+def _plain(x: Any) -> Any:
+    return None if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)) else (
+        float(x) if isinstance(x, float | np.floating) else x)
+
+
+def key_figures(
+    funnel: pd.DataFrame,
+    change: pd.DataFrame,
+    parts: pd.DataFrame,
+    nps_result: NPSResult,
+    *,
+    n_pairs: int,
+    k_gains: int = 3,
+    area_inst: Instrument | None = None,
+    part_inst: Instrument | None = None,
+) -> KeyFigures:
+    """The course pilot's key figures (written with :meth:`KeyFigures.write`, which enforces ``min_n``).
+
+    * ``enrolled``, ``started``, ``completed`` (unit ``n``); ``completion_rate`` (%, Wilson 95 % CI, n = enrolled);
+    * ``n_pairs``: participants with both a pre- and a post-course self-assessment;
+    * ``gain_rank_1`` .. ``gain_rank_k``: the areas that grew most. ``value`` = the median of the paired
+      differences (post − pre, 1–5 scale), ``ci_low``/``ci_high`` its distribution-free CI, ``n`` = pairs;
+      ``note`` = ``"area=<id>; rank-biserial r=<r>; p_holm=<p>; mean change=<m>"``; the labels name the area;
+    * ``best_part`` / ``weakest_part``: value = the part's mean (1–5) with a t-based CI, ``note`` =
+      ``"part=<id>"``;
+    * ``nps``: NPS with Rocks' adjusted Wald CI.
+    """
+    kf = KeyFigures()
+    f = funnel.set_index("step")
+    enrolled = int(f.loc["enrolled", "n"])
+    kf.add("enrolled", enrolled, "n", n=enrolled, method="enrolment register, after cleaning",
+           label_fi="Ilmoittautuneet", label_en="Enrolled")
+    for step, fi, en in (("started", "Aloittaneet", "Started"), ("completed", "Suorittaneet (5 op)",
+                                                                  "Completed (5 ECTS)")):
+        if step in f.index:
+            v = _plain(f.loc[step, "n"])
+            kf.add(step, v, "n", n=v, method="enrolment register", label_fi=fi, label_en=en,
+                   suppressed=v is None)
+    if "completed" in f.index:
+        kf.add("completion_rate", _plain(f.loc["completed", "pct"]), "%", n=enrolled,
+               ci_low=_plain(f.loc["completed", "ci_low"]), ci_high=_plain(f.loc["completed", "ci_high"]),
+               method="completed / enrolled; Wilson 95 % CI", label_fi="Suoritusaste",
+               label_en="Completion rate", suppressed=pd.isna(f.loc["completed", "pct"]))
+    kf.add("n_pairs", int(n_pairs), "n", n=int(n_pairs),
+           method="pre- and post-course self-assessment matched on the pseudonymised participant id",
+           label_fi="Alku- ja loppukyselyn parit", label_en="Pre–post pairs")
+    top = gain_ranking(change, k_gains)
+    for i in range(k_gains):
+        name = f"gain_rank_{i + 1}"
+        if i >= len(top):
+            kf.add(name, None, "score change 1–5", n=0, suppressed=True, note="fewer ranked areas",
+                   label_fi=f"Suurin kasvu {i + 1}", label_en=f"Largest gain {i + 1}")
+            continue
+        r = top.loc[i]
+        zm = str(r["zero_method"])
+        kf.add(name, _plain(r["median_change"]), "score change 1–5", n=_plain(r["n_pairs"]),
+               ci_low=_plain(r["median_change_ci_low"]), ci_high=_plain(r["median_change_ci_high"]),
+               method=(f"median of paired differences post − pre (area mean, 1–5), sign-test CI; Wilcoxon "
+                       f"signed-rank (zero_method={zm}), Holm across areas; effect size rank-biserial r"),
+               label_fi=f"Suurin kasvu {i + 1}: {_area_text(area_inst, r['area'], 'fi')}",
+               label_en=f"Largest gain {i + 1}: {_area_text(area_inst, r['area'], 'en')}",
+               note=(f"area={r['area']}; rank-biserial r={float(r['effect_size']):.3f}; "
+                     f"p_holm={float(r['p_holm']):.2g}; mean change={float(r['mean_change']):.3f}"))
+    ranked = parts[parts["rank"].notna()].sort_values("rank")
+    for name, row, fi, en in (("best_part", ranked.iloc[0] if len(ranked) else None, "Parhaiten arvioitu osa",
+                               "Best rated part"),
+                              ("weakest_part", ranked.iloc[-1] if len(ranked) else None, "Heikoimmin arvioitu osa",
+                               "Weakest rated part")):
+        if row is None:
+            kf.add(name, None, "mean 1–5", n=0, suppressed=True, label_fi=fi, label_en=en)
+            continue
+        kf.add(name, _plain(row["mean"]), "mean 1–5", n=_plain(row["n"]), ci_low=_plain(row["ci_low"]),
+               ci_high=_plain(row["ci_high"]), method="mean of part scores (item means), t-based 95 % CI; "
+               "'En osaa sanoa' left out", label_fi=f"{fi}: {_area_text(part_inst, row['part'], 'fi')}",
+               label_en=f"{en}: {_area_text(part_inst, row['part'], 'en')}",
+               note=f"part={row['part']}")
+    kf.add("nps", _plain(nps_result.nps), "NPS", n=int(nps_result.n), ci_low=_plain(nps_result.ci_low),
+           ci_high=_plain(nps_result.ci_high), method=f"% 9–10 minus % 0–6; {nps_result.method} 95 % CI (Rocks 2016)",
+           label_fi="Suositteluindeksi (NPS)", label_en="Net Promoter Score")
+    return kf
+
+
+# ------------------------------------------------------------------------------------------------ publishing
+#: File and sheet names of the published tables (key -> fi / en).
+TABLE_NAMES: dict[str, dict[str, str]] = {
+    "cleaning": {"fi": "aineiston_siivous", "en": "cleaning"},
+    "funnel": {"fi": "suoritussuppilo", "en": "completion_funnel"},
+    "completion_group": {"fi": "suoritus_ryhmittain", "en": "completion_by_group"},
+    "completion_uas": {"fi": "suoritus_amkeittain", "en": "completion_by_uas"},
+    "completion_campus": {"fi": "suoritus_kampuksittain", "en": "completion_by_campus"},
+    "completion_uas_campus": {"fi": "suoritus_amk_kampus", "en": "completion_by_uas_campus"},
+    "completion_model": {"fi": "suoritus_logistinen_malli", "en": "completion_logistic_model"},
+    "pairs": {"fi": "parit_ja_kato", "en": "pairs_and_loss"},
+    "learning": {"fi": "osaamisen_muutos", "en": "learning_change"},
+    "feedback_items": {"fi": "palaute_vaittamat", "en": "feedback_items"},
+    "feedback_parts": {"fi": "palaute_osa_alueet", "en": "feedback_parts"},
+    "nps": {"fi": "suositteluindeksi", "en": "nps"},
+    "themes": {"fi": "avovastausten_teemat", "en": "open_answer_themes"},
+    "baseline": {"fi": "vertailu_2020", "en": "baseline_2020"},
+    "suppression": {"fi": "piilotetut_solut", "en": "suppressed_cells"},
+}
+
+
+def nps_table(res: NPSResult, *, min_n: int = DEFAULT_MIN_N, lang: Lang = "fi") -> pd.DataFrame:
+    """NPS with its interval and the promoter / passive / detractor counts (small counts hidden).
+
+    The three counts go through :func:`~sosrake_lib.privacy.suppress_small_cells` (their total n is published).
+
+    Examples
+    --------
+    >>> r = nps([10] * 6 + [8] * 5 + [3] * 2)
+    >>> nps_table(r, min_n=5).loc[0, ["promoters", "passives", "detractors"]].isna().tolist()  # 2 < 5; 5 goes too
+    [False, True, True]
+    """
+    counts = suppress_small_cells(pd.Series({"promoters": res.promoters, "passives": res.passives,
+                                             "detractors": res.detractors}), min_n)
+    small = 0 < res.n < min_n
+    row = {"nps": np.nan if small else res.nps, "ci_low": np.nan if small else res.ci_low,
+           "ci_high": np.nan if small else res.ci_high, "n": res.n, **counts.to_dict(), "method": res.method}
+    out = pd.DataFrame([row])
+    out.attrs = {"suppressed_cells": int(counts.attrs["suppressed_cells"]) + 3 * small, "min_n": min_n}
+    return out
+
+
+def suppression_summary(tables: Mapping[str, pd.DataFrame], *, min_n: int, lang: Lang = "fi") -> pd.DataFrame:
+    """Which published table had cells hidden by the small-cell rule, and how many.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [1]}); t.attrs["suppressed_cells"] = 2
+    >>> suppression_summary({"funnel": t}, min_n=5, lang="en").values.tolist()
+    [['completion_funnel', 2, 5]]
+    """
+    rows = [{"table": TABLE_NAMES.get(k, {}).get(lang, k), "suppressed_cells": int(t.attrs.get("suppressed_cells", 0)),
+             "min_n": min_n} for k, t in tables.items()]
+    out = pd.DataFrame(rows, columns=["table", "suppressed_cells", "min_n"])
+    names = {"fi": ["Taulukko", "Piilotettuja soluja", "Raja (n vähintään)"],
+             "en": ["Table", "Suppressed cells", "Threshold (n at least)"]}
+    return out.set_axis(names[lang], axis=1)
+
+
+def publish_tables(
+    tables: Mapping[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+    drop: Sequence[str] = ("area", "part", "item", "question", "theme", "term", "step", "status", "file"),
+) -> list[Path]:
+    """Write the tables (CSV + one .xlsx, via :func:`~sosrake_lib.outputs.write_tables`) with names and columns
+    in ``lang``, plus a table of how many cells each one had suppressed. Machine-code columns in ``drop`` are
+    left out (the readable label columns stay)."""
+    from .outputs import write_tables
+
+    named = {TABLE_NAMES.get(k, {}).get(lang, k): localise(t, lang, drop=drop) for k, t in tables.items()}
+    named[TABLE_NAMES["suppression"][lang]] = suppression_summary(tables, min_n=min_n, lang=lang)
+    return write_tables(named, out_dir, lang=lang)
+
+
+def mark_suppressed(ax: Any, *, min_n: int = DEFAULT_MIN_N, lang: Lang = "fi") -> int:
+    """Relabel the "alle 5" marks that :func:`~sosrake_lib.plots.bar_with_ci` draws for hidden bars as "piilotettu".
+
+    A bar may be hidden by the secondary rule although its group is large, so "alle 5" would be wrong there;
+    "piilotettu" / "suppressed" is true for both. Returns the number of labels changed.
+    """
+    from .fmt import fmt_suppressed
+
+    old, new = fmt_suppressed(min_n, lang), {"fi": "piilotettu", "en": "suppressed"}[lang]
+    changed = 0
+    for text in ax.texts:
+        if text.get_text() == old:
+            text.set_text(new)
+            changed += 1
+    return changed

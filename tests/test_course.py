@@ -1,0 +1,241 @@
+"""Tests for sosrake_lib.course: hand-computed funnel / paired-change cases and the planted course effects."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sosrake_lib import course
+from sosrake_lib.synthetic import PLANTED
+
+P = PLANTED["course"]
+SAMPLE = "data/raw/sample/"
+
+
+@pytest.fixture(scope="module")
+def data() -> course.CourseData:
+    return course.load_course_data(SAMPLE + "course_enrolment_2021.csv", SAMPLE + "course_pre_2021.csv",
+                                   SAMPLE + "course_post_2021.csv", SAMPLE + "course_feedback_2021.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------------- funnel
+def test_funnel_hand_computed_counts_and_wilson() -> None:
+    # 10 enrolled; 8 started (one blank counts as not started); 5 completed.
+    e = pd.DataFrame({"started": ["yes"] * 8 + ["no", None], "completed": ["yes"] * 5 + ["no"] * 5})
+    f = course.completion_funnel(e, steps=("enrolled", "started", "completed"), min_n=1).set_index("step")
+    assert f["n"].tolist() == [10, 8, 5]
+    assert f["pct"].tolist() == [100.0, 80.0, 50.0]
+    assert float(f.loc["completed", "pct_of_previous"]) == pytest.approx(62.5)
+    # Wilson 95 % for 5/10: (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), z = 1.959964
+    z = 1.959963985
+    centre, half = (0.5 + z**2 / 20), z * np.sqrt(0.25 / 10 + z**2 / 400)
+    assert float(f.loc["completed", "ci_low"]) == pytest.approx(100 * (centre - half) / (1 + z**2 / 10), abs=1e-6)
+    assert float(f.loc["completed", "ci_high"]) == pytest.approx(100 * (centre + half) / (1 + z**2 / 10), abs=1e-6)
+    assert float(f.loc["completed", "ci_low"]) == pytest.approx(23.66, abs=0.01)  # Newcombe-style table value
+
+
+def test_funnel_small_step_is_suppressed() -> None:
+    e = pd.DataFrame({"started": ["yes"] * 9 + ["no"], "completed": ["yes"] * 3 + ["no"] * 7})
+    f = course.completion_funnel(e, steps=("enrolled", "started", "completed"), min_n=5).set_index("step")
+    assert pd.isna(f.loc["completed", "n"]) and pd.isna(f.loc["completed", "pct"])
+    assert int(f.loc["started", "n"]) == 9
+
+
+def test_funnel_on_sample_recovers_planted_counts(data: course.CourseData) -> None:
+    f = course.completion_funnel(data.enrolment, data.instruments["enrolment"]).set_index("step")
+    assert int(f.loc["enrolled", "n"]) == P["enrolled"] == 63
+    assert int(f.loc["completed", "n"]) == P["completed"] == 35
+    assert int(f.loc["started", "n"]) == P["started"]
+    for module, n in P["module_counts"].items():
+        assert int(f.loc[module, "n"]) == n
+    assert float(f.loc["completed", "pct"]) == pytest.approx(100 * 35 / 63)
+    assert f.loc["M1", "step_label"].startswith("Moduuli 1")
+
+
+# ------------------------------------------------------------------------------------------- completion_by
+def test_completion_by_group_on_sample(data: course.CourseData) -> None:
+    t = course.completion_by(data.enrolment, "group", data.instruments["enrolment"]).set_index("group")
+    for g, (done, n) in P["completed_by_group"].items():
+        assert (int(t.loc[g, "completed"]), int(t.loc[g, "n"])) == (done, n)
+    assert not t["suppressed"].any()
+    assert t.loc["student", "label"] == "Opiskelija"
+
+
+def test_completion_by_hides_small_rows_and_a_secondary_row() -> None:
+    # a: 4 non-completers (small) -> hidden; then exactly one hidden row, so the next-smallest group (b, 12)
+    # goes too, else a = total - b could be worked out. c (20) stays.
+    e = pd.DataFrame({"g": ["a"] * 10 + ["b"] * 12 + ["c"] * 20,
+                      "completed": ["yes"] * 6 + ["no"] * 4 + ["yes"] * 6 + ["no"] * 6 + ["yes"] * 10 + ["no"] * 10})
+    t = course.completion_by(e, "g").set_index("g")
+    assert t["suppressed"].tolist() == [True, True, False]
+    assert int(t.loc["c", "completed"]) == 10 and float(t.loc["c", "pct_completed"]) == 50.0
+    assert t.attrs["suppressed_rows"] == 2
+
+
+def test_completion_by_zero_cell_does_not_trigger() -> None:
+    e = pd.DataFrame({"g": ["a"] * 6 + ["b"] * 7, "completed": ["yes"] * 6 + ["yes"] * 2 + ["no"] * 5})
+    t = course.completion_by(e, "g", min_n=2).set_index("g")
+    assert not t["suppressed"].any()  # a: 6 completers, 0 non-completers: zero describes nobody
+    assert float(t.loc["a", "pct_completed"]) == 100.0
+
+
+def test_completion_model_epv_on_sample(data: course.CourseData) -> None:
+    table, res = course.completion_model(data.enrolment, ["group", "campus"], data.instruments["enrolment"])
+    assert res.n == 63 and res.n_events == 35 and res.n_parameters == 3
+    assert res.epv == pytest.approx(28 / 3)
+    assert "Peduzzi" in course.model_note(res, "fi") and "9,3" in course.model_note(res, "fi")
+    assert len(table) == 3 and table["term_label"].str.contains("vrt.").all()
+
+
+# ------------------------------------------------------------------------------------------ paired change
+def _frames(pre: list[float], post: list[float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ids = [f"ps_{i}" for i in range(len(pre))]
+    return pd.DataFrame({"A": pre}, index=ids), pd.DataFrame({"A": post}, index=ids)
+
+
+def test_learning_change_ties_and_zeros_wilcox() -> None:
+    # d = [1, 0, 2, -1, 0, 2]: zeros dropped; |d| = 1, 2, 1, 2 -> ranks 1.5, 3.5, 1.5, 3.5;
+    # W+ = 1.5 + 3.5 + 3.5 = 8.5, W- = 1.5, r = (8.5 - 1.5) / 10 = 0.7; median d = (0 + 1) / 2 = 0.5.
+    pre, post = _frames([1, 2, 3, 4, 5, 3], [2, 2, 5, 3, 5, 5])
+    t = course.learning_change(pre, post, min_n=1).iloc[0]
+    assert (int(t["n_pairs"]), int(t["n_zero"]), int(t["n_increase"]), int(t["n_decrease"])) == (6, 2, 3, 1)
+    assert float(t["statistic"]) == 1.5
+    assert float(t["effect_size"]) == pytest.approx(0.7)
+    assert float(t["median_change"]) == 0.5
+    assert float(t["mean_change"]) == pytest.approx(4 / 6)
+    assert t["zero_method"] == "wilcox" and t["test"] == "Wilcoxon signed-rank"
+
+
+def test_learning_change_ties_and_zeros_pratt() -> None:
+    # Pratt: zeros ranked too: |d| = 1,0,2,1,0,2 -> zeros 1.5, 1.5; ones 3.5, 3.5; twos 5.5, 5.5.
+    # W+ = 3.5 + 5.5 + 5.5 = 14.5, W- = 3.5, S = 21 -> r = 11/21.
+    pre, post = _frames([1, 2, 3, 4, 5, 3], [2, 2, 5, 3, 5, 5])
+    t = course.learning_change(pre, post, zero_method="pratt", min_n=1).iloc[0]
+    assert float(t["effect_size"]) == pytest.approx(11 / 21)
+    assert t["zero_method"] == "pratt"
+
+
+def test_learning_change_all_zero_differences() -> None:
+    pre, post = _frames([3, 3, 4, 2, 5], [3, 3, 4, 2, 5])
+    t = course.learning_change(pre, post, min_n=1).iloc[0]
+    assert float(t["p_value"]) == 1.0 and float(t["effect_size"]) == 0.0 and not bool(t["significant"])
+
+
+def test_learning_change_pairs_on_id_not_position() -> None:
+    pre = pd.DataFrame({"A": [1.0, 2.0, 3.0, 9.9]}, index=["ps_a", "ps_b", "ps_c", "ps_only_pre"])
+    post = pd.DataFrame({"A": [5.0, 3.0, 2.0]}, index=["ps_c", "ps_b", "ps_a"])  # reversed order
+    t = course.learning_change(pre, post, min_n=1).iloc[0]
+    # pairs: a 1->2, b 2->3, c 3->5: d = 1, 1, 2; the pre-only id is not a pair (9.9 is off the scale on purpose)
+    assert int(t["n_pairs"]) == 3
+    assert float(t["median_change"]) == 1.0 and float(t["mean_change"]) == pytest.approx(4 / 3)
+
+
+def test_learning_change_holm_and_ranking() -> None:
+    rng_pre = [2.0, 3.0, 2.0, 3.0, 2.0, 3.0, 2.0, 3.0]
+    pre = pd.DataFrame({"A": rng_pre, "B": rng_pre, "C": rng_pre}, index=[f"p{i}" for i in range(8)])
+    post = pd.DataFrame({"A": [x + 1 for x in rng_pre],                      # median +1, mean +1
+                         "B": [x + d for x, d in zip(rng_pre, [1, 1, 1, 1, 1, 2, 2, 2], strict=True)],  # +1, 1.375
+                         "C": rng_pre}, index=pre.index)                     # no change
+    t = course.learning_change(pre, post, min_n=1).set_index("area")
+    # A and B tie on the median change (+1); B's larger mean change breaks the tie.
+    assert t["gain_rank"].tolist() == [2, 1, 3]
+    p = t["p_value"].astype(float)
+    # Holm by hand over the family {A, B, C}: smallest p x 3, next x 2 (monotone), largest x 1, capped at 1.
+    order = p.sort_values()
+    expected = np.maximum.accumulate(np.minimum(1, order.to_numpy() * np.array([3, 2, 1])))
+    assert t.loc[order.index, "p_holm"].astype(float).to_numpy() == pytest.approx(expected)
+    assert course.gain_ranking(t.reset_index(), 2)["area"].tolist() == ["B", "A"]
+
+
+def test_learning_change_suppresses_areas_with_few_pairs() -> None:
+    pre, post = _frames([1, 2, 3], [2, 3, 4])
+    t = course.learning_change(pre, post, min_n=5).iloc[0]
+    assert pd.isna(t["n_pairs"]) and pd.isna(t["median_change"]) and pd.isna(t["gain_rank"])
+
+
+def test_area_scores_leave_dont_know_out() -> None:
+    from sosrake_lib.codebook import load_instrument
+
+    inst = load_instrument("course_selfassessment")
+    items = inst.area_items()["raportointi"]
+    df = pd.DataFrame({"participant_id": ["ps_a", "ps_b"], items[0]: [2.0, np.nan], items[1]: [4.0, np.nan],
+                       items[2]: [np.nan, 5.0]})
+    s = course.area_scores(df, inst)
+    assert s.loc["ps_a", "raportointi"] == 3.0     # EOS (NaN) left out: mean of 2 and 4
+    assert np.isnan(s.loc["ps_b", "raportointi"])  # 1 of 3 items < half: no score rather than a guess
+
+
+def test_learning_on_sample_recovers_planted_gains(data: course.CourseData) -> None:
+    inst = data.instruments["selfassessment"]
+    pre, post = course.area_scores(data.pre, inst), course.area_scores(data.post, inst)
+    t = course.learning_change(pre, post, inst).set_index("area")
+    assert set(t.index) == set(P["gains"])
+    for area in P["top_gains"]:
+        assert bool(t.loc[area, "significant"]), area
+        assert int(t.loc[area, "gain_rank"]) <= 3
+    for area in P["no_gain"]:
+        assert not bool(t.loc[area, "significant"]), area
+    assert set(course.gain_ranking(t.reset_index(), 3)["area"]) == set(P["top_gains"])
+
+
+def test_pair_accounting_hand_case() -> None:
+    e = pd.DataFrame({"participant_id": [f"p{i}" for i in range(12)], "completed": ["yes"] * 7 + ["no"] * 5})
+    pre = [f"p{i}" for i in range(12)]          # everybody answered before
+    post = [f"p{i}" for i in range(7)] + ["x1"]  # the 7 completers and one id not in the register
+    t = course.pair_accounting(e, pre, post, min_n=1).set_index("status")
+    assert t.loc["completed_yes", ["enrolled", "answered_pre", "paired", "pre_only"]].tolist() == [7, 7, 7, 0]
+    assert t.loc["completed_no", ["enrolled", "paired", "pre_only"]].tolist() == [5, 0, 5]
+    assert t.loc["not_in_register", ["answered_post", "post_only"]].tolist() == [1, 1]
+    assert t.loc["total", ["paired", "pre_only"]].tolist() == [7, 5]
+    hidden = course.pair_accounting(e, pre, post, min_n=5).set_index("status")
+    assert pd.isna(hidden.loc["not_in_register", "answered_post"])  # a cell of 1 person is hidden
+
+
+def test_pair_accounting_on_sample(data: course.CourseData) -> None:
+    inst = data.instruments["selfassessment"]
+    t = course.pair_accounting(data.enrolment, data.pre["participant_id"], data.post["participant_id"],
+                               min_n=1).set_index("status")
+    assert int(t.loc["total", "answered_pre"]) == P["n_pre"]
+    assert int(t.loc["total", "answered_post"]) == P["n_post"]
+    assert int(t.loc["not_in_register", "answered_pre"]) == 0  # ids match across files after pseudonymising
+    pre, post = course.area_scores(data.pre, inst), course.area_scores(data.post, inst)
+    assert int(t.loc["total", "paired"]) == len(pre.index.intersection(post.index))
+
+
+# ----------------------------------------------------------------------------------------------- feedback
+def test_feedback_parts_on_sample(data: course.CourseData) -> None:
+    parts = course.feedback_parts(data.feedback, data.instruments["feedback"])
+    ranked = parts.sort_values("rank")
+    assert ranked.iloc[0]["part"] == P["best_part"]
+    assert ranked.iloc[-1]["part"] == P["weakest_part"]
+    assert int(parts["n"].max()) == P["n_feedback"]
+
+
+def test_feedback_items_keep_dont_know_apart(data: course.CourseData) -> None:
+    inst = data.instruments["feedback"]
+    t = course.feedback_items(data.feedback, inst).set_index("item")
+    row = t.loc["FB_LAH1"]
+    answers = t.attrs["answer_labels"] + t.attrs["nsa_labels"]
+    assert float(row[answers].astype(float).sum()) == pytest.approx(100.0)
+    raw = data.feedback["FB_LAH1"]
+    assert int(row["n_valid"]) == int(raw.notna().sum())
+    assert float(row["mean"]) == pytest.approx(float(raw.mean()))  # NaN (EOS) not in the mean
+    assert int(row["n_total"]) - int(row["n_valid"]) == int((data.feedback["FB_LAH1__nsa"] == "dont_know").sum())
+
+
+def test_key_figures_names_and_gain_notes(data: course.CourseData) -> None:
+    ei, si, fi = (data.instruments[k] for k in ("enrolment", "selfassessment", "feedback"))
+    pre, post = course.area_scores(data.pre, si), course.area_scores(data.post, si)
+    change = course.learning_change(pre, post, si)
+    kf = course.key_figures(course.completion_funnel(data.enrolment, ei), change,
+                            course.feedback_parts(data.feedback, fi), course.feedback_nps(data.feedback),
+                            n_pairs=len(pre.index.intersection(post.index)), area_inst=si, part_inst=fi)
+    names = [k.name for k in kf]
+    for required in ("enrolled", "completed", "completion_rate", "n_pairs", "gain_rank_1", "gain_rank_2",
+                     "gain_rank_3", "best_part", "weakest_part", "nps"):
+        assert required in names
+    rate = kf["completion_rate"]
+    assert rate.value == pytest.approx(100 * 35 / 63) and rate.ci_low < rate.value < rate.ci_high
+    assert kf["gain_rank_1"].note.startswith("area=")
+    assert "rank-biserial" in kf["gain_rank_1"].note and "zero_method=wilcox" in kf["gain_rank_1"].method
