@@ -478,11 +478,14 @@ def _write_xlsx(df: pd.DataFrame, path: Path, *, meta: list[str], sheet: str = "
     ws.append(list(df.columns))
     for row in df.itertuples(index=False):
         ws.append([None if v is None or (isinstance(v, float) and v != v) else v for v in row])
-    fixed = pd.Timestamp("2022-12-31 12:00").to_pydatetime()
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
+    import io
+
+    from .outputs import _normalise_zip  # fixed document and zip dates: identical bytes on every run
+
+    buf = io.BytesIO()
+    wb.save(buf)
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        tmp.write_bytes(_normalise_zip(buf.getvalue()))
 
 
 def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0) -> list[Path]:

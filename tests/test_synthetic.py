@@ -1,0 +1,58 @@
+"""The shipped sample is exactly what the generator writes, and it carries the documented messiness."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from sosrake_lib import clean_responses, read_export
+from sosrake_lib.paths import SAMPLE_DIR
+from sosrake_lib.synthetic import FIRST_NAMES, LAST_NAMES, PLANTED, interviews_frame, write_sample
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_shipped_sample_is_reproducible_byte_for_byte(tmp_path):
+    paths = write_sample(tmp_path)
+    assert len(paths) == 7
+    for p in [*paths, tmp_path / "README.md"]:
+        assert _digest(p) == _digest(SAMPLE_DIR / p.name), f"{p.name} differs from the shipped sample"
+
+
+@pytest.mark.parametrize(
+    ("name", "instrument", "raw", "kept"),
+    [
+        ("competence_2020.xlsx", "competence", 121, PLANTED["competence"]["n_respondents"]),
+        ("interviews_2021-syksy.csv", "interviews", 83, PLANTED["interviews"]["n_interviews"]["2021-syksy"]),
+        ("interviews_2022-syksy.csv", "interviews", 89, PLANTED["interviews"]["n_interviews"]["2022-syksy"]),
+        ("course_enrolment_2021.csv", "course_enrolment", 66, PLANTED["course"]["enrolled"]),
+    ],
+)
+def test_sample_has_one_test_row_one_duplicate_and_one_blank_row(name, instrument, raw, kept):
+    df = clean_responses(read_export(SAMPLE_DIR / name, instrument), instrument)
+    log = df.attrs["cleaning_log"]
+    assert (log["raw_rows"], log["kept"]) == (raw, kept)
+    assert log["dropped"] == {"empty": 1, "test": 1, "duplicate": 1}
+
+
+def test_course_register_has_the_pilot_numbers():
+    df = clean_responses(read_export(SAMPLE_DIR / "course_enrolment_2021.csv", "course_enrolment"),
+                         "course_enrolment")
+    assert len(df) == 63
+    assert (df["completed"] == "yes").sum() == 35
+    assert (df["started"] == "yes").sum() == PLANTED["course"]["started"]
+
+
+def test_interviews_per_student_match_the_planted_counts():
+    for semester, students in PLANTED["interviews"]["students"].items():
+        raw = interviews_frame(PLANTED["interviews"]["n_interviews"][semester], semester)
+        assert raw["Sähköposti"].nunique() == students
+
+
+def test_sample_names_are_invented():
+    seeds_people = {"Tuikka", "Hirvonen", "Kilpeläinen", "Piirainen", "Surakka", "Tanttu"}
+    assert not seeds_people & (set(FIRST_NAMES) | set(LAST_NAMES))
+    assert "Anne" not in FIRST_NAMES  # the contact person named in the seeds
