@@ -124,7 +124,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
     "group": {"fi": "Ryhmä", "en": "Group"},
     "area": {"fi": "Alueen tunniste", "en": "Area id"},
     "area_label": {"fi": "Osaamisalue", "en": "Competence area"},
-    "role": {"fi": "Osio", "en": "Part"},
+    "role": {"fi": "Osion tunniste", "en": "Part id"},
     "item": {"fi": "Väittämän tunniste", "en": "Item id"},
     "item_label": {"fi": "Väittämä", "en": "Statement"},
     "n": {"fi": "n", "en": "n"},
@@ -225,12 +225,6 @@ def text(key: str, lang: Lang = "fi") -> str:
     'Competence'
     """
     return TEXTS[key][lang]
-
-_ROLE_LABELS = {
-    "competence": {"fi": "Osaaminen", "en": "Competence"},
-    "importance": {"fi": "Tärkeys", "en": "Importance"},
-    "attitude": {"fi": "Edellytykset", "en": "Conditions"},
-}
 
 
 def localise(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:

@@ -14,7 +14,7 @@ from sosrake_lib.synthetic import PLANTED
 P = PLANTED["competence"]
 
 TABLES = ["respondents_organisation", "respondents_role", "respondents_work_area", "respondents_experience",
-          "respondents_org_x_role", "items", "area_scores", "reliability", "group_tests", "group_descriptives",
+          "respondents_org_x_role", "items", "area_scores", "importance_attitude_scores", "reliability", "group_tests", "group_descriptives",
           "ordinal_models", "ordinal_terms", "development_needs", "support_themes", "suppression"]
 FIGURES = ["likert_tiedonkeruu", "likert_vaikuttavuustieto", "likert_raportointi", "likert_vaikuttaminen",
            "likert_yhteistyo", "likert_yhteiso", "likert_edellytykset", "area_means", "needs_mwds", "quadrant",
@@ -49,6 +49,8 @@ def test_notebook_recovers_planted_effects(tmp_path):
     for f in doc["key_figures"]:
         assert f["n"] is None or f["n"] >= 5 or f["suppressed"]
 
+    areas = pd.read_csv(out / "tables" / "area_scores.csv")
+    assert set(areas["Osion tunniste"]) == {"competence"} and len(areas) == 6
     tests = pd.read_csv(out / "tables" / "group_tests.csv")
     org = tests[tests["Taustamuuttuja"] == gd["group"]].set_index("Alueen tunniste")
     assert org.loc[gd["area"], "Merkitsevä (Holm, 0,05)"]
