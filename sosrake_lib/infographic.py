@@ -193,6 +193,7 @@ class Context:
     tables: dict[str, list[dict[str, str]]]
     lang: Lang
     min_n: int
+    semester: str = ""
     used: set[str] = field(default_factory=set)
 
     def fig(self, name: str) -> dict[str, Any] | None:
@@ -262,6 +263,10 @@ def _col(rows: list[dict[str, str]], candidates: Sequence[str]) -> str | None:
         for c in cols:
             if c.lower().startswith(cand.lower()):
                 return c
+    for cand in candidates:  # substring ("95 %:n LV alaraja" for "alaraja")
+        for c in cols:
+            if len(cand) >= 4 and cand.lower() in c.lower():
+                return c
     return None
 
 
@@ -277,15 +282,21 @@ def _bars_from_table(
     top: int = 8,
     sort_desc: bool = False,
     highlight_top: int = 0,
+    where: tuple[Sequence[str], str] | None = None,
 ) -> list[Bar]:
     rows = _find_table(ctx, stems)
     if not rows:
         return []
+    if where is not None:  # keep rows whose column (first candidate found) equals the value
+        wcol = _col(rows, where[0])
+        rows = [r for r in rows if wcol is None or str(r.get(wcol, "")).strip() == where[1]]
+        if not rows:
+            return []
     lab, val = _col(rows, label_cols), _col(rows, value_cols)
     if lab is None or val is None:
         return []
     lo, hi, nc = _col(rows, low_cols), _col(rows, high_cols), _col(rows, n_cols)
-    id_col = _col(rows, ["theme", "area", "part", "id", "teema", "alue"])
+    id_col = _col(rows, ["Alueen tunniste", "Teematunnus", "area_id", "Area id", "theme", "area", "part", "id"])
     bars = []
     for r in rows:
         raw = r.get(val, "")
@@ -318,14 +329,21 @@ def _competence_chart(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
     bars = _bars_from_table(
         ctx, [r".*borich.*", r".*needs?.*", r".*tarve.*"],
-        ["area_label", "label", "area", "osaamisalue", "competence area"],
-        ["mwds", "need", "borich", "tarve"], sort_desc=True, top=7, highlight_top=3)
+        ["Osaamisalue", "Competence area", "area_label", "label", "area"],
+        ["Koulutustarve (MWDS)", "Training need (MWDS)", "mwds", "need", "borich", "tarve"],
+        low_cols=["MWDS, LV alaraja", "MWDS, CI low", "mwds_ci_low"],
+        high_cols=["MWDS, LV yläraja", "MWDS, CI high", "mwds_ci_high"], n_cols=["n"],
+        sort_desc=True, top=7, highlight_top=3)
     if bars:
+        whisker = any(b.ci_low is not None for b in bars)
+        caption = ("Suurempi luku = suurempi ero tärkeyden ja osaamisen välillä; oranssi = kolme suurinta"
+                   + ("; viiksi = 95\u00a0%:n luottamusväli." if whisker else ".")) if fi else (
+                   "Higher = larger gap between importance and competence; orange = top three"
+                   + ("; whisker = 95% confidence interval." if whisker else "."))
+        top = max(max(b.ci_high or 0 for b in bars), max(b.value or 0 for b in bars))
         return Chart("Koulutustarve osaamisalueittain (Borichin MWDS)" if fi
                      else "Training need by competence area (Borich MWDS)",
-                     tuple(bars), kind="score", lo=0.0, hi=max(5.0, max(b.value or 0 for b in bars)), decimals=1,
-                     caption="Suurempi luku = suurempi ero tärkeyden ja osaamisen välillä." if fi
-                     else "Higher = larger gap between importance and competence.")
+                     tuple(bars), kind="score", lo=0.0, hi=float(math.ceil(top)), decimals=1, caption=caption)
     bars = _bars_from_figures(ctx, [f"need_rank_{i}" for i in range(1, 4)])
     bars = [b for b in bars if b.value is not None or b.suppressed]
     if bars:
@@ -337,11 +355,11 @@ def _competence_chart(ctx: Context) -> Chart | None:
 def _competence_chart2(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
     bars = _bars_from_table(
-        ctx, [r".*area.*", r".*alue.*", r".*scale.*"],
-        ["area_label", "label", "area", "osaamisalue", "competence area"],
-        ["competence_mean", "competence", "osaaminen", "mean", "keskiarvo"],
-        low_cols=["competence_ci_low", "ci_low"], high_cols=["competence_ci_high", "ci_high"], n_cols=["n"],
-        top=7)
+        ctx, ["area_scores", r".*area.*", r".*alue.*", r".*scale.*"],
+        ["Osaamisalue", "Competence area", "area_label", "label", "area"],
+        ["Keskiarvo", "Mean", "competence_mean", "competence", "osaaminen"],
+        low_cols=["alaraja", "CI low", "ci_low", "lower"], high_cols=["yläraja", "CI high", "ci_high", "upper"],
+        n_cols=["n"], top=7, where=(["Osio", "Section", "part", "kind"], "competence"))
     if not bars:
         return None
     return Chart("Oma osaaminen osaamisalueittain (1–5)" if fi else "Self-rated competence by area (1–5)",
@@ -362,6 +380,33 @@ def _interviews_chart(ctx: Context) -> Chart | None:
 
 def _interviews_chart2(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
+    rows = _find_table(ctx, ["open_answer_themes", r".*answer_themes.*"])
+    if rows:
+        q, sem = _col(rows, ["Kysymystunnus", "question_id", "question"]), _col(rows, ["Lukukausi", "semester"])
+        tid, lab = _col(rows, ["Teematunnus", "theme_id", "theme"]), _col(rows, ["Teema", "theme_label", "Theme"])
+        val = _col(rows, ["Osuus %", "Share %", "pct"])
+        cnt = _col(rows, ["Mainintoja", "Mentions", "n_mentions"])
+        if q and tid and val:
+            sel = [r for r in rows if "missing" in str(r.get(q, ""))]
+            sems = sorted({str(r.get(sem, "")) for r in sel}) if sem else []
+            latest = ctx.semester if ctx.semester in sems else (sems[-1] if sems else "")
+            sel = [r for r in sel if not sem or str(r.get(sem, "")) == latest]
+            bars = []
+            for r in sel:
+                v, c = _num(r.get(val)), _num(r.get(cnt)) if cnt else None
+                if c == 0 or (v is not None and v <= 0) or str(r[tid]).strip().lower() in _UNCODED:
+                    continue
+                suppressed = v is None or (c is not None and c < ctx.min_n)
+                label = str(r.get(lab) or "") if fi and lab else _translate(str(r[tid]), ctx.lang, prefer="theme")
+                bars.append(Bar(label, None if suppressed else v, suppressed=suppressed))
+            bars.sort(key=lambda b: -(b.value if b.value is not None else -1.0))
+            bars = bars[:5]
+            if bars:
+                bars[0] = dataclasses.replace(bars[0], highlight=bars[0].value is not None)
+                return Chart("Mitä asiakkaat kaipasivat (% avovastauksista)" if fi
+                             else "What clients missed (% of open answers)", tuple(bars), kind="percent",
+                             caption=(f"Kysymys: Mitä palvelusta puuttui? {period_label(latest, 'fi')}." if fi
+                                      else f"Question: what was missing from the service? {period_label(latest, 'en')}."))
     bars = _bars_from_table(
         ctx, [r".*missing.*", r".*puuttu.*", r".*theme_freq.*", r".*themes?.*", r".*teema.*"],
         ["theme_label", "label", "theme", "teema"], ["pct", "percent", "osuus", "%", "share"],
@@ -397,8 +442,10 @@ def _course_chart(ctx: Context) -> Chart | None:
 def _course_chart2(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
     bars = _bars_from_table(
-        ctx, [r".*feedback.*", r".*palaute.*"], ["area_label", "label", "area", "osio", "osa-alue", "part"],
-        ["mean", "keskiarvo"], low_cols=["ci_low"], high_cols=["ci_high"], n_cols=["n"], top=7)
+        ctx, ["palaute_osa_alueet", r".*feedback_(areas|parts).*", r".*palaute.*", r".*feedback.*"],
+        ["Osa-alue", "Part", "Area", "area_label", "label", "osio"],
+        ["Keskiarvo", "Mean"], low_cols=["alaraja", "CI low", "ci_low", "lower"],
+        high_cols=["yläraja", "CI high", "ci_high", "upper"], n_cols=["n"], top=7)
     if bars:
         return Chart("Palaute kurssin osista (keskiarvo 1–5)" if fi else "Feedback on course parts (mean 1–5)",
                      tuple(bars), kind="score", lo=1.0, hi=5.0, decimals=1)
@@ -429,8 +476,11 @@ def _interviews_themes(ctx: Context) -> list[tuple[str, str]]:
                       f"{'Eniten kehitettävää' if fi else 'Most to improve'} · {fmt_percent(worst[0], ctx.lang)} {pos}"))
     rec = ctx.fig("top_missing_theme")
     if rec is not None and isinstance(rec.get("value"), str) and not _is_suppressed(rec):
-        items.append((_translate(rec["value"], ctx.lang), "Eniten kaivattiin avovastauksissa" if fi
-                      else "Missed most in open answers"))
+        detail = "Eniten kaivattiin avovastauksissa" if fi else "Missed most in open answers"
+        pct = ctx.fig("top_missing_theme_pct")
+        if pct is not None and not _is_suppressed(pct) and _num(pct.get("value")) is not None:
+            detail += f" · {fmt_percent(_num(pct.get('value')), ctx.lang)}"
+        items.append((_translate(rec["value"], ctx.lang, prefer="theme"), detail))
     return items
 
 
@@ -442,7 +492,10 @@ SPECS: dict[str, dict[str, Any]] = {
         "title_en": "Structural social work competence in adult social services",
         "subtitle_fi": "Osaamiskartoitus", "subtitle_en": "Competence mapping",
         "n": ["n_respondents"], "n_word_fi": "vastaajaa", "n_word_en": "respondents",
-        "big": ["n_respondents", ("response_rate", 1), "strongest_area", "weakest_area", "need_rank_1"],
+        "big": ["n_respondents", ("response_rate", 1),
+                {"name": "strongest_area", "caption_fi": "Vahvin osaamisalue", "caption_en": "Strongest area"},
+                {"name": "weakest_area", "caption_fi": "Heikoin osaamisalue", "caption_en": "Weakest area"},
+                {"name": "need_rank_1", "caption_fi": "Suurin koulutustarve", "caption_en": "Largest training need"}],
         "charts": [_competence_chart, _competence_chart2],
         "themes": ["need_rank_1", "need_rank_2", "need_rank_3"],
         "themes_title_fi": "Suurimmat koulutustarpeet", "themes_title_en": "Largest training needs",
@@ -503,21 +556,22 @@ codebooks' area and theme labels)."""
 
 
 @lru_cache(maxsize=1)
-def _label_lookup() -> dict[str, tuple[str, str]]:
-    """id → (label_fi, label_en) from every codebook's areas and every theme codebook."""
+def _lookups() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """(areas, themes): id → (label_fi, label_en) from the codebooks' areas and the theme codebooks."""
     import yaml
 
     from sosrake_lib.codebook import available_instruments, load_instrument
     from sosrake_lib.paths import THEMES_DIR
 
-    out: dict[str, tuple[str, str]] = {}
+    areas: dict[str, tuple[str, str]] = {}
+    themes: dict[str, tuple[str, str]] = {}
     for name in available_instruments():
         try:
             inst = load_instrument(name)
         except Exception:  # a broken codebook must not stop the page
             continue
         for area_id, area in inst.areas.items():
-            out.setdefault(str(area_id), (area.get("label_fi", area_id), area.get("label_en", area_id)))
+            areas.setdefault(str(area_id), (area.get("label_fi", area_id), area.get("label_en", area_id)))
     for path in sorted(Path(THEMES_DIR).glob("*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -526,24 +580,48 @@ def _label_lookup() -> dict[str, tuple[str, str]]:
         for theme in doc.get("themes", []) or []:
             tid = str(theme.get("id", ""))
             if tid:
-                out.setdefault(tid, (theme.get("label_fi", tid), theme.get("label_en", tid)))
-    return out
+                themes.setdefault(tid, (theme.get("label_fi", tid), theme.get("label_en", tid)))
+    # a Finnish label is a key too, so a table written in Finnish still gets English labels on an English page
+    for table in (areas, themes):
+        for pair in list(table.values()):
+            table.setdefault(str(pair[0]), pair)
+    return areas, themes
 
 
-def _translate(value: str, lang: Lang) -> str:
-    """A codebook id (area, theme) becomes its label in ``lang``; other text is returned unchanged."""
-    hit = _label_lookup().get(str(value).strip())
-    if hit is None:
-        return str(value)
-    return hit[0] if lang == "fi" else hit[1]
+def _label_lookup() -> dict[str, tuple[str, str]]:
+    areas, themes = _lookups()
+    return themes | areas
+
+
+def _translate(value: str, lang: Lang, *, prefer: str = "area") -> str:
+    """A codebook id (area, or open-answer theme) becomes its label in ``lang``; other text is unchanged."""
+    areas, themes = _lookups()
+    order = (areas, themes) if prefer == "area" else (themes, areas)
+    key = str(value).strip()
+    for table in order:
+        if key in table:
+            return table[key][0 if lang == "fi" else 1]
+    return str(value)
+
+
+_UNCODED = {"uncoded", "_uncoded", "ei_luokiteltu", "other", "muu"}
+_TRAILING_NUMBER = re.compile(r"\s+[+\u2212-]?\d[\d\u00a0,.]*(?:\s?%)?$")
+_LEADING_NUMBER = re.compile(r"^[+\u2212-]?\d[\d\s\u00a0,.]*(?:\s?%)?\s+(?=\w)")
 
 
 def _label(rec: Mapping[str, Any], lang: Lang) -> str:
+    """The key figure's label; a leading copy of the number ("20 % koki ...") is dropped: the tile shows it."""
     for key in (f"label_{lang}", "label_fi", "name"):
         v = rec.get(key)
         if isinstance(v, str) and v.strip():
-            return v.strip()
+            text = _TRAILING_NUMBER.sub("", _LEADING_NUMBER.sub("", v.strip()))
+            return text[:1].upper() + text[1:]
     return ""
+
+
+def _unit(rec: Mapping[str, Any]) -> str:
+    unit = str(rec.get("unit") or "")
+    return "NPS" if unit.lower().startswith("nps") else unit
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -742,11 +820,14 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
     out: list[_Big] = []
     t = _TEXT[lang]
     for entry in spec["big"]:
-        name, decimals = (entry, None) if isinstance(entry, str) else entry
+        if isinstance(entry, Mapping):
+            name, decimals, caption = entry["name"], entry.get("decimals"), entry.get(f"caption_{lang}", "")
+        else:
+            (name, decimals), caption = ((entry, None) if isinstance(entry, str) else entry), ""
         rec = ctx.fig(name)
         if rec is None or len(out) >= 5:
             continue
-        unit = str(rec.get("unit") or "")
+        unit = _unit(rec)
         value = rec.get("value")
         n = _num(rec.get("n"))
         sub_parts = []
@@ -767,7 +848,10 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
         if n is not None and unit != "n" and not _is_suppressed(rec):
             sub_parts.append(t["n_people"].format(n=fmt_int(n, lang)))
         ctx.used.add(name)
-        out.append(_Big(shown, ctx.label(rec), " · ".join(sub_parts), is_text))
+        label = ctx.label(rec)
+        if caption and not is_text and caption.lower() not in label.lower():
+            label = f"{caption}: {label}"
+        out.append(_Big(shown, label, " · ".join(sub_parts), is_text))
     # fewer than 3: fill with other numeric figures, in file order
     for name, rec in ctx.figures.items():
         if len(out) >= 3:
@@ -778,6 +862,22 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
         out.append(_Big(fmt_value(_num(rec.get("value")), str(rec.get("unit") or ""), lang), ctx.label(rec), "",
                         False))
     return out
+
+
+def _unit_value(rec: Mapping[str, Any], lang: Lang) -> str:
+    """A value with a word for its unit: ``MWDS 7,2``, ``muutos +1,0``, ``keskiarvo 4,5``, ``57 %``."""
+    unit, v = _unit(rec), _num(rec.get("value"))
+    if v is None:
+        return ""
+    low = unit.lower()
+    if "change" in low or "muutos" in low or "difference" in low:
+        sign = "+" if v > 0 else ""
+        return f"{'muutos' if lang == 'fi' else 'change'} {sign}{fmt_number(v, lang, 1)}"
+    if low.startswith(("mean", "score")):
+        return f"{'keskiarvo' if lang == 'fi' else 'mean'} {fmt_number(v, lang, 1)}"
+    if unit in ("%", "n", "NPS"):
+        return fmt_value(v, unit, lang)
+    return f"{unit} {fmt_number(v, lang, 1)}".strip()
 
 
 def _themes(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
@@ -796,8 +896,9 @@ def _themes(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[tuple[str
         elif isinstance(value, str) and _num(value) is None:
             text, detail = _translate(value, lang), ctx.label(rec)
         else:
-            text = ctx.label(rec)
-            detail = fmt_value(_num(value), str(rec.get("unit") or ""), lang)
+            label = ctx.label(rec)
+            text = label.rsplit(": ", 1)[-1]  # "Suurin kasvu 1: Sosiaalinen raportointi" -> the area
+            detail = _unit_value(rec, lang)
         if text and text not in seen:
             seen.add(text)
             items.append((text, detail))
@@ -817,13 +918,24 @@ def _themes(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[tuple[str
 def _any_suppressed(ctx: Context, n_suppressed: int) -> bool:
     if n_suppressed or any(_is_suppressed(r) for r in ctx.figures.values()):
         return True
+    for name, rows in ctx.tables.items():  # an analysis's own summary, e.g. tables/suppression.csv
+        if rows and ("suppress" in name.lower() or "piilot" in name.lower()):
+            col = _col(rows, ["Piilotettuja soluja", "Suppressed cells", "n_suppressed", "suppressed", "hidden",
+                              "piilotett"]) or list(rows[0])[min(1, len(rows[0]) - 1)]
+            if any((_num(r.get(col)) or 0) > 0 for r in rows):
+                return True
     return any(_looks_suppressed(v, ctx.min_n) and str(v).strip().lower().startswith(("alle ", "fewer than "))
                for rows in ctx.tables.values() for r in rows for v in r.values())
 
 
 def _draw_chart(page: _Page, chart: Chart, x: float, top: float, width: float, height: float,
                 lang: Lang, min_n: int) -> None:
-    """Horizontal bars, each under its own full-width label (long Finnish labels get the whole width)."""
+    """Horizontal bars with value labels and optional CI whiskers.
+
+    With room (rows of 0.45 in or more) each bar sits under its own full-width label, so long Finnish
+    labels get the whole width; in tighter charts the label goes in a left column beside its bar (wrapped
+    to two lines, font shrunk to fit).
+    """
     title = page.text(x, top, chart.title, width=width, size=11, min_size=8.5, max_lines=2,
                       fontweight="bold", color=DARK)
     y = top - page.extent(title)[1] - 0.12
@@ -839,13 +951,24 @@ def _draw_chart(page: _Page, chart: Chart, x: float, top: float, width: float, h
     bar_h = min(0.2, row * 0.38)
     label_size = min(9.0, max(6.5, row * 72 * 0.27))
     value_w = 1.05
-    track_x, track_w = x, width - value_w
+    inline = row < 0.45
+    label_w = width * 0.36 if inline else width
+    track_x = x + label_w + 0.15 if inline else x
+    track_w = x + width - value_w - track_x
     span = (chart.hi - chart.lo) or 1.0
+    if inline:
+        bar_h = min(0.2, row * 0.5)
     for i, b in enumerate(chart.bars):
-        r_top = y - i * row
-        lab = page.text(x, r_top, b.label, width=width, size=label_size, min_size=6, max_lines=2,
-                        height=row - bar_h - 0.06, color=DARK)
-        by = r_top - page.extent(lab)[1] - 0.04 - bar_h
+        if inline:
+            mid = y - (i + 0.5) * row
+            page.text(x, mid, b.label, width=label_w, size=8.5, min_size=6.5, max_lines=3, height=row * 0.95,
+                      va="center", color=DARK)
+            by = mid - bar_h / 2
+        else:
+            r_top = y - i * row - (min(0.06, row * 0.12) if i else 0.0)  # air between a bar and the next label
+            lab = page.text(x, r_top, b.label, width=width, size=label_size, min_size=6, max_lines=2,
+                            height=row - bar_h - 0.1, color=DARK)
+            by = r_top - page.extent(lab)[1] - 0.04 - bar_h
         page.rect(track_x, by, track_w, bar_h, TRACK)
         if b.suppressed or b.value is None:
             shown = fmt_suppressed(min_n, lang) if b.suppressed else _TEXT[lang]["missing"]
@@ -896,7 +1019,7 @@ def _compose(
     band_h = 1.75
     page.rect(0, PAGE_H - band_h, PAGE_W, band_h, BLUE)
     y = PAGE_H - 0.38
-    k = page.text(x0, y, t["kicker"].upper(), width=inner, size=8, min_size=6.5, max_lines=1, color="white",
+    k = page.text(x0, y, t["kicker"].upper(), width=inner * 0.62, size=8, min_size=6.5, max_lines=1, color="white",
                   alpha=0.85)
     y -= page.extent(k)[1] + 0.1
     title = page.text(x0, y, spec[f"title_{lang}"], width=inner, size=24, min_size=14, max_lines=2,
@@ -924,11 +1047,12 @@ def _compose(
             v = page.text(tx + pad, tiles_top - 0.14, b.value, width=tw - 2 * pad, size=size, min_size=8,
                           max_lines=4 if b.is_text else 1, height=0.72, color=BLUE, fontweight="bold")
             ly = tiles_top - 0.14 - max(page.extent(v)[1], 0.45) - 0.08
+            n_sub = b.sub.count(" · ") + 1 if b.sub else 0
             lab = page.text(tx + pad, ly, b.label, width=tw - 2 * pad, size=9, min_size=6.5, max_lines=3,
-                            height=tile_h - (tiles_top - ly) - (0.4 if b.sub else 0.12), color=DARK)
+                            height=tile_h - (tiles_top - ly) - 0.14 * n_sub - 0.12, color=DARK)
             if b.sub:
                 page.text(tx + pad, tiles_top - tile_h + 0.1, b.sub.replace(" · ", "\n"), width=tw - 2 * pad,
-                          size=7, min_size=5.5, max_lines=2, va="bottom", color=TEXT_GREY)
+                          size=7, min_size=5.5, max_lines=3, va="bottom", color=TEXT_GREY)
             del lab
 
     # --- footnote (bottom up)
@@ -949,8 +1073,8 @@ def _compose(
     foot_top = MARGIN + page.extent(foot)[1]
     page.line(x0, x0 + inner, foot_top + 0.12)
     if synthetic:  # a visible stamp as well, so a printout is never mistaken for real results
-        page.ax.text(PAGE_W - MARGIN, PAGE_H - band_h + 0.12, t["synthetic"].split(" –")[0].upper(), fontsize=7.5,
-                     color="white", ha="right", va="bottom", fontweight="bold", alpha=0.9)
+        page.text(PAGE_W - MARGIN, PAGE_H - 0.38, t["synthetic"].split(" –")[0].upper(), width=inner * 0.35,
+                  size=8, min_size=6.5, max_lines=1, color="white", ha="right", fontweight="bold")
 
     # --- charts: natural height (capped rows), sharing what is left above a minimum theme/quote block
     charts = [c for c in (b(ctx) for b in spec["charts"]) if c is not None and c.bars][:2]
@@ -1008,7 +1132,7 @@ def _compose(
         per_q = min((qy - q_bottom) / len(shown_q), 1.3)
         for i, q in enumerate(shown_q):
             top_q = qy - i * per_q
-            theme = _translate(q["theme"], lang) if q["theme"] else ""
+            theme = _translate(q["theme"], lang, prefer="theme") if q["theme"] else ""
             room = per_q - 0.16 - (0.2 if theme else 0)
             qt = page.text(right_x + 0.18, top_q, f"”{q['quote']}”" if lang == "fi" else f"“{q['quote']}”",
                            width=right_w - 0.18, size=10, min_size=6.5, height=room, style="italic", color=DARK)
@@ -1085,7 +1209,8 @@ def make_infographic(
     doc = json.loads(kf_path.read_text(encoding="utf-8"))
     n_suppressed = int(doc.get("n_suppressed", 0) or 0) if isinstance(doc, dict) else 0
     records = _read_key_figures(kf_path)
-    ctx = Context({str(r["name"]): r for r in records}, _read_tables(folder / "tables"), lang, int(min_cell_size))
+    ctx = Context({str(r["name"]): r for r in records}, _read_tables(folder / "tables"), lang, int(min_cell_size),
+                  semester=str(semester))
     quotes_file = Path(approved_quotes) if approved_quotes is not None else folder / "quotes_for_review.csv"
     quotes = read_approved_quotes(quotes_file)
     if synthetic is None:
