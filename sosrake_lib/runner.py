@@ -18,8 +18,10 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -165,7 +167,12 @@ def notebook_parameters(plan: Plan, *, semester: str, output_dir: Path, lang: st
         common["export_path"] = by_role["export"]
         common["target_size"] = int(target_size or 0)
     elif plan.analysis == "interviews":
-        common["exports"] = {(i.semester or i.path.stem): str(i.path.resolve()) for i in plan.inputs}
+        exports = {(i.semester or i.path.stem): str(i.path.resolve()) for i in plan.inputs}
+        common["exports"] = exports
+        if semester not in exports:  # the run's label names the output folder; headline = latest semester
+            from .interviews import semester_order
+
+            common["semester"] = semester_order(list(exports))[-1]
         common["approved_quotes"] = str(approved_quotes.resolve()) if approved_quotes else ""
     elif plan.analysis == "course":
         common.update(enrolment_path=by_role["enrolment"], pre_path=by_role["pre"], post_path=by_role["post"],
@@ -208,14 +215,25 @@ def execute_notebook(name: str, parameters: dict[str, Any], executed_path: Path,
     unknown = [k for k in parameters if k not in declared]
     if unknown or missing:
         raise RunError(f"{name}: parameters do not match the notebook (unknown: {unknown}, missing: {missing})")
+    from jupyter_client.manager import KernelManager
+
+    kernel = _kernel_name()
+    # Local IPC sockets in a private temporary folder: no TCP ports (and no warning about unencrypted TCP).
+    sockets = Path(tempfile.mkdtemp(prefix="sosrake-kernel-"))
+    km = KernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"))
     try:
-        pm.execute_notebook(str(source), str(executed_path), parameters=parameters, kernel_name=_kernel_name(),
+        pm.execute_notebook(str(source), str(executed_path), parameters=parameters, kernel_name=kernel,
                             cwd=str(PROJECT_ROOT), progress_bar=False, execution_timeout=timeout,
-                            request_save_on_cell_execute=False, log_output=False)
+                            request_save_on_cell_execute=False, log_output=False, km=km)
     except pm.PapermillExecutionError as exc:
         first = _cell_first_line(executed_path, exc.exec_count)
         where = f"cell {exc.exec_count}" + (f" ({first})" if first else "")
         raise RunError(f"{name} failed in {where}: {exc.ename}: {' '.join(str(exc.evalue).split())[:300]}") from None
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+        km.cleanup_resources()
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def export_html(executed: Path, target: Path, title: str) -> None:
