@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -65,8 +66,36 @@ _SYNTHETIC_MARKERS = ("synteettinen", "synthetic")
 # --------------------------------------------------------------------------------------------------- reading
 
 
-def _decode(data: bytes, file: str) -> tuple[str, str]:
-    """Decode bytes of a text export; return (text, encoding name)."""
+_HEAD_CHARS = 200_000  # the delimiter and the column count are found in the first characters
+_DECODE_CHUNK = 1 << 22
+
+
+def _decoded(data: bytes | memoryview, encoding: str, head: int | None) -> str:
+    """``bytes(data).decode(encoding)``, or with ``head`` only its first ``head`` characters.
+
+    With ``head`` the whole input is still decoded (strictly, so an invalid byte anywhere raises
+    ``UnicodeDecodeError`` just the same) but chunk by chunk, so a 500 MB export is never held as one str
+    (1 GB as soon as one character needs two bytes).
+    """
+    if head is None or len(data) <= _DECODE_CHUNK:
+        text = bytes(data).decode(encoding)
+        return text if head is None else text[:head]
+    decoder = codecs.getincrementaldecoder(encoding)()
+    first = ""
+    for start in range(0, len(data), _DECODE_CHUNK):
+        part = decoder.decode(data[start:start + _DECODE_CHUNK])
+        if start == 0:
+            first = part[:head]  # a chunk of 4 MiB holds at least 1 Mi characters > head
+    decoder.decode(b"", final=True)
+    return first
+
+
+def _decode(data: bytes, file: str, head: int | None = None) -> tuple[str, str]:
+    """Decode bytes of a text export; return (text, encoding name).
+
+    With ``head`` only the first ``head`` characters are returned (the encoding is checked on the whole file);
+    UTF-16 files always come back whole.
+    """
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -77,16 +106,15 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
     if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample[:4096]) > 8:
         raise ExportError("this is not a text CSV file (it contains binary data)", file=file,
                           hint="export the survey again as .xlsx or CSV; do not rename other files to .csv")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    view = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else memoryview(data)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _decoded(view, "utf-8", head), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "cp1252"
+        return _decoded(view, "cp1252", head), "cp1252"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return _decoded(view, "latin-1", head), "latin-1"
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -109,8 +137,10 @@ def _sniff_delimiter(text: str) -> str:
 def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     file = path.name
     data = path.read_bytes()
-    text, encoding = _decode(data, file)
-    if not text.strip():
+    text, encoding = _decode(data, file, head=_HEAD_CHARS)
+    if (not text or text.isspace()) and len(text) == _HEAD_CHARS:  # only blanks so far: look at all of it
+        text, encoding = _decode(data, file)
+    if not text or text.isspace():  # == not text.strip(), without copying the text
         raise ExportError("the file is empty", file=file, hint="export the survey again; the file has no rows")
     delim = _sniff_delimiter(text)
     width = max((len(r) for r in csv.reader(text[:200_000].splitlines()[:60], delimiter=delim)), default=1)
@@ -121,7 +151,8 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     if encoding == "utf-16":
         source: io.StringIO | io.BytesIO = io.StringIO(text)
     else:
-        source = io.BytesIO(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+        source = io.BytesIO(data)  # shares the bytes, no copy
+        source.seek(3 if data.startswith(b"\xef\xbb\xbf") else 0)
     del text, data
     try:
         grid = pd.read_csv(
