@@ -113,6 +113,19 @@ def _test_rows(df: pd.DataFrame, inst: Instrument) -> pd.Series:
     return mask
 
 
+def _str_key(col: pd.Series) -> pd.Series:
+    """A column whose values are equal exactly where ``col.astype("str").fillna("\\x00")`` values are equal.
+
+    Float columns (item codes) compare by their bits, NaN as one value: ``str(x)`` is the shortest repr that
+    round-trips, so two floats print alike exactly when their bits are equal (0.0 and -0.0 differ in both).
+    This skips formatting a million floats as text (benchmarks/README.md); other columns go through ``str``.
+    """
+    if col.dtype == np.float64:
+        x = col.to_numpy()
+        return pd.Series(np.where(np.isnan(x), np.int64(0x7FF8000000000000), x.view(np.int64)), index=col.index)
+    return col.astype("str").fillna("\x00")
+
+
 def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -> pd.Series:
     """Mark all but the last submission of the same respondent (or of an identical answer row)."""
     order = df.index
@@ -138,7 +151,7 @@ def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -
     content = [c for c in df.columns if c not in ignore]
     sub = live.loc[~dup[live.index], content]
     if len(sub) and has_questions:
-        d = sub.astype("str").fillna("\x00").duplicated(keep="last")
+        d = pd.DataFrame({c: _str_key(sub[c]) for c in content}, index=sub.index).duplicated(keep="last")
         dup[d[d].index] = True
     return dup
 
