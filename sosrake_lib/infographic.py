@@ -71,6 +71,7 @@ from sosrake_lib.fmt import (
     is_missing,
 )
 from sosrake_lib.plots import HIGHLIGHT, NSA_GREY, OKABE_ITO, TEXT_GREY, house_rc, wrap_label
+from sosrake_lib.quotes import is_approved, load_approved_quotes
 
 ANALYSES = ("competence", "interviews", "course")
 
@@ -86,7 +87,6 @@ DARK = "#1a1a1a"
 TRACK = "#e8eef5"
 TILE_BG = "#f1f5fa"
 
-_TRUTHY = {"true", "1", "1.0", "kyllä", "kylla", "x", "yes", "y", "k"}
 
 _PDF_META = {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
 _PNG_META = {"Software": None}
@@ -658,39 +658,12 @@ def _read_tables(folder: Path) -> dict[str, list[dict[str, str]]]:
     return out
 
 
-def is_approved(value: Any) -> bool:
-    """Whether a cell of the ``approved`` column approves the quote.
-
-    Examples
-    --------
-    >>> [is_approved(v) for v in (True, "true", "1", "Kyllä", "x", "YES", "", "false", "0", "ei", None)]
-    [True, True, True, True, True, True, False, False, False, False, False]
-    """
-    if isinstance(value, bool):
-        return value
-    if value is None or is_missing(value):
-        return False
-    return str(value).strip().lower() in _TRUTHY
-
-
 def read_approved_quotes(path: Path | str | None) -> list[dict[str, str]]:
-    """Rows of a quotes file (columns ``theme``, ``quote``, ``approved``) whose ``approved`` is truthy.
-
-    Each quote is scrubbed of identifiers once more (:func:`sosrake_lib.privacy.scrub_pii`) as a safety net.
-    A missing file gives an empty list.
-    """
-    if path is None or not Path(path).exists():
-        return []
-    from sosrake_lib.privacy import scrub_pii
-
-    rows = _read_csv(Path(path))
-    out = []
-    for r in rows:
-        low = {str(k).strip().lower(): v for k, v in r.items() if k is not None}
-        quote = (low.get("quote") or low.get("lainaus") or "").strip()
-        if quote and is_approved(low.get("approved", low.get("hyväksytty"))):
-            out.append({"theme": (low.get("theme") or low.get("teema") or "").strip(), "quote": scrub_pii(quote)})
-    return out
+    """Approved rows of a quotes file as ``{"theme", "quote"}`` dicts (see
+    :func:`sosrake_lib.quotes.load_approved_quotes`: scrubbed once more; a missing file gives ``[]``)."""
+    table = load_approved_quotes(path)
+    themes = table["theme"] if "theme" in table else [""] * len(table)
+    return [{"theme": str(t).strip(), "quote": q} for t, q in zip(themes, table["quote"], strict=True)]
 
 
 # ------------------------------------------------------------------------------------------ page drawing

@@ -54,6 +54,7 @@ from .io import read_export
 from .outputs import KeyFigures, neutralise_frame
 from .paths import PROJECT_ROOT
 from .privacy import scrub_pii, suppress_by_n, suppress_small_cells
+from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
 from .scoring import _NPS_PSEUDO, likert_table, nps, nps_by, scale_scores
 from .stats import holm, proportion_ci, two_proportions, two_sample_ordinal
 
@@ -85,12 +86,11 @@ __all__ = [
     "write_uncoded_answers",
 ]
 
+
 INSTRUMENT = "interviews"
 OPEN_QUESTIONS = ("open_good", "open_change", "open_missing")
 TOP2_THRESHOLD = 4.0  # a theme mean of at least 4 on the 1-5 agreement scale = "agrees" (top-2-box)
 ALPHA = 0.05
-QUOTE_COLUMNS = ["quote_id", "semester", "question", "theme", "theme_label", "quote", "n_chars", "approved",
-                 "reviewer_note"]
 
 # Key-figure label templates per THL theme: {pct} is the formatted percentage.
 _TOP2_LABELS = {
@@ -772,91 +772,18 @@ def write_uncoded_answers(table: pd.DataFrame, out_dir: str | Path, name: str = 
 def candidate_quotes(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, semester: str | None = None,
                      per_theme: int = 3, min_chars: int = 20, max_chars: int = 200, lang: Lang = "fi",
                      ) -> pd.DataFrame:
-    """Candidate quotes per question and theme, scrubbed and length-limited, for a person to approve.
+    """Candidate quotes of one semester (default: the latest) per question and theme, for a person to approve.
 
-    Answers coded to a theme (each text offered once, under the first theme it qualifies for), scrubbed with :func:`~sosrake_lib.privacy.scrub_pii`, between ``min_chars``
-    and ``max_chars`` characters (longer answers are left out rather than cut, so no quote is changed in
-    meaning) and without a scrub mark (``[nimi]``, ``[puhelinnumero]`` ...: an answer that needed scrubbing
-    talks about a person and is not a quote). Identical texts are listed once. The ``per_theme`` answers
-    mentioning the fewest themes, then closest to 100 characters, are taken (ties alphabetically), so the choice is deterministic. Every row has
-    ``approved = False``: only a person sets it to True (:func:`load_approved_quotes`).
+    The selection rules are those of :func:`sosrake_lib.quotes.review_candidates`: scrubbed, length-limited,
+    answers that named a person left out, deterministic, every row ``approved = False``.
     """
-    sems = _semesters(df)
-    semester = semester or sems[-1]
+    semester = semester or _semesters(df)[-1]
     in_sem = (df["semester"] == semester).to_numpy()
-    rows = []
-    for q, c in coded.items():
-        labels = _theme_label_map(c, lang)
-        texts = df[q].astype("str")
-        themes = [t for t in c.columns if t != "uncoded"]
-        n_themes = c[themes].sum(axis=1).to_numpy()
-        used: set[str] = set()
-        for theme in themes:
-            mask = in_sem & c[theme].to_numpy(dtype=bool)
-            cand = {}
-            for t, k in zip(texts[mask], n_themes[mask], strict=True):
-                if pd.isna(t):
-                    continue
-                clean = scrub_pii(str(t).strip())
-                cand[clean] = min(k, cand.get(clean, k))
-            ok = [t for t in cand if min_chars <= len(t) <= max_chars and "[" not in t and t not in used]
-            # focused answers first (fewest themes), then closest to 100 characters, then alphabetically
-            ok.sort(key=lambda t: (cand[t], abs(len(t) - 100), t))
-            for t in ok[:per_theme]:
-                used.add(t)
-                rows.append({"semester": semester, "question": q, "theme": theme,
-                             "theme_label": labels.get(theme, theme), "quote": t, "n_chars": len(t),
-                             "approved": False, "reviewer_note": ""})
-    out = pd.DataFrame(rows, columns=[c for c in QUOTE_COLUMNS if c != "quote_id"])
-    out.insert(0, "quote_id", [f"q{i + 1:03d}" for i in range(len(out))])
-    return out
-
-
-def write_quotes_for_review(quotes: pd.DataFrame, out_dir: str | Path) -> Path:
-    """Write ``<out_dir>/quotes_for_review.csv`` (UTF-8 with BOM so Excel shows ä/ö, semicolon separator for a
-    Finnish Excel), formula-safe. Staff set ``approved`` to ``True`` for quotes that may be published."""
-    path = Path(out_dir) / "quotes_for_review.csv"
-    safe = neutralise_frame(quotes.astype({c: object for c in ("quote", "reviewer_note", "theme_label")}))
-    atomic_write_text(path, "\ufeff" + safe.to_csv(index=False, sep=";", lineterminator="\n"))
-    return path
-
-
-_TRUE = {"true", "1", "x", "kyllä", "kylla", "k", "yes", "y", "tosi", "hyväksytty", "approved"}
-
-
-def load_approved_quotes(path: str | Path, *, max_chars: int = 200) -> pd.DataFrame:
-    """The quotes a person approved in a reviewed ``quotes_for_review.csv`` (the only quotes for infographics).
-
-    Reads the file whether Excel re-saved it with ``;`` or ``,`` and with or without BOM. ``approved`` counts
-    as true for ``True``/``true``/``1``/``x``/``kyllä``/``yes`` (case-insensitive); anything else, blank
-    included, is false. Approved quotes are scrubbed once more (defence in depth) and those longer than
-    ``max_chars`` dropped. An empty ``path`` gives an empty frame.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "q.csv"
-    >>> _ = p.write_text("quote_id;theme;quote;approved\\nq001;asuminen;Asunto löytyi;TRUE\\n"
-    ...                  "q002;asuminen;Soita 040 123 4567;kyllä\\nq003;kohtaaminen;Ei;False\\n", encoding="utf-8")
-    >>> load_approved_quotes(p)["quote"].tolist()
-    ['Asunto löytyi', 'Soita [puhelinnumero]']
-    """
-    if not str(path).strip():
-        return pd.DataFrame(columns=QUOTE_COLUMNS)
-    raw = Path(path).read_text(encoding="utf-8-sig")
-    first = raw.splitlines()[0] if raw else ""
-    sep = ";" if first.count(";") >= first.count(",") else ","
-    from io import StringIO
-
-    table = pd.read_csv(StringIO(raw), sep=sep, dtype=str, keep_default_na=False)
-    if "quote" not in table or "approved" not in table:
-        raise ValueError(f"{path}: a quotes file needs the columns 'quote' and 'approved'")
-    ok = table["approved"].str.strip().str.lower().isin(_TRUE)
-    out = table[ok].copy()
-    out["quote"] = [scrub_pii(t.lstrip("'").strip()) for t in out["quote"]]
-    out = out[out["quote"].str.len().between(1, max_chars)]
-    out["approved"] = True
-    return out.reset_index(drop=True)
+    texts = {q: df.loc[in_sem, q] for q in coded}
+    flags = {q: c.loc[in_sem] for q, c in coded.items()}
+    labels = {q: _theme_label_map(c, lang) for q, c in coded.items()}
+    return review_candidates(texts, flags, labels, semester=semester, per_theme=per_theme, min_chars=min_chars,
+                             max_chars=max_chars)
 
 
 # ---------------------------------------------------------------------------------------- key figures
