@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed-stamp
 SEMESTER ?= sample
 RAW      ?= data/raw/sample
 OUT      ?= outputs
+# the sample's competence target group has 160 people (response rate); give your own with RUN_OPTS=...
+RUN_OPTS ?= --target-size 160
 
 .PHONY: setup run test lint lab bench clean-outputs
 
@@ -21,7 +23,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(BIN)/sosrake run all --semester $(SEMESTER) --raw $(RAW) --out $(OUT)
+	$(BIN)/sosrake run all --semester $(SEMESTER) --raw $(RAW) --out $(OUT) $(RUN_OPTS)
 
 test: setup
 	$(BIN)/ruff check .

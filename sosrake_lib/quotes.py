@@ -172,3 +172,26 @@ def carry_over_approvals(new_file: str | Path, reviewed_file: str | Path | None)
                                                                                   strict=True)]
     atomic_write_text(new_file, "\ufeff" + new.to_csv(index=False, sep=";", lineterminator="\n"))
     return int(hit.sum())
+
+
+def instrument_quotes(df: pd.DataFrame, instrument: Any, *, semester: str = "", lang: str = "fi",
+                      per_theme: int = 3, min_chars: int = 20, max_chars: int = 200) -> pd.DataFrame:
+    """Review candidates from every open question of an instrument that names a theme codebook.
+
+    Each text item's ``themes`` (in the instrument's YAML) names its theme codebook; the answers are coded
+    with :func:`~sosrake_lib.text.code_themes` and passed to :func:`review_candidates`.
+    """
+    from .codebook import load_instrument
+    from .text import code_themes, load_theme_codebook
+
+    inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
+    texts: dict[str, pd.Series] = {}
+    coded: dict[str, pd.DataFrame] = {}
+    labels: dict[str, Mapping[str, str]] = {}
+    for it in inst.items_of("text"):
+        if it.id in df and it.themes:
+            flags = code_themes(df[it.id], load_theme_codebook(it.themes))
+            texts[it.id], coded[it.id] = df[it.id], flags
+            labels[it.id] = dict(flags.attrs.get("theme_labels", {}).get(lang, {}))
+    return review_candidates(texts, coded, labels, semester=semester, per_theme=per_theme, min_chars=min_chars,
+                             max_chars=max_chars)

@@ -6,8 +6,10 @@ Staff do not need Papermill's flags::
     sosrake run all --semester 2023-syksy --raw data/raw/2023-syksy/ --out outputs/
 
 gives ``outputs/2023-syksy/<analysis>/`` for every analysis whose exports are in the folder: key figures,
-tables, figures, ``report.html`` (no code cells), ``infographic.pdf/.png``, the executed notebook and
-``manifest.json``. A broken export stops the run before any notebook starts (exit 2); a failing notebook stops
+tables, figures, ``report.html`` (no code cells), ``infographic.pdf/.png``, ``quotes_for_review.csv``, the
+executed notebook and ``manifest.json``. Quote approvals that staff made in the previous run's
+``quotes_for_review.csv`` (or in the file given with ``--approved-quotes``) are carried over to the new file,
+and only approved quotes reach the infographic. A broken export stops the run before any notebook starts (exit 2); a failing notebook stops
 with a message naming the cell, and leaves no half-written output folder.
 """
 
@@ -34,6 +36,7 @@ from .atomic import atomic_dir, atomic_write_text
 from .errors import ConfigError, ExportError
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from .pipeline import discover_exports, prepare_file
+from .quotes import QUOTES_FILE, carry_over_approvals
 
 NOTEBOOKS = {
     "competence": "01_competence_mapping.ipynb",
@@ -302,7 +305,9 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
         export_html(executed, tmp / "report.html", title)
         from .infographic import make_infographic
 
-        make_infographic(tmp, plan.analysis, lang=lang, semester=semester, approved_quotes=approved_quotes,
+        # Approvals from the reviewed file given and from this folder's previous run follow the quotes.
+        carried = sum(carry_over_approvals(tmp / QUOTES_FILE, src) for src in (approved_quotes, final / QUOTES_FILE))
+        make_infographic(tmp, plan.analysis, lang=lang, semester=semester, approved_quotes=None,
                          min_cell_size=min_cell_size, synthetic=plan.synthetic)
         stored = {k: (Path(v).name if k.endswith("_path") and v else v) for k, v in params.items()
                   if k != "output_dir"}
@@ -313,7 +318,7 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
         manifest = {
             "analysis": plan.analysis, "semester": semester, "notebook": NOTEBOOKS[plan.analysis],
             "parameters": stored, "inputs": [i.manifest_entry() for i in plan.inputs],
-            "synthetic_sample": plan.synthetic, "packages": package_versions(), "git_commit": git_commit(),
+            "synthetic_sample": plan.synthetic, "approved_quotes_carried_over": carried, "packages": package_versions(), "git_commit": git_commit(),
             "created_utc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "outputs": _file_hashes(tmp),
         }

@@ -147,3 +147,27 @@ def test_failing_notebook_names_the_cell_and_leaves_nothing(tmp_path, monkeypatc
         runner.run_semester("competence", semester="s", raw=SAMPLE_DIR, out=out, progress=False)
     assert not (out / "s" / "competence").exists()
     assert not list(out.rglob("*.partial"))
+
+
+def test_approved_quote_reaches_the_infographic_on_rerun(two_runs):
+    """Staff approve a quote in the run's quotes_for_review.csv (Excel re-saves it) and run again."""
+    from pypdf import PdfReader
+
+    from sosrake_lib.quotes import load_approved_quotes, read_quotes_file
+
+    folder = two_runs[1] / "interviews"
+    assert "Lainauksia ei ole vielä hyväksytty" in PdfReader(folder / "infographic.pdf").pages[0].extract_text()
+    table = read_quotes_file(folder / "quotes_for_review.csv")
+    chosen = table["quote"].iloc[0]
+    table.loc[0, "approved"] = "kyllä"
+    table.to_csv(folder / "quotes_for_review.csv", index=False)
+    runner.run_semester("interviews", semester="testi-syksy", raw=SAMPLE_DIR, out=two_runs[1].parent,
+                        progress=False)
+    assert load_approved_quotes(folder / "quotes_for_review.csv")["quote"].tolist() == [chosen]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["approved_quotes_carried_over"] == 1
+    text = " ".join(PdfReader(folder / "infographic.pdf").pages[0].extract_text().split())
+    assert " ".join(chosen.split()[:3]) in text
+    assert "Lainauksia ei ole vielä hyväksytty" not in text
+    unapproved = table["quote"].iloc[1:].tolist()
+    assert not [q for q in unapproved if q in text]
