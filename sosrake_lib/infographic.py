@@ -59,7 +59,6 @@ from matplotlib.text import Text
 
 from sosrake_lib.atomic import atomic_path
 from sosrake_lib.fmt import (
-    EN_DASH,
     NBSP,
     Lang,
     fmt_ci,
@@ -810,7 +809,7 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
         elif isinstance(value, str) and _num(value) is None:
             shown, is_text = _translate(value, lang), True
         elif _num(value) is None:
-            shown = EN_DASH
+            continue  # not known (e.g. no target group size given): leave the tile to the next figure
         else:
             v = _num(value)
             shown = fmt_value(v, unit, lang, decimals)

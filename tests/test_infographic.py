@@ -186,3 +186,17 @@ def test_period_label() -> None:
     assert period_label("2022-syksy") == "Syksy 2022"
     assert period_label("2022-kevat", "en") == "Spring 2022"
     assert period_label("2021/22") == "2021/22"
+
+
+def test_unknown_value_gives_no_empty_tile(tmp_path: Path) -> None:
+    """Without a target-group size the response rate is unknown: no "–" tile, the next figure takes its place."""
+    kf = KeyFigures()
+    kf.add("n_respondents", 118, "n", n=118, label_fi="Vastaajaa", label_en="Respondents")
+    kf.add("response_rate", None, "%", n=118, label_fi="Vastausosuus", label_en="Response rate")
+    kf.add("need_rank_1", 7.2, "MWDS", n=117, label_fi="Suurin koulutustarve: Sosiaalinen raportointi",
+           label_en="Largest training need: Social reporting")
+    kf.write(tmp_path, min_n=5)
+    make_infographic(tmp_path, "competence", semester="2020-syksy")
+    flat = _flat(_pdf_text(tmp_path / "infographic.pdf"))
+    assert "Vastausosuus" not in flat
+    assert "7,2" in flat and "118" in flat
