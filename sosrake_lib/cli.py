@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--approved-quotes", type=Path, default=None, help="quotes_for_review.csv with approvals")
     run.add_argument("--target-size", type=int, default=None, help="size of the competence target group")
     run.add_argument("--timeout", type=int, default=900, help="seconds a notebook cell may run")
+    run.add_argument("--processed", type=Path, default=None,
+                     help="where the cleaned data are stored (default data/processed)")
     run.add_argument("--quiet", action="store_true", help="no progress display")
 
     val = sub.add_parser("validate", help="check one export against its codebook")
@@ -90,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             run_semester(args.analysis, semester=args.semester, raw=args.raw, out=args.out, lang=args.lang,
                          min_cell_size=args.min_cell_size, approved_quotes=args.approved_quotes,
-                         target_size=args.target_size, timeout=args.timeout, progress=not args.quiet)
+                         target_size=args.target_size, timeout=args.timeout, progress=not args.quiet,
+                         **({"processed_dir": args.processed} if args.processed else {}))
     except (ExportError, ConfigError) as exc:
         msg = exc.one_line() if isinstance(exc, ExportError) else " ".join(str(exc).split())
         print(f"sosrake: error: {msg}", file=sys.stderr)

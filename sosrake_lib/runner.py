@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_dir, atomic_write_text
+from .cleaning import write_processed
 from .errors import ConfigError, ExportError
-from .paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT
 from .pipeline import discover_exports, prepare_file
 from .quotes import QUOTES_FILE, carry_over_approvals
 
@@ -61,6 +62,7 @@ class InputFile:
     log: dict[str, Any]
     semester: str | None = None
     synthetic: bool = False
+    data: Any = field(default=None, repr=False)  # the cleaned frame (pseudonymised, no names or e-mails)
 
     def manifest_entry(self) -> dict[str, Any]:
         return {"file": self.path.name, "instrument": self.instrument, "role": self.role, "sha256": self.sha256,
@@ -94,7 +96,8 @@ def _check(path: Path, instrument: str, role: str) -> InputFile:
     digest = sha256_of(path)
     prepared = prepare_file(path, instrument)
     return InputFile(path=path, instrument=instrument, role=role, sha256=digest, log=prepared.log,
-                     semester=prepared.data.attrs.get("semester"), synthetic=bool(prepared.data.attrs.get("synthetic")))
+                     semester=prepared.data.attrs.get("semester"), synthetic=bool(prepared.data.attrs.get("synthetic")),
+                     data=prepared.data)
 
 
 def _one(found: dict[str, list[Path]], instrument: str, raw: Path, *, required: bool = True) -> Path | None:
@@ -327,10 +330,26 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
     return final
 
 
+def store_processed(plans: list[Plan], semester: str, processed_dir: Path) -> list[Path]:
+    """Write each validated input's cleaned frame to ``<processed_dir>/<semester>/<file stem>.parquet`` (+ log)."""
+    written: dict[Path, Path] = {}
+    for plan in plans:
+        for i in plan.inputs:
+            if i.path not in written and i.data is not None:
+                written[i.path] = write_processed(i.data, semester, i.path.stem, processed_dir)
+    return list(written.values())
+
+
 def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: str = "fi", min_cell_size: int = 5,
                  approved_quotes: Path | None = None, target_size: int | None = None, timeout: int = 900,
-                 progress: bool = True, max_workers: int | None = None) -> list[Path]:
-    """Validate, then run the requested analyses (``all``: in parallel where cores allow)."""
+                 progress: bool = True, max_workers: int | None = None,
+                 processed_dir: Path | None = PROCESSED_DIR) -> list[Path]:
+    """Validate, store the cleaned data, then run the requested analyses (``all``: in parallel where cores allow).
+
+    Every export is read and cleaned first; a broken one raises :class:`~sosrake_lib.errors.ExportError`
+    before anything is written. The cleaned, pseudonymised data go to ``processed_dir/<semester>/`` as parquet
+    with their cleaning logs (``None``: not stored).
+    """
     if min_cell_size < 1:
         raise ConfigError(f"--min-cell-size must be at least 1 (got {min_cell_size})")
     if approved_quotes is not None and not Path(approved_quotes).is_file():
@@ -347,6 +366,8 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
     for plan in plans:
         for i in plan.inputs:
             say(f"  {i.path.name}: {i.instrument} ({i.role}), {i.log['kept']} of {i.log['raw_rows']} rows kept")
+    if processed_dir is not None:
+        store_processed(plans, semester, Path(processed_dir))
     out = Path(out)
     kwargs = dict(semester=semester, out=out, lang=lang, min_cell_size=min_cell_size,
                   approved_quotes=approved_quotes, target_size=target_size, timeout=timeout, say=say)

@@ -8,6 +8,7 @@ import re
 import shutil
 
 import nbformat
+import pandas as pd
 import pytest
 
 from sosrake_lib import ExportError, runner
@@ -24,7 +25,8 @@ def two_runs(tmp_path_factory):
     outs = []
     for k in range(2):
         out = tmp_path_factory.mktemp(f"run{k}")
-        runner.run_semester("all", semester="testi-syksy", raw=SAMPLE_DIR, out=out, progress=False)
+        runner.run_semester("all", semester="testi-syksy", raw=SAMPLE_DIR, out=out, progress=False,
+                            processed_dir=out / "processed")
         outs.append(out / "testi-syksy")
     return outs
 
@@ -32,6 +34,13 @@ def two_runs(tmp_path_factory):
 def test_layout_of_every_analysis(two_runs):
     base = two_runs[0]
     assert sorted(p.name for p in base.iterdir()) == sorted(ANALYSES)
+    # The cleaned data are stored too: parquet + cleaning log per export, no names or e-mails.
+    processed = base.parent / "processed" / "testi-syksy"
+    assert sorted(p.name for p in processed.glob("*.parquet")) == sorted(
+        p.with_suffix(".parquet").name for p in SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
+    comp = pd.read_parquet(processed / "competence_2020.parquet")
+    assert len(comp) == 118 and "email" not in comp and "name" not in comp
+    assert comp["respondent_id"].str.fullmatch(r"ps_[0-9a-f]{16}").all()
     for analysis in ANALYSES:
         d = base / analysis
         for name in ("key_figures.json", "key_figures.csv", "report.html", "infographic.pdf", "infographic.png",
@@ -111,9 +120,9 @@ def test_broken_export_stops_before_any_output(tmp_path):
     before = bad.read_bytes()
     out = tmp_path / "out"
     with pytest.raises(ExportError, match="unknown answer label") as info:
-        runner.run_semester("all", semester="s", raw=raw, out=out, progress=False)
+        runner.run_semester("all", semester="s", raw=raw, out=out, progress=False, processed_dir=tmp_path / "p")
     assert info.value.file == "interviews_2022-syksy.csv" and info.value.row is not None
-    assert not out.exists()
+    assert not out.exists() and not (tmp_path / "p").exists()
     assert bad.read_bytes() == before
 
 
@@ -122,7 +131,8 @@ def test_cli_run_broken_export_exits_2_with_one_line(tmp_path, capsys):
     raw.mkdir()
     shutil.copy(SAMPLE_DIR / "competence_2020.xlsx", raw / "competence_2020.xlsx")
     (raw / "competence_2020.xlsx").write_bytes(b"PK\x03\x04 truncated")
-    code = main(["run", "competence", "--semester", "s", "--raw", str(raw), "--out", str(tmp_path / "out"), "--quiet"])
+    code = main(["run", "competence", "--semester", "s", "--raw", str(raw), "--out", str(tmp_path / "out"), "--quiet",
+                 "--processed", str(tmp_path / "p")])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and "competence_2020.xlsx" in err[0] and "What to do" in err[0]
@@ -143,7 +153,8 @@ def test_failing_notebook_names_the_cell_and_leaves_nothing(tmp_path, monkeypatc
     monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nb_dir)
     out = tmp_path / "out"
     with pytest.raises(runner.RunError, match=r"failed in cell \d+ \(rate = 1 / 0\): ZeroDivisionError"):
-        runner.run_semester("competence", semester="s", raw=SAMPLE_DIR, out=out, progress=False)
+        runner.run_semester("competence", semester="s", raw=SAMPLE_DIR, out=out, progress=False,
+                            processed_dir=tmp_path / "p")
     assert not (out / "s" / "competence").exists()
     assert not list(out.rglob("*.partial"))
 
@@ -161,7 +172,7 @@ def test_approved_quote_reaches_the_infographic_on_rerun(two_runs):
     table.loc[0, "approved"] = "kyllä"
     table.to_csv(folder / "quotes_for_review.csv", index=False)
     runner.run_semester("interviews", semester="testi-syksy", raw=SAMPLE_DIR, out=two_runs[1].parent,
-                        progress=False)
+                        progress=False, processed_dir=two_runs[1].parent / "processed")
     assert load_approved_quotes(folder / "quotes_for_review.csv")["quote"].tolist() == [chosen]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["approved_quotes_carried_over"] == 1
@@ -170,3 +181,24 @@ def test_approved_quote_reaches_the_infographic_on_rerun(two_runs):
     assert "Lainauksia ei ole vielä hyväksytty" not in text
     unapproved = table["quote"].iloc[1:].tolist()
     assert not [q for q in unapproved if q in text]
+
+
+def test_real_data_without_a_key_stops_with_instructions(tmp_path, capsys, monkeypatch):
+    """An export that is not the synthetic sample is never pseudonymised with the demo key."""
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY_FILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    raw = tmp_path / "2023-syksy"
+    raw.mkdir()
+    text = (SAMPLE_DIR / "interviews_2022-syksy.csv").read_text(encoding="utf-8-sig")
+    real_like = "\n".join(ln for ln in text.splitlines() if "SYNTEETTINEN" not in ln) + "\n"
+    (raw / "interviews_2022-syksy.csv").write_text(real_like, encoding="utf-8")
+    code = main(["run", "interviews", "--semester", "2023-syksy", "--raw", str(raw), "--out", str(tmp_path / "out"),
+                 "--quiet", "--processed", str(tmp_path / "p")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "pseudonym" in err[0].lower() and "secrets.token_urlsafe" in err[0]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "p").exists()
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", "a-long-enough-secret-key-for-the-test")
+    assert main(["validate", str(raw / "interviews_2022-syksy.csv")]) == 0
