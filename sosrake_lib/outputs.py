@@ -567,6 +567,95 @@ def column_labels(
     return out
 
 
+
+# ------------------------------------------------------------------------------------- parts of a row total
+
+
+def suppress_parts(
+    table: pd.DataFrame,
+    parts: Iterable[str],
+    min_n: int = MIN_N,
+    *,
+    linked: Mapping[str, Iterable[str]] | None = None,
+    sums: Iterable[tuple[str, Iterable[Iterable[str]], Iterable[str]]] = (),
+) -> pd.DataFrame:
+    """Hide the small counts among the parts of each row's published total (answer options, NPS groups...).
+
+    A row of a distribution table publishes its total (``n``) and counts of its parts (answers per option,
+    promoters/passives/detractors, increased/decreased/unchanged). Each row is treated as a one-way frequency
+    table whose total is published: parts of ``0 < count < min_n`` people are hidden, and a part hidden alone is
+    joined by the row's next smallest non-zero part, so it cannot be worked out as the total minus the rest
+    (:func:`sosrake_lib.privacy.suppress_small_cells`, primary and secondary rule). Rows whose parts are already
+    missing (a suppressed group) are left alone.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per item or group.
+    parts : list of str
+        Count columns that add up to the row's published total.
+    min_n : int
+        Threshold of the primary rule.
+    linked : mapping part -> columns, optional
+        Columns derived from one part (its percentage and CI), hidden together with it.
+    sums : list of (column, groups, derived columns)
+        Published partial sums (e.g. ``top_box_n`` = the two highest options): the sum column and its derived
+        columns are hidden in a row where any of ``groups`` (lists of parts) has exactly one hidden part, as the
+        sum would give that part away.
+
+    Returns
+    -------
+    DataFrame
+        A copy; touched columns become nullable. ``attrs["suppressed_cells"]`` adds the cells hidden here to
+        the table's own count.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [20, 30], "yes": [17, 15], "no": [3, 15], "yes_pct": [85.0, 50.0]})
+    >>> out = suppress_parts(t, ["yes", "no"], 5, linked={"yes": ["yes_pct"]})
+    >>> out.values.tolist()
+    [[20, <NA>, <NA>, <NA>], [30, 15, 15, 50.0]]
+    >>> out.attrs["suppressed_cells"]
+    3
+    """
+    from sosrake_lib.privacy import suppress_small_cells
+
+    parts = list(parts)
+    linked = {k: list(v) for k, v in (linked or {}).items()}
+    sums = [(col, [list(g) for g in groups], list(derived)) for col, groups, derived in sums]
+    out = table.copy()
+    hide: dict[str, np.ndarray] = {}
+    for col in {*parts, *(c for cs in linked.values() for c in cs), *(c for s, _, d in sums for c in [s, *d])}:
+        hide[col] = np.zeros(len(out), dtype=bool)
+    values = out[parts].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
+    for i, row in enumerate(values):
+        if np.isnan(row).any():
+            continue
+        kept = suppress_small_cells(pd.Series(row.astype("int64"), index=parts), min_n)
+        hidden = {p for p in parts if pd.isna(kept[p])}
+        for p in hidden:
+            for col in [p, *linked.get(p, [])]:
+                hide[col][i] = True
+        for col, groups, derived in sums:
+            if any(len(hidden.intersection(g)) == 1 for g in groups):
+                for c in [col, *derived]:
+                    hide[c][i] = True
+    cells = 0
+    for col, mask in hide.items():
+        if not mask.any():
+            continue
+        before = out[col]
+        if pd.api.types.is_integer_dtype(before.dtype):
+            before = before.astype("Int64")
+        elif pd.api.types.is_float_dtype(before.dtype):
+            before = before.astype("Float64")
+        cells += int((mask & before.notna().to_numpy()).sum())
+        out[col] = before.mask(mask)
+    out.attrs = {**table.attrs, "suppressed_cells": int(table.attrs.get("suppressed_cells", 0)) + cells,
+                 "min_n": min_n}
+    return out
+
+
 __all__ = [
     "FIXED_TIMESTAMP",
     "KEY_FIGURE_COLUMNS",
@@ -578,5 +667,6 @@ __all__ = [
     "read_key_figures",
     "safe_cell",
     "sheet_names",
+    "suppress_parts",
     "write_tables",
 ]

@@ -20,6 +20,7 @@ from sosrake_lib.outputs import (
     read_key_figures,
     safe_cell,
     sheet_names,
+    suppress_parts,
     write_tables,
 )
 
@@ -241,3 +242,37 @@ def test_column_labels():
     assert list(column_labels(df, labels, "en").columns) == ["Work area", "Keskiarvo", "n"]
     with pytest.raises(ValueError, match="duplicate"):
         column_labels(df, {"area": "n"})
+
+
+# ------------------------------------------------------------------------------------- suppress_parts
+
+
+def test_suppress_parts_hides_small_answer_counts_and_a_second_cell_per_row():
+    # Likert row 1: counts 2, 10, 40, 50, 16 (n 118): the 2 is small; alone it could be worked out as
+    # 118 - 116, so the next smallest non-zero count (10) goes too. Row 2 has no small cell. Row 3 is an
+    # already suppressed group (NA) and stays as it is.
+    t = pd.DataFrame({"item": ["A", "B", "C"], "n": [118, 118, pd.NA],
+                      "a1": pd.array([2, 0, pd.NA], dtype="Int64"), "a2": pd.array([10, 20, pd.NA], dtype="Int64"),
+                      "a3": pd.array([40, 40, pd.NA], dtype="Int64"), "a4": pd.array([50, 40, pd.NA], dtype="Int64"),
+                      "a5": pd.array([16, 18, pd.NA], dtype="Int64")})
+    t.attrs["suppressed_cells"] = 6
+    out = suppress_parts(t, ["a1", "a2", "a3", "a4", "a5"], 5)
+    assert out.loc[0, ["a1", "a2"]].isna().all()
+    assert out.loc[0, ["a3", "a4", "a5"]].tolist() == [40, 50, 16]
+    assert out.loc[1, ["a1", "a2", "a3", "a4", "a5"]].tolist() == [0, 20, 40, 40, 18]  # a zero is no one
+    assert out.loc[2, "a1"] is pd.NA and out.loc[0, "n"] == 118
+    assert out.attrs["suppressed_cells"] == 6 + 2
+
+
+def test_suppress_parts_follows_min_n_and_hides_linked_and_giveaway_sums():
+    t = pd.DataFrame({"n": [60], "a1": [7], "a2": [8], "a3": [15], "a4": [6], "a5": [24],
+                      "top_n": [30], "top_pct": [50.0], "a4_pct": [10.0]})
+    five = suppress_parts(t, ["a1", "a2", "a3", "a4", "a5"], 5, sums=[("top_n", [["a4", "a5"], ["a1", "a2", "a3"]],
+                                                                      ["top_pct"])])
+    assert five.notna().all(axis=None)  # nothing below 5
+    ten = suppress_parts(t, ["a1", "a2", "a3", "a4", "a5"], 10, linked={"a4": ["a4_pct"]},
+                         sums=[("top_n", [["a4", "a5"], ["a1", "a2", "a3"]], ["top_pct"])])
+    # 7, 8 and 6 are below 10 (three hidden: no secondary needed); a4 = 6 hidden alone in the top box, so
+    # top_n (= a4 + a5) would give it away: hidden with its percentage
+    assert ten.loc[0, ["a1", "a2", "a4", "a4_pct", "top_n", "top_pct"]].isna().all()
+    assert ten.loc[0, ["n", "a3", "a5"]].tolist() == [60, 15, 24]
