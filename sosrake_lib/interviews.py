@@ -51,7 +51,7 @@ from .cleaning import clean_responses
 from .codebook import Instrument, load_instrument
 from .fmt import Lang, fmt_ci, fmt_int, fmt_percent, fmt_value
 from .io import read_export
-from .outputs import KeyFigures, neutralise_frame
+from .outputs import KeyFigures, neutralise_frame, suppress_parts
 from .paths import PROJECT_ROOT
 from .privacy import scrub_pii, suppress_by_n, suppress_small_cells
 from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
@@ -370,7 +370,9 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     The unit is the interview: an interview is in the top-2 box of a theme when its theme mean is at least 4
     (on average "jokseenkin" or "täysin samaa mieltä"). Counting interviews rather than pooled item answers
     keeps the observations independent, as the Wilson interval (:func:`~sosrake_lib.stats.proportion_ci`)
-    assumes. Groups with ``n < min_n`` are suppressed within each semester (with secondary suppression).
+    assumes. Groups with ``n < min_n`` are suppressed within each semester (with secondary suppression), and
+    so are ``top2_n`` and its % and CI where either the agreeing or the other interviews number 1..min_n-1
+    (:func:`~sosrake_lib.outputs.suppress_parts`: with ``n`` published, either count gives the other away).
 
     Returns
     -------
@@ -381,9 +383,12 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     Examples
     --------
     >>> toy = pd.DataFrame({"semester": ["s"] * 5, "TU1": [5, 4, 4, 2, np.nan]})
-    >>> t = theme_top2(toy, min_n=3)
+    >>> t = theme_top2(toy, min_n=1)
     >>> t.loc[t.theme == "turvallisuus", ["n", "top2_n", "top2_pct"]].values.tolist()
     [[4, 3, 75.0]]
+    >>> t = theme_top2(toy, min_n=2)  # 3 agree, 1 does not: the 1 would be n - top2_n
+    >>> t.loc[t.theme == "turvallisuus", ["n", "top2_n", "top2_pct"]].values.tolist()
+    [[4, <NA>, <NA>]]
     """
     inst = _inst(inst)
     areas = {a: [i for i in items if i.lstrip("-") in df] for a, items in inst.area_items().items()}
@@ -415,6 +420,11 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     hidden = {k: sum(int(part.attrs.get(k, 0)) for part in rows) for k in ("suppressed_rows", "suppressed_cells")}
     out = pd.concat(rows, ignore_index=True)
     out["method"] = f"top-2-box: theme mean >= {TOP2_THRESHOLD:g}; Wilson 95 % CI"
+    out["_other_n"] = pd.to_numeric(out["n"]) - pd.to_numeric(out["top2_n"])
+    parts = suppress_parts(out, ["top2_n", "_other_n"], min_n,
+                           linked={"top2_n": ["top2_pct", "ci_low", "ci_high"]})
+    out = parts.drop(columns="_other_n")
+    hidden["suppressed_cells"] += int(parts.attrs["suppressed_cells"])
     out.attrs = {**hidden, "min_n": min_n}
     return out
 
@@ -425,7 +435,11 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
 
     Uses :func:`~sosrake_lib.scoring.likert_table`; rows are items in codebook (theme) order, labelled
     "Theme: statement". Percent columns (``pct: <label>``) use all answers, "En osaa sanoa" included, so the
-    diverging figure shows it apart. Items with fewer than ``min_n`` answers are suppressed.
+    diverging figure shows it apart. Items with fewer than ``min_n`` answers are suppressed; in the other rows
+    answer counts of 1..min_n-1 people are hidden with a second count of the row
+    (:func:`~sosrake_lib.outputs.suppress_parts`), and ``n_valid`` / ``top_box_n`` (with its % and CI) too
+    where they would give a hidden count away. The ``pct:`` columns are for the figure only and are not hidden:
+    drop them before publishing the table.
     """
     inst = _inst(inst)
     part = df if semester is None else df[df["semester"] == semester]
@@ -441,7 +455,15 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
         table[f"pct: {lab}"] = 100 * table[lab] / table["n_total"].where(table["n_total"] > 0)
     for col in ("top_box_pct", "top_box_ci_low", "top_box_ci_high"):
         table[col] = table[col].astype(float)
-    return suppress_by_n(table, "n_total", min_n, secondary=False)
+    table = suppress_by_n(table, "n_total", min_n, secondary=False)
+    codes = sorted(labels)
+    top = [labels[c] for c in codes[-2:]]
+    low = [labels[c] for c in codes[:-2]]
+    nsa_cols = list(nsa.values())
+    box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
+    return suppress_parts(table, [*low, *top, *nsa_cols], min_n,
+                          sums=[("n_valid", [nsa_cols, [*low, *top]], []),
+                                ("top_box_n", [top, low, [*low, *nsa_cols]], box)])
 
 
 # ------------------------------------------------------------------------------------------ 3. NPS
@@ -451,6 +473,8 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
 
     With ``by=["semester", "service"]`` the services are labelled in ``lang`` and small services are hidden
     within each semester, with secondary suppression so a hidden one cannot be worked out from the total.
+    Promoter, passive and detractor counts of 1..min_n-1 people are hidden with their % (and a second group of
+    the row: :func:`~sosrake_lib.outputs.suppress_parts`); the NPS itself stays.
 
     Examples
     --------
@@ -467,12 +491,14 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
             if k in inst_ and inst_.item(k).scale is not None:
                 table[k] = table[k].map(_category_labels(inst_, k, lang))
     table["semester"] = table["semester"].astype("object")
+    groups = ["promoters", "passives", "detractors"]
+    linked = {g: [f"pct_{g}"] for g in groups}
     if keys == ["semester"]:
-        return suppress_by_n(table, "n", min_n, secondary=False)
+        return suppress_parts(suppress_by_n(table, "n", min_n, secondary=False), groups, min_n, linked=linked)
     parts = [suppress_by_n(g, "n", min_n) for _, g in table.groupby("semester", sort=False)]
     out = pd.concat(parts, ignore_index=True)
     out.attrs = {"suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts), "min_n": min_n}
-    return out
+    return suppress_parts(out, groups, min_n, linked=linked)
 
 
 def _nps_parts(scores: Any) -> tuple[float, float, int]:
@@ -736,12 +762,23 @@ def open_theme_frequencies(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], 
     return out
 
 
-def uncoded_answers_table(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, lang: Lang = "fi") -> pd.DataFrame:
+def uncoded_answers_table(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, lang: Lang = "fi",
+                          min_n: int = 5) -> pd.DataFrame:
     """Answers no theme matched, for staff to read and extend the theme codebook (not for publication).
 
     Text is scrubbed again with :func:`~sosrake_lib.privacy.scrub_pii` (cleaning already did it once);
     identical answers are merged with a count, rows sorted by semester, question and text, so the list
-    carries no row order that could link an answer to an interview.
+    carries no row order that could link an answer to an interview. The list still leaves the analysis
+    folder, so a count of 1..min_n-1 answers is hidden (the answer is listed without it);
+    ``attrs["n_answers"]`` is the number of uncoded answers in all.
+
+    Examples
+    --------
+    >>> toy = pd.DataFrame({"semester": ["s"] * 6, "open_good": ["Kiitos."] * 5 + ["Hyvä."]})
+    >>> coded = {"open_good": pd.DataFrame({"uncoded": [True] * 6})}
+    >>> t = uncoded_answers_table(toy, coded)
+    >>> t[["answer", "count"]].values.tolist(), t.attrs["n_answers"]
+    ([['Hyvä.', <NA>], ['Kiitos.', 5]], 6)
     """
     parts = []
     for q, c in coded.items():
@@ -750,10 +787,16 @@ def uncoded_answers_table(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *
                                    "question": q, "question_label": question_label(q, lang),
                                    "answer": [scrub_pii(str(t).strip()) for t in df.loc[mask, q]]}))
     if not parts:
-        return pd.DataFrame(columns=["semester", "question", "question_label", "answer", "count"])
+        empty = pd.DataFrame(columns=["semester", "question", "question_label", "answer", "count"])
+        empty.attrs = {"n_answers": 0, "suppressed_cells": 0, "min_n": min_n}
+        return empty
     allp = pd.concat(parts, ignore_index=True)
     out = (allp.groupby(["semester", "question", "question_label", "answer"], sort=True).size()
            .rename("count").reset_index())
+    small = ((out["count"] > 0) & (out["count"] < min_n)).to_numpy()
+    total = int(out["count"].sum())
+    out["count"] = out["count"].astype("Int64").mask(small)
+    out.attrs = {"n_answers": total, "suppressed_cells": int(small.sum()), "min_n": min_n}
     return out
 
 
@@ -930,6 +973,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "semester": ("Lukukausi", "Semester"), "n_interviews": ("Haastatteluja", "Interviews"),
     "n_students": ("Haastatelleita opiskelijoita", "Interviewing students"),
     "interviews_per_student": ("Haastatteluja opiskelijaa kohden", "Interviews per student"),
+    # the row label of interviews_per_student (1, 2, 3, 4+ interviews); its cells count students
+    "interviews": ("Haastatteluja opiskelijaa kohden", "Interviews per student"),
     "variable": ("Taustamuuttuja", "Variable"), "category": ("Luokka", "Category"),
     "service": ("Palvelu", "Service"), "theme": ("Teematunnus", "Theme id"), "theme_label": ("Teema", "Theme"),
     "n": ("n", "n"), "top2_n": ("Samaa mieltä (n)", "Agree (n)"), "top2_pct": ("Samaa mieltä %", "Agree %"),
@@ -968,7 +1013,11 @@ def readable(df: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
     from .outputs import column_labels
 
     labels = {k: {"label_fi": fi, "label_en": en} for k, (fi, en) in COLUMN_LABELS.items() if k in df.columns}
-    return column_labels(df, labels, lang)
+    out = column_labels(df, labels, lang)
+    if out.index.name in COLUMN_LABELS:  # a labelled index (interviews_per_student) becomes a column on writing
+        fi, en = COLUMN_LABELS[out.index.name]
+        out = out.rename_axis(en if lang == "en" else fi)
+    return out
 
 
 def suppression_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

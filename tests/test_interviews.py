@@ -58,13 +58,19 @@ def test_theme_top2_counts_interviews_with_wilson_ci() -> None:
     # turvallisuus (one item): 5, 4, 4, 2 and a blank -> 3 of 4 agree; Wilson 95 % CI 30.06-95.44 %.
     toy = pd.DataFrame({"semester": ["s"] * 5, "TU1": [5, 4, 4, 2, np.nan],
                         "KO1": [5, 3, 2, 4, 4], "KO2": [4, 3, 5, 3, np.nan]})
-    t = iv.theme_top2(toy, min_n=3).set_index("theme")
+    t = iv.theme_top2(toy, min_n=1).set_index("theme")
     assert t.loc["turvallisuus", ["n", "top2_n"]].tolist() == [4, 3]
     assert float(t.loc["turvallisuus", "ci_low"]) == pytest.approx(30.06, abs=0.01)
     assert float(t.loc["turvallisuus", "ci_high"]) == pytest.approx(95.44, abs=0.01)
     # kohtaaminen means: 4.5, 3, 3.5, 3.5, 4 (one item of two is enough) -> 2 of 5 at least 4
     assert t.loc["kohtaaminen", ["n", "top2_n"]].tolist() == [5, 2]
     assert iv.theme_top2(toy, min_n=5).set_index("theme").loc["turvallisuus", "top2_pct"] is pd.NA
+    # min_n = 3: kohtaaminen 2 of 5 agree -> the 2 is hidden with its % and CI; turvallisuus 3 of 4 -> the one
+    # who did not agree (4 - 3) is a small cell too, so top2_n and its % go
+    t3 = iv.theme_top2(toy, min_n=3).set_index("theme")
+    for theme in ("kohtaaminen", "turvallisuus"):
+        assert t3.loc[theme, ["top2_n", "top2_pct", "ci_low", "ci_high"]].isna().all(), theme
+    assert t3.loc["kohtaaminen", "n"] == 5 and t3.loc["turvallisuus", "n"] == 4
 
 
 def test_interviews_per_student_distribution_has_no_pseudonyms() -> None:
@@ -181,3 +187,50 @@ def test_three_semester_trend(tmp_path) -> None:
     c = iv.compare_semesters(df)
     assert (c["before"] == "2022-syksy").all() and not c.loc[c.family == "theme_score", "significant"].any()
     assert iv.trend_tests(df[df["semester"] != "2023-syksy"]).empty
+
+
+# ----------------------------------------------------------------------------- small counts inside rows
+def _visible_small(table: pd.DataFrame, cols: list[str], min_n: int) -> list[tuple[int, str, int]]:
+    vals = table[cols].apply(pd.to_numeric)
+    return [(i, c, int(v)) for c in cols for i, v in vals[c].items() if pd.notna(v) and 0 < v < min_n]
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_likert_distribution_hides_small_answer_counts(sample: pd.DataFrame, min_n: int) -> None:
+    # regression (privacy scan): answer counts such as 1 "Täysin samaa mieltä" of 86 were published
+    inst = iv._inst(None)
+    dist = iv.likert_distribution(sample, semester="2022-syksy", min_n=min_n)
+    scale = inst.likert_items()[0].scale
+    answer_cols = [scale.label(c, "fi") for c in scale.codes] + [scale.label(k, "fi") for k in scale.non_substantive]
+    assert _visible_small(dist, [*answer_cols, "top_box_n", "n_valid"], min_n) == []
+    # a hidden count never stands alone in its row (it would be n_total minus the rest)
+    hidden = dist[answer_cols].isna().sum(axis=1)
+    assert ((hidden == 0) | (hidden >= 2)).all() and hidden.sum() > 0
+    # the figure's percentages are complete and still add up to 100 %
+    pct = dist[[f"pct: {c}" for c in answer_cols]].sum(axis=1)
+    assert np.allclose(pct.to_numpy(dtype=float), 100.0)
+
+
+def test_nps_table_hides_small_promoter_groups() -> None:
+    # group a: 3 promoters, 3 passives, 4 detractors (n 10): all three below 5, hidden with their %; the NPS
+    # (30 % - 40 % = -10) stays. Group b: 6, 0, 5 -> nothing small (0 is nobody).
+    toy = pd.DataFrame({"semester": ["a"] * 10 + ["b"] * 11,
+                        "nps": [10, 9, 9, 8, 7, 7, 6, 5, 0, 3] + [9] * 6 + [0] * 5})
+    t = iv.nps_table(toy, "semester", min_n=5).set_index("semester")
+    assert t.loc["a", ["promoters", "passives", "detractors", "pct_promoters"]].isna().all()
+    assert float(t.loc["a", "nps"]) == pytest.approx(-10.0) and t.loc["a", "n"] == 10
+    assert t.loc["b", ["promoters", "passives", "detractors"]].tolist() == [6, 0, 5]
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_service_tables_and_uncoded_list_hide_small_counts(sample: pd.DataFrame,
+                                                           coded: dict[str, pd.DataFrame], min_n: int) -> None:
+    n = iv.nps_table(sample, by=["semester", "service"], min_n=min_n)
+    assert _visible_small(n, ["n", "promoters", "passives", "detractors"], min_n) == []
+    t = iv.theme_top2(sample[sample["semester"] == "2022-syksy"], by="service", min_n=min_n)
+    assert _visible_small(t, ["n", "top2_n"], min_n) == []
+    other = pd.to_numeric(t["n"]) - pd.to_numeric(t["top2_n"])
+    assert not ((other > 0) & (other < min_n)).any()
+    u = iv.uncoded_answers_table(sample, coded, min_n=min_n)
+    assert _visible_small(u, ["count"], min_n) == []
+    assert u.attrs["n_answers"] == int(sum(c["uncoded"].sum() for c in coded.values()))
