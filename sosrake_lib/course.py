@@ -51,7 +51,7 @@ from .codebook import Instrument, load_instrument
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
 from .io import read_export
-from .outputs import KeyFigures
+from .outputs import KeyFigures, suppress_parts
 from .paths import PROJECT_ROOT
 from .privacy import DEFAULT_MIN_N, suppress_by_n, suppress_small_cells
 from .scoring import NSA_LABELS, NSA_SUFFIX, NPSResult, likert_table, nps, scale_scores
@@ -588,7 +588,8 @@ def learning_change(
     ("wilcox": zero differences dropped before ranking, Wilcoxon 1945; "pratt" or "zsplit") is reported in
     every row. The Holm family is the set of areas. Areas are ranked by median change, ties broken by the mean
     change and then the effect size (``gain_rank`` 1 = grew most). Areas with fewer than ``min_n`` pairs are
-    suppressed and not ranked.
+    suppressed and not ranked; in the others, counts of 1..min_n-1 participants who rose, fell or stayed are
+    hidden with a second count of the row (:func:`~sosrake_lib.outputs.suppress_parts`).
 
     Returns
     -------
@@ -622,8 +623,9 @@ def learning_change(
             "p_value", "p_holm", "effect_size", "effect_size_name", "significant", "gain_rank", "test",
             "zero_method"]
     out = table[keep]
-    return suppress_by_n(out, "n_pairs", min_n, secondary=False,
-                         value_cols=[c for c in keep[3:17] if c != "effect_size_name"])
+    out = suppress_by_n(out, "n_pairs", min_n, secondary=False,
+                        value_cols=[c for c in keep[3:17] if c != "effect_size_name"])
+    return suppress_parts(out, ["n_increase", "n_decrease", "n_zero"], min_n)
 
 
 def gain_ranking(change: pd.DataFrame, k: int = 3) -> pd.DataFrame:

@@ -148,6 +148,21 @@ def test_learning_change_holm_and_ranking() -> None:
     assert course.gain_ranking(t.reset_index(), 2)["area"].tolist() == ["B", "A"]
 
 
+def test_learning_change_hides_small_counts_of_risers_and_fallers() -> None:
+    # regression (privacy scan): "Laski 1" / "Ei muutosta 2" were published beside n_pairs.
+    # 12 pairs: 9 rose, 2 fell, 1 stayed. min_n 5: 2 and 1 are hidden (two hidden cells: no more needed).
+    # min_n 10: 9 is small as well, so all three go; n_pairs 12 and the test statistics stay.
+    pre = pd.DataFrame({"A": [3.0] * 12}, index=[f"p{i}" for i in range(12)])
+    post = pd.DataFrame({"A": [4.0] * 9 + [2.0, 2.0, 3.0]}, index=pre.index)
+    t5 = course.learning_change(pre, post, min_n=5).iloc[0]
+    assert t5["n_pairs"] == 12 and t5["n_increase"] == 9
+    assert pd.isna(t5["n_decrease"]) and pd.isna(t5["n_zero"])
+    t10 = course.learning_change(pre, post, min_n=10).iloc[0]
+    assert t10["n_pairs"] == 12 and pd.isna(t10[["n_increase", "n_decrease", "n_zero"]]).all()
+    assert float(t10["p_value"]) == pytest.approx(float(t5["p_value"]))
+    assert course.learning_change(pre, post, min_n=1).iloc[0][["n_increase", "n_decrease", "n_zero"]].tolist() == [9, 2, 1]
+
+
 def test_learning_change_suppresses_areas_with_few_pairs() -> None:
     pre, post = _frames([1, 2, 3], [2, 3, 4])
     t = course.learning_change(pre, post, min_n=5).iloc[0]
