@@ -71,7 +71,7 @@ from .cleaning import clean_responses
 from .codebook import Instrument, load_instrument
 from .fmt import Lang
 from .io import read_export
-from .outputs import KeyFigures, column_labels
+from .outputs import KeyFigures, column_labels, suppress_parts
 from .privacy import suppress_by_n, suppress_small_cells
 from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
 from .stats import compare_groups, holm, ordinal_logit, proportion_ci
@@ -91,6 +91,7 @@ __all__ = [
     "group_descriptives",
     "group_tests",
     "item_distributions",
+    "suppress_answer_counts",
     "likert_percentages",
     "load_responses",
     "localise",
@@ -500,6 +501,32 @@ def item_distributions(df: pd.DataFrame, inst: Instrument, *, min_n: int = 5, la
     count_cols = [c for c in out.columns if c.startswith("a") and c[1:].isdigit()] + ["nsa", "n_valid"]
     value_cols = [*count_cols, "mean", "sd", "top_box_n", "top_box_pct", "top_box_ci_low", "top_box_ci_high"]
     return suppress_by_n(out, "n_total", min_n, value_cols=value_cols, secondary=False)
+
+
+def suppress_answer_counts(dist: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
+    """The published form of :func:`item_distributions`: answer counts of 1..min_n-1 people hidden.
+
+    Each item row is a one-way table whose total (``n_total``) is published, so a small answer count is hidden
+    together with the row's next smallest count (:func:`~sosrake_lib.outputs.suppress_parts`); ``n_valid``
+    (= ``n_total`` - "En osaa sanoa") and ``top_box_n`` with its % and CI are hidden too where they would give
+    a hidden count away. Keep the unsuppressed frame for :func:`likert_area_figure`, which draws percentages.
+
+    Examples
+    --------
+    >>> dist = pd.DataFrame({"item": ["X"], "a1": [0], "a2": [3], "a3": [40], "a4": [50], "a5": [20],
+    ...                      "nsa": [5], "n_valid": [113], "n_total": [118], "top_box_n": [70],
+    ...                      "top_box_pct": [61.9], "top_box_ci_low": [52.7], "top_box_ci_high": [70.3]})
+    >>> out = suppress_answer_counts(dist)
+    >>> out[["a1", "a2", "a3", "a4", "a5", "nsa", "n_valid", "top_box_n"]].values.tolist()
+    [[0, <NA>, 40, 50, 20, <NA>, <NA>, 70]]
+    """
+    codes = sorted(int(c[1:]) for c in dist.columns if c.startswith("a") and c[1:].isdigit())
+    top = [f"a{c}" for c in codes[-2:]]
+    low = [f"a{c}" for c in codes[:-2]]
+    box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
+    return suppress_parts(dist, [*low, *top, "nsa"], min_n,
+                          sums=[("n_valid", [["nsa"], [*low, *top]], []),
+                                ("top_box_n", [top, [*low, "n_valid"], [*low, "nsa"]], box)])
 
 
 def likert_percentages(dist: pd.DataFrame, inst: Instrument, *, lang: Lang = "fi") -> pd.DataFrame:

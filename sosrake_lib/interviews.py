@@ -463,7 +463,7 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
     box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
     return suppress_parts(table, [*low, *top, *nsa_cols], min_n,
                           sums=[("n_valid", [nsa_cols, [*low, *top]], []),
-                                ("top_box_n", [top, low, [*low, *nsa_cols]], box)])
+                                ("top_box_n", [top, [*low, "n_valid"], [*low, *nsa_cols]], box)])
 
 
 # ------------------------------------------------------------------------------------------ 3. NPS

@@ -599,9 +599,11 @@ def suppress_parts(
     linked : mapping part -> columns, optional
         Columns derived from one part (its percentage and CI), hidden together with it.
     sums : list of (column, groups, derived columns)
-        Published partial sums (e.g. ``top_box_n`` = the two highest options): the sum column and its derived
-        columns are hidden in a row where any of ``groups`` (lists of parts) has exactly one hidden part, as the
-        sum would give that part away.
+        Published partial sums (e.g. ``top_box_n`` = the two highest options). Each group lists the unknowns
+        of one equation the sum takes part in (``top_box_n = a4 + a5``: ``[a4, a5]``; ``n_valid = a1 + a2 + a3
+        + top_box_n``: ``[a1, a2, a3, n_valid]``); where a group has exactly one hidden member, the sum would
+        give it away, so the sum and its derived columns are hidden too. Sums are handled in the order given,
+        and a group may name an earlier sum column: if that one was hidden, it counts as hidden.
 
     Returns
     -------
@@ -638,6 +640,7 @@ def suppress_parts(
                 hide[col][i] = True
         for col, groups, derived in sums:
             if any(len(hidden.intersection(g)) == 1 for g in groups):
+                hidden.add(col)
                 for c in [col, *derived]:
                     hide[c][i] = True
     cells = 0

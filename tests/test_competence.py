@@ -281,3 +281,28 @@ def test_sample_crosstab_protects_supervisors(sample, inst):
     assert not (hidden.sum(axis=1) == 1).any() and not (hidden.sum(axis=0) == 1).any()
     raw = pd.crosstab(sample["organisation"].astype(object), sample["role"].astype(object))
     assert raw.min().min() < 5 and hidden.to_numpy().any()
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_published_item_table_hides_small_answer_counts(sample, inst, min_n) -> None:
+    # regression (privacy scan): answer counts such as "Vastaus 2: 4" and "En osaa sanoa: 3" were published
+    dist = comp.item_distributions(sample, inst, min_n=min_n)
+    pub = comp.suppress_answer_counts(dist, min_n)
+    answers = ["a1", "a2", "a3", "a4", "a5", "nsa"]
+    shown = pub[[*answers, "n_valid", "top_box_n"]].apply(pd.to_numeric)
+    assert not ((shown > 0) & (shown < min_n)).any(axis=None)
+    hidden = pub[answers].isna().sum(axis=1)
+    assert ((hidden == 0) | (hidden >= 2)).all() and hidden.sum() > 0
+    # what stays is what was there; n_total, the mean and the figure's input are untouched
+    kept = pub[answers].notna()
+    a = pub[answers].to_numpy(dtype=float, na_value=np.nan)
+    b = dist[answers].to_numpy(dtype=float, na_value=np.nan)
+    assert (a[kept.to_numpy()] == b[kept.to_numpy()]).all()
+    assert pub["n_total"].tolist() == dist["n_total"].tolist()
+    assert pub["mean"].astype(float).tolist() == pytest.approx(dist["mean"].astype(float).tolist())
+    assert pub.attrs["suppressed_cells"] >= int(hidden.sum())
+    # a visible top-box count never gives a hidden answer away: with both top answers shown it is their sum
+    both = pub["a4"].notna() & pub["a5"].notna() & pub["top_box_n"].notna()
+    assert (pub.loc[both, "top_box_n"] == pub.loc[both, "a4"] + pub.loc[both, "a5"]).all()
+    one = pub["a4"].isna() ^ pub["a5"].isna()
+    assert pub.loc[one, "top_box_n"].isna().all()
