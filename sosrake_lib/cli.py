@@ -2,10 +2,11 @@
 
 ``sosrake run {competence,interviews,course,all} --semester S --raw PATH --out DIR [--lang fi|en]``,
 ``sosrake validate PATH [--instrument NAME]``, ``sosrake prepare --raw DIR --semester S``,
-``sosrake sample-data --out DIR [--rows N] [--seed N]``.
+``sosrake sample-data --out DIR [--rows N] [--seed N]``,
+``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on).
 
 Exit status 0 on success, 2 on bad input or set-up with one clear line on stderr and no traceback; 1 when a
-notebook fails (the line names the notebook and the cell).
+notebook fails (the line names the notebook and the cell) or when ``scan`` finds something.
 """
 
 from __future__ import annotations
@@ -51,7 +52,28 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, type=Path)
     sample.add_argument("--rows", type=int, default=None)
     sample.add_argument("--seed", type=int, default=0)
+    scan = sub.add_parser("scan", help="scan an output folder for identifiers, small counts and formulas")
+    scan.add_argument("folder", type=Path)
+    scan.add_argument("--min-cell-size", type=int, default=5, help="the threshold the outputs were made with")
+    scan.add_argument("--raw", type=Path, default=None,
+                      help="the semester's raw exports: their names, ids and identifier columns are looked for too")
     return p
+
+
+def _scan(folder: Path, min_n: int, raw: Path | None) -> int:
+    from .scan import identifiers_from_exports, scan_outputs
+
+    if not folder.is_dir():
+        raise ConfigError(f"the output folder does not exist: {folder}")
+    if min_n < 1:
+        raise ConfigError(f"--min-cell-size must be at least 1 (got {min_n})")
+    ident = identifiers_from_exports(raw) if raw is not None else None
+    findings = scan_outputs(folder, min_n=min_n, names=ident.names if ident else (),
+                            ids=ident.ids if ident else (), columns=ident.columns if ident else ())
+    for f in findings:
+        print(f)
+    print(f"{len(findings)} finding(s) in {folder}", file=sys.stderr)
+    return 1 if findings else 0
 
 
 def _validate(path: Path, instrument: str | None) -> str:
@@ -87,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for p in write_sample(args.out, rows=args.rows, seed=args.seed):
                 print(p)
+        elif args.command == "scan":
+            return _scan(args.folder, args.min_cell_size, args.raw)
         elif args.command == "run":
             from .runner import run_semester
 
