@@ -79,6 +79,8 @@ from .stats import compare_groups, holm, ordinal_logit, proportion_ci
 __all__ = [
     "ALPHA_THRESHOLD",
     "BACKGROUND",
+    "DISPLAY",
+    "TABLE_TITLES",
     "GROUPINGS",
     "TEXTS",
     "RateResult",
@@ -86,8 +88,10 @@ __all__ = [
     "area_scores",
     "area_summary",
     "build_key_figures",
+    "cleaning_frame",
     "cleaning_summary",
     "development_needs",
+    "display_ready",
     "group_descriptives",
     "group_tests",
     "item_distributions",
@@ -1127,3 +1131,118 @@ def build_key_figures(
                    label_fi=f"{inst.item(grouping).text('fi')}: {inst.area_label(area, 'fi')}",
                    label_en=f"{inst.item(grouping).text('en')}: {inst.area_label(area, 'en')}", note=note)
     return kf
+
+
+# ------------------------------------------------------------------------------------------- display
+_CI = ("95 %:n LV", "95% CI")
+
+#: What the notebook shows of each table, for people to read (:func:`sosrake_lib.report.display_table`):
+#: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
+DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
+    "respondents": {"group_label": ("Ryhmä", "Group", "text"), "n": ("Vastaajia", "Respondents", "int"),
+                    "pct": ("Osuus %", "Share %", "pct"), ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct")},
+    "items": {"item_label": ("Väittämä", "Statement", "text"), "area_label": ("Alue", "Area", "text"),
+              "n_total": ("Vastauksia", "Answers", "int"), "nsa": ("En osaa sanoa", "Don't know", "int"),
+              "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
+              "top_box_pct": ("Kaksi myönteisintä %", "Top two %", "pct"),
+              ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct")},
+    "reliability": {"role_label": ("Osio", "Part", "text"), "area_label": ("Alue", "Area", "text"),
+                    "n_items": ("Väittämiä", "Items", "int"), "n": ("Vastaajia", "Respondents", "int"),
+                    "alpha": ("Cronbachin alfa", "Cronbach's alpha", "num2"),
+                    ("alpha_ci_low", "alpha_ci_high"): (*_CI, "ci2"),
+                    "alpha_low": ("Alfa alle 0,6", "Alpha below 0.6", "bool")},
+    "area_scores": {"role_label": ("Osio", "Part", "text"), "area_label": ("Alue", "Area", "text"),
+                    "n": ("Vastaajia", "Respondents", "int"), "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num2"),
+                    ("ci_low", "ci_high"): (*_CI, "ci2"), "sd": ("Keskihajonta", "SD", "num2"),
+                    "median": ("Mediaani", "Median", "num2"),
+                    "alpha_low": ("Alfa alle 0,6", "Alpha below 0.6", "bool")},
+    "group_tests": {"grouping_label": ("Taustamuuttuja", "Grouping", "text"),
+                    "area_label": ("Osaamisalue", "Competence area", "text"), "test": ("Testi", "Test", "text"),
+                    "n": ("Vastaajia", "Respondents", "int"), "statistic": ("Testisuure", "Statistic", "num1"),
+                    "p_value": ("p", "p", "p"), "p_holm": ("p (Holm)", "p (Holm)", "p"),
+                    "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool"),
+                    "effect_size": ("Efektikoko", "Effect size", "num2"),
+                    "effect_size_name": ("Efektikoon mittari", "Effect size measure", "text")},
+    "ordinal_models": {"grouping_label": ("Taustamuuttuja", "Grouping", "text"),
+                       "area_label": ("Osaamisalue", "Competence area", "text"),
+                       "n": ("Vastaajia", "Respondents", "int"),
+                       "lr_stat": ("LR-testisuure", "LR statistic", "num1"),
+                       "lr_df": ("Vapausasteet", "df", "int"), "lr_p": ("p", "p", "p"),
+                       "lr_p_holm": ("p (Holm)", "p (Holm)", "p"),
+                       "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool")},
+    "ordinal_terms": {"area_label": ("Osaamisalue", "Competence area", "text"),
+                      "term": ("Vertailu", "Comparison", "text"),
+                      "odds_ratio": ("Vetosuhde", "Odds ratio", "num2"), ("ci_low", "ci_high"): (*_CI, "ci2"),
+                      "p_value": ("p", "p", "p")},
+    "development_needs": {"rank": ("Sija", "Rank", "int"),
+                          "area_label": ("Osaamisalue", "Competence area", "text"),
+                          "importance_mean": ("Tärkeys (ka.)", "Importance (mean)", "num2"),
+                          "competence_mean": ("Osaaminen (ka.)", "Competence (mean)", "num2"),
+                          "mwds": ("Koulutustarve (MWDS)", "Training need (MWDS)", "num2"),
+                          ("mwds_ci_low", "mwds_ci_high"): (*_CI, "ci2"),
+                          ("rank_ci_low", "rank_ci_high"): ("Sijan 95 %:n LV", "Rank 95% CI", "ci0"),
+                          "top_need": ("Kärkikolmikossa", "In the top three", "bool"),
+                          "n": ("Vastaajia", "Respondents", "int")},
+    "support_themes": {"theme_label": ("Teema", "Theme", "text"), "n": ("Mainintoja", "Mentions", "int"),
+                       "pct": ("Osuus vastanneista %", "Share of answers %", "pct"),
+                       ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct")},
+    "suppression": {"table_label": ("Taulukko", "Table", "text"),
+                    "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells", "int")},
+    "cleaning": {"source_file": ("Tiedosto", "File", "text"), "raw_rows": ("Rivejä viennissä", "Raw rows", "int"),
+                 "kept": ("Mukana analyysissä", "Kept", "int"),
+                 "dropped_empty": ("Poistettu: tyhjä", "Dropped: empty", "int"),
+                 "dropped_test": ("Poistettu: testivastaus", "Dropped: test", "int"),
+                 "dropped_duplicate": ("Poistettu: kaksoiskappale", "Dropped: duplicate", "int")},
+}
+
+#: Readable names of the notebook's tables (the suppression summary names them).
+TABLE_TITLES: dict[str, dict[str, str]] = {
+    "respondents_organisation": {"fi": "Vastaajat organisaatioittain", "en": "Respondents by organisation"},
+    "respondents_role": {"fi": "Vastaajat tehtävittäin", "en": "Respondents by role"},
+    "respondents_work_area": {"fi": "Vastaajat työalueittain", "en": "Respondents by work area"},
+    "respondents_experience": {"fi": "Vastaajat työkokemuksen mukaan", "en": "Respondents by experience"},
+    "respondents_org_x_role": {"fi": "Organisaatio × tehtävä", "en": "Organisation × role"},
+    "items": {"fi": "Väittämien jakaumat", "en": "Statement distributions"},
+    "area_scores": {"fi": "Osaamisalueiden pistemäärät", "en": "Competence area scores"},
+    "importance_attitude_scores": {"fi": "Tärkeys ja edellytykset", "en": "Importance and conditions"},
+    "reliability": {"fi": "Luotettavuus (Cronbachin alfa)", "en": "Reliability (Cronbach's alpha)"},
+    "group_tests": {"fi": "Ryhmävertailut", "en": "Group comparisons"},
+    "group_descriptives": {"fi": "Ryhmien tunnusluvut", "en": "Group descriptives"},
+    "ordinal_models": {"fi": "Järjestysasteikon mallit", "en": "Ordinal models"},
+    "ordinal_terms": {"fi": "Mallien vetosuhteet", "en": "Model odds ratios"},
+    "development_needs": {"fi": "Koulutustarpeet (MWDS)", "en": "Training needs (MWDS)"},
+    "support_themes": {"fi": "Tuen tarpeen teemat", "en": "Themes of support needed"},
+}
+
+
+def display_ready(table: pd.DataFrame, inst: Instrument | None = None, lang: Lang = "fi") -> pd.DataFrame:
+    """Add the readable columns :data:`DISPLAY` names (part, grouping and table names) to a copy of ``table``.
+
+    Examples
+    --------
+    >>> display_ready(pd.DataFrame({"role": ["importance"], "table": ["items"]}), lang="en").iloc[0].tolist()
+    ['importance', 'items', 'Importance in own work', 'Statement distributions']
+    """
+    out = table.copy()
+    if "role" in out.columns:
+        out["role_label"] = [TEXTS[r][lang] if r in TEXTS else r for r in out["role"]]
+    if "grouping" in out.columns and inst is not None and "grouping_label" not in out.columns:
+        out["grouping_label"] = [_grouping_label(inst, g, lang) for g in out["grouping"]]
+    if "table" in out.columns:
+        out["table_label"] = [TABLE_TITLES.get(t, {}).get(lang, t) for t in out["table"]]
+    return out
+
+
+def cleaning_frame(summaries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The cleaning summaries (:func:`cleaning_summary`) as one row per file, for display.
+
+    Examples
+    --------
+    >>> cleaning_frame([{"source_file": "x.csv", "raw_rows": 5, "kept": 4,
+    ...                  "dropped": {"empty": 1, "test": 0, "duplicate": 0}}]).iloc[0].astype(str).tolist()
+    ['x.csv', '5', '4', '1', '0', '0']
+    """
+    rows = [{"source_file": s.get("source_file", ""), "raw_rows": s.get("raw_rows"), "kept": s.get("kept"),
+             **{f"dropped_{k}": (s.get("dropped") or {}).get(k, 0) for k in ("empty", "test", "duplicate")}}
+            for s in summaries]
+    return pd.DataFrame(rows)

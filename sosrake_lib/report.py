@@ -50,6 +50,8 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import html
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -72,6 +74,7 @@ __all__ = [
     "KINDS",
     "ColumnKey",
     "ColumnSpec",
+    "display_crosstab",
     "display_frame",
     "display_table",
     "format_cell",
@@ -242,7 +245,10 @@ def display_table(
     text = [c for c in shown.columns if c not in numeric]
     hidden = fmt_suppressed(min_n, lang)
     notes = [suppression_note(min_n, lang)] if (shown.to_numpy() == hidden).any() else []
-    styler = shown.style.hide(axis="index").set_uuid("t")
+    # a unique, deterministic id per table: the CSS of one table must not style another one on the same page
+    digest = hashlib.sha1(repr((list(shown.columns), [kinds.get(c) for c in shown.columns], shown.values.tolist(),
+                                caption)).encode("utf-8")).hexdigest()[:10]
+    styler = shown.style.hide(axis="index").set_uuid(digest)
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
     if text:
@@ -252,13 +258,15 @@ def display_table(
         {"selector": "th", "props": "text-align: left; vertical-align: bottom; white-space: normal; "
                                     "max-width: 12em; font-weight: 600;"},
         {"selector": "td", "props": "vertical-align: top; padding: 3px 8px;"},
-        {"selector": "caption", "props": "text-align: left; color: #444; font-size: 90%; padding: 4px 0;"},
+        {"selector": "caption", "props": "text-align: left; color: #222; font-weight: 600; padding: 10px 0 4px 0;"},
     ]
     if caption or notes:
-        text_caption = " ".join([*([caption] if caption else []), *notes])
-        styler = styler.set_caption(text_caption)
+        note_html = "".join(f'<br><span style="font-weight: normal; font-size: 90%; color: #555;">{html.escape(n)}'
+                            "</span>" for n in notes) if caption else html.escape(" ".join(notes))
+        styler = styler.set_caption((html.escape(caption) if caption else "") + note_html)
         if not caption:
-            styles.append({"selector": "caption", "props": "caption-side: bottom;"})
+            styles.append({"selector": "caption", "props": "caption-side: bottom; font-weight: normal; "
+                                                            "color: #555; font-size: 90%;"})
     return styler.set_table_styles(styles)
 
 
@@ -311,3 +319,31 @@ def key_figures_table(kf: pd.DataFrame, lang: Lang = "fi", min_n: int = 5) -> St
     return display_table(frame, {"label": ("Tunnusluku", "Key figure", "text"),
                                  "value": ("Arvo", "Value", "raw"), "n": ("n", "n", "int"),
                                  "ci": ("95 %:n LV", "95% CI", "raw")}, lang, min_n, na_dash=["n"])
+
+
+def display_crosstab(
+    table: pd.DataFrame,
+    row_header: tuple[str, str],
+    lang: Lang = "fi",
+    min_n: int = 5,
+    *,
+    kind: str = "int",
+    caption: str | None = None,
+) -> Styler:
+    """A cross-tabulation (row labels in the index, one column per category) as a display table.
+
+    The index becomes the first column, headed ``row_header`` (``(fi, en)``); every column is shown with
+    ``kind`` (counts by default), hidden cells as ``alle 5``.
+
+    Examples
+    --------
+    >>> ct = pd.DataFrame({"2021-syksy": pd.array([15, pd.NA], dtype="Int64"), "2022-syksy": [14, 20]},
+    ...                   index=pd.Index(["1", "2"], name="interviews"))
+    >>> display_crosstab(ct, ("Haastatteluja", "Interviews")).data.values.tolist()
+    [['1', '15', '14'], ['2', 'alle 5', '20']]
+    """
+    flat = table.set_axis([str(c) for c in table.columns], axis=1).reset_index(drop=True)
+    flat.insert(0, "__row__", table.index.astype(str).tolist())
+    columns: dict[ColumnKey, ColumnSpec] = {"__row__": (row_header[0], row_header[1], "text")}
+    columns |= {c: (c, c, kind) for c in flat.columns[1:]}
+    return display_table(flat, columns, lang, min_n, caption=caption)
