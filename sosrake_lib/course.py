@@ -65,12 +65,14 @@ from .stats import (
 )
 
 __all__ = [
+    "DISPLAY",
     "FUNNEL_STEPS",
     "CourseData",
     "area_scores",
     "baseline_comparison",
     "baseline_figure",
     "cleaning_summary",
+    "display_ready",
     "completion_by",
     "completion_funnel",
     "completion_model",
@@ -1119,3 +1121,85 @@ def mark_suppressed(ax: Any, *, min_n: int = DEFAULT_MIN_N, lang: Lang = "fi") -
             text.set_text(new)
             changed += 1
     return changed
+
+
+# ------------------------------------------------------------------------------------------------- display
+_CI = ("95 %:n LV", "95% CI")
+_FILE_LABELS = {"enrolment": ("Ilmoittautumisrekisteri", "Enrolment register"), "pre": ("Alkukysely", "Pre-course survey"),
+                "post": ("Loppukysely", "Post-course survey"), "feedback": ("Palautekysely", "Feedback survey"),
+                "baseline": ("Osaamiskartoitus 2020", "Competence mapping 2020")}
+
+#: What the notebook shows of each table for people to read (:func:`sosrake_lib.report.display_table`):
+#: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
+DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
+    "cleaning": {"file_label": ("Aineisto", "Data", "text"), "source_file": ("Tiedosto", "File", "text"),
+                 "raw_rows": ("Rivejä viennissä", "Raw rows", "int"), "kept": ("Mukana", "Kept", "int"),
+                 "dropped_empty": ("Poistettu: tyhjä", "Dropped: empty", "int"),
+                 "dropped_test": ("Poistettu: testi", "Dropped: test", "int"),
+                 "dropped_duplicate": ("Poistettu: kaksoiskappale", "Dropped: duplicate", "int")},
+    "funnel": {"step_label": ("Vaihe", "Step", "text"), "n": ("Henkilöitä", "People", "int"),
+               "pct": ("% ilmoittautuneista", "% of enrolled", "pct"), ("ci_low", "ci_high"): (*_CI, "ci_pct"),
+               "pct_of_previous": ("% edellisestä vaiheesta", "% of previous step", "pct")},
+    "completion": {"label": ("Ryhmä", "Group", "text"), "n": ("Ilmoittautuneita", "Enrolled", "int"),
+                   "completed": ("Suoritti", "Completed", "int"),
+                   "not_completed": ("Ei suorittanut", "Did not complete", "int"),
+                   "pct_completed": ("Suorittaneita %", "Completed %", "pct"), ("ci_low", "ci_high"): (*_CI, "ci_pct")},
+    "model": {"term_label": ("Selittäjä (vertailuryhmä)", "Term (reference)", "text"), "n": ("n", "n", "int"),
+              "odds_ratio": ("Vetosuhde (OR)", "Odds ratio", "num2"), ("ci_low", "ci_high"): (*_CI, "ci2"),
+              "p_value": ("p", "p", "p")},
+    "pairs": {"status_label": ("Osallistuja", "Participant", "text"), "enrolled": ("Ilmoittautui", "Enrolled", "int"),
+              "answered_pre": ("Vastasi alkukyselyyn", "Answered pre", "int"),
+              "answered_post": ("Vastasi loppukyselyyn", "Answered post", "int"),
+              "paired": ("Pari (molemmat)", "Paired (both)", "int"),
+              "pre_only": ("Vain alkukysely", "Pre only", "int"), "post_only": ("Vain loppukysely", "Post only", "int")},
+    "learning": {"area_label": ("Osaamisalue", "Competence area", "text"), "n_pairs": ("Pareja", "Pairs", "int"),
+                 "n_increase": ("Nousi", "Increased", "int"), "n_decrease": ("Laski", "Decreased", "int"),
+                 "n_zero": ("Ei muutosta", "No change", "int"),
+                 "median_pre": ("Mediaani ennen", "Median before", "num2"),
+                 "median_post": ("Mediaani jälkeen", "Median after", "num2"),
+                 "median_change": ("Muutoksen mediaani", "Median change", "num2"),
+                 ("median_change_ci_low", "median_change_ci_high"): (*_CI, "ci2"),
+                 "effect_size": ("Efektikoko r", "Effect size r", "num2"), "p_holm": ("p (Holm)", "p (Holm)", "p"),
+                 "significant": ("Muutos (Holm p < 0,05)", "Change (Holm p < 0.05)", "bool"),
+                 "gain_rank": ("Kasvun sija", "Gain rank", "int")},
+    "feedback_items": {"item_label": ("Väittämä", "Statement", "text"), "part_label": ("Osa-alue", "Part", "text"),
+                       "n_total": ("Vastauksia", "Answers", "int"),
+                       "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
+                       "top_box_pct": ("Hyvin tai erittäin hyvin %", "Well or very well %", "pct"),
+                       ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct")},
+    "feedback_parts": {"rank": ("Sija", "Rank", "int"), "part_label": ("Osa-alue", "Part", "text"),
+                       "n": ("Vastaajia", "Respondents", "int"),
+                       "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num2"),
+                       ("ci_low", "ci_high"): (*_CI, "ci2"), "sd": ("Keskihajonta", "SD", "num2"),
+                       "median": ("Mediaani", "Median", "num1")},
+    "nps": {"nps": ("NPS", "NPS", "signed0"), ("ci_low", "ci_high"): (*_CI, "ci0"), "n": ("Vastaajia", "Respondents", "int"),
+            "promoters": ("Suosittelijat (9–10)", "Promoters (9–10)", "int"),
+            "passives": ("Passiiviset (7–8)", "Passives (7–8)", "int"),
+            "detractors": ("Arvostelijat (0–6)", "Detractors (0–6)", "int")},
+    "themes": {"question_label": ("Kysymys", "Question", "text"), "theme_label": ("Teema", "Theme", "text"),
+               "count": ("Mainintoja", "Mentions", "int"),
+               "pct_answered": ("% vastanneista", "% of answers", "pct"), ("ci_low", "ci_high"): (*_CI, "ci_pct"),
+               "n_answered": ("Vastanneita", "Answered", "int")},
+    "baseline": {"area_label": ("Osaamisalue", "Competence area", "text"),
+                 "n_baseline": ("n 2020", "n 2020", "int"), "mean_baseline": ("Keskiarvo 2020", "Mean 2020", "num2"),
+                 ("mean_baseline_ci_low", "mean_baseline_ci_high"): ("2020: 95 %:n LV", "2020: 95% CI", "ci2"),
+                 "n_course": ("n kurssi", "n course", "int"),
+                 "mean_course": ("Keskiarvo kurssin alussa", "Mean at course start", "num2"),
+                 ("mean_course_ci_low", "mean_course_ci_high"): ("Kurssi: 95 %:n LV", "Course: 95% CI", "ci2"),
+                 "effect_size": ("Efektikoko r", "Effect size r", "num2"), "p_holm": ("p (Holm)", "p (Holm)", "p"),
+                 "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool")},
+}
+
+
+def display_ready(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
+    """A copy of ``table`` with the readable columns :data:`DISPLAY` names (the data set of a cleaning row).
+
+    Examples
+    --------
+    >>> display_ready(pd.DataFrame({"file": ["pre"]}), "en")["file_label"].tolist()
+    ['Pre-course survey']
+    """
+    out = table.copy()
+    if "file" in out.columns:
+        out["file_label"] = [_FILE_LABELS.get(f, (f, f))[0 if lang == "fi" else 1] for f in out["file"]]
+    return out

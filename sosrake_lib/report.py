@@ -284,7 +284,7 @@ def settings_table(rows: Sequence[tuple[str, str, Any]], lang: Lang = "fi") -> S
     """
     frame = pd.DataFrame({"setting": [fi if lang == "fi" else en for fi, en, _ in rows],
                           "value": [str(v) for _, _, v in rows]})
-    return display_table(frame, {"setting": ("Asetus", "Setting", "text"), "value": ("Arvo", "Value", "raw")},
+    return display_table(frame, {"setting": ("Asetus", "Setting", "text"), "value": ("Arvo", "Value", "text")},
                          lang)
 
 
