@@ -302,3 +302,35 @@ def test_explain_matches_shows_entry(interviews):
     tyo = ex[ex["theme"] == "tyo"].set_index("token")
     assert bool(tyo.loc["työntekijä", "excluded"]) is True
     assert bool(tyo.loc["työkokeilun", "excluded"].any()) is False
+
+
+# ----------------------------------------------------------------------------------------- lemma cache
+def test_block_dictionary_round_trip_finds_every_key_and_no_other():
+    from sosrake_lib.text import _decode_blocks, _encode_blocks
+
+    items = sorted({f"sana{i:03d}": f"lemma{i % 7}" for i in range(300)}.items()) + [("ääni", "ääni")]
+    d = _decode_blocks(_encode_blocks(items, block_size=16))
+    assert d is not None and len(d) == 301
+    assert all(d.get(k) == v for k, v in items)  # first, inner and last keys of every block
+    assert d.get("aaa") is None and d.get("sana0005") is None and d.get("öö") is None  # before, between, after
+    assert dict(d) == dict(items)
+
+
+def test_damaged_cache_file_is_not_used():
+    from sosrake_lib.text import _decode_blocks, _encode_blocks
+
+    data = bytearray(_encode_blocks([("a", "b"), ("c", "d")], block_size=1))
+    data[-1] ^= 0xFF  # a flipped bit in the last block: the CRC no longer matches
+    assert _decode_blocks(bytes(data)) is None
+    assert _decode_blocks(b"not a cache") is None
+
+
+def test_cached_lemmas_are_simplemmas_lemmas():
+    import simplemma
+
+    from sosrake_lib.text import _lemma, _lemmatizer
+
+    words = ["kohdattiin", "arjessa", "työttömänä", "asunnossa", "päihdepalveluissa", "odotin", "kelalta",
+             "toimeentulotuen", "sosiaalityöntekijän", "tavoitettavissa", "xyzzyä", "Helsingissä", "kuulluksi"]
+    assert [_lemma(w) for w in words[:3]] == ["kohdata", "arki", "työtön"]  # consonant gradation undone
+    assert [_lemmatizer().lemmatize(w, "fi") for w in words] == [simplemma.lemmatize(w, lang="fi") for w in words]
