@@ -302,7 +302,12 @@ def key_figures_table(kf: pd.DataFrame, lang: Lang = "fi", min_n: int = 5) -> St
     rows = []
     for r in kf.to_dict("records"):
         unit = str(r.get("unit") or "")
-        value = fmt_value(r["value"], unit, lang) if not is_missing(r["value"]) else fmt_suppressed(min_n, lang)
+        if is_missing(r["value"]):
+            value = fmt_suppressed(min_n, lang)
+        elif isinstance(r["value"], str):  # a named result (e.g. the most mentioned theme)
+            value = r["value"]
+        else:
+            value = fmt_value(r["value"], unit, lang)
         low, high = r.get("ci_low"), r.get("ci_high")
         if is_missing(low) or is_missing(high):
             ci = MISSING
