@@ -52,6 +52,12 @@ MANIFEST_PACKAGES = ("sosrake-lib", "pandas", "numpy", "scipy", "statsmodels", "
                      "pyarrow", "simplemma", "papermill", "nbconvert", "nbformat", "ipykernel")
 
 
+# Parallel analyses run their notebooks in separate kernels, but the infographic is drawn in this process;
+# matplotlib's renderers and font caches are not thread-safe (seen: "bytes must be in range(0, 256)" from two
+# PDFs written at once), so drawing is serialised.
+_MATPLOTLIB_LOCK = threading.Lock()
+
+
 class RunError(RuntimeError):
     """A notebook failed; the message names the notebook and the cell."""
 
@@ -318,8 +324,9 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
 
         # Approvals from the reviewed file given and from this folder's previous run follow the quotes.
         carried = sum(carry_over_approvals(tmp / QUOTES_FILE, src) for src in (approved_quotes, final / QUOTES_FILE))
-        make_infographic(tmp, plan.analysis, lang=lang, semester=semester, approved_quotes=None,
-                         min_cell_size=min_cell_size, synthetic=plan.synthetic)
+        with _MATPLOTLIB_LOCK:  # matplotlib is not thread-safe: one infographic drawn at a time
+            make_infographic(tmp, plan.analysis, lang=lang, semester=semester, approved_quotes=None,
+                             min_cell_size=min_cell_size, synthetic=plan.synthetic)
         stored = {k: (Path(v).name if k.endswith("_path") and v else v) for k, v in params.items()
                   if k != "output_dir"}
         if "exports" in stored:
