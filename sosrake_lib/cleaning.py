@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -315,3 +316,30 @@ def row_accounting(df: pd.DataFrame) -> pd.DataFrame:
     log = df.attrs["cleaning_log"]
     rows = [("kept", log["kept"]), *log["dropped"].items(), ("raw total", log["raw_rows"])]
     return pd.DataFrame(rows, columns=["status", "rows"]).astype({"rows": np.int64})
+
+
+SUMMARY_KEYS = ("source_file", "instrument", "raw_rows", "kept", "dropped")
+
+
+def write_cleaning_summary(logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *,
+                           semester: str = "") -> Path:
+    """Write an analysis's ``cleaning_log.json``: for each input (keyed by its role or semester) the file name,
+    instrument, raw rows, kept rows and drops by reason — never the per-row list. One schema for every analysis::
+
+        {"semester": "...", "files": {"<key>": {"source_file": ..., "raw_rows": ..., "kept": ..., "dropped": {...}}}}
+
+    Examples
+    --------
+    >>> import tempfile, json
+    >>> log = {"source_file": "a.csv", "instrument": "interviews", "raw_rows": 3, "kept": 2,
+    ...        "dropped": {"empty": 1, "test": 0, "duplicate": 0}, "rows": [{"row": 2, "status": "kept"}]}
+    >>> p = write_cleaning_summary({"2021-syksy": log}, tempfile.mkdtemp(), semester="2021-syksy")
+    >>> entry = json.loads(p.read_text(encoding="utf-8"))["files"]["2021-syksy"]
+    >>> entry["kept"], sorted(entry)  # no per-row list
+    (2, ['dropped', 'instrument', 'kept', 'raw_rows', 'source_file'])
+    """
+    doc = {"semester": semester,
+           "files": {k: {kk: v[kk] for kk in SUMMARY_KEYS if kk in v} for k, v in logs.items()}}
+    path = Path(out_dir) / "cleaning_log.json"
+    atomic_write_text(path, json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    return path

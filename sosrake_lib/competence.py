@@ -54,7 +54,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import warnings
@@ -66,8 +65,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
-from .atomic import atomic_write_text
-from .cleaning import clean_responses
+from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .fmt import Lang
 from .io import read_export
@@ -303,12 +301,12 @@ def cleaning_summary(df: pd.DataFrame) -> dict[str, Any]:
     return {k: log[k] for k in keys if k in log}
 
 
-def write_cleaning_log(summaries: Sequence[Mapping[str, Any]], out_dir: str | os.PathLike[str]) -> Path:
-    """Write ``cleaning_log.json`` (one summary per input file, sorted keys, UTF-8) into ``out_dir``."""
-    path = Path(out_dir) / "cleaning_log.json"
-    doc = {"files": [dict(s) for s in summaries]}
-    atomic_write_text(path, json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
-    return path
+def write_cleaning_log(summaries: Sequence[Mapping[str, Any]], out_dir: str | os.PathLike[str], *,
+                       semester: str = "") -> Path:
+    """Write ``cleaning_log.json`` (:func:`sosrake_lib.cleaning.write_cleaning_summary`; the export is keyed
+    ``"export"``, further files ``"export_2"``, ...)."""
+    keys = ["export" if i == 0 else f"export_{i + 1}" for i in range(len(summaries))]
+    return write_cleaning_summary(dict(zip(keys, summaries, strict=True)), out_dir, semester=semester)
 
 
 # ------------------------------------------------------------------------------------- respondents

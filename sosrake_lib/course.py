@@ -35,7 +35,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,8 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
-from .atomic import atomic_write_text
-from .cleaning import clean_responses
+from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
@@ -299,13 +297,9 @@ def cleaning_summary(logs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def write_cleaning_log(logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *, semester: str = "") -> Path:
-    """Write ``cleaning_log.json`` (each file's raw_rows, kept, dropped; never the per-row list)."""
-    doc = {"semester": semester,
-           "files": {k: {kk: v[kk] for kk in ("source_file", "instrument", "raw_rows", "kept", "dropped") if kk in v}
-                     for k, v in logs.items()}}
-    path = Path(out_dir) / "cleaning_log.json"
-    atomic_write_text(path, json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
-    return path
+    """Write ``cleaning_log.json`` (:func:`sosrake_lib.cleaning.write_cleaning_summary`, keyed by the file's role:
+    enrolment, pre, post, feedback, baseline)."""
+    return write_cleaning_summary(logs, out_dir, semester=semester)
 
 
 def localise(table: pd.DataFrame, lang: Lang = "fi", *, drop: Sequence[str] = ()) -> pd.DataFrame:

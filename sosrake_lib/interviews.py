@@ -35,7 +35,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -47,7 +46,7 @@ import pandas as pd
 from scipy import stats as _sps
 
 from .atomic import atomic_write_text
-from .cleaning import clean_responses
+from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .fmt import Lang, fmt_ci, fmt_int, fmt_percent, fmt_value
 from .io import read_export
@@ -230,12 +229,10 @@ def load_exports(
     return df
 
 
-def write_cleaning_log(df: pd.DataFrame, out_dir: str | Path) -> Path:
-    """Write ``cleaning_log.json``: each input file's summary (raw_rows, kept, dropped), no per-row list."""
-    path = Path(out_dir) / "cleaning_log.json"
-    text = json.dumps(df.attrs.get("cleaning_logs", {}), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    atomic_write_text(path, text)
-    return path
+def write_cleaning_log(df: pd.DataFrame, out_dir: str | Path, *, semester: str = "") -> Path:
+    """Write ``cleaning_log.json`` (:func:`sosrake_lib.cleaning.write_cleaning_summary`), one entry per semester's
+    export, without the per-row list."""
+    return write_cleaning_summary(df.attrs.get("cleaning_logs", {}), out_dir, semester=semester)
 
 
 def interview_counts(df: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:

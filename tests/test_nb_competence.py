@@ -63,8 +63,8 @@ def test_notebook_recovers_planted_effects(tmp_path):
         for suffix in ("svg", "pdf", "png"):
             assert (out / "figures" / f"{name}.{suffix}").is_file(), f"{name}.{suffix}"
     log = json.loads((out / "cleaning_log.json").read_text(encoding="utf-8"))
-    assert log["files"][0]["raw_rows"] == 121 and log["files"][0]["kept"] == 118
-    assert "rows" not in log["files"][0]
+    assert log["files"]["export"]["raw_rows"] == 121 and log["files"]["export"]["kept"] == 118
+    assert "rows" not in log["files"]["export"]
     # no identifier in any table: pseudonyms start with "ps_", e-mails contain "@"
     for path in (out / "tables").glob("*.csv"):
         text = path.read_text(encoding="utf-8")

@@ -62,7 +62,8 @@ def test_customer_experience_notebook(tmp_path) -> None:
     quotes = pd.read_csv(out / "quotes_for_review.csv", sep=";", encoding="utf-8-sig")
     assert len(quotes) and not quotes["approved"].any()
     log = json.loads((out / "cleaning_log.json").read_text(encoding="utf-8"))
-    assert log["2021-syksy"]["raw_rows"] == log["2021-syksy"]["kept"] + sum(log["2021-syksy"]["dropped"].values())
+    entry = log["files"]["2021-syksy"]
+    assert entry["raw_rows"] == entry["kept"] + sum(entry["dropped"].values()) == 83
     for path in [*out.rglob("*.csv"), *out.rglob("*.json")]:
         text = path.read_text(encoding="utf-8-sig")
         assert not re.search(r"ps_[0-9a-f]{16}|[\w.]+@[\w.]+\.fi|\b0\d{2} ?\d{3} ?\d{4}\b", text), path.name
