@@ -27,7 +27,10 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 -q
+	@# pytest exits 5 when it collected no test: a broken suite, so it must not pass
+	$(BIN)/python -m pytest -n 2 -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests (exit 5): the suite is broken" >&2; exit 1; fi; \
+	exit $$status
 
 lint: setup
 	$(BIN)/ruff check .
