@@ -71,6 +71,7 @@ from .fmt import Lang
 from .io import read_export
 from .outputs import KeyFigures, column_labels, suppress_parts
 from .privacy import suppress_by_n, suppress_small_cells
+from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
 from .stats import compare_groups, holm, ordinal_logit, proportion_ci
 
@@ -1132,7 +1133,7 @@ def build_key_figures(
 
 
 # ------------------------------------------------------------------------------------------- display
-_CI = ("95 %:n LV", "95% CI")
+_CI = CI_LABEL
 
 #: What the notebook shows of each table, for people to read (:func:`sosrake_lib.report.display_table`):
 #: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
@@ -1186,11 +1187,7 @@ DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
                        ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct")},
     "suppression": {"table_label": ("Taulukko", "Table", "text"),
                     "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells", "int")},
-    "cleaning": {"source_file": ("Tiedosto", "File", "text"), "raw_rows": ("Rivejä viennissä", "Raw rows", "int"),
-                 "kept": ("Mukana analyysissä", "Kept", "int"),
-                 "dropped_empty": ("Poistettu: tyhjä", "Dropped: empty", "int"),
-                 "dropped_test": ("Poistettu: testivastaus", "Dropped: test", "int"),
-                 "dropped_duplicate": ("Poistettu: kaksoiskappale", "Dropped: duplicate", "int")},
+    "cleaning": {**CLEANING_COLUMNS},
 }
 
 #: Readable names of the notebook's tables (the suppression summary names them).

@@ -52,6 +52,7 @@ from .io import read_export
 from .outputs import KeyFigures, suppress_parts
 from .paths import PROJECT_ROOT
 from .privacy import DEFAULT_MIN_N, suppress_by_n, suppress_small_cells
+from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, NSA_SUFFIX, NPSResult, likert_table, nps, scale_scores
 from .stats import (
     LogitResult,
@@ -909,7 +910,7 @@ def baseline_comparison(
 
 def baseline_figure(table: pd.DataFrame, *, lang: Lang = "fi", title: str | None = None) -> Any:
     """Dot plot: per area the 2020 mean and the course pre-course mean with 95 % CIs (returns the Axes)."""
-    from .plots import OKABE_ITO, FmtFormatter, _ax_or_new, wrap_label
+    from .plots import OKABE_ITO, _ax_or_new, finish_dot_axes
 
     data = table.reset_index(drop=True)
     ax = _ax_or_new(None, height=1.4 + 0.55 * len(data))
@@ -922,18 +923,9 @@ def baseline_figure(table: pd.DataFrame, *, lang: Lang = "fi", title: str | None
         hi = pd.to_numeric(data[f"mean_{key}_ci_high"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ax.errorbar(m, pos + off, xerr=np.vstack([m - lo, hi - m]), fmt=marker, color=color, ecolor=color,
                     elinewidth=1.0, capsize=2.5, markersize=5.5, label=name)
-    ax.set_yticks(pos, [wrap_label(v, 34) for v in data["area_label"]])
-    ax.set_ylim(len(data) - 0.5, -0.5)
     ax.set_xlim(1, 5)
-    ax.xaxis.set_major_formatter(FmtFormatter(lang))
-    ax.set_xlabel(_TXT[lang]["mean_axis"])
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
-    ax.tick_params(axis="y", length=0)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
-    if title:
-        ax.set_title(title)
-    return ax
+    return finish_dot_axes(ax, list(data["area_label"]), lang=lang, label_width=34, legend_offset=-0.16,
+                           xlabel=_TXT[lang]["mean_axis"], title=title)
 
 
 # -------------------------------------------------------------------------------------------- key figures
@@ -1118,7 +1110,7 @@ def mark_suppressed(ax: Any, *, min_n: int = DEFAULT_MIN_N, lang: Lang = "fi") -
 
 
 # ------------------------------------------------------------------------------------------------- display
-_CI = ("95 %:n LV", "95% CI")
+_CI = CI_LABEL
 _FILE_LABELS = {"enrolment": ("Ilmoittautumisrekisteri", "Enrolment register"), "pre": ("Alkukysely", "Pre-course survey"),
                 "post": ("Loppukysely", "Post-course survey"), "feedback": ("Palautekysely", "Feedback survey"),
                 "baseline": ("Osaamiskartoitus 2020", "Competence mapping 2020")}
@@ -1126,11 +1118,7 @@ _FILE_LABELS = {"enrolment": ("Ilmoittautumisrekisteri", "Enrolment register"), 
 #: What the notebook shows of each table for people to read (:func:`sosrake_lib.report.display_table`):
 #: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
 DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
-    "cleaning": {"file_label": ("Aineisto", "Data", "text"), "source_file": ("Tiedosto", "File", "text"),
-                 "raw_rows": ("Rivejä viennissä", "Raw rows", "int"), "kept": ("Mukana", "Kept", "int"),
-                 "dropped_empty": ("Poistettu: tyhjä", "Dropped: empty", "int"),
-                 "dropped_test": ("Poistettu: testi", "Dropped: test", "int"),
-                 "dropped_duplicate": ("Poistettu: kaksoiskappale", "Dropped: duplicate", "int")},
+    "cleaning": {"file_label": ("Aineisto", "Data", "text"), **CLEANING_COLUMNS},
     "funnel": {"step_label": ("Vaihe", "Step", "text"), "n": ("Henkilöitä", "People", "int"),
                "pct": ("% ilmoittautuneista", "% of enrolled", "pct"), ("ci_low", "ci_high"): (*_CI, "ci_pct"),
                "pct_of_previous": ("% edellisestä vaiheesta", "% of previous step", "pct")},

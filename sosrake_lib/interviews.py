@@ -54,6 +54,7 @@ from .outputs import KeyFigures, neutralise_frame, suppress_parts
 from .paths import PROJECT_ROOT
 from .privacy import scrub_pii, suppress_by_n, suppress_small_cells
 from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
+from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import _NPS_PSEUDO, likert_table, nps, nps_by, scale_scores
 from .stats import holm, proportion_ci, two_proportions, two_sample_ordinal
 
@@ -1033,16 +1034,12 @@ def suppression_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------------- display
-_CI = ("95 %:n LV", "95% CI")
+_CI = CI_LABEL
 
 #: What the notebook shows of each table for people to read (:func:`sosrake_lib.report.display_table`):
 #: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
 DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
-    "cleaning": {"semester": ("Lukukausi", "Semester", "text"), "source_file": ("Tiedosto", "File", "text"),
-                 "raw_rows": ("Rivejä viennissä", "Raw rows", "int"), "kept": ("Mukana", "Kept", "int"),
-                 "dropped_empty": ("Poistettu: tyhjä", "Dropped: empty", "int"),
-                 "dropped_test": ("Poistettu: testi", "Dropped: test", "int"),
-                 "dropped_duplicate": ("Poistettu: kaksoiskappale", "Dropped: duplicate", "int")},
+    "cleaning": {"semester": ("Lukukausi", "Semester", "text"), **CLEANING_COLUMNS},
     "counts": {"semester": ("Lukukausi", "Semester", "text"), "n_interviews": ("Haastatteluja", "Interviews", "int"),
                "n_students": ("Haastatelleita opiskelijoita", "Interviewing students", "int"),
                "interviews_per_student": ("Haastatteluja opiskelijaa kohden", "Interviews per student", "num1")},

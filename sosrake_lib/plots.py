@@ -745,13 +745,21 @@ def paired_slope(
         lo, hi = min(all_vals), max(all_vals)
         pad = max(0.05 * (hi - lo), 0.2)
         ax.set_xlim(lo - pad, hi + pad)
-    ax.set_yticks(np.arange(len(areas)), [wrap_label(nm, label_width) for nm in names])
-    ax.set_ylim(len(areas) - 0.5, -0.5)
+    return finish_dot_axes(ax, names, lang=lang, label_width=label_width, legend_offset=-0.1, xlabel=xlabel,
+                           title=title)
+
+
+def finish_dot_axes(ax: Axes, labels: Sequence[str], *, lang: Lang = "fi", label_width: int = 28,
+                    legend_offset: float = -0.1, xlabel: str | None = None, title: str | None = None) -> Axes:
+    """House finish of a dot plot with one row per category (top to bottom): wrapped row labels, Finnish
+    number format on x, vertical grid only, the legend centred below the axes. Returns ``ax``."""
+    ax.set_yticks(np.arange(len(labels)), [wrap_label(nm, label_width) for nm in labels])
+    ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.xaxis.set_major_formatter(FmtFormatter(lang))
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
     ax.tick_params(axis="y", length=0)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, legend_offset), ncol=2, frameon=False)
     if xlabel:
         ax.set_xlabel(xlabel)
     if title:
