@@ -57,6 +57,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 from matplotlib.text import Text
 
+from sosrake_lib import fontcache
 from sosrake_lib.atomic import atomic_path
 from sosrake_lib.fmt import (
     NBSP,
@@ -1118,6 +1119,7 @@ def _compose(
 
 
 def _save(fig: Figure, pdf: Path, png: Path) -> None:
+    fontcache.install()  # the PDF's fonts are subset once per process (shared with the analysis figures)
     rc = {k: v for k, v in house_rc().items() if k.startswith(("pdf.", "ps.", "svg."))}
     with mpl.rc_context(rc):
         with atomic_path(pdf) as tmp:

@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import os
 import re
@@ -51,6 +52,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter
 from matplotlib.transforms import Bbox
 
+from sosrake_lib import fontcache
 from sosrake_lib.atomic import atomic_path
 from sosrake_lib.fmt import Lang, fmt_int, fmt_number, fmt_percent, fmt_suppressed, is_missing
 
@@ -839,6 +841,12 @@ def save_figure(
     byte-identical files. Each file is written to a temporary sibling and moved into place
     (:func:`sosrake_lib.atomic.atomic_path`). The figure is not closed: the caller decides.
 
+    Speed: ``fig.savefig(bbox_inches="tight")`` lays the figure out (constrained layout) and measures its
+    tight bounding box again for every file. Here the layout and the bounding box (0.05 in padding) are
+    computed once and every format is drawn with them, so all formats show the same layout; the figure's
+    layout engine is restored afterwards. PDF fonts are subset once per process
+    (:mod:`sosrake_lib.fontcache`).
+
     Examples
     --------
     >>> import tempfile
@@ -849,19 +857,88 @@ def save_figure(
     ['kuva.png']
     >>> plt.close(fig)
     """
-    base = Path(path_without_suffix)
-    rc = {k: v for k, v in house_rc().items() if k.startswith(("pdf.", "ps.", "svg."))}
-    written = []
-    for fmt in formats:
-        fmt = fmt.lower().lstrip(".")
+    return _save(fig, Path(path_without_suffix), formats, dpi=dpi)[0]
+
+
+def save_and_show(
+    fig: Figure,
+    path_without_suffix: str | os.PathLike[str],
+    formats: Sequence[str] = ("svg", "pdf", "png"),
+    *,
+    dpi: int = 300,
+    preview_dpi: int = 110,
+    close: bool = True,
+) -> list[Path]:
+    """:func:`save_figure`, then show a ``preview_dpi`` PNG of the same layout in the notebook, then close.
+
+    The notebooks' one call per figure: the files for print and the web, and a light preview for the report
+    (the HTML report embeds the preview, not the 300-dpi file). The preview reuses the layout computed for
+    the files, so it costs one small raster draw instead of a second layout. Outside IPython the preview is
+    skipped. Returns the paths written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> fig, ax = new_figure(3, 2)
+    >>> _ = ax.bar(["a", "b"], [1, 2])
+    >>> [p.suffix for p in save_and_show(fig, Path(tempfile.mkdtemp()) / "kuva")]
+    ['.svg', '.pdf', '.png']
+    >>> plt.fignum_exists(fig.number)
+    False
+    """
+    paths, preview = _save(fig, Path(path_without_suffix), formats, dpi=dpi, preview_dpi=preview_dpi)
+    if close:
+        plt.close(fig)
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:  # pragma: no cover - IPython ships with the project
+        return paths
+    if preview is not None and get_ipython() is not None:
+        display(Image(data=preview))
+    return paths
+
+
+def _save(fig: Figure, base: Path, formats: Sequence[str], *, dpi: int,
+          preview_dpi: int | None = None) -> tuple[list[Path], bytes | None]:
+    wanted = [fmt.lower().lstrip(".") for fmt in formats]
+    for fmt in wanted:
         if fmt not in _SAVE_METADATA:
             raise ValueError(f"unsupported figure format {fmt!r}; use one of {sorted(_SAVE_METADATA)}")
-        target = base.with_name(base.name + "." + fmt)
-        with mpl.rc_context(rc), atomic_path(target) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt], bbox_inches="tight",
-                        pad_inches=0.05)
-        written.append(target)
-    return written
+    fontcache.install()  # PDF/PS: each font is subset once per process, not once per file
+    rc = {k: v for k, v in house_rc().items() if k.startswith(("pdf.", "ps.", "svg."))}
+    written = []
+    preview = None
+    with mpl.rc_context(rc), _frozen_layout(fig) as bbox:
+        for fmt in wanted:
+            target = base.with_name(base.name + "." + fmt)
+            with atomic_path(target) as tmp:
+                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt], bbox_inches=bbox)
+            written.append(target)
+        if preview_dpi:
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=preview_dpi, metadata=_SAVE_METADATA["png"], bbox_inches=bbox)
+            preview = buf.getvalue()
+    return written, preview
+
+
+@contextlib.contextmanager
+def _frozen_layout(fig: Figure, pad_inches: float = 0.05) -> Iterator[Bbox]:
+    """Lay ``fig`` out once, yield its padded tight bounding box (inches) with the layout engine switched off.
+
+    What ``savefig(bbox_inches="tight", pad_inches=pad_inches)`` computes before each file, done once.
+    """
+    fig.draw_without_rendering()  # runs the layout engine (constrained layout) with the canvas renderer
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad_inches)
+    engine = fig.get_layout_engine()
+    # No layout engine at all (not even the "none" placeholder): the positions just computed stay, and
+    # savefig skips its own layout pre-draw, which would measure every text again with a new renderer.
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    try:
+        yield bbox
+    finally:
+        fig.set_layout_engine(engine)
 
 
 __all__ = [
@@ -878,6 +955,7 @@ __all__ = [
     "new_figure",
     "paired_slope",
     "quadrant_plot",
+    "save_and_show",
     "save_figure",
     "set_house_style",
     "wrap_label",
