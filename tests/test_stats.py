@@ -446,3 +446,19 @@ def test_ordinal_separation_and_degenerate_outcome_do_not_raise() -> None:
     assert not r.estimable and "separation" in r.warning and r.table["coef"].isna().all()
     flat = ordinal_logit(pd.DataFrame({"g": ["a", "b"] * 3, "y": [2.0] * 6}), "y", ["g"])
     assert not flat.converged and "fewer than two" in flat.warning
+
+
+def test_holm_leaves_the_garbage_collector_as_it_was() -> None:
+    """holm() freezes gc around statsmodels' explicit gc.collect(); the freeze must not outlive the call."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    assert holm([0.01, 0.04, 0.03, 0.005]).round(4).tolist() == [0.03, 0.06, 0.06, 0.02]
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own freeze is left alone
+    try:
+        frozen = gc.get_freeze_count()
+        assert holm([0.02, 0.01]).round(4).tolist() == [0.02, 0.02]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
