@@ -49,6 +49,20 @@ _TEST_ANSWERS = {"test", "testi", "testivastaus", "testing", "asdf", "xxx", "kok
 DROP_REASONS = ("empty", "test", "duplicate")
 
 
+_STATUS = ("kept", *DROP_REASONS)  # row status codes used inside clean_responses
+
+
+def _row_entries(rows: pd.Series, status: np.ndarray) -> list[dict[str, Any]]:
+    """``[{"row": int(r), "status": ...} for each raw row]`` for the cleaning log.
+
+    With integer ``_row`` (always, from ``read_export``) the numbers come from one ``tolist`` and the status
+    texts are the four shared strings, so a million entries take a fraction of a second.
+    """
+    texts = np.array(_STATUS, dtype=object)[status].tolist()
+    numbers = rows.tolist() if rows.dtype.kind in "iu" and isinstance(rows.dtype, np.dtype) else [int(r) for r in rows]
+    return [{"row": r, "status": s} for r, s in zip(numbers, texts, strict=True)]
+
+
 class _RowLog(list):
     """The per-row entries of a cleaning log: a list that ``copy.deepcopy`` shares instead of copying.
 
@@ -105,7 +119,10 @@ def _substring_prefilter(s: pd.Series) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string(), from_pandas=True)
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        arr = pa.array(s.array)  # the column's own Arrow data, no copy
+    else:
+        arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string(), from_pandas=True)
     hit = pc.or_(pc.match_substring(arr, "test", ignore_case=True),
                  pc.match_substring(arr, "kokeilu", ignore_case=True))
     return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
@@ -151,21 +168,53 @@ def _str_key(col: pd.Series) -> pd.Series:
     return col.astype("str").fillna("\x00")
 
 
+def _submission_order(df: pd.DataFrame) -> np.ndarray:
+    """Row positions in submission order: by ``submitted_at`` (missing first), then ``_row``, ties kept in order.
+
+    The same order as ``df.sort_values(["submitted_at", "_row"], na_position="first", kind="stable")``; for the
+    usual dtypes (``datetime64`` without time zone, integer ``_row``) one ``np.lexsort`` on the int64 values
+    (NaT is the smallest int64, so missing times come first), which skips pandas' per-key factorising.
+    """
+    if "submitted_at" not in df or not df["submitted_at"].notna().any():
+        return np.arange(len(df))
+    when, row = df["submitted_at"], df["_row"]
+    if (when.dtype.kind == "M" and isinstance(when.dtype, np.dtype) and row.dtype.kind in "iu"
+            and isinstance(row.dtype, np.dtype)):
+        return np.lexsort((row.to_numpy(), when.to_numpy().view(np.int64)))
+    order = df.sort_values(["submitted_at", "_row"], na_position="first", kind="stable").index
+    return df.index.get_indexer(order)
+
+
+def _normalised_codes(col: pd.Series) -> np.ndarray:
+    """Integer codes equal exactly where ``col.astype("str").str.strip().str.casefold()`` is equal; -1 where that
+    is missing or empty. The string operations run on the distinct values only (ids are mostly distinct, but
+    names and e-mails repeat), which gives the same result as running them on every row."""
+    text = col.astype("str")
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    norm = pd.Series(uniques, dtype=text.dtype).str.strip().str.casefold()
+    has = (norm.notna() & (norm != "")).to_numpy(dtype=bool)
+    ncodes, _ = pd.factorize(norm, use_na_sentinel=True)
+    lookup = np.append(np.where(has, ncodes, -1), -1)  # position -1 (missing raw value) -> -1
+    return lookup[codes]
+
+
 def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -> pd.Series:
-    """Mark all but the last submission of the same respondent (or of an identical answer row)."""
-    order = df.index
-    if "submitted_at" in df and df["submitted_at"].notna().any():
-        order = df.sort_values(["submitted_at", "_row"], na_position="first", kind="stable").index
-    dup = pd.Series(False, index=df.index)
-    live = df.loc[order[candidates.loc[order].to_numpy(dtype=bool)]]
+    """Mark all but the last submission of the same respondent (or of an identical answer row).
+
+    Works on row positions and integer keys (no reordered copy of the frame): ``live`` are the candidate rows
+    in submission order, and ``duplicated(keep="last")`` over them keeps each respondent's last submission.
+    """
+    order = _submission_order(df)
+    dup = np.zeros(len(df), dtype=bool)
+    live = order[candidates.to_numpy(dtype=bool)[order]]
     keys: list[list[str]] = [[k] for k in inst.duplicate_key if k in df]
     keys.append([inst.respondent_id])
     for key in keys:
-        sub = live.loc[~dup[live.index]]
-        norm = sub[key[0]].astype("str").str.strip().str.casefold()
-        has = norm.notna() & (norm != "")
-        d = norm[has].duplicated(keep="last")
-        dup[d[d].index] = True
+        alive = live[~dup[live]]
+        codes = _normalised_codes(df[key[0]])[alive]
+        has = codes >= 0
+        d = pd.Series(codes[has]).duplicated(keep="last").to_numpy()
+        dup[alive[has][d]] = True
     # An identical answer row under a new id is a double submission (Forms gives each submission an id). Only
     # for questionnaires: in a register (enrolment) different people share the same categories. Names and
     # e-mails are left out of the comparison, as they are gone after cleaning: cleaning a cleaned frame again
@@ -174,11 +223,13 @@ def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -
     pii = {it.id for it in inst.items_of("pii")}
     ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *inst.duplicate_key, *pii}
     content = [c for c in df.columns if c not in ignore]
-    sub = live.loc[~dup[live.index], content]
-    if len(sub) and has_questions:
-        d = pd.DataFrame({c: _str_key(sub[c]) for c in content}, index=sub.index).duplicated(keep="last")
-        dup[d[d].index] = True
-    return dup
+    alive = live[~dup[live]]
+    if len(alive) and has_questions:
+        # _str_key is elementwise (or a factorisation of the whole column), so keys taken at the live rows
+        # compare exactly as keys of the live rows would.
+        d = pd.DataFrame({c: _str_key(df[c]).to_numpy()[alive] for c in content}).duplicated(keep="last")
+        dup[alive[d.to_numpy()]] = True
+    return pd.Series(dup, index=df.index)
 
 
 def clean_responses(
@@ -228,21 +279,22 @@ def clean_responses(
     else:
         key_bytes, is_demo = (key.encode() if isinstance(key, str) else key), False
 
-    status = pd.Series("kept", index=df.index, dtype="str")
+    # Row status as codes into DROP_STATUS (0 kept, 1 empty, 2 test, 3 duplicate): no million-string column.
+    status = np.zeros(len(df), dtype=np.int8)
     answers = _answer_frame(df, inst)
-    empty = answers.isna().all(axis=1) if answers.shape[1] else pd.Series(True, index=df.index)
-    status[empty] = "empty"
-    test = _test_rows(df, inst) & (status == "kept")
-    status[test] = "test"
-    dup = _duplicate_rows(df, inst, status == "kept")
-    status[dup & (status == "kept")] = "duplicate"
+    empty = answers.isna().all(axis=1).to_numpy(dtype=bool) if answers.shape[1] else np.ones(len(df), dtype=bool)
+    status[empty] = 1
+    test = _test_rows(df, inst).to_numpy(dtype=bool) & (status == 0)
+    status[test] = 2
+    dup = _duplicate_rows(df, inst, pd.Series(status == 0, index=df.index)).to_numpy(dtype=bool)
+    status[dup & (status == 0)] = 3
 
-    # Names to scrub from free text: every name and e-mail column of the whole file.
+    # Names to scrub from free text: every name and e-mail column of the whole file (each distinct value once).
     names: set[str] = set()
     for it in inst.items_of("pii"):
         if it.id in df and "mail" not in it.id:
-            names.update(v for v in df[it.id].dropna().astype("str") if len(v.strip()) >= 3)
-    kept = df.loc[status == "kept"].copy()
+            names.update(v for v in df[it.id].dropna().astype("str").unique() if len(v.strip()) >= 3)
+    kept = df.loc[status == 0]
     for it in inst.items:
         if it.id not in kept:
             continue
@@ -255,11 +307,11 @@ def clean_responses(
             kept[it.id] = scrub_pii_series(kept[it.id].astype("str"), names=sorted(names)).astype("str")
     kept = kept.drop(columns=[it.id for it in inst.items_of("pii") if it.id in kept]).reset_index(drop=True)
 
-    counts = status.value_counts()
+    counts = np.bincount(status, minlength=len(_STATUS))
     log = CleaningLog(
-        source_file=source, instrument=inst.name, raw_rows=len(df), kept=int(counts.get("kept", 0)),
-        dropped={r: int(counts.get(r, 0)) for r in DROP_REASONS}, pseudonym_key_is_demo=is_demo,
-        rows=[{"row": int(r), "status": s} for r, s in zip(df["_row"], status, strict=True)],
+        source_file=source, instrument=inst.name, raw_rows=len(df), kept=int(counts[0]),
+        dropped={r: int(counts[k]) for k, r in enumerate(_STATUS) if k}, pseudonym_key_is_demo=is_demo,
+        rows=_row_entries(df["_row"], status),
     )
     assert log.balanced(), "row accounting does not add up"
     kept.attrs = {k: v for k, v in raw.attrs.items() if k != "source_path"}

@@ -222,3 +222,29 @@ def test_register_rows_with_identical_categories_are_different_people(write_csv)
     assert df["participant_id"].tolist() == [_hmac_pseudonym("SR-2"), _hmac_pseudonym("SR-1")]
     again = clean_responses(df, "course_enrolment", key=TEST_KEY)
     assert again.attrs["cleaning_log"]["kept"] == 2
+
+
+def test_submission_order_matches_stable_sort() -> None:
+    # missing times first, ties in time broken by _row, equal (time, _row) pairs kept in frame order
+    from sosrake_lib.cleaning import _submission_order
+
+    when = pd.to_datetime(["2022-10-02 10:00", None, "2022-10-01 09:00", "2022-10-02 10:00", None,
+                           "2022-10-01 09:00"]).astype("datetime64[s]")
+    df = pd.DataFrame({"_row": [7, 9, 5, 3, 2, 5], "submitted_at": when})
+    expected = [4, 1, 2, 5, 3, 0]
+    assert _submission_order(df).tolist() == expected
+    ref = df.sort_values(["submitted_at", "_row"], na_position="first", kind="stable").index.tolist()
+    assert ref == expected
+    # other dtypes take pandas' sort: the same order
+    assert _submission_order(df.astype({"_row": "float64"})).tolist() == expected
+    assert _submission_order(df.assign(submitted_at=pd.NaT)).tolist() == list(range(6))
+
+
+def test_duplicate_keys_normalised_on_distinct_values() -> None:
+    # ids equal after strip + casefold are one respondent; blanks never match each other
+    from sosrake_lib.cleaning import _normalised_codes
+
+    codes = _normalised_codes(pd.Series([" A1", "a1", None, "", "STRASSE", "straße", "b", "  "], dtype="str"))
+    assert codes[0] == codes[1] and codes[4] == codes[5]
+    assert codes[2] == codes[3] == codes[7] == -1
+    assert len({codes[0], codes[4], codes[6]}) == 3

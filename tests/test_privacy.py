@@ -264,6 +264,32 @@ def test_pseudonymise_containers_keep_kind() -> None:
     assert pseudonymise("   ", key) is NA
 
 
+@pytest.mark.parametrize("key", [b"Jefe", b"k" * 64, b"long key " * 10, b""])
+def test_hmac_many_equals_hmac_digest(key: bytes) -> None:
+    # keys shorter than, equal to and longer than the 64-byte block (RFC 2104 hashes a longer key first);
+    # messages around the 55/56/64-byte padding boundaries of SHA-256
+    messages = [b"", b"a", b"x" * 55, b"x" * 56, b"x" * 64, b"x" * 119, "ääkkönen".encode(), b"y" * 300]
+    assert privacy._hmac_sha256_many(key, messages) == [hmac.digest(key, m, "sha256") for m in messages]
+
+
+def test_pseudonymise_arrow_strings_same_as_generic_path() -> None:
+    # The str-dtype fast path (ASCII ids lower-cased by Arrow, others normalised in Python) against the object
+    # path, which normalises every value with str.split/casefold; Unicode whitespace and case-folding cases.
+    values = [" A1", "a1", None, "", " ", np.nan, "R-0012", "r-0012 ", "ID\tX", "id x", "a\x1cb", "a b",
+              "Straße", "STRASSE", "strasse", "Ärrä\u00a0X", "ärrä x", "ﬁn", "FIN", "İ", "x\u3000y", "x y"]
+    s = pd.Series(values, index=range(100, 100 + len(values)), name="id", dtype="str")
+    for key, length, prefix in ((b"0123456789abcdef", 16, "ps_"), ("avain-ä" * 3, 7, ""), (b"z" * 80, 64, "ä")):
+        fast = pseudonymise(s, key, length=length, prefix=prefix)
+        generic = pseudonymise(s.astype(object), key, length=length, prefix=prefix)
+        pd.testing.assert_series_equal(fast, generic, check_exact=True)
+    out = pseudonymise(s, b"0123456789abcdef")
+    assert out.iloc[0] == out.iloc[1] == pseudonymise("a1", b"0123456789abcdef")
+    assert out.iloc[10] == out.iloc[11]  # \x1c is whitespace to str.split
+    assert out.iloc[12] == out.iloc[13] == out.iloc[14]  # casefold: ß -> ss
+    assert out.iloc[2:6].isna().all() and out.notna().sum() == len(values) - 4
+    assert pseudonymise(pd.Series([], dtype="str"), b"0123456789abcdef").tolist() == []
+
+
 def test_pseudonymise_rejects_bad_key_and_length() -> None:
     with pytest.raises(ConfigError):
         pseudonymise("a", b"")
