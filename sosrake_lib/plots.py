@@ -928,6 +928,10 @@ def _frozen_layout(fig: Figure, pad_inches: float = 0.05) -> Iterator[Bbox]:
 
     What ``savefig(bbox_inches="tight", pad_inches=pad_inches)`` computes before each file, done once.
     """
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it an Agg canvas to measure with
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
     fig.draw_without_rendering()  # runs the layout engine (constrained layout) with the canvas renderer
     bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad_inches)
     engine = fig.get_layout_engine()

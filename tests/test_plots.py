@@ -249,3 +249,36 @@ def test_save_figure_formats_and_metadata(tmp_path):
 def test_save_figure_rejects_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="format"):
         save_figure(_figure(), tmp_path / "kuva", formats=("gif",))
+
+
+def test_save_figure_same_page_in_every_format_and_layout_engine_restored(tmp_path):
+    """One layout and one bounding box for all formats: PNG pixels / 300 dpi = PDF points / 72 = SVG pt / 72."""
+    fig = _figure()
+    engine = fig.get_layout_engine()
+    svg, pdf, png = save_figure(fig, tmp_path / "kuva")
+    assert fig.get_layout_engine() is engine  # constrained layout is back for whoever keeps drawing
+    with Image.open(png) as im:
+        png_in = (im.width / 300, im.height / 300)
+    box = PdfReader(pdf).pages[0].mediabox
+    pdf_in = (float(box.width) / 72, float(box.height) / 72)
+    head = svg.read_text(encoding="utf-8")[:600]
+    svg_in = tuple(float(head.split(f'{k}="')[1].split("pt")[0]) / 72 for k in ("width", "height"))
+    assert png_in == pytest.approx(pdf_in, abs=2 / 300)
+    assert svg_in == pytest.approx(pdf_in, abs=1e-3)
+    # the figure is 4 x 3 in; the tight box crops the empty margin but keeps most of it
+    assert 3.0 < pdf_in[0] <= 4.1 and 2.0 < pdf_in[1] <= 3.1
+    plt.close(fig)
+
+
+def test_save_figure_on_a_bare_figure_and_save_and_show_closes(tmp_path):
+    from matplotlib.figure import Figure
+
+    bare = Figure(figsize=(2, 2))
+    bare.subplots().plot([1, 2], [2, 1])
+    assert [p.suffix for p in save_figure(bare, tmp_path / "bare", formats=("PNG", ".pdf"))] == [".png", ".pdf"]
+    fig = _figure()
+    paths = plots.save_and_show(fig, tmp_path / "shown", formats=("svg",))
+    assert [p.name for p in paths] == ["shown.svg"] and not plt.fignum_exists(fig.number)
+    with pytest.raises(ValueError, match="unsupported figure format 'gif'"):
+        save_figure(_figure(), tmp_path / "x", formats=("gif",))
+    assert not list(tmp_path.glob("x.*"))
