@@ -248,3 +248,60 @@ def test_duplicate_keys_normalised_on_distinct_values() -> None:
     assert codes[0] == codes[1] and codes[4] == codes[5]
     assert codes[2] == codes[3] == codes[7] == -1
     assert len({codes[0], codes[4], codes[6]}) == 3
+
+
+def _reference_duplicates(df: pd.DataFrame, inst, candidates: pd.Series) -> pd.Series:
+    """The duplicate rule written directly with pandas (sorted copy, normalised text, DataFrame.duplicated)."""
+    from sosrake_lib.cleaning import _str_key
+
+    order = df.sort_values(["submitted_at", "_row"], na_position="first", kind="stable").index
+    dup = pd.Series(False, index=df.index)
+    live = df.loc[order[candidates.loc[order].to_numpy(dtype=bool)]]
+    sub = live.loc[~dup[live.index]]
+    norm = sub[inst.respondent_id].astype("str").str.strip().str.casefold()
+    d = norm[norm.notna() & (norm != "")].duplicated(keep="last")
+    dup[d[d].index] = True
+    ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *(it.id for it in inst.items_of("pii"))}
+    content = [c for c in df.columns if c not in ignore]
+    sub = live.loc[~dup[live.index], content]
+    d = pd.DataFrame({c: _str_key(sub[c]) for c in content}, index=sub.index).duplicated(keep="last")
+    dup[d[d].index] = True
+    return dup
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_duplicate_rows_same_as_reference(seed: int) -> None:
+    # random frames full of duplicates: ids equal up to case/space, item codes with NaN, -0.0 and non-integers,
+    # categories, dates with and without time, ties in submission time
+    import numpy as np
+
+    from sosrake_lib.cleaning import _duplicate_rows
+    from sosrake_lib.codebook import load_instrument
+
+    inst = load_instrument("interviews")
+    rng = np.random.default_rng(seed)
+    n = 300
+    df = pd.DataFrame({"_row": rng.permutation(n) + 5 if seed % 2 else rng.integers(1, 5, n)})
+    few = seed < 3  # few distinct answers: many identical answer rows under different ids
+    for it in inst.items:
+        if it.id == inst.respondent_id:
+            df[it.id] = pd.Series([f"{'R' if k % 2 else 'r'}-{k % 200}" for k in rng.integers(0, 400, n)], dtype="str")
+        elif it.kind in ("likert", "nps"):
+            df[it.id] = rng.choice(([1.0, np.nan] if it.id in ("SA1", "nps") else [2.0]) if few
+                                   else [1.0, 2.0, np.nan, 0.0, -0.0, 3.5], n)
+        elif it.kind == "category":
+            codes = list(it.scale.codes)
+            df[it.id] = pd.Categorical(rng.choice(codes[:1] if few else [*codes, None], n), categories=codes)
+        elif it.kind in ("date", "datetime"):
+            when = ["2022-10-01 10:00:00"] if few and it.id == "interview_date" else [
+                "2022-10-01 10:00:00", "2022-10-01 10:00:30", None]
+            df[it.id] = pd.Series(pd.to_datetime(rng.choice(when, n))).astype("datetime64[s]")
+        else:
+            df[it.id] = pd.Series(rng.choice(["a", "A"] if few else ["a", "A ", "b", "ß", "SS", "", None], n),
+                                  dtype="str")
+        if it.kind == "likert":
+            df[f"{it.id}__nsa"] = pd.Series(rng.choice([None] if few else ["dont_know", None], n), dtype="str")
+    candidates = pd.Series(rng.random(n) < 0.8, index=df.index)
+    got = _duplicate_rows(df, inst, candidates)
+    assert got.sum() > 20  # the case is not trivial
+    pd.testing.assert_series_equal(got, _reference_duplicates(df, inst, candidates))
