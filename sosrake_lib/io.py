@@ -178,6 +178,142 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     return grid, {"format": "csv", "encoding": encoding, "delimiter": delim}
 
 
+# Files from this size on are read by Arrow's multi-threaded CSV reader when they allow it (below this the pandas
+# path is fast anyway). Tests lower it to exercise the Arrow path on small files.
+_ARROW_MIN_BYTES = 1 << 20
+_ARROW_HEAD_BYTES = 1 << 22  # the header rows are looked for in the first 4 MiB
+
+
+def _is_arrow_str(col: pd.Series) -> bool:
+    return isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
+
+
+def _grid_read_options(delim: str, width: int) -> dict[str, Any]:
+    """``pandas.read_csv`` options of the grid reader (:func:`_read_csv_grid`) for UTF-8 bytes."""
+    return dict(sep=delim, header=None, names=range(width), dtype=object, keep_default_na=False, na_values=[""],
+                skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL, encoding="utf-8")
+
+
+def _arrow_body(data: bytes, start: int, delim: str, width: int) -> Any:
+    """Arrow table (``width`` string columns) of the CSV records from byte ``start`` on, or ``None``.
+
+    ``None`` whenever Arrow's reading could differ from the pandas C parser's (the caller then takes the pandas
+    path): a row with another number of cells (pandas pads short rows, Arrow stops), a whitespace-only line, or a
+    file that ends inside a quoted cell (Arrow keeps the rest of the file as the cell, pandas stops with "EOF
+    inside string"). Otherwise the two agree cell by cell: quotes open a cell only at its start, ``""`` inside
+    quotes is one quote, text after a closing quote is appended, a quote inside an unquoted cell is kept, an empty
+    line is a row of missing cells, ``\r``, ``\n`` and ``\r\n`` end rows outside quotes and are kept inside, an
+    empty (also quoted empty) cell is missing (``tests/test_io.py`` holds these cases).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[start:]),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
+                                             newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.large_string() for c in names},
+                                                 null_values=[""], strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=True, check_utf8=True))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if table.num_columns != width or table.num_rows == 0:
+        return None
+    last = table.column(width - 1)[table.num_rows - 1].as_py() or ""
+    if data.endswith(b'"' + last.replace('"', '""').encode("utf-8")):
+        return None  # possibly an unterminated quoted cell at the end (or a quoted last cell: pandas decides)
+    return table
+
+
+def _utf8_valid(data: bytes, start: int) -> bool:
+    """Whether ``data[start:]`` is valid UTF-8 (Arrow's validator: same rules as Python's strict decoder)."""
+    import pyarrow as pa
+
+    size = len(data) - start
+    offsets = pa.py_buffer(np.array([0, size], dtype=np.int64))
+    arr = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)[start:]])
+    try:
+        arr.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _read_csv_arrow(path: Path, inst: Instrument) -> pd.DataFrame | None:
+    """:func:`read_export` of a large UTF-8 CSV through Arrow's multi-threaded reader, or ``None``.
+
+    Speed (benchmarks/README.md, issue 8): the pandas path parses every cell into a Python object and converts
+    the text columns again; here the body is read by ``pyarrow.csv`` straight into Arrow string columns, which
+    the converters factorise with Arrow's hash tables. The header rows are parsed by the same pandas call as the
+    pandas path (:func:`_grid_read_options`), so header finding, metadata and column mapping see the same cells.
+    Anything unusual returns ``None`` and :func:`read_export` takes the pandas path, which gives the result or
+    error it always gave: not UTF-8, a NUL byte, fewer than 31 rows in the first 4 MiB, header rows that span
+    lines, rows of another width, no answers, cells right of the header, and every ExportError (the pandas path
+    then raises it, with the row number found on the whole grid).
+    """
+    try:
+        if not path.is_file() or path.stat().st_size < _ARROW_MIN_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None
+    sample = data[:65536]
+    if sum(b < 9 or 13 < b < 32 for b in sample[:4096]) > 8:
+        return None
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if not _utf8_valid(data, start):
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    text = decoder.decode(data[start:start + 4 * _HEAD_CHARS])[:_HEAD_CHARS]
+    if not text or text.isspace():
+        return None
+    delim = _sniff_delimiter(text)
+    width = max((len(r) for r in csv.reader(text[:200_000].splitlines()[:60], delimiter=delim)), default=1)
+    if width < 2:
+        return None
+    opts = _grid_read_options(delim, width)
+    file = path.name
+    try:
+        head = pd.read_csv(io.BytesIO(data[start:start + _ARROW_HEAD_BYTES]), nrows=HEADER_SCAN_ROWS + 1, **opts)
+        if len(head) <= HEADER_SCAN_ROWS:
+            return None
+        head = head.iloc[:HEADER_SCAN_ROWS]
+        _, grid, hrow, file_label, mapping, found_as = _locate_header(inst, {"": head}, None, file)
+        # The body starts after the header's line: the rows up to the header must be exactly the first lines.
+        cut = start
+        for _ in range(hrow + 1):
+            cut = data.index(b"\n", cut) + 1
+        top = pd.read_csv(io.BytesIO(data[start:cut]), **opts)
+        if len(top) != hrow + 1 or not top.equals(head.iloc[:hrow + 1]):
+            return None
+        table = _arrow_body(data, cut, delim, width)
+        del data
+        if table is None:
+            return None
+        n = table.num_rows
+        if all(c.null_count == n for c in table.columns):
+            return None  # no answers: the pandas path says so
+        heads = grid.iloc[max(hrow - 1, 0):hrow + 1].notna().any(axis=0).to_numpy()
+        last = int(np.flatnonzero(heads).max()) if heads.any() else -1
+        if any(table.column(j).null_count != n for j in range(last + 1, width)):
+            return None  # cells right of the header: the pandas path names the row
+        rows = pd.Series(np.arange(hrow + 2, hrow + 2 + n), index=range(n), name="_row")
+
+        def column(j: int) -> pd.Series:
+            return pd.Series(table.column(j), dtype="str", name=j)
+
+        columns = _convert_columns(inst, mapping, found_as, column, rows, file_label)
+        info = {"format": "csv", "encoding": "utf-8", "delimiter": delim}
+        return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info)
+    except (ExportError, ValueError, pd.errors.ParserError):
+        return None
+
+
 def _cell_text(v: Any) -> Any:
     if v is None:
         return np.nan
@@ -346,11 +482,14 @@ def _convert_scaled(item: Item, col: pd.Series, rows: pd.Series, file: str, head
     out_v[valid] = values[codes[valid]]
     res = {item.id: pd.Series(out_v, index=col.index, name=item.id)}
     if item.kind == "likert" or scale.non_substantive:
-        out_n = np.empty(len(col), dtype=object)
-        out_n[:] = None
-        out_n[valid] = nsa[codes[valid]]
-        res[f"{item.id}__nsa"] = pd.Series(out_n, index=col.index, dtype="str").where(
-            pd.Series(out_n, index=col.index).notna())
+        # The kind of non-substantive answer per row: one Arrow take from the few distinct labels (building a
+        # million-cell object column and converting it to str took 0.1 s per item on 1M rows).
+        import pyarrow as pa
+
+        labels = pa.array(nsa.tolist(), type=pa.large_string())
+        taken = (labels.take(pa.array(codes, mask=~valid)) if len(labels)
+                 else pa.nulls(len(col), type=pa.large_string()))
+        res[f"{item.id}__nsa"] = pd.Series(taken, index=col.index, dtype="str")
     return res
 
 
@@ -560,10 +699,32 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
     """
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
     path = Path(path)
+    if sheet is None and path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        fast = _read_csv_arrow(path, inst)
+        if fast is not None:
+            return fast
     file = path.name
     sheets, info = _load_grids(path)
+    sheet_name, grid, hrow, file_label, mapping, found_as = _locate_header(inst, sheets, sheet, file)
 
-    # Choose the sheet with the answers.
+    body = grid.iloc[hrow + 1:]
+    if body.dropna(how="all").empty:
+        raise ExportError("the file has a header but no answers", file=file_label, row=hrow + 1,
+                          hint="export again after answers have come in")
+    rows = pd.Series(np.arange(hrow + 2, hrow + 2 + len(body)), index=range(len(body)), name="_row")
+    body = body.reset_index(drop=True)
+    _check_row_width(grid, hrow, body, rows, file_label)
+    columns = _convert_columns(inst, mapping, found_as, body.__getitem__, rows, file_label)
+    return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info)
+
+
+def _locate_header(inst: Instrument, sheets: dict[str, pd.DataFrame], sheet: str | None, file: str,
+                   ) -> tuple[str, pd.DataFrame, int, str, dict[int, str], dict[str, str]]:
+    """Choose the sheet, find the header row and map its columns; raise ExportError for a file that does not fit.
+
+    Returns (sheet name, grid, header row index, file label for messages, column mapping, headers as found).
+    Only the first :data:`HEADER_SCAN_ROWS` rows of the grid decide a file that fits.
+    """
     scored = {name: _find_header_row(inst, g) for name, g in sheets.items()}
     if sheet is not None:
         if sheet not in sheets:
@@ -609,28 +770,27 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
                 f"check that this is a {inst.name!r} export and that its question headers are intact")
         raise ExportError(f"none of the questions of the {inst.name!r} codebook was found (only "
                           f"{', '.join(sorted(found_as.values()))})", file=file_label, row=hrow + 1, hint=hint)
+    return sheet_name, grid, hrow, file_label, mapping, found_as
 
-    body = grid.iloc[hrow + 1:]
-    if body.dropna(how="all").empty:
-        raise ExportError("the file has a header but no answers", file=file_label, row=hrow + 1,
-                          hint="export again after answers have come in")
-    rows = pd.Series(np.arange(hrow + 2, hrow + 2 + len(body)), index=range(len(body)), name="_row")
-    body = body.reset_index(drop=True)
-    _check_row_width(grid, hrow, body, rows, file_label)
 
+def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[str, str],
+                     column: Callable[[int], pd.Series], rows: pd.Series, file_label: str) -> dict[str, pd.Series]:
+    """``_row`` and the converted column of every item; ``column(j)`` gives grid column ``j`` of the body."""
     columns: dict[str, pd.Series] = {"_row": rows}
+    index = pd.RangeIndex(len(rows))
     for item in inst.items:
         j = next((j for j, iid in mapping.items() if iid == item.id), None)
         if j is None:
             if item.kind != "pii":
-                columns.update(_empty_column(item, len(body), body.index))
+                columns.update(_empty_column(item, len(rows), index))
             continue
         header = found_as[item.id]
         conv = _CONVERTERS.get(item.kind)
         # Label, number and date columns are factorised straight from the CSV parser's object cells (str or
-        # NaN): converting a million cells to the string dtype first would only slow them down.
-        col = body[j]
-        if conv is None or col.dtype != object:
+        # NaN): converting a million cells to the string dtype first would only slow them down. The Arrow
+        # reader's columns already have the str dtype.
+        col = column(j)
+        if (conv is None or col.dtype != object) and not _is_arrow_str(col):
             col = col.astype("str").where(col.notna())
         if conv is None:
             if item.kind == "text":
@@ -644,6 +804,13 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
             columns.update(out)
         else:
             columns[item.id] = out
+    return columns
+
+
+def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame, hrow: int,
+            mapping: dict[int, str], found_as: dict[str, str], file_label: str, path: Path,
+            info: dict[str, Any]) -> pd.DataFrame:
+    """The frame of the converted columns, its semester check and ``attrs`` (``grid``: at least the header rows)."""
     df = pd.DataFrame(columns)
 
     semester = None

@@ -254,3 +254,112 @@ def test_sheet_argument(write_xlsx) -> None:
     assert read_export(x, "course_feedback", sheet="B")["FB_SIS1"].tolist() == [2.0]
     with pytest.raises(ExportError, match="no worksheet 'C'"):
         read_export(x, "course_feedback", sheet="C")
+
+
+# ------------------------------------------------------------------------------------------ Arrow fast path
+
+def _sample_lines() -> list[bytes]:
+    return (SAMPLE_DIR / "interviews_2022-syksy.csv").read_bytes().split(b"\r\n")
+
+
+def _plain_last(body: list[bytes]) -> list[int]:
+    """Four body rows whose last cell is not quoted (so it can be replaced after the last comma)."""
+    return [i for i, r in enumerate(body) if not r.endswith(b'"')][:4]
+
+
+def _variant(lines: list[bytes], case: str) -> bytes:
+    """The shipped interview sample (BOM, CRLF, comma; 2 metadata rows, header on the third) changed by ``case``."""
+    rows = [ln for ln in lines if ln]
+    body = rows[3:]
+    if case == "lf_no_bom":
+        return b"\n".join([rows[0][3:], *rows[1:]]) + b"\n"
+    if case == "semicolon":
+        return ("\r\n".join(";".join(r) for r in __import__("csv").reader(
+            b"\r\n".join(rows).decode("utf-8-sig").splitlines()))).encode("utf-8") + b"\r\n"
+    if case == "quoting":  # multi-line cell, doubled quote, text after a closing quote, quote inside a cell
+        a, b, c, d = _plain_last(body)
+        body[a] = body[a].rsplit(b",", 1)[0] + b',"Rivi yksi\r\nrivi ""kaksi"", kolme"'
+        body[b] = body[b].rsplit(b",", 1)[0] + b',"Alku" ja loppu'
+        body[c] = body[c].rsplit(b",", 1)[0] + b',puoli " lainausmerkki'
+        body[d] = body[d].rsplit(b",", 1)[0] + b',""'
+        body.insert(d + 2, b"")  # an empty line: a row of missing cells, counted by the cleaning log
+        return b"\r\n".join([*rows[:3], *body]) + b"\r\n\r\n"
+    if case == "unterminated":
+        return b"\r\n".join([*rows[:3], *body]) + b'\r\n' + body[0].rsplit(b",", 1)[0] + b',"kesken\r\n'
+    if case == "short_row":
+        body[10] = body[10].rsplit(b",", 3)[0]
+    if case == "blank_cells_line":
+        body.insert(10, b"   ")
+    if case == "cp1252":
+        return b"\r\n".join(rows).decode("utf-8-sig").encode("cp1252") + b"\r\n"
+    if case == "unknown_label":
+        body[40] = body[40].replace("samaa mieltä".encode(), b"samaa mielt", 1)
+    if case == "extra_cell":
+        body[50] = body[50] + b",ylim\xc3\xa4\xc3\xa4r\xc3\xa4inen"
+    return b"\r\n".join([*rows[:3], *body]) + b"\r\n"
+
+
+def _read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    import sosrake_lib.io as sio
+
+    def outcome() -> object:
+        try:
+            df = read_export(path, "interviews")
+        except ExportError as exc:
+            return ("error", str(exc), exc.row, exc.column)
+        return df
+
+    monkeypatch.setattr(sio, "_ARROW_MIN_BYTES", 0)
+    fast = outcome()
+    monkeypatch.setattr(sio, "_read_csv_arrow", lambda p, inst: None)
+    slow = outcome()
+    return fast, slow
+
+
+@pytest.mark.parametrize("case, arrow", [
+    ("as_is", True), ("lf_no_bom", True), ("semicolon", True), ("quoting", True),
+    ("unterminated", False), ("short_row", False), ("blank_cells_line", False), ("cp1252", False),
+    ("unknown_label", False), ("extra_cell", False),
+])
+def test_arrow_reader_same_as_pandas_reader(case: str, arrow: bool, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import sosrake_lib.io as sio
+    from sosrake_lib.codebook import load_instrument
+
+    path = tmp_path / f"{case}.csv"
+    path.write_bytes(_variant(_sample_lines(), case))
+    with monkeypatch.context() as m:
+        m.setattr(sio, "_ARROW_MIN_BYTES", 0)
+        taken = sio._read_csv_arrow(path, load_instrument("interviews"))
+    assert (taken is not None) is arrow  # the Arrow reader takes the file, or leaves it to pandas
+    fast, slow = _read_both(path, monkeypatch)
+    if isinstance(slow, tuple):
+        assert fast == slow  # same error, same row and column
+        return
+    assert isinstance(fast, pd.DataFrame)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert fast.attrs == slow.attrs
+    if case == "quoting":
+        a, b, c, d = _plain_last([ln for ln in _sample_lines() if ln][3:])
+        assert fast["open_missing"].iloc[a] == 'Rivi yksi\r\nrivi "kaksi", kolme'
+        assert fast["open_missing"].iloc[b] == "Alku ja loppu"
+        assert fast["open_missing"].iloc[c] == 'puoli " lainausmerkki'
+        assert pd.isna(fast["open_missing"].iloc[d])
+        # the empty line: a row of missing cells; _row counts records (the multi-line cell is one row)
+        assert fast.iloc[d + 2].drop(["_row"]).isna().all() and fast["_row"].iloc[d + 2] == d + 2 + 4
+        n_answers = len([ln for ln in _sample_lines() if ln]) - 3
+        assert len(fast) == n_answers + 2  # the answers, the empty line inside and the one at the end
+
+
+@pytest.mark.parametrize("data", [b"abc \xc3\xa4", b"\xc3", b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80",
+                                  b"\xe2\x82", b"\xf0\x9f\x98\x80", b"a\x80b", b"\xef\xbb\xbfok"])
+def test_utf8_check_agrees_with_python(data: bytes) -> None:
+    # surrogates, overlong forms, > U+10FFFF and cut sequences are invalid for both
+    from sosrake_lib.io import _utf8_valid
+
+    try:
+        data.decode("utf-8")
+        python_ok = True
+    except UnicodeDecodeError:
+        python_ok = False
+    assert _utf8_valid(data, 0) is python_ok
