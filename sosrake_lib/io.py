@@ -37,6 +37,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import mmap
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -194,8 +195,11 @@ def _grid_read_options(delim: str, width: int) -> dict[str, Any]:
                 skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL, encoding="utf-8")
 
 
-def _arrow_body(data: bytes, start: int, delim: str, width: int) -> Any:
+def _arrow_body(data: bytes | mmap.mmap, start: int, delim: str, width: int, coded: set[int] = frozenset()) -> Any:
     """Arrow table (``width`` string columns) of the CSV records from byte ``start`` on, or ``None``.
+
+    Columns in ``coded`` (labels, numbers, dates: few distinct values) come dictionary-encoded, so a million
+    label cells are never stored as text, only as indices into the distinct labels.
 
     ``None`` whenever Arrow's reading could differ from the pandas C parser's (the caller then takes the pandas
     path): a row with another number of cells (pandas pads short rows, Arrow stops), a whitespace-only line, or a
@@ -215,20 +219,24 @@ def _arrow_body(data: bytes, start: int, delim: str, width: int) -> Any:
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                              newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.large_string() for c in names},
+            convert_options=pacsv.ConvertOptions(column_types={
+                c: pa.dictionary(pa.int32(), pa.large_string()) if j in coded else pa.large_string()
+                for j, c in enumerate(names)},
                                                  null_values=[""], strings_can_be_null=True,
                                                  quoted_strings_can_be_null=True, check_utf8=True))
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     if table.num_columns != width or table.num_rows == 0:
         return None
-    last = table.column(width - 1)[table.num_rows - 1].as_py() or ""
-    if data.endswith(b'"' + last.replace('"', '""').encode("utf-8")):
+    last_cell = table.column(width - 1)[table.num_rows - 1]
+    last = (last_cell.value if isinstance(last_cell, pa.DictionaryScalar) else last_cell).as_py() or ""
+    tail = b'"' + last.replace('"', '""').encode("utf-8")
+    if len(data) - start >= len(tail) and data[len(data) - len(tail):] == tail:
         return None  # possibly an unterminated quoted cell at the end (or a quoted last cell: pandas decides)
     return table
 
 
-def _utf8_valid(data: bytes, start: int) -> bool:
+def _utf8_valid(data: bytes | mmap.mmap, start: int) -> bool:
     """Whether ``data[start:]`` is valid UTF-8 (Arrow's validator: same rules as Python's strict decoder)."""
     import pyarrow as pa
 
@@ -257,15 +265,51 @@ def _read_csv_arrow(path: Path, inst: Instrument) -> pd.DataFrame | None:
     try:
         if not path.is_file() or path.stat().st_size < _ARROW_MIN_BYTES:
             return None
-        data = path.read_bytes()
-    except OSError:
+        with open(path, "rb") as fh:
+            # Mapped, not read: the parser reads the page cache directly (no 500 MB copy, a tenth of the page
+            # faults); the file is only read.
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
         return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+    try:
+        parsed = _parse_mapped_csv(path, inst, data)
+    finally:
+        try:
+            data.close()  # before converting: the mapped pages count towards the peak memory
+        except BufferError:  # an Arrow buffer still points into it: closed when collected
+            pass
+    if parsed is None:
         return None
-    sample = data[:65536]
-    if sum(b < 9 or 13 < b < 32 for b in sample[:4096]) > 8:
+    import pyarrow as pa
+
+    table, grid, hrow, file_label, mapping, found_as, delim = parsed
+    try:
+        n = table.num_rows
+        rows = pd.Series(np.arange(hrow + 2, hrow + 2 + n), index=range(n), name="_row")
+        body = list(table.columns)
+        del table
+
+        def column(j: int) -> pd.Series:
+            if pa.types.is_dictionary(body[j].type):
+                return _dictionary_series(body[j], j)
+            return pd.Series(body[j], dtype="str", name=j)
+
+        columns = _convert_columns(inst, mapping, found_as, column, rows, file_label)
+        body.clear()  # the label columns' text can go before the frame is assembled
+        info = {"format": "csv", "encoding": "utf-8", "delimiter": delim}
+        return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info)
+    except (ExportError, ValueError):
         return None
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+
+
+def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[Any, ...] | None:
+    """Checks, header rows (pandas) and body (Arrow) of a mapped CSV for :func:`_read_csv_arrow`, or ``None``."""
+    first = data[:65536]
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")) or data.find(b"\x00") >= 0:
+        return None
+    if sum(b < 9 or 13 < b < 32 for b in first[:4096]) > 8:
+        return None
+    start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
     if not _utf8_valid(data, start):
         return None
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -277,41 +321,35 @@ def _read_csv_arrow(path: Path, inst: Instrument) -> pd.DataFrame | None:
     if width < 2:
         return None
     opts = _grid_read_options(delim, width)
-    file = path.name
     try:
         head = pd.read_csv(io.BytesIO(data[start:start + _ARROW_HEAD_BYTES]), nrows=HEADER_SCAN_ROWS + 1, **opts)
         if len(head) <= HEADER_SCAN_ROWS:
             return None
         head = head.iloc[:HEADER_SCAN_ROWS]
-        _, grid, hrow, file_label, mapping, found_as = _locate_header(inst, {"": head}, None, file)
+        _, grid, hrow, file_label, mapping, found_as = _locate_header(inst, {"": head}, None, path.name)
         # The body starts after the header's line: the rows up to the header must be exactly the first lines.
         cut = start
         for _ in range(hrow + 1):
-            cut = data.index(b"\n", cut) + 1
+            cut = data.find(b"\n", cut) + 1
+            if cut == 0:
+                return None
         top = pd.read_csv(io.BytesIO(data[start:cut]), **opts)
         if len(top) != hrow + 1 or not top.equals(head.iloc[:hrow + 1]):
             return None
-        table = _arrow_body(data, cut, delim, width)
-        del data
-        if table is None:
-            return None
-        n = table.num_rows
-        if all(c.null_count == n for c in table.columns):
-            return None  # no answers: the pandas path says so
-        heads = grid.iloc[max(hrow - 1, 0):hrow + 1].notna().any(axis=0).to_numpy()
-        last = int(np.flatnonzero(heads).max()) if heads.any() else -1
-        if any(table.column(j).null_count != n for j in range(last + 1, width)):
-            return None  # cells right of the header: the pandas path names the row
-        rows = pd.Series(np.arange(hrow + 2, hrow + 2 + n), index=range(n), name="_row")
-
-        def column(j: int) -> pd.Series:
-            return pd.Series(table.column(j), dtype="str", name=j)
-
-        columns = _convert_columns(inst, mapping, found_as, column, rows, file_label)
-        info = {"format": "csv", "encoding": "utf-8", "delimiter": delim}
-        return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info)
     except (ExportError, ValueError, pd.errors.ParserError):
         return None
+    coded = {j for j, item_id in mapping.items() if inst.item(item_id).kind in _CONVERTERS}
+    table = _arrow_body(data, cut, delim, width, coded)
+    if table is None:
+        return None
+    n = table.num_rows
+    if all(c.null_count == n for c in table.columns):
+        return None  # no answers: the pandas path says so
+    heads = grid.iloc[max(hrow - 1, 0):hrow + 1].notna().any(axis=0).to_numpy()
+    last = int(np.flatnonzero(heads).max()) if heads.any() else -1
+    if any(table.column(j).null_count != n for j in range(last + 1, width)):
+        return None  # cells right of the header: the pandas path names the row
+    return table, grid, hrow, file_label, mapping, found_as, delim
 
 
 def _cell_text(v: Any) -> Any:
@@ -440,9 +478,28 @@ def _map_columns(inst: Instrument, grid: pd.DataFrame, hrow: int, file: str) -> 
 
 
 def _categorise(s: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Factorise strings once so that label mapping touches each distinct label once (fast on 1M rows)."""
+    """Factorise strings once so that label mapping touches each distinct label once (fast on 1M rows).
+
+    A categorical column (the Arrow reader's dictionary-encoded labels) is already factorised: its codes and
+    categories (every one of them occurs) are used as they are.
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return np.asarray(s.cat.codes, dtype=np.intp), [str(u) for u in s.cat.categories]
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     return codes, [str(u) for u in uniques]
+
+
+def _dictionary_series(col: Any, name: int) -> pd.Series:
+    """A pandas categorical Series of a dictionary-encoded Arrow column (labels in order of first appearance)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = col.unify_dictionaries()
+    labels = col.chunk(0).dictionary if col.num_chunks else pa.array([], type=pa.large_string())
+    indices = pa.chunked_array([c.indices for c in col.chunks], type=pa.int32())
+    codes = pc.fill_null(indices, -1).to_numpy() if len(indices) else np.empty(0, dtype=np.int32)
+    cats = pd.Index(labels, dtype="str")
+    return pd.Series(pd.Categorical.from_codes(codes, categories=cats), name=name)
 
 
 def _first_row(s: pd.Series, rows: pd.Series, value: str) -> int:
@@ -788,9 +845,10 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
         conv = _CONVERTERS.get(item.kind)
         # Label, number and date columns are factorised straight from the CSV parser's object cells (str or
         # NaN): converting a million cells to the string dtype first would only slow them down. The Arrow
-        # reader's columns already have the str dtype.
+        # reader's columns already have the str dtype, or are categorical (labels, already factorised).
         col = column(j)
-        if (conv is None or col.dtype != object) and not _is_arrow_str(col):
+        arrow = _is_arrow_str(col) or (conv is not None and isinstance(col.dtype, pd.CategoricalDtype))
+        if (conv is None or col.dtype != object) and not arrow:
             col = col.astype("str").where(col.notna())
         if conv is None:
             if item.kind == "text":
@@ -816,6 +874,12 @@ def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame,
     semester = None
     for item in inst.items:
         if item.single_semester and item.id in found_as:
+            # The semesters of the distinct dates decide (a few dozen dates for a million rows); the row-wise
+            # labels are built only to name the offending row.
+            distinct = semester_of(df[item.id].drop_duplicates()).dropna()
+            if distinct.nunique() <= 1:
+                semester = distinct.iloc[0] if len(distinct) else None
+                continue
             sem = semester_of(df[item.id]).dropna()
             if sem.nunique() > 1:
                 main = sem.value_counts().index[0]
