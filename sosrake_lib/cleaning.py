@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -239,7 +239,7 @@ def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -
     if len(alive) and has_questions and content:
         # One integer per row, equal exactly where all the content columns' _str_key values are equal (what
         # DataFrame.duplicated over the _str_key frame compares), built on whole columns and read at the live rows.
-        ids = _row_ids([_dense_key(df[c]) for c in content])[alive]
+        ids = _row_ids(_dense_key(df[c]) for c in content)[alive]  # one column's key alive at a time
         d = pd.Series(ids).duplicated(keep="last").to_numpy()
         dup[alive[d]] = True
     return pd.Series(dup, index=df.index)
@@ -275,21 +275,24 @@ def _dense_key(col: pd.Series) -> tuple[np.ndarray, int]:
     return codes.astype(np.int64) + 1, len(uniques) + 1
 
 
-def _row_ids(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:
+def _row_ids(keys: Iterable[tuple[np.ndarray, int]]) -> np.ndarray:
     """Combine per-column codes into one int64 per row (mixed radix), equal exactly where every code is equal.
 
     When the product of the sizes would overflow, the ids so far are renumbered densely first (as pandas'
     ``get_group_index`` does), so any number of columns fits.
     """
-    ids = np.zeros(len(keys[0][0]) if keys else 0, dtype=np.int64)
+    ids: np.ndarray | None = None
     size = 1
     for codes, n in keys:
+        if ids is None:
+            ids = np.zeros(len(codes), dtype=np.int64)
         if size * n >= 1 << 62:
             ids, uniques = pd.factorize(ids)
             size = len(uniques)
-        ids = ids * n + codes
+        ids *= n
+        ids += codes
         size *= n
-    return ids
+    return np.zeros(0, dtype=np.int64) if ids is None else ids
 
 
 def clean_responses(
@@ -354,7 +357,9 @@ def clean_responses(
     for it in inst.items_of("pii"):
         if it.id in df and "mail" not in it.id:
             names.update(v for v in df[it.id].dropna().astype("str").unique() if len(v.strip()) >= 3)
-    kept = df.loc[status == 0]
+    # All rows kept (the usual case): a shallow copy, which copy-on-write copies only column by column as the
+    # ids and texts are replaced, instead of a filtered copy of the whole frame.
+    kept = df.copy(deep=False) if not status.any() else df.loc[status == 0]
     for it in inst.items:
         if it.id not in kept:
             continue

@@ -507,24 +507,20 @@ def _hmac_sha256_many(key: bytes, messages: Iterable[bytes]) -> list[bytes]:
     return list(map(one, messages))
 
 
-def _pseudonym_array(digests: list[bytes], valid: np.ndarray, length: int, prefix: str) -> Any:
-    """Arrow string array ``prefix + digest.hex()[:length]`` (null where not ``valid``), built in numpy."""
-    import pyarrow as pa
-
+def _hex_rows(digests: list[bytes], length: int, prefix: str) -> np.ndarray:
+    """``prefix + digest.hex()[:length]`` for each digest, as rows of a uint8 matrix (UTF-8 bytes)."""
     n = len(digests)
     nbytes = (length + 1) // 2
-    raw = np.frombuffer(b"".join(d[:nbytes] for d in digests), dtype=np.uint8).reshape(n, nbytes)
+    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(n, -1)[:, :nbytes]
     head = np.frombuffer(prefix.encode("utf-8"), dtype=np.uint8)
-    width = len(head) + length
     buf = np.empty((n, len(head) + 2 * nbytes), dtype=np.uint8)
     buf[:, :len(head)] = head
     buf[:, len(head)::2] = _HEX[raw >> 4]
     buf[:, len(head) + 1::2] = _HEX[raw & 15]
-    data = np.ascontiguousarray(buf[:, :width])
-    offsets = np.arange(n + 1, dtype=np.int64) * width
-    bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.Array.from_buffers(pa.large_string(), n, [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)],
-                                 null_count=int(n - valid.sum()))
+    return buf[:, :len(head) + length]
+
+
+_PSEUDONYM_CHUNK = 1 << 17  # distinct ids hashed per batch (bounds the Python objects alive at a time)
 
 
 def _pseudonymise_arrow_strings(values: pd.Series, key: bytes, length: int, prefix: str) -> pd.Series:
@@ -532,25 +528,33 @@ def _pseudonymise_arrow_strings(values: pd.Series, key: bytes, length: int, pref
 
     Distinct ids come from Arrow's hash table (``pd.factorize``); ids that are pure ASCII without whitespace
     are normalised by Arrow's ASCII lower case (equal to ``casefold`` there), the others by the same Python
-    expression as :func:`_normalise_id`. The pseudonyms are assembled as an Arrow array and spread back to the
-    rows with one ``take``.
+    expression as :func:`_normalise_id`. They are hashed in batches into one fixed-width byte matrix that
+    becomes an Arrow string array, spread back to the rows with one ``take``.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     codes, uniques = pd.factorize(values.array, use_na_sentinel=True)
     arr = pa.array(uniques, type=pa.large_string())
+    n = len(arr)
     simple = pc.and_(pc.string_is_ascii(arr), pc.invert(pc.match_substring_regex(arr, _ASCII_SPACE_CLASS)))
     simple_np = np.asarray(pc.fill_null(simple, False).to_numpy(zero_copy_only=False), dtype=bool)
-    messages = pc.ascii_lower(arr).cast(pa.large_binary()).to_pylist()
     valid = np.asarray(pc.binary_length(arr).to_numpy(zero_copy_only=False), dtype=np.int64) > 0
-    for i in np.flatnonzero(~simple_np).tolist():
-        u = uniques[i]
-        text = " ".join(u.split()).casefold()
-        messages[i] = text.encode("utf-8")
-        valid[i] = bool(text)
-    digests = _hmac_sha256_many(key, messages)
-    table = _pseudonym_array(digests, valid, length, prefix)
+    lowered = pc.ascii_lower(arr).cast(pa.large_binary())
+    width = len(prefix.encode("utf-8")) + length
+    data = np.empty((n, width), dtype=np.uint8)
+    for lo in range(0, n, _PSEUDONYM_CHUNK):
+        hi = min(lo + _PSEUDONYM_CHUNK, n)
+        messages = lowered.slice(lo, hi - lo).to_pylist()
+        for i in (np.flatnonzero(~simple_np[lo:hi]) + lo).tolist():
+            text = " ".join(uniques[i].split()).casefold()
+            messages[i - lo] = text.encode("utf-8")
+            valid[i] = bool(text)
+        data[lo:hi] = _hex_rows(_hmac_sha256_many(key, messages), length, prefix)
+    offsets = np.arange(n + 1, dtype=np.int64) * width
+    bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    table = pa.Array.from_buffers(pa.large_string(), n, [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)],
+                                  null_count=int(n - valid.sum()))
     taken = table.take(pa.array(codes, mask=codes < 0))
     return pd.Series(taken, index=values.index, name=values.name, dtype="str")
 

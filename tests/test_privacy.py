@@ -272,9 +272,12 @@ def test_hmac_many_equals_hmac_digest(key: bytes) -> None:
     assert privacy._hmac_sha256_many(key, messages) == [hmac.digest(key, m, "sha256") for m in messages]
 
 
-def test_pseudonymise_arrow_strings_same_as_generic_path() -> None:
-    # The str-dtype fast path (ASCII ids lower-cased by Arrow, others normalised in Python) against the object
-    # path, which normalises every value with str.split/casefold; Unicode whitespace and case-folding cases.
+@pytest.mark.parametrize("chunk", [5, 1 << 17])
+def test_pseudonymise_arrow_strings_same_as_generic_path(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The str-dtype fast path (ASCII ids lower-cased by Arrow, others normalised in Python; hashed in batches of
+    # `chunk` distinct ids) against the object path, which normalises every value with str.split/casefold;
+    # Unicode whitespace and case-folding cases.
+    monkeypatch.setattr(privacy, "_PSEUDONYM_CHUNK", chunk)
     values = [" A1", "a1", None, "", " ", np.nan, "R-0012", "r-0012 ", "ID\tX", "id x", "a\x1cb", "a b",
               "Straße", "STRASSE", "strasse", "Ärrä\u00a0X", "ärrä x", "ﬁn", "FIN", "İ", "x\u3000y", "x y"]
     s = pd.Series(values, index=range(100, 100 + len(values)), name="id", dtype="str")
