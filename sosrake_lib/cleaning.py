@@ -359,18 +359,23 @@ def clean_responses(
             names.update(v for v in df[it.id].dropna().astype("str").unique() if len(v.strip()) >= 3)
     # All rows kept (the usual case): a shallow copy, which copy-on-write copies only column by column as the
     # ids and texts are replaced, instead of a filtered copy of the whole frame.
-    kept = df.copy(deep=False) if not status.any() else df.loc[status == 0]
+    # Names and e-mails go before the rows are filtered (they would only be copied to be dropped).
+    kept = df.drop(columns=[it.id for it in inst.items_of("pii") if it.id in df])
+    kept = kept.copy(deep=False) if not status.any() else kept.loc[status == 0]
     for it in inst.items:
         if it.id not in kept:
             continue
         if it.kind in ("id", "pseudonym"):
             s = kept[it.id].astype("str")
             already = _is_pseudonym(s)
+            if not already.any():  # raw ids (the usual case): the same as below, without two copies of the column
+                kept[it.id] = pseudonymise(s, key_bytes, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX)
+                continue
             hashed = pseudonymise(s.where(~already), key_bytes, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX)
             kept[it.id] = s.where(already, hashed).astype("str")
         elif it.kind == "text":
             kept[it.id] = scrub_pii_series(kept[it.id].astype("str"), names=sorted(names)).astype("str")
-    kept = kept.drop(columns=[it.id for it in inst.items_of("pii") if it.id in kept]).reset_index(drop=True)
+    kept = kept.reset_index(drop=True)
 
     counts = np.bincount(status, minlength=len(_STATUS))
     log = CleaningLog(
