@@ -511,8 +511,11 @@ def suppress_answer_counts(dist: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
 
     Each item row is a one-way table whose total (``n_total``) is published, so a small answer count is hidden
     together with the row's next smallest count (:func:`~sosrake_lib.outputs.suppress_parts`); ``n_valid``
-    (= ``n_total`` - "En osaa sanoa") and ``top_box_n`` with its % and CI are hidden too where they would give
-    a hidden count away. Keep the unsuppressed frame for :func:`likert_area_figure`, which draws percentages.
+    (= ``n_total`` - "En osaa sanoa") and ``top_box_n`` are hidden too where they would give a hidden count
+    away, the top-2 % and its CI wherever either of them is hidden (``top_box_n / n_valid`` gives ``n_valid``
+    back), and the item's mean and SD wherever one of its scale answers is hidden (with the total they pin the
+    hidden counts down). :func:`likert_area_figure` draws this published frame, so the figure shows nothing the
+    table hides.
 
     Examples
     --------
@@ -520,16 +523,18 @@ def suppress_answer_counts(dist: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
     ...                      "nsa": [5], "n_valid": [113], "n_total": [118], "top_box_n": [70],
     ...                      "top_box_pct": [61.9], "top_box_ci_low": [52.7], "top_box_ci_high": [70.3]})
     >>> out = suppress_answer_counts(dist)
-    >>> out[["a1", "a2", "a3", "a4", "a5", "nsa", "n_valid", "top_box_n"]].values.tolist()
-    [[0, <NA>, 40, 50, 20, <NA>, <NA>, 70]]
+    >>> out[["a1", "a2", "a3", "a4", "a5", "nsa", "n_valid", "top_box_n", "top_box_pct"]].values.tolist()
+    [[0, <NA>, 40, 50, 20, <NA>, <NA>, 70, <NA>]]
     """
     codes = sorted(int(c[1:]) for c in dist.columns if c.startswith("a") and c[1:].isdigit())
     top = [f"a{c}" for c in codes[-2:]]
     low = [f"a{c}" for c in codes[:-2]]
     box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
+    stats = {c: [*low, *top] for c in ("mean", "sd") if c in dist.columns}
     return suppress_parts(dist, [*low, *top, "nsa"], min_n,
-                          sums=[("n_valid", [["nsa"], [*low, *top]], []),
-                                ("top_box_n", [top, [*low, "n_valid"], [*low, "nsa"]], box)])
+                          sums=[("n_valid", [["nsa"], [*low, *top]], box),
+                                ("top_box_n", [top, [*low, "n_valid"], [*low, "nsa"]], box)],
+                          computed_from=stats)
 
 
 def likert_percentages(dist: pd.DataFrame, inst: Instrument, *, lang: Lang = "fi") -> pd.DataFrame:
@@ -558,11 +563,14 @@ def likert_percentages(dist: pd.DataFrame, inst: Instrument, *, lang: Lang = "fi
     return pd.DataFrame(data, index=pd.Index(names.tolist(), name="item_label"))
 
 
-def likert_area_figure(dist: pd.DataFrame, inst: Instrument, area: str, *, lang: Lang = "fi") -> Any:
+def likert_area_figure(dist: pd.DataFrame, inst: Instrument, area: str, *, lang: Lang = "fi",
+                       min_n: int = 5) -> Any:
     """Diverging stacked bars of one area's items: competence above, importance below (or the attitude
     items alone), "En osaa sanoa" drawn apart (:func:`sosrake_lib.plots.likert_diverging`).
 
-    Returns the matplotlib Figure (the caller saves and closes it).
+    Give it the published frame (:func:`suppress_answer_counts`): hidden answer counts are then not drawn,
+    so the bars cannot be measured to recover them. Returns the matplotlib Figure (the caller saves and
+    closes it).
     """
     from .plots import likert_diverging, new_figure
 
@@ -574,7 +582,7 @@ def likert_area_figure(dist: pd.DataFrame, inst: Instrument, area: str, *, lang:
     for ax, part in zip(axes, parts, strict=True):
         sub = rows[rows["role"] == part]
         table = likert_percentages(sub, inst, lang=lang)
-        likert_diverging(table, nsa_col=table.columns[-1], ax=ax, lang=lang, label_width=34,
+        likert_diverging(table, nsa_col=table.columns[-1], ax=ax, lang=lang, label_width=34, min_n=min_n,
                          title=f"{inst.area_label(area, lang)}: {text(part, lang).lower()}"
                          if part != "attitude" else text(part, lang))
     return fig

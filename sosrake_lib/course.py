@@ -49,7 +49,7 @@ from .codebook import Instrument, load_instrument
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
 from .io import read_export
-from .outputs import KeyFigures, suppress_parts
+from .outputs import KeyFigures, suppress_nps_groups, suppress_parts
 from .paths import PROJECT_ROOT
 from .privacy import DEFAULT_MIN_N, suppress_by_n, suppress_small_cells
 from .report import CI_LABEL, CLEANING_COLUMNS
@@ -707,8 +707,22 @@ def feedback_items(
     substantive answers only; "En osaa sanoa" is a separate percentage column. Percentages of the answer
     options use ``n_total`` (all who answered the item, including "En osaa sanoa") so a row sums to 100.
     Items answered by fewer than ``min_n`` people are suppressed (:func:`~sosrake_lib.privacy.suppress_by_n`).
+    With ``n_total`` published a percentage *is* a count, so in the other rows the share of an answer given
+    by 1..min_n-1 people is hidden with a second share of the row (:func:`~sosrake_lib.outputs.suppress_parts`
+    on the counts behind them), ``n_valid`` and the top-2 % with its CI where they would give a hidden count
+    away, and the mean and SD wherever one of the scale answers is hidden. The figure is drawn from this table.
     ``attrs["answer_labels"]`` lists the answer columns (negative → positive), ``attrs["nsa_labels"]`` the
     non-substantive ones.
+
+    Examples
+    --------
+    >>> inst = load_instrument("course_feedback")
+    >>> fb = pd.DataFrame({it.id: [5.0] * 12 + [4.0] * 6 + [2.0] * 2 for it in inst.likert_items()})
+    >>> out = feedback_items(fb, inst)
+    >>> out.loc[0, out.attrs["answer_labels"]].astype("Float64").tolist()
+    [0.0, <NA>, 0.0, <NA>, 60.0]
+    >>> int(out.loc[0, "n_total"]), out.loc[0, "mean"], out.loc[0, "top_box_pct"]
+    (20, <NA>, <NA>)
     """
     labels, nsa = _likert_labels(inst, lang)
     items = [it.id for it in inst.likert_items()]
@@ -722,15 +736,29 @@ def feedback_items(
         "part": [inst.item(i).area for i in items],
         "part_label": [inst.area_label(inst.item(i).area or "", lang) for i in items],
     })
-    for col in [*labels.values(), *nsa_cols]:
+    answers = [*labels.values(), *nsa_cols]
+    for col in answers:
         out[col] = 100.0 * table[col] / total
     for col in ("n_valid", "n_total", "mean", "sd", "top_box_pct"):
         out[col] = table[col]
     out["top_box_ci_low"] = table["top_box_ci_low"]  # likert_table gives the top box and its CI in %
     out["top_box_ci_high"] = table["top_box_ci_high"]
+    published = list(out.columns)
+    counts = {col: f"_n: {col}" for col in answers}  # the counts behind the shares, for the suppression only
+    for col, count in counts.items():
+        out[count] = table[col]
+    out["_n: top"] = table["top_box_n"]  # = top_box_pct * n_valid, so it counts as published
     res = suppress_by_n(out, "n_total", min_n, secondary=False)
-    res.attrs["answer_labels"] = list(labels.values())
-    res.attrs["nsa_labels"] = nsa_cols
+    scale = [counts[c] for c in labels.values()]
+    top, low, nsa_n = scale[-2:], scale[:-2], [counts[c] for c in nsa_cols]
+    box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
+    res = suppress_parts(res, [*scale, *nsa_n], min_n, linked={counts[c]: [c] for c in answers},
+                         sums=[("n_valid", [nsa_n, scale], box), ("_n: top", [top, [*low, "n_valid"], [*low, *nsa_n]], box)],
+                         computed_from={"mean": scale, "sd": scale})
+    hidden = int(sum((res[c].isna() & out[c].notna()).sum() for c in published))
+    res = res[published]
+    res.attrs = {"suppressed_cells": hidden, "min_n": min_n, "answer_labels": list(labels.values()),
+                 "nsa_labels": nsa_cols}
     return res
 
 
@@ -1039,22 +1067,27 @@ TABLE_NAMES: dict[str, dict[str, str]] = {
 def nps_table(res: NPSResult, *, min_n: int = DEFAULT_MIN_N, lang: Lang = "fi") -> pd.DataFrame:
     """NPS with its interval and the promoter / passive / detractor counts (small counts hidden).
 
-    The three counts go through :func:`~sosrake_lib.privacy.suppress_small_cells` (their total n is published).
+    Where one of the three counts is 1..min_n-1 people all three are hidden: with ``n`` and the NPS, two of
+    them would give the third away (:func:`~sosrake_lib.outputs.suppress_nps_groups`, which also hides an NPS
+    within one person of ±100). Fewer than ``min_n`` answers: everything but ``n`` is hidden.
 
     Examples
     --------
     >>> r = nps([10] * 6 + [8] * 5 + [3] * 2)
-    >>> nps_table(r, min_n=5).loc[0, ["promoters", "passives", "detractors"]].isna().tolist()  # 2 < 5; 5 goes too
-    [False, True, True]
+    >>> nps_table(r, min_n=5).loc[0, ["nps", "promoters", "passives", "detractors"]].isna().tolist()  # 2 < 5
+    [False, True, True, True]
     """
-    counts = suppress_small_cells(pd.Series({"promoters": res.promoters, "passives": res.passives,
-                                             "detractors": res.detractors}), min_n)
     small = 0 < res.n < min_n
     row = {"nps": np.nan if small else res.nps, "ci_low": np.nan if small else res.ci_low,
-           "ci_high": np.nan if small else res.ci_high, "n": res.n, **counts.to_dict(), "method": res.method}
-    out = pd.DataFrame([row])
-    out.attrs = {"suppressed_cells": int(counts.attrs["suppressed_cells"]) + 3 * small, "min_n": min_n}
-    return out
+           "ci_high": np.nan if small else res.ci_high, "n": res.n, "promoters": res.promoters,
+           "passives": res.passives, "detractors": res.detractors, "method": res.method}
+    table = pd.DataFrame([row])
+    if small:
+        for col in ("promoters", "passives", "detractors"):
+            table[col] = table[col].astype("Int64").mask([True])
+        table.attrs = {"suppressed_cells": 6, "min_n": min_n}
+        return table
+    return suppress_nps_groups(table, min_n)
 
 
 def suppression_summary(tables: Mapping[str, pd.DataFrame], *, min_n: int, lang: Lang = "fi") -> pd.DataFrame:

@@ -50,7 +50,7 @@ from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .fmt import Lang, fmt_ci, fmt_int, fmt_percent, fmt_value
 from .io import read_export
-from .outputs import KeyFigures, neutralise_frame, suppress_parts
+from .outputs import KeyFigures, neutralise_frame, suppress_nps_groups, suppress_parts
 from .paths import PROJECT_ROOT
 from .privacy import scrub_pii, suppress_by_n, suppress_small_cells
 from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
@@ -439,9 +439,11 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
     "Theme: statement". Percent columns (``pct: <label>``) use all answers, "En osaa sanoa" included, so the
     diverging figure shows it apart. Items with fewer than ``min_n`` answers are suppressed; in the other rows
     answer counts of 1..min_n-1 people are hidden with a second count of the row
-    (:func:`~sosrake_lib.outputs.suppress_parts`), and ``n_valid`` / ``top_box_n`` (with its % and CI) too
-    where they would give a hidden count away. The ``pct:`` columns are for the figure only and are not hidden:
-    drop them before publishing the table.
+    (:func:`~sosrake_lib.outputs.suppress_parts`), and ``n_valid`` / ``top_box_n`` too where they would give a
+    hidden count away; the top-2 % and its CI go wherever either of those is hidden, and the item's mean and SD
+    wherever one of its scale answers is hidden (with the total they would pin the hidden counts down). The
+    ``pct:`` columns (for the figure) are computed from the published counts, so a hidden count has no share
+    either; they repeat the counts, so drop them before publishing the table.
     """
     inst = _inst(inst)
     part = df if semester is None else df[df["semester"] == semester]
@@ -453,8 +455,6 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
     table = likert_table(part, [it.id for it in items], labels, top=2, nsa_labels=nsa)
     table.insert(1, "theme", [it.area for it in items])
     table.insert(2, "label", [f"{inst.area_label(it.area or '', lang)}: {it.text(lang)}" for it in items])
-    for lab in [*labels.values(), *nsa.values()]:
-        table[f"pct: {lab}"] = 100 * table[lab] / table["n_total"].where(table["n_total"] > 0)
     for col in ("top_box_pct", "top_box_ci_low", "top_box_ci_high"):
         table[col] = table[col].astype(float)
     table = suppress_by_n(table, "n_total", min_n, secondary=False)
@@ -463,9 +463,14 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
     low = [labels[c] for c in codes[:-2]]
     nsa_cols = list(nsa.values())
     box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
-    return suppress_parts(table, [*low, *top, *nsa_cols], min_n,
-                          sums=[("n_valid", [nsa_cols, [*low, *top]], []),
-                                ("top_box_n", [top, [*low, "n_valid"], [*low, *nsa_cols]], box)])
+    table = suppress_parts(table, [*low, *top, *nsa_cols], min_n,
+                           sums=[("n_valid", [nsa_cols, [*low, *top]], box),
+                                 ("top_box_n", [top, [*low, "n_valid"], [*low, *nsa_cols]], box)],
+                           computed_from={"mean": [*low, *top], "sd": [*low, *top]})
+    total = pd.to_numeric(table["n_total"]).astype("float64")
+    for lab in [*labels.values(), *nsa.values()]:
+        table[f"pct: {lab}"] = 100 * pd.to_numeric(table[lab]).astype("float64") / total.where(total > 0)
+    return table
 
 
 # ------------------------------------------------------------------------------------------ 3. NPS
@@ -475,8 +480,10 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
 
     With ``by=["semester", "service"]`` the services are labelled in ``lang`` and small services are hidden
     within each semester, with secondary suppression so a hidden one cannot be worked out from the total.
-    Promoter, passive and detractor counts of 1..min_n-1 people are hidden with their % (and a second group of
-    the row: :func:`~sosrake_lib.outputs.suppress_parts`); the NPS itself stays.
+    Where a promoter, passive or detractor count is 1..min_n-1 people, all three counts of the row are hidden
+    with their % (with ``n`` and the NPS, two of them would give the third away:
+    :func:`~sosrake_lib.outputs.suppress_nps_groups`); the NPS itself stays unless it is within one person of
+    ±100.
 
     Examples
     --------
@@ -496,11 +503,12 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     groups = ["promoters", "passives", "detractors"]
     linked = {g: [f"pct_{g}"] for g in groups}
     if keys == ["semester"]:
-        return suppress_parts(suppress_by_n(table, "n", min_n, secondary=False), groups, min_n, linked=linked)
+        return suppress_nps_groups(suppress_by_n(table, "n", min_n, secondary=False), min_n, groups=groups,
+                                   linked=linked)
     parts = [suppress_by_n(g, "n", min_n) for _, g in table.groupby("semester", sort=False)]
     out = pd.concat(parts, ignore_index=True)
     out.attrs = {"suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts), "min_n": min_n}
-    return suppress_parts(out, groups, min_n, linked=linked)
+    return suppress_nps_groups(out, min_n, groups=groups, linked=linked)
 
 
 def _nps_parts(scores: Any) -> tuple[float, float, int]:

@@ -42,7 +42,7 @@ import numbers
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -578,6 +578,8 @@ def suppress_parts(
     *,
     linked: Mapping[str, Iterable[str]] | None = None,
     sums: Iterable[tuple[str, Iterable[Iterable[str]], Iterable[str]]] = (),
+    computed_from: Mapping[str, Iterable[str]] | None = None,
+    whole_row: bool = False,
 ) -> pd.DataFrame:
     """Hide the small counts among the parts of each row's published total (answer options, NPS groups...).
 
@@ -604,6 +606,15 @@ def suppress_parts(
         + top_box_n``: ``[a1, a2, a3, n_valid]``); where a group has exactly one hidden member, the sum would
         give it away, so the sum and its derived columns are hidden too. Sums are handled in the order given,
         and a group may name an earlier sum column: if that one was hidden, it counts as hidden.
+    computed_from : mapping column -> parts, optional
+        Row statistics computed from several parts, hidden in every row where any of those parts is hidden.
+        A mean and SD of the answers are weighted sums of the answer counts: beside the published total and
+        the visible counts they give one or two more equations, enough to work out up to three hidden counts
+        (e.g. hidden 4 and 2 with n = 118 and mean 3.65: ``2*a2 + 401 = 3.65 * (108 + a2)`` gives ``a2 = 4``).
+        So ``{"mean": scale_parts, "sd": scale_parts}``.
+    whole_row : bool
+        Hide every part of a row (zeros too) as soon as one is hidden: for rows that publish a statistic which
+        is one more equation over the parts and must stay (an NPS: promoters minus detractors).
 
     Returns
     -------
@@ -619,15 +630,23 @@ def suppress_parts(
     [[20, <NA>, <NA>, <NA>], [30, 15, 15, 50.0]]
     >>> out.attrs["suppressed_cells"]
     3
+
+    A mean beside hidden answer counts would give them away, so it goes with them:
+
+    >>> t = pd.DataFrame({"n": [12, 40], "a1": [2, 10], "a2": [10, 30], "mean": [1.83, 1.75]})
+    >>> suppress_parts(t, ["a1", "a2"], 5, computed_from={"mean": ["a1", "a2"]})["mean"].tolist()
+    [<NA>, 1.75]
     """
     from sosrake_lib.privacy import suppress_small_cells
 
     parts = list(parts)
     linked = {k: list(v) for k, v in (linked or {}).items()}
     sums = [(col, [list(g) for g in groups], list(derived)) for col, groups, derived in sums]
+    computed = {k: set(v) for k, v in (computed_from or {}).items()}
     out = table.copy()
     hide: dict[str, np.ndarray] = {}
-    for col in {*parts, *(c for cs in linked.values() for c in cs), *(c for s, _, d in sums for c in [s, *d])}:
+    for col in {*parts, *(c for cs in linked.values() for c in cs), *(c for s, _, d in sums for c in [s, *d]),
+                *computed}:
         hide[col] = np.zeros(len(out), dtype=bool)
     values = out[parts].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
     for i, row in enumerate(values):
@@ -635,6 +654,8 @@ def suppress_parts(
             continue
         kept = suppress_small_cells(pd.Series(row.astype("int64"), index=parts), min_n)
         hidden = {p for p in parts if pd.isna(kept[p])}
+        if whole_row and hidden:
+            hidden = set(parts)
         for p in hidden:
             for col in [p, *linked.get(p, [])]:
                 hide[col][i] = True
@@ -643,6 +664,9 @@ def suppress_parts(
                 hidden.add(col)
                 for c in [col, *derived]:
                     hide[c][i] = True
+        for col, sources in computed.items():
+            if hidden & sources:
+                hide[col][i] = True
     cells = 0
     for col, mask in hide.items():
         if not mask.any():
@@ -659,6 +683,54 @@ def suppress_parts(
     return out
 
 
+NPS_GROUPS = ("promoters", "passives", "detractors")
+
+
+def suppress_nps_groups(
+    table: pd.DataFrame,
+    min_n: int = MIN_N,
+    *,
+    groups: Sequence[str] = NPS_GROUPS,
+    linked: Mapping[str, Iterable[str]] | None = None,
+    value_cols: Sequence[str] = ("nps", "ci_low", "ci_high"),
+) -> pd.DataFrame:
+    """Hide the promoter, passive and detractor counts of an NPS row wherever one of them is small — all three.
+
+    An NPS row publishes ``n`` = P + passives + D and the NPS = 100 (P - D) / n: two equations. Hiding two of
+    the three counts (the usual secondary rule) would leave them solvable, so a row with a count of 1..min_n-1
+    people hides all three, zeros included, with their shares (``linked``); the NPS and its interval stay. If
+    the NPS is within one person of +100 or -100 (``n - |P - D| <= 1``) the two equations still have one
+    solution, so the NPS and its interval (``value_cols``) are hidden too. Residual risk, said plainly: the
+    adjusted-Wald interval depends on P + D, so inverting it at full precision narrows the counts down; the
+    row still describes at least ``min_n`` people.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [14, 10, 20], "nps": [-100 / 14, 90.0, 25.0], "ci_low": [-46.5, 40.1, -5.0],
+    ...                   "ci_high": [34.8, 99.0, 52.0], "promoters": [5, 9, 10], "passives": [3, 1, 5],
+    ...                   "detractors": [6, 0, 5]})
+    >>> out = suppress_nps_groups(t, 5)
+    >>> out[["promoters", "passives", "detractors"]].isna().all(axis=1).tolist()
+    [True, True, False]
+    >>> out["nps"].isna().tolist()  # 9 promoters and 1 passive of 10: the NPS 90 alone would say so
+    [False, True, False]
+    """
+    out = suppress_parts(table, groups, min_n, linked=linked, whole_row=True)
+    counts = table[list(groups)].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
+    now_hidden = out[list(groups)].isna().to_numpy().all(axis=1) & ~np.isnan(counts).any(axis=1)
+    n = pd.to_numeric(table["n"]).to_numpy(dtype="float64", na_value=np.nan)
+    lead = np.abs(counts[:, 0] - counts[:, -1])  # |P - D|, which the NPS gives away
+    extreme = now_hidden & (n - lead <= 1)
+    if extreme.any():
+        cells = 0
+        for col in value_cols:
+            before = out[col].astype("Float64")
+            cells += int((before.notna().to_numpy() & extreme).sum())
+            out[col] = before.mask(extreme)
+        out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + cells
+    return out
+
+
 __all__ = [
     "FIXED_TIMESTAMP",
     "KEY_FIGURE_COLUMNS",
@@ -667,7 +739,9 @@ __all__ = [
     "KeyFigures",
     "column_labels",
     "neutralise_frame",
+    "NPS_GROUPS",
     "read_key_figures",
+    "suppress_nps_groups",
     "safe_cell",
     "sheet_names",
     "suppress_parts",

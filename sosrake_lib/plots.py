@@ -389,6 +389,7 @@ def likert_diverging(
     lang: Lang = "fi",
     label_width: int = 28,
     min_label: float = 5.0,
+    min_n: int = 5,
 ) -> Axes:
     """Diverging stacked horizontal bars of the answer distribution (%) per item.
 
@@ -414,6 +415,8 @@ def likert_diverging(
         Wrap width of the item labels.
     min_label : float
         Segments narrower than this (percentage points) get no value label.
+    min_n : int
+        The disclosure threshold, for the label of hidden shares.
 
     Returns
     -------
@@ -422,6 +425,20 @@ def likert_diverging(
     Notes
     -----
     Percentages are drawn as given: the caller chooses the denominator (with or without "En osaa sanoa").
+    A missing share (NaN) is a suppressed cell: it is not drawn (its size would give the count away), the
+    legend says that shares of fewer than ``min_n`` people are hidden, and a hidden "En osaa sanoa" share is
+    labelled ``alle 5``. Draw from the published (suppressed) table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"Eri": [30.0, float("nan")], "Samaa": [65.0, 80.0], "EOS": [5.0, float("nan")]},
+    ...                  index=["A", "B"])
+    >>> ax = likert_diverging(t, nsa_col="EOS")
+    >>> [round(p.get_width()) for p in ax.patches if p.get_width() > 0]
+    [30, 65, 80, 5]
+    >>> [t.get_text() for t in ax.texts][-2:], ax.get_legend().get_texts()[-1].get_text()
+    (['5', 'alle 5'], 'piilotettu\\n(alle 5)')
+    >>> plt.close("all")
     """
     if labels is None:
         labels = [c for c in table.columns if c != nsa_col]
@@ -429,7 +446,9 @@ def likert_diverging(
     missing = [c for c in [*labels, *([nsa_col] if nsa_col else [])] if c not in table.columns]
     if missing:
         raise KeyError(f"columns not in table: {missing}")
-    data = table[labels].astype(float).fillna(0.0).to_numpy()
+    raw = table[labels].astype(float)
+    any_hidden = bool(raw.isna().any().any())
+    data = raw.fillna(0.0).to_numpy()  # a hidden share is not drawn
     n_items, k = data.shape
     colors = likert_colors(k)
     half = k // 2
@@ -458,17 +477,23 @@ def likert_diverging(
 
     right_lim = lim
     if nsa_col is not None:
-        nsa = table[nsa_col].astype(float).fillna(0.0).to_numpy()
+        nsa_raw = table[nsa_col].astype(float).to_numpy()
+        any_hidden = any_hidden or bool(np.isnan(nsa_raw).any())
+        nsa = np.nan_to_num(nsa_raw, nan=0.0)
         gap = 0.08 * lim
         x0 = lim + gap
         ax.barh(y, nsa, left=x0, color=NSA_GREY, height=0.7, edgecolor="#9e9e9e", linewidth=0.5)
-        for yi, w in enumerate(nsa):
-            ax.text(x0 + w + 0.01 * lim, yi, fmt_number(w, lang, 0), ha="left", va="center", fontsize=7,
-                    color=TEXT_GREY)
+        for yi, (w, shown) in enumerate(zip(nsa, nsa_raw, strict=True)):
+            ax.text(x0 + w + 0.01 * lim, yi, fmt_suppressed(min_n, lang) if np.isnan(shown) else
+                    fmt_number(w, lang, 0), ha="left", va="center", fontsize=7, color=TEXT_GREY)
         nsa_width = max(float(nsa.max(initial=0)), 10.0)
         right_lim = x0 + nsa_width + 0.12 * lim
         ax.axvline(lim + gap / 2, color="#9e9e9e", linewidth=0.6, linestyle=":")
         handles.append(Patch(facecolor=NSA_GREY, edgecolor="#9e9e9e", label=wrap_label(nsa_col, 14)))
+    if any_hidden:
+        hidden = "piilotettu" if lang == "fi" else "hidden"
+        handles.append(Patch(facecolor="white", edgecolor="#9e9e9e", linestyle=":",
+                             label=f"{hidden}\n({fmt_suppressed(min_n, lang)})"))
 
     ax.set_xlim(-lim, right_lim)
     ax.set_xticks(np.linspace(-lim, lim, 5))

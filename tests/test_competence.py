@@ -299,10 +299,50 @@ def test_published_item_table_hides_small_answer_counts(sample, inst, min_n) -> 
     b = dist[answers].to_numpy(dtype=float, na_value=np.nan)
     assert (a[kept.to_numpy()] == b[kept.to_numpy()]).all()
     assert pub["n_total"].tolist() == dist["n_total"].tolist()
-    assert pub["mean"].astype(float).tolist() == pytest.approx(dist["mean"].astype(float).tolist())
+    # the mean and SD stay exactly where every scale answer is shown, and go where one is hidden
+    scale_hidden = pub[answers[:-1]].isna().any(axis=1)
+    assert scale_hidden.any() and (~scale_hidden).any()
+    for col in ("mean", "sd"):
+        assert pub.loc[scale_hidden, col].isna().all()
+        assert pub.loc[~scale_hidden, col].astype(float).tolist() == dist.loc[~scale_hidden, col].astype(float).tolist()
+    # and nothing the row publishes lets a hidden count be worked out (brute force over every possibility)
+    assert _disclosed_rows(pub, min_n) == []
     assert pub.attrs["suppressed_cells"] >= int(hidden.sum())
     # a visible top-box count never gives a hidden answer away: with both top answers shown it is their sum
     both = pub["a4"].notna() & pub["a5"].notna() & pub["top_box_n"].notna()
     assert (pub.loc[both, "top_box_n"] == pub.loc[both, "a4"] + pub.loc[both, "a5"]).all()
     one = pub["a4"].isna() ^ pub["a5"].isna()
     assert pub.loc[one, "top_box_n"].isna().all()
+
+
+def _disclosed_rows(pub: pd.DataFrame, min_n: int) -> list[str]:
+    from disclosure import disclosed, possible_values
+
+    codes = ["a1", "a2", "a3", "a4", "a5"]
+
+    def val(v):
+        return None if pd.isna(v) else float(v)
+
+    out = []
+    for _, r in pub.iterrows():
+        if pd.isna(r["n_total"]):
+            continue
+        values = possible_values({c: val(r[c]) for c in [*codes, "nsa"]}, {c: int(c[1:]) for c in codes},
+                                 int(r["n_total"]), n_valid=val(r["n_valid"]), mean=val(r["mean"]),
+                                 sd=val(r["sd"]), top=codes[-2:], top_n=val(r["top_box_n"]),
+                                 top_pct=val(r["top_box_pct"]))
+        out += [f"{r['item']}: {c}" for c in disclosed(values)]
+    return out
+
+
+def test_disclosure_check_finds_the_old_leak() -> None:
+    """The brute-force check itself: with the mean published beside two hidden counts, they are worked out."""
+    from disclosure import disclosed, possible_values
+
+    # a2 = 4 and nsa = 6 hidden; n_total 118, top 66 and the mean 401/108... give a2 away (a2 + nsa = 10)
+    row = {"a1": 0, "a2": None, "a3": 42, "a4": 55, "a5": 11, "nsa": None}
+    scale = {f"a{k}": k for k in range(1, 6)}
+    leaked = possible_values(row, scale, 118, mean=(2 * 4 + 126 + 220 + 55) / 112, top=["a4", "a5"], top_n=66)
+    assert leaked == {"a2": {4}, "nsa": {6}} and disclosed(leaked) == ["a2", "nsa"]
+    safe = possible_values(row, scale, 118, top=["a4", "a5"], top_n=66)
+    assert safe == {"a2": set(range(1, 10)), "nsa": set(range(1, 10))} and disclosed(safe) == []

@@ -206,9 +206,26 @@ def test_likert_distribution_hides_small_answer_counts(sample: pd.DataFrame, min
     # a hidden count never stands alone in its row (it would be n_total minus the rest)
     hidden = dist[answer_cols].isna().sum(axis=1)
     assert ((hidden == 0) | (hidden >= 2)).all() and hidden.sum() > 0
-    # the figure's percentages are complete and still add up to 100 %
-    pct = dist[[f"pct: {c}" for c in answer_cols]].sum(axis=1)
-    assert np.allclose(pct.to_numpy(dtype=float), 100.0)
+    # the figure's percentages come from the published counts: a hidden count has no share either, and the
+    # shares of rows with nothing hidden still add up to 100 %
+    pct = dist[[f"pct: {c}" for c in answer_cols]].astype(float)
+    assert (pct.isna().to_numpy() == dist[answer_cols].isna().to_numpy()).all()
+    whole = hidden == 0
+    assert np.allclose(pct[whole].sum(axis=1).to_numpy(), 100.0)
+    # the mean, SD and top-2 % never let a hidden count be worked out (brute force over every possibility)
+    from disclosure import disclosed, possible_values
+
+    scale_cols = answer_cols[:5]
+
+    def val(v):
+        return None if pd.isna(v) else float(v)
+
+    for _, r in dist[dist["n_total"].notna()].iterrows():
+        values = possible_values({c: val(r[c]) for c in answer_cols}, {c: i + 1 for i, c in enumerate(scale_cols)},
+                                 int(r["n_total"]), n_valid=val(r["n_valid"]), mean=val(r["mean"]), sd=val(r["sd"]),
+                                 top=scale_cols[-2:], top_n=val(r["top_box_n"]), top_pct=val(r["top_box_pct"]),
+                                 pct_of_total={c: val(r[f"pct: {c}"]) for c in answer_cols})
+        assert disclosed(values) == [], (r["item"], values)
 
 
 def test_nps_table_hides_small_promoter_groups() -> None:
