@@ -101,3 +101,27 @@ def possible_values(
 def disclosed(values: Mapping[str, set[int]]) -> list[str]:
     """The hidden columns that can take one value only (worked out from the row)."""
     return [c for c, vs in values.items() if len(vs) <= 1]
+
+
+def nps_possible_values(n: int, nps: float | None, groups: Mapping[str, float | None]) -> dict[str, set[int]]:
+    """Values each hidden promoter/passive/detractor count can take given ``n``, the NPS and the visible counts.
+
+    ``groups`` maps ``promoters``, ``passives``, ``detractors`` to the published count or None/NaN. Hidden
+    counts may be zero here (a row that hides all three hides zeros too). The interval is not used: inverting
+    it is the residual risk named in :func:`sosrake_lib.outputs.suppress_nps_groups`.
+    """
+    def missing(v: float | None) -> bool:
+        return v is None or (isinstance(v, float) and math.isnan(v))
+
+    hidden = [g for g, v in groups.items() if missing(v)]
+    out: dict[str, set[int]] = {g: set() for g in hidden}
+    for p in range(n + 1):
+        for d in range(n + 1 - p):
+            full = {"promoters": p, "passives": n - p - d, "detractors": d}
+            if any(not missing(v) and full[g] != int(v) for g, v in groups.items()):
+                continue
+            if not missing(nps) and not _close(100 * (p - d) / n, nps):
+                continue
+            for g in hidden:
+                out[g].add(full[g])
+    return out

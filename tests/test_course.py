@@ -254,3 +254,34 @@ def test_key_figures_names_and_gain_notes(data: course.CourseData) -> None:
     assert rate.value == pytest.approx(100 * 35 / 63) and rate.ci_low < rate.value < rate.ci_high
     assert kf["gain_rank_1"].note.startswith("area=")
     assert "rank-biserial" in kf["gain_rank_1"].note and "zero_method=wilcox" in kf["gain_rank_1"].method
+
+
+def test_published_feedback_and_nps_give_no_hidden_count_away(data: course.CourseData) -> None:
+    """Shares of n_total are counts: a small one is hidden with a second one, and neither the mean, the SD,
+    the top-2 % nor the NPS lets it be worked back (brute force over every possibility)."""
+    from disclosure import disclosed, nps_possible_values, possible_values
+
+    inst = data.instruments["feedback"]
+    t = course.feedback_items(data.feedback, inst, min_n=5)
+    answers, nsa = t.attrs["answer_labels"], t.attrs["nsa_labels"]
+
+    def val(v):
+        return None if pd.isna(v) else float(v)
+
+    hidden_rows = 0
+    for _, r in t[t["n_total"].notna()].iterrows():
+        shares = {c: val(r[c]) for c in [*answers, *nsa]}
+        assert not any(v is not None and 0 < v * r["n_total"] / 100 < 5 - 1e-9 for v in shares.values())
+        values = possible_values({c: None for c in shares}, {c: i + 1 for i, c in enumerate(answers)},
+                                 int(r["n_total"]), pct_of_total=shares, n_valid=val(r["n_valid"]),
+                                 mean=val(r["mean"]), sd=val(r["sd"]), top=answers[-2:],
+                                 top_pct=val(r["top_box_pct"]))
+        assert disclosed(values) == [], (r["item"], values)
+        hidden_rows += bool(values)
+    assert hidden_rows > 0  # the sample has small answer groups: the check is not vacuous
+    res = course.feedback_nps(data.feedback)
+    row = course.nps_table(res, min_n=5).iloc[0]
+    groups = {g: val(row[g]) for g in ("promoters", "passives", "detractors")}
+    assert any(v is None for v in groups.values())  # the sample's course has fewer than 5 detractors
+    assert disclosed(nps_possible_values(int(row["n"]), val(row["nps"]), groups)) == []
+    assert float(row["nps"]) == pytest.approx(res.nps)  # the NPS itself is still published

@@ -251,3 +251,22 @@ def test_service_tables_and_uncoded_list_hide_small_counts(sample: pd.DataFrame,
     u = iv.uncoded_answers_table(sample, coded, min_n=min_n)
     assert _visible_small(u, ["count"], min_n) == []
     assert u.attrs["n_answers"] == int(sum(c["uncoded"].sum() for c in coded.values()))
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_nps_tables_give_no_hidden_group_away(sample: pd.DataFrame, min_n: int) -> None:
+    """n and the NPS are two equations over the three groups: a row never shows just one group less."""
+    from disclosure import disclosed, nps_possible_values
+
+    checked = 0
+    for by in ("semester", ["semester", "service"]):
+        t = iv.nps_table(sample, by=by, min_n=min_n)
+        for _, r in t[t["n"].notna()].iterrows():
+            groups = {g: None if pd.isna(r[g]) else float(r[g]) for g in ("promoters", "passives", "detractors")}
+            if not any(v is None for v in groups.values()):
+                continue
+            nps = None if pd.isna(r["nps"]) else float(r["nps"])
+            assert disclosed(nps_possible_values(int(r["n"]), nps, groups)) == [], r.to_dict()
+            assert all(pd.isna(r[f"pct_{g}"]) for g in groups)
+            checked += 1
+    assert checked > 0
