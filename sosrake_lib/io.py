@@ -236,20 +236,6 @@ def _arrow_body(data: bytes | mmap.mmap, start: int, delim: str, width: int, cod
     return table
 
 
-def _utf8_valid(data: bytes | mmap.mmap, start: int) -> bool:
-    """Whether ``data[start:]`` is valid UTF-8 (Arrow's validator: same rules as Python's strict decoder)."""
-    import pyarrow as pa
-
-    size = len(data) - start
-    offsets = pa.py_buffer(np.array([0, size], dtype=np.int64))
-    arr = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)[start:]])
-    try:
-        arr.validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
-
-
 def _read_csv_arrow(path: Path, inst: Instrument) -> pd.DataFrame | None:
     """:func:`read_export` of a large UTF-8 CSV through Arrow's multi-threaded reader, or ``None``.
 
@@ -310,10 +296,13 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
     if sum(b < 9 or 13 < b < 32 for b in first[:4096]) > 8:
         return None
     start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
-    if not _utf8_valid(data, start):
+    # UTF-8 is checked strictly where it is read: the head here, the header rows by pandas and every body cell
+    # by Arrow (check_utf8; bytes between cells are ASCII separators, quotes and line ends, so a bad byte
+    # anywhere is in some cell). Any invalid byte sends the file to the pandas path, which picks the encoding.
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(data[start:start + 4 * _HEAD_CHARS])[:_HEAD_CHARS]
+    except UnicodeDecodeError:
         return None
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    text = decoder.decode(data[start:start + 4 * _HEAD_CHARS])[:_HEAD_CHARS]
     if not text or text.isspace():
         return None
     delim = _sniff_delimiter(text)
