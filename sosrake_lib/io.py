@@ -524,8 +524,7 @@ def _convert_scaled(item: Item, col: pd.Series, rows: pd.Series, file: str, head
         else:
             values[k] = float(code)
     valid = codes >= 0
-    out_v = np.full(len(col), np.nan)
-    out_v[valid] = values[codes[valid]]
+    out_v = np.append(values, np.nan)[codes]  # code -1 (blank) picks the NaN at the end
     res = {item.id: pd.Series(out_v, index=col.index, name=item.id)}
     if item.kind == "likert" or scale.non_substantive:
         # The kind of non-substantive answer per row: one Arrow take from the few distinct labels (building a
@@ -640,9 +639,14 @@ def semester_of(when: pd.Series | dt.date) -> Any:
     return f"{when.year}-{'syksy' if when.month >= 8 else 'kevät'}"
 
 
+def _blank_to_missing(s: pd.Series) -> pd.Series:
+    """``s.where(s != "")``; without a copy of the column when no cell is empty (the usual case)."""
+    empty = (s == "").to_numpy(dtype=bool, na_value=False)
+    return s.where(~empty) if empty.any() else s
+
+
 def _convert_text(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
-    s = col.str.strip()
-    s = s.where(s != "")
+    s = _blank_to_missing(col.str.strip())
     too_long = s.str.len() > MAX_TEXT_CHARS
     if too_long.any():
         i = int(np.flatnonzero(too_long.fillna(False).to_numpy())[0])
@@ -843,8 +847,7 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
             if item.kind == "text":
                 columns[item.id] = _convert_text(item, col, rows, file_label, header)
             else:
-                stripped = col.str.strip()
-                columns[item.id] = stripped.where(stripped != "").rename(item.id)
+                columns[item.id] = _blank_to_missing(col.str.strip()).rename(item.id)
             continue
         out = conv(item, col, rows, file_label, header)
         if isinstance(out, dict):
