@@ -67,6 +67,7 @@ from scipy import stats as _sps
 
 from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
+from .disclosure import restore_rounded_stats
 from .fmt import Lang
 from .io import read_export
 from .outputs import KeyFigures, column_labels, suppress_parts
@@ -513,9 +514,11 @@ def suppress_answer_counts(dist: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
     together with the row's next smallest count (:func:`~sosrake_lib.outputs.suppress_parts`); ``n_valid``
     (= ``n_total`` - "En osaa sanoa") and ``top_box_n`` are hidden too where they would give a hidden count
     away, the top-2 % and its CI wherever either of them is hidden (``top_box_n / n_valid`` gives ``n_valid``
-    back), and the item's mean and SD wherever one of its scale answers is hidden (with the total they pin the
-    hidden counts down). :func:`likert_area_figure` draws this published frame, so the figure shows nothing the
-    table hides.
+    back). Where one of an item's scale answers is hidden, its mean and SD at full precision would pin the
+    hidden counts down: they are published rounded to one decimal where the brute-force audit
+    (:func:`sosrake_lib.disclosure.restore_rounded_stats`) shows that no hidden count can then be worked out,
+    and hidden otherwise. :func:`likert_area_figure` draws this published frame, so the figure shows nothing
+    the table hides.
 
     Examples
     --------
@@ -531,10 +534,14 @@ def suppress_answer_counts(dist: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
     low = [f"a{c}" for c in codes[:-2]]
     box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
     stats = {c: [*low, *top] for c in ("mean", "sd") if c in dist.columns}
-    return suppress_parts(dist, [*low, *top, "nsa"], min_n,
-                          sums=[("n_valid", [["nsa"], [*low, *top]], box),
-                                ("top_box_n", [top, [*low, "n_valid"], [*low, "nsa"]], box)],
-                          computed_from=stats)
+    out = suppress_parts(dist, [*low, *top, "nsa"], min_n,
+                         sums=[("n_valid", [["nsa"], [*low, *top]], box),
+                               ("top_box_n", [top, [*low, "n_valid"], [*low, "nsa"]], box)],
+                         computed_from=stats)
+    if not stats:
+        return out
+    return restore_rounded_stats(out, dist, answers=[*low, *top, "nsa"], scale={f"a{c}": c for c in codes},
+                                 stats={c: 1 for c in stats}, top=top)
 
 
 def likert_percentages(dist: pd.DataFrame, inst: Instrument, *, lang: Lang = "fi") -> pd.DataFrame:

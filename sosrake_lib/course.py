@@ -46,6 +46,7 @@ from scipy import stats as _sps
 
 from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
+from .disclosure import restore_rounded_stats
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
 from .io import read_export
@@ -710,7 +711,9 @@ def feedback_items(
     With ``n_total`` published a percentage *is* a count, so in the other rows the share of an answer given
     by 1..min_n-1 people is hidden with a second share of the row (:func:`~sosrake_lib.outputs.suppress_parts`
     on the counts behind them), ``n_valid`` and the top-2 % with its CI where they would give a hidden count
-    away, and the mean and SD wherever one of the scale answers is hidden. The figure is drawn from this table.
+    away. Where one of the scale answers is hidden, the mean and SD are published rounded to one decimal if the
+    brute-force audit (:func:`sosrake_lib.disclosure.restore_rounded_stats`) shows no hidden count can then be
+    worked out, and hidden otherwise. The figure is drawn from this table.
     ``attrs["answer_labels"]`` lists the answer columns (negative → positive), ``attrs["nsa_labels"]`` the
     non-substantive ones.
 
@@ -755,6 +758,8 @@ def feedback_items(
     res = suppress_parts(res, [*scale, *nsa_n], min_n, linked={counts[c]: [c] for c in answers},
                          sums=[("n_valid", [nsa_n, scale], box), ("_n: top", [top, [*low, "n_valid"], [*low, *nsa_n]], box)],
                          computed_from={"mean": scale, "sd": scale})
+    res = restore_rounded_stats(res, out, answers=[*scale, *nsa_n], scale={counts[lab]: code for code, lab in labels.items()},
+                                top=top)
     hidden = int(sum((res[c].isna() & out[c].notna()).sum() for c in published))
     res = res[published]
     res.attrs = {"suppressed_cells": hidden, "min_n": min_n, "answer_labels": list(labels.values()),

@@ -48,6 +48,7 @@ from scipy import stats as _sps
 from .atomic import atomic_write_text
 from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
+from .disclosure import restore_rounded_stats
 from .fmt import Lang, fmt_ci, fmt_int, fmt_percent, fmt_value
 from .io import read_export
 from .outputs import KeyFigures, neutralise_frame, suppress_nps_groups, suppress_parts
@@ -440,8 +441,10 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
     diverging figure shows it apart. Items with fewer than ``min_n`` answers are suppressed; in the other rows
     answer counts of 1..min_n-1 people are hidden with a second count of the row
     (:func:`~sosrake_lib.outputs.suppress_parts`), and ``n_valid`` / ``top_box_n`` too where they would give a
-    hidden count away; the top-2 % and its CI go wherever either of those is hidden, and the item's mean and SD
-    wherever one of its scale answers is hidden (with the total they would pin the hidden counts down). The
+    hidden count away; the top-2 % and its CI go wherever either of those is hidden. Where one of an item's
+    scale answers is hidden, its mean and SD are published rounded to one decimal if the brute-force audit
+    (:func:`sosrake_lib.disclosure.restore_rounded_stats`) shows no hidden count can then be worked out, and
+    hidden otherwise (at full precision, with the total, they would pin the hidden counts down). The
     ``pct:`` columns (for the figure) are computed from the published counts, so a hidden count has no share
     either; they repeat the counts, so drop them before publishing the table.
     """
@@ -467,6 +470,9 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
                            sums=[("n_valid", [nsa_cols, [*low, *top]], box),
                                  ("top_box_n", [top, [*low, "n_valid"], [*low, *nsa_cols]], box)],
                            computed_from={"mean": [*low, *top], "sd": [*low, *top]})
+    full = likert_table(part, [it.id for it in items], labels, top=2, nsa_labels=nsa)
+    table = restore_rounded_stats(table, full, answers=[*low, *top, *nsa_cols],
+                                  scale={labels[c]: c for c in codes}, top=top)
     total = pd.to_numeric(table["n_total"]).astype("float64")
     for lab in [*labels.values(), *nsa.values()]:
         table[f"pct: {lab}"] = 100 * pd.to_numeric(table[lab]).astype("float64") / total.where(total > 0)

@@ -299,12 +299,15 @@ def test_published_item_table_hides_small_answer_counts(sample, inst, min_n) -> 
     b = dist[answers].to_numpy(dtype=float, na_value=np.nan)
     assert (a[kept.to_numpy()] == b[kept.to_numpy()]).all()
     assert pub["n_total"].tolist() == dist["n_total"].tolist()
-    # the mean and SD stay exactly where every scale answer is shown, and go where one is hidden
+    # the mean and SD stay exactly where every scale answer is shown; where one is hidden they are rounded to
+    # one decimal (or hidden, where even that would give a count away)
     scale_hidden = pub[answers[:-1]].isna().any(axis=1)
     assert scale_hidden.any() and (~scale_hidden).any()
     for col in ("mean", "sd"):
-        assert pub.loc[scale_hidden, col].isna().all()
         assert pub.loc[~scale_hidden, col].astype(float).tolist() == dist.loc[~scale_hidden, col].astype(float).tolist()
+        shown = pub.loc[scale_hidden, col].astype(float)
+        full = dist.loc[scale_hidden, col].astype(float)
+        assert (shown.isna() | (shown == full.round(1))).all() and shown.notna().any()
     # and nothing the row publishes lets a hidden count be worked out (brute force over every possibility)
     assert _disclosed_rows(pub, min_n) == []
     assert pub.attrs["suppressed_cells"] >= int(hidden.sum())
@@ -316,7 +319,7 @@ def test_published_item_table_hides_small_answer_counts(sample, inst, min_n) -> 
 
 
 def _disclosed_rows(pub: pd.DataFrame, min_n: int) -> list[str]:
-    from disclosure import disclosed, possible_values
+    from sosrake_lib.disclosure import disclosed, possible_values
 
     codes = ["a1", "a2", "a3", "a4", "a5"]
 
@@ -327,19 +330,20 @@ def _disclosed_rows(pub: pd.DataFrame, min_n: int) -> list[str]:
     for _, r in pub.iterrows():
         if pd.isna(r["n_total"]):
             continue
+        rounded = {"mean": 1, "sd": 1} if any(pd.isna(r[c]) for c in codes) else {}
         values = possible_values({c: val(r[c]) for c in [*codes, "nsa"]}, {c: int(c[1:]) for c in codes},
                                  int(r["n_total"]), n_valid=val(r["n_valid"]), mean=val(r["mean"]),
                                  sd=val(r["sd"]), top=codes[-2:], top_n=val(r["top_box_n"]),
-                                 top_pct=val(r["top_box_pct"]))
+                                 top_pct=val(r["top_box_pct"]), decimals=rounded)
         out += [f"{r['item']}: {c}" for c in disclosed(values)]
     return out
 
 
 def test_disclosure_check_finds_the_old_leak() -> None:
     """The brute-force check itself: with the mean published beside two hidden counts, they are worked out."""
-    from disclosure import disclosed, possible_values
+    from sosrake_lib.disclosure import disclosed, possible_values
 
-    # a2 = 4 and nsa = 6 hidden; n_total 118, top 66 and the mean 401/108... give a2 away (a2 + nsa = 10)
+    # a2 = 4 and nsa = 6 hidden; n_total 118, top 66 and the mean 409/112 give a2 away (a2 + nsa = 10)
     row = {"a1": 0, "a2": None, "a3": 42, "a4": 55, "a5": 11, "nsa": None}
     scale = {f"a{k}": k for k in range(1, 6)}
     leaked = possible_values(row, scale, 118, mean=(2 * 4 + 126 + 220 + 55) / 112, top=["a4", "a5"], top_n=66)

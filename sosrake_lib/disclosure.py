@@ -1,0 +1,260 @@
+"""Can a hidden count be worked out from what a published row shows? A brute-force audit, and its one use.
+
+Small-cell suppression (:mod:`sosrake_lib.privacy`, :func:`sosrake_lib.outputs.suppress_parts`) hides answer
+counts of fewer than ``min_n`` people. A published Likert row also shows its total, the valid n, the mean, the
+SD, the top-2 count and %: each one more equation over the hidden counts. :func:`possible_values` takes the
+attacker's view of one row and enumerates every assignment of the hidden counts (each at least 1: zeros are
+published) that adds up to the total and reproduces every published statistic — at the precision it is
+published, so a mean rounded to one decimal is matched as a rounded value. A hidden count with a single
+possible value has been disclosed (:func:`disclosed`).
+
+The suppression code hides a statistic wherever one of its inputs is hidden; :func:`restore_rounded_stats`
+then gives a row its mean and SD back, rounded to one decimal, wherever the audit shows that no hidden count
+can be worked out from the row with them. The tests run the same audit over every published row, independently
+of how the suppression decided.
+
+Examples
+--------
+A row with "2" and "En osaa sanoa" hidden (they add up to 10, since n = 118). With the mean at full precision
+the hidden counts are pinned down; at one decimal they are not:
+
+>>> row = {"a1": 0, "a2": None, "a3": 42, "a4": 55, "a5": 11, "nsa": None}
+>>> scale = {f"a{k}": k for k in range(1, 6)}
+>>> exact = possible_values(row, scale, 118, mean=409 / 112)
+>>> exact, disclosed(exact)
+({'a2': {4}, 'nsa': {6}}, ['a2', 'nsa'])
+>>> rounded = possible_values(row, scale, 118, mean=3.7, decimals={"mean": 1})
+>>> sorted(rounded["a2"]), disclosed(rounded)
+([1, 2, 3, 4], [])
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+DEFAULT_LIMIT = 200_000
+"""Most assignments :func:`possible_values` enumerates before it gives up (:class:`TooManyCombinations`)."""
+
+
+class TooManyCombinations(RuntimeError):
+    """The hidden counts can be combined in more ways than the audit enumerates."""
+
+
+def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Every way to write ``total`` as ``parts`` positive integers (ordered)."""
+    if parts == 0:
+        if total == 0:
+            yield ()
+        return
+    for cuts in itertools.combinations(range(1, total), parts - 1):
+        bounds = (0, *cuts, total)
+        yield tuple(bounds[i + 1] - bounds[i] for i in range(parts))
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _matches(value: float, published: float, decimals: int | None) -> bool:
+    if decimals is None:
+        return math.isclose(value, published, rel_tol=1e-6, abs_tol=1e-6)
+    return abs(value - published) <= 0.5 * 10.0 ** -decimals + 1e-9
+
+
+def possible_values(
+    counts: Mapping[str, Any],
+    scale: Mapping[str, int],
+    n_total: int,
+    *,
+    pct_of_total: Mapping[str, Any] | None = None,
+    n_valid: Any = None,
+    mean: Any = None,
+    sd: Any = None,
+    top: Sequence[str] = (),
+    top_n: Any = None,
+    top_pct: Any = None,
+    decimals: Mapping[str, int] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, set[int]]:
+    """Values each hidden count of a published row can take.
+
+    Parameters
+    ----------
+    counts : mapping column -> count or None/NaN
+        Every answer column (scale answers and "En osaa sanoa"-type columns); None/NaN = hidden.
+    scale : mapping column -> code
+        The scale columns and their codes (the others are not in the mean).
+    n_total : int
+        The row's published total (all answers).
+    pct_of_total : mapping column -> % of ``n_total``, optional
+        For tables that publish shares instead of counts: a count hidden but with its share shown is
+        recovered from the share.
+    n_valid, mean, sd, top_n, top_pct : float or None
+        Published statistics (None/NaN = not published). ``sd`` with ddof = 1; ``top_pct`` = % of ``n_valid``
+        in the ``top`` columns.
+    decimals : mapping statistic name -> decimals, optional
+        Statistics published rounded (e.g. ``{"mean": 1}``); the others are compared at full precision.
+    limit : int
+        Most assignments to enumerate; beyond it :class:`TooManyCombinations` is raised.
+
+    Returns
+    -------
+    dict
+        Hidden column -> set of possible values (empty sets: the row as published is impossible).
+    """
+    decimals = dict(decimals or {})
+    pct_of_total = dict(pct_of_total or {})
+    known: dict[str, int] = {}
+    hidden: list[str] = []
+    for col, v in counts.items():
+        if not _missing(v):
+            known[col] = int(v)
+        elif col in pct_of_total and not _missing(pct_of_total[col]):
+            known[col] = round(float(pct_of_total[col]) * n_total / 100)
+        else:
+            hidden.append(col)
+    out: dict[str, set[int]] = {c: set() for c in hidden}
+    if not hidden:
+        return out
+    rest = n_total - sum(known.values())
+    if rest >= len(hidden) and math.comb(rest - 1, len(hidden) - 1) > limit:
+        raise TooManyCombinations(f"{math.comb(rest - 1, len(hidden) - 1)} ways to fill {len(hidden)} hidden cells")
+    for values in _compositions(rest, len(hidden)):
+        full = {**known, **dict(zip(hidden, values, strict=True))}
+        valid = sum(full[c] for c in scale)
+        if not _missing(n_valid) and valid != int(n_valid):
+            continue
+        if not _missing(top_n) and sum(full[c] for c in top) != int(top_n):
+            continue
+        if not _missing(top_pct) and (valid == 0 or not _matches(100 * sum(full[c] for c in top) / valid,
+                                                                 float(top_pct), decimals.get("top_pct"))):
+            continue
+        if not _missing(mean) or not _missing(sd):
+            if valid == 0:
+                continue
+            m = sum(full[c] * code for c, code in scale.items()) / valid
+            if not _missing(mean) and not _matches(m, float(mean), decimals.get("mean")):
+                continue
+            if not _missing(sd):
+                if valid < 2:
+                    continue
+                var = sum(full[c] * (code - m) ** 2 for c, code in scale.items()) / (valid - 1)
+                if not _matches(math.sqrt(var), float(sd), decimals.get("sd")):
+                    continue
+        for c, v in zip(hidden, values, strict=True):
+            out[c].add(v)
+    return out
+
+
+def nps_possible_values(n: int, nps: Any, groups: Mapping[str, Any]) -> dict[str, set[int]]:
+    """Values each hidden promoter/passive/detractor count can take given ``n``, the NPS and the visible counts.
+
+    ``groups`` maps ``promoters``, ``passives``, ``detractors`` to the published count or None/NaN. Hidden
+    counts may be zero here (an NPS row that hides all three hides zeros too). The interval is not used:
+    inverting it is the residual risk named in :func:`sosrake_lib.outputs.suppress_nps_groups`.
+
+    Examples
+    --------
+    >>> hidden = {"promoters": None, "passives": None, "detractors": None}
+    >>> nps_possible_values(10, 90.0, hidden)  # 9 promoters and 1 passive: nothing else gives +90
+    {'promoters': {9}, 'passives': {1}, 'detractors': {0}}
+    >>> sorted(nps_possible_values(10, 80.0, hidden)["detractors"])
+    [0, 1]
+    """
+    hidden = [g for g, v in groups.items() if _missing(v)]
+    out: dict[str, set[int]] = {g: set() for g in hidden}
+    for p in range(n + 1):
+        for d in range(n + 1 - p):
+            full = {"promoters": p, "passives": n - p - d, "detractors": d}
+            if any(not _missing(v) and full[g] != int(v) for g, v in groups.items()):
+                continue
+            if not _missing(nps) and not _matches(100 * (p - d) / n, float(nps), None):
+                continue
+            for g in hidden:
+                out[g].add(full[g])
+    return out
+
+
+def disclosed(values: Mapping[str, set[int]]) -> list[str]:
+    """The hidden columns that can take one value only (worked out from the row)."""
+    return [c for c, vs in values.items() if len(vs) <= 1]
+
+
+def restore_rounded_stats(
+    published: pd.DataFrame,
+    full: pd.DataFrame,
+    *,
+    answers: Sequence[str],
+    scale: Mapping[str, int],
+    stats: Mapping[str, int] | None = None,
+    top: Sequence[str] = (),
+    pct_of_total: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Give rows back their mean and SD, rounded, where the audit shows they disclose no hidden count.
+
+    ``published`` is a suppressed table (the mean and SD hidden wherever a scale answer is hidden), ``full``
+    the same rows before suppression. For each row whose statistics were hidden, the rounded values
+    (``stats``: column -> decimals, default mean and SD to one decimal) are tried in the published row
+    (its counts, ``n_total``, ``n_valid``, ``top_box_n``/``top_box_pct`` as published); if every hidden count
+    still has at least two possible values (:func:`possible_values`) they are published, otherwise they stay
+    hidden. ``pct_of_total`` maps answer columns to share columns, for tables that publish shares. Returns a
+    copy; ``attrs["suppressed_cells"]`` is lowered by the cells given back.
+
+    Examples
+    --------
+    >>> full = pd.DataFrame({"a1": [0], "a2": [4], "a3": [42], "a4": [55], "a5": [11], "nsa": [6],
+    ...                      "n_total": [118], "mean": [409 / 112], "sd": [0.7066]})
+    >>> pub = full.astype({"a2": "Int64", "nsa": "Int64", "mean": "Float64", "sd": "Float64"})
+    >>> pub.loc[0, ["a2", "nsa", "mean", "sd"]] = pd.NA
+    >>> out = restore_rounded_stats(pub, full, answers=["a1", "a2", "a3", "a4", "a5", "nsa"],
+    ...                             scale={f"a{k}": k for k in range(1, 6)})
+    >>> float(out.loc[0, "mean"]), float(out.loc[0, "sd"])
+    (3.7, 0.7)
+    """
+    stats = dict(stats if stats is not None else {"mean": 1, "sd": 1})
+    pct_cols = dict(pct_of_total or {})
+    out = published.copy()
+    given_back = 0
+
+    def val(row: pd.Series, col: str) -> Any:
+        return row[col] if col in row.index and not _missing(row[col]) else None
+
+    for i in range(len(out)):
+        row = out.iloc[i]
+        todo = [c for c in stats if c in out.columns and _missing(row[c]) and not _missing(full.iloc[i][c])]
+        if not todo or _missing(row.get("n_total")):
+            continue
+        candidate = {c: round(float(full.iloc[i][c]), stats[c]) for c in todo}
+        shown = {c: (candidate[c] if c in candidate else val(row, c)) for c in ("mean", "sd")}
+        try:
+            values = possible_values(
+                {c: val(row, c) for c in answers}, scale, int(row["n_total"]),
+                pct_of_total={c: val(row, p) for c, p in pct_cols.items()}, n_valid=val(row, "n_valid"),
+                mean=shown["mean"], sd=shown["sd"], top=top, top_n=val(row, "top_box_n"),
+                top_pct=val(row, "top_box_pct"), decimals={c: stats[c] for c in candidate},
+            )
+        except TooManyCombinations:
+            continue  # too many possibilities to check: keep them hidden
+        if values and not disclosed(values):
+            for c, v in candidate.items():
+                out[c] = out[c].astype("Float64")
+                out.iloc[i, out.columns.get_loc(c)] = v
+                given_back += 1
+    if given_back:
+        out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) - given_back
+    return out
+
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "TooManyCombinations",
+    "disclosed",
+    "nps_possible_values",
+    "possible_values",
+    "restore_rounded_stats",
+]
