@@ -52,6 +52,16 @@ DROP_REASONS = ("empty", "test", "duplicate")
 _STATUS = ("kept", *DROP_REASONS)  # row status codes used inside clean_responses
 
 
+def _scrubbed_rows(col: pd.Series, names: list[str], keep: np.ndarray | None, index: pd.Index) -> pd.Series:
+    """``scrub_pii_series(col.iloc[keep].astype("str"), names)`` on ``index``: each distinct text is scrubbed
+    once and the results are taken straight to the kept rows (no filtered copy of the raw texts first)."""
+    text = col.astype("str")
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    done = scrub_pii_series(pd.Series(uniques, dtype=text.dtype), names=names)
+    values = pd.api.extensions.take(done.array, codes if keep is None else codes[keep], allow_fill=True)
+    return pd.Series(values, index=index, dtype=done.dtype).astype("str")
+
+
 def _row_entries(rows: pd.Series, status: np.ndarray) -> list[dict[str, Any]]:
     """``[{"row": int(r), "status": ...} for each raw row]`` for the cleaning log.
 
@@ -359,22 +369,28 @@ def clean_responses(
             names.update(v for v in df[it.id].dropna().astype("str").unique() if len(v.strip()) >= 3)
     # All rows kept (the usual case): a shallow copy, which copy-on-write copies only column by column as the
     # ids and texts are replaced, instead of a filtered copy of the whole frame.
-    # Names and e-mails go before the rows are filtered (they would only be copied to be dropped).
-    kept = df.drop(columns=[it.id for it in inst.items_of("pii") if it.id in df])
-    kept = kept.copy(deep=False) if not status.any() else kept.loc[status == 0]
-    for it in inst.items:
-        if it.id not in kept:
-            continue
+    # Names and e-mails are dropped, ids and texts replaced: only the other columns are filtered as they are
+    # (all rows kept, the usual case: a shallow copy). The new ids and texts are computed for the kept rows only.
+    keep = np.flatnonzero(status == 0) if status.any() else None
+    pii = [it.id for it in inst.items_of("pii") if it.id in df]
+    replaced = [it for it in inst.items if it.id in df and it.kind in ("id", "pseudonym", "text")]
+    kept = df.drop(columns=pii + [it.id for it in replaced])
+    kept = kept.copy(deep=False) if keep is None else kept.take(keep)
+    columns = [c for c in df.columns if c not in pii]  # the order of the result
+    for it in replaced:
         if it.kind in ("id", "pseudonym"):
-            s = kept[it.id].astype("str")
+            s = df[it.id].astype("str")
+            s = s if keep is None else s.take(keep)
             already = _is_pseudonym(s)
             if not already.any():  # raw ids (the usual case): the same as below, without two copies of the column
-                kept[it.id] = pseudonymise(s, key_bytes, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX)
-                continue
-            hashed = pseudonymise(s.where(~already), key_bytes, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX)
-            kept[it.id] = s.where(already, hashed).astype("str")
-        elif it.kind == "text":
-            kept[it.id] = scrub_pii_series(kept[it.id].astype("str"), names=sorted(names)).astype("str")
+                new = pseudonymise(s, key_bytes, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX)
+            else:
+                hashed = pseudonymise(s.where(~already), key_bytes, length=PSEUDONYM_LENGTH,
+                                      prefix=PSEUDONYM_PREFIX)
+                new = s.where(already, hashed).astype("str")
+        else:
+            new = _scrubbed_rows(df[it.id], sorted(names), keep, kept.index)
+        kept.insert(sum(c in kept for c in columns[:columns.index(it.id)]), it.id, new)
     kept = kept.reset_index(drop=True)
 
     counts = np.bincount(status, minlength=len(_STATUS))

@@ -305,3 +305,22 @@ def test_duplicate_rows_same_as_reference(seed: int) -> None:
     got = _duplicate_rows(df, inst, candidates)
     assert got.sum() > 20  # the case is not trivial
     pd.testing.assert_series_equal(got, _reference_duplicates(df, inst, candidates))
+
+
+def test_scrubbed_rows_equal_scrubbing_the_kept_rows() -> None:
+    # each distinct text scrubbed once and taken to the kept rows == scrubbing the filtered column
+    import numpy as np
+
+    from sosrake_lib.cleaning import _scrubbed_rows
+    from sosrake_lib.privacy import scrub_pii_series
+
+    texts = ["Soita 040 123 4567", "Kiitos Maijalle!", None, "ok", "", "hetu 131052-308T", "ok"]
+    col = pd.Series([texts[i % len(texts)] for i in range(40)], dtype="str", name="open_good")
+    keep = np.array([0, 1, 2, 5, 9, 13, 20, 39])
+    kept_index = pd.Index(keep)
+    got = _scrubbed_rows(col, ["Maija Virtanen"], keep, kept_index)
+    expected = scrub_pii_series(col.iloc[keep].astype("str"), names=["Maija Virtanen"]).astype("str")
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+    assert got.iloc[0] == "Soita [puhelinnumero]" and got.iloc[1] == "Kiitos [nimi]!"
+    whole = _scrubbed_rows(col, ["Maija Virtanen"], None, col.index)
+    pd.testing.assert_series_equal(whole, scrub_pii_series(col, names=["Maija Virtanen"]), check_names=False)
