@@ -121,7 +121,11 @@ def _answer_frame(df: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
 
 
 def _is_pseudonym(s: pd.Series) -> pd.Series:
-    return s.astype("str").str.fullmatch(_PSEUDONYM_RE.pattern).fillna(False).astype(bool)
+    text = s.astype("str")
+    # Only values starting with the prefix can match; raw ids (none of them) skip the regex over every row.
+    if not text.str.startswith(PSEUDONYM_PREFIX).fillna(False).astype(bool).any():
+        return pd.Series(False, index=s.index, name=s.name)
+    return text.str.fullmatch(_PSEUDONYM_RE.pattern).fillna(False).astype(bool)
 
 
 def _substring_prefilter(s: pd.Series) -> np.ndarray:
