@@ -639,23 +639,6 @@ def semester_of(when: pd.Series | dt.date) -> Any:
     return f"{when.year}-{'syksy' if when.month >= 8 else 'kevät'}"
 
 
-def _strip(col: pd.Series) -> pd.Series:
-    """``col.str.strip()``; an Arrow-backed column where no cell starts or ends with whitespace comes back as it
-    is, without a copy of a million texts. Whitespace as pandas' strip sees it (Arrow's ``utf8_trim_whitespace``):
-    ``utf8_is_space`` of the first and last character is the same predicate (``tests/test_io.py`` checks every
-    code point)."""
-    if _is_arrow_str(col):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        arr = pa.array(col.array)
-        ends = pc.or_(pc.utf8_is_space(pc.utf8_slice_codeunits(arr, 0, 1)),
-                      pc.utf8_is_space(pc.utf8_slice_codeunits(arr, -1, 2**31 - 1)))
-        if not pc.any(ends).as_py():
-            return col
-    return col.str.strip()
-
-
 def _blank_to_missing(s: pd.Series) -> pd.Series:
     """``s.where(s != "")``; without a copy of the column when no cell is empty (the usual case)."""
     empty = (s == "").to_numpy(dtype=bool, na_value=False)
@@ -663,7 +646,7 @@ def _blank_to_missing(s: pd.Series) -> pd.Series:
 
 
 def _convert_text(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
-    s = _blank_to_missing(_strip(col))
+    s = _blank_to_missing(col.str.strip())
     too_long = s.str.len() > MAX_TEXT_CHARS
     if too_long.any():
         i = int(np.flatnonzero(too_long.fillna(False).to_numpy())[0])
@@ -864,7 +847,7 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
             if item.kind == "text":
                 columns[item.id] = _convert_text(item, col, rows, file_label, header)
             else:
-                columns[item.id] = _blank_to_missing(_strip(col)).rename(item.id)
+                columns[item.id] = _blank_to_missing(col.str.strip()).rename(item.id)
             continue
         out = conv(item, col, rows, file_label, header)
         if isinstance(out, dict):

@@ -351,20 +351,3 @@ def test_arrow_reader_same_as_pandas_reader(case: str, arrow: bool, tmp_path: Pa
         assert fast.iloc[d + 2].drop(["_row"]).isna().all() and fast["_row"].iloc[d + 2] == d + 2 + 4
         n_answers = len([ln for ln in _sample_lines() if ln]) - 3
         assert len(fast) == n_answers + 2  # the answers, the empty line inside and the one at the end
-
-
-def test_strip_check_is_pandas_whitespace() -> None:
-    # _strip skips pandas' strip when no cell starts or ends with a character utf8_is_space calls whitespace;
-    # that must be exactly the set utf8_trim_whitespace removes: checked on every code point
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from sosrake_lib.io import _strip
-
-    chars = pa.array([chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF], pa.large_string())
-    space = pc.utf8_is_space(chars).to_numpy(zero_copy_only=False)
-    trimmed_away = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(chars)), 0).to_numpy(zero_copy_only=False)
-    assert space.sum() > 20 and (space == trimmed_away).all()
-    for text in (["a", "b c", None, ""], ["a ", "b"], ["\u3000a", "b"], ["a\u0085", None], ["\xa0"]):
-        col = pd.Series(text, dtype="str", name="x")
-        pd.testing.assert_series_equal(_strip(col), col.str.strip())
