@@ -282,3 +282,17 @@ def test_save_figure_on_a_bare_figure_and_save_and_show_closes(tmp_path):
     with pytest.raises(ValueError, match="unsupported figure format 'gif'"):
         save_figure(_figure(), tmp_path / "x", formats=("gif",))
     assert not list(tmp_path.glob("x.*"))
+
+
+def test_preview_is_the_print_png_scaled_down_or_drawn_when_there_is_none(tmp_path):
+    import io
+
+    fig = _figure()
+    paths, preview = plots._save(fig, tmp_path / "kuva", ("svg", "png"), dpi=300, preview_dpi=110)
+    with Image.open(paths[1]) as big, Image.open(io.BytesIO(preview)) as small:
+        assert small.size == (round(big.width * 110 / 300), round(big.height * 110 / 300))
+        assert small.getpixel((0, 0))[:3] == (255, 255, 255)  # white page, not a transparent/black one
+    _, drawn = plots._save(fig, tmp_path / "vain_svg", ("svg",), dpi=300, preview_dpi=110)
+    with Image.open(io.BytesIO(drawn)) as im:  # tight box of a 4 x 3 in figure at 110 dpi
+        assert 3.0 * 110 < im.width <= 4.1 * 110 and 2.0 * 110 < im.height <= 3.1 * 110
+    plt.close(fig)
