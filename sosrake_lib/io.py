@@ -601,24 +601,59 @@ def _parse_with(fmts: tuple[str, ...], text: str) -> dt.datetime | None:
     return None
 
 
+_FAST_DATES = 1000
+"""From this many distinct date strings on, :func:`_parse_family` parses with pandas' vectorised ``strptime``."""
+
+
+def _parse_family(fmts: tuple[str, ...], uniques: list[str]) -> np.ndarray:
+    """Parse distinct date strings with the first format of ``fmts`` that fits; NaT where none does.
+
+    Real exports carry a submission *time* per row, so a big export has about as many distinct strings as rows.
+    From :data:`_FAST_DATES` strings on, each format is tried on all remaining strings at once with
+    ``pandas.to_datetime(format=...)`` (a C port of :func:`datetime.datetime.strptime`); whatever it leaves is
+    tried once more with :func:`datetime.datetime.strptime` itself, so no string Python accepts is lost.
+
+    Examples
+    --------
+    >>> _parse_family(_DATE_FAMILIES["d.m.yyyy"], ["1.2.2022 9:05", " 31.12.1999", "29.2.2021"]).tolist()
+    [datetime.datetime(2022, 2, 1, 9, 5), datetime.datetime(1999, 12, 31, 0, 0), None]
+    """
+    out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[s]")
+    todo = np.ones(len(uniques), dtype=bool)
+    if len(uniques) >= _FAST_DATES:
+        text = pd.Series(uniques, dtype=object).str.strip()
+        for f in fmts:
+            idx = np.flatnonzero(todo)
+            if idx.size == 0:
+                break
+            got = pd.to_datetime(text.iloc[idx], format=f, errors="coerce").to_numpy(dtype="datetime64[s]")
+            ok = ~np.isnat(got)
+            out[idx[ok]] = got[ok]
+            todo[idx[ok]] = False
+    for i in np.flatnonzero(todo):
+        p = _parse_with(fmts, uniques[i])
+        if p is not None:
+            out[i] = np.datetime64(p, "s")
+    return out
+
+
 def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
     codes, uniques = _categorise(col)
-    parsed: list[dt.datetime | None] | None = None
+    values: np.ndarray | None = None
     fits: dict[str, int] = {}
     for family, fmts in _DATE_FAMILIES.items():
-        attempt = [_parse_with(fmts, u) for u in uniques]
-        fits[family] = sum(a is not None for a in attempt)
-        if all(a is not None for a in attempt):
-            parsed = attempt
+        attempt = _parse_family(fmts, uniques)
+        fits[family] = int((~np.isnat(attempt)).sum())
+        if fits[family] == len(uniques):
+            values = attempt
             break
-    if parsed is None:
+    if values is None:
         family = max(fits, key=lambda f: fits[f])
         bad = next(u for u in uniques if _parse_with(_DATE_FAMILIES[family], u) is None)
         anywhere = any(_parse_with(f, bad) for f in _DATE_FAMILIES.values())
         msg = ("dates in mixed formats: this value does not follow the column's main format "
                f"({family})" if anywhere and fits[family] else "not a date")
         _fail(col, rows, bad, msg, file, header, "write every date in one format, e.g. 12.10.2022 or 2022-10-12")
-    values = np.array([np.datetime64(p, "s") for p in parsed] or [], dtype="datetime64[s]")
     out = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[s]")
     out[codes >= 0] = values[codes[codes >= 0]]
     ser = pd.Series(out, index=col.index, name=item.id)

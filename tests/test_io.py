@@ -351,3 +351,30 @@ def test_arrow_reader_same_as_pandas_reader(case: str, arrow: bool, tmp_path: Pa
         assert fast.iloc[d + 2].drop(["_row"]).isna().all() and fast["_row"].iloc[d + 2] == d + 2 + 4
         n_answers = len([ln for ln in _sample_lines() if ln]) - 3
         assert len(fast) == n_answers + 2  # the answers, the empty line inside and the one at the end
+
+
+def test_vectorised_date_parsing_agrees_with_strptime(monkeypatch) -> None:
+    """Big exports parse dates with pandas' vectorised strptime: the same results as datetime.strptime."""
+    import random
+
+    from sosrake_lib import io as sio
+
+    rng = random.Random(7)
+    texts = []
+    for _ in range(3000):
+        d, m, y, hh, mm, ss = (rng.randint(1, 31), rng.randint(1, 13), rng.randint(1995, 2030), rng.randint(0, 24),
+                               rng.randint(0, 60), rng.randint(0, 59))
+        texts.append(rng.choice([
+            f"{d}.{m}.{y}", f"{d:02d}.{m:02d}.{y} {hh}:{mm:02d}", f"{d}.{m}.{y} {hh}.{mm:02d}.{ss:02d}",
+            f"{d}.{m}.{y} klo {hh}.{mm:02d}", f" {d}.{m}.{y} {hh}:{mm:02d}:{ss:02d} ", f"{y}-{m:02d}-{d:02d}",
+            f"{y}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}", f"{m}/{d}/{y} {hh}:{mm:02d}", f"{m}/{d}/{y % 100:02d}",
+            f"{d}.{m}.{y % 100}", f"{d}.{m}.{y} {hh}:{mm:02d}x", "ei päivämäärä", f"{y}/{m}/{d}",
+        ]))
+    uniques = list(dict.fromkeys(texts))
+    for fmts in sio._DATE_FAMILIES.values():
+        monkeypatch.setattr(sio, "_FAST_DATES", 10**9)
+        slow = sio._parse_family(fmts, uniques)
+        monkeypatch.setattr(sio, "_FAST_DATES", 1)
+        fast = sio._parse_family(fmts, uniques)
+        assert (~np.isnat(slow)).sum() > 50  # every family parses a good share: the comparison is not empty
+        np.testing.assert_array_equal(fast, slow)
