@@ -220,19 +220,22 @@ def _name_anchors(names: tuple[str, ...]) -> list[str]:
 _FOLD_SPECIAL = "\u017f\u212a\u0130\u0131\ufb05\ufb06"
 
 
-@functools.lru_cache(maxsize=64)
-def _prefilter(names: tuple[str, ...]) -> str:
-    """An RE2 pattern (pyarrow) that every text with something to scrub matches: a superset, never fewer.
+_BASE_PREFILTER = r"\p{Nd}|@|[(\[]at[)\]]"
+"""RE2: every text the identifier patterns (not names) can match has a Unicode digit (henkilötunnus, phone,
+street address: house number), an ``@`` or a bracketed ``at`` (e-mail)."""
 
-    Each identifier pattern needs a Unicode digit (henkilötunnus, phone, street address: house number), an
-    ``@`` or a bracketed ``at`` (e-mail), or, for names, one of :func:`_name_anchors` in any letter case. Texts
-    that match none of these are returned unchanged by the full pattern, so they need not go through it.
+
+@functools.lru_cache(maxsize=64)
+def _name_prefilter(names: tuple[str, ...]) -> str | None:
+    """RE2: every text the names pattern can match holds one of :func:`_name_anchors` in some letter case.
+
+    Texts with a character whose case folding differs between engines (Python folds ``ſ`` onto ``s``, the
+    Kelvin sign onto ``k`` ...) are flagged too. ``None`` without names.
     """
-    alternatives = [r"\p{Nd}", "@", r"[(\[]at[)\]]", "[" + _FOLD_SPECIAL + "]"]
     anchors = _name_anchors(names)
-    if anchors:
-        alternatives.append("(?i:" + "|".join(re.escape(a) for a in anchors) + ")")
-    return "|".join(alternatives)
+    if not anchors:
+        return None
+    return "[" + _FOLD_SPECIAL + "]|(?i:" + "|".join(re.escape(a) for a in anchors) + ")"
 
 
 @functools.lru_cache(maxsize=64)
@@ -362,13 +365,15 @@ def scrub_pii_series(series: pd.Series, names: Iterable[str] | str = (), *, lang
 
 
 def _scrub_distinct(distinct: pd.Series, pattern: re.Pattern[str], repl: Any, names: tuple[str, ...]) -> pd.Series:
-    """Scrub distinct texts; with Arrow strings, only those the RE2 prefilter flags go through Python's regex.
+    """Scrub distinct texts; with Arrow strings, each goes through the least regex that gives the same result.
 
     The full pattern (a long alternation of name variants) costs ~20 µs per text without names and ~190 µs with
-    580 names; most answers hold no identifier at all. :func:`_prefilter` (a superset of what the pattern can
-    match, run by pyarrow's RE2 over the whole column at once) picks the texts that may; the others are kept
-    as they are, which is what the pattern would return for them. Same results: tested against
-    :func:`scrub_pii` on random texts full of names, numbers and e-mail addresses.
+    580 names; most answers hold no identifier at all. pyarrow's RE2 checks the whole column at once for what
+    each part of the pattern needs (:data:`_BASE_PREFILTER`, :func:`_name_prefilter`: supersets of what the
+    parts can match): a text that may hold a name goes through the full pattern, one that may only hold a
+    number or an e-mail address through the pattern without names (where no name can match, the two give the
+    same result), and the rest stay as they are. Same results as :func:`scrub_pii` text by text (tested on
+    random texts full of names, numbers and e-mail addresses).
     """
     if not (isinstance(distinct.dtype, pd.StringDtype) and distinct.dtype.storage == "pyarrow") or len(distinct) < 64:
         return distinct.str.replace(pattern, repl, regex=True)
@@ -376,16 +381,23 @@ def _scrub_distinct(distinct: pd.Series, pattern: re.Pattern[str], repl: Any, na
     import pyarrow.compute as pc
 
     arr = pa.array(distinct.array)
+
+    def flags(regex: str) -> np.ndarray:
+        found = pc.fill_null(pc.match_substring_regex(arr, regex), False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
     try:
-        flag = pc.match_substring_regex(arr, _prefilter(names))
-    except pa.ArrowInvalid:  # RE2 refused the pattern (e.g. too big): scrub everything
-        return distinct.str.replace(pattern, repl, regex=True)
-    mask = np.asarray(pc.fill_null(flag, False).to_numpy(zero_copy_only=False), dtype=bool)
-    if mask.all():
+        base = flags(_BASE_PREFILTER)
+        name_regex = _name_prefilter(names)
+        named = flags(name_regex) if name_regex is not None else np.zeros(len(distinct), dtype=bool)
+    except pa.ArrowInvalid:  # RE2 refused a pattern (e.g. too many names): scrub everything
         return distinct.str.replace(pattern, repl, regex=True)
     out = distinct.copy()
-    if mask.any():
-        out[mask] = distinct[mask].str.replace(pattern, repl, regex=True)
+    if named.any():
+        out[named] = distinct[named].str.replace(pattern, repl, regex=True)
+    only_base = base & ~named
+    if only_base.any():
+        out[only_base] = distinct[only_base].str.replace(_compiled(()), repl, regex=True)
     return out
 
 
