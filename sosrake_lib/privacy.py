@@ -169,19 +169,25 @@ def _name_variants(name: str) -> list[str]:
     return out
 
 
-def _name_pattern(names: tuple[str, ...]) -> str | None:
-    variants: dict[str, int] = {}
+def _name_candidates(names: tuple[str, ...]) -> set[str]:
+    """Every full name and each of its parts; hyphenated first names also by part ("Anna-Liisa": "Anna", "Liisa",
+    3+ characters)."""
+    candidates: set[str] = set()
     for raw in names:
         full = " ".join(raw.split())
         if not full:
             continue
-        candidates = {full, *full.split()}
-        # hyphenated first names: "Anna-Liisa" also as "Anna" and "Liisa" (3+ characters)
+        candidates.update({full, *full.split()})
         for part in full.split():
             candidates.update(p for p in part.split("-") if len(p) >= 3)
-        for cand in candidates:
-            for variant in _name_variants(cand):
-                variants[variant] = len(cand)
+    return candidates
+
+
+def _name_pattern(names: tuple[str, ...]) -> str | None:
+    variants: dict[str, int] = {}
+    for cand in _name_candidates(names):
+        for variant in _name_variants(cand):
+            variants[variant] = len(cand)
     if not variants:
         return None
     # longest names first: regex alternation takes the first alternative that matches
@@ -196,22 +202,14 @@ def _name_anchors(names: tuple[str, ...]) -> list[str]:
     with the literal first word of the head, or with the stem when there is no head.
     """
     anchors: set[str] = set()
-    for raw in names:
-        full = " ".join(raw.split())
-        if not full:
+    for cand in _name_candidates(names):
+        parts = cand.split()
+        if len(parts) > 1:
+            anchors.add(parts[0])
             continue
-        candidates = {full, *full.split()}
-        for part in full.split():
-            candidates.update(p for p in part.split("-") if len(p) >= 3)
-        for cand in candidates:
-            parts = cand.split()
-            if len(parts) > 1:
-                anchors.add(parts[0])
-                continue
-            anchors.add(cand)
-            for variant in _name_variants(cand):  # the shortened stems (Virtas-, Peka-)
-                stem = re.sub(r"\\(.)", r"\1", variant.removesuffix(r"\w*").removesuffix(r"(?!\w)"))
-                anchors.add(stem)
+        anchors.add(cand)
+        for variant in _name_variants(cand):  # the shortened stems (Virtas-, Peka-)
+            anchors.add(re.sub(r"\\(.)", r"\1", variant.removesuffix(r"\w*").removesuffix(r"(?!\w)")))
     return sorted(anchors)
 
 
