@@ -460,6 +460,7 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
     table.insert(2, "label", [f"{inst.area_label(it.area or '', lang)}: {it.text(lang)}" for it in items])
     for col in ("top_box_pct", "top_box_ci_low", "top_box_ci_high"):
         table[col] = table[col].astype(float)
+    full = table  # before suppression: the audit's source of the rounded means (copy-on-write, no copy made)
     table = suppress_by_n(table, "n_total", min_n, secondary=False)
     codes = sorted(labels)
     top = [labels[c] for c in codes[-2:]]
@@ -470,7 +471,6 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
                            sums=[("n_valid", [nsa_cols, [*low, *top]], box),
                                  ("top_box_n", [top, [*low, "n_valid"], [*low, *nsa_cols]], box)],
                            computed_from={"mean": [*low, *top], "sd": [*low, *top]})
-    full = likert_table(part, [it.id for it in items], labels, top=2, nsa_labels=nsa)
     table = restore_rounded_stats(table, full, answers=[*low, *top, *nsa_cols],
                                   scale={labels[c]: c for c in codes}, top=top)
     total = pd.to_numeric(table["n_total"]).astype("float64")
