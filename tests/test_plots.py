@@ -284,15 +284,30 @@ def test_save_figure_on_a_bare_figure_and_save_and_show_closes(tmp_path):
     assert not list(tmp_path.glob("x.*"))
 
 
-def test_preview_is_the_print_png_scaled_down_or_drawn_when_there_is_none(tmp_path):
+def test_preview_is_the_print_png_shown_smaller_or_drawn_when_there_is_none(tmp_path):
     import io
 
     fig = _figure()
-    paths, preview = plots._save(fig, tmp_path / "kuva", ("svg", "png"), dpi=300, preview_dpi=110)
-    with Image.open(paths[1]) as big, Image.open(io.BytesIO(preview)) as small:
-        assert small.size == (round(big.width * 110 / 300), round(big.height * 110 / 300))
-        assert small.getpixel((0, 0))[:3] == (255, 255, 255)  # white page, not a transparent/black one
-    _, drawn = plots._save(fig, tmp_path / "vain_svg", ("svg",), dpi=300, preview_dpi=110)
+    paths, (png, width) = plots._save(fig, tmp_path / "kuva", ("svg", "png"), dpi=300, preview_dpi=110)
+    assert png == paths[1].read_bytes()  # the print file itself: nothing drawn or encoded again
+    with Image.open(paths[1]) as big:
+        assert width == round(big.width * 110 / 300)
+    _, (drawn, drawn_width) = plots._save(fig, tmp_path / "vain_svg", ("svg",), dpi=300, preview_dpi=110)
     with Image.open(io.BytesIO(drawn)) as im:  # tight box of a 4 x 3 in figure at 110 dpi
         assert 3.0 * 110 < im.width <= 4.1 * 110 and 2.0 * 110 < im.height <= 3.1 * 110
+        assert drawn_width == im.width
+        assert im.convert("RGB").getpixel((0, 0)) == (255, 255, 255)  # white page, not a transparent/black one
     plt.close(fig)
+
+
+def test_save_and_show_displays_the_print_png_at_the_preview_width(tmp_path, monkeypatch):
+    import IPython
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    paths = plots.save_and_show(_figure(), tmp_path / "kuva", formats=("png",), dpi=200, preview_dpi=100)
+    (img,) = shown
+    with Image.open(paths[0]) as big:
+        assert img.data == paths[0].read_bytes() and img.width == round(big.width / 2)
