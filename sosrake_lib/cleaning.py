@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -62,27 +62,95 @@ def _scrubbed_rows(col: pd.Series, names: list[str], keep: np.ndarray | None, in
     return pd.Series(values, index=index, dtype=done.dtype).astype("str")
 
 
-def _row_entries(rows: pd.Series, status: np.ndarray) -> list[dict[str, Any]]:
-    """``[{"row": int(r), "status": ...} for each raw row]`` for the cleaning log.
+class RowLog(Sequence[dict[str, Any]]):
+    """The per-row entries of a cleaning log, ``{"row": <file row>, "status": <kept|empty|test|duplicate>}``,
+    stored as two NumPy arrays and turned into dicts only when read.
 
-    With integer ``_row`` (always, from ``read_export``) the numbers come from one ``tolist`` and the status
-    texts are the four shared strings, so a million entries take a fraction of a second.
+    It behaves as the read-only list of dicts it stands for (``len``, indexing, slicing, iteration, ``==``
+    with a list), so code and tests read it as before. A million raw rows are two arrays (9 MB) instead of
+    a million dicts: building the list took ~0.4 s of a national import and left a million objects for
+    every later garbage collection in the kernel to scan. ``copy.deepcopy`` shares it (pandas deep-copies
+    ``DataFrame.attrs`` on every derived frame) because it is never modified. JSON: :meth:`to_list`.
+
+    Examples
+    --------
+    >>> log = RowLog([2, 3, 5], ["kept", "duplicate", "kept"])
+    >>> len(log), log[1]
+    (3, {'row': 3, 'status': 'duplicate'})
+    >>> log == [{"row": 2, "status": "kept"}, {"row": 3, "status": "duplicate"}, {"row": 5, "status": "kept"}]
+    True
+    >>> [e["row"] for e in log if e["status"] == "kept"]
+    [2, 5]
+    >>> RowLog.from_entries(log.to_list()) == log
+    True
     """
-    texts = np.array(_STATUS, dtype=object)[status].tolist()
-    numbers = rows.tolist() if rows.dtype.kind in "iu" and isinstance(rows.dtype, np.dtype) else [int(r) for r in rows]
-    return [{"row": r, "status": s} for r, s in zip(numbers, texts, strict=True)]
 
+    __slots__ = ("_rows", "_status")
 
-class _RowLog(list):
-    """The per-row entries of a cleaning log: a list that ``copy.deepcopy`` shares instead of copying.
+    def __init__(self, rows: Iterable[int] | np.ndarray, status: Iterable[str] | np.ndarray) -> None:
+        self._rows = np.asarray(rows, dtype=np.int64)
+        codes = np.asarray(status)
+        if codes.dtype.kind not in "iu":  # status texts -> codes into _STATUS
+            lookup = {s: k for k, s in enumerate(_STATUS)}
+            try:
+                codes = np.fromiter((lookup[str(v)] for v in codes), dtype=np.uint8, count=len(codes))
+            except KeyError as exc:
+                raise ValueError(f"unknown row status {exc.args[0]!r}; expected one of {_STATUS}") from None
+        self._status = codes.astype(np.uint8, copy=False)
+        if self._rows.shape != self._status.shape or self._rows.ndim != 1:
+            raise ValueError("rows and status must be two 1-d sequences of the same length")
 
-    pandas deep-copies ``DataFrame.attrs`` on every derived frame (``df[cols]``, ``df.loc[...]``); copying a
-    million row entries each time made scoring a cleaned national export take minutes (benchmarks/README.md).
-    The entries are never modified after cleaning, so sharing them is safe.
-    """
+    @classmethod
+    def from_entries(cls, entries: Iterable[Mapping[str, Any]]) -> RowLog:
+        """From ``[{"row": ..., "status": ...}, ...]`` (a log read back from JSON)."""
+        entries = list(entries)
+        return cls([int(e["row"]) for e in entries], [e["status"] for e in entries])
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> _RowLog:
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: Any) -> Any:  # int -> dict, slice -> list of dicts
+        if isinstance(i, slice):
+            return RowLog(self._rows[i], self._status[i]).to_list()
+        return {"row": int(self._rows[i]), "status": _STATUS[int(self._status[i])]}
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.to_list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowLog):
+            return np.array_equal(self._rows, other._rows) and np.array_equal(self._status, other._status)
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == len(self) and self.to_list() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking sequence semantics, like list
+
+    def __repr__(self) -> str:
+        return f"RowLog({len(self)} rows)"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RowLog:
         return self
+
+    def to_list(self) -> list[dict[str, Any]]:
+        """The entries as a plain list of dicts (for JSON)."""
+        texts = np.array(_STATUS, dtype=object)[self._status].tolist()
+        return [{"row": r, "status": t} for r, t in zip(self._rows.tolist(), texts, strict=True)]
+
+    def status_counts(self) -> dict[str, int]:
+        """Rows per status, every status listed (zeros included).
+
+        >>> RowLog([2, 3], ["kept", "test"]).status_counts()
+        {'kept': 1, 'empty': 0, 'test': 1, 'duplicate': 0}
+        """
+        counts = np.bincount(self._status, minlength=len(_STATUS))
+        return {s: int(c) for s, c in zip(_STATUS, counts, strict=True)}
+
+
+def _row_entries(rows: pd.Series, status: np.ndarray) -> RowLog:
+    """The cleaning log's per-row entries: each raw row's file row number and its status code."""
+    numbers = rows.to_numpy(dtype=np.int64) if rows.dtype.kind in "iu" else np.array([int(r) for r in rows])
+    return RowLog(numbers, status)
 
 
 @dataclass
@@ -95,7 +163,7 @@ class CleaningLog:
     kept: int
     dropped: dict[str, int]
     pseudonym_key_is_demo: bool
-    rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    rows: Sequence[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def balanced(self) -> bool:
         """True when kept + dropped rows add up to the raw row count."""
@@ -105,7 +173,7 @@ class CleaningLog:
         # Not dataclasses.asdict: it would deep-copy every row entry (a million dicts on a national export).
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["dropped"] = dict(self.dropped)
-        d["rows"] = _RowLog(self.rows)
+        d["rows"] = self.rows if isinstance(self.rows, RowLog) else RowLog.from_entries(self.rows)
         if not with_rows:
             d.pop("rows")
         return d
@@ -426,7 +494,9 @@ def write_processed(df: pd.DataFrame, semester: str, name: str, out_dir: str | P
     table.attrs = {}
     with atomic_path(target) as tmp:
         table.to_parquet(tmp, index=False)
-    log = df.attrs.get("cleaning_log", {})
+    log = dict(df.attrs.get("cleaning_log", {}))
+    if isinstance(log.get("rows"), RowLog):
+        log["rows"] = log["rows"].to_list()
     meta = {k: v for k, v in df.attrs.items() if k not in ("cleaning_log",)}
     atomic_write_text(folder / f"{name}.cleaning_log.json",
                       json.dumps({"meta": meta, **log}, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -442,7 +512,7 @@ def read_processed(semester: str, name: str, in_dir: str | Path = PROCESSED_DIR)
         data = json.loads(log_path.read_text(encoding="utf-8"))
         df.attrs.update(data.pop("meta", {}))
         if isinstance(data.get("rows"), list):
-            data["rows"] = _RowLog(data["rows"])
+            data["rows"] = RowLog.from_entries(data["rows"])
         df.attrs["cleaning_log"] = data
     return df
 

@@ -324,3 +324,22 @@ def test_scrubbed_rows_equal_scrubbing_the_kept_rows() -> None:
     assert got.iloc[0] == "Soita [puhelinnumero]" and got.iloc[1] == "Kiitos [nimi]!"
     whole = _scrubbed_rows(col, ["Maija Virtanen"], None, col.index)
     pd.testing.assert_series_equal(whole, scrub_pii_series(col, names=["Maija Virtanen"]), check_names=False)
+
+
+def test_row_log_is_columnar_and_reads_as_the_list_of_dicts() -> None:
+    import copy
+
+    from sosrake_lib.cleaning import RowLog
+
+    raw = read_export(SAMPLE_DIR / "interviews_2021-syksy.csv", "interviews")
+    df = clean_responses(raw, "interviews")
+    rows = df.attrs["cleaning_log"]["rows"]
+    assert isinstance(rows, RowLog) and len(rows) == len(raw)
+    as_list = rows.to_list()
+    assert rows == as_list and as_list == list(rows) and rows[-1] == as_list[-1] and rows[1:3] == as_list[1:3]
+    assert rows.status_counts() == {"kept": 80, "empty": 1, "test": 1, "duplicate": 1}
+    assert copy.deepcopy(df.attrs)["cleaning_log"]["rows"] is rows  # shared, never copied
+    assert df[["service"]].attrs["cleaning_log"]["rows"] is rows
+    assert rows != as_list[:-1] and rows != [*as_list[:-1], {"row": as_list[-1]["row"], "status": "test"}]
+    with pytest.raises(ValueError, match="unknown row status 'lost'"):
+        RowLog([2], ["lost"])
