@@ -84,7 +84,6 @@ __all__ = [
     "learning_change",
     "load_course_data",
     "localise",
-    "mark_suppressed",
     "model_note",
     "nps_table",
     "open_themes",
@@ -1128,23 +1127,6 @@ def publish_tables(
     named = {TABLE_NAMES.get(k, {}).get(lang, k): localise(t, lang, drop=drop) for k, t in tables.items()}
     named[TABLE_NAMES["suppression"][lang]] = suppression_summary(tables, min_n=min_n, lang=lang)
     return write_tables(named, out_dir, lang=lang)
-
-
-def mark_suppressed(ax: Any, *, min_n: int = DEFAULT_MIN_N, lang: Lang = "fi") -> int:
-    """Relabel the "alle 5" marks that :func:`~sosrake_lib.plots.bar_with_ci` draws for hidden bars as "piilotettu".
-
-    A bar may be hidden by the secondary rule although its group is large, so "alle 5" would be wrong there;
-    "piilotettu" / "suppressed" is true for both. Returns the number of labels changed.
-    """
-    from .fmt import fmt_suppressed
-
-    old, new = fmt_suppressed(min_n, lang), {"fi": "piilotettu", "en": "suppressed"}[lang]
-    changed = 0
-    for text in ax.texts:
-        if text.get_text() == old:
-            text.set_text(new)
-            changed += 1
-    return changed
 
 
 # ------------------------------------------------------------------------------------------------- display

@@ -40,7 +40,7 @@ True
 >>> fmt_number(None)
 '–'
 >>> fmt_suppressed(5)
-'alle 5'
+'piilotettu'
 """
 
 from __future__ import annotations
@@ -247,18 +247,26 @@ def fmt_date(d: Any, lang: Lang = "fi") -> str:
 
 
 def fmt_suppressed(min_n: int = 5, lang: Lang = "fi") -> str:
-    """The label shown instead of a value suppressed for small n: ``alle 5`` / ``fewer than 5``.
+    """The label shown instead of a suppressed value: ``piilotettu`` / ``suppressed``.
+
+    One neutral label for every hidden cell, as statistical offices do (Statistics Finland's ``..``): a cell
+    hidden by the *secondary* rule, so that a small one cannot be worked out from a total, may describe many
+    people, so a label such as "alle 5" would be false there, and labelling the two kinds differently would
+    point at the small cell. What the threshold is goes in the note under the table
+    (:func:`sosrake_lib.report.suppression_note`). ``min_n`` is accepted so that call sites keep stating the
+    threshold they applied; it is checked but not shown.
 
     Examples
     --------
     >>> fmt_suppressed(5, "en")
-    'fewer than 5'
+    'suppressed'
     >>> fmt_suppressed(10)
-    'alle 10'
+    'piilotettu'
     """
     _check_lang(lang)
-    n = fmt_int(min_n, lang)
-    return f"alle {n}" if lang == "fi" else f"fewer than {n}"
+    if isinstance(min_n, bool) or not isinstance(min_n, int | np.integer) or min_n < 1:
+        raise ValueError(f"min_n must be a positive integer, not {min_n!r}")
+    return "piilotettu" if lang == "fi" else "suppressed"
 
 
 def label(obj: Any, lang: Lang = "fi") -> str:

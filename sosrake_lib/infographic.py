@@ -14,7 +14,7 @@ Design
 - What goes on the page is data, not code: :data:`SPECS` holds a small dict per analysis (title, which key
   figures become big numbers, which key figures or table feed each chart, which key figures are the top
   themes). The engine is tolerant: a missing key figure is skipped and the next one used, a suppressed one
-  shows ``alle 5`` / ``fewer than 5`` (:func:`sosrake_lib.fmt.fmt_suppressed`).
+  shows ``piilotettu`` / ``suppressed`` (:func:`sosrake_lib.fmt.fmt_suppressed`).
 - Every number goes through :mod:`sosrake_lib.fmt` (``55,6 %`` / ``55.6%``). Every text is fitted into its
   box by measuring it with the renderer: it is wrapped (:func:`sosrake_lib.plots.wrap_label` hyphenates
   long Finnish compounds) and its font shrunk until it fits, so long words never overflow.
@@ -102,7 +102,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_themes": "Teemoja ei ole raportoitu.",
         "source": "Lähde",
         "methods": "Menetelmät",
-        "suppressed": "Alle {n} vastaajan ryhmät on piilotettu (merkintä ”{label}”).",
+        "suppressed": "”{label}”: luku kuvaa alle {n} vastaajaa, tai siitä voisi laskea toisen piilotetun luvun.",
         "synthetic": "Synteettinen esimerkkiaineisto – keksityt henkilöt, ei oikeita vastauksia.",
         "quotes_note": "Lainaukset on tarkistettu ja hyväksytty ennen julkaisua.",
         "ci": "95\u00a0% lv",
@@ -118,7 +118,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_themes": "No themes reported.",
         "source": "Source",
         "methods": "Methods",
-        "suppressed": "Groups of fewer than {n} respondents are hidden (shown as “{label}”).",
+        "suppressed": "“{label}”: the figure describes fewer than {n} respondents, or a hidden one could be worked out from it.",
         "synthetic": "Synthetic sample data – invented people, not real answers.",
         "quotes_note": "Quotes were reviewed and approved before publication.",
         "ci": "95%\u00a0CI",

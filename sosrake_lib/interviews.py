@@ -925,7 +925,7 @@ def plot_grouped_ci(table: pd.DataFrame, *, category: str, group: str, value: st
     """Horizontal grouped bars (one bar per ``group`` within each ``category``) with CI whiskers.
 
     Used for top-2-box % per theme and semester and for open-answer themes per semester. Suppressed values
-    (NaN, or ``n < min_n``) get no bar and the label "alle 5". Returns the Axes.
+    (NaN, or ``n < min_n``) get no bar and the label "piilotettu". Returns the Axes.
     """
     from matplotlib.patches import Patch
 

@@ -379,6 +379,17 @@ def _wrap_ticklabels(ax: Axes, axis: str, width: int) -> None:
 # ------------------------------------------------------------------------------------------ figures
 
 
+def _suppressed_legend(min_n: int, lang: Lang) -> str:
+    """Legend text of a hidden (undrawn) segment: the neutral label and what it covers, in lines no wider
+    than the other legend entries (a wider legend would squeeze the plot under constrained layout).
+
+    >>> _suppressed_legend(5, "en")
+    'suppressed:\\nfewer than 5\\nor derivable'
+    """
+    label, n = fmt_suppressed(min_n, lang), fmt_int(min_n, lang)
+    return f"{label}:\nalle {n} tai\nlaskettavissa" if lang == "fi" else f"{label}:\nfewer than {n}\nor derivable"
+
+
 def likert_diverging(
     table: pd.DataFrame,
     labels: Sequence[str] | None = None,
@@ -426,8 +437,8 @@ def likert_diverging(
     -----
     Percentages are drawn as given: the caller chooses the denominator (with or without "En osaa sanoa").
     A missing share (NaN) is a suppressed cell: it is not drawn (its size would give the count away), the
-    legend says that shares of fewer than ``min_n`` people are hidden, and a hidden "En osaa sanoa" share is
-    labelled ``alle 5``. Draw from the published (suppressed) table.
+    legend says that shares of fewer than ``min_n`` people, or shares a hidden one could be worked out from, are
+    hidden, and a hidden "En osaa sanoa" share is labelled ``piilotettu``. Draw from the published (suppressed) table.
 
     Examples
     --------
@@ -437,7 +448,7 @@ def likert_diverging(
     >>> [round(p.get_width()) for p in ax.patches if p.get_width() > 0]
     [30, 65, 80, 5]
     >>> [t.get_text() for t in ax.texts][-2:], ax.get_legend().get_texts()[-1].get_text()
-    (['5', 'alle 5'], 'piilotettu\\n(alle 5)')
+    (['5', 'piilotettu'], 'piilotettu:\\nalle 5 tai\\nlaskettavissa')
     >>> plt.close("all")
     """
     if labels is None:
@@ -491,9 +502,8 @@ def likert_diverging(
         ax.axvline(lim + gap / 2, color="#9e9e9e", linewidth=0.6, linestyle=":")
         handles.append(Patch(facecolor=NSA_GREY, edgecolor="#9e9e9e", label=wrap_label(nsa_col, 14)))
     if any_hidden:
-        hidden = "piilotettu" if lang == "fi" else "hidden"
         handles.append(Patch(facecolor="white", edgecolor="#9e9e9e", linestyle=":",
-                             label=f"{hidden}\n({fmt_suppressed(min_n, lang)})"))
+                             label=_suppressed_legend(min_n, lang)))
 
     ax.set_xlim(-lim, right_lim)
     ax.set_xticks(np.linspace(-lim, lim, 5))
@@ -545,7 +555,7 @@ def bar_with_ci(
     decimals : int, optional
         Decimals of the value labels (default 0 for %, 1 for means).
     n, min_n : optional
-        With a column of group sizes, rows with ``n < min_n`` get no bar and the label "alle 5"
+        With a column of group sizes, rows with ``n < min_n`` get no bar and the label "piilotettu"
         (small-cell suppression is enforced in the figure too, not trusted to the caller).
     xlim : (float, float), optional
         Axis range (default 0–100 for %, from the data otherwise).

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from sosrake_lib.errors import ConfigError
+from sosrake_lib.fmt import fmt_suppressed
 from sosrake_lib.paths import PROJECT_ROOT
 
 __all__ = [
@@ -732,27 +733,29 @@ def pseudonymise(values: Any, key: bytes | str, *, length: int = 16, prefix: str
 
 #: Default threshold: a cell describing 1-4 people is not published.
 DEFAULT_MIN_N = 5
-#: Short mark for a hidden count with the default threshold.
-SUPPRESSED_MARK = "<5"
-
-_LABELS = {"fi": "alle {n}", "en": "fewer than {n}"}
+#: Short mark for a hidden cell (Statistics Finland's symbol for confidential data).
+SUPPRESSED_MARK = ".."
 
 
 def suppressed_label(min_n: int = DEFAULT_MIN_N, lang: Lang = "fi", *, short: bool = False) -> str:
-    """Text to show instead of a hidden number.
+    """Text to show instead of a hidden number: :func:`sosrake_lib.fmt.fmt_suppressed`, or ``..`` when short.
+
+    The same neutral label for cells hidden because they are small and for cells hidden so that a small one
+    cannot be worked out (secondary rule); see :func:`~sosrake_lib.fmt.fmt_suppressed` for why.
 
     Examples
     --------
     >>> suppressed_label()
-    'alle 5'
+    'piilotettu'
     >>> suppressed_label(3, "en")
-    'fewer than 3'
+    'suppressed'
     >>> suppressed_label(short=True)
-    '<5'
+    '..'
     """
-    if lang not in _LABELS:
+    if lang not in ("fi", "en"):
         raise ConfigError(f"lang must be 'fi' or 'en', not {lang!r}")
-    return f"<{min_n}" if short else _LABELS[lang].format(n=min_n)
+    _check_min_n(min_n)
+    return SUPPRESSED_MARK if short else fmt_suppressed(min_n, lang)
 
 
 def _check_min_n(min_n: Any) -> int:

@@ -4,7 +4,7 @@ The analysis modules return machine frames (snake_case columns, full-precision f
 cells, code columns next to labels). Those frames are what the tests and the published ``tables/`` files use.
 What a social worker or a student *reads* in ``report.html`` is made here: a chosen set of columns with headers in
 the chosen language, numbers rounded and written the Finnish (or English) way through :mod:`sosrake_lib.fmt`,
-hidden cells shown as ``alle 5`` / ``fewer than 5`` and no index column.
+hidden cells shown as ``piilotettu`` / ``suppressed`` and no index column.
 
 Only the display changes: the frame passed in is never modified, and nothing here is written to a file.
 
@@ -32,8 +32,9 @@ keyed by the tuple ``(low, high)``. Kinds (:data:`KINDS`):
 A missing number is a hidden cell in these tables (small-cell suppression), so it shows
 :func:`~sosrake_lib.fmt.fmt_suppressed`; columns listed in ``na_dash`` show ``–`` instead, for values that are
 missing for another reason (not estimable, not applicable). When a table shows a hidden cell, a note under it says
-what ``alle 5`` means: the cell describes fewer people, *or* it was hidden as well so that a small number cannot be
-worked out from a total (secondary suppression, Statistics Finland's disclosure-control practice).
+what ``piilotettu`` means: the cell describes fewer than ``min_n`` people, *or* it was hidden as well so that a small
+number cannot be worked out from a total (secondary suppression, Statistics Finland's disclosure-control practice).
+Both kinds carry the same label, so the label neither misstates a large hidden cell nor points at the small one.
 
 Examples
 --------
@@ -43,7 +44,7 @@ Examples
 >>> cols = {"group_label": ("Tehtävä", "Role", "text"), "n": ("Vastaajia", "Respondents", "int"),
 ...         "pct": ("Osuus %", "Share %", "pct"), ("pct_ci_low", "pct_ci_high"): ("95 %:n LV", "95% CI", "ci_pct")}
 >>> display_frame(t, cols).replace("\\u00a0", " ", regex=True).values.tolist()
-[['Sosiaalityöntekijä', '54', '45,8 %', '37,0–54,7 %'], ['Esihenkilö', 'alle 5', 'alle 5', 'alle 5']]
+[['Sosiaalityöntekijä', '54', '45,8 %', '37,0–54,7 %'], ['Esihenkilö', 'piilotettu', 'piilotettu', 'piilotettu']]
 >>> list(display_frame(t, cols, "en").columns)
 ['Role', 'Respondents', 'Share %', '95% CI']
 """
@@ -132,7 +133,7 @@ def format_cell(value: Any, kind: str, lang: Lang = "fi", min_n: int = 5, *, na:
     >>> format_cell((2.47, 2.71), "ci2")
     '2,47–2,71'
     >>> format_cell(pd.NA, "int"), format_cell(pd.NA, "int", "en", 10)
-    ('alle 5', 'fewer than 10')
+    ('piilotettu', 'suppressed')
     >>> format_cell(None, "num1", na="–"), format_cell(True, "bool"), format_cell("Essote", "text")
     ('–', 'kyllä', 'Essote')
     """
@@ -213,14 +214,15 @@ def suppression_note(min_n: int = 5, lang: Lang = "fi") -> str:
     Examples
     --------
     >>> suppression_note(5, "en")
-    '“fewer than 5”: hidden, because the cell describes fewer than 5 people or a hidden number could be worked out from it.'
+    '“suppressed”: the cell describes fewer than 5 people, or a hidden number could be worked out from it.'
+    >>> suppression_note(10)
+    '”piilotettu”: luku kuvaa alle 10 henkilöä, tai siitä voisi laskea toisen piilotetun luvun.'
     """
     label = fmt_suppressed(min_n, lang)
     if lang == "fi":
-        return (f"”{label}”: luku on piilotettu, koska se kuvaa alle {fmt_int(min_n, lang)} henkilöä tai siitä "
-                "voisi laskea piilotetun luvun.")
-    return (f"“{label}”: hidden, because the cell describes fewer than {fmt_int(min_n, lang)} people or a hidden "
-            "number could be worked out from it.")
+        return f"”{label}”: luku kuvaa alle {fmt_int(min_n, lang)} henkilöä, tai siitä voisi laskea toisen piilotetun luvun."
+    return (f"“{label}”: the cell describes fewer than {fmt_int(min_n, lang)} people, or a hidden number could be "
+            "worked out from it.")
 
 
 _NUMERIC_KINDS = KINDS - {"text", "bool"}
@@ -246,7 +248,7 @@ def display_table(
     >>> t = pd.DataFrame({"label": ["Essote", "Muu"], "n": pd.array([52, pd.NA], dtype="Int64")})
     >>> html = display_table(t, {"label": ("Ryhmä", "Group", "text"), "n": ("Vastaajia", "Respondents", "int")}
     ...                      ).to_html()
-    >>> "Vastaajia" in html and "alle 5" in html and "piilotettu" in html and ">0<" not in html
+    >>> "Vastaajia" in html and ">piilotettu<" in html and "alle 5 henkilöä" in html and ">0<" not in html
     True
     """
     shown = display_frame(df, columns, lang, min_n, na_dash=na_dash)
@@ -348,14 +350,14 @@ def display_crosstab(
     """A cross-tabulation (row labels in the index, one column per category) as a display table.
 
     The index becomes the first column, headed ``row_header`` (``(fi, en)``); every column is shown with
-    ``kind`` (counts by default), hidden cells as ``alle 5``.
+    ``kind`` (counts by default), hidden cells as ``piilotettu``.
 
     Examples
     --------
     >>> ct = pd.DataFrame({"2021-syksy": pd.array([15, pd.NA], dtype="Int64"), "2022-syksy": [14, 20]},
     ...                   index=pd.Index(["1", "2"], name="interviews"))
     >>> display_crosstab(ct, ("Haastatteluja", "Interviews")).data.values.tolist()
-    [['1', '15', '14'], ['2', 'alle 5', '20']]
+    [['1', '15', '14'], ['2', 'piilotettu', '20']]
     """
     flat = table.set_axis([str(c) for c in table.columns], axis=1).reset_index(drop=True)
     flat.insert(0, "__row__", table.index.astype(str).tolist())

@@ -102,9 +102,10 @@ def test_fmt_date():
 
 
 def test_fmt_suppressed():
-    assert fmt_suppressed(5) == "alle 5"
-    assert fmt_suppressed(5, "en") == "fewer than 5"
-    assert fmt_suppressed(1000) == f"alle 1{NB}000"
+    assert fmt_suppressed(5) == fmt_suppressed(1000) == "piilotettu"  # the threshold goes in the note
+    assert fmt_suppressed(5, "en") == "suppressed"
+    with pytest.raises(ValueError, match="min_n"):
+        fmt_suppressed(0)
 
 
 def test_fmt_value_by_unit():

@@ -121,7 +121,7 @@ def test_only_approved_quotes_appear(tmp_path: Path) -> None:
     assert "SALAINEN" not in text and "TARKISTAMATON" not in text
     assert "ei ole vielä hyväksytty" not in text
     assert "−5" in text and "88 %" in text  # Finnish minus sign; 87.5 rounds half up to 88
-    assert "alle 5" in text and "67 %" not in text and "66,7" not in text  # n = 3: suppressed bar
+    assert "piilotettu" in text and "67 %" not in text and "66,7" not in text  # n = 3: suppressed bar
 
 
 def test_placeholder_when_no_quote_approved(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_long_word_wrapped_and_suppressed_value_labelled(tmp_path: Path) -> None
     long = "Mielenterveyspalvelujen kehittämistyöryhmä"
     kf.add("strongest_area", long, "", label_fi="Vahvin osaamisalue", label_en="Strongest area")
     kf.add("response_rate", 73.75, "%", n=160, label_fi="Vastausosuus", label_en="Response rate")
-    # 4 supervisors answered: KeyFigures.write suppresses it (value null), the page must show "alle 5"
+    # 4 supervisors answered: KeyFigures.write suppresses it (value null), the page must show "piilotettu"
     kf.add("weakest_area", "raportointi", "", n=4, label_fi="Heikoin osaamisalue", label_en="Weakest area")
     kf.write(tmp_path, min_n=5)
     make_infographic(tmp_path, "competence", semester="2020-syksy")
@@ -157,8 +157,8 @@ def test_long_word_wrapped_and_suppressed_value_labelled(tmp_path: Path) -> None
     assert long in _flat(raw)  # ...with a hyphen at a syllable boundary, nothing cut off
     assert "73,8 %" in raw
     flat = _flat(raw)
-    assert "alle 5" in flat and "Sosiaalinen raportointi" not in flat
-    assert "Alle 5 vastaajan ryhmät on piilotettu" in flat
+    assert "piilotettu" in flat and "Sosiaalinen raportointi" not in flat
+    assert "”piilotettu”: luku kuvaa alle 5 vastaajaa" in flat
 
 
 def test_bad_arguments(tmp_path: Path) -> None:

@@ -138,14 +138,14 @@ def test_bar_with_ci_labels_and_suppression():
         }
     )
     ax = bar_with_ci(df, "pct", "label", "lo", "hi", n="n", decimals=1)
-    assert _texts(ax) == [f"92,3{NB}%", "alle 5"]
+    assert _texts(ax) == [f"92,3{NB}%", "piilotettu"]
     widths = [b.get_width() for b in _bars(ax)]
     assert widths == pytest.approx([92.25, 0.0])
     # the value label sits right of the whisker end
     assert ax.texts[0].get_position()[0] > 97.5
 
     ax_en = bar_with_ci(df, "pct", "label", "lo", "hi", n="n", decimals=1, lang="en")
-    assert _texts(ax_en) == ["92.3%", "fewer than 5"]
+    assert _texts(ax_en) == ["92.3%", "suppressed"]
 
 
 def test_bar_with_ci_means():

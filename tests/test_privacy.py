@@ -656,10 +656,13 @@ def test_is_small_and_labels() -> None:
     assert is_small(5, min_n=10) is True
     with pytest.raises(ValueError):
         is_small(None)
-    assert suppressed_label() == "alle 5"
-    assert suppressed_label(3, "en") == "fewer than 3"
-    assert suppressed_label(10, short=True) == "<10"
-    assert privacy.SUPPRESSED_MARK == suppressed_label(short=True)
+    # one neutral label for primary and secondary suppression: "alle 5" would be false for a large cell hidden
+    # by the secondary rule, and two labels would point at the small cell
+    assert suppressed_label() == suppressed_label(10) == "piilotettu"
+    assert suppressed_label(3, "en") == "suppressed"
+    assert suppressed_label(10, short=True) == ".." == privacy.SUPPRESSED_MARK
+    with pytest.raises(ConfigError):
+        suppressed_label(0)
 
 
 def test_series_scrubbing_with_the_re2_prefilter_equals_scrub_pii_text_by_text() -> None:

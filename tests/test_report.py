@@ -35,14 +35,14 @@ def test_finnish_display_rounds_formats_and_hides(respondents):
     rows = [[_plain(c) for c in r] for r in shown.values.tolist()]
     assert rows[0] == ["Sosiaalityöntekijä", "54", "45,8 %", "37,0–54,7 %"]
     assert rows[1] == ["Sosiaaliohjaaja", "42", "35,6 %", "27,5–44,6 %"]
-    assert rows[2] == ["Esihenkilö", "alle 5", "alle 5", "alle 5"]
+    assert rows[2] == ["Esihenkilö", "piilotettu", "piilotettu", "piilotettu"]
 
 
 def test_english_display_and_threshold(respondents):
     shown = display_frame(respondents, COLS, "en", 10)
     assert list(shown.columns) == ["Role", "Respondents", "Share %", "95% CI"]
     assert shown.iloc[0].tolist() == ["Sosiaalityöntekijä", "54", "45.8%", "37.0–54.7%"]
-    assert shown.iloc[2, 1] == "fewer than 10"
+    assert shown.iloc[2, 1] == "suppressed"
 
 
 def test_input_frame_unchanged(respondents):
@@ -74,7 +74,7 @@ def test_na_dash_and_missing_columns():
     cols = {"area_label": ("Alue", "Area", "text"), "mwds": ("MWDS", "MWDS", "num2"),
             ("rank_ci_low", "rank_ci_high"): ("Sijan LV", "Rank CI", "ci0"), "absent": ("X", "X", "num1")}
     assert display_frame(t, cols, na_dash=["rank_ci_low"]).values.tolist() == [["A", "7,19", "–"]]
-    assert display_frame(t, cols).values.tolist() == [["A", "7,19", "alle 5"]]
+    assert display_frame(t, cols).values.tolist() == [["A", "7,19", "piilotettu"]]
 
 
 def test_unknown_kind_and_lang_raise():
@@ -87,7 +87,7 @@ def test_unknown_kind_and_lang_raise():
 
 def test_styler_html_has_no_index_and_a_note_only_when_hidden(respondents):
     html = display_table(respondents, COLS, "fi", 5).to_html()
-    assert "Vastaajia" in html and "alle 5" in html and "piilotettu" in html
+    assert "Vastaajia" in html and ">piilotettu<" in html and "kuvaa alle 5 henkilöä" in html
     assert "social_worker" not in html and "45.762712" not in html and "&lt;NA&gt;" not in html
     assert 'class="row_heading' not in html  # index hidden
     full = display_table(respondents.iloc[:2], COLS, "fi", 5).to_html()
