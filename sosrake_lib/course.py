@@ -46,7 +46,7 @@ from scipy import stats as _sps
 
 from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
-from .disclosure import restore_rounded_stats
+from .disclosure import TooManyCombinations, disclosed, restore_rounded_stats, signed_rank_possible_values
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
 from .io import read_export
@@ -474,7 +474,11 @@ def completion_model(
 
     The reference level of each predictor is its first codebook category. The returned table has one row per
     term with its readable label, the number of participants in that level (``n``), odds ratio, Wald 95 % CI
-    and p; terms whose level has fewer than ``min_n`` participants are suppressed. Read the
+    and p; terms whose level has fewer than ``min_n`` participants are suppressed. So is a term (its ``n``
+    too) where the level or the reference level has 1..min_n-1 completers or non-completers: an odds ratio
+    with its interval is nearly the 2 x 2 table behind it (log OR and its standard error
+    sqrt(1/a + 1/b + 1/c + 1/d)), so it would give back a completion count that the completion tables hide.
+    Read the
     :class:`~sosrake_lib.stats.LogitResult`'s ``epv`` and ``warning`` (see :func:`model_note`): with 63
     participants and 35 completers the model carries only a few parameters (Peduzzi et al. 1996).
 
@@ -490,6 +494,12 @@ def completion_model(
     data["_done"] = _done(enrol[outcome]).astype("int64")
     res = logistic_regression(data, "_done", list(predictors))
     rows = []
+    small_cells = []
+
+    def has_small_cell(pred: str, level: Any) -> bool:
+        done = data["_done"][(enrol[pred].astype("object") == level).to_numpy()]
+        return any(0 < c < min_n for c in (int(done.sum()), int(len(done) - done.sum())))
+
     for _, r in res.table.iterrows():
         term = str(r["term"])
         if term == "Intercept":
@@ -497,6 +507,7 @@ def completion_model(
         pred, level = term.split("[T.", 1) if "[T." in term else (term, "")
         level = level.rstrip("]")
         ref = res.reference_levels.get(pred)
+        small_cells.append(bool(level) and (has_small_cell(pred, level) or has_small_cell(pred, ref)))
         item_text = inst.item(pred).text(lang) if inst is not None and pred in inst else pred
         lab = (f"{item_text}: {_category_label(inst, pred, level, lang)} ({_TXT[lang]['vs']} "
                f"{_category_label(inst, pred, ref, lang)})") if level else item_text
@@ -504,7 +515,15 @@ def completion_model(
         rows.append({"term": term, "term_label": lab, "n": n_level, "odds_ratio": r["odds_ratio"],
                      "ci_low": r["ci_low"], "ci_high": r["ci_high"], "p_value": r["p_value"]})
     table = pd.DataFrame(rows, columns=["term", "term_label", "n", "odds_ratio", "ci_low", "ci_high", "p_value"])
-    return suppress_by_n(table, "n", min_n, secondary=False), res
+    out = suppress_by_n(table, "n", min_n, secondary=False)
+    hide = np.array(small_cells, dtype=bool) & out["n"].notna().to_numpy()
+    if hide.any():
+        values = ["n", "odds_ratio", "ci_low", "ci_high", "p_value"]
+        out = out.astype({c: ("Int64" if c == "n" else "Float64") for c in values})
+        out.loc[hide, values] = pd.NA
+        out.attrs["suppressed_rows"] = int(out.attrs.get("suppressed_rows", 0)) + int(hide.sum())
+        out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + int(hide.sum()) * len(values)
+    return out, res
 
 
 def model_note(res: LogitResult, lang: Lang = "fi") -> str:
@@ -588,6 +607,14 @@ def learning_change(
     suppressed and not ranked; in the others, counts of 1..min_n-1 participants who rose, fell or stayed are
     hidden with a second count of the row (:func:`~sosrake_lib.outputs.suppress_parts`).
 
+    The test statistics of a row with a hidden count would give it back: W and r together fix the number of
+    non-zero pairs (``S = 2 W / (1 - r)`` rank sum), hence "stayed" = pairs minus that, and a full-precision
+    p-value does much the same. In such a row the statistic, p and Holm p are hidden (``significant`` stays),
+    and r is published at two decimals, or one, where the audit
+    :func:`~sosrake_lib.disclosure.signed_rank_possible_values` shows every hidden count can still take two
+    values or more (hidden otherwise; always hidden for ``zero_method`` other than "wilcox"). Holm p of another
+    row that equals a hidden row's adjusted p (Holm's step-down maximum) is hidden too.
+
     Returns
     -------
     DataFrame
@@ -620,9 +647,61 @@ def learning_change(
             "p_value", "p_holm", "effect_size", "effect_size_name", "significant", "gain_rank", "test",
             "zero_method"]
     out = table[keep]
+    p_full = out["p_value"].to_numpy(dtype=float, na_value=np.nan)  # before suppression: Holm used them all
     out = suppress_by_n(out, "n_pairs", min_n, secondary=False,
                         value_cols=[c for c in keep[3:17] if c != "effect_size_name"])
-    return suppress_parts(out, ["n_increase", "n_decrease", "n_zero"], min_n)
+    out = suppress_parts(out, ["n_increase", "n_decrease", "n_zero"], min_n)
+    return _hide_invertible_tests(out, p_full, zero_method)
+
+
+_CHANGE_PARTS = ("n_increase", "n_decrease", "n_zero")
+
+
+def _hide_invertible_tests(table: pd.DataFrame, p_full: np.ndarray, zero_method: str) -> pd.DataFrame:
+    """Hide or round the test columns of :func:`learning_change` rows that have a hidden count (see there)."""
+    parts = table[list(_CHANGE_PARTS)]
+    touched = (parts.isna().any(axis=1) & table["n_pairs"].notna()).to_numpy()
+    out = table.astype({"statistic": "Float64", "p_value": "Float64", "p_holm": "Float64", "effect_size": "Float64"})
+    hidden_cells = 0
+    for i in np.flatnonzero(touched):
+        for col in ("statistic", "p_value", "p_holm"):
+            if not pd.isna(out.iloc[i][col]):
+                out.iloc[i, out.columns.get_loc(col)] = pd.NA
+                hidden_cells += 1
+        r = table.iloc[i]["effect_size"]
+        shown = pd.NA
+        if zero_method == "wilcox" and not pd.isna(r):
+            for dec in (2, 1):
+                try:
+                    values = signed_rank_possible_values(
+                        int(table.iloc[i]["n_pairs"]), {c: out.iloc[i][c] for c in _CHANGE_PARTS},
+                        effect_size=round(float(r), dec), decimals={"effect_size": dec})
+                except TooManyCombinations:
+                    break
+                if values and not disclosed(values):
+                    shown = round(float(r), dec)
+                    break
+        if pd.isna(shown) and not pd.isna(r):
+            hidden_cells += 1
+        out.iloc[i, out.columns.get_loc("effect_size")] = shown
+    # Holm's step-down maximum: a row's adjusted p can be another row's (m - j + 1) p_(j). Where that other
+    # row's p is hidden, this Holm p would give it back.
+    hidden_p = out["p_value"].isna().to_numpy() & ~np.isnan(p_full)  # rows above, and rows with n < min_n
+    valid = np.flatnonzero(~np.isnan(p_full))
+    order = valid[np.argsort(p_full[valid], kind="mergesort")]
+    adjusted = (len(order) - np.arange(len(order))) * p_full[order]
+    source = 0
+    for k in range(len(order)):
+        if adjusted[k] > adjusted[source]:
+            source = k
+        row, src = order[k], order[source]
+        if src != row and hidden_p[src] and adjusted[source] < 1 and not pd.isna(out.iloc[row]["p_holm"]):
+            out.iloc[row, out.columns.get_loc("p_holm")] = pd.NA
+            hidden_cells += 1
+    if not hidden_cells:
+        return table
+    out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + hidden_cells
+    return out
 
 
 def gain_ranking(change: pd.DataFrame, k: int = 3) -> pd.DataFrame:
@@ -961,6 +1040,15 @@ def baseline_figure(table: pd.DataFrame, *, lang: Lang = "fi", title: str | None
 
 
 # -------------------------------------------------------------------------------------------- key figures
+def _note_num(value: Any, spec: str) -> str:
+    """A number for a key figure's note; ``suppressed`` where the published table hides it.
+
+    >>> _note_num(0.97, ".3g"), _note_num(pd.NA, ".2g")
+    ('0.97', 'suppressed')
+    """
+    return "suppressed" if pd.isna(value) else format(float(value), spec)
+
+
 def _area_text(inst: Instrument | None, area: str, lang: Lang) -> str:
     return inst.area_label(area, lang) if inst is not None else str(area)
 
@@ -1026,8 +1114,8 @@ def key_figures(
                        f"signed-rank (zero_method={zm}), Holm across areas; effect size rank-biserial r"),
                label_fi=f"Suurin kasvu {i + 1}: {_area_text(area_inst, r['area'], 'fi')}",
                label_en=f"Largest gain {i + 1}: {_area_text(area_inst, r['area'], 'en')}",
-               note=(f"area={r['area']}; rank-biserial r={float(r['effect_size']):.3f}; "
-                     f"p_holm={float(r['p_holm']):.2g}; mean change={float(r['mean_change']):.3f}"))
+               note=(f"area={r['area']}; rank-biserial r={_note_num(r['effect_size'], '.3g')}; "
+                     f"p_holm={_note_num(r['p_holm'], '.2g')}; mean change={_note_num(r['mean_change'], '.3f')}"))
     ranked = parts[parts["rank"].notna()].sort_values("rank")
     for name, row, fi, en in (("best_part", ranked.iloc[0] if len(ranked) else None, "Parhaiten arvioitu osa",
                                "Best rated part"),

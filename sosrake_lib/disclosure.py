@@ -180,6 +180,70 @@ def nps_possible_values(n: int, nps: Any, groups: Mapping[str, Any]) -> dict[str
     return out
 
 
+def signed_rank_possible_values(
+    n_pairs: int,
+    parts: Mapping[str, Any],
+    *,
+    effect_size: Any = None,
+    statistic: Any = None,
+    decimals: Mapping[str, int] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, set[int]]:
+    """Values each hidden count of a published Wilcoxon signed-rank row can take (``zero_method="wilcox"``).
+
+    A row of :func:`sosrake_lib.course.learning_change` publishes ``n_pairs`` and the counts of pairs that
+    rose, fell or stayed (``parts``: ``n_increase``, ``n_decrease``, ``n_zero``; None/NaN = hidden, hidden
+    counts are at least 1 since zeros are published), and may publish the test statistic and the
+    rank-biserial r. With zeros dropped (Wilcoxon 1945) the ranks 1..m of the m = rises + falls non-zero
+    differences add up to S = m (m + 1) / 2, and r = (W+ - W-) / S = 2 W+ / S - 1. Whatever the differences
+    and their ties (average ranks, multiples of 1/2), the rank sum of the rises lies between the sum of the
+    smallest and of the largest ranks they could hold: rises (rises + 1) / 2 <= W+ <= S - falls (falls + 1) / 2.
+    An assignment of the hidden counts is possible when some W+ (a multiple of 1/2) in that range gives the
+    published r (at its precision, ``decimals["effect_size"]``) and statistic (scipy's min(W+, W-)). A count
+    with one possible value is disclosed: e.g. W = 8 and r = 0.965591 at full precision give S = 16 / (1 - r)
+    = 465, so 30 non-zero pairs.
+
+    Examples
+    --------
+    >>> row = {"n_increase": 28, "n_decrease": None, "n_zero": None}
+    >>> signed_rank_possible_values(31, row, effect_size=0.965591, statistic=8.0)
+    {'n_decrease': {2}, 'n_zero': {1}}
+    >>> signed_rank_possible_values(31, row, effect_size=1.0, decimals={"effect_size": 1})
+    {'n_decrease': {1, 2}, 'n_zero': {1, 2}}
+    """
+    decimals = dict(decimals or {})
+    known = {k: int(v) for k, v in parts.items() if not _missing(v)}
+    hidden = [k for k, v in parts.items() if _missing(v)]
+    out: dict[str, set[int]] = {k: set() for k in hidden}
+    if not hidden:
+        return out
+    rest = int(n_pairs) - sum(known.values())
+    if rest >= len(hidden) and math.comb(rest - 1, len(hidden) - 1) > limit:
+        raise TooManyCombinations(f"{math.comb(rest - 1, len(hidden) - 1)} ways to fill {len(hidden)} hidden cells")
+    r = None if _missing(effect_size) else float(effect_size)
+    w = None if _missing(statistic) else float(statistic)
+    for values in _compositions(rest, len(hidden)):
+        full = {**known, **dict(zip(hidden, values, strict=True))}
+        up, down = full.get("n_increase", 0), full.get("n_decrease", 0)
+        m = up + down
+        total = m * (m + 1) / 2
+        if m == 0:  # every difference zero: statistic 0, r 0 (stats.paired_change)
+            ok = (r is None or _matches(0.0, r, decimals.get("effect_size"))) and (w is None or w == 0)
+        else:
+            lo, hi = up * (up + 1) / 2, total - down * (down + 1) / 2
+            if r is not None:  # r -> a range of W+ (r rounded) or one value (full precision)
+                h = 0.5 * 10.0 ** -decimals["effect_size"] if "effect_size" in decimals else 1e-6 * max(1, abs(r))
+                lo, hi = max(lo, (r - h + 1) * total / 2 - 1e-9), min(hi, (r + h + 1) * total / 2 + 1e-9)
+            if w is not None:
+                ok = any(lo <= wp <= hi for wp in (w, total - w))
+            else:
+                ok = math.ceil(2 * lo) <= math.floor(2 * hi)  # a multiple of 1/2 in [lo, hi]
+        if ok:
+            for k, v in zip(hidden, values, strict=True):
+                out[k].add(v)
+    return out
+
+
 def disclosed(values: Mapping[str, set[int]]) -> list[str]:
     """The hidden columns that can take one value only (worked out from the row)."""
     return [c for c, vs in values.items() if len(vs) <= 1]
@@ -257,4 +321,5 @@ __all__ = [
     "nps_possible_values",
     "possible_values",
     "restore_rounded_stats",
+    "signed_rank_possible_values",
 ]

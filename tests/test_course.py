@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sosrake_lib import course
+from sosrake_lib import course, disclosure
 from sosrake_lib.synthetic import PLANTED
 
 P = PLANTED["course"]
@@ -151,7 +151,7 @@ def test_learning_change_holm_and_ranking() -> None:
 def test_learning_change_hides_small_counts_of_risers_and_fallers() -> None:
     # regression (privacy scan): "Laski 1" / "Ei muutosta 2" were published beside n_pairs.
     # 12 pairs: 9 rose, 2 fell, 1 stayed. min_n 5: 2 and 1 are hidden (two hidden cells: no more needed).
-    # min_n 10: 9 is small as well, so all three go; n_pairs 12 and the test statistics stay.
+    # min_n 10: 9 is small as well, so all three go; n_pairs 12 stays.
     pre = pd.DataFrame({"A": [3.0] * 12}, index=[f"p{i}" for i in range(12)])
     post = pd.DataFrame({"A": [4.0] * 9 + [2.0, 2.0, 3.0]}, index=pre.index)
     t5 = course.learning_change(pre, post, min_n=5).iloc[0]
@@ -159,8 +159,38 @@ def test_learning_change_hides_small_counts_of_risers_and_fallers() -> None:
     assert pd.isna(t5["n_decrease"]) and pd.isna(t5["n_zero"])
     t10 = course.learning_change(pre, post, min_n=10).iloc[0]
     assert t10["n_pairs"] == 12 and pd.isna(t10[["n_increase", "n_decrease", "n_zero"]]).all()
-    assert float(t10["p_value"]) == pytest.approx(float(t5["p_value"]))
-    assert course.learning_change(pre, post, min_n=1).iloc[0][["n_increase", "n_decrease", "n_zero"]].tolist() == [9, 2, 1]
+    full = course.learning_change(pre, post, min_n=1).iloc[0]
+    assert full[["n_increase", "n_decrease", "n_zero"]].tolist() == [9, 2, 1]
+    # 11 tied |differences| of 1 get rank 6 each: W- = 2 * 6 = 12, W+ = 54, S = 66, r = 42 / 66.
+    assert float(full["statistic"]) == 12.0 and float(full["effect_size"]) == pytest.approx(42 / 66)
+    # W and r at full precision would give the hidden counts back (S = 2 W / (1 - r) = 66: 11 non-zero pairs):
+    hidden = {"n_increase": 9, "n_decrease": None, "n_zero": None}
+    assert disclosure.signed_rank_possible_values(12, hidden, effect_size=42 / 66, statistic=12.0) == {
+        "n_decrease": {2}, "n_zero": {1}}
+    # ...so the published row hides W, p and Holm p and shows r at two decimals, where that still leaves two
+    # possibilities for each hidden count; "significant" stays.
+    for t in (t5, t10):
+        assert pd.isna(t[["statistic", "p_value", "p_holm"]]).all()
+        assert float(t["effect_size"]) == 0.64 and t["significant"] == full["significant"]
+    assert disclosure.signed_rank_possible_values(12, hidden, effect_size=0.64, decimals={"effect_size": 2}) == {
+        "n_decrease": {1, 2}, "n_zero": {1, 2}}
+
+
+def test_holm_p_that_carries_a_hidden_rows_p_is_hidden() -> None:
+    # A: 17 rose, 1 stayed, 2 fell (two hidden counts, so A's p is hidden); B: 14 rose, 6 fell (nothing hidden).
+    # p_A < p_B < 2 p_A, so Holm gives B max(2 p_A, p_B) = 2 p_A: B's Holm p would give A's hidden p back.
+    idx = [f"p{i}" for i in range(20)]
+    pre = pd.DataFrame({"A": [3.0] * 20, "B": [3.0] * 20}, index=idx)
+    post = pd.DataFrame({"A": [4.0] * 17 + [3.0, 2.0, 2.0], "B": [4.0] * 14 + [2.75] * 6}, index=idx)
+    full = course.learning_change(pre, post, min_n=1).set_index("area")
+    p_a, p_b = float(full.loc["A", "p_value"]), float(full.loc["B", "p_value"])
+    assert p_a == pytest.approx(5.7906e-4, rel=1e-3) and p_b == pytest.approx(1.04167e-3, rel=1e-3)
+    assert float(full.loc["B", "p_holm"]) == pytest.approx(2 * p_a)
+    t = course.learning_change(pre, post, min_n=5).set_index("area")
+    assert pd.isna(t.loc["A", ["statistic", "p_value", "p_holm"]]).all()
+    assert pd.isna(t.loc["B", "p_holm"]) and float(t.loc["B", "p_value"]) == pytest.approx(p_b)
+    assert t.loc["B", ["n_increase", "n_decrease", "n_zero"]].tolist() == [14, 6, 0]
+    assert bool(t.loc["A", "significant"]) and bool(t.loc["B", "significant"])
 
 
 def test_learning_change_suppresses_areas_with_few_pairs() -> None:
@@ -288,3 +318,54 @@ def test_published_feedback_and_nps_give_no_hidden_count_away(data: course.Cours
     assert any(v is None for v in groups.values())  # the sample's course has fewer than 5 detractors
     assert disclosed(nps_possible_values(int(row["n"]), val(row["nps"]), groups)) == []
     assert float(row["nps"]) == pytest.approx(res.nps)  # the NPS itself is still published
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_published_learning_rows_give_no_hidden_count_away(data: course.CourseData, min_n: int) -> None:
+    """Every published learning row with a hidden count: its statistic, r and p cannot give the count back
+    (brute force over every assignment; r matched at the precision it is published)."""
+    inst = data.instruments["selfassessment"]
+    pre, post = course.area_scores(data.pre, inst), course.area_scores(data.post, inst)
+    t = course.learning_change(pre, post, inst, min_n=min_n)
+    parts = ["n_increase", "n_decrease", "n_zero"]
+    checked = 0
+    for _, r in t[t["n_pairs"].notna()].iterrows():
+        if not r[parts].isna().any():
+            continue
+        assert pd.isna(r[["statistic", "p_value", "p_holm"]]).all()
+        r_pub = None if pd.isna(r["effect_size"]) else float(r["effect_size"])
+        assert r_pub is None or r_pub == round(r_pub, 2)  # two decimals at most
+        counts = {c: (None if pd.isna(r[c]) else int(r[c])) for c in parts}
+        # audited at two decimals (the stricter reading); a value the audit then flags must be a one-decimal one
+        values = disclosure.signed_rank_possible_values(int(r["n_pairs"]), counts, effect_size=r_pub,
+                                                        decimals={"effect_size": 2})
+        if disclosure.disclosed(values):
+            assert r_pub == round(r_pub, 1)
+            values = disclosure.signed_rank_possible_values(int(r["n_pairs"]), counts, effect_size=r_pub,
+                                                            decimals={"effect_size": 1})
+        assert values and disclosure.disclosed(values) == [], (r["area"], values)
+        checked += 1
+    assert checked >= 3  # the sample's planted gains leave few fallers: the check is not vacuous
+    assert t["effect_size"].notna().sum() == len(t)  # ...and r stays published in every row here
+
+
+def test_completion_model_hides_terms_whose_two_by_two_has_a_small_cell(data: course.CourseData) -> None:
+    # b: 3 of 20 completed. The OR of b vs a with its Wald CI is the 2 x 2 table: a 15/5, b 3/17 gives
+    # OR = (3 * 5) / (17 * 15) = 0.0588 and SE(log OR) = sqrt(1/3 + 1/17 + 1/15 + 1/5) = 0.812, from which
+    # the "3" follows. c (12/8) is published; with the reference a small (a: 4/16) every term would go.
+    e = pd.DataFrame({"g": pd.Categorical(["a"] * 20 + ["b"] * 20 + ["c"] * 20, categories=["a", "b", "c"]),
+                      "completed": ["yes"] * 15 + ["no"] * 5 + ["yes"] * 3 + ["no"] * 17 + ["yes"] * 12 + ["no"] * 8})
+    full, _ = course.completion_model(e, ["g"], min_n=1)
+    assert float(full.loc[0, "odds_ratio"]) == pytest.approx(3 * 5 / (17 * 15))
+    t, _ = course.completion_model(e, ["g"], min_n=5)
+    assert t["term"].tolist() == ["g[T.b]", "g[T.c]"]
+    assert pd.isna(t.loc[0, ["n", "odds_ratio", "ci_low", "ci_high", "p_value"]]).all()
+    assert int(t.loc[1, "n"]) == 20 and float(t.loc[1, "odds_ratio"]) == pytest.approx(12 * 5 / (8 * 15))
+    small_ref = e.assign(completed=["yes"] * 4 + ["no"] * 16 + ["yes"] * 10 + ["no"] * 10 + ["yes"] * 12 + ["no"] * 8)
+    assert course.completion_model(small_ref, ["g"], min_n=5)[0]["odds_ratio"].isna().all()
+    # the sample: Kajaani has 4 completers of 10, hidden in the campus table, so its term is hidden as well
+    model, _ = course.completion_model(data.enrolment, inst=data.instruments["enrolment"], min_n=5)
+    kajaani = model.set_index("term").loc["campus[T.kajaani]"]
+    assert pd.isna(kajaani[["n", "odds_ratio", "p_value"]]).all()
+    by_campus = course.completion_by(data.enrolment, "campus", data.instruments["enrolment"], min_n=5)
+    assert pd.isna(by_campus.set_index("campus").loc["kajaani", "n"])
