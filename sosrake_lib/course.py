@@ -50,7 +50,7 @@ from .disclosure import TooManyCombinations, disclosed, restore_rounded_stats, s
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
 from .io import read_export
-from .outputs import KeyFigures, suppress_nps_groups, suppress_parts
+from .outputs import KeyFigures, holm_carriers, suppress_nps_groups, suppress_parts
 from .paths import PROJECT_ROOT
 from .privacy import DEFAULT_MIN_N, suppress_by_n, suppress_small_cells
 from .report import CI_LABEL, CLEANING_COLUMNS
@@ -684,20 +684,12 @@ def _hide_invertible_tests(table: pd.DataFrame, p_full: np.ndarray, zero_method:
         if pd.isna(shown) and not pd.isna(r):
             hidden_cells += 1
         out.iloc[i, out.columns.get_loc("effect_size")] = shown
-    # Holm's step-down maximum: a row's adjusted p can be another row's (m - j + 1) p_(j). Where that other
-    # row's p is hidden, this Holm p would give it back.
+    # Holm's step-down maximum can carry a hidden row's p into another row's Holm p
     hidden_p = out["p_value"].isna().to_numpy() & ~np.isnan(p_full)  # rows above, and rows with n < min_n
-    valid = np.flatnonzero(~np.isnan(p_full))
-    order = valid[np.argsort(p_full[valid], kind="mergesort")]
-    adjusted = (len(order) - np.arange(len(order))) * p_full[order]
-    source = 0
-    for k in range(len(order)):
-        if adjusted[k] > adjusted[source]:
-            source = k
-        row, src = order[k], order[source]
-        if src != row and hidden_p[src] and adjusted[source] < 1 and not pd.isna(out.iloc[row]["p_holm"]):
-            out.iloc[row, out.columns.get_loc("p_holm")] = pd.NA
-            hidden_cells += 1
+    carriers = holm_carriers(p_full, hidden_p) & out["p_holm"].notna().to_numpy()
+    if carriers.any():
+        out.loc[carriers, "p_holm"] = pd.NA
+        hidden_cells += int(carriers.sum())
     if not hidden_cells:
         return table
     out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + hidden_cells
@@ -1068,6 +1060,7 @@ def key_figures(
     k_gains: int = 3,
     area_inst: Instrument | None = None,
     part_inst: Instrument | None = None,
+    min_n: int = DEFAULT_MIN_N,
 ) -> KeyFigures:
     """The course pilot's key figures (written with :meth:`KeyFigures.write`, which enforces ``min_n``).
 
@@ -1129,9 +1122,12 @@ def key_figures(
                "'En osaa sanoa' left out", label_fi=f"{fi}: {_area_text(part_inst, row['part'], 'fi')}",
                label_en=f"{en}: {_area_text(part_inst, row['part'], 'en')}",
                note=f"part={row['part']}")
-    kf.add("nps", _plain(nps_result.nps), "NPS", n=int(nps_result.n), ci_low=_plain(nps_result.ci_low),
-           ci_high=_plain(nps_result.ci_high), method=f"% 9–10 minus % 0–6; {nps_result.method} 95 % CI (Rocks 2016)",
-           label_fi="Suositteluindeksi (NPS)", label_en="Net Promoter Score")
+    published = nps_table(nps_result, min_n=min_n).iloc[0]  # as the NPS table shows it (interval rounded/hidden)
+    kf.add("nps", _plain(published["nps"]), "NPS", n=int(nps_result.n), ci_low=_plain(published["ci_low"]),
+           ci_high=_plain(published["ci_high"]), method=f"% 9–10 minus % 0–6; {nps_result.method} 95 % CI (Rocks 2016)",
+           label_fi="Suositteluindeksi (NPS)", label_en="Net Promoter Score",
+           note="" if _plain(published["ci_low"]) is not None or pd.isna(nps_result.ci_low) else
+           "interval suppressed: with the NPS and n it would give the promoter and detractor counts back")
     return kf
 
 

@@ -151,30 +151,56 @@ def possible_values(
     return out
 
 
-def nps_possible_values(n: int, nps: Any, groups: Mapping[str, Any]) -> dict[str, set[int]]:
-    """Values each hidden promoter/passive/detractor count can take given ``n``, the NPS and the visible counts.
+def nps_possible_values(
+    n: int,
+    nps: Any,
+    groups: Mapping[str, Any],
+    *,
+    ci_low: Any = None,
+    ci_high: Any = None,
+    decimals: Mapping[str, int] | None = None,
+    level: float = 0.95,
+    method: str = "adjusted_wald",
+) -> dict[str, set[int]]:
+    """Values each hidden promoter/passive/detractor count can take given ``n``, the NPS, its interval and the
+    visible counts.
 
     ``groups`` maps ``promoters``, ``passives``, ``detractors`` to the published count or None/NaN. Hidden
-    counts may be zero here (an NPS row that hides all three hides zeros too). The interval is not used:
-    inverting it is the residual risk named in :func:`sosrake_lib.outputs.suppress_nps_groups`.
+    counts may be zero here (an NPS row that hides all three hides zeros too). The NPS fixes promoters minus
+    detractors; the interval (:func:`sosrake_lib.scoring.nps_from_counts`, ``level`` and ``method`` as
+    published) depends on promoters plus detractors, so at full precision it gives both back. ``decimals``
+    names the precision of ``nps``, ``ci_low`` and ``ci_high`` as published (full precision where absent).
 
     Examples
     --------
     >>> hidden = {"promoters": None, "passives": None, "detractors": None}
     >>> nps_possible_values(10, 90.0, hidden)  # 9 promoters and 1 passive: nothing else gives +90
     {'promoters': {9}, 'passives': {1}, 'detractors': {0}}
-    >>> sorted(nps_possible_values(10, 80.0, hidden)["detractors"])
-    [0, 1]
+    >>> sorted(nps_possible_values(10, 20.0, hidden)["detractors"])
+    [0, 1, 2, 3, 4]
+    >>> nps_possible_values(10, 20.0, hidden, ci_low=-30.32599443550416, ci_high=61.09522520473494)
+    {'promoters': {5}, 'passives': {2}, 'detractors': {3}}
+    >>> sorted(nps_possible_values(10, 20.0, hidden, ci_low=-30, ci_high=61,
+    ...                            decimals={"ci_low": 0, "ci_high": 0})["detractors"])
+    [3]
     """
+    from sosrake_lib.scoring import nps_from_counts
+
+    decimals = dict(decimals or {})
     hidden = [g for g, v in groups.items() if _missing(v)]
     out: dict[str, set[int]] = {g: set() for g in hidden}
+    interval = [(k, v) for k, v in (("ci_low", ci_low), ("ci_high", ci_high)) if not _missing(v)]
     for p in range(n + 1):
         for d in range(n + 1 - p):
             full = {"promoters": p, "passives": n - p - d, "detractors": d}
             if any(not _missing(v) and full[g] != int(v) for g, v in groups.items()):
                 continue
-            if not _missing(nps) and not _matches(100 * (p - d) / n, float(nps), None):
+            if not _missing(nps) and not _matches(100 * (p - d) / n, float(nps), decimals.get("nps")):
                 continue
+            if interval:
+                res = nps_from_counts(p, n - p - d, d, level, method)
+                if not all(_matches(getattr(res, k), float(v), decimals.get(k)) for k, v in interval):
+                    continue
             for g in hidden:
                 out[g].add(full[g])
     return out

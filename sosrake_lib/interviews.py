@@ -51,7 +51,7 @@ from .codebook import Instrument, load_instrument
 from .disclosure import restore_rounded_stats
 from .fmt import Lang, fmt_ci, fmt_int, fmt_percent, fmt_value
 from .io import read_export
-from .outputs import KeyFigures, neutralise_frame, suppress_nps_groups, suppress_parts
+from .outputs import KeyFigures, holm_carriers, neutralise_frame, suppress_nps_groups, suppress_parts
 from .paths import PROJECT_ROOT
 from .privacy import scrub_pii, suppress_by_n, suppress_small_cells
 from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
@@ -514,7 +514,43 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     parts = [suppress_by_n(g, "n", min_n) for _, g in table.groupby("semester", sort=False)]
     out = pd.concat(parts, ignore_index=True)
     out.attrs = {"suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts), "min_n": min_n}
-    return suppress_nps_groups(out, min_n, groups=groups, linked=linked)
+    first = suppress_nps_groups(out, min_n, groups=groups, linked=linked)
+    extra = _margin_protection(table.reset_index(drop=True), first, groups, min_n)
+    if not extra.any():
+        return first
+    return suppress_nps_groups(out, min_n, groups=groups, linked=linked, also_hide=extra)
+
+
+def _margin_protection(full: pd.DataFrame, published: pd.DataFrame, groups: list[str], min_n: int) -> np.ndarray:
+    """Rows whose NPS group counts must go too, because the semester's totals are published (the NPS table by
+    semester): within a semester the hidden rows' counts add up to the total minus the visible rows. One
+    hidden row would be given away whole, and several add up to a derived cell that must not be small either.
+    So while a semester has exactly one row with hidden counts, or its hidden rows' counts of one group add
+    up to 1..min_n-1, the visible row with the fewest people joins them.
+
+    >>> full = pd.DataFrame({"semester": ["s"] * 3, "n": [20, 30, 40], "promoters": [3, 10, 20],
+    ...                      "passives": [10, 10, 10], "detractors": [7, 10, 10]})
+    >>> pub = full.astype({g: "Int64" for g in ("promoters", "passives", "detractors")})
+    >>> pub.loc[0, ["promoters", "passives", "detractors"]] = pd.NA
+    >>> _margin_protection(full, pub, ["promoters", "passives", "detractors"], 5).tolist()
+    [False, True, False]
+    """
+    extra = np.zeros(len(full), dtype=bool)
+    counts = full[groups].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
+    hidden = published[groups].isna().any(axis=1).to_numpy()
+    n = pd.to_numeric(full["n"]).to_numpy(dtype="float64", na_value=np.nan)
+    for _, idx in full.groupby("semester", sort=False).indices.items():
+        rows = np.asarray(idx)
+        while True:
+            h = rows[hidden[rows] | extra[rows]]
+            sums = np.nansum(counts[h], axis=0) if len(h) else np.zeros(len(groups))
+            if len(h) == 0 or (len(h) >= 2 and not ((sums > 0) & (sums < min_n)).any()):
+                break
+            visible = rows[~(hidden[rows] | extra[rows])]
+            if len(visible) == 0:
+                break  # every row hidden: their sum is the published total itself
+            extra[visible[np.argmin(n[visible])]] = True
+    return extra
 
 
 def _nps_parts(scores: Any) -> tuple[float, float, int]:
@@ -577,7 +613,8 @@ def nps_difference(before: Any, after: Any, ci: float = 0.95) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- 4. change between semesters
 def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *, before: str | None = None,
-                      after: str | None = None, alpha: float = ALPHA, lang: Lang = "fi") -> pd.DataFrame:
+                      after: str | None = None, alpha: float = ALPHA, min_n: int = 5,
+                      lang: Lang = "fi") -> pd.DataFrame:
     """Change of each THL theme and of NPS between two semesters (default: the last two), stated plainly.
 
     Three families, each Holm-corrected across the five themes (Holm 1979, :func:`~sosrake_lib.stats.holm`):
@@ -589,6 +626,14 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
       Newcombe hybrid score CI of the difference and Cohen's h (:func:`~sosrake_lib.stats.two_proportions`);
       difference in percentage points.
     * ``nps``: :func:`nps_difference` (a family of one: ``p_holm == p_value``).
+
+    Small cells (``min_n``): a top-2 share of a published n is a count, so where a semester's top-2 count or
+    its complement is 1..min_n-1 people the row's shares, difference, interval, statistic, p and effect size
+    are hidden (the verdict word stays; the statement says the figures are hidden). The NPS difference's
+    interval and test use each semester's promoters + detractors, so where a semester's NPS group is small
+    they are hidden (and the NPS values too where the NPS alone gives the groups away, as in
+    :func:`nps_table`). A Holm p that would carry a hidden p (:func:`~sosrake_lib.outputs.holm_carriers`) is
+    hidden. Rows describing fewer than ``min_n`` interviews in a semester are hidden whole.
 
     Returns
     -------
@@ -608,8 +653,14 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
     m1 = (df["semester"] == before).to_numpy()
     m2 = (df["semester"] == after).to_numpy()
     rows: list[dict[str, Any]] = []
+    small: list[bool] = []  # row hides its figures (see the docstring)
+
+    def is_small(*counts: int) -> bool:
+        return any(0 < int(c) < min_n for c in counts)
+
     for area in scores.columns:
         x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
+        small.append(is_small(len(x), len(y)))
         r = two_sample_ordinal(x, y, labels=(before, after))
         rows.append({"family": "theme_score", "measure": area, "n_before": len(x), "n_after": len(y),
                      "value_before": x.mean(), "value_after": y.mean(), "difference": y.mean() - x.mean(),
@@ -620,6 +671,7 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
     for area in scores.columns:
         x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
         c1, c2 = int((x >= TOP2_THRESHOLD).sum()), int((y >= TOP2_THRESHOLD).sum())
+        small.append(is_small(len(x), len(y), c1, len(x) - c1, c2, len(y) - c2))
         tp = two_proportions(c1, len(x), c2, len(y))
         rows.append({"family": "theme_top2", "measure": area, "n_before": len(x), "n_after": len(y),
                      "value_before": 100 * tp.p1, "value_after": 100 * tp.p2, "difference": 100 * tp.difference,
@@ -627,6 +679,13 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
                      "test": tp.test, "statistic": tp.statistic, "p_value": tp.p_value,
                      "effect_size": tp.effect_size, "effect_size_name": tp.effect_size_name})
     nd = nps_difference(df.loc[m1, "nps"], df.loc[m2, "nps"])
+    nps_groups, nps_extreme = [], False
+    for m in (m1, m2):
+        v = pd.to_numeric(df.loc[m, "nps"]).dropna()
+        pro, det = int((v >= 9).sum()), int((v <= 6).sum())
+        nps_groups += [len(v), pro, len(v) - pro - det, det]
+        nps_extreme = nps_extreme or (is_small(pro, len(v) - pro - det, det) and len(v) - abs(pro - det) <= 1)
+    small.append(is_small(*nps_groups))
     rows.append({"family": "nps", "measure": "nps", "n_before": nd["n_before"], "n_after": nd["n_after"],
                  "value_before": nd["nps_before"], "value_after": nd["nps_after"], "difference": nd["difference"],
                  "ci_low": nd["ci_low"], "ci_high": nd["ci_high"], "ci_method": nd["ci_method"], "test": nd["test"],
@@ -645,13 +704,49 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
     words = [verdict(d, p, alpha) for d, p in zip(out["difference"], out["p_holm"], strict=True)]
     out["verdict_fi"] = [w[0] for w in words]
     out["verdict_en"] = [w[1] for w in words]
-    out["statement"] = [_statement(r, lang) for r in out.to_dict(orient="records")]
+    return _hide_small_comparisons(out, np.array(small, dtype=bool), nps_extreme, min_n, lang)
+
+
+def _hide_small_comparisons(out: pd.DataFrame, small: np.ndarray, nps_extreme: bool, min_n: int,
+                            lang: Lang) -> pd.DataFrame:
+    """The published form of :func:`compare_semesters` (its docstring says what is hidden and why)."""
+    p_full = out["p_value"].to_numpy(dtype=float)
+    family = out["family"].to_numpy()
+    stats = ["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]
+    values = ["value_before", "value_after", "difference"]
+    hide = {c: small.copy() for c in stats}
+    for c in values:  # top-2 shares are counts; NPS values only where the NPS itself gives the groups away
+        hide[c] = small & ((family == "theme_top2") | ((family == "nps") & nps_extreme) | (family == "theme_score"))
+    for c in ("n_before", "n_after"):
+        hide[c] = small & (family == "theme_score")
+    carried = np.zeros(len(out), dtype=bool)
+    for fam in np.unique(family):
+        idx = np.flatnonzero(family == fam)
+        carried[idx] = holm_carriers(p_full[idx], small[idx])
+    hide["p_holm"] = hide["p_holm"] | carried
+    out = out.copy()
+    cells = 0
+    for c, mask in hide.items():
+        mask = mask & out[c].notna().to_numpy()
+        if mask.any():
+            out[c] = out[c].astype("Int64" if c.startswith("n_") else "Float64").mask(mask)
+            cells += int(mask.sum())
+    out["statement"] = [_statement(r, lang, min_n) for r in out.to_dict(orient="records")]
+    out.attrs["suppressed_cells"] = cells
+    out.attrs["min_n"] = min_n
     return out
 
 
-def _statement(row: Mapping[str, Any], lang: Lang) -> str:
+def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = 5) -> str:
     word = row["verdict_en"] if lang == "en" else row["verdict_fi"]
+    kind = {"theme_score": ("keskiarvo", "mean"), "theme_top2": ("top-2", "top-2"), "nps": ("NPS", "NPS")}
+    k = kind[row["family"]][1 if lang == "en" else 0]
     p = row["p_holm"]
+    if pd.isna(row["difference"]) or pd.isna(p):
+        why = (f"luvut piilotettu: alle {min_n} hengen ryhmä" if lang == "fi"
+               else f"figures suppressed: a group of fewer than {min_n}")
+        diff = "" if pd.isna(row["difference"]) else fmt_value(row["difference"], "NPS", lang, 0) + ", "
+        return f"{row['label']} ({k}): {word} ({diff}{why})"
     p_txt = "p < 0,001" if p < 0.001 else f"p = {p:.3f}".replace(".", ",")
     if lang == "en":
         p_txt = p_txt.replace(",", ".")
@@ -660,8 +755,6 @@ def _statement(row: Mapping[str, Any], lang: Lang) -> str:
                      1 if row["family"] == "theme_score" else 0)
     if row["family"] != "nps" and not diff.startswith(("−", "-")):
         diff = "+" + diff
-    kind = {"theme_score": ("keskiarvo", "mean"), "theme_top2": ("top-2", "top-2"), "nps": ("NPS", "NPS")}
-    k = kind[row["family"]][1 if lang == "en" else 0]
     return f"{row['label']} ({k}): {word} ({diff}{unit}, {'Holm ' if row['family'] != 'nps' else ''}{p_txt})"
 
 
@@ -869,18 +962,24 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
     r = nps_sem[nps_sem["semester"] == semester].iloc[0]
     ok = not pd.isna(r["nps"])
     kf.add("nps", round(float(r["nps"])) if ok else None, "NPS", n=None if pd.isna(r["n"]) else int(r["n"]),
-           ci_low=float(r["ci_low"]) if ok else None, ci_high=float(r["ci_high"]) if ok else None,
+           ci_low=None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
+           ci_high=None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
            method="NPS = % 9-10 minus % 0-6 (THL/Reichheld); adjusted-Wald 95 % CI (Rocks 2016)",
            label_fi=f"Suositteluindeksi (NPS) {fmt_value(r['nps'], 'NPS', 'fi')}",
            label_en=f"Net Promoter Score {fmt_value(r['nps'], 'NPS', 'en')}", suppressed=not ok)
     if len(comparison):
         c = comparison[comparison["family"] == "nps"].iloc[0]
-        d = float(c["difference"])
-        kf.add("nps_change", round(d), "NPS points", n=int(min(c["n_before"], c["n_after"])),
-               ci_low=float(c["ci_low"]), ci_high=float(c["ci_high"]),
-               method=f"{c['ci_method']}; {c['test']}, p = {c['p_value']:.3g}",
+        shown = not pd.isna(c["difference"])  # hidden when an NPS alone gives its groups away
+        d = float(c["difference"]) if shown else math.nan
+        hidden_test = pd.isna(c["p_value"])  # a small NPS group: the interval and test would give it back
+        kf.add("nps_change", round(d) if shown else None, "NPS points", n=int(min(c["n_before"], c["n_after"])),
+               ci_low=None if pd.isna(c["ci_low"]) else float(c["ci_low"]),
+               ci_high=None if pd.isna(c["ci_high"]) else float(c["ci_high"]),
+               method=f"{c['ci_method']}; {c['test']}" + ("" if hidden_test else f", p = {c['p_value']:.3g}"),
+               note="interval and test suppressed: a small NPS group" if hidden_test else "",
                label_fi=f"NPS {c['verdict_fi']}: {fmt_value(d, 'NPS', 'fi')} pistettä ({c['before']} → {c['after']})",
-               label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points ({c['before']} → {c['after']})")
+               label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points ({c['before']} → {c['after']})",
+               suppressed=not shown)
     t = top2[top2["semester"] == semester]
     for rec in t.to_dict(orient="records"):
         theme = rec["theme"]

@@ -686,6 +686,37 @@ def suppress_parts(
 NPS_GROUPS = ("promoters", "passives", "detractors")
 
 
+def holm_carriers(p_values: Sequence[float] | np.ndarray, hidden: Sequence[bool] | np.ndarray) -> np.ndarray:
+    """Rows whose Holm-adjusted p would give another row's hidden p back.
+
+    Holm's adjusted p of the k-th smallest p is the running maximum of ``(m - j + 1) p_(j)`` over j <= k
+    (Holm 1979): where that maximum comes from a row ``j`` whose p is hidden, row k's published Holm p equals
+    ``(m - j + 1) p_j`` and gives it back (unless it is capped at 1). ``p_values`` are the unsuppressed p
+    (NaN: not in the family), ``hidden`` marks rows whose p is not published. Returns a boolean mask of the
+    other rows whose Holm p must be hidden too.
+
+    Examples
+    --------
+    >>> holm_carriers([0.010, 0.012, 0.5], [True, False, False]).tolist()  # 2 x 0.010 > 0.012
+    [False, True, False]
+    >>> holm_carriers([0.010, 0.030, 0.5], [True, False, False]).tolist()  # row 1's own 2 x 0.030 is larger
+    [False, False, False]
+    """
+    p = np.asarray(p_values, dtype="float64")
+    hide = np.asarray(hidden, dtype=bool)
+    valid = np.flatnonzero(~np.isnan(p))
+    order = valid[np.argsort(p[valid], kind="mergesort")]
+    adjusted = (len(order) - np.arange(len(order))) * p[order]
+    out = np.zeros(len(p), dtype=bool)
+    source = 0
+    for k in range(len(order)):
+        if adjusted[k] > adjusted[source]:
+            source = k
+        if order[source] != order[k] and hide[order[source]] and adjusted[source] < 1:
+            out[order[k]] = True
+    return out & ~hide
+
+
 def suppress_nps_groups(
     table: pd.DataFrame,
     min_n: int = MIN_N,
@@ -693,40 +724,80 @@ def suppress_nps_groups(
     groups: Sequence[str] = NPS_GROUPS,
     linked: Mapping[str, Iterable[str]] | None = None,
     value_cols: Sequence[str] = ("nps", "ci_low", "ci_high"),
+    level: float = 0.95,
+    method: str = "adjusted_wald",
+    also_hide: Sequence[bool] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Hide the promoter, passive and detractor counts of an NPS row wherever one of them is small — all three.
 
     An NPS row publishes ``n`` = P + passives + D and the NPS = 100 (P - D) / n: two equations. Hiding two of
     the three counts (the usual secondary rule) would leave them solvable, so a row with a count of 1..min_n-1
-    people hides all three, zeros included, with their shares (``linked``); the NPS and its interval stay. If
-    the NPS is within one person of +100 or -100 (``n - |P - D| <= 1``) the two equations still have one
-    solution, so the NPS and its interval (``value_cols``) are hidden too. Residual risk, said plainly: the
-    adjusted-Wald interval depends on P + D, so inverting it at full precision narrows the counts down; the
-    row still describes at least ``min_n`` people.
+    people hides all three, zeros included, with their shares (``linked``). If the NPS is within one person of
+    +100 or -100 (``n - |P - D| <= 1``) the two equations still have one solution, so the NPS and its interval
+    (``value_cols``) are hidden too. Otherwise the NPS stays, and its interval — which depends on P + D, so at
+    full precision it gives P and D back — is published rounded to whole NPS points if the brute-force audit
+    (:func:`sosrake_lib.disclosure.nps_possible_values`, at ``level`` and ``method``, or the row's ``method``
+    column) leaves every count at least two possible values, and hidden otherwise. ``also_hide`` marks rows
+    whose counts go as well (e.g. so that hidden rows cannot be worked out from a published margin); they are
+    treated like the others.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"n": [14, 10, 20], "nps": [-100 / 14, 90.0, 25.0], "ci_low": [-46.5, 40.1, -5.0],
-    ...                   "ci_high": [34.8, 99.0, 52.0], "promoters": [5, 9, 10], "passives": [3, 1, 5],
-    ...                   "detractors": [6, 0, 5]})
+    >>> from sosrake_lib.scoring import nps_from_counts
+    >>> rows = [nps_from_counts(*c) for c in ((5, 3, 6), (9, 1, 0), (10, 5, 5), (30, 40, 3))]
+    >>> t = pd.DataFrame([r._asdict() for r in rows]).drop(columns="method")
     >>> out = suppress_nps_groups(t, 5)
     >>> out[["promoters", "passives", "detractors"]].isna().all(axis=1).tolist()
-    [True, True, False]
+    [True, True, False, True]
     >>> out["nps"].isna().tolist()  # 9 promoters and 1 passive of 10: the NPS 90 alone would say so
-    [False, True, False]
+    [False, True, False, False]
+
+    Row 0's interval, even in whole points, fits one split of its 14 people only: it is hidden. Row 3's (73
+    people) fits several once rounded, so it is published rounded; row 2 hides no count and keeps its own:
+
+    >>> out["ci_low"].tolist()[::3], out["ci_high"].tolist()[3], round(float(out.loc[2, "ci_low"]), 2)
+    ([<NA>, 23.0], 48.0, -11.72)
     """
+    from sosrake_lib.disclosure import disclosed, nps_possible_values
+
     out = suppress_parts(table, groups, min_n, linked=linked, whole_row=True)
+    if also_hide is not None and np.asarray(also_hide, dtype=bool).any():
+        extra = np.asarray(also_hide, dtype=bool)
+        added = 0
+        for col in [*groups, *(c for g in groups for c in (linked or {}).get(g, []))]:
+            before = out[col].astype("Float64") if out[col].dtype.kind == "f" else out[col].astype("Int64")
+            added += int((before.notna().to_numpy() & extra).sum())
+            out[col] = before.mask(extra)
+        out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + added
     counts = table[list(groups)].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
     now_hidden = out[list(groups)].isna().to_numpy().all(axis=1) & ~np.isnan(counts).any(axis=1)
     n = pd.to_numeric(table["n"]).to_numpy(dtype="float64", na_value=np.nan)
     lead = np.abs(counts[:, 0] - counts[:, -1])  # |P - D|, which the NPS gives away
     extreme = now_hidden & (n - lead <= 1)
-    if extreme.any():
-        cells = 0
+    cells = 0
+    ci_cols = [c for c in ("ci_low", "ci_high") if c in value_cols and c in out.columns]
+    for col in {*value_cols, *ci_cols}:
+        out[col] = out[col].astype("Float64")
+    for i in np.flatnonzero(extreme):
         for col in value_cols:
-            before = out[col].astype("Float64")
-            cells += int((before.notna().to_numpy() & extreme).sum())
-            out[col] = before.mask(extreme)
+            if not pd.isna(out.iloc[i][col]):
+                out.iloc[i, out.columns.get_loc(col)] = pd.NA
+                cells += 1
+    for i in np.flatnonzero(now_hidden & ~extreme):
+        row = out.iloc[i]
+        if not ci_cols or all(pd.isna(row[c]) for c in ci_cols):
+            continue
+        rounded = {c: None if pd.isna(row[c]) else round(float(row[c])) for c in ci_cols}
+        row_method = str(row["method"]) if "method" in out.columns and not pd.isna(row["method"]) else method
+        values = nps_possible_values(int(n[i]), None if pd.isna(row["nps"]) else float(row["nps"]),
+                                     {g: None for g in groups}, **rounded, decimals=dict.fromkeys(ci_cols, 0),
+                                     level=level, method=row_method)
+        keep = bool(values) and not disclosed(values)
+        for c in ci_cols:
+            if rounded[c] is not None:
+                out.iloc[i, out.columns.get_loc(c)] = float(rounded[c]) if keep else pd.NA
+                cells += 0 if keep else 1
+    if cells:
         out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + cells
     return out
 
@@ -738,6 +809,7 @@ __all__ = [
     "KeyFigure",
     "KeyFigures",
     "column_labels",
+    "holm_carriers",
     "neutralise_frame",
     "NPS_GROUPS",
     "read_key_figures",

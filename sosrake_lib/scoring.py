@@ -47,6 +47,7 @@ __all__ = [
     "likert_table",
     "nps",
     "nps_by",
+    "nps_from_counts",
     "scale_scores",
     "top_box",
 ]
@@ -363,6 +364,22 @@ def _nps_from_counts(pro: int, pas: int, det: int, ci: float, method: str) -> NP
     low = max(-100.0, 100 * (centre - half))
     high = min(100.0, 100 * (centre + half))
     return NPSResult(score, low, high, pro, pas, det, n, method)
+
+
+def nps_from_counts(promoters: int, passives: int, detractors: int, ci: float = 0.95,
+                    method: str = "adjusted_wald") -> NPSResult:
+    """:func:`nps` from the three group counts (what a published row would have to be to give its NPS and CI).
+
+    Examples
+    --------
+    >>> r = nps_from_counts(5, 2, 3)
+    >>> r.nps, r.n, round(r.ci_low, 1), round(r.ci_high, 1)
+    (20.0, 10, -30.3, 61.1)
+    """
+    _check_ci(ci)
+    if method not in ("adjusted_wald", "wald"):
+        raise ValueError(f"method must be 'adjusted_wald' or 'wald', got {method!r}")
+    return _nps_from_counts(int(promoters), int(passives), int(detractors), ci, method)
 
 
 def nps(

@@ -318,6 +318,14 @@ def test_published_feedback_and_nps_give_no_hidden_count_away(data: course.Cours
     assert any(v is None for v in groups.values())  # the sample's course has fewer than 5 detractors
     assert disclosed(nps_possible_values(int(row["n"]), val(row["nps"]), groups)) == []
     assert float(row["nps"]) == pytest.approx(res.nps)  # the NPS itself is still published
+    # its full-precision interval would give promoters + detractors, hence both: 33 people, NPS +48.5 -> only
+    # one split fits the adjusted-Wald interval, even rounded to whole points, so it is hidden
+    exact = nps_possible_values(int(row["n"]), res.nps, groups, ci_low=res.ci_low, ci_high=res.ci_high)
+    assert disclosed(exact) == ["promoters", "passives", "detractors"]
+    assert exact["detractors"] == {res.detractors}
+    whole = nps_possible_values(int(row["n"]), res.nps, groups, ci_low=round(res.ci_low), ci_high=round(res.ci_high),
+                                decimals={"ci_low": 0, "ci_high": 0})
+    assert disclosed(whole) and pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])
 
 
 @pytest.mark.parametrize("min_n", [5, 10])

@@ -269,7 +269,64 @@ def test_nps_tables_give_no_hidden_group_away(sample: pd.DataFrame, min_n: int) 
             if not any(v is None for v in groups.values()):
                 continue
             nps = None if pd.isna(r["nps"]) else float(r["nps"])
-            assert disclosed(nps_possible_values(int(r["n"]), nps, groups)) == [], r.to_dict()
+            ci = {c: None if pd.isna(r[c]) else float(r[c]) for c in ("ci_low", "ci_high")}
+            # the interval, where shown, must be whole points (at full precision it gives P + D back)
+            assert all(v is None or v == round(v) for v in ci.values()), r.to_dict()
+            values = nps_possible_values(int(r["n"]), nps, groups, **ci, decimals={"ci_low": 0, "ci_high": 0},
+                                         method=str(r["method"]))
+            assert values and disclosed(values) == [], r.to_dict()
             assert all(pd.isna(r[f"pct_{g}"]) for g in groups)
             checked += 1
     assert checked > 0
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_service_nps_rows_cannot_be_worked_out_from_the_semester_totals(sample: pd.DataFrame, min_n: int) -> None:
+    """The semester table publishes each semester's groups: within a semester the hidden service rows must be
+    two or more, and the groups they add up to (total minus visible rows) must not be small."""
+    groups = ["promoters", "passives", "detractors"]
+    sem = iv.nps_table(sample, by="semester", min_n=min_n).set_index("semester")
+    svc = iv.nps_table(sample, by=["semester", "service"], min_n=min_n)
+    for s, rows in svc.groupby("semester"):
+        hidden = rows[rows[groups].isna().any(axis=1)]
+        if hidden.empty or sem.loc[s, groups].isna().any():
+            continue
+        assert len(hidden) >= 2, s
+        rest = sem.loc[s, groups].astype(int) - rows.loc[~rows.index.isin(hidden.index), groups].astype(int).sum()
+        assert not ((rest > 0) & (rest < min_n)).any(), (s, rest.to_dict())
+
+
+def test_a_single_hidden_service_row_takes_the_next_smallest_with_it() -> None:
+    # 3 services in one semester: A has 2 detractors (hidden), B and C are large. With A alone hidden, the
+    # semester total minus B and C would give A's counts back, so B (fewer people than C) is hidden too.
+    nps_scores = [10] * 10 + [8] * 6 + [0] * 2 + [10] * 12 + [7] * 10 + [3] * 8 + [9] * 20 + [8] * 15 + [1] * 10
+    service = ["housing_support"] * 18 + ["typ"] * 30 + ["adult_social_work"] * 45
+    toy = pd.DataFrame({"semester": ["2022-syksy"] * 93, "service": service, "nps": nps_scores})
+    toy["service"] = pd.Categorical(toy["service"], categories=["adult_social_work", "typ", "housing_support"])
+    t = iv.nps_table(toy, by=["semester", "service"], min_n=5).set_index("service")
+    hidden = t[["promoters", "passives", "detractors"]].isna().all(axis=1)
+    assert hidden.to_dict() == {"Aikuissosiaalityö": False, "TYP (työllistymistä edistävä monialainen "
+                                "yhteispalvelu)": True, "Asumisen tuki": True}
+    assert int(t.loc["Aikuissosiaalityö", "promoters"]) == 20 and t["n"].astype(int).tolist() == [45, 30, 18]
+
+
+def test_semester_comparison_hides_shares_and_tests_built_on_small_counts(sample: pd.DataFrame) -> None:
+    # At min_n 20: saatavuus top-2 2022 is 17 of 86 (19.8 %), turvallisuus 2021 has 18 of 78 below top-2,
+    # and 2022 has 18 NPS detractors: a share of a published n is a count, and the NPS interval and test use
+    # promoters + detractors. At min_n 5 nothing in the sample is that small.
+    full = iv.compare_semesters(sample, min_n=5).set_index(["family", "measure"])
+    assert full.attrs["suppressed_cells"] == 0
+    assert float(full.loc[("theme_top2", "saatavuus"), "value_after"]) == pytest.approx(100 * 17 / 86)
+    t = iv.compare_semesters(sample, min_n=20).set_index(["family", "measure"])
+    shown = ["value_before", "value_after", "difference", "ci_low", "ci_high", "statistic", "p_value", "p_holm",
+             "effect_size"]
+    for m in ("saatavuus", "turvallisuus"):
+        assert pd.isna(t.loc[("theme_top2", m), shown]).all(), m
+        assert "luvut piilotettu: alle 20 hengen ryhmä" in t.loc[("theme_top2", m), "statement"]
+    kept = t.loc[("theme_top2", "kohtaaminen")]
+    assert float(kept["value_after"]) == pytest.approx(float(full.loc[("theme_top2", "kohtaaminen"), "value_after"]))
+    assert bool(kept["significant"]) and kept["statement"].startswith("Kohtaaminen ja osallistuminen (top-2): parani")
+    nps_row = t.loc[("nps", "nps")]
+    assert pd.isna(nps_row[["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]]).all()
+    assert float(nps_row["difference"]) == pytest.approx(float(full.loc[("nps", "nps"), "difference"]))
+    assert t.attrs["suppressed_cells"] == 2 * 9 + 6  # two top-2 rows; the NPS interval, z, p, Holm p, effect size
