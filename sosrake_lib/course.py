@@ -690,7 +690,7 @@ def _hide_invertible_tests(table: pd.DataFrame, p_full: np.ndarray, zero_method:
     if carriers.any():
         out.loc[carriers, "p_holm"] = pd.NA
         hidden_cells += int(carriers.sum())
-    if not hidden_cells:
+    if not touched.any() and not carriers.any():
         return table
     out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + hidden_cells
     return out
