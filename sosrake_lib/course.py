@@ -74,6 +74,7 @@ __all__ = [
     "cleaning_summary",
     "display_ready",
     "completion_by",
+    "completion_linked",
     "completion_funnel",
     "completion_model",
     "feedback_items",
@@ -459,6 +460,105 @@ def completion_by(
     out = out.drop(columns="_smallest")
     out.attrs = {**attrs, "suppressed_cells": int(out[["n", "completed", "not_completed"]].isna().sum().sum())}
     return out
+
+
+def completion_linked(
+    enrol: pd.DataFrame,
+    rows: str = "uas",
+    cols: str = "campus",
+    inst: Instrument | None = None,
+    *,
+    outcome: str = "completed",
+    min_n: int = DEFAULT_MIN_N,
+    lang: Lang = "fi",
+    ci: float = 0.95,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`completion_by` for ``rows``, for ``cols`` and for both, suppressed together as linked tables.
+
+    Published side by side, the three tables are one two-way table with its margins: by campus is the column
+    total of by UAS x campus, by UAS its row total (and a UAS with one campus *is* its cell). Suppressed one
+    by one, a hidden cell can be worked out by subtraction: in the sample, Mikkeli (14 of 25 completed) minus
+    Xamk-Mikkeli (7 of 16) gave Diak-Mikkeli, 7 of 9, i.e. 2 non-completers. So each cell's smallest count
+    (group, completers, non-completers; zeros describe nobody) goes into one ``rows x cols`` table with its
+    margins, :func:`~sosrake_lib.privacy.suppress_small_cells` applies the primary and secondary rule to every
+    line (each row with its total, each column with its total, the totals with the grand total), and a line
+    left with one hidden cell and nothing else to hide has its total hidden as well, until no line has
+    exactly one hidden entry. Whole rows of the three tables are hidden, as in :func:`completion_by`.
+
+    Returns
+    -------
+    tuple of DataFrame
+        ``(by rows, by cols, by rows and cols)``, each like :func:`completion_by`'s result.
+
+    Examples
+    --------
+    B has 2 people at campus k and 9 at m (2 non-completers). One by one, the UAS x campus table hides B's
+    two cells but shows C-m (7 of 16), and the campus table shows m (14 of 25): m - C-m gives B-m, 7 of 9.
+    Linked, C-m is hidden with B-m; C has one campus, so C's total goes too; column k then needs a second
+    hidden cell (A-k), and A's total follows. Only the campus totals stay:
+
+    >>> e = pd.DataFrame({"uas": ["A"] * 20 + ["B"] * 11 + ["C"] * 16, "campus": ["k"] * 22 + ["m"] * 25,
+    ...                   "completed": ["yes"] * 12 + ["no"] * 8 + ["yes"] * 9 + ["no"] * 2 + ["yes"] * 7 + ["no"] * 9})
+    >>> completion_by(e, ["uas", "campus"])["suppressed"].tolist()  # one by one: A-k, B-k, B-m, C-m
+    [False, True, True, False]
+    >>> u, c, uc = completion_linked(e)
+    >>> u["suppressed"].tolist(), c["suppressed"].tolist(), uc["suppressed"].tolist()
+    ([True, True, True], [False, False], [True, True, True, True])
+    >>> completion_linked(e, min_n=2)[2]["suppressed"].tolist()  # nothing small at min_n 2
+    [False, False, False, False]
+    """
+    full_r = completion_by(enrol, rows, inst, outcome=outcome, min_n=1, lang=lang, ci=ci)
+    full_c = completion_by(enrol, cols, inst, outcome=outcome, min_n=1, lang=lang, ci=ci)
+    full_rc = completion_by(enrol, [rows, cols], inst, outcome=outcome, min_n=1, lang=lang, ci=ci)
+    total = "\x00total"
+
+    def smallest(t: pd.DataFrame) -> np.ndarray:
+        sizes = t[["n", "completed", "not_completed"]].to_numpy(dtype=float)
+        return np.where(sizes > 0, sizes, np.inf).min(axis=1)
+
+    r_levels, c_levels = list(full_r[rows]), list(full_c[cols])
+    grid = pd.DataFrame(0, index=[*r_levels, total], columns=[*c_levels, total], dtype="int64")
+    for (r, c), v in zip(zip(full_rc[rows], full_rc[cols], strict=True), smallest(full_rc), strict=True):
+        grid.loc[r, c] = int(v)
+    for r, v in zip(r_levels, smallest(full_r), strict=True):
+        grid.loc[r, total] = int(v)
+    for c, v in zip(c_levels, smallest(full_c), strict=True):
+        grid.loc[total, c] = int(v)
+    done = _done(enrol[outcome])
+    grid.loc[total, total] = int(min(x for x in (len(done), int(done.sum()), int((~done).sum())) if x > 0))
+    forced: set[tuple[Any, Any]] = set()
+    while True:
+        work = grid.copy()
+        for r, c in forced:
+            work.loc[r, c] = 1 if min_n > 1 else 0
+        supp = suppress_small_cells(work, min_n, total_rows=[total], total_cols=[total])
+        hidden = supp.isna()
+        new = set()
+        for kind, label in supp.attrs["unprotected_lines"]:
+            cell = (label, total) if kind == "row" else (total, label)
+            if not hidden.loc[cell] and cell != (total, total):
+                new.add(cell)
+        if not new or min_n <= 1:
+            break
+        forced |= new
+    if (total, total) in forced or hidden.loc[total, total]:  # the grand total is published (the funnel)
+        hidden.loc[:, :] = True
+
+    def apply(t: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+        out = t.copy()
+        cols_ = ["n", "completed", "not_completed", "pct_completed", "ci_low", "ci_high"]
+        out = out.astype({c: ("Int64" if c in ("n", "completed", "not_completed") else "Float64") for c in cols_})
+        out.loc[mask, cols_] = pd.NA
+        out["suppressed"] = mask
+        out.attrs = {"suppressed_rows": int(mask.sum()), "min_n": min_n,
+                     "suppressed_cells": int(out[["n", "completed", "not_completed"]].isna().sum().sum())}
+        return out
+
+    by_r = apply(full_r, np.array([bool(hidden.loc[r, total]) for r in full_r[rows]]))
+    by_c = apply(full_c, np.array([bool(hidden.loc[total, c]) for c in full_c[cols]]))
+    by_rc = apply(full_rc, np.array([bool(hidden.loc[r, c]) for r, c in zip(full_rc[rows], full_rc[cols],
+                                                                            strict=True)]))
+    return by_r, by_c, by_rc
 
 
 def completion_model(

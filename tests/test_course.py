@@ -377,3 +377,48 @@ def test_completion_model_hides_terms_whose_two_by_two_has_a_small_cell(data: co
     assert pd.isna(kajaani[["n", "odds_ratio", "p_value"]]).all()
     by_campus = course.completion_by(data.enrolment, "campus", data.instruments["enrolment"], min_n=5)
     assert pd.isna(by_campus.set_index("campus").loc["kajaani", "n"])
+
+
+def _cell_bounds(pub_rows: pd.DataFrame, pub_cols: pd.DataFrame, pub_pairs: pd.DataFrame, rows: str, cols: str,
+                 layer: str, grand: int) -> dict[tuple[str, str], tuple[float, float]]:
+    """What an attacker can say of each hidden UAS x campus cell of one layer (n, completed or not) from the
+    three published tables: the smallest and largest value a linear program allows (cells >= 0, published
+    cells fixed, visible row and column totals and the grand total as equations)."""
+    from scipy.optimize import linprog
+
+    cells = list(zip(pub_pairs[rows], pub_pairs[cols], strict=True))
+    k = len(cells)
+    a_eq, b_eq = [np.ones(k)], [grand]
+    bounds = [(float(v), float(v)) if pd.notna(v) else (0.0, None) for v in pub_pairs[layer]]
+    for key, pub in ((rows, pub_rows), (cols, pub_cols)):
+        for level, v in zip(pub[key], pub[layer], strict=True):
+            if pd.notna(v):
+                a_eq.append(np.array([1.0 if (r if key == rows else c) == level else 0.0 for r, c in cells]))
+                b_eq.append(float(v))
+    out = {}
+    for i, cell in enumerate(cells):
+        if bounds[i][0] == bounds[i][1]:
+            continue
+        obj = np.zeros(k)
+        obj[i] = 1.0
+        lo = linprog(obj, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs").fun
+        hi = -linprog(-obj, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs").fun
+        out[cell] = (lo, hi)
+    return out
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_linked_completion_tables_leave_no_hidden_cell_determined(data: course.CourseData, min_n: int) -> None:
+    """By campus, by UAS and by UAS x campus, published together: no hidden cell of any layer can be pinned
+    down by a linear program over the published figures (and one by one they could)."""
+    e, inst = data.enrolment, data.instruments["enrolment"]
+    done = e["completed"].astype("object").eq("yes")
+    grands = {"n": len(e), "completed": int(done.sum()), "not_completed": int((~done).sum())}
+    u, c, uc = course.completion_linked(e, "uas", "campus", inst, min_n=min_n)
+    for layer, grand in grands.items():
+        for cell, (lo, hi) in _cell_bounds(u, c, uc, "uas", "campus", layer, grand).items():
+            assert hi - lo >= 1 - 1e-9, (layer, cell, lo, hi)
+    # the same tables suppressed one by one give Diak-Mikkeli away (campus Mikkeli minus Xamk-Mikkeli)
+    u1, c1, uc1 = (course.completion_by(e, by, inst, min_n=5) for by in ("uas", "campus", ["uas", "campus"]))
+    bounds = _cell_bounds(u1, c1, uc1, "uas", "campus", "not_completed", grands["not_completed"])
+    assert bounds[("diak", "mikkeli")] == pytest.approx((2.0, 2.0))
