@@ -323,6 +323,19 @@ def _crosstab(df: pd.DataFrame, inst: Instrument, item_id: str, min_n: int, lang
     return suppress_small_cells(table.astype("int64"), min_n)
 
 
+def _service_hidden(df: pd.DataFrame, inst: Instrument, min_n: int, lang: Lang) -> set[tuple[str, str]]:
+    """The (semester, service label) cells that :func:`service_counts` hides.
+
+    Every table broken down by service and semester (interviews, NPS, theme top-2) describes the same
+    interviews, so they share this one pattern: a service shown in one table and hidden in another would undo
+    the secondary suppression of the other (e.g. TYP 2022 hidden in the counts to protect TYP 2021, but its
+    n = 18 shown in the NPS table).
+    """
+    table = _crosstab(df, inst, "service", min_n, lang)
+    return {(str(sem), str(label)) for label in table.index for sem in table.columns
+            if pd.isna(table.loc[label, sem])}
+
+
 def background_table(df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = 5,
                      lang: Lang = "fi") -> pd.DataFrame:
     """Client background (age band, gender, client duration) by semester: counts, small cells suppressed.
@@ -373,7 +386,8 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     The unit is the interview: an interview is in the top-2 box of a theme when its theme mean is at least 4
     (on average "jokseenkin" or "täysin samaa mieltä"). Counting interviews rather than pooled item answers
     keeps the observations independent, as the Wilson interval (:func:`~sosrake_lib.stats.proportion_ci`)
-    assumes. Groups with ``n < min_n`` are suppressed within each semester (with secondary suppression), and
+    assumes. Groups with ``n < min_n`` are suppressed within each semester (with secondary suppression; with
+    ``by="service"`` also every cell :func:`service_counts` hides, as in :func:`nps_table`), and
     so are ``top2_n`` and its % and CI where either the agreeing or the other interviews number 1..min_n-1
     (:func:`~sosrake_lib.outputs.suppress_parts`: with ``n`` published, either count gives the other away).
 
@@ -414,8 +428,15 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
                 block.append(row)
         part = pd.DataFrame(block)
         if by:  # suppression and its secondary rule work per theme within the semester
-            pieces = [suppress_by_n(g, "n", min_n) for _, g in part.groupby("theme", sort=False)]
-            part = pd.concat(pieces).sort_index()
+            # the cells the service counts hide are hidden here too (one shared pattern): counted as small
+            hidden_cells = _service_hidden(df, inst, min_n, lang) if by == "service" else set()
+            linked_hide = np.array([(str(sem), str(g)) in hidden_cells for g in part[by]], dtype=bool)
+            part["_rule_n"] = np.where(linked_hide & (part["n"].to_numpy() > 0), 1, part["n"].to_numpy())
+            values = [c for c in part.columns if c not in (by, "semester", "theme", "theme_label", "_rule_n")
+                      and pd.api.types.is_numeric_dtype(part[c].dtype)]
+            pieces = [suppress_by_n(g, "_rule_n", min_n, value_cols=values)
+                      for _, g in part.groupby("theme", sort=False)]
+            part = pd.concat(pieces).sort_index().drop(columns="_rule_n")
             part.attrs = {k: sum(p.attrs[k] for p in pieces) for k in ("suppressed_rows", "suppressed_cells")}
         else:
             part = suppress_by_n(part, "n", min_n, secondary=False)
@@ -485,7 +506,9 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     """NPS per group (:func:`~sosrake_lib.scoring.nps_by`, adjusted-Wald 95 % CI, Rocks 2016), suppressed.
 
     With ``by=["semester", "service"]`` the services are labelled in ``lang`` and small services are hidden
-    within each semester, with secondary suppression so a hidden one cannot be worked out from the total.
+    within each semester, with secondary suppression so a hidden one cannot be worked out from the total;
+    every (semester, service) that :func:`service_counts` hides is hidden too (one pattern for all tables by
+    service, so that one table cannot undo another's secondary suppression).
     Where a promoter, passive or detractor count is 1..min_n-1 people, all three counts of the row are hidden
     with their % (with ``n`` and the NPS, two of them would give the third away:
     :func:`~sosrake_lib.outputs.suppress_nps_groups`); the NPS itself stays unless it is within one person of
@@ -511,7 +534,16 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     if keys == ["semester"]:
         return suppress_nps_groups(suppress_by_n(table, "n", min_n, secondary=False), min_n, groups=groups,
                                    linked=linked)
-    parts = [suppress_by_n(g, "n", min_n) for _, g in table.groupby("semester", sort=False)]
+    hidden_cells = _service_hidden(df, inst_, min_n, lang) if keys == ["semester", "service"] else set()
+    linked_hide = np.array([(str(sem), str(g)) in hidden_cells
+                            for sem, g in zip(table["semester"], table[keys[-1]], strict=True)], dtype=bool)
+    n_all = pd.to_numeric(table["n"]).to_numpy(dtype="float64")
+    table["_rule_n"] = np.where(linked_hide & (n_all > 0), 1, n_all)  # hidden in the service counts: hidden here
+    values = [c for c in table.columns if c not in (*keys, "_rule_n", "method")
+              and pd.api.types.is_numeric_dtype(table[c].dtype)]
+    parts = [suppress_by_n(g, "_rule_n", min_n, value_cols=values).drop(columns="_rule_n")
+             for _, g in table.groupby("semester", sort=False)]
+    table = table.drop(columns="_rule_n")
     out = pd.concat(parts, ignore_index=True)
     out.attrs = {"suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts), "min_n": min_n}
     first = suppress_nps_groups(out, min_n, groups=groups, linked=linked)

@@ -330,3 +330,23 @@ def test_semester_comparison_hides_shares_and_tests_built_on_small_counts(sample
     assert pd.isna(nps_row[["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]]).all()
     assert float(nps_row["difference"]) == pytest.approx(float(full.loc[("nps", "nps"), "difference"]))
     assert t.attrs["suppressed_cells"] == 2 * 9 + 6  # two top-2 rows; the NPS interval, z, p, Holm p, effect size
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_tables_by_service_share_the_service_counts_pattern(sample: pd.DataFrame, min_n: int) -> None:
+    """A (semester, service) hidden in the interview counts is hidden in the NPS and top-2 tables by service
+    too: shown there, its n would undo the counts table's secondary suppression (sample, min_n 5: TYP 2022 is
+    hidden in the counts to protect TYP 2021, and the NPS table showed its n = 18)."""
+    counts = iv.service_counts(sample, min_n=min_n)
+    hidden = {(sem, svc) for svc in counts.index for sem in counts.columns if pd.isna(counts.loc[svc, sem])}
+    assert hidden, "the sample has small services"
+    nps = iv.nps_table(sample, ["semester", "service"], min_n)
+    top2 = iv.theme_top2(sample, by="service", min_n=min_n)
+    for t in (nps, top2):
+        for _, r in t.iterrows():
+            if (r["semester"], r["service"]) in hidden:
+                assert pd.isna(r["n"]), (r["semester"], r["service"])
+    if min_n == 5:
+        assert ("2022-syksy", "TYP (työllistymistä edistävä monialainen yhteispalvelu)") in hidden
+        row = nps[(nps["semester"] == "2022-syksy") & nps["service"].str.startswith("TYP")].iloc[0]
+        assert pd.isna(row[["n", "nps", "ci_low"]]).all()
