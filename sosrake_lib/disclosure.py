@@ -184,25 +184,42 @@ def nps_possible_values(
     ...                            decimals={"ci_low": 0, "ci_high": 0})["detractors"])
     [3]
     """
-    from sosrake_lib.scoring import nps_from_counts
+    import numpy as np
+
+    from sosrake_lib.scoring import nps_interval
 
     decimals = dict(decimals or {})
     hidden = [g for g, v in groups.items() if _missing(v)]
     out: dict[str, set[int]] = {g: set() for g in hidden}
+    # every split (promoters p, detractors d) at once: O(n^2) pairs, or O(n) when the NPS fixes p - d
+    if not _missing(nps) and decimals.get("nps") is None:
+        lead = round(float(nps) * n / 100)
+        d = np.arange(0, n + 1)
+        p = d + lead
+    else:
+        p, d = (a.ravel() for a in np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij"))
+    keep = (p >= 0) & (d >= 0) & (p + d <= n)
+    p, d = p[keep], d[keep]
+    full = {"promoters": p, "passives": n - p - d, "detractors": d}
+    ok = np.ones(len(p), dtype=bool)
+    for g, v in groups.items():
+        if not _missing(v):
+            ok &= full[g] == int(v)
+    if not _missing(nps):
+        value = 100 * (p - d) / n
+        tol = 0.5 * 10.0 ** -decimals["nps"] + 1e-9 if "nps" in decimals else 1e-6 * max(1.0, abs(float(nps)))
+        ok &= np.abs(value - float(nps)) <= tol
     interval = [(k, v) for k, v in (("ci_low", ci_low), ("ci_high", ci_high)) if not _missing(v)]
-    for p in range(n + 1):
-        for d in range(n + 1 - p):
-            full = {"promoters": p, "passives": n - p - d, "detractors": d}
-            if any(not _missing(v) and full[g] != int(v) for g, v in groups.items()):
-                continue
-            if not _missing(nps) and not _matches(100 * (p - d) / n, float(nps), decimals.get("nps")):
-                continue
-            if interval:
-                res = nps_from_counts(p, n - p - d, d, level, method)
-                if not all(_matches(getattr(res, k), float(v), decimals.get(k)) for k, v in interval):
-                    continue
-            for g in hidden:
-                out[g].add(full[g])
+    if interval and ok.any():
+        low, high = nps_interval(p[ok], full["passives"][ok], d[ok], level, method)
+        sub = np.ones(int(ok.sum()), dtype=bool)
+        for k, v in interval:
+            got = low if k == "ci_low" else high
+            tol = 0.5 * 10.0 ** -decimals[k] + 1e-9 if k in decimals else 1e-6 * max(1.0, abs(float(v)))
+            sub &= np.abs(got - float(v)) <= tol
+        ok[np.flatnonzero(ok)[~sub]] = False
+    for g in hidden:
+        out[g] = {int(x) for x in np.unique(full[g][ok])}
     return out
 
 

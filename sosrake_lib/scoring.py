@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,7 @@ __all__ = [
     "nps",
     "nps_by",
     "nps_from_counts",
+    "nps_interval",
     "scale_scores",
     "top_box",
 ]
@@ -346,24 +347,44 @@ class NPSResult(NamedTuple):
     method: str
 
 
-def _nps_from_counts(pro: int, pas: int, det: int, ci: float, method: str) -> NPSResult:
+def nps_interval(promoters: Any, passives: Any, detractors: Any, ci: float = 0.95,
+                 method: str = "adjusted_wald") -> tuple[np.ndarray, np.ndarray]:
+    """The NPS interval (percent) of :func:`nps` for arrays of group counts at once: ``(low, high)``.
+
+    The disclosure audit (:func:`sosrake_lib.disclosure.nps_possible_values`) tries every split of a row's
+    people; this computes all of their intervals in one pass. Rows with no people give NaN.
+
+    Examples
+    --------
+    >>> low, high = nps_interval([5, 9], [2, 1], [3, 0])
+    >>> np.round(low, 1).tolist(), np.round(high, 1).tolist()
+    ([-30.3, 38.1], [61.1, 100.0])
+    """
+    pro = np.asarray(promoters, dtype="float64")
+    pas = np.asarray(passives, dtype="float64")
+    det = np.asarray(detractors, dtype="float64")
     n = pro + pas + det
-    if n == 0:
-        return NPSResult(math.nan, math.nan, math.nan, 0, 0, 0, 0, method)
-    score = 100 * (pro - det) / n
     if method == "adjusted_wald":
         d_det, d_pas, d_pro = _NPS_PSEUDO
         det_a, pro_a, n_a = det + d_det, pro + d_pro, n + d_det + d_pas + d_pro
     else:  # "wald"
-        det_a, pro_a, n_a = float(det), float(pro), float(n)
-    p_pro, p_det = pro_a / n_a, det_a / n_a
-    centre = p_pro - p_det
-    var = p_pro + p_det - centre**2  # variance of one respondent's -1/0/+1 score (multinomial)
-    z = float(stats.norm.ppf(1 - (1 - ci) / 2))
-    half = z * math.sqrt(var / n_a)
-    low = max(-100.0, 100 * (centre - half))
-    high = min(100.0, 100 * (centre + half))
-    return NPSResult(score, low, high, pro, pas, det, n, method)
+        det_a, pro_a, n_a = det, pro, n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_pro, p_det = pro_a / n_a, det_a / n_a
+        centre = p_pro - p_det
+        var = p_pro + p_det - centre**2  # variance of one respondent's -1/0/+1 score (multinomial)
+        half = float(stats.norm.ppf(1 - (1 - ci) / 2)) * np.sqrt(var / n_a)
+    low = np.where(n > 0, np.maximum(-100.0, 100 * (centre - half)), np.nan)
+    high = np.where(n > 0, np.minimum(100.0, 100 * (centre + half)), np.nan)
+    return low, high
+
+
+def _nps_from_counts(pro: int, pas: int, det: int, ci: float, method: str) -> NPSResult:
+    n = pro + pas + det
+    if n == 0:
+        return NPSResult(math.nan, math.nan, math.nan, 0, 0, 0, 0, method)
+    low, high = nps_interval(pro, pas, det, ci, method)
+    return NPSResult(100 * (pro - det) / n, float(low), float(high), pro, pas, det, n, method)
 
 
 def nps_from_counts(promoters: int, passives: int, detractors: int, ci: float = 0.95,
