@@ -252,7 +252,7 @@ class _Scanner:
         if counts:
             for rx in _TEXT_COUNT_RES:
                 for m in rx.finditer(text):
-                    num = float(m.group("n"))
+                    num = float(re.sub(r"[ \u00a0\u202f]", "", m.group("n")))
                     if 0 < num < self.min_n:
                         self.add(where, "small_count", m.group(0))
 
@@ -316,10 +316,14 @@ def _is_suppressed_mark(value: Any) -> bool:
 
 # Counts written in running text: "n = 3", "3 vastaajaa", "3 interviews". Only a space (not a line break) between
 # number and word, so a printed DataFrame's row number before a label ("1   Student") is not a count, and not
-# after a dash, so a rule such as "1–4 henkilöä" is not one either.
+# after a dash, so a rule such as "1–4 henkilöä" is not one either. Finnish numbers group thousands with a
+# (no-break) space, which PDF text extraction turns into a plain one: "n = 1 500" and "2 003 vastaajaa" are
+# one number each, not "n = 1" or "003 vastaajaa".
+_GROUPED = r"(?:[ \u00a0\u202f]\d{3})*(?!\d)"
 _TEXT_COUNT_RES = (
-    re.compile(r"(?<![\w.,])[nN][ \u00a0]?=[ \u00a0]?(?P<n>\d+)(?![\d.,]\d)"),
-    re.compile(r"(?<![\w.,–-])(?P<n>\d+)[ \u00a0](?:vastaaja(?:a|ta)?|vastannutta|henkilö(?:ä)?|haastattelua|"
+    re.compile(r"(?<![\w.,])[nN][ \u00a0]?=[ \u00a0]?(?P<n>\d+" + _GROUPED + r")(?![.,]\d)"),
+    re.compile(r"(?<![\w.,–-])(?:(?<!\d[ \u00a0\u202f])|(?!\d{3}(?!\d)))(?P<n>\d+" + _GROUPED + r")[ \u00a0]"
+               r"(?:vastaaja(?:a|ta)?|vastannutta|henkilö(?:ä)?|haastattelua|"
                r"opiskelijaa|osallistujaa|työntekijää|asiakasta|respondents?|people|persons?|interviews?|"
                r"participants?|students?|clients?)(?!\w)", flags=re.IGNORECASE),
 )

@@ -318,3 +318,13 @@ def test_names_are_whole_case_sensitive_words(tmp_path):
     (tmp_path / "a.txt").write_text("Ainoa ongelma: ainoastaan Aino tiesi. Laurakatu.", encoding="utf-8")
     found = [(f.kind, f.value) for f in scan_outputs(tmp_path, names=["Aino", "Laura"])]
     assert found == [("name", "Aino")]
+
+
+def test_grouped_thousands_are_one_number(tmp_path):
+    # Finnish groups thousands with a (no-break) space, and PDF text extraction makes it a plain one: an
+    # infographic's "n = 1 500" is not "n = 1" (a false alarm on every national-size run before), while a
+    # real small count after another number is still found
+    (tmp_path / "a.md").write_text("Vastaajia n = 1 500 (2 003 vastaajaa, 12\u00a0345 haastattelua). "
+                                   "Vuonna 2020 3 vastaajaa; n = 4.", encoding="utf-8")
+    found = sorted(f.value for f in scan_outputs(tmp_path))
+    assert found == ["3 vastaajaa", "n = 4"]
