@@ -107,6 +107,7 @@ __all__ = [
     "response_rate",
     "likert_area_figure",
     "suppression_report",
+    "visible_groups",
     "support_themes",
     "text",
     "write_cleaning_log",
@@ -789,14 +790,52 @@ def _group_frame(df: pd.DataFrame, inst: Instrument, group: str, role: Role) -> 
     return scores.assign(_group=g)
 
 
+def visible_groups(sizes: Mapping[Any, int], min_n: int = 5) -> list[Any]:
+    """The groups whose statistics may be published, given each group's number of answers.
+
+    The area's own n is published (:func:`area_summary`), so the hidden groups together are that n minus the
+    visible ones: the hidden set must never be one group alone, nor add up to 1..min_n-1 people. Groups of
+    1..min_n-1 are hidden, and while the hidden set breaks either rule the smallest visible group joins it
+    (the secondary rule, applied to the union as well). Descriptives, rank tests and ordinal models all use
+    this one set, so a test's n or an excluded group cannot undo the descriptives' suppression (a test over
+    the other groups published n = 108 of 118, i.e. the hidden "Muu" group's 10).
+
+    Examples
+    --------
+    >>> visible_groups({"a": 62, "b": 20, "c": 26, "d": 10}, min_n=20)  # d alone would be 118 - 108
+    ['a', 'c']
+    >>> visible_groups({"a": 50, "b": 3, "c": 2, "d": 30}, min_n=5)  # b + c = 5 people: enough together
+    ['a', 'd']
+    >>> visible_groups({"a": 50, "b": 2, "c": 2, "d": 30})  # b + c = 4: d joins them
+    ['a']
+    """
+    n = {g: int(v) for g, v in sizes.items() if int(v) > 0}
+    hidden = {g for g, v in n.items() if v < min_n}
+    while hidden and (len(hidden) < 2 or sum(n[g] for g in hidden) < min_n):
+        visible = [g for g in n if g not in hidden]
+        if not visible:
+            break
+        hidden.add(min(visible, key=lambda g: n[g]))  # ties: the first in codebook order
+    return [g for g in n if g not in hidden]
+
+
+def _area_groups(frame: pd.DataFrame, area: str, min_n: int) -> tuple[pd.DataFrame, list[Any]]:
+    """The frame restricted to the area's visible groups (:func:`visible_groups`), and those groups."""
+    valid = frame[frame[area].notna()]
+    sizes = valid["_group"].value_counts(sort=False)
+    keep = visible_groups({g: sizes.get(g, 0) for g in frame["_group"].cat.categories}, min_n)
+    return frame[frame["_group"].isin(keep)], keep
+
+
 def group_descriptives(
     df: pd.DataFrame, inst: Instrument, groups: Sequence[str] = GROUPINGS, *, role: Role = "competence",
     min_n: int = 5, lang: Lang = "fi",
 ) -> pd.DataFrame:
     """n, median, quartiles, mean and SD of each area score in each group; groups below ``min_n`` hidden.
 
-    Each (grouping, area) block passes :func:`~sosrake_lib.privacy.suppress_by_n` with secondary
-    suppression. ``in_test`` tells whether the group entered :func:`group_tests`.
+    In each (grouping, area) block the groups :func:`visible_groups` leaves out are hidden (the small ones and
+    a secondary one, so that no hidden group can be worked out from the area's n); ``in_test`` marks the
+    groups shown, which are exactly those that enter :func:`group_tests` and :func:`ordinal_checks`.
 
     Examples
     --------
@@ -804,16 +843,18 @@ def group_descriptives(
     >>> d = pd.DataFrame({"organisation": ["essote"] * 6 + ["kainuu"] * 3,
     ...                   "ED1": [3.0] * 9, "ED2": [3.0] * 9, "ED3": [3.0] * 9, "ED4": [4.0] * 9})
     >>> t = group_descriptives(d, inst, ["organisation"], role="attitude")
-    >>> t[["group", "n", "mean", "in_test"]].values.tolist()
-    [['essote', <NA>, <NA>, True], ['kainuu', <NA>, <NA>, False]]
+    >>> t[["group", "n", "mean", "in_test"]].values.tolist()  # kainuu (3) alone would be 9 - 6: both go
+    [['essote', <NA>, <NA>, False], ['kainuu', <NA>, <NA>, False]]
     """
     blocks = []
     for group in groups:
         frame = _group_frame(df, inst, group, role)
         for area in area_scales(inst, role):
-            res = compare_groups(frame, area, "_group", min_n=min_n)
+            _, keep = _area_groups(frame, area, min_n)
+            res = compare_groups(frame, area, "_group", min_n=1)
             t = res.table.reset_index()
             t = t[t["n"] > 0]
+            shown = t["group"].isin(keep).to_numpy()
             block = pd.DataFrame({
                 "grouping": group, "grouping_label": _grouping_label(inst, group, lang), "area": area,
                 "area_label": inst.area_label(area, lang), "group": t["group"].astype(str).to_numpy(),
@@ -821,9 +862,13 @@ def group_descriptives(
                 "n": t["n"].to_numpy(dtype="int64"), "median": t["median"].to_numpy(dtype=float),
                 "q1": t["q1"].to_numpy(dtype=float), "q3": t["q3"].to_numpy(dtype=float),
                 "mean": t["mean"].to_numpy(dtype=float), "sd": t["sd"].to_numpy(dtype=float),
-                "in_test": t["in_test"].to_numpy(dtype=bool),
+                "in_test": shown,
             })
-            blocks.append(suppress_by_n(block, "n", min_n, value_cols=["median", "q1", "q3", "mean", "sd"]))
+            rule_n = np.where(shown, block["n"].to_numpy(), 1)  # hidden groups count as small
+            block["_rule_n"] = rule_n
+            block = suppress_by_n(block, "_rule_n", max(min_n, 2), secondary=False,
+                                  value_cols=["n", "median", "q1", "q3", "mean", "sd"])
+            blocks.append(block.drop(columns="_rule_n"))
     out = pd.concat(blocks, ignore_index=True)
     out.attrs["suppressed_cells"] = int(sum(b.attrs["suppressed_cells"] for b in blocks))
     return out
@@ -836,8 +881,9 @@ def group_tests(
     """Rank test of each area score between the groups of each background variable, Holm within a variable.
 
     :func:`~sosrake_lib.stats.compare_groups`: Mann-Whitney U with rank-biserial r for two groups,
-    Kruskal-Wallis H with epsilon-squared for more; groups with fewer than ``min_n`` respondents are left out
-    of the test (``excluded_groups``). The family for the Holm (1979) correction is the set of areas tested
+    Kruskal-Wallis H with epsilon-squared for more; the groups :func:`visible_groups` hides (fewer than
+    ``min_n`` respondents, and a secondary one) are left out of the test (``excluded_groups``), so the test's
+    n is the sum of published group sizes. The family for the Holm (1979) correction is the set of areas tested
     for one background variable (six tests answer one question: "do organisations differ, and where?").
 
     Returns
@@ -863,8 +909,15 @@ def group_tests(
         frame = _group_frame(df, inst, group, role)
         block = []
         for area in area_scales(inst, role):
-            res = compare_groups(frame, area, "_group", min_n=min_n)
-            excluded = [g for g in res.excluded_groups if int(res.table.loc[g, "n"]) > 0]
+            shown, keep = _area_groups(frame, area, min_n)
+            if not keep:  # nothing publishable: a test over no groups
+                shown = frame.iloc[:0]
+                keep = list(frame["_group"].cat.categories[:1])
+            res = compare_groups(shown.assign(_group=shown["_group"].cat.set_categories(keep)), area, "_group",
+                                 min_n=1)
+            counts = frame.loc[frame[area].notna(), "_group"].value_counts()
+            excluded = [g for g in frame["_group"].cat.categories
+                        if counts.get(g, 0) > 0 and g not in res.groups]
             name, higher = res.effect_size_name, ""
             if res.test == "Mann-Whitney U":
                 a, b = (_category_label(inst, group, g, lang) for g in res.groups)
@@ -901,7 +954,8 @@ def ordinal_checks(
     separate rows would count each person three times and need a mixed or cluster-robust model that
     statsmodels' ``OrderedModel`` does not offer. Fitted with :func:`~sosrake_lib.stats.ordinal_logit`
     (``OrderedModel``, ``distr="logit"``); the likelihood-ratio test against the threshold-only model is
-    Holm-corrected across the areas of one background variable. Groups below ``min_n`` are left out.
+    Holm-corrected across the areas of one background variable. The groups :func:`visible_groups` hides
+    are left out.
 
     Returns
     -------
@@ -927,10 +981,8 @@ def ordinal_checks(
         frame = _group_frame(df, inst, group, role)
         block = []
         for area in area_scales(inst, role):
-            sub = frame[[area, "_group"]].dropna()
-            sizes = sub["_group"].value_counts()
-            keep = [g for g in _codes(inst, group) if sizes.get(g, 0) >= min_n]
-            sub = sub[sub["_group"].isin(keep)]
+            shown, keep = _area_groups(frame, area, min_n)
+            sub = shown[[area, "_group"]].dropna()
             data = pd.DataFrame({
                 "y": _round_half_up(sub[area]).to_numpy(dtype=float),
                 "g": pd.Categorical(sub["_group"].astype(object), categories=keep),

@@ -158,8 +158,9 @@ def test_group_tests_holm_and_exclusion(inst):
     assert row["p_value"] == pytest.approx(mw.pvalue)
     assert row["higher_group"] == "kainuu"
     role_t = t[t["grouping"] == "role"]
-    assert (role_t["excluded_groups"] == "Esihenkilö").all()
-    assert (role_t["test"] == "none (fewer than 2 groups)").all()
+    # 3 supervisors are hidden, and the 37 social workers with them: shown, 40 - 37 would give the 3 back
+    assert (role_t["excluded_groups"] == "Sosiaalityöntekijä, Esihenkilö").all()
+    assert (role_t["test"] == "none (fewer than 2 groups)").all() and (role_t["n"] == 0).all()
 
 
 def test_group_descriptives_secondary_suppression(inst):
@@ -350,3 +351,31 @@ def test_disclosure_check_finds_the_old_leak() -> None:
     assert leaked == {"a2": {4}, "nsa": {6}} and disclosed(leaked) == ["a2", "nsa"]
     safe = possible_values(row, scale, 118, top=["a4", "a5"], top_n=66)
     assert safe == {"a2": set(range(1, 10)), "nsa": set(range(1, 10))} and disclosed(safe) == []
+
+
+@pytest.mark.parametrize("min_n", [5, 10, 20])
+def test_group_tables_never_give_a_hidden_group_away(sample, inst, min_n):
+    """The area n is published (area_summary), so a test over the other groups would give a hidden group's n
+    back (at min_n 20: work area "Muu", 10 of 118). Descriptives, tests and ordinal models use one set of
+    groups: the test's n is the sum of the shown groups, and the hidden ones are never one alone nor small
+    together."""
+    desc = comp.group_descriptives(sample, inst, min_n=min_n)
+    tests = comp.group_tests(sample, inst, min_n=min_n)
+    summary, _ = comp.ordinal_checks(sample, inst, min_n=min_n)
+    area_n = comp.area_scores(sample, inst).notna().sum()
+    hidden_somewhere = 0
+    for (grouping, area), block in desc.groupby(["grouping", "area"]):
+        shown = block[block["in_test"]]
+        assert shown["n"].notna().all() and block.loc[~block["in_test"], "n"].isna().all()
+        test = tests[(tests["grouping"] == grouping) & (tests["area"] == area)].iloc[0]
+        assert int(test["n"]) == int(shown["n"].sum())
+        model = summary[(summary["grouping"] == grouping) & (summary["area"] == area)].iloc[0]
+        assert int(model["n"]) == int(shown["n"].sum()) or len(shown) < 2
+        rest = int(area_n[area]) - int(shown["n"].sum())
+        n_hidden = int((~block["in_test"]).sum())
+        assert rest == 0 or (n_hidden >= 2 and rest >= min_n), (grouping, area, rest, n_hidden)
+        hidden_somewhere += n_hidden
+    assert (hidden_somewhere > 0) == (min_n >= 10)  # at 5 every group of the sample is shown
+    if min_n == 20:
+        row = tests[(tests["grouping"] == "work_area") & (tests["area"] == "tiedonkeruu")].iloc[0]
+        assert row["excluded_groups"] == "Mielenterveys- ja päihdetyö, Muu" and int(row["n"]) == 62 + 26
