@@ -57,7 +57,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -790,7 +790,7 @@ def _group_frame(df: pd.DataFrame, inst: Instrument, group: str, role: Role) -> 
     return scores.assign(_group=g)
 
 
-def visible_groups(sizes: Mapping[Any, int], min_n: int = 5) -> list[Any]:
+def visible_groups(sizes: Mapping[Any, int], min_n: int = 5, *, hidden: Iterable[Any] = ()) -> list[Any]:
     """The groups whose statistics may be published, given each group's number of answers.
 
     The area's own n is published (:func:`area_summary`), so the hidden groups together are that n minus the
@@ -798,7 +798,8 @@ def visible_groups(sizes: Mapping[Any, int], min_n: int = 5) -> list[Any]:
     1..min_n-1 are hidden, and while the hidden set breaks either rule the smallest visible group joins it
     (the secondary rule, applied to the union as well). Descriptives, rank tests and ordinal models all use
     this one set, so a test's n or an excluded group cannot undo the descriptives' suppression (a test over
-    the other groups published n = 108 of 118, i.e. the hidden "Muu" group's 10).
+    the other groups published n = 108 of 118, i.e. the hidden "Muu" group's 10). ``hidden`` names groups
+    hidden elsewhere (the respondent counts), which stay hidden here.
 
     Examples
     --------
@@ -808,9 +809,11 @@ def visible_groups(sizes: Mapping[Any, int], min_n: int = 5) -> list[Any]:
     ['a', 'd']
     >>> visible_groups({"a": 50, "b": 2, "c": 2, "d": 30})  # b + c = 4: d joins them
     ['a']
+    >>> visible_groups({"a": 50, "b": 12, "c": 30}, hidden=["b", "c"])  # hidden in the respondent counts
+    ['a']
     """
     n = {g: int(v) for g, v in sizes.items() if int(v) > 0}
-    hidden = {g for g, v in n.items() if v < min_n}
+    hidden = {g for g, v in n.items() if v < min_n} | {g for g in hidden if g in n}
     while hidden and (len(hidden) < 2 or sum(n[g] for g in hidden) < min_n):
         visible = [g for g in n if g not in hidden]
         if not visible:
@@ -819,11 +822,17 @@ def visible_groups(sizes: Mapping[Any, int], min_n: int = 5) -> list[Any]:
     return [g for g in n if g not in hidden]
 
 
-def _area_groups(frame: pd.DataFrame, area: str, min_n: int) -> tuple[pd.DataFrame, list[Any]]:
+def _hidden_respondents(df: pd.DataFrame, inst: Instrument, group: str, min_n: int) -> set[Any]:
+    counts = respondent_counts(df, inst, group, min_n=min_n)
+    return set(counts.loc[counts["n"].isna(), "group"])
+
+
+def _area_groups(frame: pd.DataFrame, area: str, min_n: int,
+                 hidden: Iterable[Any] = ()) -> tuple[pd.DataFrame, list[Any]]:
     """The frame restricted to the area's visible groups (:func:`visible_groups`), and those groups."""
     valid = frame[frame[area].notna()]
     sizes = valid["_group"].value_counts(sort=False)
-    keep = visible_groups({g: sizes.get(g, 0) for g in frame["_group"].cat.categories}, min_n)
+    keep = visible_groups({g: sizes.get(g, 0) for g in frame["_group"].cat.categories}, min_n, hidden=hidden)
     return frame[frame["_group"].isin(keep)], keep
 
 
@@ -849,8 +858,9 @@ def group_descriptives(
     blocks = []
     for group in groups:
         frame = _group_frame(df, inst, group, role)
+        base = _hidden_respondents(df, inst, group, min_n)
         for area in area_scales(inst, role):
-            _, keep = _area_groups(frame, area, min_n)
+            _, keep = _area_groups(frame, area, min_n, base)
             res = compare_groups(frame, area, "_group", min_n=1)
             t = res.table.reset_index()
             t = t[t["n"] > 0]
@@ -907,9 +917,10 @@ def group_tests(
     rows = []
     for group in groups:
         frame = _group_frame(df, inst, group, role)
+        base = _hidden_respondents(df, inst, group, min_n)
         block = []
         for area in area_scales(inst, role):
-            shown, keep = _area_groups(frame, area, min_n)
+            shown, keep = _area_groups(frame, area, min_n, base)
             if not keep:  # nothing publishable: a test over no groups
                 shown = frame.iloc[:0]
                 keep = list(frame["_group"].cat.categories[:1])
@@ -979,9 +990,10 @@ def ordinal_checks(
     summaries, term_rows = [], []
     for group in groups:
         frame = _group_frame(df, inst, group, role)
+        base = _hidden_respondents(df, inst, group, min_n)
         block = []
         for area in area_scales(inst, role):
-            shown, keep = _area_groups(frame, area, min_n)
+            shown, keep = _area_groups(frame, area, min_n, base)
             sub = shown[[area, "_group"]].dropna()
             data = pd.DataFrame({
                 "y": _round_half_up(sub[area]).to_numpy(dtype=float),

@@ -379,3 +379,14 @@ def test_group_tables_never_give_a_hidden_group_away(sample, inst, min_n):
     if min_n == 20:
         row = tests[(tests["grouping"] == "work_area") & (tests["area"] == "tiedonkeruu")].iloc[0]
         assert row["excluded_groups"] == "Mielenterveys- ja päihdetyö, Muu" and int(row["n"]) == 62 + 26
+
+
+def test_groups_hidden_in_the_respondent_counts_stay_hidden_in_every_area(sample, inst):
+    # min_n 20: the work-area counts hide "Muu" (10) and, as its second, "Mielenterveys- ja päihdetyö" (20);
+    # no area block may show either, whatever its own valid-answer counts are
+    counts = comp.respondent_counts(sample, inst, "work_area", min_n=20)
+    hidden = set(counts.loc[counts["n"].isna(), "group"])
+    assert hidden == {"mental_health_substance", "other"}
+    desc = comp.group_descriptives(sample, inst, ["work_area"], min_n=20)
+    assert not desc.loc[desc["group"].isin(hidden), "in_test"].any()
+    assert desc.loc[desc["group"].isin(hidden), "n"].isna().all()
