@@ -649,19 +649,21 @@ def suppress_parts(
                 *computed}:
         hide[col] = np.zeros(len(out), dtype=bool)
     values = out[parts].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
+    sum_cols = [col for col, _, _ in sums]
+    sum_values = (out[sum_cols].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan) if sum_cols
+                  else np.empty((len(out), 0)))
     for i, row in enumerate(values):
         if np.isnan(row).any():
             continue
         kept = suppress_small_cells(pd.Series(row.astype("int64"), index=parts), min_n)
         hidden = {p for p in parts if pd.isna(kept[p])}
-        if whole_row and hidden:
-            hidden = set(parts)
-        for p in hidden:
+        value = {**dict(zip(parts, row, strict=True)), **dict(zip(sum_cols, sum_values[i], strict=True))}
+        hidden = _close_row(hidden, parts, sums, value, min_n, whole_row)
+        for p in hidden & set(parts):
             for col in [p, *linked.get(p, [])]:
                 hide[col][i] = True
-        for col, groups, derived in sums:
-            if any(len(hidden.intersection(g)) == 1 for g in groups):
-                hidden.add(col)
+        for col, _, derived in sums:
+            if col in hidden:
                 for c in [col, *derived]:
                     hide[c][i] = True
         for col, sources in computed.items():
@@ -681,6 +683,46 @@ def suppress_parts(
     out.attrs = {**table.attrs, "suppressed_cells": int(table.attrs.get("suppressed_cells", 0)) + cells,
                  "min_n": min_n}
     return out
+
+
+def _close_row(hidden: set[str], parts: list[str], sums: list[tuple[str, list[list[str]], list[str]]],
+               value: Mapping[str, float], min_n: int, whole_row: bool) -> set[str]:
+    """Grow a row's hidden set until nothing hidden can be worked out from what is shown (suppress_parts).
+
+    Three rules, repeated until stable: a published partial sum of 1..min_n-1 people is a small cell itself;
+    a sum is hidden when an equation it takes part in has exactly one hidden member; and a hidden sum whose
+    equation has no hidden member (the sum = visible parts) takes the smallest visible part of that equation
+    with it. Parts hidden together must add up to 0 or min_n or more (their sum is the total minus the rest).
+    """
+    hidden = set(hidden)
+    sum_cols = {col for col, _, _ in sums}
+
+    def grow(candidates: list[str]) -> bool:
+        cands = [c for c in candidates if c not in hidden and value.get(c, 0) > 0]
+        if not cands:
+            return False
+        hidden.add(min(cands, key=lambda c: (c in sum_cols, value[c])))  # parts before sums, smallest first
+        return True
+
+    while True:
+        changed = False
+        if whole_row and hidden & set(parts) and not set(parts) <= hidden:
+            hidden |= set(parts)
+            changed = True
+        hidden_parts = [p for p in parts if p in hidden and value[p] > 0]
+        if hidden_parts and (len(hidden_parts) < 2 or sum(value[p] for p in hidden_parts) < min_n):
+            changed |= grow(parts)
+        for col, groups, _ in sums:
+            if col not in hidden and (0 < value.get(col, 0) < min_n
+                                      or any(len(hidden.intersection(g)) == 1 for g in groups)):
+                hidden.add(col)
+                changed = True
+            if col in hidden:
+                for g in groups:
+                    if not hidden.intersection(g):
+                        changed |= grow(g)
+        if not changed:
+            return hidden
 
 
 NPS_GROUPS = ("promoters", "passives", "detractors")

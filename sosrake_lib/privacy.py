@@ -805,9 +805,14 @@ def _label_mask(labels: pd.Index, wanted: Iterable[Any], what: str) -> np.ndarra
 
 
 def _secondary_pass(
-    values: np.ndarray, supp: np.ndarray, total_row: np.ndarray, total_col: np.ndarray
+    values: np.ndarray, supp: np.ndarray, total_row: np.ndarray, total_col: np.ndarray, min_n: int = 1
 ) -> bool:
-    """One sweep over all rows, then all columns; returns whether anything changed."""
+    """One sweep over all rows, then all columns; returns whether anything changed.
+
+    A line needs one more hidden cell when it has exactly one, or when its hidden cells (its own total aside,
+    if that is shown) add up to 1..min_n-1 people: that sum is the line's total minus the shown cells, a small
+    count of its own.
+    """
     changed = False
     n_rows, n_cols = values.shape
     for axis in (0, 1):
@@ -818,8 +823,16 @@ def _secondary_pass(
             else:
                 line = (np.arange(n_rows), np.full(n_rows, i))
                 own_total = total_row
-            if supp[line].sum() != 1:
+            k = int(supp[line].sum())
+            if k == 0:
                 continue
+            if k >= 2:
+                inner = supp[line] & ~own_total
+                if own_total.any() and supp[line][own_total].any():
+                    continue  # the line's total is hidden too: the hidden cells' sum is not given away
+                hidden_sum = values[line][inner].sum()
+                if hidden_sum == 0 or hidden_sum >= min_n:
+                    continue
             cand = ~supp[line] & (values[line] > 0) & ~own_total
             if not cand.any():
                 continue
@@ -897,9 +910,10 @@ def suppress_small_cells(
     if secondary:
         if is_series:
             # a one-way table has one line: the column; its "rows" are single cells with nothing to add
-            _secondary_pass(values, supp, total_row, np.ones(1, dtype=bool))
+            while _secondary_pass(values, supp, total_row, np.ones(1, dtype=bool), min_n):
+                pass
         else:
-            while _secondary_pass(values, supp, total_row, total_col):
+            while _secondary_pass(values, supp, total_row, total_col, min_n):
                 pass
     unprotected: list[tuple[str, Any]] = []
     if secondary:

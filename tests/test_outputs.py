@@ -276,3 +276,20 @@ def test_suppress_parts_follows_min_n_and_hides_linked_and_giveaway_sums():
     # top_n (= a4 + a5) would give it away: hidden with its percentage
     assert ten.loc[0, ["a1", "a2", "a4", "a4_pct", "top_n", "top_pct"]].isna().all()
     assert ten.loc[0, ["n", "a3", "a5"]].tolist() == [60, 15, 24]
+
+
+def test_a_published_partial_sum_is_a_cell_too() -> None:
+    # answers 1..5 = 20, 40, 41, 7, 3 and no "En osaa sanoa": the top-2 count 7 + 3 = 10 is a small cell at
+    # min_n 20 even though it is a sum; hidden, it must not follow from n_valid - a1 - a2 - a3 either, so
+    # the smallest of those (a1 = 20) goes with it
+    t = pd.DataFrame({"a1": [20], "a2": [40], "a3": [41], "a4": [7], "a5": [3], "nsa": [0], "n_valid": [111],
+                      "top_n": [10], "top_pct": [100 * 10 / 111]})
+    low, top = ["a1", "a2", "a3"], ["a4", "a5"]
+    out = suppress_parts(t, [*low, *top, "nsa"], 20,
+                         sums=[("n_valid", [["nsa"], [*low, *top]], []),
+                               ("top_n", [top, [*low, "n_valid"], [*low, "nsa"]], ["top_pct"])])
+    row = out.iloc[0]
+    assert pd.isna(row["top_n"]) and pd.isna(row["top_pct"]) and pd.isna(row["a4"]) and pd.isna(row["a5"])
+    assert pd.isna(row["a1"]) and int(row["a2"]) == 40 and int(row["a3"]) == 41
+    # nothing shown gives a hidden cell back: n_valid - a2 - a3 = a1 + a4 + a5 = 30, two or more unknowns
+    assert int(row["n_valid"]) == 111 and int(row["nsa"]) == 0

@@ -684,3 +684,14 @@ def test_series_scrubbing_with_the_re2_prefilter_equals_scrub_pii_text_by_text()
     assert got.isna().tolist() == s.isna().tolist()
     assert got.dropna().tolist() == [e for e in expected if isinstance(e, str)]
     assert (got != s).sum() > 1000 and (got == s).sum() > 100  # both paths were taken
+
+
+def test_hidden_cells_of_a_line_never_add_up_to_a_small_count() -> None:
+    # B and C are hidden (2 and 2), but with the total published they add up to 4 people (the total minus A
+    # and D): a small count of its own, so D (the smallest other) is hidden too. With 3 + 2 = 5 it is enough.
+    assert suppress_small_cells(pd.Series({"A": 50, "B": 2, "C": 2, "D": 30})).tolist() == [50, pd.NA, pd.NA, pd.NA]
+    assert suppress_small_cells(pd.Series({"A": 50, "B": 3, "C": 2, "D": 30})).tolist() == [50, pd.NA, pd.NA, 30]
+    t = pd.DataFrame({"x": [20, 2, 2, 30], "y": [10, 10, 10, 10]}, index=list("abcd"))
+    out = suppress_small_cells(t)  # column x: b + c = 4, so a joins; then every row needs its second cell
+    assert out["x"].isna().tolist() == [True, True, True, False]
+    assert out["y"].isna().tolist() == [True, True, True, False]

@@ -103,7 +103,7 @@ def identifiers():
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """{min_n: output folder}: fi/5 on the shipped sample, en/10 on a copy with planted formula answers."""
+    """{min_n: output folder}: fi/5 and fi/20 on the shipped sample, en/10 on a copy with planted formula answers."""
     out5 = tmp_path_factory.mktemp("scan5")
     runner.run_semester("all", semester=SEMESTER, raw=SAMPLE_DIR, out=out5, min_cell_size=5, lang="fi",
                         progress=False, processed_dir=out5 / "processed")
@@ -116,7 +116,11 @@ def runs(tmp_path_factory):
     out10 = tmp_path_factory.mktemp("scan10")
     runner.run_semester("all", semester=SEMESTER, raw=raw, out=out10, min_cell_size=10, lang="en",
                         progress=False, processed_dir=out10 / "processed")
-    return {5: out5 / SEMESTER, 10: out10 / SEMESTER}
+    # a high threshold makes most cells small: partial sums, test n's and linked tables are put to the test
+    out20 = tmp_path_factory.mktemp("scan20")
+    runner.run_semester("all", semester=SEMESTER, raw=SAMPLE_DIR, out=out20, min_cell_size=20, lang="fi",
+                        progress=False, processed_dir=out20 / "processed")
+    return {5: out5 / SEMESTER, 10: out10 / SEMESTER, 20: out20 / SEMESTER}
 
 
 def _scan(folder: Path, min_n: int, ident) -> list:
@@ -125,7 +129,7 @@ def _scan(folder: Path, min_n: int, ident) -> list:
 
 
 @notebook
-@pytest.mark.parametrize("min_n", [5, 10])
+@pytest.mark.parametrize("min_n", [5, 10, 20])
 def test_every_output_file_is_free_of_identifiers_and_small_counts(runs, identifiers, min_n):
     folder = runs[min_n]
     assert sorted(p.name for p in folder.iterdir()) == sorted(ANALYSES)
