@@ -874,9 +874,9 @@ def group_descriptives(
                 "mean": t["mean"].to_numpy(dtype=float), "sd": t["sd"].to_numpy(dtype=float),
                 "in_test": shown,
             })
-            rule_n = np.where(shown, block["n"].to_numpy(), 1)  # hidden groups count as small
-            block["_rule_n"] = rule_n
-            block = suppress_by_n(block, "_rule_n", max(min_n, 2), secondary=False,
+            threshold = max(min_n, 2)
+            block["_rule_n"] = np.where(shown, threshold, 1)  # hidden groups count as small, shown ones do not
+            block = suppress_by_n(block, "_rule_n", threshold, secondary=False,
                                   value_cols=["n", "median", "q1", "q3", "mean", "sd"])
             blocks.append(block.drop(columns="_rule_n"))
     out = pd.concat(blocks, ignore_index=True)

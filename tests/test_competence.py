@@ -390,3 +390,10 @@ def test_groups_hidden_in_the_respondent_counts_stay_hidden_in_every_area(sample
     desc = comp.group_descriptives(sample, inst, ["work_area"], min_n=20)
     assert not desc.loc[desc["group"].isin(hidden), "in_test"].any()
     assert desc.loc[desc["group"].isin(hidden), "n"].isna().all()
+
+
+def test_min_n_1_hides_no_group(inst):
+    d = pd.DataFrame({"organisation": ["essote"] * 6 + ["kainuu"], "ED1": [3.0] * 7, "ED2": [3.0] * 7,
+                      "ED3": [3.0] * 7, "ED4": [4.0] * 7})
+    t = comp.group_descriptives(d, inst, ["organisation"], role="attitude", min_n=1)
+    assert t["n"].tolist() == [6, 1] and t["in_test"].all()
