@@ -35,7 +35,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -569,18 +569,26 @@ def completion_model(
     outcome: str = "completed",
     min_n: int = DEFAULT_MIN_N,
     lang: Lang = "fi",
+    hidden_levels: Mapping[str, Iterable[Any]] | None = None,
 ) -> tuple[pd.DataFrame, LogitResult]:
     """Logistic regression of completion on register categories (:func:`~sosrake_lib.stats.logistic_regression`).
 
-    The reference level of each predictor is its first codebook category. The returned table has one row per
-    term with its readable label, the number of participants in that level (``n``), odds ratio, Wald 95 % CI
-    and p; terms whose level has fewer than ``min_n`` participants are suppressed. So is a term (its ``n``
-    too) where the level or the reference level has 1..min_n-1 completers or non-completers: an odds ratio
-    with its interval is nearly the 2 x 2 table behind it (log OR and its standard error
-    sqrt(1/a + 1/b + 1/c + 1/d)), so it would give back a completion count that the completion tables hide.
-    Read the
-    :class:`~sosrake_lib.stats.LogitResult`'s ``epv`` and ``warning`` (see :func:`model_note`): with 63
-    participants and 35 completers the model carries only a few parameters (Peduzzi et al. 1996).
+    The reference level of each predictor is its first codebook category. ``hidden_levels`` names, per
+    predictor, the levels the published completion tables hide (:func:`completion_by`,
+    :func:`completion_linked`): an odds ratio against a hidden level, or of a hidden level, with its interval
+    would give the hidden counts back approximately (a 2 x 2 table's OR and SE nearly fix its cells), so the
+    reference becomes the largest shown level and the terms of hidden levels are suppressed; if no level is
+    shown, all of that predictor's terms are. The model is fitted on everyone either way.
+
+    The returned table has one row per term with its readable label, the number of participants in that
+    level (``n``), odds ratio, Wald 95 % CI and p; terms whose level has fewer than ``min_n`` participants are
+    suppressed. So is a term (its ``n`` too) where the level or the reference level has 1..min_n-1 completers
+    or non-completers: an odds ratio with its interval is nearly the 2 x 2 table behind it (log OR and its
+    standard error sqrt(1/a + 1/b + 1/c + 1/d)), so it would give back a completion count that the completion
+    tables hide. Read the :class:`~sosrake_lib.stats.LogitResult`'s ``epv`` and ``warning`` (see
+    :func:`model_note`): with 63 participants and 35 completers the model carries only a few parameters
+    (Peduzzi et al. 1996).
+
 
     Examples
     --------
@@ -589,9 +597,22 @@ def completion_model(
     >>> t, res = completion_model(e, ["g"])
     >>> round(float(t.loc[0, "odds_ratio"]), 3), int(t.loc[0, "n"]), res.n_events
     (3.0, 20, 15)
+    >>> t, _ = completion_model(e, ["g"], hidden_levels={"g": ["a"]})  # a hidden: b is the reference
+    >>> t[["term", "n"]].astype(object).values.tolist()
+    [['g[T.a]', <NA>]]
     """
     data = enrol[list(predictors)].copy()
     data["_done"] = _done(enrol[outcome]).astype("int64")
+    hidden = {p: {str(v) for v in vs} for p, vs in (hidden_levels or {}).items()}
+    for pred, levels in hidden.items():  # the reference: the largest level the tables show
+        values = data[pred].astype("object")
+        shown = values[values.notna() & ~values.astype(str).isin(levels)].value_counts(sort=False)
+        if len(shown):
+            ref = max(shown.index, key=lambda lv: (shown[lv], -list(shown.index).index(lv)))
+            order = [ref, *[lv for lv in pd.unique(values.dropna()) if lv != ref]]
+            if isinstance(enrol[pred].dtype, pd.CategoricalDtype):
+                order = [ref, *[c for c in enrol[pred].cat.categories if c != ref]]
+            data[pred] = pd.Categorical(values, categories=order)
     res = logistic_regression(data, "_done", list(predictors))
     rows = []
     small_cells = []
@@ -607,7 +628,8 @@ def completion_model(
         pred, level = term.split("[T.", 1) if "[T." in term else (term, "")
         level = level.rstrip("]")
         ref = res.reference_levels.get(pred)
-        small_cells.append(bool(level) and (has_small_cell(pred, level) or has_small_cell(pred, ref)))
+        small_cells.append(bool(level) and (has_small_cell(pred, level) or has_small_cell(pred, ref)
+                                            or str(level) in hidden.get(pred, ()) or str(ref) in hidden.get(pred, ())))
         item_text = inst.item(pred).text(lang) if inst is not None and pred in inst else pred
         lab = (f"{item_text}: {_category_label(inst, pred, level, lang)} ({_TXT[lang]['vs']} "
                f"{_category_label(inst, pred, ref, lang)})") if level else item_text
