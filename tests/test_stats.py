@@ -457,8 +457,10 @@ def test_holm_leaves_the_garbage_collector_as_it_was() -> None:
     assert gc.get_freeze_count() == 0
     gc.freeze()  # a caller's own freeze is left alone
     try:
-        frozen = gc.get_freeze_count()
+        assert gc.get_freeze_count() > 0
         assert holm([0.02, 0.01]).round(4).tolist() == [0.02, 0.02]
-        assert gc.get_freeze_count() == frozen
+        # still frozen (an unfreeze would empty the permanent generation; frozen objects may still be freed
+        # by reference counting meanwhile, so the exact count can drop a little)
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
