@@ -244,12 +244,15 @@ def interview_counts(df: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
     -------
     DataFrame
         ``semester``, ``n_interviews``, ``n_students``, ``interviews_per_student`` (mean), suppressed where
-        ``n_interviews < min_n``.
+        ``n_interviews < min_n``; ``n_students`` and the mean also where fewer than ``min_n`` students
+        interviewed (students are people too, and the mean gives their number back).
 
     Examples
     --------
     >>> toy = pd.DataFrame({"semester": ["a"] * 6 + ["b"] * 2, "student": list("xxyzzz") + ["u", "v"]})
     >>> interview_counts(toy, min_n=5)[["semester", "n_interviews", "n_students"]].values.tolist()
+    [['a', 6, <NA>], ['b', <NA>, <NA>]]
+    >>> interview_counts(toy, min_n=3)[["semester", "n_interviews", "n_students"]].values.tolist()
     [['a', 6, 3], ['b', <NA>, <NA>]]
     """
     rows = []
@@ -259,7 +262,12 @@ def interview_counts(df: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
         rows.append({"semester": sem, "n_interviews": n_int, "n_students": n_stu,
                      "interviews_per_student": n_int / n_stu if n_stu else math.nan})
     table = pd.DataFrame(rows, columns=["semester", "n_interviews", "n_students", "interviews_per_student"])
-    return suppress_by_n(table, "n_interviews", min_n, secondary=False)
+    out = suppress_by_n(table, "n_interviews", min_n, secondary=False)
+    students = suppress_by_n(out, "n_students", min_n, secondary=False,
+                             value_cols=["interviews_per_student"])
+    students.attrs["suppressed_cells"] = (int(out.attrs["suppressed_cells"])
+                                          + int(students.attrs["suppressed_cells"]))
+    return students
 
 
 def interviews_per_student(df: pd.DataFrame, min_n: int = 5, max_count: int = 4) -> pd.DataFrame:
