@@ -71,7 +71,7 @@ from .disclosure import restore_rounded_stats
 from .fmt import Lang
 from .io import read_export
 from .outputs import KeyFigures, column_labels, suppress_parts
-from .privacy import suppress_by_n, suppress_small_cells
+from .privacy import protect_hidden, suppress_by_n, suppress_small_cells
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
 from .stats import compare_groups, holm, ordinal_logit, proportion_ci
@@ -813,12 +813,7 @@ def visible_groups(sizes: Mapping[Any, int], min_n: int = 5, *, hidden: Iterable
     ['a']
     """
     n = {g: int(v) for g, v in sizes.items() if int(v) > 0}
-    hidden = {g for g, v in n.items() if v < min_n} | {g for g in hidden if g in n}
-    while hidden and (len(hidden) < 2 or sum(n[g] for g in hidden) < min_n):
-        visible = [g for g in n if g not in hidden]
-        if not visible:
-            break
-        hidden.add(min(visible, key=lambda g: n[g]))  # ties: the first in codebook order
+    hidden = protect_hidden(n, {g for g, v in n.items() if v < min_n} | {g for g in hidden if g in n}, min_n)
     return [g for g in n if g not in hidden]
 
 
@@ -874,11 +869,8 @@ def group_descriptives(
                 "mean": t["mean"].to_numpy(dtype=float), "sd": t["sd"].to_numpy(dtype=float),
                 "in_test": shown,
             })
-            threshold = max(min_n, 2)
-            block["_rule_n"] = np.where(shown, threshold, 1)  # hidden groups count as small, shown ones do not
-            block = suppress_by_n(block, "_rule_n", threshold, secondary=False,
-                                  value_cols=["n", "median", "q1", "q3", "mean", "sd"])
-            blocks.append(block.drop(columns="_rule_n"))
+            blocks.append(suppress_by_n(block, "n", min_n, secondary=False, also_hide=~shown,
+                                        value_cols=["median", "q1", "q3", "mean", "sd"]))
     out = pd.concat(blocks, ignore_index=True)
     out.attrs["suppressed_cells"] = int(sum(b.attrs["suppressed_cells"] for b in blocks))
     return out

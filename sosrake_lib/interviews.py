@@ -439,12 +439,9 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
             # the cells the service counts hide are hidden here too (one shared pattern): counted as small
             hidden_cells = _service_hidden(df, inst, min_n, lang) if by == "service" else set()
             linked_hide = np.array([(str(sem), str(g)) in hidden_cells for g in part[by]], dtype=bool)
-            part["_rule_n"] = np.where(linked_hide & (part["n"].to_numpy() > 0), 1, part["n"].to_numpy())
-            values = [c for c in part.columns if c not in (by, "semester", "theme", "theme_label", "_rule_n")
-                      and pd.api.types.is_numeric_dtype(part[c].dtype)]
-            pieces = [suppress_by_n(g, "_rule_n", min_n, value_cols=values)
+            pieces = [suppress_by_n(g, "n", min_n, also_hide=linked_hide[part.index.get_indexer(g.index)])
                       for _, g in part.groupby("theme", sort=False)]
-            part = pd.concat(pieces).sort_index().drop(columns="_rule_n")
+            part = pd.concat(pieces).sort_index()
             part.attrs = {k: sum(p.attrs[k] for p in pieces) for k in ("suppressed_rows", "suppressed_cells")}
         else:
             part = suppress_by_n(part, "n", min_n, secondary=False)
@@ -545,13 +542,8 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     hidden_cells = _service_hidden(df, inst_, min_n, lang) if keys == ["semester", "service"] else set()
     linked_hide = np.array([(str(sem), str(g)) in hidden_cells
                             for sem, g in zip(table["semester"], table[keys[-1]], strict=True)], dtype=bool)
-    n_all = pd.to_numeric(table["n"]).to_numpy(dtype="float64")
-    table["_rule_n"] = np.where(linked_hide & (n_all > 0), 1, n_all)  # hidden in the service counts: hidden here
-    values = [c for c in table.columns if c not in (*keys, "_rule_n", "method")
-              and pd.api.types.is_numeric_dtype(table[c].dtype)]
-    parts = [suppress_by_n(g, "_rule_n", min_n, value_cols=values).drop(columns="_rule_n")
-             for _, g in table.groupby("semester", sort=False)]
-    table = table.drop(columns="_rule_n")
+    parts = [suppress_by_n(g, "n", min_n, also_hide=linked_hide[table.index.get_indexer(g.index)])
+             for _, g in table.groupby("semester", sort=False)]  # hidden in the service counts: hidden here
     out = pd.concat(parts, ignore_index=True)
     out.attrs = {"suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts), "min_n": min_n}
     first = suppress_nps_groups(out, min_n, groups=groups, linked=linked)

@@ -53,6 +53,7 @@ import pandas as pd
 from sosrake_lib.atomic import atomic_write_bytes, atomic_write_text
 from sosrake_lib.fmt import Lang, is_missing
 from sosrake_lib.fmt import label as pick_label
+from sosrake_lib.privacy import protect_hidden, suppress_small_cells
 
 MIN_N = 5
 """Default disclosure threshold: no published figure may describe fewer people (DESIGN.md)."""
@@ -637,8 +638,6 @@ def suppress_parts(
     >>> suppress_parts(t, ["a1", "a2"], 5, computed_from={"mean": ["a1", "a2"]})["mean"].tolist()
     [<NA>, 1.75]
     """
-    from sosrake_lib.privacy import suppress_small_cells
-
     parts = list(parts)
     linked = {k: list(v) for k, v in (linked or {}).items()}
     sums = [(col, [list(g) for g in groups], list(derived)) for col, groups, derived in sums]
@@ -709,9 +708,10 @@ def _close_row(hidden: set[str], parts: list[str], sums: list[tuple[str, list[li
         if whole_row and hidden & set(parts) and not set(parts) <= hidden:
             hidden |= set(parts)
             changed = True
-        hidden_parts = [p for p in parts if p in hidden and value[p] > 0]
-        if hidden_parts and (len(hidden_parts) < 2 or sum(value[p] for p in hidden_parts) < min_n):
-            changed |= grow(parts)
+        protected = protect_hidden({p: value[p] for p in parts}, hidden & set(parts), min_n)
+        if not protected <= hidden:
+            hidden |= protected
+            changed = True
         for col, groups, _ in sums:
             if col not in hidden and (0 < value.get(col, 0) < min_n
                                       or any(len(hidden.intersection(g)) == 1 for g in groups)):

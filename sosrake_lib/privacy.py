@@ -50,7 +50,7 @@ import re
 import secrets
 import stat
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -77,6 +77,7 @@ __all__ = [
     "pseudonymise",
     "scrub_pii",
     "scrub_pii_series",
+    "protect_hidden",
     "suppress_by_n",
     "suppress_small_cells",
     "suppressed_label",
@@ -804,6 +805,34 @@ def _label_mask(labels: pd.Index, wanted: Iterable[Any], what: str) -> np.ndarra
     return np.asarray(labels.isin(wanted), dtype=bool)
 
 
+def protect_hidden(sizes: Mapping[Any, float], hidden: Iterable[Any], min_n: int = DEFAULT_MIN_N) -> set[Any]:
+    """Grow ``hidden`` until the hidden non-zero entries of one line cannot be worked out from its total.
+
+    The entries of a line (a one-way table, a row of parts) add up to a published total, so the hidden ones
+    add up to the total minus the shown ones. That sum must not single out one entry (one hidden entry alone)
+    nor be a small count itself (1..min_n-1 people). While either holds, the smallest shown non-zero entry is
+    hidden too (ties: the first). Zeros describe nobody and are never needed. Returns the grown set.
+
+    Examples
+    --------
+    >>> sorted(protect_hidden({"a": 50, "b": 2, "c": 2, "d": 30}, {"b", "c"}))  # 2 + 2 = 4 people: d joins
+    ['b', 'c', 'd']
+    >>> sorted(protect_hidden({"a": 50, "b": 3, "c": 2, "d": 30}, {"b", "c"}))
+    ['b', 'c']
+    >>> sorted(protect_hidden({"a": 50, "b": 12}, {"b"}))  # one alone: a joins
+    ['a', 'b']
+    """
+    hidden = set(hidden)
+    while True:
+        hidden_vals = [v for k, v in sizes.items() if k in hidden and v > 0]
+        if not hidden_vals or (len(hidden_vals) >= 2 and sum(hidden_vals) >= min_n):
+            return hidden
+        visible = [k for k, v in sizes.items() if k not in hidden and v > 0]
+        if not visible:
+            return hidden
+        hidden.add(min(visible, key=lambda k: sizes[k]))
+
+
 def _secondary_pass(
     values: np.ndarray, supp: np.ndarray, total_row: np.ndarray, total_col: np.ndarray, min_n: int = 1
 ) -> bool:
@@ -959,6 +988,7 @@ def suppress_by_n(
     value_cols: Iterable[str] | None = None,
     group_cols: Iterable[str] = (),
     secondary: bool = True,
+    also_hide: Iterable[bool] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Hide the statistics of groups with fewer than ``min_n`` people, one row per group.
 
@@ -981,6 +1011,9 @@ def suppress_by_n(
         Numeric columns that label the group (e.g. a year) and must stay visible under the default.
     secondary : bool
         Apply the secondary rule.
+    also_hide : booleans, one per row, optional
+        Rows to hide as if they were small (e.g. groups another published table hides, so that the tables
+        share one pattern); they count as hidden for the secondary rule.
 
     Returns
     -------
@@ -1008,6 +1041,8 @@ def suppress_by_n(
     group_cols = list(group_cols)
     n = pd.to_numeric(df[n_col], errors="raise").to_numpy(dtype="float64", na_value=np.nan)
     hide = (n > 0) & (n < min_n)  # NaN compares False: an unknown n is left as it is
+    if also_hide is not None:
+        hide |= np.asarray(also_hide, dtype=bool) & (n > 0)
     if secondary and hide.sum() == 1:
         cand = ~hide & (n > 0)
         if cand.any():

@@ -695,3 +695,12 @@ def test_hidden_cells_of_a_line_never_add_up_to_a_small_count() -> None:
     out = suppress_small_cells(t)  # column x: b + c = 4, so a joins; then every row needs its second cell
     assert out["x"].isna().tolist() == [True, True, True, False]
     assert out["y"].isna().tolist() == [True, True, True, False]
+
+
+def test_suppress_by_n_also_hides_rows_another_table_hides() -> None:
+    # b is not small, but another published table hides it: hidden here too, and being one hidden row it
+    # takes the next smallest (c) with it, as a small row would
+    t = pd.DataFrame({"g": ["a", "b", "c"], "n": [40, 20, 30], "pct": [40.0, 20.0, 30.0]})
+    out = suppress_by_n(t, also_hide=[False, True, False])
+    assert out["n"].tolist() == [40, pd.NA, pd.NA] and out["pct"].isna().tolist() == [False, True, True]
+    assert suppress_by_n(t, also_hide=[False, False, False])["n"].tolist() == [40, 20, 30]
