@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,9 @@ class Item:
     single_semester: bool = False
     min: float | None = None
     max: float | None = None
+    grid: str | None = None
+    statement: str = ""
+    labels: tuple[str, ...] = ()
 
     def text(self, lang: str = "fi") -> str:
         """The item text in ``lang`` (falls back to the id)."""
@@ -142,7 +145,18 @@ class Item:
 
     @property
     def all_headers(self) -> list[str]:
-        return [h for h in (self.text_fi, self.text_en, *self.headers, self.id) if h]
+        """Header texts the item's column may carry. Not its id: a tool column such as Moodle's "Group(s)" must
+        never be read as the ``group`` question by accident (an id matches only as a Moodle label, ``(ID)``)."""
+        return [h for h in (self.text_fi, self.text_en, *self.headers) if h]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A question grid (matrix) of an instrument: its order among the grids and the titles it may carry."""
+
+    name: str
+    order: int
+    titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +176,13 @@ class Instrument:
     file_patterns: tuple[str, ...] = ()
     source: str = ""
     header_lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    grids: dict[str, Grid] = field(default_factory=dict)
+    generated_id: bool = False
+    statement_lookup: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    label_lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    alias_keys: frozenset[str] = frozenset()
+    overlay: str = ""
+    ignore_headers: tuple[str, ...] = ()
 
     def item(self, item_id: str) -> Item:
         for it in self.items:
@@ -204,6 +225,52 @@ class Instrument:
         """The item id a column header belongs to, or ``None``."""
         return self.header_lookup.get(normalise_header(header))
 
+    def header_method(self, header: Any) -> str:
+        """``"alias"`` when a header is known only from a codebook overlay, else ``"header"``."""
+        return "alias" if normalise_header(header) in self.alias_keys else "header"
+
+    def match_label(self, label: Any) -> str | None:
+        """The item a Moodle item label (``(LABEL) Question``) names: its ``labels`` or its id, else ``None``."""
+        return self.label_lookup.get(normalise_label(label))
+
+    def statement_items(self, text: Any) -> tuple[str, ...]:
+        """Items, in grid order, whose grid statement is ``text`` (one per grid), else ``()``."""
+        return self.statement_lookup.get(normalise_header(text), ())
+
+    def statement_group(self, item_id: str) -> tuple[str, ...]:
+        """The items that share ``item_id``'s statement across grids, in grid order (``()`` if none)."""
+        it = self.item(item_id)
+        group = self.statement_items(it.statement) if it.statement else ()
+        return group if len(group) > 1 else ()
+
+    def grid_of_title(self, title: Any) -> str | None:
+        """The grid a grid title names, or ``None``.
+
+        A title matches a grid when it equals one of the grid's ``titles`` or contains one as whole words
+        (after :func:`normalise_header`, so numbering and punctuation do not count); the longest such title
+        wins. Ties between grids give ``None``: the caller must then decide by order and say so.
+
+        >>> inst = load_instrument("competence")
+        >>> inst.grid_of_title("5. Arvioi osaamistasi seuraavissa asioissa")
+        'competence'
+        >>> inst.grid_of_title("Arvioi, kuinka tärkeitä seuraavat asiat ovat työssäsi")
+        'importance'
+        >>> inst.grid_of_title("Taustatiedot") is None
+        True
+        """
+        t = f" {normalise_header(title)} "
+        best: dict[str, int] = {}
+        for g in self.grids.values():
+            for title_text in g.titles:
+                key = normalise_header(title_text)
+                if key and f" {key} " in t:
+                    best[g.name] = max(best.get(g.name, 0), len(key))
+        if not best:
+            return None
+        top = max(best.values())
+        winners = [g for g, n in best.items() if n == top]
+        return winners[0] if len(winners) == 1 else None
+
 
 def available_instruments() -> list[str]:
     """Names of the codebooks shipped with the package."""
@@ -237,24 +304,109 @@ def _build_item(d: dict[str, Any], scales: dict[str, Scale], source: str) -> Ite
         area=d.get("area"), role=d.get("role"), pair=d.get("pair"), reverse=bool(d.get("reverse", False)),
         ordered=bool(d.get("ordered", False)), themes=d.get("themes"),
         single_semester=bool(d.get("single_semester", False)), min=d.get("min"), max=d.get("max"),
+        grid=d.get("grid"), statement=str(d.get("statement") or ""),
+        labels=tuple(str(x) for x in d.get("labels", ())),
     )
 
 
-def load_instrument(name_or_path: str | Path) -> Instrument:
+def load_instrument(name_or_path: str | Path, overlay: str | Path | None = None) -> Instrument:
     """Load a codebook by name (``"competence"``, ``"interviews"``, ``"course_enrolment"``,
     ``"course_selfassessment"``, ``"course_feedback"``) or from a YAML file path.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A shipped codebook's name or a codebook YAML file.
+    overlay : str or Path, optional
+        A codebook overlay (YAML, written by ``sosrake map`` and reviewed by staff) that adds header aliases
+        to items without editing the package: ``{"sosrake_overlay": 1, "instruments": {NAME: {"aliases":
+        {ITEM_ID: [header, ...]}}}}``. Sections for other instruments are ignored.
 
     Raises
     ------
     ConfigError
-        When the name is unknown or the codebook is inconsistent (e.g. two items share a header).
+        When the name is unknown or the codebook is inconsistent (e.g. two items share a header), or the
+        overlay names an unknown item or gives an alias that another item already has.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> ov = pathlib.Path(tempfile.mkdtemp()) / "aliases.yaml"
+    >>> _ = ov.write_text("sosrake_overlay: 1\\ninstruments:\\n  interviews:\\n    aliases:\\n"
+    ...                   "      KO2: [Tulin kuulluksi asioidessani]\\n", encoding="utf-8")
+    >>> inst = load_instrument("interviews", overlay=ov)
+    >>> inst.match_header("Tulin kuulluksi asioidessani"), inst.header_method("Tulin kuulluksi asioidessani")
+    ('KO2', 'alias')
+    >>> load_instrument("interviews").match_header("Tulin kuulluksi asioidessani") is None
+    True
     """
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         path = INSTRUMENTS_DIR / f"{name_or_path}.yaml"
         if not path.exists():
             raise ConfigError(f"unknown instrument {name_or_path!r}; available: {', '.join(available_instruments())}")
-    return _load(str(path))
+    if overlay is None or str(overlay) == "":
+        return _load(str(path))
+    ov = Path(overlay).resolve()
+    if not ov.is_file():
+        raise ConfigError(f"the codebook overlay does not exist: {overlay}")
+    return _with_overlay(str(path), str(ov), ov.stat().st_mtime_ns)  # an edited overlay is read again
+
+
+def read_overlay(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Read a codebook overlay file: instrument name -> ``{"aliases": {item id: [header, ...]}, "ignore":
+    [header, ...]}`` (``ignore``: export columns staff have checked are no codebook item).
+
+    Raises :class:`ConfigError` (one line naming the file) for a missing, unreadable or malformed file.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"the codebook overlay does not exist: {p}")
+    try:
+        d = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"the codebook overlay {p.name} is not valid UTF-8 YAML ({type(exc).__name__}); "
+                          "write it again with `sosrake map`") from None
+    if not isinstance(d, dict) or not isinstance(d.get("instruments"), dict):
+        raise ConfigError(f"the codebook overlay {p.name} has no 'instruments:' section; write it with `sosrake map`")
+    out: dict[str, dict[str, Any]] = {}
+    for name, sect in d["instruments"].items():
+        aliases = (sect or {}).get("aliases") or {}
+        ignore = (sect or {}).get("ignore") or []
+        if not isinstance(aliases, dict) or not isinstance(ignore, list):
+            raise ConfigError(f"the codebook overlay {p.name}: 'aliases' of {name!r} must map item ids to headers "
+                              "and 'ignore' must be a list of headers")
+        out[str(name)] = {
+            "aliases": {str(k): [str(h) for h in (v if isinstance(v, list) else [v]) if h is not None]
+                        for k, v in aliases.items()},
+            "ignore": [str(h) for h in ignore if h is not None]}
+    return out
+
+
+@lru_cache(maxsize=32)
+def _with_overlay(path: str, overlay: str, _mtime: int) -> Instrument:
+    inst = _load(path)
+    section = read_overlay(overlay).get(inst.name, {"aliases": {}, "ignore": []})
+    aliases = section["aliases"]
+    lookup = dict(inst.header_lookup)
+    added: set[str] = set()
+    name = Path(overlay).name
+    for item_id, headers in aliases.items():
+        if item_id not in inst:
+            raise ConfigError(f"the codebook overlay {name} names item {item_id!r}, which the {inst.name!r} "
+                              "codebook does not have; correct the item id")
+        for h in headers:
+            key = normalise_header(h)
+            if not key:
+                continue
+            if lookup.get(key, item_id) != item_id:
+                raise ConfigError(f"the codebook overlay {name}: header {h!r} of {item_id!r} already belongs to "
+                                  f"{lookup[key]!r}; remove one of them")
+            if key not in lookup:
+                added.add(key)
+            lookup[key] = item_id
+    return replace(inst, header_lookup=lookup, alias_keys=frozenset(added), overlay=overlay,
+                   ignore_headers=tuple(section["ignore"]))
 
 
 @lru_cache(maxsize=32)
@@ -277,10 +429,30 @@ def _load(path: str) -> Instrument:
             lookup[key] = it.id
     if d.get("respondent_id") not in ids:
         raise ConfigError(f"{path}: respondent_id {d.get('respondent_id')!r} is not an item")
+    grids = {str(g): Grid(str(g), int(gd.get("order", k + 1)), tuple(str(t) for t in gd.get("titles", ())))
+             for k, (g, gd) in enumerate((d.get("grids") or {}).items())}
+    by_statement: dict[str, list[Item]] = {}
+    for it in items:
+        if it.grid is not None and it.grid not in grids:
+            raise ConfigError(f"{path}: item {it.id!r} names grid {it.grid!r}, which 'grids:' does not list")
+        if it.statement:
+            by_statement.setdefault(normalise_header(it.statement), []).append(it)
+    statements: dict[str, tuple[str, ...]] = {}
+    for key, group in by_statement.items():
+        order = [grids[it.grid].order if it.grid else 0 for it in group]
+        if len(set(order)) != len(order):
+            raise ConfigError(f"{path}: statement {group[0].statement!r} is used twice in one grid "
+                              f"({', '.join(it.id for it in group)})")
+        statements[key] = tuple(it.id for _, it in sorted(zip(order, group, strict=True)))
+    labels: dict[str, str] = {}
+    for it in items:
+        for lab in (it.id, *it.labels):
+            labels.setdefault(normalise_label(lab), it.id)
     return Instrument(
         name=d["name"], title_fi=d.get("title_fi", ""), title_en=d.get("title_en", ""),
         description_fi=d.get("description_fi", ""), description_en=d.get("description_en", ""),
         items=items, scales=scales, areas=d.get("areas") or {}, respondent_id=d["respondent_id"],
         duplicate_key=tuple(d.get("duplicate_key") or ()), file_patterns=tuple(d.get("file_patterns") or ()),
-        source=path, header_lookup=lookup,
+        source=path, header_lookup=lookup, grids=grids, generated_id=bool(d.get("generated_id", False)),
+        statement_lookup=statements, label_lookup=labels,
     )

@@ -40,13 +40,15 @@ import io
 import mmap
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import export_check
 from .codebook import (
     Instrument,
     Item,
@@ -236,7 +238,7 @@ def _arrow_body(data: bytes | mmap.mmap, start: int, delim: str, width: int, cod
     return table
 
 
-def _read_csv_arrow(path: Path, inst: Instrument) -> pd.DataFrame | None:
+def _read_csv_arrow(path: Path, inst: Instrument, strict: bool = False) -> pd.DataFrame | None:
     """:func:`read_export` of a large UTF-8 CSV through Arrow's multi-threaded reader, or ``None``.
 
     Speed (benchmarks/README.md, issue 8): the pandas path parses every cell into a Python object and converts
@@ -268,7 +270,7 @@ def _read_csv_arrow(path: Path, inst: Instrument) -> pd.DataFrame | None:
         return None
     import pyarrow as pa
 
-    table, grid, hrow, file_label, mapping, found_as, delim = parsed
+    table, grid, hrow, file_label, mapping, found_as, delim, header = parsed
     try:
         n = table.num_rows
         rows = pd.Series(np.arange(hrow + 2, hrow + 2 + n), index=range(n), name="_row")
@@ -281,9 +283,12 @@ def _read_csv_arrow(path: Path, inst: Instrument) -> pd.DataFrame | None:
             return pd.Series(body[j], dtype="str", name=j)
 
         columns = _convert_columns(inst, mapping, found_as, column, rows, file_label)
+        named = {m.column for m in header.matches if m.item is not None}
+        filled = {j: _filled(column(j)) for j in range(len(body)) if j not in named}
         body.clear()  # the label columns' text can go before the frame is assembled
         info = {"format": "csv", "encoding": "utf-8", "delimiter": delim}
-        return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info)
+        return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info, header, strict,
+                       filled)
     except (ExportError, ValueError):
         return None
 
@@ -315,7 +320,7 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
         if len(head) <= HEADER_SCAN_ROWS:
             return None
         head = head.iloc[:HEADER_SCAN_ROWS]
-        _, grid, hrow, file_label, mapping, found_as = _locate_header(inst, {"": head}, None, path.name)
+        _, grid, hrow, file_label, mapping, found_as, header = _locate_header(inst, {"": head}, None, path.name)
         # The body starts after the header's line: the rows up to the header must be exactly the first lines.
         cut = start
         for _ in range(hrow + 1):
@@ -338,7 +343,7 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
     last = int(np.flatnonzero(heads).max()) if heads.any() else -1
     if any(table.column(j).null_count != n for j in range(last + 1, width)):
         return None  # cells right of the header: the pandas path names the row
-    return table, grid, hrow, file_label, mapping, found_as, delim
+    return table, grid, hrow, file_label, mapping, found_as, delim, header
 
 
 def _cell_text(v: Any) -> Any:
@@ -394,24 +399,137 @@ def _read_xlsx_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, An
 # ------------------------------------------------------------------------------------------ header finding
 
 
-def _row_matches(inst: Instrument, cells: Iterable[Any]) -> set[str]:
-    found = set()
-    for c in cells:
-        if isinstance(c, str):
-            item_id = inst.match_header(c)
-            if item_id:
-                found.add(item_id)
-    return found
+@dataclass(frozen=True)
+class ColumnMatch:
+    """How one export column was read: its header as found, the item it holds and by which rule.
+
+    ``method`` is ``"header"`` (a header text of the codebook), ``"alias"`` (a header from a codebook overlay),
+    ``"grid title"`` (a statement told apart by its grid's title), ``"grid order"`` (a statement that stands in
+    several grids, told apart by order of occurrence: Microsoft Forms repeats bare statements),
+    ``"statement"`` (a grid statement found in one grid only) or ``"label"`` (Moodle's ``(LABEL) Question``).
+    """
+
+    column: int
+    header: str
+    item: str | None = None
+    method: str = ""
+
+
+_MOODLE_LABEL = re.compile(r"^\s*\(([^()]{1,60})\)\s*(\S.*)$", re.S)
+_BRACKETED = re.compile(r"^(.*?\S)\s*\[([^\[\]]+)\]\s*$", re.S)
+
+
+def _clean_cell(v: Any) -> str | None:
+    return v.strip() if isinstance(v, str) and v.strip() else None
+
+
+def _header_cells(grid: pd.DataFrame, top: int, bottom: int) -> list[tuple[int, str | None, str]]:
+    """``(column, grid title, text)`` of every non-empty header column of rows ``top..bottom``.
+
+    One header row: the cell is the text. Two rows (Webropol): a grid's title stands on the first row, in its
+    first column only (a merged cell in .xlsx) and is carried right; its statements stand on the second row.
+    A single question has its text on the first row only.
+    """
+    lower = grid.iloc[bottom].tolist()
+    upper = grid.iloc[top].tolist() if top < bottom else None
+    out: list[tuple[int, str | None, str]] = []
+    title = None
+    for j, cell in enumerate(lower):
+        b = _clean_cell(cell)
+        if upper is None:
+            if b is not None:
+                out.append((j, None, b))
+            continue
+        t = _clean_cell(upper[j])
+        if t is not None:
+            title = t
+        if b is not None:
+            out.append((j, title, b))
+        elif t is not None:
+            out.append((j, None, t))
+    return out
+
+
+def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The item a header column holds and the rule that found it (see :class:`ColumnMatch`), or (None, "")."""
+    body, label = text, None
+    if title is None and inst.match_header(text) is None:
+        m = _BRACKETED.match(text)  # Google Forms grid column: "Question [Statement]"
+        if m:
+            title, body = m.group(1), m.group(2)
+    m = _MOODLE_LABEL.match(body)  # Moodle feedback item: "(LABEL) Question"
+    if m and inst.match_header(body) is None:
+        label, body = m.group(1), m.group(2)
+    direct, how = None, ""
+    for key in (f"{title} {body}" if title else None, body, text):
+        if key and (x := inst.match_header(key)):
+            direct, how = x, inst.header_method(key)
+            break
+    if direct is None and label is not None and (x := inst.match_label(label)):
+        direct, how = x, "label"
+    group = inst.statement_group(direct) if direct else inst.statement_items(body)
+    if len(group) == 1 and direct is None:
+        return group[0], "statement"
+    if len(group) > 1:
+        # The same statement stands in several grids: the grid title decides, else a full header that names
+        # one item, else the order of occurrence (the first free item in grid order).
+        if title and (g := inst.grid_of_title(title)):
+            pick = next((i for i in group if inst.item(i).grid == g), None)
+            if pick is not None:
+                return pick, "grid title"
+        if direct is not None and direct not in taken:
+            return direct, how
+        free = [i for i in group if i not in taken]
+        if free:
+            return free[0], "grid order"
+    return direct, how
+
+
+def _match_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int) -> list[ColumnMatch]:
+    """Every non-empty header column of rows ``top..bottom`` with the item it holds (if any)."""
+    taken: dict[str, int] = {}
+    out = []
+    for j, title, text in _header_cells(grid, top, bottom):
+        item, how = _resolve(inst, title, text, taken)
+        shown = f"{title} [{text}]" if title is not None else text
+        if item is not None and item not in taken:
+            taken[item] = j
+        out.append(ColumnMatch(j, shown, item, how))
+    return out
+
+
+def _n_items(matches: list[ColumnMatch]) -> int:
+    return len({m.item for m in matches if m.item is not None})
+
+
+def _find_header(inst: Instrument, grid: pd.DataFrame) -> tuple[int, int, int]:
+    """``(top, bottom, items matched)`` of the header: one row, or two (grid titles above statements).
+
+    Every row of the first :data:`HEADER_SCAN_ROWS` is tried alone and with the row below it; the reading that
+    finds the most codebook items wins (one row on a tie). A Webropol export's statement row is thus part of
+    the header, never read as a respondent.
+    """
+    n_rows = min(HEADER_SCAN_ROWS, len(grid))
+    single = [_n_items(_match_columns(inst, grid, i, i)) for i in range(n_rows)]
+    best = (-1, -1, 0)
+    for i in range(n_rows):
+        if single[i] > best[2]:
+            best = (i, i, single[i])
+    for i in range(n_rows):
+        if i + 1 < len(grid) and grid.iloc[i + 1].notna().any():
+            n2 = _n_items(_match_columns(inst, grid, i, i + 1))
+            # two rows only where they find more than either row alone (a metadata line above a one-row
+            # header finds the same items as the header row itself)
+            below = single[i + 1] if i + 1 < n_rows else 0
+            if n2 > max(best[2], single[i], below):
+                best = (i, i + 1, n2)
+    return best
 
 
 def _find_header_row(inst: Instrument, grid: pd.DataFrame) -> tuple[int, int]:
-    """Return (header row index, number of items matched)."""
-    best, best_n = -1, 0
-    for i in range(min(HEADER_SCAN_ROWS, len(grid))):
-        n = len(_row_matches(inst, grid.iloc[i].tolist()))
-        if n > best_n:
-            best, best_n = i, n
-    return best, best_n
+    """Return (last header row index, number of items matched)."""
+    _, bottom, n = _find_header(inst, grid)
+    return bottom, n
 
 
 def _guess_instrument(grid: pd.DataFrame, exclude: str, matched: int = 0) -> str | None:
@@ -429,38 +547,23 @@ def _guess_instrument(grid: pd.DataFrame, exclude: str, matched: int = 0) -> str
     return name if n >= max(3, matched + 1) else None
 
 
-def _map_columns(inst: Instrument, grid: pd.DataFrame, hrow: int, file: str) -> tuple[dict[int, str], dict[str, str]]:
-    """Map grid column index -> item id (and item id -> header text as found)."""
-    header = grid.iloc[hrow].tolist()
-    upper = grid.iloc[hrow - 1].tolist() if hrow > 0 else [np.nan] * len(header)
-    # A grid title in a merged cell above stands only in its first column: carry it to the right.
-    carried, last = [], None
-    for u in upper:
-        if isinstance(u, str) and u.strip():
-            last = u
-        carried.append(last)
+def _map_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int, file: str,
+                 ) -> tuple[dict[int, str], dict[str, str], list[ColumnMatch]]:
+    """Map grid column index -> item id (and item id -> header text as found); refuse a question twice."""
+    matches = _match_columns(inst, grid, top, bottom)
     mapping: dict[int, str] = {}
     found_as: dict[str, str] = {}
-    for j, cell in enumerate(header):
-        candidates = []
-        if isinstance(cell, str) and carried[j]:
-            candidates.append(f"{carried[j]} {cell}")
-        if isinstance(cell, str):
-            candidates.append(cell)
-        elif isinstance(upper[j], str):
-            candidates.append(upper[j])
-        for cand in candidates:
-            item_id = inst.match_header(cand)
-            if item_id:
-                if item_id in found_as:
-                    raise ExportError(
-                        f"two columns hold the same question ({item_id}): {found_as[item_id]!r} and this one",
-                        file=file, row=hrow + 1, column=str(cand), value=cand,
-                        hint="delete or rename the duplicate column")
-                mapping[j] = item_id
-                found_as[item_id] = str(cand)
-                break
-    return mapping, found_as
+    for m in matches:
+        if m.item is None:
+            continue
+        if m.item in found_as:
+            raise ExportError(
+                f"two columns hold the same question ({m.item}): {found_as[m.item]!r} and this one",
+                file=file, row=bottom + 1, column=m.header, value=m.header,
+                hint="delete or rename the duplicate column, or say in the codebook which grid each belongs to")
+        mapping[m.column] = m.item
+        found_as[m.item] = m.header
+    return mapping, found_as, matches
 
 
 # --------------------------------------------------------------------------------------------- converting
@@ -589,7 +692,38 @@ _DATE_FAMILIES: dict[str, tuple[str, ...]] = {
     "yyyy-mm-dd": ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"),
     "m/d/yyyy": ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y"),
     "d/m/yyyy": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"),
+    # Google Forms (English locale): 2021/10/02 2:19:36 PM GMT+3 (the zone is taken off first)
+    "yyyy/mm/dd": ("%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M %p", "%Y/%m/%d %H:%M", "%Y/%m/%d"),
+    # Moodle (English interface): Friday, 10 December 2021, 9:35 AM
+    "weekday, d month yyyy": ("%A, %d %B %Y, %I:%M %p", "%A, %d %B %Y, %H:%M", "%A, %d %B %Y"),
 }
+_ZONE = re.compile(r"\s*(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?\s*$", re.IGNORECASE)
+_FI_MONTHS = {m: k for k, m in enumerate(
+    ("tammikuuta", "helmikuuta", "maaliskuuta", "huhtikuuta", "toukokuuta", "kesäkuuta", "heinäkuuta",
+     "elokuuta", "syyskuuta", "lokakuuta", "marraskuuta", "joulukuuta"), start=1)}
+_FI_WEEKDAY_DATE = re.compile(
+    r"^\s*(?:maanantai|tiistai|keskiviikko|torstai|perjantai|lauantai|sunnuntai)?,?\s*(\d{1,2})\.\s*"
+    r"([a-zåäö]+kuuta)\s+(\d{4})(?:,?\s*(?:klo\s*)?(\d{1,2})[.:](\d{2}))?\s*$", re.IGNORECASE)
+
+
+def _normalise_date_text(text: str) -> str:
+    """Date text of the survey tools in a form :data:`_DATE_FAMILIES` reads.
+
+    Google Forms' time zone suffix is dropped (the wall-clock time is kept), Moodle's Finnish dates become
+    d.m.yyyy H.MM.
+
+    >>> _normalise_date_text("2021/10/02 2:19:36 PM GMT+3")
+    '2021/10/02 2:19:36 PM'
+    >>> _normalise_date_text("perjantai, 10. joulukuuta 2021, 9.35")
+    '10.12.2021 9.35'
+    """
+    t = _ZONE.sub("", text)
+    m = _FI_WEEKDAY_DATE.match(t)
+    if m and m.group(2).casefold() in _FI_MONTHS:
+        day, month, year = int(m.group(1)), _FI_MONTHS[m.group(2).casefold()], m.group(3)
+        clock = f" {int(m.group(4))}.{m.group(5)}" if m.group(4) else ""
+        return f"{day}.{month}.{year}{clock}"
+    return t
 
 
 def _parse_with(fmts: tuple[str, ...], text: str) -> dt.datetime | None:
@@ -638,7 +772,13 @@ def _parse_family(fmts: tuple[str, ...], uniques: list[str]) -> np.ndarray:
 
 
 def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
-    codes, uniques = _categorise(col)
+    codes, raw_uniques = _categorise(col)
+    # Tool-specific spellings (Google's time zone, Moodle's Finnish month names) only where letters occur:
+    # plain numeric dates, the usual case on big exports, skip the per-value regex.
+    if any(re.search(r"[^\d\s.:/\-T]", u) for u in raw_uniques[:50]):
+        uniques = [_normalise_date_text(u) for u in raw_uniques]
+    else:
+        uniques = raw_uniques
     values: np.ndarray | None = None
     fits: dict[str, int] = {}
     for family, fmts in _DATE_FAMILIES.items():
@@ -649,11 +789,12 @@ def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header
             break
     if values is None:
         family = max(fits, key=lambda f: fits[f])
-        bad = next(u for u in uniques if _parse_with(_DATE_FAMILIES[family], u) is None)
-        anywhere = any(_parse_with(f, bad) for f in _DATE_FAMILIES.values())
+        k = next(k for k, u in enumerate(uniques) if _parse_with(_DATE_FAMILIES[family], u) is None)
+        anywhere = any(_parse_with(f, uniques[k]) for f in _DATE_FAMILIES.values())
         msg = ("dates in mixed formats: this value does not follow the column's main format "
                f"({family})" if anywhere and fits[family] else "not a date")
-        _fail(col, rows, bad, msg, file, header, "write every date in one format, e.g. 12.10.2022 or 2022-10-12")
+        _fail(col, rows, raw_uniques[k], msg, file, header,
+              "write every date in one format, e.g. 12.10.2022 or 2022-10-12")
     out = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[s]")
     out[codes >= 0] = values[codes[codes >= 0]]
     ser = pd.Series(out, index=col.index, name=item.id)
@@ -755,7 +896,8 @@ def _load_grids(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     raise ExportError(f"unsupported file type {suffix!r}", file=file, hint="give an .xlsx or .csv export")
 
 
-def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | None = None) -> pd.DataFrame:
+def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | None = None,
+                strict: bool = False, overlay: str | Path | None = None) -> pd.DataFrame:
     """Read one export file into a coded data frame (one row per respondent).
 
     Parameters
@@ -782,15 +924,15 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
         with more cells than the header, no question of the instrument in the file (wrong instrument), ...
         The cases are collected in ``tests/data/bad/cases.yaml``.
     """
-    inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
+    inst = load_instrument(instrument, overlay=overlay) if isinstance(instrument, str) else instrument
     path = Path(path)
     if sheet is None and path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        fast = _read_csv_arrow(path, inst)
+        fast = _read_csv_arrow(path, inst, strict)
         if fast is not None:
             return fast
     file = path.name
     sheets, info = _load_grids(path)
-    sheet_name, grid, hrow, file_label, mapping, found_as = _locate_header(inst, sheets, sheet, file)
+    sheet_name, grid, hrow, file_label, mapping, found_as, header = _locate_header(inst, sheets, sheet, file)
 
     body = grid.iloc[hrow + 1:]
     if body.dropna(how="all").empty:
@@ -800,14 +942,32 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
     body = body.reset_index(drop=True)
     _check_row_width(grid, hrow, body, rows, file_label)
     columns = _convert_columns(inst, mapping, found_as, body.__getitem__, rows, file_label)
-    return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info)
+    named = {m.column for m in header.matches if m.item is not None}
+    filled = {j: _filled(body[j]) for j in body.columns if j not in named}
+    return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info, header, strict, filled)
+
+
+def _filled(col: pd.Series) -> tuple[int, list[str]]:
+    """(non-empty cells, up to 20 distinct values) of an unmatched column, for the review of the export."""
+    s = col.dropna()
+    s = s[s.astype("str").str.strip() != ""]
+    return int(len(s)), [str(v) for v in s.drop_duplicates().head(20)]
+
+
+@dataclass(frozen=True)
+class _Header:
+    """Where the header stands (first row ``top``) and how each of its columns was read."""
+
+    top: int
+    matches: tuple[ColumnMatch, ...]
 
 
 def _locate_header(inst: Instrument, sheets: dict[str, pd.DataFrame], sheet: str | None, file: str,
-                   ) -> tuple[str, pd.DataFrame, int, str, dict[int, str], dict[str, str]]:
+                   ) -> tuple[str, pd.DataFrame, int, str, dict[int, str], dict[str, str], _Header]:
     """Choose the sheet, find the header row and map its columns; raise ExportError for a file that does not fit.
 
-    Returns (sheet name, grid, header row index, file label for messages, column mapping, headers as found).
+    Returns (sheet name, grid, last header row index, file label for messages, column mapping, headers as
+    found, the header's rows and column matches).
     Only the first :data:`HEADER_SCAN_ROWS` rows of the grid decide a file that fits.
     """
     scored = {name: _find_header_row(inst, g) for name, g in sheets.items()}
@@ -834,11 +994,12 @@ def _locate_header(inst: Instrument, sheets: dict[str, pd.DataFrame], sheet: str
         raise ExportError(f"no column of the {inst.name!r} codebook was found", file=file, hint=hint)
     sheet_name = candidates[0]
     grid = sheets[sheet_name]
-    hrow, _ = _find_header_row(inst, grid)
+    top, hrow, _ = _find_header(inst, grid)
     file_label = f"{file} [{sheet_name}]" if sheet_name and len(sheets) > 1 else file
-    mapping, found_as = _map_columns(inst, grid, hrow, file_label)
+    mapping, found_as, matches = _map_columns(inst, grid, top, hrow, file_label)
 
-    missing = [it for it in inst.items if it.required and it.id not in found_as]
+    missing = [it for it in inst.items if it.required and it.id not in found_as
+               and not (it.id == inst.respondent_id and inst.generated_id)]
     if missing:
         it = missing[0]
         guess = (_guess_instrument(grid, inst.name, len(found_as))
@@ -855,7 +1016,7 @@ def _locate_header(inst: Instrument, sheets: dict[str, pd.DataFrame], sheet: str
                 f"check that this is a {inst.name!r} export and that its question headers are intact")
         raise ExportError(f"none of the questions of the {inst.name!r} codebook was found (only "
                           f"{', '.join(sorted(found_as.values()))})", file=file_label, row=hrow + 1, hint=hint)
-    return sheet_name, grid, hrow, file_label, mapping, found_as
+    return sheet_name, grid, hrow, file_label, mapping, found_as, _Header(top, tuple(matches))
 
 
 def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[str, str],
@@ -894,9 +1055,16 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
 
 def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame, hrow: int,
             mapping: dict[int, str], found_as: dict[str, str], file_label: str, path: Path,
-            info: dict[str, Any]) -> pd.DataFrame:
-    """The frame of the converted columns, its semester check and ``attrs`` (``grid``: at least the header rows)."""
+            info: dict[str, Any], header: _Header, strict: bool = False,
+            filled: Mapping[int, tuple[int, list[str]]] | None = None) -> pd.DataFrame:
+    """The frame of the converted columns, its semester check, the review of what the export holds
+    (:mod:`~sosrake_lib.export_check`) and ``attrs`` (``grid``: at least the header rows)."""
     df = pd.DataFrame(columns)
+    item_cols = [c for c in found_as if c in df]
+    answered = int(df[item_cols].notna().any(axis=1).sum()) if item_cols else 0
+    notes = export_check.replace_placeholders(df, inst)
+    if inst.respondent_id not in found_as and inst.generated_id:
+        notes.append(export_check.generate_ids(df, inst))
 
     semester = None
     for item in inst.items:
@@ -919,15 +1087,43 @@ def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame,
                     hint="split the export into one file per semester and run each with its own semester label")
             semester = sem.iloc[0] if len(sem) else None
 
-    meta_text = " ".join(str(v) for v in grid.iloc[:hrow].to_numpy().ravel() if isinstance(v, str))
+    meta_text = " ".join(str(v) for v in grid.iloc[:header.top].to_numpy().ravel() if isinstance(v, str))
+    col_notes, tool_columns = export_check.review_columns(inst, header.matches, filled or {}, inst.ignore_headers)
+    notes += col_notes
+    notes += export_check.review_absent(inst, found_as, col_notes)
+    by_order = [m for m in header.matches if m.method == "grid order"]
+    if by_order:
+        grids = sorted({inst.item(m.item).grid for m in by_order}, key=lambda g: inst.grids[g].order)
+        notes.append(export_check.notice(
+            "warning", "grid_order", f"{len(by_order)} column(s) repeat a statement without a grid title (as "
+            f"Microsoft Forms writes grids): each was placed by order of occurrence, first -> "
+            f"{', then '.join(grids)} (the codebook's grid order); check that the survey asks the grids in that "
+            "order", items=[m.item for m in by_order]))
+    for m in header.matches:
+        if m.method == "alias":
+            notes.append(export_check.notice("info", "alias", f"column {m.header!r} was read as {m.item} through "
+                                             "the codebook overlay", item=m.item, header=m.header))
+    declared = export_check.declared_respondents(meta_text)
+    if declared is not None and declared < answered:
+        notes.append(export_check.notice("warning", "respondent_count", f"the export says it has {declared} "
+                                         f"respondents, but {answered} rows with answers were read"))
+    export_check.enforce(notes, inst, found_as, strict=strict, file=file_label, header_row=hrow + 1,
+                         declared=declared, answered_rows=answered)
     df.attrs.update({
         "source_file": file_label,
         "source_path": str(path),
         "instrument": inst.name,
         "header_row": hrow + 1,
-        "ignored_columns": [str(grid.iat[hrow, j]) for j in range(grid.shape[1])
-                            if j not in mapping and isinstance(grid.iat[hrow, j], str)],
-        "absent_items": [it.id for it in inst.items if it.id not in found_as and it.kind != "pii"],
+        "header_rows": [header.top + 1, hrow + 1],
+        "column_map": [{"column": export_check._letter(m.column), "header": m.header, "item": m.item,
+                        "method": m.method} for m in header.matches],
+        "ignored_columns": [m.header for m in header.matches if m.item is None],
+        "tool_columns": tool_columns,
+        "absent_items": [it.id for it in inst.items if it.id not in found_as and it.kind != "pii"
+                         and not (it.id == inst.respondent_id and inst.generated_id)],
+        "import_notices": notes,
+        "declared_respondents": declared,
+        "codebook_overlay": Path(inst.overlay).name if inst.overlay else "",
         "semester": semester,
         "synthetic": any(m in normalise_label(meta_text) for m in _SYNTHETIC_MARKERS),
         "read_info": info,

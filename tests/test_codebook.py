@@ -47,10 +47,15 @@ def test_instrument_loads(name: str) -> None:
 def test_every_header_maps_back_to_its_item(name: str) -> None:
     inst = load_instrument(name)
     for d in _raw(name)["items"]:
-        texts = [d.get("text_fi"), d.get("text_en"), *d.get("headers", []), d["id"]]
+        texts = [d.get("text_fi"), d.get("text_en"), *d.get("headers", [])]
         for text in filter(None, texts):
             for variant in (text, f"12. {text}", f"  {text.upper()}:  ", f"Q3 {text}"):
                 assert inst.match_header(variant) == d["id"], (name, variant)
+        # An item id is no header: Moodle's "Group(s)" column must never be read as the `group` question.
+        own = {normalise_header(t) for t in filter(None, texts)}
+        if normalise_header(d["id"]) not in own:
+            assert inst.match_header(d["id"]) is None, (name, d["id"])
+            assert inst.match_label(d["id"]) == d["id"], "an id matches as a Moodle label, (ID) Question"
 
 
 def _label_specs(name: str) -> list[tuple[str, str, dict[str, Any]]]:
