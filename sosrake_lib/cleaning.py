@@ -64,30 +64,34 @@ def _scrubbed_rows(col: pd.Series, names: list[str], keep: np.ndarray | None, in
 
 class RowLog(Sequence[dict[str, Any]]):
     """The per-row entries of a cleaning log, ``{"row": <file row>, "status": <kept|empty|test|duplicate>}``,
-    stored as two NumPy arrays and turned into dicts only when read.
+    stored as NumPy arrays and turned into dicts only when read. A dropped row also names the ``rule`` that
+    dropped it and, for a duplicate, the row it repeats (``same_as``: the submission that was kept).
 
     It behaves as the read-only list of dicts it stands for (``len``, indexing, slicing, iteration, ``==``
-    with a list), so code and tests read it as before. A million raw rows are two arrays (9 MB) instead of
+    with a list), so code and tests read it as before. A million raw rows are a few arrays (17 MB) instead of
     a million dicts: building the list took ~0.4 s of a national import and left a million objects for
     every later garbage collection in the kernel to scan. ``copy.deepcopy`` shares it (pandas deep-copies
     ``DataFrame.attrs`` on every derived frame) because it is never modified. JSON: :meth:`to_list`.
 
     Examples
     --------
-    >>> log = RowLog([2, 3, 5], ["kept", "duplicate", "kept"])
+    >>> log = RowLog([2, 3, 5], ["kept", "duplicate", "kept"], rule=[0, 1, 0], same_as=[0, 5, 0],
+    ...              rule_names=("", "duplicate: same e-mail (email) as a later submission"))
     >>> len(log), log[1]
-    (3, {'row': 3, 'status': 'duplicate'})
-    >>> log == [{"row": 2, "status": "kept"}, {"row": 3, "status": "duplicate"}, {"row": 5, "status": "kept"}]
-    True
+    (3, {'row': 3, 'status': 'duplicate', 'rule': 'duplicate: same e-mail (email) as a later submission', 'same_as': 5})
     >>> [e["row"] for e in log if e["status"] == "kept"]
     [2, 5]
     >>> RowLog.from_entries(log.to_list()) == log
     True
+    >>> RowLog([2, 3], ["kept", "test"])[1]  # no rule recorded
+    {'row': 3, 'status': 'test'}
     """
 
-    __slots__ = ("_rows", "_status")
+    __slots__ = ("_rows", "_rule", "_rule_names", "_same_as", "_status")
 
-    def __init__(self, rows: Iterable[int] | np.ndarray, status: Iterable[str] | np.ndarray) -> None:
+    def __init__(self, rows: Iterable[int] | np.ndarray, status: Iterable[str] | np.ndarray,
+                 rule: Iterable[int] | np.ndarray | None = None, same_as: Iterable[int] | np.ndarray | None = None,
+                 rule_names: Sequence[str] = ("",)) -> None:
         self._rows = np.asarray(rows, dtype=np.int64)
         codes = np.asarray(status)
         if codes.dtype.kind not in "iu":  # status texts -> codes into _STATUS
@@ -97,29 +101,41 @@ class RowLog(Sequence[dict[str, Any]]):
             except KeyError as exc:
                 raise ValueError(f"unknown row status {exc.args[0]!r}; expected one of {_STATUS}") from None
         self._status = codes.astype(np.uint8, copy=False)
-        if self._rows.shape != self._status.shape or self._rows.ndim != 1:
-            raise ValueError("rows and status must be two 1-d sequences of the same length")
+        n = len(self._rows)
+        self._rule = np.zeros(n, dtype=np.uint8) if rule is None else np.asarray(rule, dtype=np.uint8)
+        self._same_as = np.zeros(n, dtype=np.int64) if same_as is None else np.asarray(same_as, dtype=np.int64)
+        self._rule_names = tuple(rule_names) or ("",)
+        if not (self._rows.shape == self._status.shape == self._rule.shape == self._same_as.shape) or \
+                self._rows.ndim != 1:
+            raise ValueError("rows, status, rule and same_as must be 1-d sequences of the same length")
 
     @classmethod
     def from_entries(cls, entries: Iterable[Mapping[str, Any]]) -> RowLog:
-        """From ``[{"row": ..., "status": ...}, ...]`` (a log read back from JSON)."""
+        """From ``[{"row": ..., "status": ..., "rule": ..., "same_as": ...}, ...]`` (a log read back from JSON)."""
         entries = list(entries)
-        return cls([int(e["row"]) for e in entries], [e["status"] for e in entries])
+        names: dict[str, int] = {"": 0}
+        rule = [names.setdefault(str(e.get("rule", "")), len(names)) for e in entries]
+        return cls([int(e["row"]) for e in entries], [e["status"] for e in entries], rule,
+                   [int(e.get("same_as", 0)) for e in entries], tuple(names))
 
     def __len__(self) -> int:
         return len(self._rows)
 
+    def _sub(self, i: Any) -> RowLog:
+        return RowLog(self._rows[i], self._status[i], self._rule[i], self._same_as[i], self._rule_names)
+
     def __getitem__(self, i: Any) -> Any:  # int -> dict, slice -> list of dicts
         if isinstance(i, slice):
-            return RowLog(self._rows[i], self._status[i]).to_list()
-        return {"row": int(self._rows[i]), "status": _STATUS[int(self._status[i])]}
+            return self._sub(i).to_list()
+        k = range(len(self))[i]  # negative indices, IndexError as a list gives them
+        return self._sub(slice(k, k + 1)).to_list()[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.to_list())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, RowLog):
-            return np.array_equal(self._rows, other._rows) and np.array_equal(self._status, other._status)
+            return self.to_list() == other.to_list()
         if isinstance(other, Sequence) and not isinstance(other, str):
             return len(other) == len(self) and self.to_list() == list(other)
         return NotImplemented
@@ -135,7 +151,17 @@ class RowLog(Sequence[dict[str, Any]]):
     def to_list(self) -> list[dict[str, Any]]:
         """The entries as a plain list of dicts (for JSON)."""
         texts = np.array(_STATUS, dtype=object)[self._status].tolist()
-        return [{"row": r, "status": t} for r, t in zip(self._rows.tolist(), texts, strict=True)]
+        names = self._rule_names
+        out = []
+        for r, t, k, same in zip(self._rows.tolist(), texts, self._rule.tolist(), self._same_as.tolist(),
+                                 strict=True):
+            e: dict[str, Any] = {"row": r, "status": t}
+            if k:
+                e["rule"] = names[k]
+            if same:
+                e["same_as"] = same
+            out.append(e)
+        return out
 
     def status_counts(self) -> dict[str, int]:
         """Rows per status, every status listed (zeros included).
@@ -146,11 +172,21 @@ class RowLog(Sequence[dict[str, Any]]):
         counts = np.bincount(self._status, minlength=len(_STATUS))
         return {s: int(c) for s, c in zip(_STATUS, counts, strict=True)}
 
+    def rule_counts(self) -> dict[str, int]:
+        """Dropped rows per rule that dropped them.
 
-def _row_entries(rows: pd.Series, status: np.ndarray) -> RowLog:
-    """The cleaning log's per-row entries: each raw row's file row number and its status code."""
+        >>> RowLog([2, 3], ["empty", "test"], [1, 2], None, ("", "empty: no answer", "test: a test word")).rule_counts()
+        {'empty: no answer': 1, 'test: a test word': 1}
+        """
+        counts = np.bincount(self._rule, minlength=len(self._rule_names))
+        return {self._rule_names[k]: int(c) for k, c in enumerate(counts) if k and c}
+
+
+def _row_entries(rows: pd.Series, status: np.ndarray, rule: np.ndarray | None = None,
+                 same_as: np.ndarray | None = None, rule_names: Sequence[str] = ("",)) -> RowLog:
+    """The cleaning log's per-row entries: each raw row's file row number, status and the rule that fired."""
     numbers = rows.to_numpy(dtype=np.int64) if rows.dtype.kind in "iu" else np.array([int(r) for r in rows])
-    return RowLog(numbers, status)
+    return RowLog(numbers, status, rule, same_as, rule_names)
 
 
 @dataclass
@@ -164,6 +200,8 @@ class CleaningLog:
     dropped: dict[str, int]
     pseudonym_key_is_demo: bool
     rows: Sequence[dict[str, Any]] = field(default_factory=list, repr=False)
+    dropped_by_rule: dict[str, int] = field(default_factory=dict)
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
     def balanced(self) -> bool:
         """True when kept + dropped rows add up to the raw row count."""
@@ -173,6 +211,8 @@ class CleaningLog:
         # Not dataclasses.asdict: it would deep-copy every row entry (a million dicts on a national export).
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["dropped"] = dict(self.dropped)
+        d["dropped_by_rule"] = dict(self.dropped_by_rule)
+        d["notices"] = [dict(n) for n in self.notices]
         d["rows"] = self.rows if isinstance(self.rows, RowLog) else RowLog.from_entries(self.rows)
         if not with_rows:
             d.pop("rows")
@@ -209,8 +249,9 @@ def _substring_prefilter(s: pd.Series) -> np.ndarray:
     return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _test_rows(df: pd.DataFrame, inst: Instrument) -> pd.Series:
-    mask = pd.Series(False, index=df.index)
+def _test_rows(df: pd.DataFrame, inst: Instrument) -> list[tuple[str, np.ndarray]]:
+    """``(rule, rows)`` pairs of test rows, in the order the rules are tried (a row counts under its first)."""
+    out: list[tuple[str, np.ndarray]] = []
     ident = [it.id for it in inst.items if it.kind in ("id", "pii", "pseudonym") and it.id in df]
     for c in ident:
         s = df[c].astype("str")
@@ -220,13 +261,15 @@ def _test_rows(df: pd.DataFrame, inst: Instrument) -> pd.Series:
         if not cand.any():
             continue
         hit = s[cand].str.contains(_TEST_WORD, na=False) & ~_is_pseudonym(df.loc[cand, c])
-        mask[hit[hit.fillna(False).astype(bool)].index] = True
+        mask = np.zeros(len(df), dtype=bool)
+        mask[np.flatnonzero(cand)[hit.fillna(False).astype(bool).to_numpy()]] = True
+        out.append((f"test: a test word (testi, test, kokeilu) in the {c} column", mask))
     for it in inst.items_of("text"):
         if it.id in df:
             codes, uniques = pd.factorize(df[it.id], use_na_sentinel=True)  # each distinct answer once
             is_test = np.array([str(u).strip().casefold().strip(".!") in _TEST_ANSWERS for u in uniques] + [False])
-            mask |= pd.Series(is_test[codes], index=df.index)
-    return mask
+            out.append((f"test: the answer to {it.id} is only a test word", is_test[codes]))
+    return out
 
 
 def _str_key(col: pd.Series) -> pd.Series:
@@ -292,23 +335,41 @@ def _normalised_codes(col: pd.Series) -> np.ndarray:
     return lookup[codes]
 
 
-def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -> pd.Series:
-    """Mark all but the last submission of the same respondent (or of an identical answer row).
+def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series,
+                    ) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """``(rule, rows, kept row)`` for all but the last submission of the same respondent (or of an identical
+    answer row): ``kept row`` holds, for each dropped row, the file row of the submission that was kept.
 
     Works on row positions and integer keys (no reordered copy of the frame): ``live`` are the candidate rows
     in submission order, and ``duplicated(keep="last")`` over them keeps each respondent's last submission.
     """
     order = _submission_order(df)
     dup = np.zeros(len(df), dtype=bool)
+    file_rows = df["_row"].to_numpy()
+    out: list[tuple[str, np.ndarray, np.ndarray]] = []
     live = order[candidates.to_numpy(dtype=bool)[order]]
-    keys: list[list[str]] = [[k] for k in inst.duplicate_key if k in df]
-    keys.append([inst.respondent_id])
-    for key in keys:
+
+    def mark(rule: str, positions: np.ndarray, codes: np.ndarray) -> None:
+        d = pd.Series(codes).duplicated(keep="last").to_numpy()
+        if not d.any():
+            return
+        last = pd.Series(positions).groupby(codes).transform("last").to_numpy()
+        mask = np.zeros(len(df), dtype=bool)
+        kept = np.zeros(len(df), dtype=np.int64)
+        mask[positions[d]] = True
+        kept[positions[d]] = file_rows[last[d]]
+        dup[positions[d]] = True
+        out.append((rule, mask, kept))
+
+    keys = [k for k in inst.duplicate_key if k in df]
+    for key in [*keys, inst.respondent_id]:
+        if key not in df:
+            continue
         alive = live[~dup[live]]
-        codes = _normalised_codes(df[key[0]])[alive]
+        codes = _normalised_codes(df[key])[alive]
         has = codes >= 0
-        d = pd.Series(codes[has]).duplicated(keep="last").to_numpy()
-        dup[alive[has][d]] = True
+        what = "respondent id" if key == inst.respondent_id else f"{key}"
+        mark(f"duplicate: same {what} as a later submission (same_as)", alive[has], codes[has])
     # An identical answer row under a new id is a double submission (Forms gives each submission an id). Only
     # for questionnaires: in a register (enrolment) different people share the same categories. Names and
     # e-mails are left out of the comparison, as they are gone after cleaning: cleaning a cleaned frame again
@@ -322,9 +383,8 @@ def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series) -
         # One integer per row, equal exactly where all the content columns' _str_key values are equal (what
         # DataFrame.duplicated over the _str_key frame compares), built on whole columns and read at the live rows.
         ids = _row_ids(_dense_key(df[c]) for c in content)[alive]  # one column's key alive at a time
-        d = pd.Series(ids).duplicated(keep="last").to_numpy()
-        dup[alive[d]] = True
-    return pd.Series(dup, index=df.index)
+        mark("duplicate: identical answers to a later submission (same_as)", alive, ids)
+    return out
 
 
 def _dense_key(col: pd.Series) -> tuple[np.ndarray, int]:
@@ -425,19 +485,33 @@ def clean_responses(
         key_bytes, is_demo = (key.encode() if isinstance(key, str) else key), False
 
     # Row status as codes into DROP_STATUS (0 kept, 1 empty, 2 test, 3 duplicate): no million-string column.
+    # ``rule`` names the rule that dropped a row (codes into ``rule_names``), ``same_as`` the kept submission.
     status = np.zeros(len(df), dtype=np.int8)
+    rule = np.zeros(len(df), dtype=np.uint8)
+    same_as = np.zeros(len(df), dtype=np.int64)
+    rule_names = [""]
+
+    def drop(code: int, name: str, rows: np.ndarray, kept: np.ndarray | None = None) -> None:
+        rows = rows & (status == 0)
+        if rows.any():
+            rule_names.append(name)
+            status[rows] = code
+            rule[rows] = len(rule_names) - 1
+            if kept is not None:
+                same_as[rows] = kept[rows]
+
     answers = _answer_frame(df, inst)
     empty = answers.isna().all(axis=1).to_numpy(dtype=bool) if answers.shape[1] else np.ones(len(df), dtype=bool)
-    status[empty] = 1
-    test = _test_rows(df, inst).to_numpy(dtype=bool) & (status == 0)
-    status[test] = 2
-    dup = _duplicate_rows(df, inst, pd.Series(status == 0, index=df.index)).to_numpy(dtype=bool)
-    status[dup & (status == 0)] = 3
+    drop(1, "empty: no answer in any question column", empty)
+    for name, rows in _test_rows(df, inst):
+        drop(2, name, rows)
+    for name, rows, kept in _duplicate_rows(df, inst, pd.Series(status == 0, index=df.index)):
+        drop(3, name, rows, kept)
 
     # Names to scrub from free text: every name and e-mail column of the whole file (each distinct value once).
     names: set[str] = set()
     for it in inst.items_of("pii"):
-        if it.id in df and "mail" not in it.id:
+        if it.id in df and "name" in it.id:  # names, not e-mails or tool user ids (numbers)
             names.update(v for v in df[it.id].dropna().astype("str").unique() if len(v.strip()) >= 3)
     # All rows kept (the usual case): a shallow copy, which copy-on-write copies only column by column as the
     # ids and texts are replaced, instead of a filtered copy of the whole frame.
@@ -469,8 +543,10 @@ def clean_responses(
     log = CleaningLog(
         source_file=source, instrument=inst.name, raw_rows=len(df), kept=int(counts[0]),
         dropped={r: int(counts[k]) for k, r in enumerate(_STATUS) if k}, pseudonym_key_is_demo=is_demo,
-        rows=_row_entries(df["_row"], status),
+        rows=_row_entries(df["_row"], status, rule, same_as, rule_names),
+        notices=list(raw.attrs.get("import_notices", [])),
     )
+    log.dropped_by_rule = log.rows.rule_counts() if isinstance(log.rows, RowLog) else {}
     assert log.balanced(), "row accounting does not add up"
     kept.attrs = {k: v for k, v in raw.attrs.items() if k != "source_path"}
     kept.attrs["cleaning_log"] = log.to_dict()
@@ -530,7 +606,7 @@ def row_accounting(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["status", "rows"]).astype({"rows": np.int64})
 
 
-SUMMARY_KEYS = ("source_file", "instrument", "raw_rows", "kept", "dropped")
+SUMMARY_KEYS = ("source_file", "instrument", "raw_rows", "kept", "dropped", "dropped_by_rule", "notices")
 
 
 def write_cleaning_summary(logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *,

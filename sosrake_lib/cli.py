@@ -1,7 +1,9 @@
 """The ``sosrake`` command line.
 
 ``sosrake run {competence,interviews,course,all} --semester S --raw PATH --out DIR [--lang fi|en]``,
-``sosrake validate PATH [--instrument NAME]``, ``sosrake prepare --raw DIR --semester S``,
+``sosrake validate PATH [--instrument NAME] [--strict] [--codebook-overlay YAML]``,
+``sosrake map PATH [--instrument NAME] [--write YAML]`` (how each column maps; proposed aliases),
+``sosrake prepare --raw DIR --semester S``,
 ``sosrake sample-data --out DIR [--rows N] [--seed N]``,
 ``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on).
 
@@ -48,6 +50,22 @@ def _parser() -> argparse.ArgumentParser:
     prep.add_argument("--semester", required=True)
     prep.add_argument("--out", type=Path, default=None, help="default: data/processed")
 
+    for sp in (run, val, prep):
+        sp.add_argument("--strict", action="store_true",
+                        help="every codebook item missing from an export, and every export column with answers "
+                        "that matches no item, is an error (default: a warning in the logs and the report)")
+        sp.add_argument("--codebook-overlay", type=Path, default=None, metavar="YAML",
+                        help="header aliases for drifted question wordings (written by `sosrake map`)")
+
+    mp = sub.add_parser("map", help="show how each column of an export maps to the codebook; write an overlay of "
+                        "proposed aliases to review")
+    mp.add_argument("path", type=Path, help="the export file")
+    mp.add_argument("--instrument", default=None, help="codebook name (default: detected from the file)")
+    mp.add_argument("--codebook-overlay", type=Path, default=None, metavar="YAML",
+                    help="an overlay to apply first (and to extend with --write)")
+    mp.add_argument("--write", type=Path, default=None, metavar="YAML",
+                    help="write the proposed aliases into this overlay file (kept entries are not changed)")
+
     sample = sub.add_parser("sample-data", help="write synthetic sample exports")
     sample.add_argument("--out", required=True, type=Path)
     sample.add_argument("--rows", type=int, default=None)
@@ -76,34 +94,72 @@ def _scan(folder: Path, min_n: int, raw: Path | None) -> int:
     return 1 if findings else 0
 
 
-def _validate(path: Path, instrument: str | None) -> str:
-    from .pipeline import instrument_for, prepare_file
+def _instrument_of(path: Path, instrument: str | None) -> str:
+    from .pipeline import instrument_for
 
-    if instrument is None:
-        if not path.exists():
-            raise ExportError("the file does not exist", file=str(path), hint="check the path and the file name")
-        instrument = instrument_for(path)
-        if instrument is None:
-            raise ExportError("no codebook matches this file's headers", file=path.name,
-                              hint="name the instrument with --instrument")
-    res = prepare_file(path, instrument)
+    if instrument is not None:
+        return instrument
+    if not path.exists():
+        raise ExportError("the file does not exist", file=str(path), hint="check the path and the file name")
+    found = instrument_for(path)
+    if found is None:
+        raise ExportError("no codebook matches this file's headers", file=path.name,
+                          hint="name the instrument with --instrument")
+    return found
+
+
+def _validate(path: Path, instrument: str | None, *, strict: bool = False, overlay: Path | None = None) -> str:
+    """The validation report: an OK line, then every warning, note and drop rule (one per line)."""
+    from .pipeline import prepare_file
+
+    instrument = _instrument_of(path, instrument)
+    res = prepare_file(path, instrument, strict=strict, overlay=overlay)
     log = res.log
     dropped = ", ".join(f"{k} {v}" for k, v in log["dropped"].items())
-    return f"OK {path.name}: {instrument}, {log['raw_rows']} rows read, {log['kept']} kept ({dropped} dropped)"
+    notices = log.get("notices", [])
+    n_warn = sum(n["level"] == "warning" for n in notices)
+    lines = [f"OK {path.name}: {instrument}, {log['raw_rows']} rows read, {log['kept']} kept ({dropped} dropped)"
+             + (f"; {n_warn} warning(s)" if n_warn else "")]
+    for n in sorted(notices, key=lambda n: n["level"] != "warning"):
+        lines.append(f"  {'warning' if n['level'] == 'warning' else 'note'}: {n['message']}")
+    for rule, count in log.get("dropped_by_rule", {}).items():
+        lines.append(f"  dropped {count} row(s): {rule}")
+    return "\n".join(lines)
+
+
+def _map(path: Path, instrument: str | None, overlay: Path | None, write: Path | None) -> str:
+    from .mapping import format_map, map_export, write_overlay
+
+    m = map_export(path, _instrument_of(path, instrument), overlay=overlay)
+    text = format_map(m)
+    if write is not None:
+        if not m.proposals():
+            return text + "\nno aliases to propose: nothing written"
+        target = write_overlay(m, write)
+        text += (f"\nwrote {len(m.proposals())} proposed alias(es) to {target}: review them, then pass the file "
+                 "with --codebook-overlay")
+    elif m.proposals():
+        text += "\nto keep these proposals: add --write <overlay.yaml>, review it, pass it with --codebook-overlay"
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            print(_validate(args.path, args.instrument))
+            print(_validate(args.path, args.instrument, strict=args.strict, overlay=args.codebook_overlay))
+        elif args.command == "map":
+            print(_map(args.path, args.instrument, args.codebook_overlay, args.write))
         elif args.command == "prepare":
             from .paths import PROCESSED_DIR
             from .pipeline import prepare_folder
 
-            for item in prepare_folder(args.raw, args.semester, args.out or PROCESSED_DIR):
+            for item in prepare_folder(args.raw, args.semester, args.out or PROCESSED_DIR, strict=args.strict,
+                                       overlay=args.codebook_overlay):
                 log = item.log
-                print(f"{item.path.name}: {item.instrument}, kept {log['kept']} of {log['raw_rows']} rows")
+                n_warn = sum(n["level"] == "warning" for n in log.get("notices", []))
+                print(f"{item.path.name}: {item.instrument}, kept {log['kept']} of {log['raw_rows']} rows"
+                      + (f"; {n_warn} warning(s): see `sosrake validate {item.path.name}`" if n_warn else ""))
         elif args.command == "sample-data":
             from .synthetic import write_sample
 
@@ -117,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_semester(args.analysis, semester=args.semester, raw=args.raw, out=args.out, lang=args.lang,
                          min_cell_size=args.min_cell_size, approved_quotes=args.approved_quotes,
                          target_size=args.target_size, timeout=args.timeout, progress=not args.quiet,
+                         strict=args.strict, codebook_overlay=args.codebook_overlay,
                          **({"processed_dir": args.processed} if args.processed else {}))
     except (ExportError, ConfigError) as exc:
         msg = exc.one_line() if isinstance(exc, ExportError) else " ".join(str(exc).split())

@@ -65,7 +65,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
-from .cleaning import clean_responses, write_cleaning_summary
+from .cleaning import SUMMARY_KEYS, clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .disclosure import restore_rounded_stats
 from .fmt import Lang
@@ -300,8 +300,7 @@ def cleaning_summary(df: pd.DataFrame) -> dict[str, Any]:
     log = df.attrs.get("cleaning_log")
     if not log:
         raise ValueError("the frame has no attrs['cleaning_log']; pass the output of clean_responses")
-    keys = ("source_file", "instrument", "raw_rows", "kept", "dropped")
-    return {k: log[k] for k in keys if k in log}
+    return {k: log[k] for k in SUMMARY_KEYS if k in log}
 
 
 def write_cleaning_log(summaries: Sequence[Mapping[str, Any]], out_dir: str | os.PathLike[str], *,

@@ -240,12 +240,13 @@ def load_course_data(
     selfassessment_instrument: str = "course_selfassessment",
     feedback_instrument: str = "course_feedback",
     baseline_instrument: str = "competence",
+    overlay: str | Path | None = None,
 ) -> CourseData:
     """Read and clean the course exports (``read_export`` + ``clean_responses`` for each file).
 
     ``baseline_path = ""`` means no baseline. Relative paths are resolved from the project root. The cleaning
     log of each file (without its per-row list) is kept in ``logs`` under ``enrolment``, ``pre``, ``post``,
-    ``feedback`` and ``baseline``.
+    ``feedback`` and ``baseline``. ``overlay``: a codebook overlay with header aliases (``sosrake map``).
 
     Raises
     ------
@@ -255,9 +256,9 @@ def load_course_data(
         When a participant id occurs twice in the register or in a self-assessment after cleaning.
     """
     insts = {
-        "enrolment": load_instrument(enrolment_instrument),
-        "selfassessment": load_instrument(selfassessment_instrument),
-        "feedback": load_instrument(feedback_instrument),
+        "enrolment": load_instrument(enrolment_instrument, overlay=overlay),
+        "selfassessment": load_instrument(selfassessment_instrument, overlay=overlay),
+        "feedback": load_instrument(feedback_instrument, overlay=overlay),
     }
     frames = {
         "enrolment": _read_clean(enrolment_path, insts["enrolment"]),
@@ -267,7 +268,7 @@ def load_course_data(
     }
     baseline = None
     if str(baseline_path).strip():
-        insts["baseline"] = load_instrument(baseline_instrument)
+        insts["baseline"] = load_instrument(baseline_instrument, overlay=overlay)
         baseline = _read_clean(baseline_path, insts["baseline"])
         frames["baseline"] = baseline
     for key, inst in (("enrolment", insts["enrolment"]), ("pre", insts["selfassessment"]),

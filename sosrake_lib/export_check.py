@@ -272,3 +272,39 @@ def enforce(notes: Sequence[dict[str, Any]], inst: Instrument, found_as: Mapping
             if n["level"] == "warning" and n["kind"] in ("absent_item", "unmatched_column"):
                 raise ExportError(f"--strict: {n['message']}", file=file, row=header_row, column=n["header"],
                                   hint="map the column with `sosrake map`, or run without --strict to accept it")
+
+
+_LEVEL_FI = {"warning": "varoitus", "info": "tieto"}
+
+
+def notices_frame(logs: Mapping[str, Mapping[str, Any]], lang: str = "fi") -> pd.DataFrame:
+    """One table of what the import said about each file (its notices and the rules that dropped rows), for a
+    report: warnings first. An empty import gives one row saying so.
+
+    ``logs`` maps a key (file role or semester) to a cleaning log (``notices``, ``dropped_by_rule``,
+    ``source_file``).
+
+    >>> logs = {"2021-syksy": {"source_file": "a.csv", "dropped_by_rule": {"empty: no answer": 2},
+    ...         "notices": [notice("warning", "absent_item", "item KO2 'Tulin kuulluksi' is not in the export")]}}
+    >>> notices_frame(logs, "en").to_dict("records")[0]
+    {'File': 'a.csv', 'Level': 'warning', 'Finding': "item KO2 'Tulin kuulluksi' is not in the export"}
+    >>> notices_frame(logs, "fi").iloc[1].tolist()
+    ['a.csv', 'tieto', '2 rivi(ä) poistettu: empty: no answer']
+    """
+    rows = []
+    for log in logs.values():
+        file = str(log.get("source_file", ""))
+        for n in log.get("notices", []) or []:
+            rows.append((file, n.get("level", "info"), n.get("message", "")))
+        for rule, count in (log.get("dropped_by_rule") or {}).items():
+            rows.append((file, "info", f"{count} rivi(ä) poistettu: {rule}" if lang == "fi"
+                         else f"{count} row(s) dropped: {rule}"))
+    if not rows:
+        rows.append(("", "info", "ei huomautettavaa: kaikki koodikirjan kysymykset löytyivät eikä rivejä poistettu"
+                     if lang == "fi" else "nothing to report: every codebook question was found, no row dropped"))
+    df = pd.DataFrame(rows, columns=["file", "level", "finding"])
+    df = df.sort_values("level", key=lambda s: s.map({"warning": 0, "info": 1}), kind="stable")
+    if lang == "fi":
+        df["level"] = df["level"].map(_LEVEL_FI)
+        return df.rename(columns={"file": "Tiedosto", "level": "Taso", "finding": "Havainto"}).reset_index(drop=True)
+    return df.rename(columns={"file": "File", "level": "Level", "finding": "Finding"}).reset_index(drop=True)

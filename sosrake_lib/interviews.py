@@ -180,7 +180,7 @@ def verdict(difference: float, p_adjusted: float, alpha: float = ALPHA) -> tuple
 # --------------------------------------------------------------------------------------- 1. the interviews
 def load_exports(
     exports: Mapping[str, str | Path], *, instrument: Instrument | str | None = None, key: str | bytes | None = None,
-    root: str | Path = PROJECT_ROOT,
+    root: str | Path = PROJECT_ROOT, overlay: str | Path | None = None,
 ) -> pd.DataFrame:
     """Read and clean each semester's export and stack them with a ``semester`` column.
 
@@ -194,6 +194,8 @@ def load_exports(
     key : str or bytes, optional
         Pseudonymisation key for :func:`~sosrake_lib.cleaning.clean_responses` (default: configured key; the
         demo key only for the synthetic sample).
+    overlay : str or Path, optional
+        A codebook overlay with header aliases (``sosrake map``); ``""`` or ``None``: none.
 
     Returns
     -------
@@ -210,7 +212,8 @@ def load_exports(
     """
     if not exports:
         raise ValueError("give at least one export: {semester label: path}")
-    inst = _inst(instrument)
+    inst = _inst(instrument) if not overlay else load_instrument(
+        instrument.name if isinstance(instrument, Instrument) else (instrument or "interviews"), overlay=overlay)
     order = semester_order(list(exports))
     frames, logs = [], {}
     for sem in order:
@@ -220,7 +223,8 @@ def load_exports(
         cleaned = clean_responses(read_export(path, inst), inst, key=key)
         log = cleaned.attrs["cleaning_log"]
         logs[sem] = {"source_file": log["source_file"], "raw_rows": log["raw_rows"], "kept": log["kept"],
-                     "dropped": dict(log["dropped"]),
+                     "dropped": dict(log["dropped"]), "dropped_by_rule": dict(log.get("dropped_by_rule", {})),
+                     "notices": list(log.get("notices", [])),
                      "semester_from_dates": str(cleaned.attrs.get("semester", "")) or None}
         part = cleaned.drop(columns=["_row"], errors="ignore")
         part.attrs = {}

@@ -416,6 +416,7 @@ class ColumnMatch:
 
 
 _MOODLE_LABEL = re.compile(r"^\s*\(([^()]{1,60})\)\s*(\S.*)$", re.S)
+_EXCEL_SUFFIX = re.compile(r"^(.*\D)(\d{1,2})$", re.S)
 _BRACKETED = re.compile(r"^(.*?\S)\s*\[([^\[\]]+)\]\s*$", re.S)
 
 
@@ -468,6 +469,12 @@ def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str,
     if direct is None and label is not None and (x := inst.match_label(label)):
         direct, how = x, "label"
     group = inst.statement_group(direct) if direct else inst.statement_items(body)
+    if direct is None and not group and (m := _EXCEL_SUFFIX.match(body)):
+        # An Excel table needs unique headers, so a repeated statement may come as "Statement2": the
+        # number only counts occurrences, the statement decides.
+        retry, how2 = _resolve(inst, title, m.group(1), taken)
+        if retry is not None and len(inst.statement_group(retry) or inst.statement_items(m.group(1))) > 1:
+            return retry, how2
     if len(group) == 1 and direct is None:
         return group[0], "statement"
     if len(group) > 1:

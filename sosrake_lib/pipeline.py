@@ -67,15 +67,17 @@ class Prepared:
         return self.data.attrs["cleaning_log"]
 
 
-def prepare_file(path: str | Path, instrument: str) -> Prepared:
-    """Read and clean one export (nothing written)."""
-    inst = load_instrument(instrument)
-    df = clean_responses(read_export(path, inst), inst)
+def prepare_file(path: str | Path, instrument: str, *, strict: bool = False,
+                 overlay: str | Path | None = None) -> Prepared:
+    """Read and clean one export (nothing written). ``strict``: every absent item and unmatched answer column
+    is an error; ``overlay``: a codebook overlay with header aliases (``sosrake map``)."""
+    inst = load_instrument(instrument, overlay=overlay)
+    df = clean_responses(read_export(path, inst, strict=strict), inst)
     return Prepared(Path(path), instrument, df)
 
 
-def prepare_folder(folder: str | Path, semester: str, out_dir: str | Path | None = PROCESSED_DIR,
-                   ) -> list[Prepared]:
+def prepare_folder(folder: str | Path, semester: str, out_dir: str | Path | None = PROCESSED_DIR, *,
+                   strict: bool = False, overlay: str | Path | None = None) -> list[Prepared]:
     """Read and clean every export in ``folder``; with ``out_dir`` write each as parquet + cleaning log.
 
     All files are read and checked before anything is written, so a broken export leaves no partial output.
@@ -84,7 +86,7 @@ def prepare_folder(folder: str | Path, semester: str, out_dir: str | Path | None
     if not found:
         raise ExportError("no survey exports found in the folder", file=str(folder),
                           hint="put the .xlsx/.csv exports there; names like competence*.xlsx, interviews*.csv help")
-    done = [prepare_file(p, inst) for inst, paths in found.items() for p in paths]
+    done = [prepare_file(p, inst, strict=strict, overlay=overlay) for inst, paths in found.items() for p in paths]
     if out_dir is not None:
         for item in done:
             write_processed(item.data, semester, item.path.stem, out_dir)

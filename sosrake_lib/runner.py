@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -76,7 +77,8 @@ class InputFile:
     def manifest_entry(self) -> dict[str, Any]:
         return {"file": self.path.name, "instrument": self.instrument, "role": self.role, "sha256": self.sha256,
                 "semester": self.semester, "raw_rows": self.log["raw_rows"], "kept": self.log["kept"],
-                "dropped": self.log["dropped"]}
+                "dropped": self.log["dropped"], "dropped_by_rule": self.log.get("dropped_by_rule", {}),
+                "notices": self.log.get("notices", [])}
 
 
 @dataclass
@@ -100,10 +102,11 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check(path: Path, instrument: str, role: str) -> InputFile:
+def _check_file(path: Path, instrument: str, role: str, *, strict: bool = False,
+           overlay: Path | None = None) -> InputFile:
     """Read and clean one export (validation); nothing is written."""
     digest = sha256_of(path)
-    prepared = prepare_file(path, instrument)
+    prepared = prepare_file(path, instrument, strict=strict, overlay=overlay)
     return InputFile(path=path, instrument=instrument, role=role, sha256=digest, log=prepared.log,
                      semester=prepared.data.attrs.get("semester"), synthetic=bool(prepared.data.attrs.get("synthetic")),
                      data=prepared.data)
@@ -130,9 +133,10 @@ def _pre_post(files: list[Path], raw: Path) -> tuple[Path, Path]:
     return pre[0], post[0]
 
 
-def plan_analyses(analysis: str, raw: Path) -> list[Plan]:
+def plan_analyses(analysis: str, raw: Path, *, strict: bool = False, overlay: Path | None = None) -> list[Plan]:
     """Find and validate the inputs of each requested analysis. Raises ExportError before anything runs."""
     found = discover_exports(raw)
+    _check = functools.partial(_check_file, strict=strict, overlay=overlay)
     wanted = list(NOTEBOOKS) if analysis == "all" else [analysis]
     plans: list[Plan] = []
     for name in wanted:
@@ -173,10 +177,13 @@ def plan_analyses(analysis: str, raw: Path) -> list[Plan]:
 
 
 def notebook_parameters(plan: Plan, *, semester: str, output_dir: Path, lang: str, min_cell_size: int,
-                        approved_quotes: Path | None, target_size: int | None) -> dict[str, Any]:
+                        approved_quotes: Path | None, target_size: int | None,
+                        codebook_overlay: Path | None = None) -> dict[str, Any]:
     """The Papermill parameters of one analysis (paths as absolute strings)."""
     common: dict[str, Any] = {"semester": semester, "output_dir": str(output_dir), "lang": lang,
                               "min_cell_size": int(min_cell_size)}
+    if codebook_overlay is not None:  # only when given: a run without one passes the notebooks' defaults
+        common["codebook_overlay"] = str(Path(codebook_overlay).resolve())
     by_role = {i.role: str(i.path.resolve()) for i in plan.inputs}
     if plan.analysis == "competence":
         common["export_path"] = by_role["export"]
@@ -302,7 +309,8 @@ TITLES = {
 
 def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_size: int,
                  approved_quotes: Path | None, target_size: int | None, timeout: int,
-                 say: Callable[[str], None], notebook_slot: AbstractContextManager[Any] | None = None) -> Path:
+                 say: Callable[[str], None], notebook_slot: AbstractContextManager[Any] | None = None,
+                 codebook_overlay: Path | None = None) -> Path:
     """Run one analysis into ``out/<semester>/<analysis>`` atomically; return the folder.
 
     ``notebook_slot`` (e.g. a semaphore shared by parallel analyses) is held only while the notebook's kernel
@@ -314,7 +322,7 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
     with atomic_dir(final) as tmp:
         params = notebook_parameters(plan, semester=semester, output_dir=tmp, lang=lang,
                                      min_cell_size=min_cell_size, approved_quotes=approved_quotes,
-                                     target_size=target_size)
+                                     target_size=target_size, codebook_overlay=codebook_overlay)
         executed = tmp / "notebook.ipynb"
         with notebook_slot if notebook_slot is not None else contextlib.nullcontext():
             execute_notebook(NOTEBOOKS[plan.analysis], params, executed, timeout=timeout)
@@ -333,6 +341,8 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
             stored["exports"] = {k: Path(v).name for k, v in stored["exports"].items()}
         if stored.get("approved_quotes"):
             stored["approved_quotes"] = Path(stored["approved_quotes"]).name
+        if stored.get("codebook_overlay"):
+            stored["codebook_overlay"] = Path(stored["codebook_overlay"]).name
         manifest = {
             "analysis": plan.analysis, "semester": semester, "notebook": NOTEBOOKS[plan.analysis],
             "parameters": stored, "inputs": [i.manifest_entry() for i in plan.inputs],
@@ -358,7 +368,8 @@ def store_processed(plans: list[Plan], semester: str, processed_dir: Path) -> li
 def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: str = "fi", min_cell_size: int = 5,
                  approved_quotes: Path | None = None, target_size: int | None = None, timeout: int = 900,
                  progress: bool = True, max_workers: int | None = None,
-                 processed_dir: Path | None = PROCESSED_DIR) -> list[Path]:
+                 processed_dir: Path | None = PROCESSED_DIR, strict: bool = False,
+                 codebook_overlay: Path | None = None) -> list[Path]:
     """Validate, store the cleaned data, then run the requested analyses (``all``: in parallel where cores allow).
 
     Every export is read and cleaned first; a broken one raises :class:`~sosrake_lib.errors.ExportError`
@@ -377,10 +388,13 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
             print(msg, file=sys.stderr, flush=True)
 
     say(f"Checking the exports in {raw} …")
-    plans = plan_analyses(analysis, Path(raw))
+    plans = plan_analyses(analysis, Path(raw), strict=strict, overlay=codebook_overlay)
     for plan in plans:
         for i in plan.inputs:
             say(f"  {i.path.name}: {i.instrument} ({i.role}), {i.log['kept']} of {i.log['raw_rows']} rows kept")
+            for n in i.log.get("notices", []):
+                if n["level"] == "warning":
+                    say(f"    warning: {n['message']}")
     if processed_dir is not None:
         store_processed(plans, semester, Path(processed_dir))
     from .text import prepare_lemma_cache
@@ -388,7 +402,8 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
     prepare_lemma_cache()  # once here (only when missing) rather than in each parallel kernel
     out = Path(out)
     kwargs = dict(semester=semester, out=out, lang=lang, min_cell_size=min_cell_size,
-                  approved_quotes=approved_quotes, target_size=target_size, timeout=timeout, say=say)
+                  approved_quotes=approved_quotes, target_size=target_size, timeout=timeout, say=say,
+                  codebook_overlay=codebook_overlay)
     workers = max_workers or default_workers(len(plans))
     if workers <= 1 or len(plans) == 1:
         return [run_analysis(p, **kwargs) for p in plans]

@@ -302,9 +302,19 @@ def test_duplicate_rows_same_as_reference(seed: int) -> None:
         if it.kind == "likert":
             df[f"{it.id}__nsa"] = pd.Series(rng.choice([None] if few else ["dont_know", None], n), dtype="str")
     candidates = pd.Series(rng.random(n) < 0.8, index=df.index)
-    got = _duplicate_rows(df, inst, candidates)
+    found = _duplicate_rows(df, inst, candidates)
+    dropped = np.zeros(n, dtype=bool)
+    for _, rows, _ in found:
+        assert not (dropped & rows).any(), "each row is dropped by one rule"
+        dropped |= rows
+    got = pd.Series(dropped, index=df.index)
     assert got.sum() > 20  # the case is not trivial
     pd.testing.assert_series_equal(got, _reference_duplicates(df, inst, candidates))
+    if seed % 2:  # unique file rows: each dropped row names another candidate row (the later submission)
+        candidate_rows = set(df.loc[candidates, "_row"])
+        for _, rows, kept in found:
+            assert set(kept[rows].tolist()) <= candidate_rows
+            assert not (kept[rows] == df["_row"].to_numpy()[rows]).any()
 
 
 def test_scrubbed_rows_equal_scrubbing_the_kept_rows() -> None:

@@ -20,7 +20,10 @@ def test_validate_ok_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(path), "--instrument", "competence"]) == 0
     out, err = capsys.readouterr()
     assert out == ("OK competence_2020.xlsx: competence, 121 rows read, 118 kept "
-                   "(empty 1, test 1, duplicate 1 dropped)\n")
+                   "(empty 1, test 1, duplicate 1 dropped)\n"
+                   "  dropped 1 row(s): empty: no answer in any question column\n"
+                   "  dropped 1 row(s): test: a test word (testi, test, kokeilu) in the email column\n"
+                   "  dropped 1 row(s): duplicate: same email as a later submission (same_as)\n")
     assert err == ""
     assert sha256(path) == before
 
