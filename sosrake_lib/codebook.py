@@ -3,7 +3,15 @@
 A codebook (``sosrake_lib/instruments/<name>.yaml``) lists every item of a questionnaire: its id, Finnish and
 English text, the header texts it may appear under in an export, its kind (id, pii, category, likert, nps,
 text, ...), its answer scale and its area (competence area, THL theme, course part). Answer scales are shared
-in ``_scales.yaml``. Staff can edit the YAML: add a header spelling or an answer alias without touching code.
+in ``_scales.yaml``. Staff can edit the YAML: add a header spelling or an answer alias without touching code,
+or keep their own spellings in an overlay file (``sosrake map --write``, :func:`load_instrument` ``overlay=``).
+
+Grids: items with the same ``statement`` in two ``grids`` (competence and importance of one skill) are told
+apart by the grid title an export carries (Webropol's first header row, Google's ``Question [Statement]``) or,
+without one (Microsoft Forms), by order of occurrence. An item id is never a header; it matches only as a
+Moodle label ``(ID) Question``. ``generated_id: true`` lets an export without a respondent id (Google Forms)
+be read with ids made from the submission time. Which missing items stop a read and which only warn is
+written in :mod:`sosrake_lib.export_check`.
 
 Examples
 --------
@@ -38,6 +46,7 @@ ITEM_KINDS = {"id", "pii", "pseudonym", "datetime", "date", "category", "likert"
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 _LEADING_NUMBER = re.compile(r"^\s*(?:q|k|kysymys|question)?\s*\d{1,3}\s*[.):]\s*|^\s*(?:q|k)\d{1,3}\s+", re.I)
 _NON_WORD = re.compile(r"[^\w]+")
+_VALUE_PREFIX = re.compile(r"^\(?(\d{1,2})\)?\s*(?:[=:.)-]\s*)?(\D.*)$")
 
 
 def normalise_label(text: Any) -> str:
@@ -97,8 +106,22 @@ class Scale:
         return cls(name, kind, d.get("min"), d.get("max"), codes, nsa, d.get("label_fi", ""), d.get("label_en", ""), lookup)
 
     def code_of(self, label: Any) -> Any:
-        """The code of an answer label, the non-substantive key (e.g. ``'dont_know'``), or ``None`` if unknown."""
-        return self.lookup.get(normalise_label(label))
+        """The code of an answer label, the non-substantive key (e.g. ``'dont_know'``), or ``None`` if unknown.
+
+        A label the tool prefixed with its value (Moodle's rated choices ``(5) Erittäin hyvin``, ``5 = …``) is
+        known by its text; a prefix that contradicts the text's code is not accepted.
+
+        >>> s = _shared_scales()["xamk5"]
+        >>> s.code_of("Erittäin hyvin"), s.code_of("(5) Erittäin hyvin"), s.code_of("(2) Erittäin hyvin")
+        (5, 5, None)
+        """
+        key = normalise_label(label)
+        code = self.lookup.get(key)
+        if code is None and (m := _VALUE_PREFIX.match(key)):
+            code = self.lookup.get(m.group(2))
+            if code is not None and not isinstance(code, str) and int(m.group(1)) != code:
+                return None
+        return code
 
     def label(self, code: Any, lang: str = "fi") -> str:
         """The label of a code or non-substantive key in ``lang``."""

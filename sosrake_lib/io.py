@@ -417,6 +417,7 @@ class ColumnMatch:
 
 _MOODLE_LABEL = re.compile(r"^\s*\(([^()]{1,60})\)\s*(\S.*)$", re.S)
 _EXCEL_SUFFIX = re.compile(r"^(.*\D)(\d{1,2})$", re.S)
+_JOINED = re.compile(r"^(.*?\S)\s*(?:\s[-–—]\s|:\s)\s*(\S.*)$", re.S)
 _BRACKETED = re.compile(r"^(.*?\S)\s*\[([^\[\]]+)\]\s*$", re.S)
 
 
@@ -455,8 +456,11 @@ def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str,
     """The item a header column holds and the rule that found it (see :class:`ColumnMatch`), or (None, "")."""
     body, label = text, None
     if title is None and inst.match_header(text) is None:
-        m = _BRACKETED.match(text)  # Google Forms grid column: "Question [Statement]"
-        if m:
+        # Google Forms grid column "Question [Statement]"; other tools write "Question - Statement" or
+        # "Question: Statement" on one row
+        m = _BRACKETED.match(text) or _JOINED.match(text)
+        if m and (inst.match_header(m.group(2)) or inst.statement_items(m.group(2))
+                  or inst.match_header(f"{m.group(1)} {m.group(2)}") or m.re is _BRACKETED):
             title, body = m.group(1), m.group(2)
     m = _MOODLE_LABEL.match(body)  # Moodle feedback item: "(LABEL) Question"
     if m and inst.match_header(body) is None:

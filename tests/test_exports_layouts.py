@@ -278,3 +278,38 @@ def test_prepare_and_run_inputs_carry_the_notices(tmp_path, monkeypatch) -> None
     assert any(n["item"] == "KO2" and n["level"] == "warning" for n in entry["notices"])
     with pytest.raises(ExportError, match="KO2"):
         plan_analyses("interviews", raw, strict=True)
+
+
+@pytest.mark.parametrize("sep", [" - ", ": ", " – "])
+def test_one_row_question_and_statement_headers(tmp_path, sep) -> None:
+    # Webropol's one-row variant and other tools: "Question - Statement" with the grid title in every header
+    src = DATA / "webropol_competence.xlsx"
+    wb = openpyxl.load_workbook(src)
+    ws = wb.active
+    for rng in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(rng))
+    title = None
+    for top, below in zip(ws[5], ws[6], strict=True):
+        if top.value:
+            title = top.value
+        if below.value:
+            top.value, below.value = f"{title}{sep}{below.value}", None
+    ws.delete_rows(6)
+    wb.save(tmp_path / "w.xlsx")
+    got = read_export(tmp_path / "w.xlsx", "competence")
+    ref = read_export(src, "competence")
+    assert got.attrs["header_rows"] == [5, 5]
+    for item in ("C_TK1", "I_TK1", "ED1", "support_needed"):
+        pd.testing.assert_series_equal(got[item], ref[item])
+    assert {m["item"]: m["method"] for m in got.attrs["column_map"]}["I_TK1"] == "grid title"
+
+
+def test_moodle_rated_choice_values_are_read_by_their_text(tmp_path) -> None:
+    df = pd.read_csv(DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    inst = load_instrument("course_feedback")
+    [col] = [c for c in df.columns if c.startswith("(FB_SIS1) ")]
+    scale = inst.item("FB_SIS1").scale
+    df[col] = [f"({scale.code_of(v)}) {v}" if isinstance(scale.code_of(v), int) else v for v in df[col]]
+    df.to_csv(tmp_path / "m.csv", index=False)
+    got = read_export(tmp_path / "m.csv", inst)
+    pd.testing.assert_series_equal(got["FB_SIS1"], read_export(DATA / "moodle_feedback_en.csv", inst)["FB_SIS1"])
