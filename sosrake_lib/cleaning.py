@@ -15,7 +15,7 @@ Examples
 ...     "2;Hyvin;testi\\n"
 ...     "3;;\\n"
 ...     "1;Hyvin;Soita 040 123 4567\\n", encoding="utf-8")
->>> df = clean_responses(read_export(p, "course_feedback"), "course_feedback", key="k" * 32)
+>>> df = clean_responses(read_export(p, "course_feedback"), "course_feedback", key="k3y-for-the-examples-0123456789")
 >>> df.attrs["cleaning_log"]["dropped"]
 {'empty': 1, 'test': 1, 'duplicate': 1}
 >>> df["open_develop"].tolist()
@@ -38,8 +38,8 @@ import pandas as pd
 
 from .atomic import atomic_path, atomic_write_text
 from .codebook import Instrument, load_instrument
-from .paths import PROCESSED_DIR, is_sample_path
-from .privacy import load_pseudonym_key, pseudonymise, scrub_pii_series
+from .paths import PROCESSED_DIR
+from .privacy import check_key, is_shipped_sample, load_pseudonym_key, pseudonymise, scrub_pii_series
 
 PSEUDONYM_PREFIX = "ps_"
 PSEUDONYM_LENGTH = 16
@@ -457,8 +457,9 @@ def clean_responses(
         :func:`~sosrake_lib.privacy.load_pseudonym_key` (``SOSRAKE_PSEUDONYM_KEY``, a key file).
     allow_demo_key : bool, optional
         Whether the built-in demo key may be used when no key is configured. By default only for the shipped
-        synthetic sample (a file under ``data/raw/sample`` or one marked synthetic). Real data without a key
-        stop with instructions.
+        synthetic sample (:func:`~sosrake_lib.privacy.is_shipped_sample`: a file under ``data/raw/sample``
+        whose bytes are one of the shipped files). Real data without a key stop with instructions, and so do
+        weak keys (:func:`~sosrake_lib.privacy.key_problem`), also a ``key`` given here.
 
     Returns
     -------
@@ -479,10 +480,10 @@ def clean_responses(
     source = str(raw.attrs.get("source_file", ""))
     if key is None:
         if allow_demo_key is None:
-            allow_demo_key = bool(raw.attrs.get("synthetic")) or is_sample_path(raw.attrs.get("source_path", "/x"))
+            allow_demo_key = is_shipped_sample(raw.attrs.get("source_path", "/x"))
         key_bytes, is_demo = load_pseudonym_key(allow_demo=allow_demo_key)
     else:
-        key_bytes, is_demo = (key.encode() if isinstance(key, str) else key), False
+        key_bytes, is_demo = check_key(key), False
 
     # Row status as codes into DROP_STATUS (0 kept, 1 empty, 2 test, 3 duplicate): no million-string column.
     # ``rule`` names the rule that dropped a row (codes into ``rule_names``), ``same_as`` the kept submission.

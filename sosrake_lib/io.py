@@ -58,12 +58,12 @@ from .codebook import (
     normalise_label,
 )
 from .errors import ExportError
+from .paths import SAMPLE_MARKER
 
 MAX_TEXT_CHARS = 10_000
 HEADER_SCAN_ROWS = 30
 _DELIMITERS = (",", ";", "\t", "|")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SYNTHETIC_MARKERS = ("synteettinen", "synthetic")
 
 
 # --------------------------------------------------------------------------------------------------- reading
@@ -1136,7 +1136,8 @@ def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame,
         "declared_respondents": declared,
         "codebook_overlay": Path(inst.overlay).name if inst.overlay else "",
         "semester": semester,
-        "synthetic": any(m in normalise_label(meta_text) for m in _SYNTHETIC_MARKERS),
+        "synthetic": normalise_label(SAMPLE_MARKER) in {normalise_label(v) for v in
+                                                         grid.iloc[:header.top].to_numpy().ravel() if isinstance(v, str)},
         "read_info": info,
         "n_raw_rows": len(df),
     })

@@ -27,6 +27,9 @@ OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 INSTRUMENTS_DIR = PACKAGE_DIR / "instruments"
 THEMES_DIR = PACKAGE_DIR / "themes"
+#: The line the synthetic sample carries above its header (its infographics get a "synthetic" stamp). It says
+#: nothing about the pseudonym key: only the shipped sample files themselves may use the demo key.
+SAMPLE_MARKER = "SYNTEETTINEN ESIMERKKIAINEISTO – keksityt henkilöt / synthetic sample data, invented people"
 
 
 def is_sample_path(path: str | os.PathLike[str]) -> bool:

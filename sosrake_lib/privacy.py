@@ -57,7 +57,7 @@ import pandas as pd
 
 from sosrake_lib.errors import ConfigError
 from sosrake_lib.fmt import fmt_suppressed
-from sosrake_lib.paths import PROJECT_ROOT
+from sosrake_lib.paths import PROJECT_ROOT, is_sample_path
 from sosrake_lib.scrub import TAGS, _is_na_scalar, find_pii, scrub_pii, scrub_pii_series
 
 __all__ = [
@@ -68,7 +68,10 @@ __all__ = [
     "MIN_KEY_LENGTH",
     "SUPPRESSED_MARK",
     "TAGS",
+    "check_key",
     "default_key_path",
+    "is_shipped_sample",
+    "key_problem",
     "find_pii",
     "is_small",
     "load_pseudonym_key",
@@ -133,14 +136,84 @@ def default_key_path() -> Path:
     return Path(base) / "sosrake" / "pseudonym.key"
 
 
+MIN_KEY_BITS = 64
+"""Least estimated entropy of a key (its length times the Shannon entropy of its characters, in bits)."""
+
+_NEW_KEY_FIX = ('luo uusi / create a new one: mkdir -p ~/.config/sosrake && python -c "import secrets; '
+                'print(secrets.token_urlsafe(32))" > ~/.config/sosrake/pseudonym.key && chmod 600 '
+                "~/.config/sosrake/pseudonym.key")
+
+
+def key_problem(key: bytes | str) -> str | None:
+    """Why a key is unfit to pseudonymise real data, or ``None`` for a good key.
+
+    Refused: the public demo key, keys shorter than :data:`MIN_KEY_LENGTH`, one repeated character, and keys
+    whose estimated entropy (length x Shannon entropy of the character distribution) is below
+    :data:`MIN_KEY_BITS`: a guessable key lets anyone recompute the pseudonyms of ids 1-999.
+
+    Examples
+    --------
+    >>> key_problem(new_key()) is None
+    True
+    >>> key_problem(DEMO_KEY)
+    'it is the public demo key of the synthetic sample'
+    >>> key_problem("k" * 32)
+    'it is one repeated character'
+    >>> key_problem("abababababababababab")
+    'it is too easy to guess (about 20 bits of entropy; at least 64 needed)'
+    """
+    k = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    k = k.strip()
+    if k == DEMO_KEY:
+        return "it is the public demo key of the synthetic sample"
+    if len(k) < MIN_KEY_LENGTH:
+        return f"it is too short ({len(k)} < {MIN_KEY_LENGTH} characters)"
+    counts = np.bincount(np.frombuffer(k, dtype=np.uint8), minlength=256)
+    if (counts > 0).sum() == 1:
+        return "it is one repeated character"
+    p = counts[counts > 0] / len(k)
+    bits = float(-(p * np.log2(p)).sum() * len(k))
+    if bits < MIN_KEY_BITS:
+        return f"it is too easy to guess (about {bits:.0f} bits of entropy; at least {MIN_KEY_BITS} needed)"
+    return None
+
+
+def check_key(key: bytes | str, source: str = "the key given") -> bytes:
+    """The key as bytes, or :class:`ConfigError` (one line with the fix) when :func:`key_problem` finds one."""
+    problem = key_problem(key)
+    if problem is not None:
+        raise ConfigError(f"pseudonymisointiavain ei kelpaa / the pseudonym key from {source} is refused: "
+                          f"{problem}; {_NEW_KEY_FIX}")
+    k = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    return k.strip()
+
+
 def _check_key_text(text: str, source: str) -> bytes:
-    key = text.strip()
-    if len(key) < MIN_KEY_LENGTH:
-        raise ConfigError(
-            f"pseudonymisointiavain on liian lyhyt / pseudonym key from {source} is too short "
-            f"({len(key)} < {MIN_KEY_LENGTH} characters); create a new one with sosrake_lib.privacy.new_key()"
-        )
-    return key.encode("utf-8")
+    return check_key(text, source)
+
+
+def _sample_hashes() -> dict[str, str]:
+    import json
+
+    return json.loads((Path(__file__).parent / "sample_sha256.json").read_text(encoding="utf-8"))
+
+
+def is_shipped_sample(path: str | os.PathLike[str]) -> bool:
+    """True only for the project's own synthetic sample files: under ``data/raw/sample`` *and* byte for byte
+    one of the shipped files (SHA-256 in ``sosrake_lib/sample_sha256.json``). Only these may be pseudonymised
+    with the public demo key; a line above an export's header proves nothing.
+
+    >>> from sosrake_lib.paths import SAMPLE_DIR
+    >>> is_shipped_sample(SAMPLE_DIR / "interviews_2021-syksy.csv"), is_shipped_sample(__file__)
+    (True, False)
+    """
+    p = Path(path)
+    if not is_sample_path(p) or not p.is_file():
+        return False
+    want = _sample_hashes().get(p.name)
+    if want is None:
+        return False
+    return hashlib.sha256(p.read_bytes()).hexdigest() == want
 
 
 def _read_key_file(path: Path, source: str) -> bytes:
@@ -156,9 +229,10 @@ def _read_key_file(path: Path, source: str) -> bytes:
         )
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
-            f"avaintiedostoa ei voi lukea / cannot read key file {path} ({source}): {exc}"
+            f"avaintiedostoa ei voi lukea / cannot read key file {path} ({source}): "
+            f"{exc.strerror if isinstance(exc, OSError) else 'it is not UTF-8 text'}; {_NEW_KEY_FIX}"
         ) from None
     if os.name == "posix":
         mode = path.stat().st_mode

@@ -26,8 +26,9 @@ import pandas as pd
 
 from .atomic import atomic_path, atomic_write_text
 from .codebook import Instrument, load_instrument
+from .paths import SAMPLE_MARKER
 
-MARKER = "SYNTEETTINEN ESIMERKKIAINEISTO – keksityt henkilöt / synthetic sample data, invented people"
+MARKER = SAMPLE_MARKER
 
 #: Invented names (no one named in the project's seed documents). The privacy scan looks for these in outputs.
 FIRST_NAMES = ["Aino", "Eeva", "Helmi", "Iida", "Jenni", "Kaisa", "Laura", "Milla", "Noora", "Oona", "Pinja",

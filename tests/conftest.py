@@ -1,8 +1,10 @@
 """Shared fixtures for the foundation tests.
 
-Tests never depend on the environment: cleaning gets its pseudonym key through ``key=`` (:data:`TEST_KEY`),
-or reads files that are marked synthetic so the demo key applies. Exports are built in ``tmp_path`` from the
-synthetic frames; the raw sample in ``data/raw/sample`` is only read.
+Tests never depend on the environment: every test runs with :data:`TEST_KEY` as the configured pseudonym key
+(``SOSRAKE_PSEUDONYM_KEY``, set by an autouse fixture, with no key file or config folder of the machine), as a
+staff member's machine would have one; tests of the no-key paths take ``no_env_key``. Only the shipped sample
+files may use the demo key. Exports are built in ``tmp_path`` from the synthetic frames; the raw sample in
+``data/raw/sample`` is only read.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ from sosrake_lib.paths import SAMPLE_DIR
 
 TEST_KEY = "test-key-0123456789abcdef"
 BAD_DIR = Path(__file__).parent / "data" / "bad"
+
+
+@pytest.fixture(autouse=True)
+def _configured_test_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test runs with TEST_KEY configured, and nothing of the developer's own key set-up."""
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY_FILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "empty-config"))
 
 
 @pytest.fixture

@@ -22,8 +22,6 @@ from sosrake_lib.errors import ExportError
 from sosrake_lib.io import read_export
 from sosrake_lib.paths import SAMPLE_DIR
 
-pytestmark = pytest.mark.usefixtures("no_env_key")
-
 CASES: list[dict[str, Any]] = yaml.safe_load((BAD_DIR / "cases.yaml").read_text(encoding="utf-8"))["cases"]
 IDS = [c["file"] for c in CASES]
 

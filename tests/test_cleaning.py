@@ -20,8 +20,6 @@ from sosrake_lib.io import read_export
 from sosrake_lib.paths import SAMPLE_DIR
 from sosrake_lib.pipeline import discover_exports
 
-pytestmark = pytest.mark.usefixtures("no_env_key")
-
 PSEUDONYM = re.compile(r"^ps_[0-9a-f]{16}$")
 FB_H = ["ID", "Kurssin sisältö vastasi sen tavoitteita", "Lähipäivät tukivat oppimistani",
         "Kuinka todennäköisesti suosittelisit kurssia kollegallesi?", "Mitä kehittäisit kurssissa?"]
@@ -38,7 +36,7 @@ def _hmac_pseudonym(value: str, key: str = TEST_KEY) -> str:
 
 
 @pytest.mark.parametrize("name", SAMPLE_FILES)
-def test_sample_row_accounting(name: str) -> None:
+def test_sample_row_accounting(name: str, no_env_key: None) -> None:
     path = SAMPLE_DIR / name
     before = sha256(path)
     inst = _instrument_of(name)
@@ -162,7 +160,7 @@ def test_cleaning_is_idempotent(name: str) -> None:
     assert log["dropped"] == {"empty": 0, "test": 0, "duplicate": 0}
 
 
-def test_real_data_without_key_stops(tmp_path: Path) -> None:
+def test_real_data_without_key_stops(tmp_path: Path, no_env_key: None) -> None:
     """A file that is neither in data/raw/sample nor marked synthetic needs a real key."""
     src = (SAMPLE_DIR / "course_pre_2021.csv").read_text(encoding="utf-8-sig").splitlines()
     p = tmp_path / "course_pre_2023.csv"
@@ -175,11 +173,53 @@ def test_real_data_without_key_stops(tmp_path: Path) -> None:
     assert df.attrs["cleaning_log"]["pseudonym_key_is_demo"] is False
 
 
-def test_sample_copied_elsewhere_uses_demo_key_only_because_marked(tmp_path: Path) -> None:
+def test_sample_copied_elsewhere_needs_a_real_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the marker line above the header proves nothing: only the shipped files themselves use the demo key
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY")
     p = tmp_path / "competence_2020.xlsx"
     shutil.copy2(SAMPLE_DIR / p.name, p)
-    df = clean_responses(read_export(p, "competence"), "competence")
+    with pytest.raises(ConfigError, match="pseudonym key not found"):
+        clean_responses(read_export(p, "competence"), "competence")
+    df = clean_responses(read_export(SAMPLE_DIR / p.name, "competence"), "competence")
     assert df.attrs["cleaning_log"]["pseudonym_key_is_demo"] is True
+
+
+def test_real_export_mentioning_synthetic_never_gets_the_demo_key(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from sosrake_lib import privacy
+
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY")
+    p = tmp_path / "interviews.csv"
+    text = (SAMPLE_DIR / "interviews_2022-syksy.csv").read_text(encoding="utf-8-sig")
+    p.write_text(text.replace("Asiakaskokemushaastattelut", "Kysely synteettisistä huumeista / synthetic drugs"),
+                 encoding="utf-8")
+    with pytest.raises(ConfigError):
+        clean_responses(read_export(p, "interviews"), "interviews")
+    # even a file placed in the sample folder (simulated) is refused unless its bytes are a shipped file
+    monkeypatch.setattr(privacy, "is_sample_path", lambda path: True)
+    assert not privacy.is_shipped_sample(p)
+    with pytest.raises(ConfigError):
+        clean_responses(read_export(p, "interviews"), "interviews")
+
+
+@pytest.mark.parametrize("weak", ["k" * 32, "abababababababababab", "sosrake-DEMO-key-for-synthetic-sample-data-only",
+                                  "1234567812345678"])
+def test_weak_keys_are_refused(weak: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = read_export(SAMPLE_DIR / "interviews_2022-syksy.csv", "interviews")
+    with pytest.raises(ConfigError, match="refused"):
+        clean_responses(raw, "interviews", key=weak)
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", weak)
+    with pytest.raises(ConfigError, match="refused"):
+        clean_responses(raw, "interviews")
+
+
+def test_weak_key_exits_2_with_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from sosrake_lib.cli import main
+
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", "x" * 40)
+    assert main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "one repeated character" in err and "token_urlsafe" in err
 
 
 def test_write_processed_atomic_and_round_trip(tmp_path: Path) -> None:

@@ -11,8 +11,6 @@ from conftest import sha256
 from sosrake_lib.cli import main
 from sosrake_lib.paths import SAMPLE_DIR
 
-pytestmark = pytest.mark.usefixtures("no_env_key")
-
 
 def test_validate_ok_line(capsys: pytest.CaptureFixture[str]) -> None:
     path = SAMPLE_DIR / "competence_2020.xlsx"

@@ -19,6 +19,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import TEST_KEY
 
 from sosrake_lib import clean_responses, load_instrument, read_export
 from sosrake_lib.cli import main
@@ -47,7 +48,7 @@ def read_all() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     for name in FILES:
         inst = load_instrument(EXPECTED[name]["instrument"])
         raw = read_export(DATA / name, inst)
-        out[name] = raw, clean_responses(raw, inst, key="k" * 32)
+        out[name] = raw, clean_responses(raw, inst, key=TEST_KEY)
     return out
 
 
@@ -74,7 +75,7 @@ def test_each_layout_reads_every_row_and_label(name: str, read_all) -> None:
 
 @pytest.mark.parametrize("name", FILES)
 def test_validate_reports_each_layout(name: str, capsys, monkeypatch) -> None:
-    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", "v" * 40)
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
     exp = EXPECTED[name]
     assert main(["validate", str(DATA / name), "--instrument", exp["instrument"]]) == 0
     out = capsys.readouterr().out
@@ -174,7 +175,7 @@ def test_deleted_column_is_loud_everywhere(read_all, capsys, monkeypatch, tmp_pa
     assert "KO2" in raw.attrs["absent_items"]
     [note] = [n for n in df.attrs["cleaning_log"]["notices"] if n["item"] == "KO2"]
     assert note["level"] == "warning" and "Tulin kuulluksi" in note["message"]
-    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", "v" * 40)
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
     assert main(["validate", str(DATA / name)]) == 0
     out = capsys.readouterr().out
     assert "1 warning(s)" in out.splitlines()[0] and "warning: item KO2 'Tulin kuulluksi'" in out
@@ -190,7 +191,7 @@ def _rename_header(src: Path, dst: Path, old: str, new: str) -> None:
 
 
 def test_renamed_column_stops_with_the_map_command_as_fix(tmp_path, capsys, monkeypatch) -> None:
-    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", "v" * 40)
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
     src = DATA / "webropol_interviews_deleted_column.csv"
     f = tmp_path / "interviews.csv"
     _rename_header(src, f, "Sain apua tilanteeseeni", "Sain apua tilanteeseeni nopeasti")
@@ -256,7 +257,7 @@ def test_every_dropped_row_names_its_rule(tmp_path) -> None:
     test = df.iloc[[1]].copy()
     test.iloc[0, 1] = "testi.testaaja@edu.example.fi"
     pd.concat([df, blank, test]).to_csv(tmp_path / "g.csv", index=False)
-    out = clean_responses(read_export(tmp_path / "g.csv", "interviews"), "interviews", key="k" * 32)
+    out = clean_responses(read_export(tmp_path / "g.csv", "interviews"), "interviews", key=TEST_KEY)
     log = out.attrs["cleaning_log"]
     rules = log["dropped_by_rule"]
     assert rules == {"empty: no answer in any question column": 1,
@@ -269,7 +270,7 @@ def test_every_dropped_row_names_its_rule(tmp_path) -> None:
 def test_prepare_and_run_inputs_carry_the_notices(tmp_path, monkeypatch) -> None:
     from sosrake_lib.runner import plan_analyses
 
-    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", "v" * 40)
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(DATA / "webropol_interviews_deleted_column.csv", raw / "interviews_2021-syksy.csv")

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TEST_KEY
 
 from sosrake_lib import interviews as iv
 from sosrake_lib.synthetic import PLANTED, interviews_frame
@@ -175,7 +176,7 @@ def test_three_semester_trend(tmp_path) -> None:
         path = tmp_path / f"interviews_{sem}.csv"
         interviews_frame(90, sem, seed=50 + k).to_csv(path, index=False)
         exports[sem] = path
-    df = iv.load_exports(exports, key="k" * 32)
+    df = iv.load_exports(exports, key=TEST_KEY)
     assert list(df["semester"].cat.categories) == list(exports)
     t = iv.trend_tests(df).set_index("measure")
     assert t.loc["kohtaaminen", "verdict_en"] == "improved"

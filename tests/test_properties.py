@@ -6,7 +6,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
 from conftest import TEST_KEY, csv_bytes
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -14,8 +13,6 @@ from hypothesis import strategies as st
 from sosrake_lib.cleaning import clean_responses
 from sosrake_lib.errors import ExportError
 from sosrake_lib.io import read_export
-
-pytestmark = pytest.mark.usefixtures("no_env_key")
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                            HealthCheck.function_scoped_fixture])

@@ -56,3 +56,13 @@ def test_sample_names_are_invented():
     seeds_people = {"Tuikka", "Hirvonen", "Kilpeläinen", "Piirainen", "Surakka", "Tanttu"}
     assert not seeds_people & (set(FIRST_NAMES) | set(LAST_NAMES))
     assert "Anne" not in FIRST_NAMES  # the contact person named in the seeds
+
+
+def test_every_shipped_sample_file_is_listed_by_its_hash():
+    # only these files may use the public demo key (privacy.is_shipped_sample); after a deliberate change of the
+    # sample, write the new digests into sosrake_lib/sample_sha256.json
+    from sosrake_lib.privacy import _sample_hashes, is_shipped_sample
+
+    files = sorted(p.name for p in SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
+    assert sorted(_sample_hashes()) == files
+    assert all(is_shipped_sample(SAMPLE_DIR / f) for f in files)
