@@ -69,13 +69,48 @@ def atomic_write_text(target: str | os.PathLike[str], text: str, encoding: str =
 
 
 @contextlib.contextmanager
+def folder_lock(target: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold the lock of an output folder (``.<name>.lock`` beside it, via :mod:`filelock`) or refuse at once.
+
+    Two runs into one folder would race for the same temporary and final folders; the second one stops with
+    a one-line :class:`~sosrake_lib.errors.ConfigError` instead. While the lock is held, partial folders left
+    by a killed earlier run (``.<name>.*.partial``, ``.<name>.old``) are removed: no run can be writing them.
+    """
+    from filelock import FileLock, Timeout
+
+    from .errors import ConfigError
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(target.parent / f".{target.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise ConfigError(f"another sosrake run is writing {target} right now (lock {lock.lock_file}); "
+                          "wait for it to finish, then run again") from None
+    try:
+        for stale in [*target.parent.glob(f".{target.name}.*.partial"), target.with_name(f".{target.name}.old")]:
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
 def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces ``target`` whole, on error it is deleted.
 
-    An existing ``target`` is only removed once the new folder is complete.
+    An existing ``target`` is only removed once the new folder is complete. The folder is locked for the
+    whole time (:func:`folder_lock`): a second run into it stops at once, and stale partial folders of a
+    killed run are cleaned.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    with folder_lock(target):
+        yield from _atomic_dir(target)
+
+
+def _atomic_dir(target: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     try:
         yield tmp

@@ -38,7 +38,7 @@ import pandas as pd
 
 from .atomic import atomic_path, atomic_write_text
 from .codebook import Instrument, load_instrument
-from .paths import PROCESSED_DIR
+from .paths import PROCESSED_DIR, check_label
 from .privacy import check_key, is_shipped_sample, load_pseudonym_key, pseudonymise, scrub_pii_series
 
 PSEUDONYM_PREFIX = "ps_"
@@ -565,7 +565,7 @@ def write_processed(df: pd.DataFrame, semester: str, name: str, out_dir: str | P
     Returns the parquet path. The log (``<name>.cleaning_log.json``) lists every raw row's file row number and
     status, never an identifier.
     """
-    folder = Path(out_dir) / semester
+    folder = Path(out_dir) / check_label(semester)
     target = folder / f"{name}.parquet"
     table = df.copy()
     table.attrs = {}

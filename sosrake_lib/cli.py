@@ -151,10 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "map":
             print(_map(args.path, args.instrument, args.codebook_overlay, args.write))
         elif args.command == "prepare":
-            from .paths import PROCESSED_DIR
+            from .paths import PROCESSED_DIR, check_label, check_separate
             from .pipeline import prepare_folder
 
-            for item in prepare_folder(args.raw, args.semester, args.out or PROCESSED_DIR, strict=args.strict,
+            target = Path(args.out or PROCESSED_DIR).resolve()
+            check_separate({"--out": target / check_label(args.semester)}, {"--raw": args.raw.resolve()})
+            for item in prepare_folder(args.raw.resolve(), args.semester, target, strict=args.strict,
                                        overlay=args.codebook_overlay):
                 log = item.log
                 n_warn = sum(n["level"] == "warning" for n in log.get("notices", []))

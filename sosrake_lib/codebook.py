@@ -434,7 +434,17 @@ def _with_overlay(path: str, overlay: str, _mtime: int) -> Instrument:
 
 @lru_cache(maxsize=32)
 def _load(path: str) -> Instrument:
-    d = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    try:
+        d = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"the codebook {path} cannot be read ({exc.strerror})") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise ConfigError(f"the codebook {Path(path).name} is not valid UTF-8 YAML{at} ({type(exc).__name__}; "
+                          "tags such as !!python/... are refused); correct the file") from None
+    if not isinstance(d, dict) or not isinstance(d.get("items"), list):
+        raise ConfigError(f"the codebook {Path(path).name} has no 'items:' list; start from a shipped codebook")
     scales = dict(_shared_scales())
     for name, sd in (d.get("scales") or {}).items():
         scales[name] = Scale.from_dict(name, sd)

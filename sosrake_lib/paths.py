@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -45,3 +46,59 @@ def is_sample_path(path: str | os.PathLike[str]) -> bool:
     except ValueError:
         return False
     return True
+
+
+def overlap(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """True when two paths are the same or one lies inside the other (after resolving links and ``..``).
+
+    >>> overlap("/x/raw", "/x/raw/2023"), overlap("/x/raw/2023", "/x"), overlap("/x/raw", "/x/out")
+    (True, True, False)
+    """
+    pa, pb = Path(a).resolve(), Path(b).resolve()
+    return pa == pb or pa.is_relative_to(pb) or pb.is_relative_to(pa)
+
+
+def check_separate(outputs: dict[str, str | os.PathLike[str]], inputs: dict[str, str | os.PathLike[str]]) -> None:
+    """Refuse (``ConfigError``, one line) when an output folder equals, contains or lies inside an input path.
+
+    A run replaces its output folders whole; were an export inside one, the swap would delete it. Raw files
+    are never modified, moved or deleted, whatever the arguments.
+
+    >>> check_separate({"--out": "/x/out/2023"}, {"--raw": "/x/raw/2023"})
+    >>> check_separate({"--out": "/x/2023-syksy/interviews"}, {"--raw": "/x/2023-syksy/interviews"})
+    Traceback (most recent call last):
+    ...
+    sosrake_lib.errors.ConfigError: the output folder /x/2023-syksy/interviews (--out) would overlap the input /x/2023-syksy/interviews (--raw): a run replaces its output folder whole; give an --out outside the raw data, e.g. outputs/
+    """
+    from .errors import ConfigError
+
+    for out_name, out in outputs.items():
+        for in_name, inp in inputs.items():
+            if inp is not None and str(inp) != "" and overlap(out, inp):
+                raise ConfigError(f"the output folder {Path(out).resolve()} ({out_name}) would overlap the input "
+                                  f"{Path(inp).resolve()} ({in_name}): a run replaces its output folder whole; "
+                                  "give an --out outside the raw data, e.g. outputs/")
+
+
+_LABEL = re.compile(r"^\w[\w.-]{0,63}$")
+
+
+def check_label(label: str, what: str = "semester label") -> str:
+    """A semester label that can safely name a folder, or ``ConfigError`` (one line).
+
+    Letters (also å, ä, ö), digits, ``-``, ``_`` and ``.``; not starting with a dot or dash; no spaces, line
+    breaks, path separators or ``..``; at most 64 characters.
+
+    >>> check_label("2023-syksy")
+    '2023-syksy'
+    >>> check_label("../../x")
+    Traceback (most recent call last):
+    ...
+    sosrake_lib.errors.ConfigError: the semester label '../../x' cannot be a folder name; use letters, digits and '-' only, e.g. 2023-syksy
+    """
+    from .errors import ConfigError
+
+    if not isinstance(label, str) or not _LABEL.fullmatch(label) or ".." in label:
+        raise ConfigError(f"the {what} {label!r} cannot be a folder name; use letters, digits and '-' only, "
+                          "e.g. 2023-syksy")
+    return label

@@ -39,7 +39,7 @@ from typing import Any
 from .atomic import atomic_dir, atomic_write_text
 from .cleaning import write_processed
 from .errors import ConfigError, ExportError
-from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT
+from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT, check_label, check_separate
 from .pipeline import discover_exports, prepare_file
 from .quotes import QUOTES_FILE, carry_over_approvals
 
@@ -258,6 +258,25 @@ def execute_notebook(name: str, parameters: dict[str, Any], executed_path: Path,
         shutil.rmtree(sockets, ignore_errors=True)
 
 
+def strip_paths(notebook: Path, replacements: dict[Path, str]) -> None:
+    """Replace absolute paths (raw exports, the temporary output folder, the project root) in an executed
+    notebook by their names, so the published ``notebook.ipynb`` tells no one where the raw data live.
+
+    >>> import tempfile, json
+    >>> nb = Path(tempfile.mkdtemp()) / "n.ipynb"
+    >>> _ = nb.write_text(json.dumps({"p": "/secure/raw/2023/interviews.csv", "q": "/work/x"}), encoding="utf-8")
+    >>> strip_paths(nb, {Path("/secure/raw/2023/interviews.csv"): "interviews.csv", Path("/work"): "."})
+    >>> json.loads(nb.read_text(encoding="utf-8"))
+    {'p': 'interviews.csv', 'q': './x'}
+    """
+    text = notebook.read_text(encoding="utf-8")
+    for path, name in sorted(replacements.items(), key=lambda kv: -len(str(kv[0]))):
+        for form in {str(path), str(Path(path).resolve())}:
+            if len(form) > 1:
+                text = text.replace(json.dumps(form)[1:-1], name)
+    atomic_write_text(notebook, text)
+
+
 def export_html(executed: Path, target: Path, title: str) -> None:
     """HTML report of an executed notebook without code cells (nbconvert, exclude_input)."""
     import nbformat
@@ -326,6 +345,10 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
         executed = tmp / "notebook.ipynb"
         with notebook_slot if notebook_slot is not None else contextlib.nullcontext():
             execute_notebook(NOTEBOOKS[plan.analysis], params, executed, timeout=timeout)
+        strip_paths(executed, {tmp: final.name, **{i.path: i.path.name for i in plan.inputs},
+                               **({approved_quotes: Path(approved_quotes).name} if approved_quotes else {}),
+                               **({codebook_overlay: Path(codebook_overlay).name} if codebook_overlay else {}),
+                               PROJECT_ROOT: "."})
         title = TITLES[plan.analysis][0 if lang == "fi" else 1] + f" – {semester}"
         export_html(executed, tmp / "report.html", title)
         from .infographic import make_infographic
@@ -380,8 +403,18 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
         raise ConfigError(f"--min-cell-size must be at least 1 (got {min_cell_size})")
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
-    if not semester or any(c in semester for c in "/\\") or semester.startswith("."):
-        raise ConfigError(f"the semester label {semester!r} cannot be a folder name; use e.g. 2023-syksy")
+    check_label(semester)
+    # Every path once, absolute, as the caller meant it (relative to the working directory); nothing is written
+    # where it would overlap an input: the atomic swap of an output folder must never delete an export.
+    raw, out = Path(raw).resolve(), Path(out).resolve()
+    approved_quotes = Path(approved_quotes).resolve() if approved_quotes is not None else None
+    codebook_overlay = Path(codebook_overlay).resolve() if codebook_overlay is not None else None
+    wanted = list(NOTEBOOKS) if analysis == "all" else [analysis]
+    outputs = {f"--out {name}": out / semester / name for name in wanted}
+    if processed_dir is not None:
+        processed_dir = Path(processed_dir).resolve()
+        outputs["--processed"] = processed_dir / semester
+    check_separate(outputs, {"--raw": raw, "--codebook-overlay": codebook_overlay})
 
     def say(msg: str) -> None:
         if progress:

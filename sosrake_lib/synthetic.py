@@ -496,6 +496,16 @@ def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0)
     sizes). ``seed`` shifts every generator's seed, so seed 0 gives the shipped sample.
     """
     out = Path(out_dir)
+    names = ["competence_2020.xlsx", "interviews_2021-syksy.csv", "interviews_2022-syksy.csv",
+             "course_enrolment_2021.csv", "course_pre_2021.csv", "course_post_2021.csv", "course_feedback_2021.xlsx"]
+    readme = out / "README.md"
+    ours = readme.is_file() and readme.read_text(encoding="utf-8") == _readme()
+    taken = [n for n in names if (out / n).exists()]
+    if taken and not ours:  # never write over a real export that happens to have a sample file's name
+        from .errors import ConfigError
+
+        raise ConfigError(f"{out} already holds {', '.join(taken)} and is no sample folder written by sosrake "
+                          "sample-data; give an empty folder for the synthetic sample")
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed + 99)
     paths = []

@@ -1,0 +1,159 @@
+"""Data safety under misuse (issue): raw files, output folders, labels, locks and bad configuration files.
+
+Each test stands for one way a careless or hostile user broke a promise; each failed on the code before the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import sha256
+
+from sosrake_lib.cli import main
+from sosrake_lib.paths import SAMPLE_DIR
+
+
+def _one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("sosrake: error: "), err
+    return err
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_run_never_writes_over_its_own_raw_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --raw X/2023-syksy/interviews --out X: the output folder X/2023-syksy/interviews IS the raw folder; the
+    # atomic swap would have deleted the export with the old folder
+    raw = tmp_path / "2023-syksy" / "interviews"
+    raw.mkdir(parents=True)
+    shutil.copy2(SAMPLE_DIR / "interviews_2022-syksy.csv", raw / "interviews_2022-syksy.csv")
+    before = _tree(tmp_path)
+    err = _one_line_exit_2(capsys, ["run", "interviews", "--semester", "2023-syksy", "--raw", str(raw),
+                                    "--out", str(tmp_path), "--quiet"])
+    assert "overlap" in err
+    assert _tree(tmp_path) == before  # nothing written, nothing deleted
+
+
+@pytest.mark.parametrize("where", ["inside_raw", "contains_raw", "processed_is_raw"])
+def test_output_and_input_folders_never_overlap(where: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy2(SAMPLE_DIR / "course_feedback_2021.xlsx", raw / "course_feedback_2021.xlsx")
+    out = {"inside_raw": raw / "out", "contains_raw": tmp_path, "processed_is_raw": tmp_path / "o"}[where]
+    extra = ["--processed", str(tmp_path)] if where == "processed_is_raw" else []  # tmp_path/<semester> = raw
+    before = _tree(raw)
+    argv = ["run", "all", "--semester", "2023-syksy" if where == "inside_raw" else "raw", "--raw", str(raw),
+            "--out", str(out), "--quiet", *extra]
+    assert "overlap" in _one_line_exit_2(capsys, argv)
+    assert _tree(raw) == before
+
+
+def test_prepare_refuses_a_processed_folder_over_the_raw_one(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tmp_path / "2023-syksy"
+    raw.mkdir()
+    shutil.copy2(SAMPLE_DIR / "course_feedback_2021.xlsx", raw / "course_feedback_2021.xlsx")
+    before = _tree(tmp_path)
+    assert "overlap" in _one_line_exit_2(capsys, ["prepare", "--raw", str(raw), "--semester", "2023-syksy",
+                                                  "--out", str(tmp_path)])
+    assert _tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("label", ["../../x", "..", " ", "a\nb", "2023 syksy", "/abs", ".hidden", "-x", "a/b"])
+@pytest.mark.parametrize("command", ["prepare", "run"])
+def test_bad_semester_labels_are_refused_before_anything_is_written(command: str, label: str, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy2(SAMPLE_DIR / "course_feedback_2021.xlsx", raw / "course_feedback_2021.xlsx")
+    out = tmp_path / "deep" / "er" / "out"
+    argv = ([command, "--raw", str(raw), f"--semester={label}", "--out", str(out)] if command == "prepare" else
+            [command, "course", "--raw", str(raw), f"--semester={label}", "--out", str(out), "--quiet"])
+    assert "cannot be a folder name" in _one_line_exit_2(capsys, argv)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["course_feedback_2021.xlsx", "raw"]
+
+
+def test_non_utf8_key_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    key = tmp_path / "pseudonym.key"
+    key.write_bytes(b"\xff\xfe\x00k\x00e\x00y" * 8)
+    key.chmod(0o600)
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY")
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY_FILE", str(key))
+    err = _one_line_exit_2(capsys, ["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")])
+    assert "not UTF-8" in err
+
+
+def test_unsafe_yaml_tag_in_a_codebook_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    evil = tmp_path / "evil.yaml"
+    evil.write_text("name: evil\nitems: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
+    err = _one_line_exit_2(capsys, ["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv"),
+                                    "--instrument", str(evil)])
+    assert "evil.yaml" in err and "YAML" in err
+
+
+def test_a_second_run_into_the_same_folder_says_so(tmp_path: Path) -> None:
+    from sosrake_lib.atomic import atomic_dir
+    from sosrake_lib.errors import ConfigError
+
+    target = tmp_path / "sample" / "course"
+    with atomic_dir(target) as tmp:
+        (tmp / "a.txt").write_text("1", encoding="utf-8")
+        with pytest.raises(ConfigError, match="another sosrake run is writing"), atomic_dir(target):
+            pass
+    assert (target / "a.txt").read_text(encoding="utf-8") == "1"
+
+
+def test_a_killed_run_leaves_no_partial_after_the_next_one(tmp_path: Path) -> None:
+    from sosrake_lib.atomic import atomic_dir
+
+    target = tmp_path / "sample" / "course"
+    target.parent.mkdir(parents=True)
+    stale = target.parent / ".course.k1ll3d.partial"
+    stale.mkdir()
+    (stale / "half.csv").write_text("x", encoding="utf-8")
+    (target.parent / ".course.old").mkdir()
+    with atomic_dir(target) as tmp:
+        (tmp / "a.txt").write_text("1", encoding="utf-8")
+    assert sorted(p.name for p in target.parent.iterdir() if p.is_dir()) == ["course"]
+
+
+def test_sample_data_never_overwrites_a_real_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    real = tmp_path / "interviews_2021-syksy.csv"
+    real.write_text("ID;Tulin kuulluksi\n1;Täysin samaa mieltä\n", encoding="utf-8")
+    before = sha256(real)
+    assert "sample" in _one_line_exit_2(capsys, ["sample-data", "--out", str(tmp_path)])
+    assert sha256(real) == before
+    assert main(["sample-data", "--out", str(tmp_path / "new")]) == 0  # an empty folder is fine
+    assert main(["sample-data", "--out", str(tmp_path / "new")]) == 0  # and so is its own earlier sample
+
+
+@pytest.mark.notebook
+def test_relative_paths_from_another_folder_and_no_absolute_paths_published(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from sosrake_lib.paths import PROJECT_ROOT
+
+    work = tmp_path / "staff"
+    raw = work / "secret-raw" / "2021-syksy"
+    raw.mkdir(parents=True)
+    for name in ("course_enrolment_2021.csv", "course_pre_2021.csv", "course_post_2021.csv",
+                 "course_feedback_2021.xlsx"):
+        shutil.copy2(SAMPLE_DIR / name, raw / name)
+    monkeypatch.chdir(work)
+    before = {p for p in PROJECT_ROOT.rglob(".*.partial")}
+    assert main(["run", "course", "--semester", "2021-syksy", "--raw", "secret-raw/2021-syksy",
+                 "--out", "results", "--processed", "processed", "--quiet"]) == 0, capsys.readouterr().err
+    folder = work / "results" / "2021-syksy" / "course"
+    assert (folder / "report.html").is_file() and (work / "processed" / "2021-syksy").is_dir()
+    assert {p for p in PROJECT_ROOT.rglob(".*.partial")} == before
+    text = (folder / "notebook.ipynb").read_text(encoding="utf-8")
+    for secret in (str(raw), str(work), str(PROJECT_ROOT), os.path.expanduser("~") + "/"):
+        assert secret not in text, secret
+    assert "course_feedback_2021.xlsx" in text  # the names stay, so a reader knows which file was used
