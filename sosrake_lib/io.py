@@ -121,7 +121,9 @@ def _decode(data: bytes, file: str, head: int | None = None) -> tuple[str, str]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text[:200_000].splitlines()[:60] if ln.strip()]
+    # Lines cut at 20 000 characters: a cell over the csv module's field limit must not hide the separator
+    # (the width check then names that cell).
+    lines = [ln[:20_000] for ln in text[:200_000].splitlines()[:60] if ln.strip()]
     best, best_score = ",", (-1, -1)
     for delim in _DELIMITERS:
         try:
@@ -137,6 +139,24 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+def _head_width(text: str, delim: str, file: str) -> int:
+    """The widest of the first 60 rows; a cell over the csv module's field limit is an :class:`ExportError`
+    naming its row and column (not ``Error: field larger than field limit``)."""
+    lines = text[:200_000].splitlines()[:60]
+    reader = csv.reader(lines, delimiter=delim)
+    width = 1
+    try:
+        for r in reader:
+            width = max(width, len(r))
+    except csv.Error as exc:
+        row = reader.line_num or 1
+        cells = lines[row - 1].split(delim) if row - 1 < len(lines) else []
+        col = next((j + 1 for j, c in enumerate(cells) if len(c) > csv.field_size_limit()), None)
+        raise ExportError(f"a cell is too long to be an answer ({exc})", file=file, row=row, column=col,
+                          hint="check the cell: it may hold pasted data, or a quote that is never closed") from None
+    return width
+
+
 def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     file = path.name
     data = path.read_bytes()
@@ -146,7 +166,7 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     if not text or text.isspace():  # == not text.strip(), without copying the text
         raise ExportError("the file is empty", file=file, hint="export the survey again; the file has no rows")
     delim = _sniff_delimiter(text)
-    width = max((len(r) for r in csv.reader(text[:200_000].splitlines()[:60], delimiter=delim)), default=1)
+    width = _head_width(text, delim, file)
     # Speed and memory (benchmarks/README.md): the C parser reads the raw bytes in the detected encoding, which
     # is twice as fast as re-encoding the decoded text, and lets the decoded copy go now. Cells are read as
     # object (str or NaN): read_export converts only the columns it uses, and ``dtype=str`` would convert every
@@ -311,7 +331,10 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
     if not text or text.isspace():
         return None
     delim = _sniff_delimiter(text)
-    width = max((len(r) for r in csv.reader(text[:200_000].splitlines()[:60], delimiter=delim)), default=1)
+    try:
+        width = _head_width(text, delim, path.name)
+    except ExportError:
+        return None  # the pandas path says where
     if width < 2:
         return None
     opts = _grid_read_options(delim, width)
@@ -365,6 +388,75 @@ def _cell_text(v: Any) -> Any:
     return s if s.strip() else np.nan
 
 
+MAX_XLSX_ROWS = 500_000
+"""Rows an .xlsx sheet may hold; larger exports are read as CSV (the streaming CSV reader has no such limit)."""
+MAX_COLUMNS = 2_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_BLANK_RUN = 10_000
+"""Empty rows after which a row with data is refused (a sheet that claims a million rows to fill memory)."""
+MAX_XLSX_UNPACKED = 512 << 20  # bytes of all parts of the workbook, unpacked
+MAX_SHARED_STRINGS = 128 << 20
+
+
+def _check_xlsx_parts(path: Path) -> None:
+    """Refuse a workbook whose parts unpack beyond sane sizes, before anything is parsed (a zip bomb, or 400 MB
+    of shared strings that openpyxl would load whole)."""
+    file = path.name
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong
+    total = sum(i.file_size for i in infos)
+    shared = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if shared > MAX_SHARED_STRINGS or total > MAX_XLSX_UNPACKED:
+        what = "its shared strings" if shared > MAX_SHARED_STRINGS else "its parts"
+        raise ExportError(f"the workbook is too large to be a survey export: {what} unpack to "
+                          f"{max(shared, total) / 2**20:,.0f} MiB (limit {MAX_SHARED_STRINGS >> 20 if shared > MAX_SHARED_STRINGS else MAX_XLSX_UNPACKED >> 20} MiB)",
+                          file=file, hint="export the survey again; for very large exports choose CSV")
+
+
+def _sheet_grid(ws: Any, file: str) -> pd.DataFrame:
+    """One worksheet as a grid of cell texts, streamed row by row with limits (rows, columns, cell size).
+
+    The sheet's own size claim (``<dimension>``) is ignored (``reset_dimensions``): it can be wrong either way.
+    Empty rows are counted but not stored; a row with data after :data:`MAX_BLANK_RUN` empty rows is refused.
+    """
+    ws.reset_dimensions()
+    kept: dict[int, list[Any]] = {}
+    width, last, blank_run = 0, -1, 0
+    for i, row in enumerate(ws.iter_rows(values_only=True)):
+        cells = [_cell_text(v) for v in row]
+        filled = [j for j, c in enumerate(cells) if isinstance(c, str)]
+        if not filled:
+            blank_run += 1
+            continue
+        if blank_run > MAX_BLANK_RUN and last >= 0:
+            raise ExportError(f"a row holds data after {blank_run:,} empty rows (the sheet claims far more rows "
+                              "than a survey export has)", file=file, row=i + 1,
+                              hint="delete the stray cells far below the answers, or export the survey again")
+        if i >= MAX_XLSX_ROWS:
+            raise ExportError(f"the sheet has more than {MAX_XLSX_ROWS:,} rows", file=file, row=i + 1,
+                              hint="export the survey as CSV instead: large files are read as CSV")
+        blank_run = 0
+        if filled[-1] >= MAX_COLUMNS:
+            raise ExportError(f"the sheet has more than {MAX_COLUMNS:,} columns", file=file, row=i + 1,
+                              column=filled[-1] + 1, hint="check the export; delete stray cells far to the right")
+        long = next((j for j in filled if len(cells[j]) > MAX_CELL_CHARS), None)
+        if long is not None:
+            raise ExportError(f"a cell holds {len(cells[long]):,} characters (Excel's limit is {MAX_CELL_CHARS:,})",
+                              file=file, row=i + 1, column=long + 1, value=cells[long][:40],
+                              hint="check the cell: it may hold pasted data")
+        kept[i] = cells[:filled[-1] + 1]
+        width = max(width, filled[-1] + 1)
+        last = i
+    n = last + 1
+    grid = pd.DataFrame(np.full((n, width), np.nan, dtype=object), columns=range(width))
+    for i, cells in kept.items():
+        grid.iloc[i, :len(cells)] = cells
+    return grid.astype("str").where(grid.notna()) if width else grid
+
+
 def _read_xlsx_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     import openpyxl  # local import: only needed for Excel files
 
@@ -376,6 +468,7 @@ def _read_xlsx_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, An
     if not head.startswith(b"PK"):
         raise ExportError("this is not an Excel .xlsx file", file=file,
                           hint="export the survey again as .xlsx, or save it as CSV and use the .csv name")
+    _check_xlsx_parts(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -384,11 +477,10 @@ def _read_xlsx_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, An
     sheets: dict[str, pd.DataFrame] = {}
     try:
         for ws in wb.worksheets:
-            rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, values_only=True)]
-            width = max((len(r) for r in rows), default=0)
-            grid = pd.DataFrame([r + [np.nan] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
-            sheets[ws.title] = grid.astype("str").where(grid.notna()) if width else grid
+            sheets[ws.title] = _sheet_grid(ws, f"{file} [{ws.title}]" if len(wb.worksheets) > 1 else file)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        if isinstance(exc, ExportError):
+            raise
         raise ExportError(f"the Excel file is damaged or truncated ({type(exc).__name__})", file=file,
                           hint="export the file again from the survey tool") from None
     finally:

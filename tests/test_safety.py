@@ -157,3 +157,74 @@ def test_relative_paths_from_another_folder_and_no_absolute_paths_published(
     for secret in (str(raw), str(work), str(PROJECT_ROOT), os.path.expanduser("~") + "/"):
         assert secret not in text, secret
     assert "course_feedback_2021.xlsx" in text  # the names stay, so a reader knows which file was used
+
+
+def _patched_xlsx(src: Path, dst: Path, sheet_edit) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_edit(data)
+            zout.writestr(item, data)
+
+
+def _small_workbook(path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ID", "Kurssin sisältö vastasi sen tavoitteita", "Mitä kehittäisit kurssissa?"])
+    for i in range(1, 4):
+        ws.append([i, "Hyvin", "Lisää lähipäiviä"])
+    wb.save(path)
+
+
+def test_xlsx_claiming_a_million_rows_is_read_by_what_it_holds(tmp_path: Path) -> None:
+    import re
+    import tracemalloc
+
+    from sosrake_lib import read_export
+
+    _small_workbook(tmp_path / "s.xlsx")
+    _patched_xlsx(tmp_path / "s.xlsx", tmp_path / "claim.xlsx",
+                  lambda d: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD1048575"/>', d))
+    assert (tmp_path / "claim.xlsx").stat().st_size < 10_000
+    tracemalloc.start()
+    df = read_export(tmp_path / "claim.xlsx", "course_feedback")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(df) == 3 and peak < 50 << 20
+
+
+def test_xlsx_with_data_a_million_rows_down_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _small_workbook(tmp_path / "s.xlsx")
+    far = b'<row r="1048575"><c r="A1048575" t="inlineStr"><is><t>9</t></is></c></row></sheetData>'
+    _patched_xlsx(tmp_path / "s.xlsx", tmp_path / "course_feedback_far.xlsx",
+                  lambda d: d.replace(b"</sheetData>", far))
+    err = _one_line_exit_2(capsys, ["validate", str(tmp_path / "course_feedback_far.xlsx")])
+    assert "row 1048575" in err and "empty rows" in err
+
+
+def test_xlsx_with_huge_shared_strings_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from sosrake_lib import io as sio
+
+    import zipfile
+
+    _small_workbook(tmp_path / "course_feedback_s.xlsx")
+    with zipfile.ZipFile(tmp_path / "course_feedback_s.xlsx", "a", zipfile.ZIP_DEFLATED) as z:  # as Excel writes
+        z.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>Hyvin</t></si>" * 50 + "</sst>")
+    monkeypatch.setattr(sio, "MAX_SHARED_STRINGS", 100)  # the real limit is 128 MiB; the file's strings are more
+    err = _one_line_exit_2(capsys, ["validate", str(tmp_path / "course_feedback_s.xlsx")])
+    assert "shared strings" in err
+
+
+def test_csv_field_over_the_csv_limit_names_row_and_column(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "interviews_2023.csv"
+    f.write_text("ID;Tulin kuulluksi;Mitä palvelussa pitäisi muuttaa?\n1;Täysin samaa mieltä;" + "x" * 200_000
+                 + "\n", encoding="utf-8")
+    err = _one_line_exit_2(capsys, ["validate", str(f)])
+    assert "interviews_2023.csv: row 2, column 3" in err
