@@ -209,9 +209,9 @@ def test_xlsx_with_data_a_million_rows_down_is_refused(tmp_path: Path, capsys: p
 
 def test_xlsx_with_huge_shared_strings_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    from sosrake_lib import io as sio
-
     import zipfile
+
+    from sosrake_lib import io as sio
 
     _small_workbook(tmp_path / "course_feedback_s.xlsx")
     with zipfile.ZipFile(tmp_path / "course_feedback_s.xlsx", "a", zipfile.ZIP_DEFLATED) as z:  # as Excel writes
