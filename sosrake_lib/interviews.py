@@ -945,12 +945,18 @@ def uncoded_answers_table(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *
     return out
 
 
-def write_uncoded_answers(table: pd.DataFrame, out_dir: str | Path, name: str = "uncoded_answers") -> Path:
-    """Write the uncoded-answer list to ``<out_dir>/tables/<name>.csv`` (UTF-8, comma), formula-safe.
+REVIEW_DIR = "review"
+"""Folder of an analysis's staff work material (scrubbed but unreviewed free text): never to be forwarded."""
 
-    It is kept out of ``tables.xlsx`` on purpose: it is a working list for staff, not a publishable table.
+
+def write_uncoded_answers(table: pd.DataFrame, out_dir: str | Path, name: str = "uncoded_answers") -> Path:
+    """Write the uncoded-answer list to ``<out_dir>/review/<name>.csv`` (UTF-8, comma), formula-safe.
+
+    It is a working list for staff (scrubbed but unreviewed free text), not a publishable table: it stays out
+    of ``tables/`` and ``tables.xlsx``, in the review folder beside ``quotes_for_review.csv``; free text leaves
+    the workbench only as approved quotes.
     """
-    path = Path(out_dir) / "tables" / f"{name}.csv"
+    path = Path(out_dir) / REVIEW_DIR / f"{name}.csv"
     safe = neutralise_frame(table.astype({c: object for c in table.columns if table[c].dtype != "int64"}))
     atomic_write_text(path, safe.to_csv(index=False, lineterminator="\n"))
     return path

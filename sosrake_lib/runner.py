@@ -372,6 +372,8 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
             "synthetic_sample": plan.synthetic, "approved_quotes_carried_over": carried, "packages": package_versions(), "git_commit": git_commit(),
             "created_utc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "outputs": _file_hashes(tmp),
+            # staff work material: scrubbed but unreviewed free text, never to be forwarded as it is
+            "review_material": sorted(p for p in _file_hashes(tmp) if p == QUOTES_FILE or p.startswith("review/")),
         }
         atomic_write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     say(f"[{plan.analysis}] done in {time.monotonic() - started:.0f} s -> {final}")

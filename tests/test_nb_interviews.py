@@ -50,12 +50,13 @@ def test_customer_experience_notebook(tmp_path) -> None:
     assert bool(scores.loc["kohtaaminen", "Merkitsevä"]) and scores["Merkitsevä"].sum() == 1
     # every expected file
     expected = ["key_figures.json", "key_figures.csv", "cleaning_log.json", "quotes_for_review.csv",
-                "tables/tables.xlsx", "tables/uncoded_answers.csv", "tables/theme_top2.csv",
+                "tables/tables.xlsx", "review/uncoded_answers.csv", "tables/theme_top2.csv",
                 "tables/nps_by_service.csv", "tables/interviews_per_student.csv", "tables/client_background.csv"]
     for fig in ("likert_items", "theme_top2_by_semester", "nps_by_semester", "open_missing_themes"):
         expected += [f"figures/{fig}.{ext}" for ext in ("svg", "pdf", "png")]
     missing = [p for p in expected if not (out / p).is_file()]
     assert not missing, missing
+    assert not (out / "tables" / "uncoded_answers.csv").exists()  # unreviewed free text is no published table
     # the small service is hidden; quotes are unapproved; no pseudonyms or e-mails anywhere
     services = pd.read_csv(out / "tables" / "service_counts.csv").set_index("Palvelu, jota haastattelu koskee")
     assert services.loc["Talous- ja velkaneuvonta"].isna().all()

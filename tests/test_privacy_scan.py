@@ -266,7 +266,7 @@ def test_free_text_in_csv_and_xlsx_is_formula_neutralised(runs):
     unsafe = [t for t in texts if t.startswith(TRIGGERS) and not _is_number(t)]
     assert unsafe == []
     # the planted interview answers reached the uncoded-answers list, each neutralised with a leading "'"
-    uncoded = (folder / "interviews" / "tables" / "uncoded_answers.csv").read_text(encoding="utf-8")
+    uncoded = (folder / "interviews" / "review" / "uncoded_answers.csv").read_text(encoding="utf-8")
     for answer in PLANTED_INTERVIEWS:
         core = answer.strip()
         assert ("'" + core) in uncoded.replace('""', '"') or (core[0] not in TRIGGERS), answer
