@@ -872,7 +872,11 @@ def pair_accounting(
     order = ["completed_yes", "completed_no", "not_in_register"]
     counts = flags.groupby(status).sum().reindex(order, fill_value=0).astype("int64")
     counts.loc["total"] = counts.sum()
-    supp = suppress_small_cells(counts, min_n, total_rows=["total"])
+    # answered_pre = paired + pre_only and answered_post = paired + post_only in every row: declared, so no
+    # hidden part can be worked out by subtraction (33 answered after - 31 paired = 2 post-only)
+    supp = suppress_small_cells(counts, min_n, total_rows=["total"],
+                                relations={"answered_pre": ["paired", "pre_only"],
+                                           "answered_post": ["paired", "post_only"]})
     out = supp.reset_index(names="status")
     out.insert(1, "status_label", [_TXT[lang][s] for s in out["status"]])
     out.attrs = supp.attrs

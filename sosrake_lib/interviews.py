@@ -249,7 +249,10 @@ def interview_counts(df: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
     DataFrame
         ``semester``, ``n_interviews``, ``n_students``, ``interviews_per_student`` (mean), suppressed where
         ``n_interviews < min_n``; ``n_students`` and the mean also where fewer than ``min_n`` students
-        interviewed (students are people too, and the mean gives their number back).
+        interviewed (students are people too, and the mean gives their number back), and where
+        :func:`interviews_per_student` hides a cell of that semester: the number of students is the sum of that
+        column and the number of interviews its weighted sum, so with both published two hidden cells are two
+        unknowns in two equations (40 interviews - 39 students = one student who held two).
 
     Examples
     --------
@@ -269,9 +272,60 @@ def interview_counts(df: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
     out = suppress_by_n(table, "n_interviews", min_n, secondary=False)
     students = suppress_by_n(out, "n_students", min_n, secondary=False,
                              value_cols=["interviews_per_student"])
+    hidden = 0
+    per = interviews_per_student(df, min_n)
+    for i, sem in enumerate(students["semester"]):
+        if pd.isna(students.at[i, "n_students"]) or not per[sem].isna().any():
+            continue
+        part = df[df["semester"] == sem]
+        true = part["student"].value_counts().clip(upper=len(per)).value_counts()
+        counts = np.array([int(true.get(k + 1, 0)) for k in range(len(per))])
+        if _distribution_disclosed(counts, per[sem].isna().to_numpy(), len(part), min_n):
+            students.loc[i, ["n_students", "interviews_per_student"]] = pd.NA
+            hidden += 2
     students.attrs["suppressed_cells"] = (int(out.attrs["suppressed_cells"])
-                                          + int(students.attrs["suppressed_cells"]))
+                                          + int(students.attrs["suppressed_cells"]) + hidden)
     return students
+
+
+def _distribution_disclosed(counts: np.ndarray, hidden: np.ndarray, n_interviews: int, min_n: int) -> bool:
+    """Whether a hidden cell of an interviews-per-student column can be worked out (exactly, or as surely
+    1..min_n-1) from the column's sum (the number of students) and its weighted sum (the number of
+    interviews), both published by :func:`interview_counts`. Bounds by linear programming (scipy ``linprog``);
+    the last class is "k or more", so its weight k only bounds the interviews from below.
+
+    >>> _distribution_disclosed(np.array([38, 1, 0, 0]), np.array([True, True, False, False]), 40, 5)
+    True
+    >>> _distribution_disclosed(np.array([20, 12, 4, 3]), np.array([False, False, True, True]), 68, 5)
+    False
+    """
+    from scipy.optimize import linprog
+
+    h = np.flatnonzero(hidden)
+    k = len(counts)
+    weights = np.arange(1, k + 1, dtype=float)
+    shown = ~hidden
+    n_students = int(counts.sum())
+    a_eq = [np.ones(len(h))]
+    b_eq = [n_students - counts[shown].sum()]
+    rest = n_interviews - float(weights[shown] @ counts[shown])
+    if hidden[-1]:  # "k or more": the hidden cells need at most the interviews left
+        a_ub, b_ub = [weights[h]], [rest]
+    else:
+        a_ub, b_ub = None, None
+        a_eq.append(weights[h])
+        b_eq.append(rest)
+    for j in range(len(h)):
+        c = np.zeros(len(h))
+        c[j] = 1.0
+        lo = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        hi = linprog(-c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if not (lo.success and hi.success):
+            return True  # no room to hide in: treat as disclosed
+        low, high = lo.fun, -hi.fun
+        if high - low < 0.5 or (low > 0.5 and high < min_n - 0.5):
+            return True
+    return False
 
 
 def interviews_per_student(df: pd.DataFrame, min_n: int = 5, max_count: int = 4) -> pd.DataFrame:

@@ -48,7 +48,7 @@ import os
 import secrets
 import stat
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -569,42 +569,57 @@ def protect_hidden(sizes: Mapping[Any, float], hidden: Iterable[Any], min_n: int
         hidden.add(min(visible, key=lambda k: sizes[k]))
 
 
-def _secondary_pass(
-    values: np.ndarray, supp: np.ndarray, total_row: np.ndarray, total_col: np.ndarray, min_n: int = 1
-) -> bool:
-    """One sweep over all rows, then all columns; returns whether anything changed.
+Line = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""A line of a table for the secondary rule: its cells' row and column indices, and which of them is the line's
+own total (a margin, never chosen as the extra hidden cell)."""
+
+
+def _table_lines(n_rows: int, n_cols: int, total_row: np.ndarray, total_col: np.ndarray,
+                 relations: Iterable[tuple[int, Sequence[int]]] = ()) -> list[Line]:
+    """The lines of a table in sweep order: every row, every column, then every declared relation in every row
+    (``relations``: column index of a total and the column indices of its parts, e.g. answered = paired +
+    pre_only)."""
+    lines: list[Line] = []
+    for i in range(n_rows):
+        lines.append((np.full(n_cols, i), np.arange(n_cols), total_col.copy()))
+    for j in range(n_cols):
+        lines.append((np.arange(n_rows), np.full(n_rows, j), total_row.copy()))
+    for total, parts in relations:
+        cols = np.array([total, *parts])
+        own = np.zeros(len(cols), dtype=bool)
+        own[0] = True
+        for i in range(n_rows):
+            lines.append((np.full(len(cols), i), cols, own))
+    return lines
+
+
+def _secondary_pass(values: np.ndarray, supp: np.ndarray, lines: Sequence[Line], min_n: int = 1) -> bool:
+    """One sweep over all lines (rows, then columns, then declared relations); returns whether anything changed.
 
     A line needs one more hidden cell when it has exactly one, or when its hidden cells (its own total aside,
     if that is shown) add up to 1..min_n-1 people: that sum is the line's total minus the shown cells, a small
     count of its own.
     """
     changed = False
-    n_rows, n_cols = values.shape
-    for axis in (0, 1):
-        for i in range(n_rows if axis == 0 else n_cols):
-            if axis == 0:
-                line = (np.full(n_cols, i), np.arange(n_cols))
-                own_total = total_col  # a row's own total is its cell in a total column
-            else:
-                line = (np.arange(n_rows), np.full(n_rows, i))
-                own_total = total_row
-            k = int(supp[line].sum())
-            if k == 0:
+    for rows, cols, own_total in lines:
+        line = (rows, cols)
+        k = int(supp[line].sum())
+        if k == 0:
+            continue
+        if k >= 2:
+            inner = supp[line] & ~own_total
+            if own_total.any() and supp[line][own_total].any():
+                continue  # the line's total is hidden too: the hidden cells' sum is not given away
+            hidden_sum = values[line][inner].sum()
+            if hidden_sum == 0 or hidden_sum >= min_n:
                 continue
-            if k >= 2:
-                inner = supp[line] & ~own_total
-                if own_total.any() and supp[line][own_total].any():
-                    continue  # the line's total is hidden too: the hidden cells' sum is not given away
-                hidden_sum = values[line][inner].sum()
-                if hidden_sum == 0 or hidden_sum >= min_n:
-                    continue
-            cand = ~supp[line] & (values[line] > 0) & ~own_total
-            if not cand.any():
-                continue
-            masked = np.where(cand, values[line], np.iinfo(np.int64).max)
-            k = int(np.argmin(masked))  # smallest; ties: the first in table order
-            supp[line[0][k], line[1][k]] = True
-            changed = True
+        cand = ~supp[line] & (values[line] > 0) & ~own_total
+        if not cand.any():
+            continue
+        masked = np.where(cand, values[line], np.iinfo(np.int64).max)
+        k = int(np.argmin(masked))  # smallest; ties: the first in table order
+        supp[rows[k], cols[k]] = True
+        changed = True
     return changed
 
 
@@ -615,6 +630,7 @@ def suppress_small_cells(
     secondary: bool = True,
     total_rows: Iterable[Any] = (),
     total_cols: Iterable[Any] = (),
+    relations: Mapping[Any, Sequence[Any]] | None = None,
 ) -> pd.DataFrame | pd.Series:
     """Hide small counts in a frequency table, with secondary suppression.
 
@@ -633,6 +649,10 @@ def suppress_small_cells(
         Rows/columns of ``table`` that are totals (margins). They are hidden if ``0 < n < min_n`` and are never
         chosen as a line's extra suppression, except within the total row/column itself, where every cell is a
         margin. (For a Series, ``total_rows`` names the total entries.)
+    relations : mapping of column label -> column labels, optional
+        Columns that add up within every row, ``{total: [part, ...]}`` (``answered_post: [paired, post_only]``):
+        each such row is one more line for the secondary rule, so no hidden part can be worked out as the total
+        minus the shown parts. Only for a DataFrame.
 
     Returns
     -------
@@ -671,15 +691,22 @@ def suppress_small_cells(
     else:
         total_row = _label_mask(table.index, total_rows, "total_rows")
         total_col = _label_mask(table.columns, total_cols, "total_cols")
+    rel: list[tuple[int, list[int]]] = []
+    if relations:
+        if is_series:
+            raise ValueError("relations need a DataFrame: they relate columns within each row")
+        cols = list(table.columns)
+        for total, parts in relations.items():
+            missing = [c for c in (total, *parts) if c not in cols]
+            if missing:
+                raise ValueError(f"relations name columns the table does not have: {missing}")
+            rel.append((cols.index(total), [cols.index(c) for c in parts]))
     supp = (values > 0) & (values < min_n)
     if secondary:
-        if is_series:
-            # a one-way table has one line: the column; its "rows" are single cells with nothing to add
-            while _secondary_pass(values, supp, total_row, np.ones(1, dtype=bool), min_n):
-                pass
-        else:
-            while _secondary_pass(values, supp, total_row, total_col, min_n):
-                pass
+        # a one-way table has one line: the column; its "rows" are single cells with nothing to add
+        lines = _table_lines(*values.shape, total_row, np.ones(1, dtype=bool) if is_series else total_col, rel)
+        while _secondary_pass(values, supp, lines, min_n):
+            pass
     unprotected: list[tuple[str, Any]] = []
     if secondary:
         if is_series:

@@ -228,3 +228,65 @@ def test_csv_field_over_the_csv_limit_names_row_and_column(tmp_path: Path,
                  + "\n", encoding="utf-8")
     err = _one_line_exit_2(capsys, ["validate", str(f)])
     assert "interviews_2023.csv: row 2, column 3" in err
+
+
+def _no_part_given_back(table, relations) -> None:
+    """Within every row, a hidden part is never the only unknown of a declared total = sum of parts."""
+    import pandas as pd
+
+    for _, row in table.iterrows():
+        for total, parts in relations.items():
+            cells = [total, *parts]
+            hidden = [c for c in cells if pd.isna(row[c])]
+            assert len(hidden) != 1, (row.to_dict(), total, parts)
+
+
+def test_pair_accounting_hides_what_subtraction_gives_back() -> None:
+    import pandas as pd
+
+    from sosrake_lib.course import pair_accounting
+
+    # 21 answered after, 20 of them paired: "post only" = 1 must not be worked out as 21 - 20
+    ids = [f"p{i:02d}" for i in range(40)]
+    enrol = pd.DataFrame({"participant_id": ids, "completed": ["yes"] * 25 + ["no"] * 15})
+    pre, post = ids[:30], ids[:20] + [ids[35]]
+    t = pair_accounting(enrol, pre, post, min_n=5).set_index("status")
+    assert pd.isna(t.loc["completed_no", "post_only"])
+    rel = {"answered_pre": ["paired", "pre_only"], "answered_post": ["paired", "post_only"]}
+    _no_part_given_back(t, rel)
+
+
+def test_pair_accounting_of_the_shipped_sample_gives_nothing_back() -> None:
+    from sosrake_lib import course
+
+    data = course.load_course_data(SAMPLE_DIR / "course_enrolment_2021.csv", SAMPLE_DIR / "course_pre_2021.csv",
+                                   SAMPLE_DIR / "course_post_2021.csv", SAMPLE_DIR / "course_feedback_2021.xlsx")
+    sa = data.instruments["selfassessment"]
+    t = course.pair_accounting(data.enrolment, data.pre[sa.respondent_id], data.post[sa.respondent_id], min_n=5)
+    _no_part_given_back(t.set_index("status"), {"answered_pre": ["paired", "pre_only"],
+                                                "answered_post": ["paired", "post_only"]})
+
+
+def test_interview_counts_never_give_back_a_hidden_student_count() -> None:
+    import pandas as pd
+
+    from sosrake_lib.interviews import interview_counts, interviews_per_student
+
+    # 40 interviews by 39 students: one student held two, a count of one person
+    students = [f"s{i}" for i in range(39)] + ["s0"]
+    df = pd.DataFrame({"semester": ["2023-syksy"] * 40, "student": students})
+    per = interviews_per_student(df, min_n=5)
+    assert per["2023-syksy"].isna().tolist() == [True, True, False, False]  # 38 and 1, zeros shown
+    counts = interview_counts(df, min_n=5).iloc[0]
+    assert counts["n_interviews"] == 40
+    assert pd.isna(counts["n_students"]) and pd.isna(counts["interviews_per_student"])
+    # where the hidden cells cannot be worked out ("4 or more" only bounds the interviews), the number of
+    # students stays published: 20 held one, 20 held two, 2 held four or more (hidden with the 20 of "1")
+    many = [f"s{i}" for i in range(20)] * 2 + [f"t{i}" for i in range(20)] + ["u0"] * 4 + ["u1"] * 5
+    df = pd.DataFrame({"semester": ["x"] * len(many), "student": many})
+    assert interviews_per_student(df, min_n=5)["x"].isna().tolist() == [True, False, False, True]
+    assert interview_counts(df, min_n=5).iloc[0]["n_students"] == 42
+    # and with two hidden cells of exact classes, two equations give both back: the count is hidden
+    many = [f"s{i}" for i in range(20)] * 2 + [f"t{i}" for i in range(20)] + ["u0"] * 3 + ["u1"] * 3
+    df = pd.DataFrame({"semester": ["x"] * len(many), "student": many})
+    assert pd.isna(interview_counts(df, min_n=5).iloc[0]["n_students"])
