@@ -3,8 +3,10 @@
 The last line of defence of the privacy promises (``DOMAIN.md``, "Privacy and disclosure control"): every file an
 analysis wrote is read back *as a person or a program would see it* and checked for
 
-- identifiers: henkilötunnus, phone numbers, e-mail addresses and street addresses (the patterns of
-  :func:`sosrake_lib.privacy.find_pii`), names from a given list (whole words, case-sensitive), pseudonyms
+- identifiers: henkilötunnus, phone numbers, e-mail addresses, IBANs, street addresses and car registration
+  plates (the patterns of :func:`sosrake_lib.privacy.find_pii`, the same the scrubber removes), names from a
+  given list (whole words, case-sensitive, and their capitalised inflected forms that cannot be an ordinary
+  word: :func:`sosrake_lib.scrub.find_name_forms`), pseudonyms
   (``ps_`` + 16 hex digits: pseudonymised data are still personal data), raw respondent ids (given values or
   patterns such as the course's ``SR21-001``) and columns of the raw frame (``email``, ``name``...) in the
   tables an executed notebook displays;
@@ -36,6 +38,7 @@ Examples
 >>> for f in scan_outputs(d, names=["Aino"]):
 ...     print(f)
 muistio.txt: text: name 'Aino'
+muistio.txt: text: name 'Ainolle'
 muistio.txt: text: phone '040 123 4567'
 taulukko.csv: row 3, column 'n': small_count '3'
 """
@@ -56,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from .privacy import find_pii
+from .scrub import _find_name_forms, _names_key
 
 __all__ = [
     "DEFAULT_ID_PATTERNS",
@@ -84,8 +88,9 @@ _TEXT_SUFFIXES = (".txt", ".md", ".tex", ".log")
 class Finding:
     """One thing in one output file that should not be there.
 
-    ``kind`` is ``"small_count"``, ``"personal_id"``, ``"phone"``, ``"email"``, ``"address"``, ``"name"``,
-    ``"pseudonym"``, ``"respondent_id"``, ``"identifier_column"``, ``"formula"`` or ``"unreadable"``;
+    ``kind`` is ``"small_count"``, ``"personal_id"``, ``"phone"``, ``"email"``, ``"iban"``, ``"address"``,
+    ``"plate"``, ``"name"``, ``"pseudonym"``, ``"respondent_id"``, ``"identifier_column"``, ``"formula"`` or
+    ``"unreadable"``;
     ``where`` says where in the file (``row 3, column 'n'``, ``sheet 'x' B4``, ``cell 12 output 0``), ``value``
     is the offending text.
     """
@@ -216,7 +221,9 @@ class _Scanner:
                  id_patterns: Iterable[str], columns: Iterable[str], formulas: bool) -> None:
         self.root = root
         self.min_n = int(min_n)
-        words = sorted({w for n in names for w in str(n).split() if len(w) >= 2}, key=lambda w: (-len(w), w))
+        names = [str(n) for n in names]
+        self.name_key = _names_key(names)
+        words = sorted({w for n in names for w in n.split() if len(w) >= 2}, key=lambda w: (-len(w), w))
         self.name_re = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)") if words
                         else None)
         id_values = sorted({str(i).strip() for i in ids if str(i).strip()}, key=lambda w: (-len(w), w))
@@ -246,6 +253,8 @@ class _Scanner:
         if self.name_re is not None:
             for m in self.name_re.finditer(text):
                 self.add(where, "name", m.group(0))
+            for form in _find_name_forms(text, self.name_key):  # Maijalle, Järven, Tuomaksen (scrub.py)
+                self.add(where, "name", form)
         for rx, kind in self.id_re:
             for m in rx.finditer(text):
                 self.add(where, kind, m.group(0))
@@ -578,7 +587,9 @@ def scan_outputs(folder: str | Path, *, min_n: int = 5, names: Iterable[str] = (
         people are findings.
     names : iterable of str
         Names of people to look for (full names are split into words); matched as whole words,
-        case-sensitively, so the Finnish word "aino" or a place name in lower case is not a name.
+        case-sensitively, so the Finnish word "aino" or a place name in lower case is not a name. Capitalised
+        inflected forms are found too (``Maijalle``, ``Virtasen``, ``Järven`` of Järvi, ``Tuomaksen``), except
+        those that are also ordinary words or compounds (``Ainoa``, ``Laurakatu``).
     ids : iterable of str
         Raw respondent ids to look for as whole tokens (purely numeric ids such as ``17`` cannot be told from
         a count and are best left out: :func:`identifiers_from_exports` does so).

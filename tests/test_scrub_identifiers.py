@@ -210,3 +210,22 @@ def test_scan_flags_each_form_in_an_output_csv(tmp_path) -> None:  # type: ignor
     (tmp_path / "quotes.csv").write_text('Ryhmä,n,Lainaus\nEssote,52,"järven rannalla, Järjestö"\n',
                                          encoding="utf-8")
     assert scan_outputs(tmp_path, names=NAMES) == []
+
+
+def test_arrow_prefilters_are_valid_re2() -> None:
+    """The fast path of scrub_pii_series is taken only when RE2 accepts the prefilters (else it scrubs all)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sosrake_lib.scrub import _BASE_PREFILTER, _lemma_prefilter, _name_prefilter, _names_key
+
+    arr = pa.array(["maija at kunta.fi", "Järven kanssa", "ei mitään", "ABC-123", "Laura soitti"])
+    key = _names_key(NAMES)
+
+    def hits(regex: str | None) -> list[bool]:
+        assert regex is not None
+        return pc.match_substring_regex(arr, regex).to_pylist()
+
+    assert hits(_BASE_PREFILTER) == [True, False, False, True, False]
+    assert hits(_name_prefilter(key)) == [False, False, False, False, True]
+    assert hits(_lemma_prefilter(key)) == [False, True, False, False, True]
