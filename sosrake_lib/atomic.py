@@ -94,6 +94,10 @@ def folder_lock(target: str | os.PathLike[str]) -> Iterator[None]:
                 shutil.rmtree(stale, ignore_errors=True)
         yield
     finally:
+        # The lock file goes too, so an output tree holds only outputs. A run that opened it just before is
+        # refused anyway (no waiting), so removing it can at worst let a third run start alongside a second.
+        with contextlib.suppress(OSError):
+            Path(lock.lock_file).unlink()
         lock.release()
 
 

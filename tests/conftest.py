@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,15 @@ TEST_KEY = "test-key-0123456789abcdef"
 BAD_DIR = Path(__file__).parent / "data" / "bad"
 
 
-@pytest.fixture(autouse=True)
-def _configured_test_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Every test runs with TEST_KEY configured, and nothing of the developer's own key set-up."""
-    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
-    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY_FILE", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "empty-config"))
+@pytest.fixture(autouse=True, scope="session")
+def _configured_test_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test runs with TEST_KEY configured, and nothing of the developer's own key set-up (session-wide,
+    so module fixtures that run whole analyses have it too)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
+        mp.delenv("SOSRAKE_PSEUDONYM_KEY_FILE", raising=False)
+        mp.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "empty-config"))
+        yield
 
 
 @pytest.fixture
