@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _scan(folder: Path, min_n: int, raw: Path | None) -> int:
-    from .scan import identifiers_from_exports, scan_outputs
+    from .scan import identifiers_from_exports, review_material, scan_outputs
 
     if not folder.is_dir():
         raise ConfigError(f"the output folder does not exist: {folder}")
@@ -90,6 +90,10 @@ def _scan(folder: Path, min_n: int, raw: Path | None) -> int:
                             ids=ident.ids if ident else (), columns=ident.columns if ident else ())
     for f in findings:
         print(f)
+    review = review_material(folder)
+    if review:
+        print(f"note: {len(review)} review file(s), scanned but not to be handed on as they are: "
+              + ", ".join(review), file=sys.stderr)
     print(f"{len(findings)} finding(s) in {folder}", file=sys.stderr)
     return 1 if findings else 0
 

@@ -614,7 +614,35 @@ def scan_outputs(folder: str | Path, *, min_n: int = 5, names: Iterable[str] = (
                   formulas=formulas)
     for path in _files(root, skip):
         _scan_one(sc, path)
+        rel = path.relative_to(root).as_posix()
+        if _UNREVIEWED.search(path.name) and not is_review_material(rel):
+            sc.findings.append(Finding(rel, "file", "review_material",
+                                       "unreviewed free text among the published outputs: move it to review/"))
     return sorted(sc.findings)
+
+
+_UNREVIEWED = re.compile(r"uncoded|luokittelemattom|coding_sample|review", re.IGNORECASE)
+
+
+def is_review_material(relative: str) -> bool:
+    """True for an output that is staff work material, not for handing on: ``quotes_for_review.csv`` and
+    everything under a ``review/`` folder (e.g. ``review/uncoded_answers.csv``).
+
+    >>> is_review_material("interviews/review/uncoded_answers.csv"), is_review_material("quotes_for_review.csv")
+    (True, True)
+    >>> is_review_material("interviews/tables/uncoded_answers.csv")
+    False
+    """
+    parts = Path(relative).parts
+    return "review" in parts[:-1] or Path(relative).name == "quotes_for_review.csv"
+
+
+def review_material(folder: str | Path) -> list[str]:
+    """The review material under an output folder (relative paths): scanned like everything else, but never to
+    be handed on as it is (scrubbed, not yet reviewed by a person)."""
+    root = Path(folder)
+    return [p.relative_to(root).as_posix() for p in sorted(root.rglob("*"))
+            if p.is_file() and is_review_material(p.relative_to(root).as_posix())]
 
 
 def identifiers_from_exports(raw: str | Path) -> Identifiers:

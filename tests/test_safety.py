@@ -290,3 +290,21 @@ def test_interview_counts_never_give_back_a_hidden_student_count() -> None:
     many = [f"s{i}" for i in range(20)] * 2 + [f"t{i}" for i in range(20)] + ["u0"] * 3 + ["u1"] * 3
     df = pd.DataFrame({"semester": ["x"] * len(many), "student": many})
     assert pd.isna(interview_counts(df, min_n=5).iloc[0]["n_students"])
+
+
+def test_scan_treats_uncoded_answers_as_review_material(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sosrake_lib.scan import scan_outputs
+
+    folder = tmp_path / "2023-syksy" / "interviews"
+    (folder / "review").mkdir(parents=True)
+    (folder / "tables").mkdir()
+    (folder / "review" / "uncoded_answers.csv").write_text("question,answer\nopen_missing,Apua\n", "utf-8")
+    (folder / "quotes_for_review.csv").write_text("quote,approved\nHyvä palvelu,False\n", "utf-8")
+    assert scan_outputs(tmp_path) == []
+    assert main(["scan", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "2 review file(s)" in err and "review/uncoded_answers.csv" in err
+    # the old place among the published tables is a finding
+    (folder / "tables" / "uncoded_answers.csv").write_text("question,answer\nopen_missing,Apua\n", "utf-8")
+    [f] = scan_outputs(tmp_path)
+    assert f.kind == "review_material" and f.file.endswith("tables/uncoded_answers.csv")
