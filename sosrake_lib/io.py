@@ -505,6 +505,7 @@ class ColumnMatch:
     header: str
     item: str | None = None
     method: str = ""
+    block: int = -1  # for "grid order": which run of repeated statements (one grid) the column stands in
 
 
 _MOODLE_LABEL = re.compile(r"^\s*\(([^()]{1,60})\)\s*(\S.*)$", re.S)
@@ -589,7 +590,11 @@ def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str,
 
 
 def _match_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int) -> list[ColumnMatch]:
-    """Every non-empty header column of rows ``top..bottom`` with the item it holds (if any)."""
+    """Every non-empty header column of rows ``top..bottom`` with the item it holds (if any).
+
+    Statements that stand in several grids without a grid title (Microsoft Forms) are placed by position, see
+    :func:`_place_by_order`.
+    """
     taken: dict[str, int] = {}
     out = []
     for j, title, text in _header_cells(grid, top, bottom):
@@ -598,7 +603,61 @@ def _match_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int) 
         if item is not None and item not in taken:
             taken[item] = j
         out.append(ColumnMatch(j, shown, item, how))
-    return out
+    return _place_by_order(inst, out)
+
+
+def _statement_index(inst: Instrument, group: tuple[str, ...]) -> int:
+    """The place of a statement in its grids (codebook order of the group's first item)."""
+    first = inst.item(group[0])
+    return [it.id for it in inst.items if it.grid == first.grid].index(first.id)
+
+
+def _blocks(inst: Instrument, cols: list[ColumnMatch], by_order: bool) -> list[list[ColumnMatch]]:
+    """Runs of repeated-statement columns, one per grid: a run ends where a column is not next to the previous
+    one, where a statement repeats and, with ``by_order``, where the codebook order of the statements falls
+    back (a grid asks its statements in codebook order; the next grid starts again from the first)."""
+    blocks: list[list[ColumnMatch]] = []
+    for m in cols:
+        group = inst.statement_group(m.item)  # type: ignore[arg-type]
+        cur = blocks[-1] if blocks else None
+        new = cur is None or m.column != cur[-1].column + 1
+        if cur is not None and not new:
+            seen = {inst.statement_group(c.item) for c in cur}  # type: ignore[arg-type]
+            prev = _statement_index(inst, inst.statement_group(cur[-1].item))  # type: ignore[arg-type]
+            new = group in seen or (by_order and _statement_index(inst, group) < prev)
+        if new:
+            blocks.append([m])
+        else:
+            cur.append(m)  # type: ignore[union-attr]
+    return blocks
+
+
+def _place_by_order(inst: Instrument, out: list[ColumnMatch]) -> list[ColumnMatch]:
+    """Place statements repeated across grids without a title by the run (block) they stand in.
+
+    The grids that titled columns already fill are left out; the k-th block goes to the k-th remaining grid in
+    the codebook's ``order``. A deleted column thus never shifts its twin into the other grid. Where the blocks
+    cannot be matched to the grids, the columns are marked ``"grid order?"`` and the read stops.
+    """
+    idx = [k for k, m in enumerate(out) if m.method == "grid order"]
+    if not idx:
+        return out
+    cols = [out[k] for k in idx]
+    titled = {inst.item(m.item).grid for m in out if m.method == "grid title" and m.item}
+    grids = [g.name for g in sorted(inst.grids.values(), key=lambda g: g.order) if g.name not in titled]
+    blocks = _blocks(inst, cols, by_order=True)
+    if len(blocks) != len(grids):
+        blocks = _blocks(inst, cols, by_order=False)
+    placed: dict[int, ColumnMatch] = {}
+    if len(blocks) == len(grids):
+        for b, (block, g) in enumerate(zip(blocks, grids, strict=True)):
+            for m in block:
+                item = next(i for i in inst.statement_group(m.item) if inst.item(i).grid == g)  # type: ignore[arg-type]
+                placed[m.column] = ColumnMatch(m.column, m.header, item, "grid order", b)
+    else:
+        for m in cols:
+            placed[m.column] = ColumnMatch(m.column, m.header, m.item, "grid order?", -1)
+    return [placed.get(m.column, m) if m.method == "grid order" else m for m in out]
 
 
 def _n_items(matches: list[ColumnMatch]) -> int:
@@ -653,12 +712,19 @@ def _guess_instrument(grid: pd.DataFrame, exclude: str, matched: int = 0) -> str
 def _map_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int, file: str,
                  ) -> tuple[dict[int, str], dict[str, str], list[ColumnMatch]]:
     """Map grid column index -> item id (and item id -> header text as found); refuse a question twice."""
-    matches = _match_columns(inst, grid, top, bottom)
+    matches = _check_grid_answers(inst, _match_columns(inst, grid, top, bottom), grid.iloc[bottom + 1:], file,
+                                  bottom)
     mapping: dict[int, str] = {}
     found_as: dict[str, str] = {}
     for m in matches:
         if m.item is None:
             continue
+        if m.method == "grid order?":
+            raise ExportError(
+                "a statement stands in several grids without a grid title, and the columns cannot be told apart "
+                "by their position (a grid's column may be missing or the statements shuffled)", file=file,
+                row=bottom + 1, column=m.header,
+                hint="export again with every grid column, or with grid titles (Webropol, Google Forms)")
         if m.item in found_as:
             raise ExportError(
                 f"two columns hold the same question ({m.item}): {found_as[m.item]!r} and this one",
@@ -667,6 +733,58 @@ def _map_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int, fi
         mapping[m.column] = m.item
         found_as[m.item] = m.header
     return mapping, found_as, matches
+
+
+def _scale_fit(inst: Instrument, item_id: str, values: Iterable[str]) -> float:
+    """Share of the distinct answer labels (not digits, not "En osaa sanoa") that the item's scale knows."""
+    scale = inst.item(item_id).scale
+    words = [v for v in values if not v.strip().isdigit()]
+    if scale is None:
+        return 0.0
+    words = [v for v in words if not isinstance(scale.code_of(v), str) or scale.code_of(v) in scale.codes]
+    if not words:
+        return float("nan")
+    return sum(scale.code_of(v) is not None for v in words) / len(words)
+
+
+def _check_grid_answers(inst: Instrument, matches: list[ColumnMatch], body: pd.DataFrame, file: str,
+                        bottom: int) -> list[ColumnMatch]:
+    """Let the answers confirm the grids placed by order: a block whose labels belong to another grid's scale
+    ("Ei lainkaan tärkeä" is importance, not competence) is moved there, and said so (``"grid answers"``)."""
+    blocks: dict[int, list[ColumnMatch]] = {}
+    for m in matches:
+        if m.method == "grid order" and m.block >= 0:
+            blocks.setdefault(m.block, []).append(m)
+    if len(blocks) < 2:
+        return matches
+    sample = body.head(500)
+    grids = sorted({inst.item(ms[0].item).grid for ms in blocks.values()},  # type: ignore[arg-type]
+                   key=lambda g: inst.grids[g].order)
+
+    def fit(block: list[ColumnMatch], g: str) -> float:
+        vals: set[str] = set()
+        for m in block:
+            if m.column in sample:
+                vals.update(str(v) for v in sample[m.column].dropna().unique()[:50])
+        item = next(i for i in inst.statement_group(block[0].item) if inst.item(i).grid == g)  # type: ignore[arg-type]
+        f = _scale_fit(inst, item, vals)
+        return 0.0 if f != f else f
+
+    from itertools import permutations
+
+    keys = sorted(blocks)
+    current = tuple(inst.item(blocks[b][0].item).grid for b in keys)  # type: ignore[arg-type]
+    scores = {perm: sum(fit(blocks[b], g) for b, g in zip(keys, perm, strict=True))
+              for perm in permutations(grids, len(keys))}
+    best = max(scores, key=lambda p: (scores[p], p == current))
+    if best == current or scores[best] <= scores[current]:
+        return matches
+    moved: dict[int, ColumnMatch] = {}
+    for b, g in zip(keys, best, strict=True):
+        for m in blocks[b]:
+            item = next(i for i in inst.statement_group(m.item) if inst.item(i).grid == g)  # type: ignore[arg-type]
+            moved[m.column] = ColumnMatch(m.column, m.header, item, "grid answers", b)
+    return [moved.get(m.column, m) for m in matches]
 
 
 # --------------------------------------------------------------------------------------------- converting
@@ -1199,9 +1317,15 @@ def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame,
         grids = sorted({inst.item(m.item).grid for m in by_order}, key=lambda g: inst.grids[g].order)
         notes.append(export_check.notice(
             "warning", "grid_order", f"{len(by_order)} column(s) repeat a statement without a grid title (as "
-            f"Microsoft Forms writes grids): each was placed by order of occurrence, first -> "
-            f"{', then '.join(grids)} (the codebook's grid order); check that the survey asks the grids in that "
-            "order", items=[m.item for m in by_order]))
+            "Microsoft Forms writes grids): each run of them was placed in the next grid in the codebook's order "
+            f"({', then '.join(grids)}); check that the survey asks the grids in that order (digit answers cannot "
+            "tell the grids apart)", items=[m.item for m in by_order]))
+    by_answers = [m for m in header.matches if m.method == "grid answers"]
+    if by_answers:
+        notes.append(export_check.notice(
+            "warning", "grid_answers", f"{len(by_answers)} column(s) repeat a statement without a grid title and "
+            "were placed in the grid their answer labels belong to (the grids stand in another order than in the "
+            "codebook); check the result", items=[m.item for m in by_answers]))
     for m in header.matches:
         if m.method == "alias":
             notes.append(export_check.notice("info", "alias", f"column {m.header!r} was read as {m.item} through "

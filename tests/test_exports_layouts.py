@@ -314,3 +314,48 @@ def test_moodle_rated_choice_values_are_read_by_their_text(tmp_path) -> None:
     df.to_csv(tmp_path / "m.csv", index=False)
     got = read_export(tmp_path / "m.csv", inst)
     pd.testing.assert_series_equal(got["FB_SIS1"], read_export(DATA / "moodle_feedback_en.csv", inst)["FB_SIS1"])
+
+
+def _forms_variant(tmp_path: Path, *, drop: str | None = None, swap: bool = False, digits: bool = False) -> Path:
+    """The Forms competence export with one grid column deleted, the two grids swapped, or digit answers."""
+    src = pd.read_excel(DATA / "forms_competence_anonymous.xlsx", dtype=str, header=None)
+    header, body = list(src.iloc[0]), src.iloc[1:]
+    exp = EXPECTED["forms_competence_anonymous.xlsx"]["items"]
+    c_first = header.index(exp["C_TK1"]["header"])
+    i_first = header.index(exp["C_TK1"]["header"], c_first + 1)
+    cols = list(range(len(header)))
+    if swap:
+        cols = cols[:c_first] + cols[i_first:i_first + 18] + cols[c_first:i_first] + cols[i_first + 18:]
+    if drop == "C_TK1":
+        cols.remove(c_first)
+    if drop == "I_TK1":
+        cols.remove(i_first)
+    out = body[cols]
+    if digits:
+        inst = load_instrument("competence")
+        for j in cols:
+            if c_first <= j < i_first + 18:
+                scale = inst.item("C_TK1" if j < i_first else "I_TK1").scale
+                out[j] = [str(scale.code_of(v)) if isinstance(scale.code_of(v), int) else v for v in out[j]]
+    f = tmp_path / "forms.xlsx"
+    pd.DataFrame([[header[j] for j in cols], *out.values.tolist()]).to_excel(f, header=False, index=False)
+    return f
+
+
+@pytest.mark.parametrize("drop", ["C_TK1", "I_TK1"])
+def test_forms_deleted_grid_column_does_not_shift_its_twin(tmp_path, drop) -> None:
+    # digit answers fit both scales: only the position can tell the grids apart
+    ref = read_export(_forms_variant(tmp_path, digits=True), "competence")
+    got = read_export(_forms_variant(tmp_path, drop=drop, digits=True), "competence")
+    twin = "I_TK1" if drop == "C_TK1" else "C_TK1"
+    assert got[drop].isna().all() and drop in got.attrs["absent_items"]
+    pd.testing.assert_series_equal(got[twin], ref[twin])
+    pd.testing.assert_series_equal(got["C_TK2"], ref["C_TK2"])
+
+
+def test_forms_grids_in_the_other_order_are_placed_by_their_answers(tmp_path) -> None:
+    ref = read_export(DATA / "forms_competence_anonymous.xlsx", "competence")
+    got = read_export(_forms_variant(tmp_path, swap=True), "competence")
+    for item in ("C_TK1", "I_TK1", "C_YS3", "I_YS3"):
+        pd.testing.assert_series_equal(got[item], ref[item])
+    assert "grid_answers" in {n["kind"] for n in got.attrs["import_notices"]}
