@@ -264,11 +264,19 @@ def _test_rows(df: pd.DataFrame, inst: Instrument) -> list[tuple[str, np.ndarray
         mask = np.zeros(len(df), dtype=bool)
         mask[np.flatnonzero(cand)[hit.fillna(False).astype(bool).to_numpy()]] = True
         out.append((f"test: a test word (testi, test, kokeilu) in the {c} column", mask))
-    for it in inst.items_of("text"):
-        if it.id in df:
-            codes, uniques = pd.factorize(df[it.id], use_na_sentinel=True)  # each distinct answer once
+    # By the answers: a row whose every open answer is a test word ("testi", "asdf"); one "xxx" beside real
+    # open answers is an answer, not a test submission, and never drops the interview.
+    texts = [it.id for it in inst.items_of("text") if it.id in df]
+    if texts:
+        any_text = np.zeros(len(df), dtype=bool)
+        all_test = np.ones(len(df), dtype=bool)
+        for c in texts:
+            codes, uniques = pd.factorize(df[c], use_na_sentinel=True)  # each distinct answer once
             is_test = np.array([str(u).strip().casefold().strip(".!") in _TEST_ANSWERS for u in uniques] + [False])
-            out.append((f"test: the answer to {it.id} is only a test word", is_test[codes]))
+            has = codes >= 0
+            any_text |= has
+            all_test &= ~has | is_test[codes]
+        out.append(("test: every open answer is only a test word", any_text & all_test))
     return out
 
 
@@ -371,12 +379,11 @@ def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series,
         what = "respondent id" if key == inst.respondent_id else f"{key}"
         mark(f"duplicate: same {what} as a later submission (same_as)", alive[has], codes[has])
     # An identical answer row under a new id is a double submission (Forms gives each submission an id). Only
-    # for questionnaires: in a register (enrolment) different people share the same categories. Names and
-    # e-mails are left out of the comparison, as they are gone after cleaning: cleaning a cleaned frame again
-    # must find the same rows.
+    # for questionnaires: in a register (enrolment) different people share the same categories. Names, e-mails
+    # and tool user ids are part of the comparison: two Moodle users with different ids who gave the same short
+    # answers are two people, never one double submission (a missing or placeholder identity compares equal).
     has_questions = any(it.kind in ("likert", "nps", "text", "integer") for it in inst.items)
-    pii = {it.id for it in inst.items_of("pii")}
-    ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *inst.duplicate_key, *pii}
+    ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *inst.duplicate_key}
     content = [c for c in df.columns if c not in ignore]
     alive = live[~dup[live]]
     if len(alive) and has_questions and content:
@@ -471,7 +478,10 @@ def clean_responses(
     -----
     Dropping order: empty rows (no answer at all), then test rows (``testi`` in an id, name or e-mail field, or
     an answer that is only "testi"), then duplicates (same respondent id or e-mail, or an identical answer row;
-    the last submission is kept). Cleaning is idempotent: ids already pseudonymised are left as they are.
+    the last submission is kept; identical answers count only between rows whose names, e-mails and tool
+    user ids, where the export has them, are equal too). Ids already pseudonymised are left as they are, so
+    cleaning a cleaned frame again keeps its rows, unless two of them differed only by the names or e-mails
+    the first cleaning removed.
     """
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
     if "_row" not in raw:

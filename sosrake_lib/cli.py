@@ -181,6 +181,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                          target_size=args.target_size, timeout=args.timeout, progress=not args.quiet,
                          strict=args.strict, codebook_overlay=args.codebook_overlay,
                          **({"processed_dir": args.processed} if args.processed else {}))
+    except BrokenPipeError:  # `sosrake validate … | head`: the reader went away; nothing is wrong
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+        return 0
     except (ExportError, ConfigError) as exc:
         msg = exc.one_line() if isinstance(exc, ExportError) else " ".join(str(exc).split())
         print(f"sosrake: error: {msg}", file=sys.stderr)

@@ -206,6 +206,7 @@ class Instrument:
     alias_keys: frozenset[str] = frozenset()
     overlay: str = ""
     ignore_headers: tuple[str, ...] = ()
+    date_order: str = ""  # "day_first" or "month_first" for slash dates that fit both (from an overlay)
 
     def item(self, item_id: str) -> Item:
         for it in self.items:
@@ -396,20 +397,29 @@ def read_overlay(path: str | Path) -> dict[str, dict[str, Any]]:
     for name, sect in d["instruments"].items():
         aliases = (sect or {}).get("aliases") or {}
         ignore = (sect or {}).get("ignore") or []
+        order = str((sect or {}).get("date_order") or "")
+        if order not in ("", "day_first", "month_first"):
+            raise ConfigError(f"the codebook overlay {p.name}: date_order of {name!r} must be day_first or "
+                              f"month_first, not {order!r}")
         if not isinstance(aliases, dict) or not isinstance(ignore, list):
             raise ConfigError(f"the codebook overlay {p.name}: 'aliases' of {name!r} must map item ids to headers "
                               "and 'ignore' must be a list of headers")
         out[str(name)] = {
             "aliases": {str(k): [str(h) for h in (v if isinstance(v, list) else [v]) if h is not None]
                         for k, v in aliases.items()},
-            "ignore": [str(h) for h in ignore if h is not None]}
+            "ignore": [str(h) for h in ignore if h is not None], "date_order": order}
     return out
 
 
 @lru_cache(maxsize=32)
 def _with_overlay(path: str, overlay: str, _mtime: int) -> Instrument:
     inst = _load(path)
-    section = read_overlay(overlay).get(inst.name, {"aliases": {}, "ignore": []})
+    sections = read_overlay(overlay)
+    unknown = sorted(set(sections) - set(available_instruments()))
+    if unknown:
+        raise ConfigError(f"the codebook overlay {Path(overlay).name} names unknown instrument(s) "
+                          f"{', '.join(map(repr, unknown))}; use one of {', '.join(available_instruments())}")
+    section = sections.get(inst.name, {"aliases": {}, "ignore": [], "date_order": ""})
     aliases = section["aliases"]
     lookup = dict(inst.header_lookup)
     added: set[str] = set()
@@ -429,7 +439,7 @@ def _with_overlay(path: str, overlay: str, _mtime: int) -> Instrument:
                 added.add(key)
             lookup[key] = item_id
     return replace(inst, header_lookup=lookup, alias_keys=frozenset(added), overlay=overlay,
-                   ignore_headers=tuple(section["ignore"]))
+                   ignore_headers=tuple(section["ignore"]), date_order=section.get("date_order", ""))
 
 
 @lru_cache(maxsize=32)

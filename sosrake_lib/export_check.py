@@ -65,8 +65,9 @@ _TOOL_HEADERS = {
 }
 _PLACEHOLDERS = {"anonymous", "anonyymi", "anonym", "anonymt", "anonymous user", "nimetön", "-", "n/a"}
 _DECLARED = re.compile(
-    r"(?:vastaajien\s+määrä|vastaajia|vastausten\s+määrä|vastauksia|vastaajamäärä|number\s+of\s+respondents|"
-    r"respondents|number\s+of\s+responses|responses)\s*[:=]?\s*(\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)(?!\d)",
+    r"(?<!\w)(?:vastaajien\s+(?:luku)?määrä|vastaajia(?:\s+yhteensä)?|vastanneita(?:\s+yhteensä)?|"
+    r"vastausten\s+(?:luku)?määrä|vastauksia(?:\s+yhteensä)?|vastaajamäärä|(?:total\s+)?number\s+of\s+"
+    r"(?:respondents|responses)|respondents|responses|n)\s*[:=]\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?![\d.,])",
     re.IGNORECASE)
 
 
@@ -76,7 +77,18 @@ def is_tool_column(header: Any) -> bool:
 
 
 def declared_respondents(meta_text: str) -> int | None:
-    """The respondent count an export states above its header (Webropol), or ``None``."""
+    """The respondent count an export states above its header (Webropol), or ``None``.
+
+    Only a label followed by ``:`` or ``=`` counts ("Vastaajien määrä: 60", "N = 31"), so a year or a date in
+    a survey's name ("responses 2021", "vastauksia 12.11. asti") is never read as a count.
+
+    >>> declared_respondents("Customer experience interviews - responses 2021 | Vastaajien määrä: 30")
+    30
+    >>> declared_respondents("Kysely (vastauksia 12.11. asti)") is None
+    True
+    >>> [declared_respondents(t) for t in ("Vastaajia yhteensä: 31", "Vastanneita: 31", "N = 31")]
+    [31, 31, 31]
+    """
     m = _DECLARED.search(meta_text or "")
     return int(re.sub(r"\D", "", m.group(1))) if m else None
 
@@ -247,7 +259,9 @@ def enforce(notes: Sequence[dict[str, Any]], inst: Instrument, found_as: Mapping
             file: str, header_row: int, declared: int | None, answered_rows: int) -> None:
     """Raise :class:`ExportError` for the findings that stop a read (see the module docstring)."""
     for n in notes:
-        if n["kind"] == "absent_item" and n.get("closest_header") and n["similarity"] >= RENAMED_SIMILARITY:
+        # only a question (not a tool's time column) that an unmatched column resembles closely stops the read
+        if (n["kind"] == "absent_item" and n["level"] == "warning" and n.get("closest_header")
+                and n["similarity"] >= RENAMED_SIMILARITY):
             raise ExportError(
                 f"item {n['item']} {n['header']!r} is not in the export, but a column that matches no item looks "
                 f"like it (similarity {n['similarity']:.0f})", file=file, row=header_row,
@@ -269,7 +283,7 @@ def enforce(notes: Sequence[dict[str, Any]], inst: Instrument, found_as: Mapping
                           "respondent-count line above the header too")
     if strict:
         for n in notes:
-            if n["level"] == "warning" and n["kind"] in ("absent_item", "unmatched_column"):
+            if n["level"] == "warning" and n["kind"] in ("absent_item", "unmatched_column", "label_only"):
                 raise ExportError(f"--strict: {n['message']}", file=file, row=header_row, column=n["header"],
                                   hint="map the column with `sosrake map`, or run without --strict to accept it")
 

@@ -545,7 +545,8 @@ def _header_cells(grid: pd.DataFrame, top: int, bottom: int) -> list[tuple[int, 
     return out
 
 
-def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str, Any]) -> tuple[str | None, str]:
+def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str, Any],
+             repeated: frozenset[str] = frozenset()) -> tuple[str | None, str]:
     """The item a header column holds and the rule that found it (see :class:`ColumnMatch`), or (None, "")."""
     body, label = text, None
     if title is None and inst.match_header(text) is None:
@@ -581,7 +582,7 @@ def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str,
             pick = next((i for i in group if inst.item(i).grid == g), None)
             if pick is not None:
                 return pick, "grid title"
-        if direct is not None and direct not in taken:
+        if direct is not None and direct not in taken and normalise_header(text) not in repeated:
             return direct, how
         free = [i for i in group if i not in taken]
         if free:
@@ -597,8 +598,11 @@ def _match_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int) 
     """
     taken: dict[str, int] = {}
     out = []
-    for j, title, text in _header_cells(grid, top, bottom):
-        item, how = _resolve(inst, title, text, taken)
+    cells = _header_cells(grid, top, bottom)
+    seen = [normalise_header(text) for _, title, text in cells if title is None]
+    repeated = frozenset(t for t in seen if seen.count(t) > 1)  # one header twice: a statement of two grids
+    for j, title, text in cells:
+        item, how = _resolve(inst, title, text, taken, repeated)
         shown = f"{title} [{text}]" if title is not None else text
         if item is not None and item not in taken:
             taken[item] = j
@@ -992,7 +996,30 @@ def _parse_family(fmts: tuple[str, ...], uniques: list[str]) -> np.ndarray:
     return out
 
 
-def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
+_SLASH_PAIR = {"m/d/yyyy": "d/m/yyyy", "d/m/yyyy": "m/d/yyyy"}
+
+
+def _slash_order(inst: Instrument, mapping: Mapping[int, str], column: Callable[[int], pd.Series]) -> str:
+    """``"day_first"`` or ``"month_first"`` when one of the file's slash-date columns settles it (a value such as
+    20/09/2021 fits only one order), else ``""``: one file comes from one tool in one locale."""
+    for j, item_id in mapping.items():
+        if inst.item(item_id).kind not in ("date", "datetime"):
+            continue
+        _, uniques = _categorise(column(j))
+        if not any("/" in u for u in uniques[:20]):
+            continue
+        text = [_normalise_date_text(u) for u in uniques[:5000]]
+        dm = ~np.isnat(_parse_family(_DATE_FAMILIES["d/m/yyyy"], text))
+        md = ~np.isnat(_parse_family(_DATE_FAMILIES["m/d/yyyy"], text))
+        if dm.all() and not md.all():
+            return "day_first"
+        if md.all() and not dm.all():
+            return "month_first"
+    return ""
+
+
+def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str,
+                  date_order: str = "") -> pd.Series:
     codes, raw_uniques = _categorise(col)
     # Tool-specific spellings (Google's time zone, Moodle's Finnish month names) only where letters occur:
     # plain numeric dates, the usual case on big exports, skip the per-value regex.
@@ -1002,11 +1029,24 @@ def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header
         uniques = raw_uniques
     values: np.ndarray | None = None
     fits: dict[str, int] = {}
-    for family, fmts in _DATE_FAMILIES.items():
-        attempt = _parse_family(fmts, uniques)
+    families = list(_DATE_FAMILIES)
+    if date_order == "day_first":  # the codebook overlay settles 01/09/2021 as 1 September
+        families.remove("d/m/yyyy")
+        families.insert(families.index("m/d/yyyy"), "d/m/yyyy")
+    for family in families:
+        attempt = _parse_family(_DATE_FAMILIES[family], uniques)
         fits[family] = int((~np.isnat(attempt)).sum())
         if fits[family] == len(uniques):
             values = attempt
+            other = _SLASH_PAIR.get(family)
+            if other and not date_order:
+                twin = _parse_family(_DATE_FAMILIES[other], uniques)
+                if (~np.isnat(twin)).all() and not np.array_equal(twin, attempt):
+                    k = int(np.flatnonzero(twin != attempt)[0])
+                    _fail(col, rows, raw_uniques[k], "the dates can be read day first or month first (every day "
+                          "is 12 or less), and the two give different dates", file, header,
+                          "add 'date_order: day_first' (or month_first) under the instrument in a codebook overlay "
+                          "(--codebook-overlay), or export the dates as 1.9.2021 or 2021-09-01")
             break
     if values is None:
         family = max(fits, key=lambda f: fits[f])
@@ -1245,6 +1285,7 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
     """``_row`` and the converted column of every item; ``column(j)`` gives grid column ``j`` of the body."""
     columns: dict[str, pd.Series] = {"_row": rows}
     index = pd.RangeIndex(len(rows))
+    date_order = inst.date_order or _slash_order(inst, mapping, column)
     for item in inst.items:
         j = next((j for j, iid in mapping.items() if iid == item.id), None)
         if j is None:
@@ -1266,7 +1307,8 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
             else:
                 columns[item.id] = _blank_to_missing(col.str.strip()).rename(item.id)
             continue
-        out = conv(item, col, rows, file_label, header)
+        out = (conv(item, col, rows, file_label, header, date_order) if conv is _convert_date
+               else conv(item, col, rows, file_label, header))
         if isinstance(out, dict):
             columns.update(out)
         else:
@@ -1326,6 +1368,14 @@ def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame,
             "warning", "grid_answers", f"{len(by_answers)} column(s) repeat a statement without a grid title and "
             "were placed in the grid their answer labels belong to (the grids stand in another order than in the "
             "codebook); check the result", items=[m.item for m in by_answers]))
+    for m in header.matches:
+        if m.method == "label":
+            it = inst.item(m.item)
+            text = it.text_fi or (it.headers[0] if it.headers else it.id)
+            notes.append(export_check.notice(
+                "warning", "label_only", f"column {m.header!r} was read as {m.item} by its Moodle label only: its "
+                f"question text differs from the codebook's {text!r}; check that it is the same question",
+                item=m.item, header=m.header))
     for m in header.matches:
         if m.method == "alias":
             notes.append(export_check.notice("info", "alias", f"column {m.header!r} was read as {m.item} through "

@@ -152,11 +152,18 @@ def write_overlay(m: ExportMap, target: str | Path) -> Path:
     data: dict[str, Any] = {"sosrake_overlay": 1, "instruments": {}}
     if target.exists():
         for name, sect in read_overlay(target).items():
-            data["instruments"][name] = {"aliases": sect["aliases"], "ignore": sect["ignore"]}
-    sect = data["instruments"].setdefault(m.instrument, {"aliases": {}, "ignore": []})
+            data["instruments"][name] = {k: v for k, v in sect.items() if v}
+    sect = data["instruments"].setdefault(m.instrument, {"aliases": {}})
+    sect.setdefault("aliases", {})
     notes: dict[str, str] = {}
-    for item_id, headers in m.proposals().items():
+    inst = load_instrument(m.instrument)
+    claimed: dict[str, str] = {}  # a header repeated across grids is an alias of the first grid's item only:
+    for item_id, headers in m.proposals().items():  # its repeats then go to the other grids by position
+        group = inst.statement_group(item_id) or (item_id,)
         for header, how in headers:
+            if claimed.setdefault(header, group[0]) != group[0]:
+                continue
+            item_id = group[0]
             if header not in sect["aliases"].setdefault(item_id, []):
                 sect["aliases"][item_id].append(header)
                 notes[header] = f"{how}, {m.file}"

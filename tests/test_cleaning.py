@@ -301,7 +301,7 @@ def _reference_duplicates(df: pd.DataFrame, inst, candidates: pd.Series) -> pd.S
     norm = sub[inst.respondent_id].astype("str").str.strip().str.casefold()
     d = norm[norm.notna() & (norm != "")].duplicated(keep="last")
     dup[d[d].index] = True
-    ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *(it.id for it in inst.items_of("pii"))}
+    ignore = {"_row", inst.respondent_id, "started_at", "submitted_at", *inst.duplicate_key}  # identities compared
     content = [c for c in df.columns if c not in ignore]
     sub = live.loc[~dup[live.index], content]
     d = pd.DataFrame({c: _str_key(sub[c]) for c in content}, index=sub.index).duplicated(keep="last")

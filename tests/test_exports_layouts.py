@@ -24,6 +24,7 @@ from conftest import TEST_KEY
 from sosrake_lib import clean_responses, load_instrument, read_export
 from sosrake_lib.cli import main
 from sosrake_lib.errors import ExportError
+from sosrake_lib.paths import SAMPLE_DIR
 
 DATA = Path(__file__).parent / "data" / "exports"
 EXPECTED: dict[str, Any] = {k: v for k, v in json.loads((DATA / "expected.json").read_text("utf-8")).items()
@@ -359,3 +360,122 @@ def test_forms_grids_in_the_other_order_are_placed_by_their_answers(tmp_path) ->
     for item in ("C_TK1", "I_TK1", "C_YS3", "I_YS3"):
         pd.testing.assert_series_equal(got[item], ref[item])
     assert "grid_answers" in {n["kind"] for n in got.attrs["import_notices"]}
+
+
+def test_moodle_users_with_identical_answers_are_two_people(tmp_path) -> None:
+    df = pd.read_csv(DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    answers = [c for c in df.columns if c.startswith("(") or c in ("Osallistujaryhmä",)]
+    df.loc[4, answers] = df.loc[3, answers].to_numpy()  # another user gives the same short answers
+    df.to_csv(tmp_path / "m.csv", index=False)
+    out = clean_responses(read_export(tmp_path / "m.csv", "course_feedback"), "course_feedback", key=TEST_KEY)
+    assert len(out) == 35 and out.attrs["cleaning_log"]["dropped"]["duplicate"] == 0
+
+
+def test_label_only_match_is_said_and_strict_refuses(tmp_path) -> None:
+    df = pd.read_csv(DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    [col] = [c for c in df.columns if c.startswith("(FB_SIS1) ")]
+    df.rename(columns={col: "(FB_SIS1) Kurssin sisältö vastasi odotuksiani"}).to_csv(tmp_path / "m.csv", index=False)
+    raw = read_export(tmp_path / "m.csv", "course_feedback")
+    assert any(n["kind"] == "label_only" and n["item"] == "FB_SIS1" for n in raw.attrs["import_notices"])
+    with pytest.raises(ExportError, match="--strict"):
+        read_export(tmp_path / "m.csv", "course_feedback", strict=True)
+
+
+def test_map_overlay_for_a_renamed_repeated_statement_reads_both_grids(tmp_path, capsys) -> None:
+    src = pd.read_excel(DATA / "forms_competence_anonymous.xlsx", dtype=str, header=None)
+    old = EXPECTED["forms_competence_anonymous.xlsx"]["items"]["C_TK1"]["header"]
+    src.iloc[0] = [v.replace("tarpeista", "palvelutarpeista") if v == old else v for v in src.iloc[0]]
+    f = tmp_path / "forms.xlsx"
+    src.to_excel(f, header=False, index=False)
+    with pytest.raises(ExportError, match="looks\\s+like it"):
+        read_export(f, "competence")
+    overlay = tmp_path / "aliases.yaml"
+    assert main(["map", str(f), "--instrument", "competence", "--write", str(overlay)]) == 0
+    capsys.readouterr()
+    got = read_export(f, "competence", overlay=overlay)
+    ref = read_export(DATA / "forms_competence_anonymous.xlsx", "competence")
+    for item in ("C_TK1", "I_TK1"):
+        pd.testing.assert_series_equal(got[item], ref[item])
+
+
+def test_an_extra_question_like_a_tool_column_does_not_stop_the_read(tmp_path) -> None:
+    df = pd.read_csv(DATA / "google_interviews.csv", dtype=str, keep_default_na=False)
+    df.insert(2, "Haastattelun aloitusaika", "9.00")  # Google has no start time; this is a question of its own
+    df.to_csv(tmp_path / "g.csv", index=False)
+    raw = read_export(tmp_path / "g.csv", "interviews")
+    assert any(n["kind"] == "unmatched_column" for n in raw.attrs["import_notices"])
+
+
+def test_ambiguous_slash_dates_stop_unless_the_order_is_given(tmp_path) -> None:
+    df = pd.read_csv(DATA / "google_interviews_fi.csv", dtype=str, keep_default_na=False)
+    stamps = pd.to_datetime(df["Aikaleima"], format="%d.%m.%Y %H.%M.%S")
+    df["Aikaleima"] = [f"{t.day:02d}/{t.month:02d}/{t.year} {t:%H:%M:%S}" for t in stamps - pd.Timedelta(days=20)]
+    days = pd.to_datetime(df["Haastattelupäivä"], format="%d.%m.%Y")
+    df["Haastattelupäivä"] = [f"{min(t.day, 12)}/{t.month}/{t.year}" for t in days]
+    df.to_csv(tmp_path / "g.csv", index=False)
+    # the time stamps (days up to 30) settle the order for the whole file: day first
+    raw = read_export(tmp_path / "g.csv", "interviews")
+    assert raw["interview_date"].dt.month.isin([9, 10, 11]).all()
+    only = df.drop(columns=["Aikaleima"])
+    only.to_csv(tmp_path / "g2.csv", index=False)
+    with pytest.raises(ExportError, match="day first or month first"):
+        read_export(tmp_path / "g2.csv", "interviews")
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text("sosrake_overlay: 1\ninstruments:\n  interviews:\n    date_order: day_first\n", "utf-8")
+    fixed = read_export(tmp_path / "g2.csv", "interviews", overlay=overlay)
+    assert fixed["interview_date"].dt.month.isin([9, 10, 11]).all()
+
+
+def test_overlay_naming_an_unknown_instrument_is_refused(tmp_path) -> None:
+    from sosrake_lib.errors import ConfigError
+
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text("sosrake_overlay: 1\ninstruments:\n  interviewz:\n    aliases: {KO2: [x]}\n", "utf-8")
+    with pytest.raises(ConfigError, match="interviewz"):
+        load_instrument("interviews", overlay=overlay)
+
+
+def test_one_test_word_among_real_open_answers_keeps_the_interview(tmp_path) -> None:
+    df = pd.read_csv(DATA / "google_interviews.csv", dtype=str, keep_default_na=False)
+    opens = [c for c in df.columns if c.endswith("?") and "suosittelisit" not in c]
+    full = [k for k in range(len(df)) if (df.loc[k, opens] != "").all()]
+    df.loc[full[0], opens[0]] = "xxx"  # one "xxx" beside two real open answers
+    df.loc[full[1], opens] = "testi"  # every open answer a test word
+    df.to_csv(tmp_path / "g.csv", index=False)
+    log = clean_responses(read_export(tmp_path / "g.csv", "interviews"), "interviews", key=TEST_KEY
+                          ).attrs["cleaning_log"]
+    assert log["dropped_by_rule"].get("test: every open answer is only a test word") == 1
+    assert [e["row"] for e in log["rows"] if e["status"] == "test"] == [full[1] + 2]
+
+
+@pytest.mark.parametrize("layout", ["forms", "google", "webropol"])
+def test_course_selfassessment_in_each_tool_layout(tmp_path, layout) -> None:
+    inst = load_instrument("course_selfassessment")
+    items = inst.likert_items()
+    ref = read_export(SAMPLE_DIR / "course_pre_2021.csv", inst)
+    src = pd.read_csv(SAMPLE_DIR / "course_pre_2021.csv", sep=";", skiprows=1, dtype=str, encoding="utf-8-sig",
+                      keep_default_na=False)
+    title = "3. Arvioi osaamistasi seuraavissa asioissa"
+    answers = [src[it.text_fi] for it in items]
+    if layout == "forms":
+        head = ["ID", "Tunnistenumero", *[it.statement.capitalize() for it in items]]
+        rows = [[str(k + 1), src["Tunnistenumero"][k], *[a[k] for a in answers]] for k in range(len(src))]
+        pd.DataFrame(rows, columns=head).to_excel(tmp_path / "f.xlsx", index=False)
+        f = tmp_path / "f.xlsx"
+    elif layout == "google":
+        head = ["Timestamp", "Tunnistenumero", *[f"{title} [{it.statement}]" for it in items]]
+        rows = [[f"2021/09/{1 + k % 28:02d} 10:{k % 60:02d}:00 AM GMT+3", src["Tunnistenumero"][k],
+                 *[a[k] for a in answers]] for k in range(len(src))]
+        pd.DataFrame(rows, columns=head).to_csv(tmp_path / "g.csv", index=False)
+        f = tmp_path / "g.csv"
+    else:
+        top = ["1. Tunnistenumero", title] + [""] * (len(items) - 1)
+        second = [""] + [it.statement for it in items]
+        rows = [[src["Tunnistenumero"][k], *[a[k] for a in answers]] for k in range(len(src))]
+        text = "\r\n".join(";".join(r) for r in [["Alkukysely"], [f"Vastaajien määrä: {len(src)}"], top, second,
+                                                   *rows]) + "\r\n"
+        f = tmp_path / "w.csv"
+        f.write_bytes(text.encode("cp1252"))
+    got = read_export(f, inst)
+    for it in items:
+        np.testing.assert_array_equal(got[it.id].to_numpy(), ref[it.id].to_numpy())
