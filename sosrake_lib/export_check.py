@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .codebook import Instrument, normalise_header, normalise_label
+from .codebook import Instrument, normalise_header
 from .errors import ExportError
 
 RENAMED_SIMILARITY = 90
@@ -215,17 +215,29 @@ def replace_placeholders(df: pd.DataFrame, inst: Instrument) -> list[dict[str, A
     A placeholder is not an identity: left in, every anonymous answer would share one e-mail and be dropped
     as a duplicate of the last one, and every interview would have the same interviewer.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     notes = []
+    wanted = pa.array(sorted(_PLACEHOLDERS), type=pa.large_string())
     for it in inst.items:
         if it.kind not in ("id", "pseudonym", "pii") or it.id not in df:
             continue
         col = df[it.id]
-        codes, uniques = pd.factorize(col.astype("str"), use_na_sentinel=True)
-        hit = np.array([normalise_label(u) in _PLACEHOLDERS for u in uniques] + [False])
-        rows = hit[codes]
+        # Arrow compute over the column (C loops): a million ids take milliseconds, not seconds in Python
+        text = col if isinstance(col.dtype, pd.StringDtype) else col.astype("str")
+        arr = pa.array(text.array)  # the column's own Arrow data for the usual str dtype (no copy)
+        # a regex prefilter (one pass in RE2) leaves the exact comparison only the few candidate values
+        cand = pc.fill_null(pc.match_substring_regex(arr, r"^\s*(?i:anony|nimet|n/a|-\s*$)"), False)
+        rows = np.zeros(len(col), dtype=bool)
+        if pc.any(cand).as_py():
+            idx = np.flatnonzero(np.asarray(cand.to_numpy(zero_copy_only=False), dtype=bool))
+            norm = pc.utf8_lower(pc.utf8_trim_whitespace(arr.take(pa.array(idx))))
+            rows[idx] = np.asarray(pc.fill_null(pc.is_in(norm, value_set=wanted), False)
+                                   .to_numpy(zero_copy_only=False), dtype=bool)
         if rows.any():
             df[it.id] = col.where(~rows)
-            words = sorted({str(u) for u, h in zip(uniques, hit[:-1], strict=True) if h})
+            words = sorted({str(v) for v in col[rows].unique()})
             notes.append(notice("warning" if it.required else "info", "placeholder_identity",
                                 f"{int(rows.sum())} row(s) of {it.id} hold the placeholder {', '.join(words)!s} "
                                 "(an anonymous form): treated as missing, never as one person", item=it.id,

@@ -479,3 +479,15 @@ def test_course_selfassessment_in_each_tool_layout(tmp_path, layout) -> None:
     got = read_export(f, inst)
     for it in items:
         np.testing.assert_array_equal(got[it.id].to_numpy(), ref[it.id].to_numpy())
+
+
+def test_every_identity_placeholder_passes_the_fast_prefilter() -> None:
+    import re
+
+    from sosrake_lib.export_check import _PLACEHOLDERS, replace_placeholders
+
+    assert all(re.match(r"^\s*(?i:anony|nimet|n/a|-\s*$)", w) for w in _PLACEHOLDERS)
+    inst = load_instrument("interviews")
+    df = pd.DataFrame({"student": pd.Series([" Anonymous ", "a@b.fi", "anonyymi", None, "NIMETÖN"], dtype="str")})
+    [note] = replace_placeholders(df, inst)
+    assert note["rows"] == 3 and df["student"].notna().tolist() == [False, True, False, False, False]
