@@ -334,3 +334,10 @@ def notices_frame(logs: Mapping[str, Mapping[str, Any]], lang: str = "fi") -> pd
         df["level"] = df["level"].map(_LEVEL_FI)
         return df.rename(columns={"file": "Tiedosto", "level": "Taso", "finding": "Havainto"}).reset_index(drop=True)
     return df.rename(columns={"file": "File", "level": "Level", "finding": "Finding"}).reset_index(drop=True)
+
+
+def notices_table(logs: Mapping[str, Mapping[str, Any]], lang: str = "fi") -> Any:
+    """:func:`notices_frame` styled for a report: no index, text left-aligned (headers too)."""
+    left = [("text-align", "left")]
+    return (notices_frame(logs, lang).style.hide(axis="index").set_properties(**{"text-align": "left"})
+            .set_table_styles([{"selector": "th", "props": left}]))
