@@ -69,6 +69,11 @@ def normalise_header(text: Any) -> str:
     >>> normalise_header("Q12 Organisaatio")
     'organisaatio'
     """
+    return _normalise_header(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # header texts repeat: every header row is tried against every codebook
+def _normalise_header(text: str) -> str:
     s = unicodedata.normalize("NFC", str(text)).translate(_DASHES)
     s = _LEADING_NUMBER.sub("", s)
     return " ".join(_NON_WORD.sub(" ", s.casefold()).split())

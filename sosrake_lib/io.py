@@ -451,9 +451,9 @@ def _sheet_grid(ws: Any, file: str) -> pd.DataFrame:
         width = max(width, filled[-1] + 1)
         last = i
     n = last + 1
-    grid = pd.DataFrame(np.full((n, width), np.nan, dtype=object), columns=range(width))
-    for i, cells in kept.items():
-        grid.iloc[i, :len(cells)] = cells
+    pad = [np.nan] * width
+    rows = [(kept[i] + pad[len(kept[i]):]) if i in kept else pad for i in range(n)]
+    grid = pd.DataFrame(rows, columns=range(width), dtype=object) if n else pd.DataFrame(columns=range(width))
     return grid.astype("str").where(grid.notna()) if width else grid
 
 
@@ -497,8 +497,9 @@ class ColumnMatch:
 
     ``method`` is ``"header"`` (a header text of the codebook), ``"alias"`` (a header from a codebook overlay),
     ``"grid title"`` (a statement told apart by its grid's title), ``"grid order"`` (a statement that stands in
-    several grids, told apart by order of occurrence: Microsoft Forms repeats bare statements),
-    ``"statement"`` (a grid statement found in one grid only) or ``"label"`` (Moodle's ``(LABEL) Question``).
+    several grids, placed by the run of columns it stands in: Microsoft Forms repeats bare statements),
+    ``"grid answers"`` (such a run moved to the grid whose answer labels it holds), ``"statement"`` (a grid
+    statement found in one grid only) or ``"label"`` (Moodle's ``(LABEL) Question``).
     """
 
     column: int
@@ -518,15 +519,21 @@ def _clean_cell(v: Any) -> str | None:
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
-def _header_cells(grid: pd.DataFrame, top: int, bottom: int) -> list[tuple[int, str | None, str]]:
+def _header_cells(grid: pd.DataFrame | list[list[Any]], top: int, bottom: int,
+                  ) -> list[tuple[int, str | None, str]]:
     """``(column, grid title, text)`` of every non-empty header column of rows ``top..bottom``.
 
     One header row: the cell is the text. Two rows (Webropol): a grid's title stands on the first row, in its
     first column only (a merged cell in .xlsx) and is carried right; its statements stand on the second row.
     A single question has its text on the first row only.
     """
-    lower = grid.iloc[bottom].tolist()
-    upper = grid.iloc[top].tolist() if top < bottom else None
+    rows = grid if isinstance(grid, list) else None  # the header rows as lists, from _find_header
+
+    def row(i: int) -> list[Any]:
+        return rows[i] if rows is not None else grid.iloc[i].tolist()  # type: ignore[union-attr]
+
+    lower = row(bottom)
+    upper = row(top) if top < bottom else None
     out: list[tuple[int, str | None, str]] = []
     title = None
     for j, cell in enumerate(lower):
@@ -590,7 +597,8 @@ def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str,
     return direct, how
 
 
-def _match_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int) -> list[ColumnMatch]:
+def _match_columns(inst: Instrument, grid: pd.DataFrame | list[list[Any]], top: int, bottom: int,
+                   ) -> list[ColumnMatch]:
     """Every non-empty header column of rows ``top..bottom`` with the item it holds (if any).
 
     Statements that stand in several grids without a grid title (Microsoft Forms) are placed by position, see
@@ -676,17 +684,20 @@ def _find_header(inst: Instrument, grid: pd.DataFrame) -> tuple[int, int, int]:
     the header, never read as a respondent.
     """
     n_rows = min(HEADER_SCAN_ROWS, len(grid))
-    single = [_n_items(_match_columns(inst, grid, i, i)) for i in range(n_rows)]
+    rows = grid.iloc[:n_rows + 1].to_numpy(dtype=object).tolist()  # once, not a pandas row per try
+    single = [_n_items(_match_columns(inst, rows, i, i)) for i in range(n_rows)]
     best = (-1, -1, 0)
     for i in range(n_rows):
         if single[i] > best[2]:
             best = (i, i, single[i])
     for i in range(n_rows):
-        if i + 1 < len(grid) and grid.iloc[i + 1].notna().any():
-            n2 = _n_items(_match_columns(inst, grid, i, i + 1))
+        below = single[i + 1] if i + 1 < n_rows else 0
+        # two rows are tried where one of them finds something alone (grid titles carry single questions on
+        # the first row, or the statements match on the second); answer rows find nothing either way
+        if i + 1 < len(rows) and (single[i] or below) and any(isinstance(v, str) for v in rows[i + 1]):
+            n2 = _n_items(_match_columns(inst, rows, i, i + 1))
             # two rows only where they find more than either row alone (a metadata line above a one-row
             # header finds the same items as the header row itself)
-            below = single[i + 1] if i + 1 < n_rows else 0
             if n2 > max(best[2], single[i], below):
                 best = (i, i + 1, n2)
     return best
@@ -1231,7 +1242,8 @@ def _locate_header(inst: Instrument, sheets: dict[str, pd.DataFrame], sheet: str
     found, the header's rows and column matches).
     Only the first :data:`HEADER_SCAN_ROWS` rows of the grid decide a file that fits.
     """
-    scored = {name: _find_header_row(inst, g) for name, g in sheets.items()}
+    headers = {name: _find_header(inst, g) for name, g in sheets.items()}
+    scored = {name: (bottom, n) for name, (_, bottom, n) in headers.items()}
     if sheet is not None:
         if sheet not in sheets:
             raise ExportError(f"there is no worksheet {sheet!r} (sheets: {', '.join(sheets)})", file=file,
@@ -1255,7 +1267,7 @@ def _locate_header(inst: Instrument, sheets: dict[str, pd.DataFrame], sheet: str
         raise ExportError(f"no column of the {inst.name!r} codebook was found", file=file, hint=hint)
     sheet_name = candidates[0]
     grid = sheets[sheet_name]
-    top, hrow, _ = _find_header(inst, grid)
+    top, hrow, _ = headers[sheet_name]
     file_label = f"{file} [{sheet_name}]" if sheet_name and len(sheets) > 1 else file
     mapping, found_as, matches = _map_columns(inst, grid, top, hrow, file_label)
 
