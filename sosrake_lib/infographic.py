@@ -253,12 +253,18 @@ def _find_table(ctx: Context, stems: Sequence[str]) -> list[dict[str, str]] | No
     return None
 
 
+def _header_key(text: str) -> str:
+    """A header as compared: case, punctuation and ``_`` ignored ("question_id" = "Question id",
+    "MWDS, CI low" = "MWDS CI low")."""
+    return " ".join(re.sub(r"[^\w%]+|_", " ", text.casefold()).split())
+
+
 def _col(rows: list[dict[str, str]], candidates: Sequence[str]) -> str | None:
     cols = list(rows[0])
-    low = {c.lower(): c for c in cols}
-    for cand in candidates:
-        if cand.lower() in low:
-            return low[cand.lower()]
+    exact = {_header_key(c): c for c in cols}
+    for cand in candidates:  # the same header in either language's spelling, before any looser match
+        if _header_key(cand) in exact:
+            return exact[_header_key(cand)]
     for cand in candidates:  # prefix match ("Osaaminen, keskiarvo" for "osaaminen")
         for c in cols:
             if c.lower().startswith(cand.lower()):
@@ -1128,6 +1134,28 @@ def _save(fig: Figure, pdf: Path, png: Path) -> None:
             fig.savefig(tmp, format="png", dpi=DPI, metadata=_PNG_META)
 
 
+def _context(folder: Path, lang: Lang, min_cell_size: int, semester: str) -> tuple[Context, int, list[dict[str, Any]]]:
+    import json
+
+    kf_path = folder / "key_figures.json"
+    if not kf_path.exists():
+        raise ValueError(f"{kf_path} not found: run the analysis first")
+    doc = json.loads(kf_path.read_text(encoding="utf-8"))
+    n_suppressed = int(doc.get("n_suppressed", 0) or 0) if isinstance(doc, dict) else 0
+    records = _read_key_figures(kf_path)
+    ctx = Context({str(r["name"]): r for r in records}, _read_tables(folder / "tables"), lang, int(min_cell_size),
+                  semester=str(semester))
+    return ctx, n_suppressed, records
+
+
+def page_charts(analysis_dir: Path | str, analysis: str, *, lang: Lang = "fi", semester: str,
+                min_cell_size: int = 5) -> list[Chart]:
+    """The charts the infographic of an analysis draws, as data (for checks: the Finnish and the English page
+    must carry the same numbers)."""
+    ctx, _, _ = _context(Path(analysis_dir), lang, min_cell_size, semester)
+    return [c for c in (build(ctx) for build in SPECS[analysis]["charts"]) if c is not None]
+
+
 def make_infographic(
     analysis_dir: Path | str,
     analysis: str,
@@ -1175,16 +1203,7 @@ def make_infographic(
     if lang not in ("fi", "en"):
         raise ValueError(f"lang must be 'fi' or 'en', not {lang!r}")
     folder = Path(analysis_dir)
-    kf_path = folder / "key_figures.json"
-    if not kf_path.exists():
-        raise ValueError(f"{kf_path} not found: run the analysis first")
-    import json
-
-    doc = json.loads(kf_path.read_text(encoding="utf-8"))
-    n_suppressed = int(doc.get("n_suppressed", 0) or 0) if isinstance(doc, dict) else 0
-    records = _read_key_figures(kf_path)
-    ctx = Context({str(r["name"]): r for r in records}, _read_tables(folder / "tables"), lang, int(min_cell_size),
-                  semester=str(semester))
+    ctx, n_suppressed, records = _context(folder, lang, min_cell_size, semester)
     quotes_file = Path(approved_quotes) if approved_quotes is not None else folder / "quotes_for_review.csv"
     quotes = read_approved_quotes(quotes_file)
     if synthetic is None:
@@ -1200,4 +1219,5 @@ def make_infographic(
 
 
 __all__ = ["ANALYSES", "SPECS", "Bar", "Chart", "Context", "is_approved", "read_approved_quotes", "make_infographic",
+           "page_charts",
            "period_label"]

@@ -1,0 +1,60 @@
+"""The Finnish and the English run publish the same numbers (issue: one way to publish).
+
+The infographic used to re-read translated CSV headers and guess columns: with ``--lang en`` the interviews
+chart of what clients missed mixed both questions, both semesters and uncoded answers (it looked for
+``question_id`` and found the question text), and the competence MWDS chart lost its intervals
+(``MWDS, CI low`` vs ``MWDS CI low``). Headers are now compared with case, punctuation and ``_`` ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sosrake_lib import runner
+from sosrake_lib.infographic import page_charts
+from sosrake_lib.paths import SAMPLE_DIR
+
+pytestmark = pytest.mark.notebook
+ANALYSES = ("competence", "interviews", "course")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    out = {}
+    for lang in ("fi", "en"):
+        folder = tmp_path_factory.mktemp(f"lang_{lang}")
+        runner.run_semester("all", semester="sample", raw=SAMPLE_DIR, out=folder, lang=lang, target_size=160,
+                            progress=False, processed_dir=None)
+        out[lang] = folder / "sample"
+    return out
+
+
+def _numbers(chart) -> list[tuple]:
+    return [(b.value, b.ci_low, b.ci_high, b.suppressed, b.highlight) for b in chart.bars]
+
+
+@pytest.mark.parametrize("analysis", ANALYSES)
+def test_infographic_charts_carry_the_same_numbers_in_both_languages(runs, analysis: str) -> None:
+    fi = page_charts(runs["fi"] / analysis, analysis, lang="fi", semester="sample")
+    en = page_charts(runs["en"] / analysis, analysis, lang="en", semester="sample")
+    assert len(fi) == len(en) == 2
+    for cf, ce in zip(fi, en, strict=True):
+        assert _numbers(cf) == _numbers(ce), (cf.title, ce.title)
+        assert len(cf.bars) >= 3
+    if analysis == "competence":  # the MWDS chart keeps its intervals in English
+        assert all(b.ci_low is not None for b in en[0].bars if b.value is not None)
+
+
+@pytest.mark.parametrize("analysis", ANALYSES)
+def test_key_figures_carry_the_same_numbers_in_both_languages(runs, analysis: str) -> None:
+    docs = {lang: json.loads((runs[lang] / analysis / "key_figures.json").read_text("utf-8")) for lang in runs}
+    fi, en = docs["fi"]["key_figures"], docs["en"]["key_figures"]
+    assert [r["name"] for r in fi] == [r["name"] for r in en]
+    for a, b in zip(fi, en, strict=True):
+        for key in ("value", "n", "ci_low", "ci_high", "suppressed", "unit"):
+            if isinstance(a.get(key), str) and key == "value":
+                continue  # a text value (an area's name) is in the run's language
+            assert a.get(key) == b.get(key), (a["name"], key)
