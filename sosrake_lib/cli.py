@@ -155,11 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "map":
             print(_map(args.path, args.instrument, args.codebook_overlay, args.write))
         elif args.command == "prepare":
-            from .paths import PROCESSED_DIR, check_label, check_separate
+            from .paths import PROCESSED_DIR, check_label, check_separate, input_paths
             from .pipeline import prepare_folder
 
             target = Path(args.out or PROCESSED_DIR).resolve()
-            check_separate({"--out": target / check_label(args.semester)}, {"--raw": args.raw.resolve()})
+            check_separate({"--out": target / check_label(args.semester)}, input_paths(args.raw))
             for item in prepare_folder(args.raw.resolve(), args.semester, target, strict=args.strict,
                                        overlay=args.codebook_overlay):
                 log = item.log

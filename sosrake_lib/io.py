@@ -167,6 +167,9 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         raise ExportError("the file is empty", file=file, hint="export the survey again; the file has no rows")
     delim = _sniff_delimiter(text)
     width = _head_width(text, delim, file)
+    if width > MAX_COLUMNS:  # before pandas makes a frame of them (a 5 MB line of "a," is 2.5 M columns)
+        raise ExportError(f"a row has {width:,} cells; a survey export has at most {MAX_COLUMNS:,} columns",
+                          file=file, hint="check the separator, or that this is a survey export at all")
     # Speed and memory (benchmarks/README.md): the C parser reads the raw bytes in the detected encoding, which
     # is twice as fast as re-encoding the decoded text, and lets the decoded copy go now. Cells are read as
     # object (str or NaN): read_export converts only the columns it uses, and ``dtype=str`` would convert every
@@ -335,8 +338,8 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
         width = _head_width(text, delim, path.name)
     except ExportError:
         return None  # the pandas path says where
-    if width < 2:
-        return None
+    if width < 2 or width > MAX_COLUMNS:
+        return None  # the pandas path refuses too many columns with its message
     opts = _grid_read_options(delim, width)
     try:
         head = pd.read_csv(io.BytesIO(data[start:start + _ARROW_HEAD_BYTES]), nrows=HEADER_SCAN_ROWS + 1, **opts)
@@ -391,6 +394,7 @@ def _cell_text(v: Any) -> Any:
 MAX_XLSX_ROWS = 500_000
 """Rows an .xlsx sheet may hold; larger exports are read as CSV (the streaming CSV reader has no such limit)."""
 MAX_COLUMNS = 2_000
+MAX_SHEETS = 100
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_BLANK_RUN = 10_000
 """Empty rows after which a row with data is refused (a sheet that claims a million rows to fill memory)."""
@@ -475,6 +479,10 @@ def _read_xlsx_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, An
         raise ExportError(f"the Excel file is damaged or truncated ({type(exc).__name__})", file=file,
                           hint="export the file again from the survey tool") from None
     sheets: dict[str, pd.DataFrame] = {}
+    if len(wb.sheetnames) > MAX_SHEETS:
+        wb.close()
+        raise ExportError(f"the workbook has {len(wb.sheetnames):,} sheets; a survey export has a few",
+                          file=file, hint="export the survey again, or save the answer sheet alone as .xlsx")
     try:
         for ws in wb.worksheets:
             sheets[ws.title] = _sheet_grid(ws, f"{file} [{ws.title}]" if len(wb.worksheets) > 1 else file)

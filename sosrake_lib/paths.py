@@ -58,6 +58,19 @@ def overlap(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     return pa == pb or pa.is_relative_to(pb) or pb.is_relative_to(pa)
 
 
+def input_paths(raw: str | os.PathLike[str]) -> dict[str, Path]:
+    """The raw folder and every file in it as the places they really are (links followed), for
+    :func:`check_separate`: an export linked into the raw folder from inside an output folder is an input too.
+    """
+    folder = Path(raw)
+    out: dict[str, Path] = {"--raw": folder.resolve()}
+    if folder.is_dir():
+        for p in sorted(folder.iterdir()):
+            if p.is_file():
+                out[f"--raw file {p.name}"] = p.resolve()
+    return out
+
+
 def check_separate(outputs: dict[str, str | os.PathLike[str]], inputs: dict[str, str | os.PathLike[str]]) -> None:
     """Refuse (``ConfigError``, one line) when an output folder equals, contains or lies inside an input path.
 

@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import stat
 import warnings
@@ -147,9 +148,12 @@ _NEW_KEY_FIX = ('luo uusi / create a new one: mkdir -p ~/.config/sosrake && pyth
 def key_problem(key: bytes | str) -> str | None:
     """Why a key is unfit to pseudonymise real data, or ``None`` for a good key.
 
-    Refused: the public demo key, keys shorter than :data:`MIN_KEY_LENGTH`, one repeated character, and keys
-    whose estimated entropy (length x Shannon entropy of the character distribution) is below
-    :data:`MIN_KEY_BITS`: a guessable key lets anyone recompute the pseudonyms of ids 1-999.
+    Refused: the public demo key (also with a byte-order mark, other case or punctuation), keys shorter than
+    :data:`MIN_KEY_LENGTH`, one repeated character, fewer than 10 different characters, mostly consecutive or
+    repeated characters (``0123456789abcdef``), a repeated shorter part, a text of several lines (a public
+    file given as the key file), and keys whose estimated entropy (length x Shannon entropy of the character
+    distribution) is below :data:`MIN_KEY_BITS`: a guessable key lets anyone recompute the pseudonyms of ids
+    1-999.
 
     Examples
     --------
@@ -160,22 +164,42 @@ def key_problem(key: bytes | str) -> str | None:
     >>> key_problem("k" * 32)
     'it is one repeated character'
     >>> key_problem("abababababababababab")
-    'it is too easy to guess (about 20 bits of entropy; at least 64 needed)'
+    'it has only 2 different characters (at least 10 needed)'
     """
-    k = key.encode("utf-8") if isinstance(key, str) else bytes(key)
-    k = k.strip()
-    if k == DEMO_KEY:
+    k = _key_bytes(key)
+    if re.sub(rb"[\W_]", b"", k.lower()) == re.sub(rb"[\W_]", b"", DEMO_KEY.lower()):
         return "it is the public demo key of the synthetic sample"
     if len(k) < MIN_KEY_LENGTH:
         return f"it is too short ({len(k)} < {MIN_KEY_LENGTH} characters)"
     counts = np.bincount(np.frombuffer(k, dtype=np.uint8), minlength=256)
     if (counts > 0).sum() == 1:
         return "it is one repeated character"
+    if b"\n" in k or len(k) > MAX_KEY_LENGTH:
+        return "it is no key but a text (a key is one line of at most 256 characters)"
+    if (counts > 0).sum() < 10:
+        return f"it has only {(counts > 0).sum()} different characters (at least 10 needed)"
+    steps = np.diff(np.frombuffer(k, dtype=np.uint8).astype(int))
+    if np.isin(steps, (-1, 0, 1)).mean() > 0.7:  # 0123456789abcdef, abcdefghijklmnop, aaaabbbbcccc…
+        return "it is mostly a run of consecutive or repeated characters"
+    for period in range(1, len(k) // 2 + 1):
+        if k == (k[:period] * (len(k) // period + 1))[:len(k)]:
+            return "it repeats a shorter part"
     p = counts[counts > 0] / len(k)
     bits = float(-(p * np.log2(p)).sum() * len(k))
     if bits < MIN_KEY_BITS:
         return f"it is too easy to guess (about {bits:.0f} bits of entropy; at least {MIN_KEY_BITS} needed)"
     return None
+
+
+MAX_KEY_LENGTH = 256
+
+
+def _key_bytes(key: bytes | str) -> bytes:
+    """A key as bytes the way it is used: a UTF-8 byte-order mark (Windows Notepad) and surrounding white space,
+    no-break spaces included, taken off, so the same key in a file and in the environment is the same key."""
+    text = key.decode("utf-8", errors="surrogateescape") if isinstance(key, bytes) else str(key)
+    text = text.lstrip("\ufeff").strip().strip("\u00a0\u202f").strip()
+    return text.encode("utf-8", errors="surrogateescape")
 
 
 def check_key(key: bytes | str, source: str = "the key given") -> bytes:
@@ -184,8 +208,7 @@ def check_key(key: bytes | str, source: str = "the key given") -> bytes:
     if problem is not None:
         raise ConfigError(f"pseudonymisointiavain ei kelpaa / the pseudonym key from {source} is refused: "
                           f"{problem}; {_NEW_KEY_FIX}")
-    k = key.encode("utf-8") if isinstance(key, str) else bytes(key)
-    return k.strip()
+    return _key_bytes(key)
 
 
 def _check_key_text(text: str, source: str) -> bytes:
@@ -228,6 +251,10 @@ def _read_key_file(path: Path, source: str) -> bytes:
             f"{PROJECT_ROOT}; move it outside, e.g. to {default_key_path()}"
         )
     try:
+        if not path.is_file():  # a FIFO would hang, /dev/zero would fill the memory
+            raise OSError(0, "it is not a regular file")
+        if path.stat().st_size > 4 * MAX_KEY_LENGTH:
+            raise OSError(0, f"it holds {path.stat().st_size:,} bytes, more than a key")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(

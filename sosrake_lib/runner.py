@@ -39,7 +39,7 @@ from typing import Any
 from .atomic import atomic_dir, atomic_write_text
 from .cleaning import write_processed
 from .errors import ConfigError, ExportError
-from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT, check_label, check_separate
+from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT, check_label, check_separate, input_paths
 from .pipeline import discover_exports, prepare_file
 from .quotes import QUOTES_FILE, carry_over_approvals
 
@@ -416,7 +416,7 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
     if processed_dir is not None:
         processed_dir = Path(processed_dir).resolve()
         outputs["--processed"] = processed_dir / semester
-    check_separate(outputs, {"--raw": raw, "--codebook-overlay": codebook_overlay})
+    check_separate(outputs, {**input_paths(raw), "--codebook-overlay": codebook_overlay})
 
     def say(msg: str) -> None:
         if progress:

@@ -489,6 +489,25 @@ def _write_xlsx(df: pd.DataFrame, path: Path, *, meta: list[str], sheet: str = "
         tmp.write_bytes(_normalise_zip(buf.getvalue()))
 
 
+def _is_ours(path: Path) -> bool:
+    """True for a file this module wrote: its first rows carry :data:`MARKER` (CSV in any of the encodings it
+    writes, or the first sheet of an .xlsx)."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            import openpyxl
+
+            wb = openpyxl.load_workbook(path, read_only=True)
+            try:
+                return any(MARKER in [str(v) for v in row] for row in wb.worksheets[0].iter_rows(
+                    max_row=3, values_only=True))
+            finally:
+                wb.close()
+        head = path.read_bytes()[:4096]
+        return any(MARKER.encode(enc) in head for enc in ("utf-8", "cp1252"))
+    except Exception:  # an unreadable file is not ours
+        return False
+
+
 def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0) -> list[Path]:
     """Write the whole synthetic sample set into ``out_dir`` and return the paths.
 
@@ -496,16 +515,16 @@ def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0)
     sizes). ``seed`` shifts every generator's seed, so seed 0 gives the shipped sample.
     """
     out = Path(out_dir)
-    names = ["competence_2020.xlsx", "interviews_2021-syksy.csv", "interviews_2022-syksy.csv",
-             "course_enrolment_2021.csv", "course_pre_2021.csv", "course_post_2021.csv", "course_feedback_2021.xlsx"]
-    readme = out / "README.md"
-    ours = readme.is_file() and readme.read_text(encoding="utf-8") == _readme()
-    taken = [n for n in names if (out / n).exists()]
-    if taken and not ours:  # never write over a real export that happens to have a sample file's name
-        from .errors import ConfigError
+    # Never write over a real export, nor beside one (a run reads every export of a folder): only files that
+    # carry the sample's own marker line are ours to replace, whatever README lies beside them.
+    from .errors import ConfigError
 
-        raise ConfigError(f"{out} already holds {', '.join(taken)} and is no sample folder written by sosrake "
-                          "sample-data; give an empty folder for the synthetic sample")
+    if out.is_dir():
+        foreign = [p.name for p in sorted(out.iterdir()) if p.is_file() and p.suffix.lower() in
+                   (".csv", ".xlsx", ".xlsm", ".tsv", ".txt", ".xls", ".ods") and not _is_ours(p)]
+        if foreign:
+            raise ConfigError(f"{out} holds files that are no synthetic sample ({', '.join(foreign[:3])}); give "
+                              "an empty folder for the synthetic sample")
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed + 99)
     paths = []

@@ -393,3 +393,46 @@ def test_row_log_is_columnar_and_reads_as_the_list_of_dicts() -> None:
     assert rows != as_list[:-1] and rows != [*as_list[:-1], {"row": as_list[-1]["row"], "status": "test"}]
     with pytest.raises(ValueError, match="unknown row status 'lost'"):
         RowLog([2], ["lost"])
+
+
+@pytest.mark.parametrize("weak", ["\ufeffsosrake-DEMO-key-for-synthetic-sample-data-only\r\n",
+                                  "SOSRAKE-DEMO-KEY-FOR-SYNTHETIC-SAMPLE-DATA-ONLY",
+                                  "sosrake-DEMO-key-for-synthetic-sample-data-only.", "0123456789abcdef",
+                                  "abcdefghijklmnop", "changeme-changeme-changeme-changeme",
+                                  "1111111122222222333333334444444455555555"])
+def test_demo_key_variants_and_predictable_keys_are_refused(weak: str) -> None:
+    from sosrake_lib.privacy import key_problem
+
+    assert key_problem(weak) is not None
+
+
+@pytest.mark.parametrize("what", ["fifo", "big", "text"])
+def test_key_files_that_are_no_keys_exit_2(what: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    from sosrake_lib.cli import main
+
+    key = tmp_path / "pseudonym.key"
+    if what == "fifo":
+        os.mkfifo(key)  # reading it would hang for ever
+    elif what == "big":
+        key.write_bytes(b"x" * 100_000)
+    else:  # a public text, e.g. /etc/passwd, given as the key file
+        key.write_text("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", "utf-8")
+        key.chmod(0o600)
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY")
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY_FILE", str(key))
+    assert main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_a_byte_order_mark_does_not_change_the_pseudonyms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sosrake_lib.privacy import load_pseudonym_key
+
+    key = tmp_path / "pseudonym.key"
+    key.write_bytes(("\ufeff" + TEST_KEY + "\r\n").encode("utf-8"))
+    key.chmod(0o600)
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY")
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY_FILE", str(key))
+    assert load_pseudonym_key() == (TEST_KEY.encode(), False)

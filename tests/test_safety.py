@@ -308,3 +308,56 @@ def test_scan_treats_uncoded_answers_as_review_material(tmp_path: Path, capsys: 
     (folder / "tables" / "uncoded_answers.csv").write_text("question,answer\nopen_missing,Apua\n", "utf-8")
     [f] = scan_outputs(tmp_path)
     assert f.kind == "review_material" and f.file.endswith("tables/uncoded_answers.csv")
+
+
+def test_an_export_linked_into_raw_from_the_output_folder_is_never_deleted(tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    (out / "S" / "interviews").mkdir(parents=True)
+    raw.mkdir()
+    real = out / "S" / "interviews" / "interviews_2022-syksy.csv"
+    shutil.copy2(SAMPLE_DIR / "interviews_2022-syksy.csv", real)
+    (raw / real.name).symlink_to(real)
+    before = sha256(real)
+    assert "overlap" in _one_line_exit_2(capsys, ["run", "interviews", "--semester", "S", "--raw", str(raw),
+                                                  "--out", str(out), "--quiet"])
+    assert sha256(real) == before
+
+
+def test_sample_data_never_writes_over_or_beside_real_exports(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # staff copy the sample folder as a template and put a real export in it
+    tmpl = tmp_path / "tmpl"
+    shutil.copytree(SAMPLE_DIR, tmpl)
+    real = tmpl / "interviews_2022-syksy.csv"
+    real.write_text("ID;Tulin kuulluksi\n1;Täysin samaa mieltä\n", encoding="utf-8")
+    before = sha256(real)
+    _one_line_exit_2(capsys, ["sample-data", "--out", str(tmpl)])
+    assert sha256(real) == before
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "interviews_2023.csv").write_text("ID;Tulin kuulluksi\n1;Täysin samaa mieltä\n", encoding="utf-8")
+    _one_line_exit_2(capsys, ["sample-data", "--out", str(other)])
+    assert sorted(p.name for p in other.iterdir()) == ["interviews_2023.csv"]
+
+
+@pytest.mark.parametrize("cells", [3_024, 2_500_000])
+def test_csv_with_too_many_columns_is_refused_quickly(cells: int, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    f = tmp_path / "interviews_x.csv"
+    f.write_text("ID," + ",".join(f"q{i}" for i in range(cells)) + "\n", encoding="utf-8")
+    t = time.perf_counter()
+    assert "columns" in _one_line_exit_2(capsys, ["validate", str(f), "--instrument", "interviews"])
+    assert time.perf_counter() - t < 30  # refused before a frame of millions of columns is built
+
+
+def test_workbook_with_thousands_of_sheets_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for i in range(120):
+        wb.create_sheet(f"s{i}")
+    wb.save(tmp_path / "course_feedback_many.xlsx")
+    assert "sheets" in _one_line_exit_2(capsys, ["validate", str(tmp_path / "course_feedback_many.xlsx")])
