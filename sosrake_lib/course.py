@@ -874,9 +874,12 @@ def pair_accounting(
     counts.loc["total"] = counts.sum()
     # answered_pre = paired + pre_only and answered_post = paired + post_only in every row: declared, so no
     # hidden part can be worked out by subtraction (33 answered after - 31 paired = 2 post-only)
+    # The number of pairs is published anyway (a key figure, the learning table): it is never the cell hidden
+    # to protect a small post-only count; the answered total goes instead.
     supp = suppress_small_cells(counts, min_n, total_rows=["total"],
                                 relations={"answered_pre": ["paired", "pre_only"],
-                                           "answered_post": ["paired", "post_only"]})
+                                           "answered_post": ["paired", "post_only"]},
+                                keep=[("total", "paired")])
     out = supp.reset_index(names="status")
     out.insert(1, "status_label", [_TXT[lang][s] for s in out["status"]])
     out.attrs = supp.attrs

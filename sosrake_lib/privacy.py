@@ -596,9 +596,10 @@ def protect_hidden(sizes: Mapping[Any, float], hidden: Iterable[Any], min_n: int
         hidden.add(min(visible, key=lambda k: sizes[k]))
 
 
-Line = tuple[np.ndarray, np.ndarray, np.ndarray]
-"""A line of a table for the secondary rule: its cells' row and column indices, and which of them is the line's
-own total (a margin, never chosen as the extra hidden cell)."""
+Line = tuple[np.ndarray, np.ndarray, np.ndarray, bool]
+"""A line of a table for the secondary rule: its cells' row and column indices, which of them is the line's
+own total (a margin, not chosen as the extra hidden cell), and whether that total may be hidden when no other
+cell can (a declared relation: its total is an ordinary cell of the table)."""
 
 
 def _table_lines(n_rows: int, n_cols: int, total_row: np.ndarray, total_col: np.ndarray,
@@ -608,19 +609,20 @@ def _table_lines(n_rows: int, n_cols: int, total_row: np.ndarray, total_col: np.
     pre_only)."""
     lines: list[Line] = []
     for i in range(n_rows):
-        lines.append((np.full(n_cols, i), np.arange(n_cols), total_col.copy()))
+        lines.append((np.full(n_cols, i), np.arange(n_cols), total_col.copy(), False))
     for j in range(n_cols):
-        lines.append((np.arange(n_rows), np.full(n_rows, j), total_row.copy()))
+        lines.append((np.arange(n_rows), np.full(n_rows, j), total_row.copy(), False))
     for total, parts in relations:
         cols = np.array([total, *parts])
         own = np.zeros(len(cols), dtype=bool)
         own[0] = True
         for i in range(n_rows):
-            lines.append((np.full(len(cols), i), cols, own))
+            lines.append((np.full(len(cols), i), cols, own, True))
     return lines
 
 
-def _secondary_pass(values: np.ndarray, supp: np.ndarray, lines: Sequence[Line], min_n: int = 1) -> bool:
+def _secondary_pass(values: np.ndarray, supp: np.ndarray, lines: Sequence[Line], min_n: int = 1,
+                    keep: np.ndarray | None = None) -> bool:
     """One sweep over all lines (rows, then columns, then declared relations); returns whether anything changed.
 
     A line needs one more hidden cell when it has exactly one, or when its hidden cells (its own total aside,
@@ -628,7 +630,8 @@ def _secondary_pass(values: np.ndarray, supp: np.ndarray, lines: Sequence[Line],
     count of its own.
     """
     changed = False
-    for rows, cols, own_total in lines:
+    keep = np.zeros(values.shape, dtype=bool) if keep is None else keep
+    for rows, cols, own_total, total_fallback in lines:
         line = (rows, cols)
         k = int(supp[line].sum())
         if k == 0:
@@ -640,7 +643,9 @@ def _secondary_pass(values: np.ndarray, supp: np.ndarray, lines: Sequence[Line],
             hidden_sum = values[line][inner].sum()
             if hidden_sum == 0 or hidden_sum >= min_n:
                 continue
-        cand = ~supp[line] & (values[line] > 0) & ~own_total
+        cand = ~supp[line] & (values[line] > 0) & ~own_total & ~keep[line]
+        if not cand.any() and total_fallback:  # the parts are published elsewhere: hide the total instead
+            cand = ~supp[line] & (values[line] > 0) & own_total & ~keep[line]
         if not cand.any():
             continue
         masked = np.where(cand, values[line], np.iinfo(np.int64).max)
@@ -658,6 +663,7 @@ def suppress_small_cells(
     total_rows: Iterable[Any] = (),
     total_cols: Iterable[Any] = (),
     relations: Mapping[Any, Sequence[Any]] | None = None,
+    keep: Iterable[tuple[Any, Any]] = (),
 ) -> pd.DataFrame | pd.Series:
     """Hide small counts in a frequency table, with secondary suppression.
 
@@ -680,6 +686,9 @@ def suppress_small_cells(
         Columns that add up within every row, ``{total: [part, ...]}`` (``answered_post: [paired, post_only]``):
         each such row is one more line for the secondary rule, so no hidden part can be worked out as the total
         minus the shown parts. Only for a DataFrame.
+    keep : iterable of (row label, column label), optional
+        Cells that another output publishes anyway (the number of pairs is a key figure): never chosen as an
+        extra hidden cell, so the rule hides something else (in a relation, its total if need be).
 
     Returns
     -------
@@ -732,7 +741,10 @@ def suppress_small_cells(
     if secondary:
         # a one-way table has one line: the column; its "rows" are single cells with nothing to add
         lines = _table_lines(*values.shape, total_row, np.ones(1, dtype=bool) if is_series else total_col, rel)
-        while _secondary_pass(values, supp, lines, min_n):
+        kept = np.zeros(values.shape, dtype=bool)
+        for r, c in keep:
+            kept[list(table.index).index(r), list(table.columns).index(c)] = True
+        while _secondary_pass(values, supp, lines, min_n, kept):
             pass
     unprotected: list[tuple[str, Any]] = []
     if secondary:
