@@ -79,15 +79,18 @@ TAGS: dict[str, dict[str, str]] = {
 # processors too, optionally after a space: "131052 -308T"), three digits and the check character, either letter
 # case. The check character is not validated: a mistyped code is still an identifier.
 _HETU = (
-    r"(?<![\w+-])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d\d[ \u00a0]?[-+–\u2011A-FUVWXYa-fuvwxy]\d{3}[0-9A-Za-z]"
+    r"(?<![\w+-])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d\d(?:[ \u00a0]?[-+–\u2011A-FUVWXYa-fuvwxy]|[ \u00a0])"
+    r"\d{3}[0-9A-Za-z]"
     r"(?!\w)"
 )
 
 # E-mail, also with the "(at)"/"[at]" spelling that Finnish web pages use against harvesters, "at" between
 # spaces ("maija at kunta.fi"; not before www./http, "available at www.thl.fi") and spaces around "@"; \w covers
 # ä ö å.
-_AT = r"(?:[ \u00a0]?@[ \u00a0]?|\s?[(\[](?i:at)[)\]]\s?|[ \u00a0](?i:at)[ \u00a0](?!(?i:www\.|https?:)))"
-_EMAIL = r"(?<![\w.+'-])[\w.+'-]+" + _AT + r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?!\w)"
+_AT = r"(?:[ \u00a0]?[@\uff20][ \u00a0]?|\s?[(\[](?i:at)[)\]]\s?|[ \u00a0](?i:at)[ \u00a0](?!(?i:www\.|https?:)))"
+_DOT = r"(?:[ \u00a0]?\.|\s?[(\[](?i:dot|piste)[)\]]\s?|[ \u00a0](?i:dot|piste)[ \u00a0])"
+_EMAIL = (r"(?<![\w.+'-])[\w.+'-]+" + _AT + r"[\w-]+(?:" + _DOT + r"[\w-]+)*" + _DOT
+          + r"[^\W\d_]{2,}(?!\w)")
 
 # Phone numbers. International: +358 / 00358, optional (0), area or operator code, subscriber digits.
 # Domestic: a leading 0 (or "(09)"), then 5-8 more digits in groups separated by single spaces, hyphens or en
@@ -95,13 +98,14 @@ _EMAIL = r"(?<![\w.+'-])[\w.+'-]+" + _AT + r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?
 # too, when at least three digits follow it: dates (01.10.2022, 05/2022, 01/2021-02/2022) and times (09.35) do
 # not. Never starts after a word character, so years, amounts, dates and postal codes do not qualify; a
 # business id (Y-tunnus, 1234567-8) is not a phone number.
-_SEP = r"[ \u00a0\-–\u2011]"
+_SEP = r"(?:[ \u00a0]{1,2}|[ \u00a0]?[\-–—\u2011][ \u00a0]?)"
 _MARKED = (  # a slash or a dot after the area code, then 3-4 digits and more groups (dots allowed)
     r"(?:[ \u00a0]?/[ \u00a0]?|\.)\d{3,4}(?:(?:" + _SEP + r"|\.)?\d){2,5}(?!\d|[./]\d)"
 )
 _PHONE = (
-    r"(?:(?<![\w+])(?:\+|00)358" + _SEP + r"?(?:\(0\)" + _SEP + r"?)?\d{1,3}"
+    r"(?:(?<![\w+])(?:\+|00)?358(?:" + _SEP + r"|\.)?(?:\(0\)" + _SEP + r"?)?\d{1,3}"
     r"(?:(?:" + _SEP + r"?\d){4,8}(?!\d)|" + _MARKED + ")"
+    r"|(?<![\w+])\+(?!358)\d{1,3}(?:[ \u00a0.\-]?\d){6,12}(?!\d)"
     r"|(?<![\w+])(?!\d{7}[-–]\d(?!\d))(?:\(0\d{1,3}\)|0\d{1,3})"
     r"(?:(?:" + _SEP + r"?\d){5,8}(?!\d)|" + _MARKED + "))"
 )
@@ -109,7 +113,7 @@ _PHONE = (
 # IBAN: Finnish ones (FI + 16 digits) in either letter case, other countries' in capitals (2 letters, 2 check
 # digits, 12-30 more letters and digits, in groups of four or not). Check digits are not validated.
 _IBAN = (
-    r"(?<![\w-])(?:(?i:fi)\d{2}(?:[ \u00a0]?\d{4}){3}[ \u00a0]?\d{2}"
+    r"(?<![\w-])(?:(?i:fi)[ \u00a0-]?\d{2}(?:[ \u00a0-]?\d){14}(?!\d)"
     r"|[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]{4}){3,7}(?:[ \u00a0]?[A-Z0-9]{1,3})?)(?![\w-])"
 )
 
@@ -142,7 +146,7 @@ _ADDRESS = (
 # print (UTF-8, SHA-256) are not plates.
 _PLATE = (
     r"(?<![\w-])(?!(?:ICD|DSM|PHQ|GAD|HPV|EKG|WHO|BDI|ALV|EU|CO|MMR|RAI|BMI|TV|UTF|SHA|AES|ISO|RFC|USB)"
-    r"[-–])[A-ZÅÄÖ]{2,3}[-–]\d{1,3}(?![\w-]|[.,]\d)"
+    r"[-–])(?:(?i:[a-zåäö]{2,3})[-–]\d{1,3}|[A-ZÅÄÖ]{3}[ \u00a0]\d{3})(?![\w-]|[.,]\d)"
 )
 
 _BASE_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -378,7 +382,7 @@ def _find_name_forms(text: str, key: tuple[str, ...]) -> list[str]:
 _FOLD_SPECIAL = "\u017f\u212a\u0130\u0131\ufb05\ufb06"
 
 
-_BASE_PREFILTER = r"\p{Nd}|@|[(\[](?i:at)[)\]]|" + "[ \u00a0](?i:at)[ \u00a0]"  # RE2 has no \u escape
+_BASE_PREFILTER = r"\p{Nd}|@|[(\[](?i:at)[)\]]|" + "[ \u00a0](?i:at)[ \u00a0]|\uff20"  # RE2 has no \u escape
 """RE2: every text the identifier patterns (not names) can match has a Unicode digit (henkilötunnus, phone,
 IBAN, street address: house number, plate), an ``@``, a bracketed ``at`` or an ``at`` between spaces
 (e-mail)."""
