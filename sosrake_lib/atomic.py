@@ -92,6 +92,7 @@ def folder_lock(target: str | os.PathLike[str]) -> Iterator[None]:
         for stale in [*target.parent.glob(f".{target.name}.*.partial"), target.with_name(f".{target.name}.old")]:
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
+        _clean_siblings(target)
         yield
     finally:
         # The lock file goes too, so an output tree holds only outputs. A run that opened it just before is
@@ -99,6 +100,29 @@ def folder_lock(target: str | os.PathLike[str]) -> Iterator[None]:
         with contextlib.suppress(OSError):
             Path(lock.lock_file).unlink()
         lock.release()
+
+
+def _clean_siblings(target: Path) -> None:
+    """Remove the partial folders a killed run left for the other analyses beside ``target``, where no run holds
+    their lock (a run of only one analysis then leaves the semester folder clean as well)."""
+    from filelock import FileLock, Timeout
+
+    names = {p.name.split(".")[1] for p in target.parent.glob(".*.partial") if p.name.count(".") >= 3}
+    names |= {p.name[1:-4] for p in target.parent.glob(".*.old")}
+    for name in sorted(names - {target.name}):
+        lock = FileLock(str(target.parent / f".{name}.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            continue  # another run is writing that analysis now
+        try:
+            for stale in [*target.parent.glob(f".{name}.*.partial"), target.parent / f".{name}.old"]:
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+        finally:
+            with contextlib.suppress(OSError):
+                Path(lock.lock_file).unlink()
+            lock.release()
 
 
 @contextlib.contextmanager

@@ -129,14 +129,18 @@ _STREET_SUFFIX = (
     r"(?:n|ll[aä]|lle|lt[aä])?"
 )
 _HOUSE = r"\s+\d{1,4}(?:\s?[-–]\s?\d{1,4})?(?!\d)"  # house number or range: 12, 12-14
+_HOUSE_SHORT = r"\s+\d{1,3}(?:\s?[-–]\s?\d{1,3})?(?!\d)"  # without a street suffix: never a year (2019)
 _APARTMENT = r"\s(?i:as|asunto)\.?\s?\d{1,3}(?!\d)"  # apartment alone: 12 as. 5
 _POSTAL = r",?\s\d{5}\s[A-ZÅÄÖ][a-zåäö]+"  # postal code and town: , 70100 Kuopio
 _ADDRESS = (
-    r"(?<![\w-])(?=[^\W\d_][\w-]*\s+\d)(?:"  # a word, then a number: checked first, it is quick
+    r"(?<![\w-])(?=[^\W\d_][\w-]*(?:\s(?i:tie|katu|kuja|polku|väylä|raitti|kaari|tori|aukio|gatan|vägen))?"
+    r"\s+\d)(?:"  # a word (or "Myllymäen tie"), then a number: checked first, it is quick
     r"(?:(?:[^\W\d_]+-)+[^\W\d_]*|[^\W\d_]+)(?i:" + _STREET_SUFFIX + r")" + _HOUSE
     + r"(?:\s?[A-Za-zÅÄÖåäö](?!\w)(?:\s?\d{1,3}(?!\d))?|" + _APARTMENT + r")?"  # staircase + apartment: 12 B 5
     + r"(?:" + _POSTAL + r")?"
-    r"|[A-ZÅÄÖ][^\W\d_]+(?:-[^\W\d_]+)*" + _HOUSE
+    r"|[A-ZÅÄÖ][^\W\d_]+\s(?i:tie|katu|kuja|polku|väylä|raitti|kaari|tori|aukio|gatan|vägen)" + _HOUSE
+    + r"(?:\s?[A-Za-zÅÄÖåäö](?!\w)(?:\s?\d{1,3}(?!\d))?)?"  # two words: Myllymäen tie 7
+    + r"|[A-ZÅÄÖ][^\W\d_]+(?:-[^\W\d_]+)*" + _HOUSE_SHORT
     + r"(?:(?:\s?[A-ZÅÄÖ](?![^\W\d_])\s?\d{1,3}(?!\d)|" + _APARTMENT + r")(?:" + _POSTAL + r")?"
     + r"|(?:\s?[A-Za-zÅÄÖåäö](?!\w))?" + _POSTAL + r"))"
 )

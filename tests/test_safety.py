@@ -120,9 +120,10 @@ def test_a_killed_run_leaves_no_partial_after_the_next_one(tmp_path: Path) -> No
     stale.mkdir()
     (stale / "half.csv").write_text("x", encoding="utf-8")
     (target.parent / ".course.old").mkdir()
+    (target.parent / ".competence.x1.partial").mkdir()  # another analysis of the killed run
     with atomic_dir(target) as tmp:
         (tmp / "a.txt").write_text("1", encoding="utf-8")
-    assert sorted(p.name for p in target.parent.iterdir() if p.is_dir()) == ["course"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["course"]
 
 
 def test_sample_data_never_overwrites_a_real_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -252,3 +252,8 @@ def test_variants_found_by_an_independent_misuse_run(text: str) -> None:
 def test_new_variants_keep_ordinary_text(text: str) -> None:
     out = scrub_pii(text)
     assert "2021" in out or "2022" in out
+
+
+def test_two_word_street_and_no_year_as_house_number() -> None:
+    assert scrub_pii("Asun osoitteessa Myllymäen tie 7 B 3.") == "Asun osoitteessa [osoite]."
+    assert scrub_pii("Vuonna 2019, 70100 Kuopio") == "Vuonna 2019, 70100 Kuopio"  # a year is no house number
