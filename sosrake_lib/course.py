@@ -999,8 +999,11 @@ def feedback_parts(
     >>> cols = {i: [4.0, 5.0, 4.0, 5.0, 4.0] for i in inst.area_items()["sisalto"]}
     >>> cols |= {i: [2.0, 3.0, 2.0, 3.0, 2.0] for i in inst.area_items()["kuormitus"]}
     >>> t = feedback_parts(pd.DataFrame(cols), inst)
-    >>> t[["part", "n", "mean", "rank"]].astype(object).values.tolist()
-    [['sisalto', 5, 4.4, 1], ['kuormitus', 5, 2.4, 2]]
+    >>> t[["part", "n", "mean", "rank"]].astype(object).values.tolist()  # one statement, answers 3 x 2 and 2 x 3:
+    [['sisalto', 5, 4.4, 1], ['kuormitus', 5, <NA>, 2]]
+
+    ``kuormitus`` has one statement whose answer counts (3 and 2) are hidden in :func:`feedback_items`, so its
+    mean is shown as that table shows it (here hidden), never at full precision.
     """
     areas = {a: items for a, items in inst.area_items().items() if all(i in fb.columns for i in items)}
     scores = scale_scores(fb, areas, min_valid=min_valid)
@@ -1017,7 +1020,30 @@ def feedback_parts(
     table = pd.concat([table[ok].sort_values("mean", ascending=False, kind="mergesort"), table[~ok]])
     table["rank"] = pd.array([*range(1, int(ok.sum()) + 1), *[pd.NA] * int((~ok).sum())], dtype="Int64")
     table = table.reset_index(drop=True)
-    return suppress_by_n(table, "n", min_n, secondary=False, value_cols=["mean", "ci_low", "ci_high", "sd", "median"])
+    out = suppress_by_n(table, "n", min_n, secondary=False, value_cols=["mean", "ci_low", "ci_high", "sd", "median"])
+    # A part of one statement repeats that statement's statistics: where the statement's row in
+    # feedback_items hides an answer count, the part's mean and SD at full precision would give the hidden
+    # counts back (mean + SD fix a five-point distribution). The part then shows the statement's published
+    # mean and SD (rounded by the audit, or hidden), no CI or median, and its n only where the statement shows
+    # n_valid. Its rank (from the exact mean) stays: it says less than the rounded mean.
+    missing = [it.id for it in inst.likert_items() if it.id not in fb]
+    items = feedback_items(fb.assign(**dict.fromkeys(missing, np.nan)) if missing else fb, inst, min_n=min_n,
+                           lang=lang)
+    answers = [*items.attrs["answer_labels"], *items.attrs["nsa_labels"]]
+    answered: dict[str, int] = {}
+    for i, part in enumerate(out["part"]):
+        single = items[items["part"] == part]
+        if len(single) != 1 or pd.isna(out.at[i, "n"]):
+            continue
+        row = single.iloc[0]
+        if any(pd.isna(row[c]) for c in answers) or pd.isna(row["mean"]):
+            out.loc[i, ["ci_low", "ci_high", "median"]] = np.nan
+            out.loc[i, "mean"], out.loc[i, "sd"] = row["mean"], row["sd"]
+            if pd.isna(row["n_valid"]):
+                out.loc[i, "n"] = pd.NA
+                answered[part] = int(row["n_total"])  # published in the statements' table
+    out.attrs["n_answered"] = answered  # parts whose n is hidden: all who answered the statement
+    return out
 
 
 def feedback_nps(fb: pd.DataFrame, column: str = "nps") -> NPSResult:
@@ -1247,11 +1273,15 @@ def key_figures(
         if row is None:
             kf.add(name, None, "mean 1–5", n=0, suppressed=True, label_fi=fi, label_en=en)
             continue
-        kf.add(name, _plain(row["mean"]), "mean 1–5", n=_plain(row["n"]), ci_low=_plain(row["ci_low"]),
+        hidden_n = pd.isna(row["n"])  # a one-statement part whose valid n would give a small count back
+        n = parts.attrs.get("n_answered", {}).get(row["part"]) if hidden_n else _plain(row["n"])
+        kf.add(name, _plain(row["mean"]), "mean 1–5", n=n, ci_low=_plain(row["ci_low"]),
                ci_high=_plain(row["ci_high"]), method="mean of part scores (item means), t-based 95 % CI; "
                "'En osaa sanoa' left out", label_fi=f"{fi}: {_area_text(part_inst, row['part'], 'fi')}",
                label_en=f"{en}: {_area_text(part_inst, row['part'], 'en')}",
-               note=f"part={row['part']}")
+               note=f"part={row['part']}" + ("; n = all who answered, incl. 'En osaa sanoa' (the valid n and the "
+                                             "interval are hidden: they would give a small count back)"
+                                             if hidden_n else ""))
     published = nps_table(nps_result, min_n=min_n).iloc[0]  # as the NPS table shows it (interval rounded/hidden)
     kf.add("nps", _plain(published["nps"]), "NPS", n=int(nps_result.n), ci_low=_plain(published["ci_low"]),
            ci_high=_plain(published["ci_high"]), method=f"% 9–10 minus % 0–6; {nps_result.method} 95 % CI (Rocks 2016)",

@@ -401,3 +401,22 @@ def test_workbook_with_thousands_of_sheets_is_refused(tmp_path: Path, capsys: py
         wb.create_sheet(f"s{i}")
     wb.save(tmp_path / "course_feedback_many.xlsx")
     assert "sheets" in _one_line_exit_2(capsys, ["validate", str(tmp_path / "course_feedback_many.xlsx")])
+
+
+def test_a_one_statement_part_never_shows_what_its_statement_hides() -> None:
+    # the sample's workload part has one statement whose answer counts are hidden; the part table published
+    # its mean 2.7096774193548385 and SD 0.8243602928775248 with n 31, which fix the hidden counts
+    import pandas as pd
+
+    from sosrake_lib import course
+
+    data = course.load_course_data(SAMPLE_DIR / "course_enrolment_2021.csv", SAMPLE_DIR / "course_pre_2021.csv",
+                                   SAMPLE_DIR / "course_post_2021.csv", SAMPLE_DIR / "course_feedback_2021.xlsx")
+    inst = data.instruments["feedback"]
+    items = course.feedback_items(data.feedback, inst).set_index("part")
+    parts = course.feedback_parts(data.feedback, inst).set_index("part")
+    row, part = items.loc["kuormitus"], parts.loc["kuormitus"]
+    assert pd.isna(row["n_valid"]) and row["mean"] == 2.7  # the statement: counts hidden, mean rounded
+    assert part["mean"] == 2.7 and part["sd"] == row["sd"]
+    assert pd.isna(part["n"]) and pd.isna(part["ci_low"]) and pd.isna(part["median"])
+    assert part["rank"] == parts["rank"].max()  # still the weakest part
