@@ -149,8 +149,8 @@ _ADDRESS = (
 # social and health care texts use (ICD-10, DSM-5, PHQ-9, GAD-7, WHO-5, EU-27...) and technical ones that reports
 # print (UTF-8, SHA-256) are not plates.
 _PLATE = (
-    r"(?<![\w-])(?!(?:ICD|DSM|PHQ|GAD|HPV|EKG|WHO|BDI|ALV|EU|CO|MMR|RAI|BMI|TV|UTF|SHA|AES|ISO|RFC|USB)"
-    r"[-–])(?:(?i:[a-zåäö]{2,3})[-–]\d{1,3}|[A-ZÅÄÖ]{3}[ \u00a0]\d{3})(?![\w-]|[.,]\d)"
+    r"(?<![\w-])(?!(?:ICD|DSM|PHQ|GAD|HPV|EKG|WHO|BDI|ALV|EU|CO|MMR|RAI|BMI|TV|UTF|SHA|AES|ISO|RFC|USB|TYP|AMK"
+    r"|THL|SHL|OP|NPS)[-– \u00a0])(?:[A-ZÅÄÖ]{2,3}[-–]\d{1,3}|(?i:[a-zåäö]{3})[-–]\d{3}|[A-ZÅÄÖ]{3}[ \u00a0]\d{3})(?![\w-]|[.,]\d)"
 )
 
 _BASE_PATTERNS: tuple[tuple[str, str], ...] = (

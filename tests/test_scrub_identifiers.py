@@ -257,3 +257,8 @@ def test_new_variants_keep_ordinary_text(text: str) -> None:
 def test_two_word_street_and_no_year_as_house_number() -> None:
     assert scrub_pii("Asun osoitteessa Myllymäen tie 7 B 3.") == "Asun osoitteessa [osoite]."
     assert scrub_pii("Vuonna 2019, 70100 Kuopio") == "Vuonna 2019, 70100 Kuopio"  # a year is no house number
+
+
+def test_lower_case_plate_is_three_letters_and_three_digits() -> None:
+    assert scrub_pii("top-2 osuus ja k-12 ja covid-19") == "top-2 osuus ja k-12 ja covid-19"
+    assert scrub_pii("auto abc-123") == "auto [rekisterinumero]"
