@@ -172,6 +172,11 @@ class Item:
         return (self.text_fi if lang == "fi" else self.text_en) or self.id
 
     @property
+    def display_name(self) -> str:
+        """The name a user sees for the item's column: its Finnish text, else its first header, else its id."""
+        return self.text_fi or (self.headers[0] if self.headers else self.id)
+
+    @property
     def all_headers(self) -> list[str]:
         """Header texts the item's column may carry. Not its id: a tool column such as Moodle's "Group(s)" must
         never be read as the ``group`` question by accident (an id matches only as a Moodle label, ``(ID)``)."""

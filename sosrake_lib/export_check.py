@@ -170,11 +170,9 @@ def review_columns(inst: Instrument, matches: Sequence[Any], filled: Mapping[int
             notes.append(notice("info", "empty_column", f"column {_letter(m.column)} {m.header!r} matches no "
                                 "codebook item and is empty", column=_letter(m.column), header=m.header))
             continue
-        texts = [it.text_fi or (it.headers[0] if it.headers else it.id) for it in inst.items
-                 if it.kind not in ("pii",)]
-        near, score = closest(m.header, texts)
-        near_id = next((it.id for it in inst.items if (it.text_fi or (it.headers[0] if it.headers else it.id))
-                        == near), None)
+        named_items = {it.display_name: it.id for it in inst.items if it.kind != "pii"}
+        near, score = closest(m.header, list(named_items))
+        near_id = named_items.get(near) if near is not None else None
         notes.append(notice(
             "warning", "unmatched_column",
             f"column {_letter(m.column)} {m.header!r} holds {n} answer(s) ({_looks_like_answers(inst, sample)}) "
@@ -195,7 +193,7 @@ def review_absent(inst: Instrument, found_as: Mapping[str, str], unmatched: Sequ
             continue
         if it.id == inst.respondent_id and inst.generated_id:
             continue  # said by the generated-id notice
-        text = it.text_fi or (it.headers[0] if it.headers else it.id)
+        text = it.display_name
         best = (None, 0.0)
         for h in headers:
             score = max(_similarity(t, h) for t in it.all_headers) if it.all_headers else 0.0
@@ -296,8 +294,13 @@ def enforce(notes: Sequence[dict[str, Any]], inst: Instrument, found_as: Mapping
     if strict:
         for n in notes:
             if n["level"] == "warning" and n["kind"] in ("absent_item", "unmatched_column", "label_only"):
+                hint = {"absent_item": "export the survey again with the question, or, if it was renamed, map it "
+                                       "with `sosrake map`; run without --strict to accept it as missing",
+                        "unmatched_column": "map the column to its question with `sosrake map`, or list it under "
+                                            "'ignore' in a codebook overlay; run without --strict to accept it",
+                        "label_only": "check the question; add its header with `sosrake map` to accept it"}[n["kind"]]
                 raise ExportError(f"--strict: {n['message']}", file=file, row=header_row, column=n["header"],
-                                  hint="map the column with `sosrake map`, or run without --strict to accept it")
+                                  hint=hint)
 
 
 _LEVEL_FI = {"warning": "varoitus", "info": "tieto"}

@@ -1135,7 +1135,7 @@ def _empty_column(item: Item, n: int, index: pd.Index) -> dict[str, pd.Series]:
 
 def _header_name(item: Item) -> str:
     """The name a user sees for an item's column: its Finnish text, else its first header, else its id."""
-    return item.text_fi or (item.headers[0] if item.headers else item.id)
+    return item.display_name
 
 
 def _check_row_width(grid: pd.DataFrame, hrow: int, body: pd.DataFrame, rows: pd.Series, file: str) -> None:
@@ -1391,7 +1391,7 @@ def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame,
     for m in header.matches:
         if m.method == "label":
             it = inst.item(m.item)
-            text = it.text_fi or (it.headers[0] if it.headers else it.id)
+            text = it.display_name
             notes.append(export_check.notice(
                 "warning", "label_only", f"column {m.header!r} was read as {m.item} by its Moodle label only: its "
                 f"question text differs from the codebook's {text!r}; check that it is the same question",

@@ -122,7 +122,7 @@ def map_export(path: str | Path, instrument: Instrument | str, *, overlay: str |
         else:
             how = "tool column" if is_tool_column(m.header) else "no match"
             out.columns.append(MappedColumn(_letter(m.column), m.header, None, how, answers))
-    out.absent = [(it.id, it.text_fi or (it.headers[0] if it.headers else it.id)) for it in absent
+    out.absent = [(it.id, it.display_name) for it in absent
                   if it.id not in used]
     return out
 
