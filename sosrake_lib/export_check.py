@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -342,5 +343,8 @@ def notices_frame(logs: Mapping[str, Mapping[str, Any]], lang: str = "fi") -> pd
 def notices_table(logs: Mapping[str, Mapping[str, Any]], lang: str = "fi") -> Any:
     """:func:`notices_frame` styled for a report: no index, text left-aligned (headers too)."""
     left = [("text-align", "left")]
-    return (notices_frame(logs, lang).style.hide(axis="index").set_properties(**{"text-align": "left"})
+    frame = notices_frame(logs, lang)
+    # a deterministic table id: a random one would make every report differ from the last one
+    digest = hashlib.sha1(repr(frame.values.tolist()).encode("utf-8")).hexdigest()[:10]
+    return (frame.style.hide(axis="index").set_uuid(f"notices{digest}").set_properties(**{"text-align": "left"})
             .set_table_styles([{"selector": "th", "props": left}]))

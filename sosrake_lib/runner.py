@@ -284,6 +284,9 @@ def export_html(executed: Path, target: Path, title: str) -> None:
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["title"] = title
+    for cell in nb.cells:  # Papermill gives its injected cell a random id: the report must not change per run
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
     atomic_write_text(target, body)

@@ -108,6 +108,8 @@ def test_second_run_gives_identical_results(two_runs):
         differ = [k for k in m1 if m1[k] != m2[k]]
         assert differ == [], f"{analysis}: files differ between runs: {differ}"
         compared += len(m1)
+        # the report too (papermill's random cell id and pandas' random table ids once made it differ)
+        assert (first / analysis / "report.html").read_bytes() == (second / analysis / "report.html").read_bytes()
     assert compared > 30
 
 
