@@ -28,9 +28,12 @@ Examples
 --------
 >>> import pandas as pd
 >>> enrol = pd.DataFrame({"started": ["yes"] * 8 + ["no"] * 2, "completed": ["yes"] * 6 + ["no"] * 4})
->>> f = completion_funnel(enrol, steps=("enrolled", "started", "completed"))
+>>> f = completion_funnel(enrol, steps=("enrolled", "started", "completed"), min_n=2)
 >>> f[["step", "n", "pct"]].values.tolist()
 [['enrolled', 10, 100.0], ['started', 8, 80.0], ['completed', 6, 60.0]]
+>>> f = completion_funnel(enrol, steps=("enrolled", "started", "completed"))  # 2 never started, 2 stopped
+>>> f[["step", "n"]].values.tolist()
+[['enrolled', 10], ['started', <NA>], ['completed', <NA>]]
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from .fmt import Lang, fmt_number
 from .io import read_export
 from .outputs import KeyFigures, holm_carriers, suppress_nps_groups, suppress_parts
 from .paths import PROJECT_ROOT
-from .privacy import DEFAULT_MIN_N, suppress_by_n, suppress_small_cells
+from .privacy import DEFAULT_MIN_N, hide_nested_differences, suppress_by_n, suppress_small_cells
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, NSA_SUFFIX, NPSResult, likert_table, nps, scale_scores
 from .stats import (
@@ -360,8 +363,11 @@ def completion_funnel(
     steps : sequence of str
         ``"enrolled"`` (every row) and register columns, in the order to show.
     min_n : int
-        Steps with ``0 < n < min_n`` are hidden (:func:`~sosrake_lib.privacy.suppress_by_n`, no secondary rule:
-        the steps are not parts of one total).
+        Steps with ``0 < n < min_n`` are hidden (:func:`~sosrake_lib.privacy.suppress_by_n`). Steps are nested
+        (whoever did module 2 did module 1), so two published counts also give the people who did one step but
+        not the other: where such a difference is 1..min_n-1, one of the two steps is hidden too (never the
+        enrolled or the completed if another can go; :func:`~sosrake_lib.privacy.hide_nested_differences`),
+        and so is the % of the previous step after a hidden one.
 
     Returns
     -------
@@ -379,7 +385,9 @@ def completion_funnel(
     (4, 40.0, [16.8, 68.7])
     """
     total = len(enrol)
-    counts = [total if s == "enrolled" else int(_done(enrol[s]).sum()) for s in steps]
+    members = {s: np.ones(total, dtype=bool) if s == "enrolled" else _done(enrol[s]).to_numpy(dtype=bool)
+               for s in steps}
+    counts = [int(members[s].sum()) for s in steps]
     low, high = proportion_ci(np.array(counts), np.full(len(counts), total), ci=ci)
     prev = [np.nan, *counts[:-1]]
     table = pd.DataFrame({
@@ -391,7 +399,22 @@ def completion_funnel(
         "ci_high": 100.0 * np.asarray(high),
         "pct_of_previous": [100.0 * c / p if p and p == p else np.nan for c, p in zip(counts, prev, strict=True)],
     })
-    return suppress_by_n(table, "n", min_n, secondary=False)
+    table = suppress_by_n(table, "n", min_n, secondary=False)
+    shown_before = int(table[["n", "pct", "ci_low", "ci_high", "pct_of_previous"]].notna().sum().sum())
+    # nested steps: who did step B did step A, so n(A) - n(B) counts the people who stopped in between
+    small = [s for s, c in zip(steps, counts, strict=True) if 0 < c < min_n]
+    hidden = hide_nested_differences(members, min_n, keep=("enrolled", "completed"), hidden=small)
+    extra = np.array([s in hidden and s not in small for s in steps])
+    if extra.any():
+        table["n"] = table["n"].astype("Int64").mask(extra)
+        for col in ("pct", "ci_low", "ci_high", "pct_of_previous"):
+            table[col] = table[col].mask(extra)
+    # a share of a hidden previous step gives that step back
+    after_hidden = np.array([False, *[s in hidden for s in steps[:-1]]])
+    table["pct_of_previous"] = table["pct_of_previous"].mask(after_hidden)
+    shown_after = int(table[["n", "pct", "ci_low", "ci_high", "pct_of_previous"]].notna().sum().sum())
+    table.attrs["suppressed_cells"] = int(table.attrs.get("suppressed_cells", 0)) + shown_before - shown_after
+    return table
 
 
 def completion_by(

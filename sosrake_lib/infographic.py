@@ -13,8 +13,9 @@ Design
   text), no pasted bitmaps. Colours are the house Okabe–Ito palette (:mod:`sosrake_lib.plots`).
 - What goes on the page is data, not code: :data:`SPECS` holds a small dict per analysis (title, which key
   figures become big numbers, which key figures or table feed each chart, which key figures are the top
-  themes). The engine is tolerant: a missing key figure is skipped and the next one used, a suppressed one
-  shows ``piilotettu`` / ``suppressed`` (:func:`sosrake_lib.fmt.fmt_suppressed`).
+  themes). The engine is tolerant: a missing or suppressed key figure is skipped as a big number and the
+  next one used; in a chart a suppressed bar shows ``piilotettu`` / ``suppressed``
+  (:func:`sosrake_lib.fmt.fmt_suppressed`).
 - Every number goes through :mod:`sosrake_lib.fmt` (``55,6 %`` / ``55.6%``). Every text is fitted into its
   box by measuring it with the renderer: it is wrapped (:func:`sosrake_lib.plots.wrap_label` hyphenates
   long Finnish compounds) and its font shrunk until it fits, so long words never overflow.
@@ -812,8 +813,8 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
         sub_parts = []
         is_text = False
         if _is_suppressed(rec):
-            shown = fmt_suppressed(ctx.min_n, lang)
-        elif isinstance(value, str) and _num(value) is None:
+            continue  # a hidden number is no headline: the next figure takes the tile (the chart says it is hidden)
+        if isinstance(value, str) and _num(value) is None:
             shown, is_text = _translate(value, lang), True
         elif _num(value) is None:
             continue  # not known (e.g. no target group size given): leave the tile to the next figure
@@ -824,7 +825,7 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
             if lo is not None and hi is not None:
                 d = 0 if decimals is None and unit in ("%", "NPS", "nps") else (1 if decimals is None else decimals)
                 sub_parts.append(f"{t['ci']} {fmt_ci(lo, hi, lang, d, percent=unit == '%')}")
-        if n is not None and unit != "n" and not _is_suppressed(rec):
+        if n is not None and unit != "n":
             sub_parts.append(t["n_people"].format(n=fmt_int(n, lang)))
         ctx.used.add(name)
         label = ctx.label(rec)

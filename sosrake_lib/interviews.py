@@ -478,6 +478,7 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     areas = {a: items for a, items in areas.items() if items}
     scores = scale_scores(df, areas, 1, 5)
     rows = []
+    group_sizes: list[int] = []  # interviews in each row's group, for the non-valid part
     for sem in _semesters(df):
         in_sem = (df["semester"] == sem).to_numpy()
         groups: list[tuple[Any, np.ndarray]] = [(None, in_sem)]
@@ -492,6 +493,7 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
                 row = {"semester": sem, **({by: glabel} if by else {}), "theme": area,
                        "theme_label": inst.area_label(area, lang), **_top2_row(scores.loc[mask, area])}
                 block.append(row)
+                group_sizes.append(int(mask.sum()))
         part = pd.DataFrame(block)
         if by:  # suppression and its secondary rule work per theme within the semester
             # the cells the service counts hide are hidden here too (one shared pattern): counted as small
@@ -508,12 +510,50 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     out = pd.concat(rows, ignore_index=True)
     out["method"] = f"top-2-box: theme mean >= {TOP2_THRESHOLD:g}; Wilson 95 % CI"
     out["_other_n"] = pd.to_numeric(out["n"]) - pd.to_numeric(out["top2_n"])
-    parts = suppress_parts(out, ["top2_n", "_other_n"], min_n,
-                           linked={"top2_n": ["top2_pct", "ci_low", "ci_high"]})
-    out = parts.drop(columns="_other_n")
+    # the group's interviews are published (interview_counts, service_counts): n beside them gives the
+    # interviews without a theme score ("En osaa sanoa", unanswered), so those are a part of the total too
+    out["_nonvalid_n"] = np.array(group_sizes) - pd.to_numeric(out["n"])
+    out.loc[out["n"].isna(), "_nonvalid_n"] = pd.NA
+    parts = suppress_parts(out, ["top2_n", "_other_n", "_nonvalid_n"], min_n,
+                           linked={"top2_n": ["top2_pct", "ci_low", "ci_high"]},
+                           sums=[("n", [["_nonvalid_n"], ["top2_n", "_other_n"]],
+                                  ["top2_pct", "ci_low", "ci_high", "mean"])])
+    out = parts.drop(columns=["_other_n", "_nonvalid_n"])
     hidden["suppressed_cells"] += int(parts.attrs["suppressed_cells"])
+    if not by:
+        hidden["suppressed_cells"] += _single_item_as_published(out, df, inst, areas, min_n, lang)
     out.attrs = {**hidden, "min_n": min_n}
     return out
+
+
+def _single_item_as_published(out: pd.DataFrame, df: pd.DataFrame, inst: Instrument,
+                              areas: Mapping[str, Sequence[str]], min_n: int, lang: Lang) -> int:
+    """Make the rows of one-statement themes (turvallisuus: TU1) publish no more than the statement does.
+
+    Such a theme's score is the statement's answer, so its n, top-2 count, share, interval and mean are the
+    statement's ``n_valid``, ``top_box_n``, ``top_box_pct`` and mean in :func:`likert_distribution`, where the
+    suppression knows every relation between the answer counts. A row that published them in full beside the
+    distribution gave its hidden counts back (a mean of 4.128205 with n = 39 and the visible counts solves
+    for the hidden two). Changes ``out`` in place (per semester); returns the number of cells it hid.
+    """
+    single = {a: items[0].lstrip("-") for a, items in areas.items() if len(items) == 1}
+    if not single:
+        return 0
+    hidden = 0
+    columns = {"n": "n_valid", "top2_n": "top_box_n", "top2_pct": "top_box_pct", "ci_low": "top_box_ci_low",
+               "ci_high": "top_box_ci_high", "mean": "mean"}
+    for sem in out["semester"].unique():
+        dist = likert_distribution(df, inst, semester=sem, min_n=min_n, lang=lang).set_index("item")
+        for area, item in single.items():
+            rows = (out["semester"] == sem).to_numpy() & (out["theme"] == area).to_numpy()
+            if not rows.any() or item not in dist.index:
+                continue
+            for col, source in columns.items():
+                value = dist.at[item, source]
+                before = out.loc[rows, col].notna().to_numpy()
+                out.loc[rows, col] = value if pd.notna(value) else pd.NA
+                hidden += int((before & out.loc[rows, col].isna().to_numpy()).sum())
+    return hidden
 
 
 def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, *, semester: str | None = None,
@@ -723,7 +763,9 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
     interval and test use each semester's promoters + detractors, so where a semester's NPS group is small
     they are hidden (and the NPS values too where the NPS alone gives the groups away, as in
     :func:`nps_table`). A Holm p that would carry a hidden p (:func:`~sosrake_lib.outputs.holm_carriers`) is
-    hidden. Rows describing fewer than ``min_n`` interviews in a semester are hidden whole.
+    hidden. Rows describing fewer than ``min_n`` interviews in a semester are hidden whole, and so are the
+    figures and n of a theme whose n, top-2 count, share or mean :func:`theme_top2` hides or rounds in either
+    semester (the same figures must not come out here in full: a one-statement theme is its statement).
 
     Returns
     -------
@@ -748,9 +790,10 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
     def is_small(*counts: int) -> bool:
         return any(0 < int(c) < min_n for c in counts)
 
+    guarded = _guarded_themes(df, inst, (before, after), min_n, lang)
     for area in scores.columns:
         x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
-        small.append(is_small(len(x), len(y)))
+        small.append(is_small(len(x), len(y)) or area in guarded["theme_score"])
         r = two_sample_ordinal(x, y, labels=(before, after))
         rows.append({"family": "theme_score", "measure": area, "n_before": len(x), "n_after": len(y),
                      "value_before": x.mean(), "value_after": y.mean(), "difference": y.mean() - x.mean(),
@@ -761,7 +804,7 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
     for area in scores.columns:
         x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
         c1, c2 = int((x >= TOP2_THRESHOLD).sum()), int((y >= TOP2_THRESHOLD).sum())
-        small.append(is_small(len(x), len(y), c1, len(x) - c1, c2, len(y) - c2))
+        small.append(is_small(len(x), len(y), c1, len(x) - c1, c2, len(y) - c2) or area in guarded["theme_top2"])
         tp = two_proportions(c1, len(x), c2, len(y))
         rows.append({"family": "theme_top2", "measure": area, "n_before": len(x), "n_after": len(y),
                      "value_before": 100 * tp.p1, "value_after": 100 * tp.p2, "difference": 100 * tp.difference,
@@ -794,12 +837,36 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
     words = [verdict(d, p, alpha) for d, p in zip(out["difference"], out["p_holm"], strict=True)]
     out["verdict_fi"] = [w[0] for w in words]
     out["verdict_en"] = [w[1] for w in words]
-    return _hide_small_comparisons(out, np.array(small, dtype=bool), nps_extreme, min_n, lang)
+    hide_n = out["measure"].isin(guarded["n"]).to_numpy()
+    return _hide_small_comparisons(out, np.array(small, dtype=bool), nps_extreme, min_n, lang, hide_n=hide_n)
+
+
+def _guarded_themes(df: pd.DataFrame, inst: Instrument, semesters: Sequence[str], min_n: int,
+                    lang: Lang) -> dict[str, set[str]]:
+    """Themes whose figures :func:`theme_top2` hides or rounds in one of ``semesters``, by what they guard.
+
+    The comparison must not publish them at full precision either: its n, means and shares are the same
+    figures (a one-statement theme's mean is the statement's mean, its n the statement's valid answers).
+    Returns ``{"n": themes whose n is hidden, "theme_score": ... whose n or mean is, "theme_top2": ... whose
+    n, top-2 count or share is}``.
+    """
+    part = df[df["semester"].isin(list(semesters))]
+    published = theme_top2(part, inst, min_n=min_n, lang=lang)
+    full = theme_top2(part, inst, min_n=1, lang=lang)
+    guarded: dict[str, set[str]] = {}
+    for col in ("n", "top2_n", "top2_pct", "mean"):
+        a = pd.to_numeric(published[col]).astype("float64").to_numpy()
+        b = pd.to_numeric(full[col]).astype("float64").to_numpy()
+        changed = ~np.isclose(a, b, rtol=0, atol=1e-12, equal_nan=True) | (np.isnan(a) & ~np.isnan(b))
+        guarded[col] = set(published.loc[changed, "theme"])
+    return {"n": guarded["n"], "theme_score": guarded["n"] | guarded["mean"],
+            "theme_top2": guarded["n"] | guarded["top2_n"] | guarded["top2_pct"]}
 
 
 def _hide_small_comparisons(out: pd.DataFrame, small: np.ndarray, nps_extreme: bool, min_n: int,
-                            lang: Lang) -> pd.DataFrame:
-    """The published form of :func:`compare_semesters` (its docstring says what is hidden and why)."""
+                            lang: Lang, *, hide_n: np.ndarray | None = None) -> pd.DataFrame:
+    """The published form of :func:`compare_semesters` (its docstring says what is hidden and why);
+    ``hide_n`` marks rows whose n is hidden in every family (:func:`_guarded_themes`)."""
     p_full = out["p_value"].to_numpy(dtype=float)
     family = out["family"].to_numpy()
     stats = ["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]
@@ -808,7 +875,7 @@ def _hide_small_comparisons(out: pd.DataFrame, small: np.ndarray, nps_extreme: b
     for c in values:  # top-2 shares are counts; NPS values only where the NPS itself gives the groups away
         hide[c] = small & ((family == "theme_top2") | ((family == "nps") & nps_extreme) | (family == "theme_score"))
     for c in ("n_before", "n_after"):
-        hide[c] = small & (family == "theme_score")
+        hide[c] = small & ((family == "theme_score") | (hide_n if hide_n is not None else False))
     carried = np.zeros(len(out), dtype=bool)
     for fam in np.unique(family):
         idx = np.flatnonzero(family == fam)
@@ -1088,12 +1155,15 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
                label_en=en_t.format(pct=fmt_percent(pct, "en")), suppressed=hidden)
     if len(comparison):
         for rec in comparison[comparison["family"] == "theme_score"].to_dict(orient="records"):
-            kf.add(f"{rec['measure']}_change", round(float(rec["difference"]), 2), "score 1–5 difference",
-                   n=int(min(rec["n_before"], rec["n_after"])),
+            shown = not pd.isna(rec["difference"]) and not pd.isna(rec["p_holm"])
+            ns = [rec["n_before"], rec["n_after"]]
+            kf.add(f"{rec['measure']}_change", round(float(rec["difference"]), 2) if shown else None,
+                   "score 1–5 difference", n=None if any(pd.isna(v) for v in ns) else int(min(ns)),
                    method=f"{rec['test']}; Holm across themes, p_holm = {rec['p_holm']:.3g}; "
-                          f"{rec['effect_size_name']} = {rec['effect_size']:.2f}",
+                          f"{rec['effect_size_name']} = {rec['effect_size']:.2f}" if shown
+                   else f"{rec['test']}; Holm across themes; figures suppressed (small cells)",
                    label_fi=f"{rec['label']}: {rec['verdict_fi']}", label_en=f"{rec['label']}: {rec['verdict_en']}",
-                   note=rec["verdict_en"])
+                   note=rec["verdict_en"], suppressed=not shown)
     f = open_freq[(open_freq["question"] == lang_question) & (open_freq["semester"] == semester)
                   & (open_freq["theme"] != "uncoded")].dropna(subset=["pct"])
     if len(f):

@@ -62,6 +62,7 @@ from sosrake_lib.paths import PROJECT_ROOT, is_sample_path
 from sosrake_lib.scrub import TAGS, _is_na_scalar, find_pii, scrub_pii, scrub_pii_series
 
 __all__ = [
+    "hide_nested_differences",
     "DEFAULT_MIN_N",
     "DEMO_KEY",
     "KEY_ENV",
@@ -769,6 +770,67 @@ def suppress_small_cells(
         "unprotected_lines": unprotected,
     }
     return result
+
+
+def hide_nested_differences(
+    groups: Mapping[Any, np.ndarray],
+    min_n: int = DEFAULT_MIN_N,
+    *,
+    keep: Iterable[Any] = (),
+    hidden: Iterable[Any] = (),
+) -> set[Any]:
+    """Which counts of nested groups to hide so that no difference of two published ones is a small count.
+
+    When every member of group B is also in group A (the course's "completed" within "did module 5"), the
+    published counts of A and B give ``|A| - |B|``: the people in A but not in B, a group of its own. This is
+    the rule for such tables (a completion funnel): for every pair of *published* groups where one holds the
+    other, the difference must be 0 or at least ``min_n``. Pairs that are not nested (some in B are not in A)
+    say nothing exact about anybody and are left alone.
+
+    Greedy: while a pair breaks the rule, hide one of its two counts: not one in ``keep`` if the other can
+    go, else the one in more broken pairs, else the smaller group (the later one on a tie).
+
+    Parameters
+    ----------
+    groups : mapping of name -> boolean array
+        Membership of each person (same order in every array) in each group, in the order shown.
+    min_n : int
+        Smallest publishable difference (besides 0).
+    keep : names
+        Counts published anyway (the enrolled, the completed): hidden only if nothing else can go.
+    hidden : names
+        Counts already hidden for another reason.
+
+    Returns
+    -------
+    set
+        The names to hide, ``hidden`` included.
+
+    Examples
+    --------
+    >>> m = lambda k: np.arange(20) < k
+    >>> sorted(hide_nested_differences({"enrolled": m(20), "started": m(18), "M1": m(16), "done": m(15)},
+    ...                                min_n=3, keep=["enrolled", "done"]))
+    ['M1', 'started']
+    """
+    min_n = _check_min_n(min_n)
+    names = list(groups)
+    member = {k: np.asarray(v, dtype=bool) for k, v in groups.items()}
+    size = {k: int(v.sum()) for k, v in member.items()}
+    pairs = [(a, b) for a in names for b in names
+             if a != b and size[a] > size[b] and not (member[b] & ~member[a]).any()]
+    keep_set, out = set(keep), set(hidden)
+    while True:
+        broken = [(a, b) for a, b in pairs if a not in out and b not in out and 0 < size[a] - size[b] < min_n]
+        if not broken:
+            return out
+        count: dict[Any, int] = {}
+        for a, b in broken:
+            count[a] = count.get(a, 0) + 1
+            count[b] = count.get(b, 0) + 1
+        a, b = broken[0]
+        candidates = [k for k in (a, b) if k not in keep_set] or [b]
+        out.add(max(candidates, key=lambda k: (count[k], -size[k], names.index(k))))
 
 
 def _nullable(series: pd.Series) -> pd.Series:

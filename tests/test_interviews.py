@@ -314,9 +314,11 @@ def test_a_single_hidden_service_row_takes_the_next_smallest_with_it() -> None:
 def test_semester_comparison_hides_shares_and_tests_built_on_small_counts(sample: pd.DataFrame) -> None:
     # At min_n 20: saatavuus top-2 2022 is 17 of 86 (19.8 %), turvallisuus 2021 has 18 of 78 below top-2,
     # and 2022 has 18 NPS detractors: a share of a published n is a count, and the NPS interval and test use
-    # promoters + detractors. At min_n 5 nothing in the sample is that small.
+    # promoters + detractors. At min_n 5 nothing in the sample is that small but the one-statement theme
+    # turvallisuus, whose "En osaa sanoa" answers (2 and 3) its n would give back (see the next test).
     full = iv.compare_semesters(sample, min_n=5).set_index(["family", "measure"])
-    assert full.attrs["suppressed_cells"] == 0
+    assert full.attrs["suppressed_cells"] == 9 + 11  # turvallisuus: mean row 9 cells, top-2 row 11
+    assert full.drop(index="turvallisuus", level="measure").drop(columns=["ci_low", "ci_high"]).notna().all().all()
     assert float(full.loc[("theme_top2", "saatavuus"), "value_after"]) == pytest.approx(100 * 17 / 86)
     t = iv.compare_semesters(sample, min_n=20).set_index(["family", "measure"])
     shown = ["value_before", "value_after", "difference", "ci_low", "ci_high", "statistic", "p_value", "p_holm",
@@ -330,7 +332,51 @@ def test_semester_comparison_hides_shares_and_tests_built_on_small_counts(sample
     nps_row = t.loc[("nps", "nps")]
     assert pd.isna(nps_row[["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]]).all()
     assert float(nps_row["difference"]) == pytest.approx(float(full.loc[("nps", "nps"), "difference"]))
-    assert t.attrs["suppressed_cells"] == 2 * 9 + 6  # two top-2 rows; the NPS interval, z, p, Holm p, effect size
+    # two top-2 rows; the NPS interval, z, p, Holm p, effect size; turvallisuus' mean row and both of its n
+    assert t.attrs["suppressed_cells"] == 2 * 9 + 6 + 9 + 2
+    assert float(t.loc[("theme_score", "saatavuus"), "value_after"]) == pytest.approx(
+        float(full.loc[("theme_score", "saatavuus"), "value_after"]))  # a hidden top-2 share hides no mean
+
+
+def _interviews_by_semester(df: pd.DataFrame) -> pd.Series:
+    return df.groupby("semester").size()
+
+
+@pytest.mark.parametrize("min_n", [5, 10, 20])
+def test_theme_n_never_gives_the_interviews_without_a_score_back(sample: pd.DataFrame, min_n: int) -> None:
+    """interview_counts publishes each semester's interviews; a theme's n beside it gives the interviews
+    without a theme score ("En osaa sanoa", unanswered). Where that difference is 1..min_n-1 the n is hidden,
+    and so are the share, interval and mean that would give n back."""
+    total = _interviews_by_semester(sample)
+    for t in (iv.theme_top2(sample, min_n=min_n), iv.compare_semesters(sample, min_n=min_n)):
+        if "theme" in t:
+            pairs = [(r["semester"], r["n"]) for r in t.to_dict(orient="records")]
+        else:
+            rows = t[t["family"] != "nps"].to_dict(orient="records")
+            pairs = [(r["before"], r["n_before"]) for r in rows] + [(r["after"], r["n_after"]) for r in rows]
+        for sem, n in pairs:
+            if not pd.isna(n):
+                assert not 0 < total[sem] - int(n) < min_n, (sem, n)
+    top2 = iv.theme_top2(sample, min_n=min_n).set_index(["semester", "theme"])
+    # the sample's turvallisuus (one statement, TU1) has 2 and 3 "En osaa sanoa": 78 of 80 and 83 of 86
+    for sem in ("2021-syksy", "2022-syksy"):
+        assert pd.isna(top2.loc[(sem, "turvallisuus"), ["n", "top2_pct", "ci_low", "ci_high"]]).all()
+
+
+def test_one_statement_theme_publishes_what_its_statement_publishes(sample: pd.DataFrame) -> None:
+    """The leak this closes: theme_top2 gave turvallisuus 2022 as n = 83 and mean 4.120482 beside the
+    statement TU1's distribution, which hides its "Ei samaa eikä eri mieltä" and "En osaa sanoa" counts and
+    rounds its mean: 86 - 83 gave "En osaa sanoa" = 3, and n - top-2 the other hidden count."""
+    dist = iv.likert_distribution(sample, semester="2022-syksy", min_n=5).set_index("item")
+    assert pd.isna(dist.loc["TU1", "n_valid"]) and float(dist.loc["TU1", "mean"]) == 4.1
+    row = iv.theme_top2(sample, min_n=5).set_index(["semester", "theme"]).loc[("2022-syksy", "turvallisuus")]
+    assert pd.isna(row["n"]) and float(row["mean"]) == 4.1
+    assert int(row["top2_n"]) == int(dist.loc["TU1", "top_box_n"]) == 66
+    cmp = iv.compare_semesters(sample, min_n=5).set_index(["family", "measure"])
+    shown = ["n_before", "n_after", "value_before", "value_after", "difference", "statistic", "p_value"]
+    for family in ("theme_score", "theme_top2"):
+        assert pd.isna(cmp.loc[(family, "turvallisuus"), shown]).all(), family
+        assert cmp.loc[(family, "turvallisuus"), "verdict_fi"] == "ei muutosta"
 
 
 @pytest.mark.parametrize("min_n", [5, 10])
