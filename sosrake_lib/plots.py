@@ -819,7 +819,7 @@ def funnel(
     """Horizontal funnel: one centred bar per step, width = n, labelled ``n (pct %)``.
 
     ``steps`` has columns ``step_label``, ``n`` and ``pct`` (% of the first step, 0–100), drawn top to
-    bottom, e.g. 63 enrolled → 35 completed (55,6 %).
+    bottom, e.g. 63 enrolled → 35 completed (55,6 %). A step whose ``n`` is hidden shows ``piilotettu``.
 
     Returns
     -------
@@ -832,6 +832,9 @@ def funnel(
     pos = np.arange(len(data))
     ax.barh(pos, counts, left=(widest - counts) / 2, color=color, height=0.72)
     for i in range(len(data)):
+        if np.isnan(counts[i]):  # a hidden step: say so where its bar would be
+            ax.text(widest / 2, i, fmt_suppressed(lang=lang), ha="center", va="center", fontsize=8, color=TEXT_GREY)
+            continue
         label_text = f"{fmt_int(counts[i], lang)} ({fmt_percent(data.loc[i, pct], lang, 1)})"
         inside = counts[i] >= 0.35 * widest
         ax.text(widest / 2 if inside else (widest + counts[i]) / 2 + 0.01 * widest, i, label_text,

@@ -207,6 +207,13 @@ def test_funnel_centred_bars_and_labels():
     assert _texts(ax) == [f"63 (100,0{NB}%)", f"35 (55,6{NB}%)"]
 
 
+def test_funnel_hidden_step_says_so():
+    steps = pd.DataFrame({"step_label": ["Ilmoittautuneet", "Moduuli 1", "Suorittaneet"],
+                          "n": pd.array([63, pd.NA, 35], dtype="Int64"), "pct": [100.0, np.nan, 35 / 63 * 100]})
+    ax = funnel(steps, lang="en")
+    assert _texts(ax) == ["63 (100.0%)", "suppressed", "35 (55.6%)"]
+
+
 # ------------------------------------------------------------------------------------ saving
 
 
