@@ -126,14 +126,18 @@ def _clean_siblings(target: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_dir(target: str | os.PathLike[str], *, locked: bool = False) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces ``target`` whole, on error it is deleted.
 
     An existing ``target`` is only removed once the new folder is complete. The folder is locked for the
     whole time (:func:`folder_lock`): a second run into it stops at once, and stale partial folders of a
-    killed run are cleaned.
+    killed run are cleaned. ``locked=True``: the caller already holds the folder's lock (a semester run takes
+    every lock before it writes anything).
     """
     target = Path(target)
+    if locked:
+        yield from _atomic_dir(target)
+        return
     with folder_lock(target):
         yield from _atomic_dir(target)
 

@@ -36,7 +36,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_dir, atomic_write_text
+from .atomic import atomic_dir, atomic_write_text, folder_lock
 from .cleaning import write_processed
 from .errors import ConfigError, ExportError
 from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT, check_label, check_separate, input_paths
@@ -332,7 +332,7 @@ TITLES = {
 def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_size: int,
                  approved_quotes: Path | None, target_size: int | None, timeout: int,
                  say: Callable[[str], None], notebook_slot: AbstractContextManager[Any] | None = None,
-                 codebook_overlay: Path | None = None) -> Path:
+                 codebook_overlay: Path | None = None, locked: bool = False) -> Path:
     """Run one analysis into ``out/<semester>/<analysis>`` atomically; return the folder.
 
     ``notebook_slot`` (e.g. a semaphore shared by parallel analyses) is held only while the notebook's kernel
@@ -341,7 +341,7 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
     final = out / semester / plan.analysis
     started = time.monotonic()
     say(f"[{plan.analysis}] running {NOTEBOOKS[plan.analysis]} …")
-    with atomic_dir(final) as tmp:
+    with atomic_dir(final, locked=locked) as tmp:
         params = notebook_parameters(plan, semester=semester, output_dir=tmp, lang=lang,
                                      min_cell_size=min_cell_size, approved_quotes=approved_quotes,
                                      target_size=target_size, codebook_overlay=codebook_overlay)
@@ -433,15 +433,24 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
             for n in i.log.get("notices", []):
                 if n["level"] == "warning":
                     say(f"    warning: {n['message']}")
-    if processed_dir is not None:
-        store_processed(plans, semester, Path(processed_dir))
+    # Every output folder of the run is locked before anything is written: a run refused because another
+    # one is writing there must not have replaced the cleaned data of that run first.
+    with contextlib.ExitStack() as locks:
+        for target in outputs.values():
+            locks.enter_context(folder_lock(target))
+        if processed_dir is not None:
+            store_processed(plans, semester, Path(processed_dir))
+        return _run_plans(plans, semester=semester, out=out, lang=lang, min_cell_size=min_cell_size,
+                          approved_quotes=approved_quotes, target_size=target_size, timeout=timeout, say=say,
+                          codebook_overlay=codebook_overlay, max_workers=max_workers)
+
+
+def _run_plans(plans: list[Plan], *, max_workers: int | None, **options: Any) -> list[Path]:
+    """Run the analyses of a semester whose output folders :func:`run_semester` has locked."""
     from .text import prepare_lemma_cache
 
     prepare_lemma_cache()  # once here (only when missing) rather than in each parallel kernel
-    out = Path(out)
-    kwargs = dict(semester=semester, out=out, lang=lang, min_cell_size=min_cell_size,
-                  approved_quotes=approved_quotes, target_size=target_size, timeout=timeout, say=say,
-                  codebook_overlay=codebook_overlay)
+    kwargs = dict(options, locked=True)
     workers = max_workers or default_workers(len(plans))
     if workers <= 1 or len(plans) == 1:
         return [run_analysis(p, **kwargs) for p in plans]

@@ -111,6 +111,21 @@ def test_a_second_run_into_the_same_folder_says_so(tmp_path: Path) -> None:
     assert (target / "a.txt").read_text(encoding="utf-8") == "1"
 
 
+def test_a_refused_run_writes_nothing_not_even_the_cleaned_data(tmp_path: Path) -> None:
+    """Another run holds the output folder: the second run stops before it stores its cleaned data (before,
+    it replaced the processed files of the running one and only then found the lock)."""
+    from sosrake_lib import runner
+    from sosrake_lib.atomic import folder_lock
+    from sosrake_lib.errors import ConfigError
+
+    out, processed = tmp_path / "out", tmp_path / "processed"
+    with folder_lock(out / "s" / "interviews"), pytest.raises(ConfigError, match="another sosrake run"):
+        runner.run_semester("interviews", semester="s", raw=SAMPLE_DIR, out=out, progress=False,
+                            processed_dir=processed)
+    assert not processed.exists() or not any(processed.rglob("*.parquet"))
+    assert not (out / "s" / "interviews").exists()
+
+
 def test_a_killed_run_leaves_no_partial_after_the_next_one(tmp_path: Path) -> None:
     from sosrake_lib.atomic import atomic_dir
 
