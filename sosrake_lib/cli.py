@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -147,8 +148,15 @@ def _map(path: Path, instrument: str | None, overlay: Path | None, write: Path |
     return text
 
 
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                      line: str | None = None) -> str:
+    """Warnings on the command line: one line, what and what to do, no source file and line."""
+    return f"warning: {message}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    warnings.formatwarning = _one_line_warning
     try:
         if args.command == "validate":
             print(_validate(args.path, args.instrument, strict=args.strict, overlay=args.codebook_overlay))

@@ -240,6 +240,9 @@ def is_shipped_sample(path: str | os.PathLike[str]) -> bool:
     return hashlib.sha256(p.read_bytes()).hexdigest() == want
 
 
+_WARNED_KEY_FILES: set[str] = set()
+
+
 def _read_key_file(path: Path, source: str) -> bytes:
     path = path.expanduser()
     try:
@@ -264,7 +267,8 @@ def _read_key_file(path: Path, source: str) -> bytes:
         ) from None
     if os.name == "posix":
         mode = path.stat().st_mode
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        if mode & (stat.S_IRWXG | stat.S_IRWXO) and str(path) not in _WARNED_KEY_FILES:
+            _WARNED_KEY_FILES.add(str(path))  # once per file and process, not once per export read
             warnings.warn(
                 f"key file {path} is readable by other users; restrict it with: chmod 600 {path}",
                 UserWarning,

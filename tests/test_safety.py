@@ -435,3 +435,29 @@ def test_a_one_statement_part_never_shows_what_its_statement_hides() -> None:
     assert part["mean"] == 2.7 and part["sd"] == row["sd"]
     assert pd.isna(part["n"]) and pd.isna(part["ci_low"]) and pd.isna(part["median"])
     assert part["rank"] == parts["rank"].max()  # still the weakest part
+
+
+def test_a_group_readable_key_file_warns_once_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Once per key file and run (it was repeated for every export read), in one line without source lines."""
+    import secrets
+    import warnings
+
+    from sosrake_lib import privacy
+
+    key = tmp_path / "pseudonym.key"
+    key.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+    key.chmod(0o644)
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY", raising=False)
+    monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY_FILE", str(key))
+    monkeypatch.setattr(privacy, "_WARNED_KEY_FILES", set())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            privacy.load_pseudonym_key()
+    assert [str(w.message) for w in caught] == [
+        f"key file {key} is readable by other users; restrict it with: chmod 600 {key}"]
+    monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)
+    main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")])
+    text = warnings.formatwarning(caught[0].message, UserWarning, "privacy.py", 270)
+    assert text == f"warning: key file {key} is readable by other users; restrict it with: chmod 600 {key}\n"
