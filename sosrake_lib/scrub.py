@@ -132,6 +132,13 @@ _HOUSE = r"\s+\d{1,4}(?:\s?[-–]\s?\d{1,4})?(?!\d)"  # house number or range: 1
 _HOUSE_SHORT = r"\s+\d{1,3}(?:\s?[-–]\s?\d{1,3})?(?!\d)"  # without a street suffix: never a year (2019)
 _APARTMENT = r"\s(?i:as|asunto)\.?\s?\d{1,3}(?!\d)"  # apartment alone: 12 as. 5
 _POSTAL = r",?\s\d{5}\s[A-ZÅÄÖ][a-zåäö]+"  # postal code and town: , 70100 Kuopio
+# After a word that says an address follows ("osoitteessa", "asun"), any capitalised word and a house number
+# is one: "asun Mäntylä 5" (a surname or a village as the street name, no suffix to go by).
+_ADDRESS_CUE = "(?:" + "|".join(
+    rf"(?<=(?i:{cue})\s)" for cue in ("osoite", "osoite:", "osoitteessa", "osoitteeseen", "osoitteesta", "osoitteena",
+                                       "kotiosoite", "os.", "asun", "asuu", "asumme", "asuvat", "asuin",
+                                       "adress", "address", "bor på")
+) + ")"
 _ADDRESS = (
     r"(?<![\w-])(?=[^\W\d_][\w-]*(?:\s(?i:tie|katu|kuja|polku|väylä|raitti|kaari|tori|aukio|gatan|vägen))?"
     r"\s+\d)(?:"  # a word (or "Myllymäen tie"), then a number: checked first, it is quick
@@ -142,7 +149,11 @@ _ADDRESS = (
     + r"(?:\s?[A-Za-zÅÄÖåäö](?!\w)(?:\s?\d{1,3}(?!\d))?)?"  # two words: Myllymäen tie 7
     + r"|[A-ZÅÄÖ][^\W\d_]+(?:-[^\W\d_]+)*" + _HOUSE_SHORT
     + r"(?:(?:\s?[A-ZÅÄÖ](?![^\W\d_])\s?\d{1,3}(?!\d)|" + _APARTMENT + r")(?:" + _POSTAL + r")?"
-    + r"|(?:\s?[A-Za-zÅÄÖåäö](?!\w))?" + _POSTAL + r"))"
+    + r"|(?:\s?[A-Za-zÅÄÖåäö](?!\w))?" + _POSTAL + r")"
+    r"|" + _ADDRESS_CUE + r"[A-ZÅÄÖ][^\W\d_]+(?:-[^\W\d_]+)*(?<!ssa)(?<!ssä)(?<!lla)(?<!llä)(?<!sta)(?<!stä)"
+    + _HOUSE_SHORT + r"(?!\s(?i:vuo|v\.|kk|kuu|viik|päiv|vrk|kerta|henk|lasta|hlö))"  # "asun Mäntylä 5", not
+    # "asun Kuopiossa 5 vuotta"
+    + r"(?:\s?[A-ZÅÄÖ](?![^\W\d_])(?:\s?\d{1,3}(?!\d))?|" + _APARTMENT + r")?)"
 )
 
 # Car registration plate: 2-3 capital letters, a hyphen (or en dash) and 1-3 digits. Codes of the same shape that

@@ -262,3 +262,21 @@ def test_two_word_street_and_no_year_as_house_number() -> None:
 def test_lower_case_plate_is_three_letters_and_three_digits() -> None:
     assert scrub_pii("top-2 osuus ja k-12 ja covid-19") == "top-2 osuus ja k-12 ja covid-19"
     assert scrub_pii("auto abc-123") == "auto [rekisterinumero]"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Asun Mäntylä 5:ssä.", "Asun [osoite]:ssä."),
+    ("osoite: Mäntylä 5", "osoite: [osoite]"),
+    ("Hän asuu Korpela 12 B 3, 70100 Kuopio.", "Hän asuu [osoite]."),
+    ("Asumme Hirvola 7 A.", "Asumme [osoite]."),
+])
+def test_a_street_named_like_a_surname_after_a_word_that_says_address(text: str, expected: str) -> None:
+    """No street suffix to go by ("Mäntylä 5"), but "asun" / "osoite" says an address follows."""
+    assert scrub_pii(text) == expected
+    assert [kind for kind, _ in find_pii(text)] == ["address"]
+
+
+@pytest.mark.parametrize("text", ["Asun Kuopiossa 5 vuotta.", "Asuin Mäntylä 5 vuotta sitten.",
+                                  "Asumme Tuusniemi 3 henkeä.", "Asun 3 vuotta Joensuussa."])
+def test_a_place_and_a_duration_after_asun_are_kept(text: str) -> None:
+    assert scrub_pii(text) == text
