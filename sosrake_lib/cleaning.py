@@ -39,7 +39,7 @@ import pandas as pd
 from .atomic import atomic_path, atomic_write_text
 from .codebook import Instrument, load_instrument
 from .paths import PROCESSED_DIR, check_label
-from .privacy import check_key, is_shipped_sample, load_pseudonym_key, pseudonymise, scrub_pii_series
+from .privacy import check_key, load_pseudonym_key, pseudonymise, scrub_pii_series
 
 PSEUDONYM_PREFIX = "ps_"
 PSEUDONYM_LENGTH = 16
@@ -464,8 +464,8 @@ def clean_responses(
         :func:`~sosrake_lib.privacy.load_pseudonym_key` (``SOSRAKE_PSEUDONYM_KEY``, a key file).
     allow_demo_key : bool, optional
         Whether the built-in demo key may be used when no key is configured. By default only for the shipped
-        synthetic sample (:func:`~sosrake_lib.privacy.is_shipped_sample`: a file under ``data/raw/sample``
-        whose bytes are one of the shipped files). Real data without a key stop with instructions, and so do
+        synthetic sample: ``raw.attrs["shipped_sample"]``, which :func:`~sosrake_lib.io.read_export` sets for a
+        file under ``data/raw/sample`` whose bytes, as read, are one of the shipped files. Real data without a key stop with instructions, and so do
         weak keys (:func:`~sosrake_lib.privacy.key_problem`), also a ``key`` given here.
 
     Returns
@@ -490,7 +490,8 @@ def clean_responses(
     source = str(raw.attrs.get("source_file", ""))
     if key is None:
         if allow_demo_key is None:
-            allow_demo_key = is_shipped_sample(raw.attrs.get("source_path", "/x"))
+            # set by read_export from the very bytes it parsed (hashing the file again here could be raced)
+            allow_demo_key = bool(raw.attrs.get("shipped_sample", False))
         key_bytes, is_demo = load_pseudonym_key(allow_demo=allow_demo_key)
     else:
         key_bytes, is_demo = check_key(key), False

@@ -36,9 +36,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import mmap
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -58,7 +61,7 @@ from .codebook import (
     normalise_label,
 )
 from .errors import ExportError
-from .paths import SAMPLE_MARKER
+from .paths import SAMPLE_MARKER, is_sample_path, shipped_sample_digest
 
 MAX_TEXT_CHARS = 10_000
 HEADER_SCAN_ROWS = 30
@@ -1206,6 +1209,22 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
     """
     inst = load_instrument(instrument, overlay=overlay) if isinstance(instrument, str) else instrument
     path = Path(path)
+    if not is_sample_path(path):
+        return _read_export_file(path, inst, sheet=sheet, strict=strict)
+    # A file in the shipped sample folder may be pseudonymised with the public demo key only if it is one of
+    # the shipped files byte for byte. So the bytes that are checked are the bytes that are read: a private
+    # copy is hashed and parsed (checking the file and reading it again could be raced by swapping it).
+    with tempfile.TemporaryDirectory(prefix="sosrake-sample-") as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        shipped = shipped_sample_digest(path.name) == hashlib.sha256(copy.read_bytes()).hexdigest()
+        df = _read_export_file(copy, inst, sheet=sheet, strict=strict)
+    df.attrs["source_path"] = str(path)
+    df.attrs["shipped_sample"] = shipped
+    return df
+
+
+def _read_export_file(path: Path, inst: Instrument, *, sheet: str | None, strict: bool) -> pd.DataFrame:
     if sheet is None and path.suffix.lower() in (".csv", ".txt", ".tsv"):
         fast = _read_csv_arrow(path, inst, strict)
         if fast is not None:

@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 from pathlib import Path
@@ -46,6 +48,20 @@ def is_sample_path(path: str | os.PathLike[str]) -> bool:
     except ValueError:
         return False
     return True
+
+
+@functools.cache
+def _sample_hashes() -> dict[str, str]:
+    return json.loads((Path(__file__).parent / "sample_sha256.json").read_text(encoding="utf-8"))
+
+
+def shipped_sample_digest(name: str) -> str | None:
+    """SHA-256 of the shipped sample file ``name`` (``sosrake_lib/sample_sha256.json``), or None.
+
+    >>> len(shipped_sample_digest("interviews_2021-syksy.csv")), shipped_sample_digest("my_export.csv")
+    (64, None)
+    """
+    return _sample_hashes().get(name)
 
 
 def overlap(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

@@ -58,7 +58,7 @@ import pandas as pd
 
 from sosrake_lib.errors import ConfigError
 from sosrake_lib.fmt import fmt_suppressed
-from sosrake_lib.paths import PROJECT_ROOT, is_sample_path
+from sosrake_lib.paths import PROJECT_ROOT, is_sample_path, shipped_sample_digest
 from sosrake_lib.scrub import TAGS, _is_na_scalar, find_pii, scrub_pii, scrub_pii_series
 
 __all__ = [
@@ -216,12 +216,6 @@ def _check_key_text(text: str, source: str) -> bytes:
     return check_key(text, source)
 
 
-def _sample_hashes() -> dict[str, str]:
-    import json
-
-    return json.loads((Path(__file__).parent / "sample_sha256.json").read_text(encoding="utf-8"))
-
-
 def is_shipped_sample(path: str | os.PathLike[str]) -> bool:
     """True only for the project's own synthetic sample files: under ``data/raw/sample`` *and* byte for byte
     one of the shipped files (SHA-256 in ``sosrake_lib/sample_sha256.json``). Only these may be pseudonymised
@@ -234,7 +228,7 @@ def is_shipped_sample(path: str | os.PathLike[str]) -> bool:
     p = Path(path)
     if not is_sample_path(p) or not p.is_file():
         return False
-    want = _sample_hashes().get(p.name)
+    want = shipped_sample_digest(p.name)
     if want is None:
         return False
     return hashlib.sha256(p.read_bytes()).hexdigest() == want

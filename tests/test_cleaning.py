@@ -196,10 +196,29 @@ def test_real_export_mentioning_synthetic_never_gets_the_demo_key(tmp_path: Path
     with pytest.raises(ConfigError):
         clean_responses(read_export(p, "interviews"), "interviews")
     # even a file placed in the sample folder (simulated) is refused unless its bytes are a shipped file
+    from sosrake_lib import io as sio
+
     monkeypatch.setattr(privacy, "is_sample_path", lambda path: True)
+    monkeypatch.setattr(sio, "is_sample_path", lambda path: True)
     assert not privacy.is_shipped_sample(p)
+    raw = read_export(p, "interviews")
+    assert raw.attrs["shipped_sample"] is False
     with pytest.raises(ConfigError):
-        clean_responses(read_export(p, "interviews"), "interviews")
+        clean_responses(raw, "interviews")
+
+
+def test_the_demo_key_decision_uses_the_bytes_that_were_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_export hashes the bytes it parses (a private copy); cleaning does not look at the file again, so
+    swapping the file between reading and cleaning (or pointing source_path at the sample) changes nothing."""
+    monkeypatch.delenv("SOSRAKE_PSEUDONYM_KEY")
+    sample = read_export(SAMPLE_DIR / "interviews_2022-syksy.csv", "interviews")
+    assert sample.attrs["shipped_sample"] is True
+    assert sample.attrs["source_path"] == str(SAMPLE_DIR / "interviews_2022-syksy.csv")
+    real = sample.copy()
+    real.attrs = {**sample.attrs, "shipped_sample": False}  # as read from a real file, path pointing at the sample
+    with pytest.raises(ConfigError, match="pseudonym key not found"):
+        clean_responses(real, "interviews")
+    assert clean_responses(sample, "interviews").attrs["cleaning_log"]["pseudonym_key_is_demo"] is True
 
 
 @pytest.mark.parametrize("weak", ["k" * 32, "abababababababababab", "sosrake-DEMO-key-for-synthetic-sample-data-only",

@@ -61,7 +61,8 @@ def test_sample_names_are_invented():
 def test_every_shipped_sample_file_is_listed_by_its_hash():
     # only these files may use the public demo key (privacy.is_shipped_sample); after a deliberate change of the
     # sample, write the new digests into sosrake_lib/sample_sha256.json
-    from sosrake_lib.privacy import _sample_hashes, is_shipped_sample
+    from sosrake_lib.paths import _sample_hashes
+    from sosrake_lib.privacy import is_shipped_sample
 
     files = sorted(p.name for p in SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
     assert sorted(_sample_hashes()) == files
