@@ -149,3 +149,10 @@ def test_the_scan_would_see_an_export(tmp_path: Path) -> None:
     p = tmp_path / "misplaced.csv"
     p.write_bytes((PROJECT_ROOT / "data/raw/sample/interviews_2022-syksy.csv").read_bytes())
     assert detect_instrument(p) == "interviews"
+
+
+def test_every_subpackage_is_installed() -> None:
+    """A wheel carries only the packages pyproject lists: a new subpackage (sdc/) must be listed too."""
+    listed = set(tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(PROJECT_ROOT).parts) for p in (PROJECT_ROOT / "sosrake_lib").rglob("__init__.py")}
+    assert found - listed == set()

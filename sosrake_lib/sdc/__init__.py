@@ -1,0 +1,50 @@
+"""Statistical disclosure control: every rule that decides what a published figure may show.
+
+- :mod:`~sosrake_lib.sdc.cells`: small cells in count tables and per-group statistics (primary and secondary
+  rule), nested groups.
+- :mod:`~sosrake_lib.sdc.parts`: parts of a published total (answer options, NPS groups), partial sums, row
+  statistics computed from the parts, Holm p-values that carry a hidden one.
+- :mod:`~sosrake_lib.sdc.audit`: brute-force audits that show whether hidden counts can be worked out from
+  what is published (and round a statistic where they cannot).
+"""
+
+from sosrake_lib.sdc.audit import (
+    TooManyCombinations,
+    disclosed,
+    nps_possible_values,
+    possible_values,
+    restore_rounded_stats,
+    signed_rank_possible_values,
+)
+from sosrake_lib.sdc.cells import (
+    DEFAULT_MIN_N,
+    SUPPRESSED_MARK,
+    hide_nested_differences,
+    is_small,
+    protect_hidden,
+    suppress_by_n,
+    suppress_small_cells,
+    suppressed_label,
+)
+from sosrake_lib.sdc.parts import NPS_GROUPS, holm_carriers, suppress_nps_groups, suppress_parts
+
+__all__ = [
+    "DEFAULT_MIN_N",
+    "NPS_GROUPS",
+    "SUPPRESSED_MARK",
+    "TooManyCombinations",
+    "disclosed",
+    "hide_nested_differences",
+    "holm_carriers",
+    "is_small",
+    "nps_possible_values",
+    "possible_values",
+    "protect_hidden",
+    "restore_rounded_stats",
+    "signed_rank_possible_values",
+    "suppress_by_n",
+    "suppress_nps_groups",
+    "suppress_parts",
+    "suppress_small_cells",
+    "suppressed_label",
+]
