@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ConfigError, ExportError
+from .registry import ANALYSES as REGISTRY
 
-ANALYSES = ("competence", "interviews", "course", "all")
+ANALYSES = (*REGISTRY, "all")
 
 
 def _parser() -> argparse.ArgumentParser:

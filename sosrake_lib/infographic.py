@@ -73,8 +73,9 @@ from sosrake_lib.fmt import (
 )
 from sosrake_lib.plots import HIGHLIGHT, NSA_GREY, OKABE_ITO, TEXT_GREY, house_rc, wrap_label
 from sosrake_lib.quotes import is_approved, load_approved_quotes
+from sosrake_lib.registry import ANALYSES as REGISTRY
 
-ANALYSES = ("competence", "interviews", "course")
+ANALYSES = tuple(REGISTRY)  # the analyses that have an infographic: every one in the registry
 
 DPI = 300
 PAGE_W = 2480 / DPI

@@ -42,12 +42,10 @@ from .errors import ConfigError, ExportError
 from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT, check_label, check_separate, input_paths
 from .pipeline import discover_exports, prepare_file
 from .quotes import QUOTES_FILE, carry_over_approvals
+from .registry import ANALYSES, RunContext, selected
 
-NOTEBOOKS = {
-    "competence": "01_competence_mapping.ipynb",
-    "interviews": "02_customer_experience.ipynb",
-    "course": "03_course_pilot.ipynb",
-}
+#: Notebook of each analysis (from the registry; kept for code that imported it from here).
+NOTEBOOKS = {a.name: a.notebook for a in ANALYSES.values()}
 KERNEL_NAME = "sosrake"
 MANIFEST_PACKAGES = ("sosrake-lib", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "openpyxl",
                      "pyarrow", "simplemma", "papermill", "nbconvert", "nbformat", "ipykernel")
@@ -112,64 +110,19 @@ def _check_file(path: Path, instrument: str, role: str, *, strict: bool = False,
                      data=prepared.data)
 
 
-def _one(found: dict[str, list[Path]], instrument: str, raw: Path, *, required: bool = True) -> Path | None:
-    files = found.get(instrument, [])
-    if len(files) > 1:
-        raise ExportError(f"several {instrument} exports in the folder ({', '.join(p.name for p in files)})",
-                          file=str(raw), hint="keep one export per instrument in a semester folder")
-    if not files and required:
-        raise ExportError(f"no {instrument} export in the folder", file=str(raw),
-                          hint=f"add the export (a name like {instrument}*.xlsx or .csv helps)")
-    return files[0] if files else None
-
-
-def _pre_post(files: list[Path], raw: Path) -> tuple[Path, Path]:
-    pre = [p for p in files if any(k in p.name.lower() for k in ("pre", "alku"))]
-    post = [p for p in files if any(k in p.name.lower() for k in ("post", "loppu"))]
-    if len(pre) != 1 or len(post) != 1:
-        raise ExportError("the course self-assessment needs one pre file and one post file",
-                          file=str(raw), hint="name them e.g. course_pre_2023.csv and course_post_2023.csv "
-                          "(or alkukysely… / loppukysely…)")
-    return pre[0], post[0]
-
-
 def plan_analyses(analysis: str, raw: Path, *, strict: bool = False, overlay: Path | None = None) -> list[Plan]:
     """Find and validate the inputs of each requested analysis. Raises ExportError before anything runs."""
     found = discover_exports(raw)
     _check = functools.partial(_check_file, strict=strict, overlay=overlay)
-    wanted = list(NOTEBOOKS) if analysis == "all" else [analysis]
     plans: list[Plan] = []
-    for name in wanted:
-        optional = analysis == "all"
-        if name == "competence":
-            p = _one(found, "competence", raw, required=not optional)
-            if p:
-                plans.append(Plan(name, [_check(p, "competence", "export")]))
-        elif name == "interviews":
-            files = found.get("interviews", [])
-            if not files and not optional:
-                raise ExportError("no interviews export in the folder", file=str(raw),
-                                  hint="add the exports, e.g. interviews_2023-syksy.csv")
-            if files:
-                inputs = [_check(p, "interviews", "export") for p in files]
-                sems = [i.semester or i.path.stem for i in inputs]
-                if len(set(sems)) != len(sems):
-                    raise ExportError(f"two interview exports are from the same semester ({', '.join(sems)})",
-                                      file=str(raw), hint="merge them into one file or remove the extra one")
-                plans.append(Plan(name, inputs))
-        elif name == "course":
-            present = [k for k in ("course_enrolment", "course_selfassessment", "course_feedback") if k in found]
-            if optional and not present:
-                continue
-            enrol = _one(found, "course_enrolment", raw)
-            pre, post = _pre_post(found.get("course_selfassessment", []), raw)
-            feedback = _one(found, "course_feedback", raw)
-            inputs = [_check(enrol, "course_enrolment", "enrolment"), _check(pre, "course_selfassessment", "pre"),
-                      _check(post, "course_selfassessment", "post"), _check(feedback, "course_feedback", "feedback")]
-            base = _one(found, "competence", raw, required=False)
-            if base:
-                inputs.append(_check(base, "competence", "baseline"))
-            plans.append(Plan(name, inputs))
+    for entry in selected(analysis):
+        files = entry.find_inputs(found, raw, analysis != "all")
+        if not files:
+            continue
+        inputs = [_check(path, instrument, role) for path, instrument, role in files]
+        if entry.check_inputs is not None:
+            entry.check_inputs(inputs, raw)
+        plans.append(Plan(entry.name, inputs))
     if not plans:
         raise ExportError("no exports for any analysis were found in the folder", file=str(raw),
                           hint="put the semester's .xlsx/.csv exports there")
@@ -184,21 +137,8 @@ def notebook_parameters(plan: Plan, *, semester: str, output_dir: Path, lang: st
                               "min_cell_size": int(min_cell_size)}
     if codebook_overlay is not None:  # only when given: a run without one passes the notebooks' defaults
         common["codebook_overlay"] = str(Path(codebook_overlay).resolve())
-    by_role = {i.role: str(i.path.resolve()) for i in plan.inputs}
-    if plan.analysis == "competence":
-        common["export_path"] = by_role["export"]
-        common["target_size"] = int(target_size or 0)
-    elif plan.analysis == "interviews":
-        exports = {(i.semester or i.path.stem): str(i.path.resolve()) for i in plan.inputs}
-        common["exports"] = exports
-        if semester not in exports:  # the run's label names the output folder; headline = latest semester
-            from .interviews import semester_order
-
-            common["semester"] = semester_order(list(exports))[-1]
-        common["approved_quotes"] = str(approved_quotes.resolve()) if approved_quotes else ""
-    elif plan.analysis == "course":
-        common.update(enrolment_path=by_role["enrolment"], pre_path=by_role["pre"], post_path=by_role["post"],
-                      feedback_path=by_role["feedback"], baseline_path=by_role.get("baseline", ""))
+    context = RunContext(semester=semester, target_size=target_size, approved_quotes=approved_quotes)
+    common.update(ANALYSES[plan.analysis].parameters(plan.inputs, context))
     return common
 
 
@@ -322,11 +262,8 @@ def _file_hashes(folder: Path) -> dict[str, str]:
             if p.is_file() and p.name not in skip}
 
 
-TITLES = {
-    "competence": ("Osaamiskartoitus", "Competence mapping"),
-    "interviews": ("Asiakaskokemushaastattelut", "Customer-experience interviews"),
-    "course": ("Koulutuspilotin arviointi", "Course pilot evaluation"),
-}
+#: Report title of each analysis (from the registry; kept for code that imported it from here).
+TITLES = {a.name: a.titles for a in ANALYSES.values()}
 
 
 def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_size: int,
@@ -340,19 +277,19 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
     """
     final = out / semester / plan.analysis
     started = time.monotonic()
-    say(f"[{plan.analysis}] running {NOTEBOOKS[plan.analysis]} …")
+    say(f"[{plan.analysis}] running {ANALYSES[plan.analysis].notebook} …")
     with atomic_dir(final, locked=locked) as tmp:
         params = notebook_parameters(plan, semester=semester, output_dir=tmp, lang=lang,
                                      min_cell_size=min_cell_size, approved_quotes=approved_quotes,
                                      target_size=target_size, codebook_overlay=codebook_overlay)
         executed = tmp / "notebook.ipynb"
         with notebook_slot if notebook_slot is not None else contextlib.nullcontext():
-            execute_notebook(NOTEBOOKS[plan.analysis], params, executed, timeout=timeout)
+            execute_notebook(ANALYSES[plan.analysis].notebook, params, executed, timeout=timeout)
         strip_paths(executed, {tmp: final.name, **{i.path: i.path.name for i in plan.inputs},
                                **({approved_quotes: Path(approved_quotes).name} if approved_quotes else {}),
                                **({codebook_overlay: Path(codebook_overlay).name} if codebook_overlay else {}),
                                PROJECT_ROOT: "."})
-        title = TITLES[plan.analysis][0 if lang == "fi" else 1] + f" – {semester}"
+        title = ANALYSES[plan.analysis].title(lang) + f" – {semester}"
         export_html(executed, tmp / "report.html", title)
         from .infographic import make_infographic
 
@@ -370,7 +307,7 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
         if stored.get("codebook_overlay"):
             stored["codebook_overlay"] = Path(stored["codebook_overlay"]).name
         manifest = {
-            "analysis": plan.analysis, "semester": semester, "notebook": NOTEBOOKS[plan.analysis],
+            "analysis": plan.analysis, "semester": semester, "notebook": ANALYSES[plan.analysis].notebook,
             "parameters": stored, "inputs": [i.manifest_entry() for i in plan.inputs],
             "synthetic_sample": plan.synthetic, "approved_quotes_carried_over": carried, "packages": package_versions(), "git_commit": git_commit(),
             "created_utc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -414,8 +351,7 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
     raw, out = Path(raw).resolve(), Path(out).resolve()
     approved_quotes = Path(approved_quotes).resolve() if approved_quotes is not None else None
     codebook_overlay = Path(codebook_overlay).resolve() if codebook_overlay is not None else None
-    wanted = list(NOTEBOOKS) if analysis == "all" else [analysis]
-    outputs = {f"--out {name}": out / semester / name for name in wanted}
+    outputs = {f"--out {a.name}": out / semester / a.name for a in selected(analysis)}
     if processed_dir is not None:
         processed_dir = Path(processed_dir).resolve()
         outputs["--processed"] = processed_dir / semester
@@ -457,13 +393,10 @@ def _run_plans(plans: list[Plan], *, max_workers: int | None, **options: Any) ->
     # ``workers`` notebooks run at a time; each analysis has its own thread, so HTML export and infographic
     # (in this process) overlap with the next notebook instead of delaying its start. Longest notebook first.
     slot = threading.BoundedSemaphore(workers)
-    ordered = sorted(plans, key=lambda p: _EXPECTED_ORDER.get(p.analysis, len(_EXPECTED_ORDER)))
+    ordered = sorted(plans, key=lambda p: ANALYSES[p.analysis].run_rank)
     with ThreadPoolExecutor(max_workers=len(plans)) as pool:
         futures = {p.analysis: pool.submit(run_analysis, p, notebook_slot=slot, **kwargs) for p in ordered}
         return [futures[p.analysis].result() for p in plans]
-
-
-_EXPECTED_ORDER = {"competence": 0, "course": 1, "interviews": 2}  # by run time on the sample (longest first)
 
 
 def default_workers(n_analyses: int) -> int:

@@ -1,0 +1,60 @@
+"""The registry of analyses: one entry per analysis, and the runner, CLI and infographic agree with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import papermill as pm
+import pytest
+
+from sosrake_lib import infographic, registry, runner
+from sosrake_lib.cli import _parser
+from sosrake_lib.errors import ConfigError, ExportError
+from sosrake_lib.paths import NOTEBOOKS_DIR, SAMPLE_DIR
+from sosrake_lib.pipeline import discover_exports
+
+
+def test_every_analysis_has_a_notebook_an_infographic_and_a_command() -> None:
+    names = list(registry.ANALYSES)
+    assert names == ["competence", "interviews", "course"]
+    assert set(infographic.SPECS) == set(names)
+    choices = next(a for a in _parser()._subparsers._group_actions[0].choices["run"]._actions  # type: ignore[union-attr]
+                   if a.dest == "analysis").choices
+    assert list(choices) == [*names, "all"]
+    for a in registry.ANALYSES.values():
+        assert (NOTEBOOKS_DIR / a.notebook).is_file(), a.notebook
+        assert a.title("fi") and a.title("en") and a.title("fi") != a.title("en")
+
+
+@pytest.mark.parametrize("name", list(registry.ANALYSES))
+def test_parameters_of_each_analysis_are_the_notebooks_parameters(name: str) -> None:
+    """The registry's parameter function and the notebook's parameter cell name the same parameters."""
+    plans = runner.plan_analyses(name, SAMPLE_DIR)
+    params = runner.notebook_parameters(plans[0], semester="s", output_dir=Path("/tmp/x"), lang="fi",
+                                        min_cell_size=5, approved_quotes=None, target_size=160)
+    declared = pm.inspect_notebook(str(NOTEBOOKS_DIR / registry.ANALYSES[name].notebook))
+    assert set(params) <= set(declared)
+    required = {k for k, v in declared.items() if v.get("default") is None}
+    assert required <= set(params)
+
+
+def test_inputs_found_in_the_sample_by_role() -> None:
+    found = discover_exports(SAMPLE_DIR)
+    course = registry.ANALYSES["course"].find_inputs(found, SAMPLE_DIR, True)
+    assert [(p.name, role) for p, _, role in course] == [
+        ("course_enrolment_2021.csv", "enrolment"), ("course_pre_2021.csv", "pre"),
+        ("course_post_2021.csv", "post"), ("course_feedback_2021.xlsx", "feedback"),
+        ("competence_2020.xlsx", "baseline")]
+    assert registry.ANALYSES["course"].find_inputs({}, SAMPLE_DIR, False) == []
+    with pytest.raises(ExportError, match="no interviews export"):
+        registry.ANALYSES["interviews"].find_inputs({}, SAMPLE_DIR, True)
+
+
+def test_unknown_analysis_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown analysis 'kurssi'"):
+        registry.selected("kurssi")
+
+
+def test_parallel_runs_start_the_longest_notebook_first() -> None:
+    ranks = sorted(registry.ANALYSES.values(), key=lambda a: a.run_rank)
+    assert [a.name for a in ranks] == ["competence", "course", "interviews"]
