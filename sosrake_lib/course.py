@@ -284,14 +284,26 @@ def load_course_data(
                       feedback=frames["feedback"], instruments=insts, baseline=baseline, logs=logs)
 
 
-def cleaning_summary(logs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+def cleaning_summary(logs: Mapping[str, Mapping[str, Any]], *, paired: int | None = None,
+                     pairs: pd.DataFrame | None = None, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
     """One row per input file: raw rows, kept, dropped (empty / test / duplicate). No identifiers.
+
+    The kept rows of the pre- and post-course surveys are their respondents. Beside the enrolled (the
+    register's kept rows) and the number of pairs (``paired``, a published key figure), they give who did not
+    answer and who answered only one survey (21 kept after - 20 pairs = 1 post-only). Where either difference
+    is 1..min_n-1 people, that file's raw and kept rows are hidden (the dropped counts stay: they describe rows
+    of the file, not people's answers). They are the answered totals of :func:`pair_accounting` too: given
+    its published table (``pairs``), a total it hides is hidden here as well, and ``paired`` is read from it.
 
     Examples
     --------
     >>> cleaning_summary({"pre": {"source_file": "pre.csv", "instrument": "x", "raw_rows": 5, "kept": 3,
     ...                           "dropped": {"empty": 1, "test": 1, "duplicate": 0}}})["kept"].tolist()
     [3]
+    >>> logs = {k: {"raw_rows": n + 1, "kept": n, "dropped": {"empty": 1}}
+    ...         for k, n in (("enrolment", 30), ("pre", 28), ("post", 22))}
+    >>> cleaning_summary(logs, paired=21)["kept"].tolist()  # 30 - 28 = 2 never answered before; 22 - 21 = 1
+    [30, <NA>, <NA>]
     """
     rows = []
     for key, log in logs.items():
@@ -299,7 +311,24 @@ def cleaning_summary(logs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
         rows.append({"file": key, "source_file": log.get("source_file", ""), "instrument": log.get("instrument", ""),
                      "raw_rows": int(log["raw_rows"]), "kept": int(log["kept"]),
                      **{f"dropped_{r}": int(dropped.get(r, 0)) for r in ("empty", "test", "duplicate")}})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if out.empty or not {"pre", "post"} & set(out["file"]):
+        return out
+    linked: dict[str, bool] = {}
+    if pairs is not None:
+        total = pairs.set_index("status").loc["total"]
+        paired = None if pd.isna(total["paired"]) else int(total["paired"])
+        linked = {w: bool(pd.isna(total[f"answered_{w}"])) for w in ("pre", "post")}
+    enrolled = out.loc[out["file"] == "enrolment", "kept"]
+    references = [int(v) for v in [*enrolled.tolist(), paired] if v is not None]
+    hide = np.array([f in ("pre", "post") and (linked.get(f, False)
+                                               or any(0 < abs(int(k) - r) < min_n for r in references))
+                     for f, k in zip(out["file"], out["kept"], strict=True)], dtype=bool)
+    if hide.any():
+        for col in ("raw_rows", "kept"):
+            out[col] = out[col].astype("Int64").mask(hide)
+    out.attrs["suppressed_cells"] = 2 * int(hide.sum())
+    return out
 
 
 def write_cleaning_log(logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *, semester: str = "") -> Path:
@@ -892,17 +921,28 @@ def pair_accounting(
     flags["paired"] = flags["answered_pre"] & flags["answered_post"]
     flags["pre_only"] = flags["answered_pre"] & ~flags["answered_post"]
     flags["post_only"] = flags["answered_post"] & ~flags["answered_pre"]
+    # not published, but given by subtraction: the enrolled who did not answer before / after
+    flags["_no_pre"] = flags["enrolled"] & ~flags["answered_pre"]
+    flags["_no_post"] = flags["enrolled"] & ~flags["answered_post"]
     order = ["completed_yes", "completed_no", "not_in_register"]
     counts = flags.groupby(status).sum().reindex(order, fill_value=0).astype("int64")
     counts.loc["total"] = counts.sum()
     # answered_pre = paired + pre_only and answered_post = paired + post_only in every row: declared, so no
-    # hidden part can be worked out by subtraction (33 answered after - 31 paired = 2 post-only)
-    # The number of pairs is published anyway (a key figure, the learning table): it is never the cell hidden
-    # to protect a small post-only count; the answered total goes instead.
+    # hidden part can be worked out by subtraction (33 answered after - 31 paired = 2 post-only); so are
+    # enrolled = answered + did not answer (22 completers - 20 answered before = 2 who did not; in the total
+    # row the respondents outside the register make it an inequality, treated as a sum: it only hides more).
+    # The number of pairs and the enrolled are published anyway (a key figure, the learning table, the funnel
+    # and completion tables): they are never the cell hidden to protect a small count; the answered total goes.
     supp = suppress_small_cells(counts, min_n, total_rows=["total"],
-                                relations={"answered_pre": ["paired", "pre_only"],
-                                           "answered_post": ["paired", "post_only"]},
-                                keep=[("total", "paired")])
+                                relations=[("answered_pre", ["paired", "pre_only"]),
+                                           ("answered_post", ["paired", "post_only"]),
+                                           ("enrolled", ["answered_pre", "_no_pre"]),
+                                           ("enrolled", ["answered_post", "_no_post"])],
+                                keep=[("total", "paired"), *((s, "enrolled") for s in (*order[:2], "total"))])
+    helpers = ["_no_pre", "_no_post"]
+    cells = int(supp.attrs["suppressed_cells"]) - int(supp[helpers].isna().sum().sum())
+    supp = supp.drop(columns=helpers)
+    supp.attrs["suppressed_cells"] = cells
     out = supp.reset_index(names="status")
     out.insert(1, "status_label", [_TXT[lang][s] for s in out["status"]])
     out.attrs = supp.attrs

@@ -446,7 +446,7 @@ def _top2_row(scores: pd.Series) -> dict[str, Any]:
 
 
 def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: str | None = None,
-               min_n: int = 5, lang: Lang = "fi") -> pd.DataFrame:
+               min_n: int = 5, lang: Lang = "fi", semester: str | None = None) -> pd.DataFrame:
     """Top-2-box % of each THL theme per semester (and per ``by`` group), with Wilson 95 % CIs.
 
     The unit is the interview: an interview is in the top-2 box of a theme when its theme mean is at least 4
@@ -456,6 +456,15 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     ``by="service"`` also every cell :func:`service_counts` hides, as in :func:`nps_table`), and
     so are ``top2_n`` and its % and CI where either the agreeing or the other interviews number 1..min_n-1
     (:func:`~sosrake_lib.outputs.suppress_parts`: with ``n`` published, either count gives the other away).
+
+    With ``by``, the rows of a semester add up to the semester's row, which is published: where the hidden
+    rows of a theme would add up to a count of 1..min_n-1 (or be one row alone), the visible row with the fewest
+    interviews is hidden too (as in :func:`nps_table`). A one-statement theme (turvallisuus) has no mean by
+    group: with n and the top-2 count it would give the statement's answer counts (7 agreeing, mean 4.428571:
+    four 4s and three 5s).
+
+    ``semester``: only that semester's rows; the pattern shared with :func:`service_counts` still comes from
+    every semester in ``df`` (the service counts are published for all of them).
 
     Returns
     -------
@@ -478,8 +487,12 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     areas = {a: items for a, items in areas.items() if items}
     scores = scale_scores(df, areas, 1, 5)
     rows = []
+    raw_rows: list[pd.DataFrame] = []  # before suppression: the margin rule needs the hidden counts
     group_sizes: list[int] = []  # interviews in each row's group, for the non-valid part
+    hidden_cells = _service_hidden(df, inst, min_n, lang) if by == "service" else set()
     for sem in _semesters(df):
+        if semester is not None and sem != semester:
+            continue
         in_sem = (df["semester"] == sem).to_numpy()
         groups: list[tuple[Any, np.ndarray]] = [(None, in_sem)]
         if by:
@@ -495,9 +508,9 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
                 block.append(row)
                 group_sizes.append(int(mask.sum()))
         part = pd.DataFrame(block)
+        raw_rows.append(part)
         if by:  # suppression and its secondary rule work per theme within the semester
             # the cells the service counts hide are hidden here too (one shared pattern): counted as small
-            hidden_cells = _service_hidden(df, inst, min_n, lang) if by == "service" else set()
             linked_hide = np.array([(str(sem), str(g)) in hidden_cells for g in part[by]], dtype=bool)
             pieces = [suppress_by_n(g, "n", min_n, also_hide=linked_hide[part.index.get_indexer(g.index)])
                       for _, g in part.groupby("theme", sort=False)]
@@ -518,12 +531,34 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
                            linked={"top2_n": ["top2_pct", "ci_low", "ci_high"]},
                            sums=[("n", [["_nonvalid_n"], ["top2_n", "_other_n"]],
                                   ["top2_pct", "ci_low", "ci_high", "mean"])])
-    out = parts.drop(columns=["_other_n", "_nonvalid_n"])
     hidden["suppressed_cells"] += int(parts.attrs["suppressed_cells"])
+    if by:
+        hidden["suppressed_cells"] += _protect_group_margins(parts, pd.concat(raw_rows, ignore_index=True),
+                                                             np.array(group_sizes), areas, min_n)
+    out = parts.drop(columns=["_other_n", "_nonvalid_n"])
     if not by:
         hidden["suppressed_cells"] += _single_item_as_published(out, df, inst, areas, min_n, lang)
     out.attrs = {**hidden, "min_n": min_n}
     return out
+
+
+def _protect_group_margins(out: pd.DataFrame, full: pd.DataFrame, sizes: np.ndarray,
+                           areas: Mapping[str, Sequence[str]], min_n: int) -> int:
+    """The by-group rules of :func:`theme_top2` (its docstring); changes ``out`` in place, returns cells hidden."""
+    full = full.assign(_other_n=full["n"] - full["top2_n"], _nonvalid_n=sizes - full["n"])
+    parts = ["top2_n", "_other_n", "_nonvalid_n"]
+    shown = ["n", "top2_n", "top2_pct", "ci_low", "ci_high", "mean"]
+    before = int(out[shown].notna().sum().sum())
+    for _, idx in full.groupby("theme", sort=False).indices.items():
+        rows = np.asarray(idx)
+        extra = _margin_protection(full.iloc[rows].reset_index(drop=True), out.iloc[rows].reset_index(drop=True),
+                                   parts, min_n)
+        if extra.any():
+            for col in shown:
+                out.loc[rows[extra], col] = pd.NA
+    single = [a for a, items in areas.items() if len(items) == 1]
+    out.loc[out["theme"].isin(single).to_numpy(), "mean"] = pd.NA
+    return before - int(out[shown].notna().sum().sum())
 
 
 def _single_item_as_published(out: pd.DataFrame, df: pd.DataFrame, inst: Instrument,

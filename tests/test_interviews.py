@@ -397,3 +397,69 @@ def test_tables_by_service_share_the_service_counts_pattern(sample: pd.DataFrame
         assert ("2022-syksy", "TYP (työllistymistä edistävä monialainen yhteispalvelu)") in hidden
         row = nps[(nps["semester"] == "2022-syksy") & nps["service"].str.startswith("TYP")].iloc[0]
         assert pd.isna(row[["n", "nps", "ci_low"]]).all()
+
+
+def _truth_by_service(sample: pd.DataFrame, semester: str) -> pd.DataFrame:
+    return iv.theme_top2(sample, by="service", semester=semester, min_n=1)
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_by_service_for_one_semester_keeps_the_pattern_of_all_semesters(sample: pd.DataFrame, min_n: int) -> None:
+    """The notebook publishes the latest semester by service beside service counts of every semester: the
+    hidden (semester, service) cells must be those of the counts table (it once computed them from the one
+    semester, whose pattern differs: independent run, --rows 40, Talous 3 = 9 - Asumisen 6)."""
+    counts = iv.service_counts(sample, min_n=min_n)
+    for sem in counts.columns:
+        t = iv.theme_top2(sample, by="service", semester=sem, min_n=min_n)
+        assert set(t["semester"]) == {sem}
+        for _, r in t.iterrows():
+            if pd.isna(counts.loc[r["service"], sem]):
+                assert pd.isna(r["n"]), (sem, r["service"])
+
+
+@pytest.mark.parametrize("min_n", [5, 10])
+def test_hidden_services_never_add_up_to_a_small_count(sample: pd.DataFrame, min_n: int) -> None:
+    """Within a semester the services add up to the semester's row of theme_top2, which is published: the
+    hidden services' top-2 and other counts must not add up to 1..min_n-1 (independent run: saatavuus top-2
+    7 - 6 - 0 = 1 across three hidden services)."""
+    for sem in ("2021-syksy", "2022-syksy"):
+        pub = iv.theme_top2(sample, by="service", semester=sem, min_n=min_n)
+        truth = _truth_by_service(sample, sem)
+        for theme, rows in pub.groupby("theme"):
+            hidden = rows["top2_n"].isna() | rows["n"].isna()
+            if not hidden.any() or hidden.all():  # all hidden: their sum is the semester's row
+                continue
+            assert hidden.sum() >= 2, (sem, theme)
+            t = truth.loc[rows.index[hidden.to_numpy()]]
+            for part in (t["top2_n"], t["n"] - t["top2_n"]):
+                assert not 0 < int(part.sum()) < min_n, (sem, theme)
+
+
+def test_one_statement_theme_has_no_mean_by_service(sample: pd.DataFrame) -> None:
+    """n, the top-2 count and the mean of one statement give its answer counts (7 agreeing with mean
+    4.428571: four 4s and three 5s); by service the mean of turvallisuus is not published."""
+    t = iv.theme_top2(sample, by="service", min_n=5)
+    assert t.loc[t["theme"] == "turvallisuus", "mean"].isna().all()
+    assert t.loc[t["theme"] == "kohtaaminen", "mean"].notna().any()
+
+
+@pytest.mark.parametrize(("rows", "seed"), [(60, 2), (40, 3), (40, 4), (25, 4)])
+def test_by_service_rules_hold_on_the_independent_runs_data(tmp_path, rows: int, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """The samples on which the independent run found the three leaks (sample-data --rows/--seed)."""
+    from sosrake_lib.synthetic import write_sample
+
+    write_sample(tmp_path, rows=rows, seed=seed)
+    df = iv.load_exports({p.stem.split("_")[1]: p for p in sorted(tmp_path.glob("interviews_*.csv"))})
+    counts = iv.service_counts(df, min_n=5)
+    sem = counts.columns[-1]
+    pub, truth = iv.theme_top2(df, by="service", semester=sem, min_n=5), _truth_by_service(df, sem)
+    for _, r in pub.iterrows():
+        if pd.isna(counts.loc[r["service"], sem]):
+            assert pd.isna(r["n"])
+    for theme, rows_ in pub.groupby("theme"):
+        hidden = rows_["top2_n"].isna() | rows_["n"].isna()
+        if hidden.any() and not hidden.all():  # all hidden: their sum is the semester's row, protected there
+            t = truth.loc[rows_.index[hidden.to_numpy()]]
+            assert hidden.sum() >= 2 and not 0 < int(t["top2_n"].sum()) < 5, theme
+            assert not 0 < int((t["n"] - t["top2_n"]).sum()) < 5, theme
+    assert pub.loc[pub["theme"] == "turvallisuus", "mean"].isna().all()

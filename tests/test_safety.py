@@ -461,3 +461,50 @@ def test_a_group_readable_key_file_warns_once_in_one_line(tmp_path: Path, monkey
     main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")])
     text = warnings.formatwarning(caught[0].message, UserWarning, "privacy.py", 270)
     assert text == f"warning: key file {key} is readable by other users; restrict it with: chmod 600 {key}\n"
+
+
+def _with_non_respondents(t, truth):  # type: ignore[no-untyped-def]
+    """The pair table with the enrolled who did not answer before / after as unknown columns (not published,
+    but given by subtraction), and a copy of the enrolled column for the second relation."""
+
+    t, truth = t.copy(), truth.copy()
+    for when in ("pre", "post"):
+        truth[f"_no_{when}"] = truth["enrolled"] - truth[f"answered_{when}"]
+        truth.loc["not_in_register", f"_no_{when}"] = 0
+        truth.loc["total", f"_no_{when}"] = truth.loc[["completed_yes", "completed_no"], f"_no_{when}"].sum()
+        # unknown where not 0 (the audit's cells are at least 1; telling it the zeros only makes it stronger)
+        t[f"_no_{when}"] = truth[f"_no_{when}"].astype("Int64").mask(truth[f"_no_{when}"] > 0)
+    t["_enrolled2"], truth["_enrolled2"] = t["enrolled"], truth["enrolled"]
+    return t, truth
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_pair_accounting_hides_the_enrolled_who_did_not_answer(tmp_path: Path, seed: int) -> None:
+    """22 completers, 20 of them answered before: 2 did not, a count given by subtraction (independent run,
+    --rows 40). Declared as enrolled = answered + did not, before and after."""
+    import pandas as pd
+
+    from sosrake_lib import course
+    from sosrake_lib.synthetic import write_sample
+
+    raw = tmp_path / "raw"
+    write_sample(raw, rows=40, seed=seed)
+    data = course.load_course_data(raw / "course_enrolment_2021.csv", raw / "course_pre_2021.csv",
+                                   raw / "course_post_2021.csv", raw / "course_feedback_2021.xlsx")
+    sa = data.instruments["selfassessment"]
+    ids = (data.enrolment, course.area_scores(data.pre, sa).index, course.area_scores(data.post, sa).index)
+    t = course.pair_accounting(*ids, min_n=5).set_index("status")
+    truth = course.pair_accounting(*ids, min_n=1).set_index("status")
+    rel = {"answered_pre": ["paired", "pre_only"], "answered_post": ["paired", "post_only"],
+           "enrolled": ["answered_pre", "_no_pre"], "_enrolled2": ["answered_post", "_no_post"]}
+
+    tt, tr = _with_non_respondents(t.drop(columns="status_label"), truth.drop(columns="status_label"))
+    _no_part_given_back(tt, rel, tr)
+    # the cleaning table's kept rows of the surveys are the same respondents: 21 kept after - 20 pairs = 1
+    n_pairs = int(truth.loc["total", "paired"])
+    kept = course.cleaning_summary(data.logs, pairs=t.reset_index(), min_n=5).set_index("file")["kept"]
+    enrolled = int(kept["enrolment"])
+    for when in ("pre", "post"):
+        if pd.notna(kept[when]):
+            assert not 0 < int(kept[when]) - n_pairs < 5 and not 0 < enrolled - int(kept[when]) < 5, when
+            assert pd.notna(t.loc["total", f"answered_{when}"]), when  # the same figure, hidden there

@@ -207,7 +207,7 @@ def suppress_small_cells(
     secondary: bool = True,
     total_rows: Iterable[Any] = (),
     total_cols: Iterable[Any] = (),
-    relations: Mapping[Any, Sequence[Any]] | None = None,
+    relations: Mapping[Any, Sequence[Any]] | Iterable[tuple[Any, Sequence[Any]]] | None = None,
     keep: Iterable[tuple[Any, Any]] = (),
 ) -> pd.DataFrame | pd.Series:
     """Hide small counts in a frequency table, with secondary suppression.
@@ -230,7 +230,8 @@ def suppress_small_cells(
     relations : mapping of column label -> column labels, optional
         Columns that add up within every row, ``{total: [part, ...]}`` (``answered_post: [paired, post_only]``):
         each such row is one more line for the secondary rule, so no hidden part can be worked out as the total
-        minus the shown parts. Only for a DataFrame.
+        minus the shown parts. Only for a DataFrame. A list of ``(total, parts)`` pairs takes a total that is the
+        sum of two sets of parts (``enrolled``: answered before + did not; answered after + did not).
     keep : iterable of (row label, column label), optional
         Cells that another output publishes anyway (the number of pairs is a key figure): never chosen as an
         extra hidden cell, so the rule hides something else (in a relation, its total if need be).
@@ -277,7 +278,7 @@ def suppress_small_cells(
         if is_series:
             raise ValueError("relations need a DataFrame: they relate columns within each row")
         cols = list(table.columns)
-        for total, parts in relations.items():
+        for total, parts in relations.items() if isinstance(relations, Mapping) else relations:
             missing = [c for c in (total, *parts) if c not in cols]
             if missing:
                 raise ValueError(f"relations name columns the table does not have: {missing}")
