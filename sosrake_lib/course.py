@@ -152,6 +152,7 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "test": {"fi": "Testi", "en": "Test"},
     "zero_method": {"fi": "Nollaerotusten käsittely", "en": "Zero differences"},
     "status_label": {"fi": "Osallistuja", "en": "Participant"},
+    "enrolled": {"fi": "Ilmoittautuneet", "en": "Enrolled"},
     "answered_pre": {"fi": "Vastasi alkukyselyyn", "en": "Answered pre"},
     "answered_post": {"fi": "Vastasi loppukyselyyn", "en": "Answered post"},
     "paired": {"fi": "Pari (molemmat)", "en": "Paired (both)"},
