@@ -74,6 +74,7 @@ from .outputs import KeyFigures, column_labels, suppress_parts
 from .privacy import protect_hidden, suppress_by_n, suppress_small_cells
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
+from .settings import MIN_N
 from .stats import compare_groups, holm, ordinal_logit, proportion_ci
 
 __all__ = [
@@ -315,7 +316,7 @@ def write_cleaning_log(summaries: Sequence[Mapping[str, Any]], out_dir: str | os
 
 
 def respondent_counts(
-    df: pd.DataFrame, inst: Instrument, by: str, *, min_n: int = 5, lang: Lang = "fi"
+    df: pd.DataFrame, inst: Instrument, by: str, *, min_n: int = MIN_N, lang: Lang = "fi"
 ) -> pd.DataFrame:
     """Number and share of respondents per category of a background variable, small cells suppressed.
 
@@ -365,7 +366,7 @@ def respondent_counts(
 
 def respondent_crosstab(
     df: pd.DataFrame, inst: Instrument, rows: str = "organisation", cols: str = "role", *,
-    min_n: int = 5, lang: Lang = "fi",
+    min_n: int = MIN_N, lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Cross-tabulation of respondents (e.g. organisation x role) with primary and secondary suppression.
 
@@ -456,7 +457,7 @@ def _role_of(item_role: str | None) -> str:
     return item_role if item_role in ("competence", "importance") else "attitude"
 
 
-def item_distributions(df: pd.DataFrame, inst: Instrument, *, min_n: int = 5, lang: Lang = "fi") -> pd.DataFrame:
+def item_distributions(df: pd.DataFrame, inst: Instrument, *, min_n: int = MIN_N, lang: Lang = "fi") -> pd.DataFrame:
     """Answer distribution of every Likert item, one row per item, in codebook order.
 
     Built with :func:`~sosrake_lib.scoring.likert_table` per answer scale (competence, importance, agreement),
@@ -507,7 +508,7 @@ def item_distributions(df: pd.DataFrame, inst: Instrument, *, min_n: int = 5, la
     return suppress_by_n(out, "n_total", min_n, value_cols=value_cols, secondary=False)
 
 
-def suppress_answer_counts(dist: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
+def suppress_answer_counts(dist: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     """The published form of :func:`item_distributions`: answer counts of 1..min_n-1 people hidden.
 
     Each item row is a one-way table whose total (``n_total``) is published, so a small answer count is hidden
@@ -571,7 +572,7 @@ def likert_percentages(dist: pd.DataFrame, inst: Instrument, *, lang: Lang = "fi
 
 
 def likert_area_figure(dist: pd.DataFrame, inst: Instrument, area: str, *, lang: Lang = "fi",
-                       min_n: int = 5) -> Any:
+                       min_n: int = MIN_N) -> Any:
     """Diverging stacked bars of one area's items: competence above, importance below (or the attitude
     items alone), "En osaa sanoa" drawn apart (:func:`sosrake_lib.plots.likert_diverging`).
 
@@ -730,7 +731,7 @@ def _mean_ci(x: np.ndarray, ci: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def area_summary(df: pd.DataFrame, inst: Instrument, *, ci: float = 0.95, min_n: int = 5,
+def area_summary(df: pd.DataFrame, inst: Instrument, *, ci: float = 0.95, min_n: int = MIN_N,
                  lang: Lang = "fi") -> pd.DataFrame:
     """Mean (t interval), SD, median and n of each area score, for competence, importance and attitude.
 
@@ -789,7 +790,7 @@ def _group_frame(df: pd.DataFrame, inst: Instrument, group: str, role: Role) -> 
     return scores.assign(_group=g)
 
 
-def visible_groups(sizes: Mapping[Any, int], min_n: int = 5, *, hidden: Iterable[Any] = ()) -> list[Any]:
+def visible_groups(sizes: Mapping[Any, int], min_n: int = MIN_N, *, hidden: Iterable[Any] = ()) -> list[Any]:
     """The groups whose statistics may be published, given each group's number of answers.
 
     The area's own n is published (:func:`area_summary`), so the hidden groups together are that n minus the
@@ -832,7 +833,7 @@ def _area_groups(frame: pd.DataFrame, area: str, min_n: int,
 
 def group_descriptives(
     df: pd.DataFrame, inst: Instrument, groups: Sequence[str] = GROUPINGS, *, role: Role = "competence",
-    min_n: int = 5, lang: Lang = "fi",
+    min_n: int = MIN_N, lang: Lang = "fi",
 ) -> pd.DataFrame:
     """n, median, quartiles, mean and SD of each area score in each group; groups below ``min_n`` hidden.
 
@@ -877,7 +878,7 @@ def group_descriptives(
 
 def group_tests(
     df: pd.DataFrame, inst: Instrument, groups: Sequence[str] = GROUPINGS, *, role: Role = "competence",
-    min_n: int = 5, alpha: float = 0.05, lang: Lang = "fi",
+    min_n: int = MIN_N, alpha: float = 0.05, lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Rank test of each area score between the groups of each background variable, Holm within a variable.
 
@@ -947,7 +948,7 @@ def _round_half_up(x: pd.Series) -> pd.Series:
 
 def ordinal_checks(
     df: pd.DataFrame, inst: Instrument, groups: Sequence[str] = GROUPINGS, *, role: Role = "competence",
-    min_n: int = 5, alpha: float = 0.05, lang: Lang = "fi",
+    min_n: int = MIN_N, alpha: float = 0.05, lang: Lang = "fi",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Proportional-odds model of each area score on each background variable: the model-based check.
 
@@ -1069,7 +1070,7 @@ def development_needs(
 
 
 def support_themes(
-    df: pd.DataFrame, *, column: str = "support_needed", codebook: str = "competence", min_n: int = 5,
+    df: pd.DataFrame, *, column: str = "support_needed", codebook: str = "competence", min_n: int = MIN_N,
     lang: Lang = "fi",
 ) -> pd.DataFrame:
     """How many of those who answered the open question mention each theme, with Wilson CIs.

@@ -55,9 +55,10 @@ from .fmt import Lang, fmt_number
 from .io import read_export
 from .outputs import KeyFigures, holm_carriers, suppress_nps_groups, suppress_parts
 from .paths import PROJECT_ROOT
-from .privacy import DEFAULT_MIN_N, hide_nested_differences, suppress_by_n, suppress_small_cells
+from .privacy import hide_nested_differences, suppress_by_n, suppress_small_cells
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, NSA_SUFFIX, NPSResult, likert_table, nps, scale_scores
+from .settings import MIN_N
 from .stats import (
     LogitResult,
     holm,
@@ -286,7 +287,7 @@ def load_course_data(
 
 
 def cleaning_summary(logs: Mapping[str, Mapping[str, Any]], *, paired: int | None = None,
-                     pairs: pd.DataFrame | None = None, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+                     pairs: pd.DataFrame | None = None, min_n: int = MIN_N) -> pd.DataFrame:
     """One row per input file: raw rows, kept, dropped (empty / test / duplicate). No identifiers.
 
     The kept rows of the pre- and post-course surveys are their respondents. Beside the enrolled (the
@@ -377,7 +378,7 @@ def completion_funnel(
     inst: Instrument | None = None,
     *,
     steps: Sequence[str] = FUNNEL_STEPS,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
     ci: float = 0.95,
 ) -> pd.DataFrame:
@@ -453,7 +454,7 @@ def completion_by(
     inst: Instrument | None = None,
     *,
     outcome: str = "completed",
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
     ci: float = 0.95,
 ) -> pd.DataFrame:
@@ -523,7 +524,7 @@ def completion_linked(
     inst: Instrument | None = None,
     *,
     outcome: str = "completed",
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
     ci: float = 0.95,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -621,7 +622,7 @@ def completion_model(
     inst: Instrument | None = None,
     *,
     outcome: str = "completed",
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
     hidden_levels: Mapping[str, Iterable[Any]] | None = None,
 ) -> tuple[pd.DataFrame, LogitResult]:
@@ -770,7 +771,7 @@ def learning_change(
     *,
     zero_method: str = "wilcox",
     alpha: float = 0.05,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Pre→post change per area: Wilcoxon signed-rank, median change, rank-biserial r, Holm across areas.
@@ -892,7 +893,7 @@ def pair_accounting(
     *,
     id_col: str = "participant_id",
     outcome: str = "completed",
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Who answered the pre- and post-course survey, who forms a pair and who was lost, by completion.
@@ -963,7 +964,7 @@ def feedback_items(
     fb: pd.DataFrame,
     inst: Instrument,
     *,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Answer distribution (% of all who answered the item, "En osaa sanoa" apart), mean and top-2-box %.
@@ -1044,7 +1045,7 @@ def feedback_parts(
     fb: pd.DataFrame,
     inst: Instrument,
     *,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     min_valid: float = 0.5,
     lang: Lang = "fi",
     ci: float = 0.95,
@@ -1120,7 +1121,7 @@ def open_themes(
     inst: Instrument,
     *,
     codebook: str | None = None,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
     ci: float = 0.95,
 ) -> pd.DataFrame:
@@ -1179,7 +1180,7 @@ def baseline_comparison(
     inst: Instrument | None = None,
     *,
     alpha: float = 0.05,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
     ci: float = 0.95,
 ) -> pd.DataFrame:
@@ -1280,7 +1281,7 @@ def key_figures(
     k_gains: int = 3,
     area_inst: Instrument | None = None,
     part_inst: Instrument | None = None,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
 ) -> KeyFigures:
     """The course pilot's key figures (written with :meth:`KeyFigures.write`, which enforces ``min_n``).
 
@@ -1376,7 +1377,7 @@ TABLE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def nps_table(res: NPSResult, *, min_n: int = DEFAULT_MIN_N, lang: Lang = "fi") -> pd.DataFrame:
+def nps_table(res: NPSResult, *, min_n: int = MIN_N, lang: Lang = "fi") -> pd.DataFrame:
     """NPS with its interval and the promoter / passive / detractor counts (small counts hidden).
 
     Where one of the three counts is 1..min_n-1 people all three are hidden: with ``n`` and the NPS, two of
@@ -1423,7 +1424,7 @@ def publish_tables(
     tables: Mapping[str, pd.DataFrame],
     out_dir: str | Path,
     *,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     lang: Lang = "fi",
     drop: Sequence[str] = ("area", "part", "item", "question", "theme", "term", "step", "status", "file"),
 ) -> list[Path]:

@@ -54,6 +54,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .settings import MIN_N
+
 Lang = Literal["fi", "en"]
 
 NBSP = "\u00a0"
@@ -246,7 +248,7 @@ def fmt_date(d: Any, lang: Lang = "fi") -> str:
     return f"{d.day}.{d.month}.{d.year}" if lang == "fi" else d.isoformat()
 
 
-def fmt_suppressed(min_n: int = 5, lang: Lang = "fi") -> str:
+def fmt_suppressed(min_n: int = MIN_N, lang: Lang = "fi") -> str:
     """The label shown instead of a suppressed value: ``piilotettu`` / ``suppressed``.
 
     One neutral label for every hidden cell, as statistical offices do (Statistics Finland's ``..``): a cell

@@ -75,6 +75,8 @@ from sosrake_lib.plots import HIGHLIGHT, NSA_GREY, OKABE_ITO, TEXT_GREY, house_r
 from sosrake_lib.quotes import is_approved, load_approved_quotes
 from sosrake_lib.registry import ANALYSES as REGISTRY
 
+from .settings import MIN_N
+
 ANALYSES = tuple(REGISTRY)  # the analyses that have an infographic: every one in the registry
 
 DPI = 300
@@ -1151,7 +1153,7 @@ def _context(folder: Path, lang: Lang, min_cell_size: int, semester: str) -> tup
 
 
 def page_charts(analysis_dir: Path | str, analysis: str, *, lang: Lang = "fi", semester: str,
-                min_cell_size: int = 5) -> list[Chart]:
+                min_cell_size: int = MIN_N) -> list[Chart]:
     """The charts the infographic of an analysis draws, as data (for checks: the Finnish and the English page
     must carry the same numbers)."""
     ctx, _, _ = _context(Path(analysis_dir), lang, min_cell_size, semester)
@@ -1165,7 +1167,7 @@ def make_infographic(
     lang: Lang = "fi",
     semester: str,
     approved_quotes: Path | str | None = None,
-    min_cell_size: int = 5,
+    min_cell_size: int = MIN_N,
     synthetic: bool | None = None,
 ) -> list[Path]:
     """Compose the one-page A4 infographic of an analysis and write ``infographic.pdf`` and ``.png``.

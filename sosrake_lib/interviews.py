@@ -57,6 +57,7 @@ from .privacy import scrub_pii, suppress_by_n, suppress_small_cells
 from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import _NPS_PSEUDO, likert_table, nps, nps_by, scale_scores
+from .settings import MIN_N
 from .stats import holm, proportion_ci, two_proportions, two_sample_ordinal
 
 __all__ = [
@@ -241,7 +242,7 @@ def write_cleaning_log(df: pd.DataFrame, out_dir: str | Path, *, semester: str =
     return write_cleaning_summary(df.attrs.get("cleaning_logs", {}), out_dir, semester=semester)
 
 
-def interview_counts(df: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
+def interview_counts(df: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     """Interviews and interviewing students per semester (students counted by their pseudonym).
 
     Returns
@@ -328,7 +329,7 @@ def _distribution_disclosed(counts: np.ndarray, hidden: np.ndarray, n_interviews
     return False
 
 
-def interviews_per_student(df: pd.DataFrame, min_n: int = 5, max_count: int = 4) -> pd.DataFrame:
+def interviews_per_student(df: pd.DataFrame, min_n: int = MIN_N, max_count: int = 4) -> pd.DataFrame:
     """How many students held 1, 2, 3, ... interviews, per semester (no pseudonyms in the result).
 
     Counts of students; the last row is ``max_count`` or more ("4+"). Cells of 1..min_n-1 students are hidden
@@ -364,7 +365,7 @@ def _category_labels(inst: Instrument, item_id: str, lang: Lang) -> dict[Any, st
     return {code: scale.label(code, lang) for code in scale.codes}
 
 
-def service_counts(df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = 5,
+def service_counts(df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = MIN_N,
                    lang: Lang = "fi") -> pd.DataFrame:
     """Interviews per service (rows, codebook order) and semester (columns), small cells suppressed.
 
@@ -402,7 +403,7 @@ def _service_hidden(df: pd.DataFrame, inst: Instrument, min_n: int, lang: Lang) 
             if pd.isna(table.loc[label, sem])}
 
 
-def background_table(df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = 5,
+def background_table(df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = MIN_N,
                      lang: Lang = "fi") -> pd.DataFrame:
     """Client background (age band, gender, client duration) by semester: counts, small cells suppressed.
 
@@ -446,7 +447,7 @@ def _top2_row(scores: pd.Series) -> dict[str, Any]:
 
 
 def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: str | None = None,
-               min_n: int = 5, lang: Lang = "fi", semester: str | None = None) -> pd.DataFrame:
+               min_n: int = MIN_N, lang: Lang = "fi", semester: str | None = None) -> pd.DataFrame:
     """Top-2-box % of each THL theme per semester (and per ``by`` group), with Wilson 95 % CIs.
 
     The unit is the interview: an interview is in the top-2 box of a theme when its theme mean is at least 4
@@ -592,7 +593,7 @@ def _single_item_as_published(out: pd.DataFrame, df: pd.DataFrame, inst: Instrum
 
 
 def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, *, semester: str | None = None,
-                        min_n: int = 5, lang: Lang = "fi") -> pd.DataFrame:
+                        min_n: int = MIN_N, lang: Lang = "fi") -> pd.DataFrame:
     """Item-level answer distributions (counts, % of all answers incl. "En osaa sanoa", top-2-box with Wilson CI).
 
     Uses :func:`~sosrake_lib.scoring.likert_table`; rows are items in codebook (theme) order, labelled
@@ -639,7 +640,7 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
 
 
 # ------------------------------------------------------------------------------------------ 3. NPS
-def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int = 5,
+def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int = MIN_N,
               inst: Instrument | str | None = None, lang: Lang = "fi") -> pd.DataFrame:
     """NPS per group (:func:`~sosrake_lib.scoring.nps_by`, adjusted-Wald 95 % CI, Rocks 2016), suppressed.
 
@@ -778,7 +779,7 @@ def nps_difference(before: Any, after: Any, ci: float = 0.95) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- 4. change between semesters
 def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *, before: str | None = None,
-                      after: str | None = None, alpha: float = ALPHA, min_n: int = 5,
+                      after: str | None = None, alpha: float = ALPHA, min_n: int = MIN_N,
                       lang: Lang = "fi") -> pd.DataFrame:
     """Change of each THL theme and of NPS between two semesters (default: the last two), stated plainly.
 
@@ -929,7 +930,7 @@ def _hide_small_comparisons(out: pd.DataFrame, small: np.ndarray, nps_extreme: b
     return out
 
 
-def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = 5) -> str:
+def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = MIN_N) -> str:
     word = row["verdict_en"] if lang == "en" else row["verdict_fi"]
     kind = {"theme_score": ("keskiarvo", "mean"), "theme_top2": ("top-2", "top-2"), "nps": ("NPS", "NPS")}
     k = kind[row["family"]][1 if lang == "en" else 0]
@@ -1024,7 +1025,7 @@ def _answered(texts: pd.Series) -> np.ndarray:
     return texts.astype("str").str.strip().str.len().fillna(0).gt(0).to_numpy(dtype=bool)
 
 
-def open_theme_frequencies(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, min_n: int = 5,
+def open_theme_frequencies(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, min_n: int = MIN_N,
                            lang: Lang = "fi") -> pd.DataFrame:
     """Share of non-empty answers that mention each theme, by question and semester, with Wilson 95 % CIs.
 
@@ -1064,7 +1065,7 @@ def open_theme_frequencies(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], 
 
 
 def uncoded_answers_table(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, lang: Lang = "fi",
-                          min_n: int = 5) -> pd.DataFrame:
+                          min_n: int = MIN_N) -> pd.DataFrame:
     """Answers no theme matched, for staff to read and extend the theme codebook (not for publication).
 
     Text is scrubbed again with :func:`~sosrake_lib.privacy.scrub_pii` (cleaning already did it once);
@@ -1219,7 +1220,7 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
 
 # -------------------------------------------------------------------------------------------- figures
 def plot_grouped_ci(table: pd.DataFrame, *, category: str, group: str, value: str, low: str, high: str,
-                    n: str | None = None, min_n: int = 5, lang: Lang = "fi", xlabel: str | None = None,
+                    n: str | None = None, min_n: int = MIN_N, lang: Lang = "fi", xlabel: str | None = None,
                     title: str | None = None, percent: bool = True, xlim: tuple[float, float] | None = None,
                     ) -> Any:
     """Horizontal grouped bars (one bar per ``group`` within each ``category``) with CI whiskers.

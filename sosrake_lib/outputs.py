@@ -54,7 +54,8 @@ from sosrake_lib.atomic import atomic_write_bytes, atomic_write_text
 from sosrake_lib.fmt import Lang, is_missing
 from sosrake_lib.fmt import label as pick_label
 
-MIN_N = 5
+from .settings import MIN_N
+
 """Default disclosure threshold: no published figure may describe fewer people (DESIGN.md)."""
 
 KEY_FIGURE_COLUMNS = (

@@ -56,6 +56,8 @@ from sosrake_lib import fontcache
 from sosrake_lib.atomic import atomic_path
 from sosrake_lib.fmt import Lang, fmt_int, fmt_number, fmt_percent, fmt_suppressed, is_missing
 
+from .settings import MIN_N
+
 # --------------------------------------------------------------------------------------------------- style
 
 OKABE_ITO: tuple[str, ...] = (
@@ -400,7 +402,7 @@ def likert_diverging(
     lang: Lang = "fi",
     label_width: int = 28,
     min_label: float = 5.0,
-    min_n: int = 5,
+    min_n: int = MIN_N,
 ) -> Axes:
     """Diverging stacked horizontal bars of the answer distribution (%) per item.
 
@@ -533,7 +535,7 @@ def bar_with_ci(
     decimals: int | None = None,
     lang: Lang = "fi",
     n: str | None = None,
-    min_n: int = 5,
+    min_n: int = MIN_N,
     color: str = BASE,
     title: str | None = None,
     xlabel: str | None = None,

@@ -70,6 +70,7 @@ from .fmt import (
     fmt_value,
     is_missing,
 )
+from .settings import MIN_N
 
 __all__ = [
     "KINDS",
@@ -114,7 +115,7 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"unknown column kind {kind!r}; one of {sorted(KINDS)}")
 
 
-def format_cell(value: Any, kind: str, lang: Lang = "fi", min_n: int = 5, *, na: str | None = None) -> str:
+def format_cell(value: Any, kind: str, lang: Lang = "fi", min_n: int = MIN_N, *, na: str | None = None) -> str:
     """One value as text for a table cell (see the module docstring for the kinds).
 
     ``value`` is a ``(low, high)`` pair for the interval kinds. A missing number gives ``na`` (default: the
@@ -172,7 +173,7 @@ def display_frame(
     df: pd.DataFrame,
     columns: Mapping[ColumnKey, ColumnSpec],
     lang: Lang = "fi",
-    min_n: int = 5,
+    min_n: int = MIN_N,
     *,
     na_dash: Collection[str] = (),
 ) -> pd.DataFrame:
@@ -208,7 +209,7 @@ def display_frame(
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)), dtype=object)
 
 
-def suppression_note(min_n: int = 5, lang: Lang = "fi") -> str:
+def suppression_note(min_n: int = MIN_N, lang: Lang = "fi") -> str:
     """What the suppressed label in a table means (shown under a table that has one).
 
     Examples
@@ -232,7 +233,7 @@ def display_table(
     df: pd.DataFrame,
     columns: Mapping[ColumnKey, ColumnSpec],
     lang: Lang = "fi",
-    min_n: int = 5,
+    min_n: int = MIN_N,
     *,
     na_dash: Collection[str] = (),
     caption: str | None = None,
@@ -300,7 +301,7 @@ def settings_table(rows: Sequence[tuple[str, str, Any]], lang: Lang = "fi") -> S
                          lang)
 
 
-def key_figures_table(kf: pd.DataFrame, lang: Lang = "fi", min_n: int = 5) -> Styler:
+def key_figures_table(kf: pd.DataFrame, lang: Lang = "fi", min_n: int = MIN_N) -> Styler:
     """The key figures (``KeyFigures.to_frame()``) as people read them: label, value by unit, n and interval.
 
     Examples
@@ -342,7 +343,7 @@ def display_crosstab(
     table: pd.DataFrame,
     row_header: tuple[str, str],
     lang: Lang = "fi",
-    min_n: int = 5,
+    min_n: int = MIN_N,
     *,
     kind: str = "int",
     caption: str | None = None,

@@ -43,6 +43,7 @@ from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT, check_label, chec
 from .pipeline import discover_exports, prepare_file
 from .quotes import QUOTES_FILE, carry_over_approvals
 from .registry import ANALYSES, RunContext, selected
+from .settings import MIN_N
 
 #: Notebook of each analysis (from the registry; kept for code that imported it from here).
 NOTEBOOKS = {a.name: a.notebook for a in ANALYSES.values()}
@@ -330,7 +331,7 @@ def store_processed(plans: list[Plan], semester: str, processed_dir: Path) -> li
     return list(written.values())
 
 
-def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: str = "fi", min_cell_size: int = 5,
+def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: str = "fi", min_cell_size: int = MIN_N,
                  approved_quotes: Path | None = None, target_size: int | None = None, timeout: int = 900,
                  progress: bool = True, max_workers: int | None = None,
                  processed_dir: Path | None = PROCESSED_DIR, strict: bool = False,

@@ -60,6 +60,7 @@ from typing import Any
 
 from .privacy import find_pii
 from .scrub import _find_name_forms, _names_key
+from .settings import MIN_N
 
 __all__ = [
     "DEFAULT_ID_PATTERNS",
@@ -541,7 +542,7 @@ _READERS = {
 # ------------------------------------------------------------------------------------------ public API
 
 
-def scan_file(path: str | Path, *, root: str | Path | None = None, min_n: int = 5, names: Iterable[str] = (),
+def scan_file(path: str | Path, *, root: str | Path | None = None, min_n: int = MIN_N, names: Iterable[str] = (),
               ids: Iterable[str] = (), id_patterns: Iterable[str] = DEFAULT_ID_PATTERNS,
               columns: Iterable[str] = (), formulas: bool = True) -> list[Finding]:
     """Scan one output file; the arguments are those of :func:`scan_outputs`. Unknown file types: none."""
@@ -573,7 +574,7 @@ def _files(folder: Path, skip: Iterable[str]) -> Iterator[Path]:
             yield p
 
 
-def scan_outputs(folder: str | Path, *, min_n: int = 5, names: Iterable[str] = (), ids: Iterable[str] = (),
+def scan_outputs(folder: str | Path, *, min_n: int = MIN_N, names: Iterable[str] = (), ids: Iterable[str] = (),
                  id_patterns: Iterable[str] = DEFAULT_ID_PATTERNS, columns: Iterable[str] = (),
                  skip: Iterable[str] = DEFAULT_SKIP, formulas: bool = True) -> list[Finding]:
     """Scan every file under ``folder`` for identifiers, small counts and formulas; return the findings.

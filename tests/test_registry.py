@@ -58,3 +58,23 @@ def test_unknown_analysis_is_a_config_error() -> None:
 def test_parallel_runs_start_the_longest_notebook_first() -> None:
     ranks = sorted(registry.ANALYSES.values(), key=lambda a: a.run_rank)
     assert [a.name for a in ranks] == ["competence", "course", "interviews"]
+
+
+def test_one_min_n_default_everywhere() -> None:
+    """Every function that hides small groups defaults to settings.MIN_N: no literal 5 of its own."""
+    import inspect
+    import re
+
+    from sosrake_lib import settings
+
+    lib = Path(settings.__file__).parent
+    literal = re.compile(r"\b(min_n|min_cell_size): int = 5\b")  # (1 in the tests of stats: no rule)
+    offenders = [f"{p.name}:{i}" for p in lib.rglob("*.py") if p.name != "settings.py"
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if literal.search(line) and not line.lstrip().startswith((">>>", "..."))]
+    assert offenders == []
+    from sosrake_lib.interviews import theme_top2
+    from sosrake_lib.sdc import suppress_small_cells
+
+    for fn in (theme_top2, suppress_small_cells):
+        assert inspect.signature(fn).parameters["min_n"].default == settings.MIN_N

@@ -34,6 +34,8 @@ from sosrake_lib.errors import ConfigError
 from sosrake_lib.fmt import fmt_suppressed
 from sosrake_lib.scrub import _is_na_scalar
 
+from ..settings import MIN_N
+
 Lang = Literal["fi", "en"]
 
 # --------------------------------------------------------------------------------------------------------------
@@ -41,12 +43,12 @@ Lang = Literal["fi", "en"]
 # --------------------------------------------------------------------------------------------------------------
 
 #: Default threshold: a cell describing 1-4 people is not published.
-DEFAULT_MIN_N = 5
+DEFAULT_MIN_N = MIN_N  # the one value: sosrake_lib.settings
 #: Short mark for a hidden cell (Statistics Finland's symbol for confidential data).
 SUPPRESSED_MARK = ".."
 
 
-def suppressed_label(min_n: int = DEFAULT_MIN_N, lang: Lang = "fi", *, short: bool = False) -> str:
+def suppressed_label(min_n: int = MIN_N, lang: Lang = "fi", *, short: bool = False) -> str:
     """Text to show instead of a hidden number: :func:`sosrake_lib.fmt.fmt_suppressed`, or ``..`` when short.
 
     The same neutral label for cells hidden because they are small and for cells hidden so that a small one
@@ -73,7 +75,7 @@ def _check_min_n(min_n: Any) -> int:
     return int(min_n)
 
 
-def is_small(n: Any, min_n: int = DEFAULT_MIN_N) -> bool:
+def is_small(n: Any, min_n: int = MIN_N) -> bool:
     """Whether a count must be hidden by the primary rule: ``0 < n < min_n``.
 
     Zero is not small (it describes nobody). A missing ``n`` raises ``ValueError``: decide explicitly.
@@ -113,7 +115,7 @@ def _label_mask(labels: pd.Index, wanted: Iterable[Any], what: str) -> np.ndarra
     return np.asarray(labels.isin(wanted), dtype=bool)
 
 
-def protect_hidden(sizes: Mapping[Any, float], hidden: Iterable[Any], min_n: int = DEFAULT_MIN_N) -> set[Any]:
+def protect_hidden(sizes: Mapping[Any, float], hidden: Iterable[Any], min_n: int = MIN_N) -> set[Any]:
     """Grow ``hidden`` until the hidden non-zero entries of one line cannot be worked out from its total.
 
     The entries of a line (a one-way table, a row of parts) add up to a published total, so the hidden ones
@@ -202,7 +204,7 @@ def _secondary_pass(values: np.ndarray, supp: np.ndarray, lines: Sequence[Line],
 
 def suppress_small_cells(
     table: pd.DataFrame | pd.Series,
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     *,
     secondary: bool = True,
     total_rows: Iterable[Any] = (),
@@ -319,7 +321,7 @@ def suppress_small_cells(
 
 def hide_nested_differences(
     groups: Mapping[Any, np.ndarray],
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     *,
     keep: Iterable[Any] = (),
     hidden: Iterable[Any] = (),
@@ -392,7 +394,7 @@ def _nullable(series: pd.Series) -> pd.Series:
 def suppress_by_n(
     df: pd.DataFrame,
     n_col: str = "n",
-    min_n: int = DEFAULT_MIN_N,
+    min_n: int = MIN_N,
     *,
     value_cols: Iterable[str] | None = None,
     group_cols: Iterable[str] = (),

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sosrake_lib.sdc.cells import DEFAULT_MIN_N as MIN_N
 from sosrake_lib.sdc.cells import protect_hidden, suppress_small_cells
+from sosrake_lib.settings import MIN_N
 
 # ------------------------------------------------------------------------------------- parts of a row total
 
