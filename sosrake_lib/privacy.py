@@ -301,9 +301,6 @@ def load_pseudonym_key(*, allow_demo: bool = False) -> tuple[bytes, bool]:
     raise ConfigError(_KEY_HELP)
 
 
-_HMAC_BLOCK = 64  # SHA-256 block size in bytes (RFC 2104: B)
-_IPAD = bytes(x ^ 0x36 for x in range(256))  # bytes.translate tables: XOR with ipad / opad
-_OPAD = bytes(x ^ 0x5C for x in range(256))
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 # Characters ``str.split()`` treats as whitespace among ASCII (Python's str.isspace): ids with none of them and
 # only ASCII characters are already normalised up to case, and their casefold is their ASCII lower case.
@@ -311,29 +308,23 @@ _ASCII_SPACE_CLASS = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
 
 
 def _hmac_sha256_many(key: bytes, messages: Iterable[bytes]) -> list[bytes]:
-    """``[hmac.digest(key, m, "sha256") for m in messages]``, about twice as fast for many short messages.
+    """``[hmac.digest(key, m, "sha256") for m in messages]`` with the key set up once.
 
-    HMAC as RFC 2104 defines it, ``H((K ^ opad) || H((K ^ ipad) || m))``, with the SHA-256 states after the
-    padded key block computed once and copied per message, so each message costs two SHA-256 compressions
-    instead of four (``hmac.digest`` sets the key up again for every call). Same bytes: checked against
-    :func:`hmac.digest` in ``tests/test_privacy.py``.
+    :func:`hmac.new` keeps the inner and outer SHA-256 states after the padded key block; ``copy()`` reuses them
+    for each message (``hmac.digest`` sets the key up again on every call). The standard library does it, so
+    no hand-written RFC 2104 here: a hand-made version of the same idea was about 0.4 µs per id faster
+    (142 vs 228 ms for 200 000 ids), half a second for a million distinct ids and nothing a semester notices.
 
     >>> k = b"an example key of 32 characters!"
     >>> _hmac_sha256_many(k, [b"r-0012", b""]) == [hmac.digest(k, m, "sha256") for m in (b"r-0012", b"")]
     True
     """
-    if len(key) > _HMAC_BLOCK:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(_HMAC_BLOCK, b"\0")
-    icopy = hashlib.sha256(key.translate(_IPAD)).copy
-    ocopy = hashlib.sha256(key.translate(_OPAD)).copy
+    base = hmac.new(key, digestmod=hashlib.sha256)
 
     def one(message: bytes) -> bytes:
-        inner = icopy()
-        inner.update(message)
-        outer = ocopy()
-        outer.update(inner.digest())
-        return outer.digest()
+        h = base.copy()
+        h.update(message)
+        return h.digest()
 
     return list(map(one, messages))
 
