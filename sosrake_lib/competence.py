@@ -67,13 +67,14 @@ from scipy import stats as _sps
 
 from .cleaning import SUMMARY_KEYS, clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
-from .disclosure import restore_rounded_stats
 from .fmt import Lang
 from .io import read_export
-from .outputs import KeyFigures, column_labels, suppress_parts
-from .privacy import protect_hidden, suppress_by_n, suppress_small_cells
+from .outputs import KeyFigures, column_labels
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
+from .sdc.audit import restore_rounded_stats
+from .sdc.cells import protect_hidden, suppress_by_n, suppress_small_cells
+from .sdc.parts import suppress_parts
 from .settings import MIN_N
 from .stats import compare_groups, holm, ordinal_logit, proportion_ci
 

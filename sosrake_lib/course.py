@@ -49,15 +49,17 @@ from scipy import stats as _sps
 
 from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
-from .disclosure import TooManyCombinations, disclosed, restore_rounded_stats, signed_rank_possible_values
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
 from .io import read_export
-from .outputs import KeyFigures, holm_carriers, suppress_nps_groups, suppress_parts
+from .outputs import KeyFigures
 from .paths import PROJECT_ROOT
-from .privacy import hide_nested_differences, suppress_by_n, suppress_small_cells
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, NSA_SUFFIX, NPSResult, likert_table, nps, scale_scores
+from .sdc.audit import restore_rounded_stats
+from .sdc.cells import hide_nested_differences, suppress_by_n, suppress_small_cells
+from .sdc.parts import suppress_nps_groups, suppress_parts
+from .sdc.stat_tests import hide_invertible_tests
 from .settings import MIN_N
 from .stats import (
     LogitResult,
@@ -828,49 +830,10 @@ def learning_change(
     out = suppress_by_n(out, "n_pairs", min_n, secondary=False,
                         value_cols=[c for c in keep[3:17] if c != "effect_size_name"])
     out = suppress_parts(out, ["n_increase", "n_decrease", "n_zero"], min_n)
-    return _hide_invertible_tests(out, p_full, zero_method)
+    return hide_invertible_tests(out, p_full, zero_method, parts=_CHANGE_PARTS)
 
 
 _CHANGE_PARTS = ("n_increase", "n_decrease", "n_zero")
-
-
-def _hide_invertible_tests(table: pd.DataFrame, p_full: np.ndarray, zero_method: str) -> pd.DataFrame:
-    """Hide or round the test columns of :func:`learning_change` rows that have a hidden count (see there)."""
-    parts = table[list(_CHANGE_PARTS)]
-    touched = (parts.isna().any(axis=1) & table["n_pairs"].notna()).to_numpy()
-    out = table.astype({"statistic": "Float64", "p_value": "Float64", "p_holm": "Float64", "effect_size": "Float64"})
-    hidden_cells = 0
-    for i in np.flatnonzero(touched):
-        for col in ("statistic", "p_value", "p_holm"):
-            if not pd.isna(out.iloc[i][col]):
-                out.iloc[i, out.columns.get_loc(col)] = pd.NA
-                hidden_cells += 1
-        r = table.iloc[i]["effect_size"]
-        shown = pd.NA
-        if zero_method == "wilcox" and not pd.isna(r):
-            for dec in (2, 1):
-                try:
-                    values = signed_rank_possible_values(
-                        int(table.iloc[i]["n_pairs"]), {c: out.iloc[i][c] for c in _CHANGE_PARTS},
-                        effect_size=round(float(r), dec), decimals={"effect_size": dec})
-                except TooManyCombinations:
-                    break
-                if values and not disclosed(values):
-                    shown = round(float(r), dec)
-                    break
-        if pd.isna(shown) and not pd.isna(r):
-            hidden_cells += 1
-        out.iloc[i, out.columns.get_loc("effect_size")] = shown
-    # Holm's step-down maximum can carry a hidden row's p into another row's Holm p
-    hidden_p = out["p_value"].isna().to_numpy() & ~np.isnan(p_full)  # rows above, and rows with n < min_n
-    carriers = holm_carriers(p_full, hidden_p) & out["p_holm"].notna().to_numpy()
-    if carriers.any():
-        out.loc[carriers, "p_holm"] = pd.NA
-        hidden_cells += int(carriers.sum())
-    if not touched.any() and not carriers.any():
-        return table
-    out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + hidden_cells
-    return out
 
 
 def gain_ranking(change: pd.DataFrame, k: int = 3) -> pd.DataFrame:

@@ -48,15 +48,18 @@ from scipy import stats as _sps
 from .atomic import atomic_write_text
 from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
-from .disclosure import restore_rounded_stats
 from .fmt import Lang, fmt_ci, fmt_int, fmt_percent, fmt_value
 from .io import read_export
-from .outputs import KeyFigures, holm_carriers, neutralise_frame, suppress_nps_groups, suppress_parts
+from .outputs import KeyFigures, neutralise_frame
 from .paths import PROJECT_ROOT
-from .privacy import scrub_pii, suppress_by_n, suppress_small_cells
 from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import _NPS_PSEUDO, likert_table, nps, nps_by, scale_scores
+from .scrub import scrub_pii
+from .sdc.audit import distribution_disclosed, restore_rounded_stats
+from .sdc.cells import suppress_by_n, suppress_small_cells
+from .sdc.margins import protect_margins
+from .sdc.parts import holm_carriers, suppress_nps_groups, suppress_parts
 from .settings import MIN_N
 from .stats import holm, proportion_ci, two_proportions, two_sample_ordinal
 
@@ -281,52 +284,12 @@ def interview_counts(df: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
         part = df[df["semester"] == sem]
         true = part["student"].value_counts().clip(upper=len(per)).value_counts()
         counts = np.array([int(true.get(k + 1, 0)) for k in range(len(per))])
-        if _distribution_disclosed(counts, per[sem].isna().to_numpy(), len(part), min_n):
+        if distribution_disclosed(counts, per[sem].isna().to_numpy(), len(part), min_n):
             students.loc[i, ["n_students", "interviews_per_student"]] = pd.NA
             hidden += 2
     students.attrs["suppressed_cells"] = (int(out.attrs["suppressed_cells"])
                                           + int(students.attrs["suppressed_cells"]) + hidden)
     return students
-
-
-def _distribution_disclosed(counts: np.ndarray, hidden: np.ndarray, n_interviews: int, min_n: int) -> bool:
-    """Whether a hidden cell of an interviews-per-student column can be worked out (exactly, or as surely
-    1..min_n-1) from the column's sum (the number of students) and its weighted sum (the number of
-    interviews), both published by :func:`interview_counts`. Bounds by linear programming (scipy ``linprog``);
-    the last class is "k or more", so its weight k only bounds the interviews from below.
-
-    >>> _distribution_disclosed(np.array([38, 1, 0, 0]), np.array([True, True, False, False]), 40, 5)
-    True
-    >>> _distribution_disclosed(np.array([20, 12, 4, 3]), np.array([False, False, True, True]), 68, 5)
-    False
-    """
-    from scipy.optimize import linprog
-
-    h = np.flatnonzero(hidden)
-    k = len(counts)
-    weights = np.arange(1, k + 1, dtype=float)
-    shown = ~hidden
-    n_students = int(counts.sum())
-    a_eq = [np.ones(len(h))]
-    b_eq = [n_students - counts[shown].sum()]
-    rest = n_interviews - float(weights[shown] @ counts[shown])
-    if hidden[-1]:  # "k or more": the hidden cells need at most the interviews left
-        a_ub, b_ub = [weights[h]], [rest]
-    else:
-        a_ub, b_ub = None, None
-        a_eq.append(weights[h])
-        b_eq.append(rest)
-    for j in range(len(h)):
-        c = np.zeros(len(h))
-        c[j] = 1.0
-        lo = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        hi = linprog(-c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        if not (lo.success and hi.success):
-            return True  # no room to hide in: treat as disclosed
-        low, high = lo.fun, -hi.fun
-        if high - low < 0.5 or (low > 0.5 and high < min_n - 0.5):
-            return True
-    return False
 
 
 def interviews_per_student(df: pd.DataFrame, min_n: int = MIN_N, max_count: int = 4) -> pd.DataFrame:
@@ -552,7 +515,7 @@ def _protect_group_margins(out: pd.DataFrame, full: pd.DataFrame, sizes: np.ndar
     before = int(out[shown].notna().sum().sum())
     for _, idx in full.groupby("theme", sort=False).indices.items():
         rows = np.asarray(idx)
-        extra = _margin_protection(full.iloc[rows].reset_index(drop=True), out.iloc[rows].reset_index(drop=True),
+        extra = protect_margins(full.iloc[rows].reset_index(drop=True), out.iloc[rows].reset_index(drop=True),
                                    parts, min_n)
         if extra.any():
             for col in shown:
@@ -681,42 +644,10 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     out = pd.concat(parts, ignore_index=True)
     out.attrs = {"suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts), "min_n": min_n}
     first = suppress_nps_groups(out, min_n, groups=groups, linked=linked)
-    extra = _margin_protection(table.reset_index(drop=True), first, groups, min_n)
+    extra = protect_margins(table.reset_index(drop=True), first, groups, min_n)
     if not extra.any():
         return first
     return suppress_nps_groups(out, min_n, groups=groups, linked=linked, also_hide=extra)
-
-
-def _margin_protection(full: pd.DataFrame, published: pd.DataFrame, groups: list[str], min_n: int) -> np.ndarray:
-    """Rows whose NPS group counts must go too, because the semester's totals are published (the NPS table by
-    semester): within a semester the hidden rows' counts add up to the total minus the visible rows. One
-    hidden row would be given away whole, and several add up to a derived cell that must not be small either.
-    So while a semester has exactly one row with hidden counts, or its hidden rows' counts of one group add
-    up to 1..min_n-1, the visible row with the fewest people joins them.
-
-    >>> full = pd.DataFrame({"semester": ["s"] * 3, "n": [20, 30, 40], "promoters": [3, 10, 20],
-    ...                      "passives": [10, 10, 10], "detractors": [7, 10, 10]})
-    >>> pub = full.astype({g: "Int64" for g in ("promoters", "passives", "detractors")})
-    >>> pub.loc[0, ["promoters", "passives", "detractors"]] = pd.NA
-    >>> _margin_protection(full, pub, ["promoters", "passives", "detractors"], 5).tolist()
-    [False, True, False]
-    """
-    extra = np.zeros(len(full), dtype=bool)
-    counts = full[groups].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
-    hidden = published[groups].isna().any(axis=1).to_numpy()
-    n = pd.to_numeric(full["n"]).to_numpy(dtype="float64", na_value=np.nan)
-    for _, idx in full.groupby("semester", sort=False).indices.items():
-        rows = np.asarray(idx)
-        while True:
-            h = rows[hidden[rows] | extra[rows]]
-            sums = np.nansum(counts[h], axis=0) if len(h) else np.zeros(len(groups))
-            if len(h) == 0 or (len(h) >= 2 and not ((sums > 0) & (sums < min_n)).any()):
-                break
-            visible = rows[~(hidden[rows] | extra[rows])]
-            if len(visible) == 0:
-                break  # every row hidden: their sum is the published total itself
-            extra[visible[np.argmin(n[visible])]] = True
-    return extra
 
 
 def _nps_parts(scores: Any) -> tuple[float, float, int]:

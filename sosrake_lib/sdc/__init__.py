@@ -4,13 +4,16 @@
   rule), nested groups.
 - :mod:`~sosrake_lib.sdc.parts`: parts of a published total (answer options, NPS groups), partial sums, row
   statistics computed from the parts, Holm p-values that carry a hidden one.
-- :mod:`~sosrake_lib.sdc.audit`: brute-force audits that show whether hidden counts can be worked out from
-  what is published (and round a statistic where they cannot).
+- :mod:`~sosrake_lib.sdc.margins`: groups beside a published whole (services beside the semester).
+- :mod:`~sosrake_lib.sdc.stat_tests`: test statistics beside hidden counts (Wilcoxon W, p, r; Holm).
+- :mod:`~sosrake_lib.sdc.audit`: brute-force and linear-programming audits that show whether hidden counts can
+  be worked out from what is published (and round a statistic where they cannot).
 """
 
 from sosrake_lib.sdc.audit import (
     TooManyCombinations,
     disclosed,
+    distribution_disclosed,
     nps_possible_values,
     possible_values,
     restore_rounded_stats,
@@ -26,7 +29,9 @@ from sosrake_lib.sdc.cells import (
     suppress_small_cells,
     suppressed_label,
 )
+from sosrake_lib.sdc.margins import protect_margins
 from sosrake_lib.sdc.parts import NPS_GROUPS, holm_carriers, suppress_nps_groups, suppress_parts
+from sosrake_lib.sdc.stat_tests import hide_invertible_tests
 
 __all__ = [
     "DEFAULT_MIN_N",
@@ -34,12 +39,15 @@ __all__ = [
     "SUPPRESSED_MARK",
     "TooManyCombinations",
     "disclosed",
+    "distribution_disclosed",
+    "hide_invertible_tests",
     "hide_nested_differences",
     "holm_carriers",
     "is_small",
     "nps_possible_values",
     "possible_values",
     "protect_hidden",
+    "protect_margins",
     "restore_rounded_stats",
     "signed_rank_possible_values",
     "suppress_by_n",

@@ -35,6 +35,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 DEFAULT_LIMIT = 200_000
@@ -366,3 +367,43 @@ __all__ = [
     "restore_rounded_stats",
     "signed_rank_possible_values",
 ]
+
+
+def distribution_disclosed(counts: np.ndarray, hidden: np.ndarray, n_interviews: int, min_n: int) -> bool:
+    """Whether a hidden cell of an interviews-per-student column can be worked out (exactly, or as surely
+    1..min_n-1) from the column's sum (the number of students) and its weighted sum (the number of
+    interviews), both published by :func:`interview_counts`. Bounds by linear programming (scipy ``linprog``);
+    the last class is "k or more", so its weight k only bounds the interviews from below.
+
+    >>> distribution_disclosed(np.array([38, 1, 0, 0]), np.array([True, True, False, False]), 40, 5)
+    True
+    >>> distribution_disclosed(np.array([20, 12, 4, 3]), np.array([False, False, True, True]), 68, 5)
+    False
+    """
+    from scipy.optimize import linprog
+
+    h = np.flatnonzero(hidden)
+    k = len(counts)
+    weights = np.arange(1, k + 1, dtype=float)
+    shown = ~hidden
+    n_students = int(counts.sum())
+    a_eq = [np.ones(len(h))]
+    b_eq = [n_students - counts[shown].sum()]
+    rest = n_interviews - float(weights[shown] @ counts[shown])
+    if hidden[-1]:  # "k or more": the hidden cells need at most the interviews left
+        a_ub, b_ub = [weights[h]], [rest]
+    else:
+        a_ub, b_ub = None, None
+        a_eq.append(weights[h])
+        b_eq.append(rest)
+    for j in range(len(h)):
+        c = np.zeros(len(h))
+        c[j] = 1.0
+        lo = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        hi = linprog(-c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if not (lo.success and hi.success):
+            return True  # no room to hide in: treat as disclosed
+        low, high = lo.fun, -hi.fun
+        if high - low < 0.5 or (low > 0.5 and high < min_n - 0.5):
+            return True
+    return False
