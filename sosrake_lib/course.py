@@ -155,6 +155,9 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "test": {"fi": "Testi", "en": "Test"},
     "zero_method": {"fi": "Nollaerotusten käsittely", "en": "Zero differences"},
     "status_label": {"fi": "Osallistuja", "en": "Participant"},
+    "table": {"fi": "Taulukko", "en": "Table"},
+    "suppressed_cells": {"fi": "Piilotettuja soluja", "en": "Suppressed cells"},
+    "min_n": {"fi": "Raja (n vähintään)", "en": "Threshold (n at least)"},
     "enrolled": {"fi": "Ilmoittautuneet", "en": "Enrolled"},
     "answered_pre": {"fi": "Vastasi alkukyselyyn", "en": "Answered pre"},
     "answered_post": {"fi": "Vastasi loppukyselyyn", "en": "Answered post"},
@@ -1378,9 +1381,7 @@ def suppression_summary(tables: Mapping[str, pd.DataFrame], *, min_n: int, lang:
     rows = [{"table": TABLE_NAMES.get(k, {}).get(lang, k), "suppressed_cells": int(t.attrs.get("suppressed_cells", 0)),
              "min_n": min_n} for k, t in tables.items()]
     out = pd.DataFrame(rows, columns=["table", "suppressed_cells", "min_n"])
-    names = {"fi": ["Taulukko", "Piilotettuja soluja", "Raja (n vähintään)"],
-             "en": ["Table", "Suppressed cells", "Threshold (n at least)"]}
-    return out.set_axis(names[lang], axis=1)
+    return out.set_axis([COLUMN_LABELS[c][lang] for c in out.columns], axis=1)
 
 
 def publish_tables(

@@ -41,9 +41,7 @@ True
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -71,6 +69,7 @@ from sosrake_lib.fmt import (
     fmt_value,
     is_missing,
 )
+from sosrake_lib.labels import for_analysis
 from sosrake_lib.plots import HIGHLIGHT, NSA_GREY, OKABE_ITO, TEXT_GREY, house_rc, wrap_label
 from sosrake_lib.quotes import is_approved, load_approved_quotes
 from sosrake_lib.registry import ANALYSES as REGISTRY
@@ -191,17 +190,25 @@ class Chart:
 
 @dataclass
 class Context:
-    """What a chart or theme builder may read: key figures by name, tables by file stem, language."""
+    """What a chart or theme builder may read: key figures by name, tables by key (:meth:`rows`), language."""
 
     figures: dict[str, dict[str, Any]]
-    tables: dict[str, list[dict[str, str]]]
     lang: Lang
     min_n: int
     semester: str = ""
+    analysis: str = ""
+    folder: Path | None = None
     used: set[str] = field(default_factory=set)
 
     def fig(self, name: str) -> dict[str, Any] | None:
         return self.figures.get(name)
+
+    def rows(self, key: str) -> list[dict[str, str]]:
+        """A published table of the analysis by its key, with machine column names
+        (:meth:`sosrake_lib.labels.Labels.read_table`): never by its translated headers."""
+        if self.folder is None or not self.analysis:
+            return []
+        return for_analysis(self.analysis).read_table(self.folder, key, self.lang)
 
     def label(self, rec: Mapping[str, Any]) -> str:
         return _label(rec, self.lang)
@@ -249,74 +256,37 @@ def _bars_from_figures(
     return bars
 
 
-def _find_table(ctx: Context, stems: Sequence[str]) -> list[dict[str, str]] | None:
-    for stem in stems:
-        for name, rows in ctx.tables.items():
-            if (name == stem or re.fullmatch(stem, name)) and rows:
-                return rows
-    return None
-
-
-def _header_key(text: str) -> str:
-    """A header as compared: case, punctuation and ``_`` ignored ("question_id" = "Question id",
-    "MWDS, CI low" = "MWDS CI low")."""
-    return " ".join(re.sub(r"[^\w%]+|_", " ", text.casefold()).split())
-
-
-def _col(rows: list[dict[str, str]], candidates: Sequence[str]) -> str | None:
-    cols = list(rows[0])
-    exact = {_header_key(c): c for c in cols}
-    for cand in candidates:  # the same header in either language's spelling, before any looser match
-        if _header_key(cand) in exact:
-            return exact[_header_key(cand)]
-    for cand in candidates:  # prefix match ("Osaaminen, keskiarvo" for "osaaminen")
-        for c in cols:
-            if c.lower().startswith(cand.lower()):
-                return c
-    for cand in candidates:  # substring ("95 %:n LV alaraja" for "alaraja")
-        for c in cols:
-            if len(cand) >= 4 and cand.lower() in c.lower():
-                return c
-    return None
-
-
 def _bars_from_table(
     ctx: Context,
-    stems: Sequence[str],
-    label_cols: Sequence[str],
-    value_cols: Sequence[str],
+    key: str,
+    label: str,
+    value: str,
     *,
-    low_cols: Sequence[str] = (),
-    high_cols: Sequence[str] = (),
-    n_cols: Sequence[str] = (),
+    low: str | None = None,
+    high: str | None = None,
+    n: str | None = None,
+    code: str | None = None,
     top: int = 8,
     sort_desc: bool = False,
     highlight_top: int = 0,
-    where: tuple[Sequence[str], str] | None = None,
+    where: tuple[str, str] | None = None,
 ) -> list[Bar]:
-    rows = _find_table(ctx, stems)
-    if not rows:
+    """Bars from the table ``key`` of the analysis, every column named by its machine name."""
+    rows = ctx.rows(key)
+    if where is not None:  # keep rows whose column equals the value
+        rows = [r for r in rows if str(r.get(where[0], "")).strip() == where[1]]
+    if not rows or label not in rows[0] or value not in rows[0]:
         return []
-    if where is not None:  # keep rows whose column (first candidate found) equals the value
-        wcol = _col(rows, where[0])
-        rows = [r for r in rows if wcol is None or str(r.get(wcol, "")).strip() == where[1]]
-        if not rows:
-            return []
-    lab, val = _col(rows, label_cols), _col(rows, value_cols)
-    if lab is None or val is None:
-        return []
-    lo, hi, nc = _col(rows, low_cols), _col(rows, high_cols), _col(rows, n_cols)
-    id_col = _col(rows, ["Alueen tunniste", "Teematunnus", "area_id", "Area id", "theme", "area", "part", "id"])
     bars = []
     for r in rows:
-        raw = r.get(val, "")
-        n = _num(r.get(nc)) if nc else None
-        suppressed = (n is not None and 0 < n < ctx.min_n) or _looks_suppressed(raw, ctx.min_n)
-        value = None if suppressed else _num(raw)
-        code = str(r.get(id_col, "")).strip() if id_col else ""
-        label = _translate(code, ctx.lang) if code in _label_lookup() else _translate(str(r.get(lab, "")), ctx.lang)
-        bars.append(Bar(label, value, None if suppressed else _num(r.get(lo)) if lo else None,
-                        None if suppressed else _num(r.get(hi)) if hi else None, suppressed))
+        raw = r.get(value, "")
+        size = _num(r.get(n)) if n else None
+        suppressed = (size is not None and 0 < size < ctx.min_n) or _looks_suppressed(raw, ctx.min_n)
+        v = None if suppressed else _num(raw)
+        c = str(r.get(code, "")).strip() if code else ""
+        text = _translate(c, ctx.lang) if c in _label_lookup() else _translate(str(r.get(label, "")), ctx.lang)
+        bars.append(Bar(text, v, None if suppressed or not low else _num(r.get(low)),
+                        None if suppressed or not high else _num(r.get(high)), suppressed))
     if sort_desc:
         bars.sort(key=lambda b: -(b.value if b.value is not None else -math.inf))
     bars = bars[:top]
@@ -337,13 +307,8 @@ def _looks_suppressed(cell: Any, min_n: int) -> bool:
 
 def _competence_chart(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    bars = _bars_from_table(
-        ctx, [r".*borich.*", r".*needs?.*", r".*tarve.*"],
-        ["Osaamisalue", "Competence area", "area_label", "label", "area"],
-        ["Koulutustarve (MWDS)", "Training need (MWDS)", "mwds", "need", "borich", "tarve"],
-        low_cols=["MWDS, LV alaraja", "MWDS, CI low", "mwds_ci_low"],
-        high_cols=["MWDS, LV yläraja", "MWDS, CI high", "mwds_ci_high"], n_cols=["n"],
-        sort_desc=True, top=7, highlight_top=3)
+    bars = _bars_from_table(ctx, "development_needs", "area_label", "mwds", low="mwds_ci_low",
+                            high="mwds_ci_high", n="n", code="area", sort_desc=True, top=7, highlight_top=3)
     if bars:
         whisker = any(b.ci_low is not None for b in bars)
         caption = ("Suurempi luku = suurempi ero tärkeyden ja osaamisen välillä; oranssi = kolme suurinta"
@@ -364,12 +329,8 @@ def _competence_chart(ctx: Context) -> Chart | None:
 
 def _competence_chart2(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    bars = _bars_from_table(
-        ctx, ["area_scores", r".*area.*", r".*alue.*", r".*scale.*"],
-        ["Osaamisalue", "Competence area", "area_label", "label", "area"],
-        ["Keskiarvo", "Mean", "competence_mean", "competence", "osaaminen"],
-        low_cols=["alaraja", "CI low", "ci_low", "lower"], high_cols=["yläraja", "CI high", "ci_high", "upper"],
-        n_cols=["n"], top=7, where=(["Osio", "Section", "part", "kind"], "competence"))
+    bars = _bars_from_table(ctx, "area_scores", "area_label", "mean", low="ci_low", high="ci_high", n="n",
+                            code="area", top=7, where=("role", "competence"))
     if not bars:
         return None
     return Chart("Oma osaaminen osaamisalueittain (1–5)" if fi else "Self-rated competence by area (1–5)",
@@ -390,41 +351,28 @@ def _interviews_chart(ctx: Context) -> Chart | None:
 
 def _interviews_chart2(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    rows = _find_table(ctx, ["open_answer_themes", r".*answer_themes.*"])
-    if rows:
-        q, sem = _col(rows, ["Kysymystunnus", "question_id", "question"]), _col(rows, ["Lukukausi", "semester"])
-        tid, lab = _col(rows, ["Teematunnus", "theme_id", "theme"]), _col(rows, ["Teema", "theme_label", "Theme"])
-        val = _col(rows, ["Osuus %", "Share %", "pct"])
-        cnt = _col(rows, ["Mainintoja", "Mentions", "n_mentions"])
-        if q and tid and val:
-            sel = [r for r in rows if "missing" in str(r.get(q, ""))]
-            sems = sorted({str(r.get(sem, "")) for r in sel}) if sem else []
-            latest = ctx.semester if ctx.semester in sems else (sems[-1] if sems else "")
-            sel = [r for r in sel if not sem or str(r.get(sem, "")) == latest]
-            bars = []
-            for r in sel:
-                v, c = _num(r.get(val)), _num(r.get(cnt)) if cnt else None
-                if c == 0 or (v is not None and v <= 0) or str(r[tid]).strip().lower() in _UNCODED:
-                    continue
-                suppressed = v is None or (c is not None and c < ctx.min_n)
-                label = str(r.get(lab) or "") if fi and lab else _translate(str(r[tid]), ctx.lang, prefer="theme")
-                bars.append(Bar(label, None if suppressed else v, suppressed=suppressed))
-            bars.sort(key=lambda b: -(b.value if b.value is not None else -1.0))
-            bars = bars[:5]
-            if bars:
-                bars[0] = dataclasses.replace(bars[0], highlight=bars[0].value is not None)
-                return Chart("Mitä asiakkaat kaipasivat (% avovastauksista)" if fi
-                             else "What clients missed (% of open answers)", tuple(bars), kind="percent",
-                             caption=(f"Kysymys: Mitä palvelusta puuttui? {period_label(latest, 'fi')}." if fi
-                                      else f"Question: what was missing from the service? {period_label(latest, 'en')}."))
-    bars = _bars_from_table(
-        ctx, [r".*missing.*", r".*puuttu.*", r".*theme_freq.*", r".*themes?.*", r".*teema.*"],
-        ["theme_label", "label", "theme", "teema"], ["pct", "percent", "osuus", "%", "share"],
-        n_cols=["n", "count", "lkm"], sort_desc=True, top=6, highlight_top=1)
+    rows = [r for r in ctx.rows("open_answer_themes") if r.get("question") == "open_missing"]
+    sems = sorted({str(r.get("semester", "")) for r in rows})
+    latest = ctx.semester if ctx.semester in sems else (sems[-1] if sems else "")
+    bars = []
+    for r in rows:
+        if str(r.get("semester", "")) != latest:
+            continue
+        v, c = _num(r.get("pct")), _num(r.get("count"))
+        if c == 0 or (v is not None and v <= 0) or str(r.get("theme", "")).strip().lower() in _UNCODED:
+            continue
+        suppressed = v is None or (c is not None and c < ctx.min_n)
+        label = str(r.get("theme_label") or "") if fi else _translate(str(r["theme"]), ctx.lang, prefer="theme")
+        bars.append(Bar(label, None if suppressed else v, suppressed=suppressed))
+    bars.sort(key=lambda b: -(b.value if b.value is not None else -1.0))
+    bars = bars[:5]
     if not bars:
         return None
-    return Chart("Mitä asiakkaat kertoivat puuttuvan (% vastauksista)" if fi
-                 else "What clients said was missing (% of answers)", tuple(bars), kind="percent")
+    bars[0] = dataclasses.replace(bars[0], highlight=bars[0].value is not None)
+    return Chart("Mitä asiakkaat kaipasivat (% avovastauksista)" if fi
+                 else "What clients missed (% of open answers)", tuple(bars), kind="percent",
+                 caption=(f"Kysymys: Mitä palvelusta puuttui? {period_label(latest, 'fi')}." if fi
+                          else f"Question: what was missing from the service? {period_label(latest, 'en')}."))
 
 
 def _course_chart(ctx: Context) -> Chart | None:
@@ -451,11 +399,8 @@ def _course_chart(ctx: Context) -> Chart | None:
 
 def _course_chart2(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    bars = _bars_from_table(
-        ctx, ["palaute_osa_alueet", r".*feedback_(areas|parts).*", r".*palaute.*", r".*feedback.*"],
-        ["Osa-alue", "Part", "Area", "area_label", "label", "osio"],
-        ["Keskiarvo", "Mean"], low_cols=["alaraja", "CI low", "ci_low", "lower"],
-        high_cols=["yläraja", "CI high", "ci_high", "upper"], n_cols=["n"], top=7)
+    bars = _bars_from_table(ctx, "feedback_parts", "part_label", "mean", low="ci_low", high="ci_high", n="n",
+                            top=7)
     if bars:
         return Chart("Palaute kurssin osista (keskiarvo 1–5)" if fi else "Feedback on course parts (mean 1–5)",
                      tuple(bars), kind="score", lo=1.0, hi=5.0, decimals=1)
@@ -645,27 +590,6 @@ def _read_key_figures(path: Path) -> list[dict[str, Any]]:
     doc = json.loads(path.read_text(encoding="utf-8"))
     rows = doc.get("key_figures", []) if isinstance(doc, dict) else doc
     return [dict(r) for r in rows if isinstance(r, Mapping) and r.get("name")]
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delim = dialect.delimiter
-    except csv.Error:
-        delim = ","
-    return [dict(r) for r in csv.DictReader(io.StringIO(text), delimiter=delim)]
-
-
-def _read_tables(folder: Path) -> dict[str, list[dict[str, str]]]:
-    out: dict[str, list[dict[str, str]]] = {}
-    if folder.is_dir():
-        for p in sorted(folder.glob("*.csv")):
-            try:
-                out[p.stem] = _read_csv(p)
-            except (UnicodeDecodeError, csv.Error):
-                continue
-    return out
 
 
 def read_approved_quotes(path: Path | str | None) -> list[dict[str, str]]:
@@ -887,8 +811,8 @@ def _themes(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[tuple[str
             items.append((text, detail))
     table_spec = spec.get("themes_table")
     if table_spec and len(items) < 3:
-        stems, label_cols, value_cols = table_spec
-        for b in _bars_from_table(ctx, stems, label_cols, value_cols, sort_desc=True, top=5):
+        key, label_col, value_col = table_spec  # a table key and two machine column names
+        for b in _bars_from_table(ctx, key, label_col, value_col, sort_desc=True, top=5):
             if len(items) >= 4:
                 break
             if b.label and b.label not in seen and (b.value or b.suppressed):
@@ -899,16 +823,11 @@ def _themes(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[tuple[str
 
 
 def _any_suppressed(ctx: Context, n_suppressed: int) -> bool:
+    """Whether the page says that groups were hidden: a hidden key figure, or cells the analysis' own
+    suppression table (``suppression``: cells hidden per table) counts."""
     if n_suppressed or any(_is_suppressed(r) for r in ctx.figures.values()):
         return True
-    for name, rows in ctx.tables.items():  # an analysis's own summary, e.g. tables/suppression.csv
-        if rows and ("suppress" in name.lower() or "piilot" in name.lower()):
-            col = _col(rows, ["Piilotettuja soluja", "Suppressed cells", "n_suppressed", "suppressed", "hidden",
-                              "piilotett"]) or list(rows[0])[min(1, len(rows[0]) - 1)]
-            if any((_num(r.get(col)) or 0) > 0 for r in rows):
-                return True
-    return any(_looks_suppressed(v, ctx.min_n) and str(v).strip().lower().startswith(("alle ", "fewer than "))
-               for rows in ctx.tables.values() for r in rows for v in r.values())
+    return any((_num(r.get("suppressed_cells")) or 0) > 0 for r in ctx.rows("suppression"))
 
 
 def _draw_chart(page: _Page, chart: Chart, x: float, top: float, width: float, height: float,
@@ -1138,7 +1057,8 @@ def _save(fig: Figure, pdf: Path, png: Path) -> None:
             fig.savefig(tmp, format="png", dpi=DPI, metadata=_PNG_META)
 
 
-def _context(folder: Path, lang: Lang, min_cell_size: int, semester: str) -> tuple[Context, int, list[dict[str, Any]]]:
+def _context(folder: Path, analysis: str, lang: Lang, min_cell_size: int,
+             semester: str) -> tuple[Context, int, list[dict[str, Any]]]:
     import json
 
     kf_path = folder / "key_figures.json"
@@ -1147,8 +1067,8 @@ def _context(folder: Path, lang: Lang, min_cell_size: int, semester: str) -> tup
     doc = json.loads(kf_path.read_text(encoding="utf-8"))
     n_suppressed = int(doc.get("n_suppressed", 0) or 0) if isinstance(doc, dict) else 0
     records = _read_key_figures(kf_path)
-    ctx = Context({str(r["name"]): r for r in records}, _read_tables(folder / "tables"), lang, int(min_cell_size),
-                  semester=str(semester))
+    ctx = Context({str(r["name"]): r for r in records}, lang, int(min_cell_size), semester=str(semester),
+                  analysis=analysis, folder=folder)
     return ctx, n_suppressed, records
 
 
@@ -1156,7 +1076,7 @@ def page_charts(analysis_dir: Path | str, analysis: str, *, lang: Lang = "fi", s
                 min_cell_size: int = MIN_N) -> list[Chart]:
     """The charts the infographic of an analysis draws, as data (for checks: the Finnish and the English page
     must carry the same numbers)."""
-    ctx, _, _ = _context(Path(analysis_dir), lang, min_cell_size, semester)
+    ctx, _, _ = _context(Path(analysis_dir), analysis, lang, min_cell_size, semester)
     return [c for c in (build(ctx) for build in SPECS[analysis]["charts"]) if c is not None]
 
 
@@ -1207,7 +1127,7 @@ def make_infographic(
     if lang not in ("fi", "en"):
         raise ValueError(f"lang must be 'fi' or 'en', not {lang!r}")
     folder = Path(analysis_dir)
-    ctx, n_suppressed, records = _context(folder, lang, min_cell_size, semester)
+    ctx, n_suppressed, records = _context(folder, analysis, lang, min_cell_size, semester)
     quotes_file = Path(approved_quotes) if approved_quotes is not None else folder / "quotes_for_review.csv"
     quotes = read_approved_quotes(quotes_file)
     if synthetic is None:

@@ -3,7 +3,8 @@
 The infographic used to re-read translated CSV headers and guess columns: with ``--lang en`` the interviews
 chart of what clients missed mixed both questions, both semesters and uncoded answers (it looked for
 ``question_id`` and found the question text), and the competence MWDS chart lost its intervals
-(``MWDS, CI low`` vs ``MWDS CI low``). Headers are now compared with case, punctuation and ``_`` ignored.
+(``MWDS, CI low`` vs ``MWDS CI low``). The infographic now reads a table by its key and machine column names
+(:mod:`sosrake_lib.labels`), whatever the language of the published headers.
 """
 
 from __future__ import annotations
@@ -58,3 +59,33 @@ def test_key_figures_carry_the_same_numbers_in_both_languages(runs, analysis: st
             if isinstance(a.get(key), str) and key == "value":
                 continue  # a text value (an area's name) is in the run's language
             assert a.get(key) == b.get(key), (a["name"], key)
+
+
+INFOGRAPHIC_TABLES = {"competence": ["development_needs", "area_scores", "suppression"],
+                      "interviews": ["open_answer_themes", "suppression"],
+                      "course": ["feedback_parts", "suppression"]}
+
+
+@pytest.mark.parametrize("analysis", ANALYSES)
+def test_tables_read_back_by_machine_names_are_the_same_in_both_languages(runs, analysis: str) -> None:
+    """Every table the infographic reads comes back with the same machine columns and the same numbers from
+    the Finnish and the English files (headers and file names differ: suoritussuppilo / completion_funnel)."""
+    from sosrake_lib.labels import for_analysis
+
+    labels = for_analysis(analysis)
+    for key in INFOGRAPHIC_TABLES[analysis]:
+        fi = labels.read_table(runs["fi"] / analysis, key, "fi")
+        en = labels.read_table(runs["en"] / analysis, key, "en")
+        assert fi and len(fi) == len(en), key
+        numeric = [c for c in fi[0] if c in en[0] and all(_is_number(r[c]) for r in fi)]
+        assert {"suppressed_cells"} <= set(numeric) if key == "suppression" else len(numeric) >= 3, key
+        for rf, re_ in zip(fi, en, strict=True):
+            assert [rf[c] for c in numeric] == [re_[c] for c in numeric], key
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return text == ""
+    return True

@@ -78,3 +78,15 @@ def test_one_min_n_default_everywhere() -> None:
 
     for fn in (theme_top2, suppress_small_cells):
         assert inspect.signature(fn).parameters["min_n"].default == settings.MIN_N
+
+
+@pytest.mark.parametrize("name", list(registry.ANALYSES))
+def test_every_published_header_reads_back_to_its_machine_name(name: str) -> None:
+    from sosrake_lib.labels import for_analysis
+
+    labels = for_analysis(name)
+    assert len(labels.columns) > 20
+    for column in labels.columns:
+        for lang in ("fi", "en"):
+            assert column in labels.machine_names(labels.header(column, lang), lang), (column, lang)
+    assert labels.machine_names("not a header", "fi") == ["not a header"]

@@ -1,0 +1,96 @@
+"""One way to the labels of published tables: file names and column headers in Finnish and English, and back.
+
+Each analysis names its tables and columns in machine terms (``open_answer_themes``, ``top2_pct``) and
+publishes them with readable names in the run's language. :func:`for_analysis` gives one :class:`Labels` per
+analysis, whatever shape its module keeps them in, and :meth:`Labels.read_table` reads a published table
+back *by its key and machine column names*: the infographic uses it, so a translated header can never be
+mistaken for another column ("Question id" for ``question``, "MWDS, CI low" for ``mwds_ci_low``).
+
+Examples
+--------
+>>> lab = for_analysis("course")
+>>> lab.table_file("feedback_parts", "fi"), lab.header("mean", "en")
+('palaute_osa_alueet', 'Mean')
+>>> for_analysis("interviews").machine_names("Vastauksia", "fi")  # one header, two tables' columns
+['n_answers', 'n_total']
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .settings import Lang
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The published names of one analysis' tables and columns."""
+
+    analysis: str
+    columns: Mapping[str, Mapping[str, str]]  # machine column -> {"fi": header, "en": header}
+    tables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # key -> {"fi": stem, "en": stem}
+
+    def header(self, column: str, lang: Lang) -> str:
+        """The published header of a machine column (the name itself where none is set)."""
+        return self.columns.get(column, {}).get(lang, column)
+
+    def table_file(self, key: str, lang: Lang) -> str:
+        """The file stem of a table under ``tables/`` (the key itself where none is set)."""
+        return self.tables.get(key, {}).get(lang, key)
+
+    def machine_names(self, header: str, lang: Lang) -> list[str]:
+        """The machine columns published under ``header`` (several where two tables reuse one header)."""
+        names = [c for c, by_lang in self.columns.items() if by_lang.get(lang) == header]
+        return names or [header]
+
+    def read_table(self, folder: str | Path, key: str, lang: Lang) -> list[dict[str, str]]:
+        """Rows of the published ``tables/<file>.csv`` of ``key``, keyed by machine column names.
+
+        A header shared by several machine columns fills each of them; the chart that reads the table asks
+        for the one it means. An absent table gives ``[]``.
+        """
+        path = Path(folder) / "tables" / f"{self.table_file(key, lang)}.csv"
+        if not path.is_file():
+            return []
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        if not rows:
+            return []
+        names = {h: self.machine_names(h, lang) for h in rows[0]}
+        return [{m: v for h, v in r.items() for m in names[h]} for r in rows]
+
+
+def _pairs(mapping: Mapping[str, object]) -> dict[str, dict[str, str]]:
+    """``{name: (fi, en)}`` or ``{name: {"fi": .., "en": ..}}`` as the latter."""
+    out: dict[str, dict[str, str]] = {}
+    for name, value in mapping.items():
+        if isinstance(value, tuple):
+            out[name] = {"fi": value[0], "en": value[1]}
+        elif isinstance(value, Mapping):
+            out[name] = {"fi": str(value["fi"]), "en": str(value["en"])}
+    return out
+
+
+@functools.cache
+def for_analysis(analysis: str) -> Labels:
+    """The :class:`Labels` of a registered analysis (from the dictionaries its module keeps)."""
+    if analysis == "competence":
+        from . import competence
+
+        return Labels("competence", _pairs(competence._COLUMNS))
+    if analysis == "interviews":
+        from . import interviews
+
+        return Labels("interviews", _pairs(interviews.COLUMN_LABELS))
+    if analysis == "course":
+        from . import course
+
+        return Labels("course", _pairs(course.COLUMN_LABELS), _pairs(course.TABLE_NAMES))
+    raise KeyError(f"no labels for analysis {analysis!r}")
+
+
+__all__ = ["Labels", "for_analysis"]
