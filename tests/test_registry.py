@@ -90,3 +90,15 @@ def test_every_published_header_reads_back_to_its_machine_name(name: str) -> Non
         for lang in ("fi", "en"):
             assert column in labels.machine_names(labels.header(column, lang), lang), (column, lang)
     assert labels.machine_names("not a header", "fi") == ["not a header"]
+
+
+@pytest.mark.parametrize("name", list(registry.ANALYSES))
+def test_notebooks_take_their_helpers_from_the_package(name: str) -> None:
+    """save / show / say come from sosrake_lib.notebook.NotebookPage, not from a copy in each notebook."""
+    import json
+
+    nb = json.loads((NOTEBOOKS_DIR / registry.ANALYSES[name].notebook).read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "NotebookPage(" in code
+    for helper in ("def save(", "def show(", "def say("):
+        assert helper not in code, helper
