@@ -69,7 +69,7 @@ from .cleaning import SUMMARY_KEYS, clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .fmt import Lang
 from .io import read_export
-from .outputs import KeyFigures, column_labels
+from .outputs import KeyFigures, column_labels, source
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
 from .sdc.audit import restore_rounded_stats
@@ -1170,7 +1170,8 @@ def build_key_figures(
         area = str(row["area"])
         kf.add(name, float(row["mean"]), "score 1–5", n=int(row["n"]), ci_low=row.get("ci_low"),
                ci_high=row.get("ci_high"), method=method, label_fi=inst.area_label(area, "fi"),
-               label_en=inst.area_label(area, "en"), note=f"area={area}")
+               label_en=inst.area_label(area, "en"), note=f"area={area}",
+               source=source("area_scores", "mean", role="competence", area=area))
     ranked = needs[needs["mwds"].notna()].sort_values(["rank", "area"], kind="stable").head(3)
     for position, (_, row) in enumerate(ranked.iterrows(), start=1):
         area = str(row["area"])
@@ -1181,14 +1182,16 @@ def build_key_figures(
                ci_low=row.get("mwds_ci_low"), ci_high=row.get("mwds_ci_high"),
                method="Borich mean weighted discrepancy score of area means; percentile bootstrap 95 % CI "
                       "(respondents resampled jointly, fixed seed)",
-               label_fi=inst.area_label(area, "fi"), label_en=inst.area_label(area, "en"), note=note)
+               label_fi=inst.area_label(area, "fi"), label_en=inst.area_label(area, "en"), note=note,
+               source=source("development_needs", "mwds", area=area))
     for _, row in reliability[reliability["role"].isin(["competence", "attitude"])].iterrows():
         area = str(row["area"])
         low = bool(row["alpha"] < threshold)
         kf.add(f"alpha_{area}", float(row["alpha"]), "alpha", n=int(row["n"]), ci_low=row["alpha_ci_low"],
                ci_high=row["alpha_ci_high"], method="Cronbach's alpha, pairwise; Feldt 95 % CI",
                label_fi=inst.area_label(area, "fi"), label_en=inst.area_label(area, "en"),
-               note=f"area={area}" + (f"; alpha_flag=low; threshold={threshold}" if low else ""))
+               note=f"area={area}" + (f"; alpha_flag=low; threshold={threshold}" if low else ""),
+               source=source("reliability", "alpha", role=str(row["role"]), area=area))
     if tests is not None:
         for _, row in tests[tests["significant"]].iterrows():
             area, grouping = str(row["area"]), str(row["grouping"])
@@ -1200,7 +1203,8 @@ def build_key_figures(
                    n=int(row["n"]), method=f"{row['test']}, two-sided; Holm across areas; effect size "
                                            f"{row['effect_size_name']}",
                    label_fi=f"{inst.item(grouping).text('fi')}: {inst.area_label(area, 'fi')}",
-                   label_en=f"{inst.item(grouping).text('en')}: {inst.area_label(area, 'en')}", note=note)
+                   label_en=f"{inst.item(grouping).text('en')}: {inst.area_label(area, 'en')}", note=note,
+                   source=source("group_tests", "effect_size", grouping=grouping, area=area))
     return kf
 
 

@@ -52,7 +52,7 @@ from .codebook import Instrument, load_instrument
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
 from .io import read_export
-from .outputs import KeyFigures
+from .outputs import KeyFigures, source
 from .paths import PROJECT_ROOT
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, NSA_SUFFIX, NPSResult, likert_table, nps, scale_scores
@@ -1248,6 +1248,7 @@ def key_figures(
     area_inst: Instrument | None = None,
     part_inst: Instrument | None = None,
     min_n: int = MIN_N,
+    lang: Lang = "fi",
 ) -> KeyFigures:
     """The course pilot's key figures (written with :meth:`KeyFigures.write`, which enforces ``min_n``).
 
@@ -1259,26 +1260,33 @@ def key_figures(
     * ``best_part`` / ``weakest_part``: value = the part's mean (1–5) with a t-based CI, ``note`` =
       ``"part=<id>"``;
     * ``nps``: NPS with Rocks' adjusted Wald CI.
+
+    Each figure's ``source`` names its table and row by the label columns the published tables keep
+    (``lang``: the language of those labels).
     """
     kf = KeyFigures()
     f = funnel.set_index("step")
     enrolled = int(f.loc["enrolled", "n"])
+    # sources name rows by their label columns: the published course tables leave the machine codes out
     kf.add("enrolled", enrolled, "n", n=enrolled, method="enrolment register, after cleaning",
-           label_fi="Ilmoittautuneet", label_en="Enrolled")
+           label_fi="Ilmoittautuneet", label_en="Enrolled",
+           source=source("funnel", "n", step_label=f.loc["enrolled", "step_label"]))
     for step, fi, en in (("started", "Aloittaneet", "Started"), ("completed", "Suorittaneet (5 op)",
                                                                   "Completed (5 ECTS)")):
         if step in f.index:
             v = _plain(f.loc[step, "n"])
             kf.add(step, v, "n", n=v, method="enrolment register", label_fi=fi, label_en=en,
-                   suppressed=v is None)
+                   suppressed=v is None, source=source("funnel", "n", step_label=f.loc[step, "step_label"]))
     if "completed" in f.index:
         kf.add("completion_rate", _plain(f.loc["completed", "pct"]), "%", n=enrolled,
                ci_low=_plain(f.loc["completed", "ci_low"]), ci_high=_plain(f.loc["completed", "ci_high"]),
                method="completed / enrolled; Wilson 95 % CI", label_fi="Suoritusaste",
-               label_en="Completion rate", suppressed=pd.isna(f.loc["completed", "pct"]))
+               label_en="Completion rate", suppressed=pd.isna(f.loc["completed", "pct"]),
+               source=source("funnel", "pct", step_label=f.loc["completed", "step_label"]))
     kf.add("n_pairs", int(n_pairs), "n", n=int(n_pairs),
            method="pre- and post-course self-assessment matched on the pseudonymised participant id",
-           label_fi="Alku- ja loppukyselyn parit", label_en="Pre–post pairs")
+           label_fi="Alku- ja loppukyselyn parit", label_en="Pre–post pairs",
+           source=source("pairs", "paired", status_label=_TXT[lang]["total"]))
     top = gain_ranking(change, k_gains)
     for i in range(k_gains):
         name = f"gain_rank_{i + 1}"
@@ -1295,7 +1303,8 @@ def key_figures(
                label_fi=f"Suurin kasvu {i + 1}: {_area_text(area_inst, r['area'], 'fi')}",
                label_en=f"Largest gain {i + 1}: {_area_text(area_inst, r['area'], 'en')}",
                note=(f"area={r['area']}; rank-biserial r={_note_num(r['effect_size'], '.3g')}; "
-                     f"p_holm={_note_num(r['p_holm'], '.2g')}; mean change={_note_num(r['mean_change'], '.3f')}"))
+                     f"p_holm={_note_num(r['p_holm'], '.2g')}; mean change={_note_num(r['mean_change'], '.3f')}"),
+               source=source("learning", "median_change", area_label=r["area_label"]))
     ranked = parts[parts["rank"].notna()].sort_values("rank")
     for name, row, fi, en in (("best_part", ranked.iloc[0] if len(ranked) else None, "Parhaiten arvioitu osa",
                                "Best rated part"),
@@ -1312,13 +1321,15 @@ def key_figures(
                label_en=f"{en}: {_area_text(part_inst, row['part'], 'en')}",
                note=f"part={row['part']}" + ("; n = all who answered, incl. 'En osaa sanoa' (the valid n and the "
                                              "interval are hidden: they would give a small count back)"
-                                             if hidden_n else ""))
+                                             if hidden_n else ""),
+               source=source("feedback_parts", "mean", part_label=row["part_label"]))
     published = nps_table(nps_result, min_n=min_n).iloc[0]  # as the NPS table shows it (interval rounded/hidden)
     kf.add("nps", _plain(published["nps"]), "NPS", n=int(nps_result.n), ci_low=_plain(published["ci_low"]),
            ci_high=_plain(published["ci_high"]), method=f"% 9–10 minus % 0–6; {nps_result.method} 95 % CI (Rocks 2016)",
            label_fi="Suositteluindeksi (NPS)", label_en="Net Promoter Score",
            note="" if _plain(published["ci_low"]) is not None or pd.isna(nps_result.ci_low) else
-           "interval suppressed: with the NPS and n it would give the promoter and detractor counts back")
+           "interval suppressed: with the NPS and n it would give the promoter and detractor counts back",
+           source=source("nps", "nps"))
     return kf
 
 

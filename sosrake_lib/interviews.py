@@ -50,7 +50,7 @@ from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .fmt import Lang, fmt_ci, fmt_int, fmt_percent, fmt_value
 from .io import read_export
-from .outputs import KeyFigures, neutralise_frame
+from .outputs import KeyFigures, neutralise_frame, source
 from .paths import PROJECT_ROOT
 from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
 from .report import CI_LABEL, CLEANING_COLUMNS
@@ -547,8 +547,8 @@ def _single_item_as_published(out: pd.DataFrame, df: pd.DataFrame, inst: Instrum
             rows = (out["semester"] == sem).to_numpy() & (out["theme"] == area).to_numpy()
             if not rows.any() or item not in dist.index:
                 continue
-            for col, source in columns.items():
-                value = dist.at[item, source]
+            for col, from_col in columns.items():
+                value = dist.at[item, from_col]
                 before = out.loc[rows, col].notna().to_numpy()
                 out.loc[rows, col] = value if pd.notna(value) else pd.NA
                 hidden += int((before & out.loc[rows, col].isna().to_numpy()).sum())
@@ -1085,10 +1085,12 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
     n_stu = None if pd.isna(row["n_students"]) else int(row["n_students"])
     kf.add("n_interviews", n_int, "n", n=n_int, method="count of interviews after cleaning",
            label_fi=f"{fmt_int(n_int, 'fi')} haastattelua ({semester})",
-           label_en=f"{fmt_int(n_int, 'en')} interviews ({semester})", suppressed=n_int is None)
+           label_en=f"{fmt_int(n_int, 'en')} interviews ({semester})", suppressed=n_int is None,
+           source=source("interview_counts", "n_interviews", semester=semester))
     kf.add("n_students", n_stu, "n", n=n_stu, method="distinct pseudonymised interviewers",
            label_fi=f"{fmt_int(n_stu, 'fi')} sosionomiopiskelijaa haastatteli",
-           label_en=f"{fmt_int(n_stu, 'en')} sosionomi students interviewed", suppressed=n_stu is None)
+           label_en=f"{fmt_int(n_stu, 'en')} sosionomi students interviewed", suppressed=n_stu is None,
+           source=source("interview_counts", "n_students", semester=semester))
     r = nps_sem[nps_sem["semester"] == semester].iloc[0]
     ok = not pd.isna(r["nps"])
     kf.add("nps", round(float(r["nps"])) if ok else None, "NPS", n=None if pd.isna(r["n"]) else int(r["n"]),
@@ -1096,7 +1098,8 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
            ci_high=None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
            method="NPS = % 9-10 minus % 0-6 (THL/Reichheld); adjusted-Wald 95 % CI (Rocks 2016)",
            label_fi=f"Suositteluindeksi (NPS) {fmt_value(r['nps'], 'NPS', 'fi')}",
-           label_en=f"Net Promoter Score {fmt_value(r['nps'], 'NPS', 'en')}", suppressed=not ok)
+           label_en=f"Net Promoter Score {fmt_value(r['nps'], 'NPS', 'en')}", suppressed=not ok,
+           source=source("nps_by_semester", "nps", semester=semester))
     if len(comparison):
         c = comparison[comparison["family"] == "nps"].iloc[0]
         shown = not pd.isna(c["difference"])  # hidden when an NPS alone gives its groups away
@@ -1109,6 +1112,7 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
                note="interval and test suppressed: a small NPS group" if hidden_test else "",
                label_fi=f"NPS {c['verdict_fi']}: {fmt_value(d, 'NPS', 'fi')} pistettä ({c['before']} → {c['after']})",
                label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points ({c['before']} → {c['after']})",
+               source=source("semester_comparison", "difference", family="nps", measure="nps"),
                suppressed=not shown)
     t = top2[top2["semester"] == semester]
     for rec in t.to_dict(orient="records"):
@@ -1119,7 +1123,8 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
         kf.add(f"{theme}_top2", None if hidden else round(pct), "%", n=None if pd.isna(rec["n"]) else int(rec["n"]),
                ci_low=None if hidden else float(rec["ci_low"]), ci_high=None if hidden else float(rec["ci_high"]),
                method=rec["method"], label_fi=fi_t.format(pct=fmt_percent(pct, "fi")),
-               label_en=en_t.format(pct=fmt_percent(pct, "en")), suppressed=hidden)
+               label_en=en_t.format(pct=fmt_percent(pct, "en")), suppressed=hidden,
+               source=source("theme_top2", "top2_pct", semester=semester, theme=theme))
     if len(comparison):
         for rec in comparison[comparison["family"] == "theme_score"].to_dict(orient="records"):
             shown = not pd.isna(rec["difference"]) and not pd.isna(rec["p_holm"])
@@ -1130,7 +1135,8 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
                           f"{rec['effect_size_name']} = {rec['effect_size']:.2f}" if shown
                    else f"{rec['test']}; Holm across themes; figures suppressed (small cells)",
                    label_fi=f"{rec['label']}: {rec['verdict_fi']}", label_en=f"{rec['label']}: {rec['verdict_en']}",
-                   note=rec["verdict_en"], suppressed=not shown)
+                   note=rec["verdict_en"], suppressed=not shown,
+                   source=source("semester_comparison", "difference", family="theme_score", measure=rec["measure"]))
     f = open_freq[(open_freq["question"] == lang_question) & (open_freq["semester"] == semester)
                   & (open_freq["theme"] != "uncoded")].dropna(subset=["pct"])
     if len(f):
@@ -1141,11 +1147,15 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
         kf.add("top_missing_theme", str(best["theme"]), "theme", n=n_ans,
                method="most frequent theme of 'Millaista apua jäit kaipaamaan?' (theme codebook 'interviews')",
                label_fi=f"Eniten kaivattiin apua: {best['theme_label'].lower()} ({fmt_percent(pct, 'fi')} vastauksista)",
-               label_en=f"Most missed help: {lab_en} ({fmt_percent(pct, 'en')} of answers)")
+               label_en=f"Most missed help: {lab_en} ({fmt_percent(pct, 'en')} of answers)",
+               source=source("open_answer_themes", "theme", question=lang_question, semester=semester,
+                             theme=str(best["theme"])))
         kf.add("top_missing_theme_pct", round(pct), "%", n=n_ans, ci_low=float(best["ci_low"]),
                ci_high=float(best["ci_high"]), method="share of non-empty answers; Wilson 95 % CI",
                label_fi=f"{fmt_percent(pct, 'fi')} kaipasi apua: {best['theme_label'].lower()}",
-               label_en=f"{fmt_percent(pct, 'en')} missed help: {lab_en}")
+               label_en=f"{fmt_percent(pct, 'en')} missed help: {lab_en}",
+               source=source("open_answer_themes", "pct", question=lang_question, semester=semester,
+                             theme=str(best["theme"])))
     return kf
 
 

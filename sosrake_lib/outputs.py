@@ -60,6 +60,7 @@ from .settings import MIN_N
 
 KEY_FIGURE_COLUMNS = (
     "name", "value", "unit", "n", "ci_low", "ci_high", "method", "label_fi", "label_en", "suppressed", "note",
+    "source",
 )
 SCHEMA = "sosrake.key_figures/1"
 FIXED_TIMESTAMP = _dt.datetime(2020, 5, 1, 0, 0, 0)
@@ -174,11 +175,19 @@ class KeyFigure:
         Set by :meth:`KeyFigures.write` when ``n < min_n``; may also be set by the caller.
     note : str
         Free remark.
+    source : dict, optional
+        Where the number is published in the analysis' tables: ``{"table": key, "column": machine name,
+        "row": {column: value, ...}}`` (the table's key as in :mod:`sosrake_lib.labels`, e.g.
+        ``{"table": "development_needs", "column": "mwds", "row": {"area": "vaikuttavuustieto"}}``), so a
+        reader can find an infographic number in the tables without parsing the note. ``None``: a count
+        from the cleaning logs, or a figure no table holds.
 
     Examples
     --------
     >>> KeyFigure("completion_pct", 55.6, "%", n=63).as_dict()["ci_low"] is None
     True
+    >>> KeyFigure("nps", 30, "NPS", n=86, source=source("nps_by_semester", "nps", semester="2022-syksy")).source
+    {'table': 'nps_by_semester', 'column': 'nps', 'row': {'semester': '2022-syksy'}}
     """
 
     name: str
@@ -192,6 +201,7 @@ class KeyFigure:
     label_en: str = ""
     suppressed: bool = False
     note: str = ""
+    source: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -235,6 +245,15 @@ class KeyFigure:
             return dataclasses.replace(self)
         note = self.note if reason in self.note else "; ".join(x for x in (self.note, reason) if x)
         return dataclasses.replace(self, value=None, ci_low=None, ci_high=None, suppressed=True, note=note)
+
+
+def source(table: str, column: str, **row: Any) -> dict[str, Any]:
+    """The ``source`` of a key figure: its table (key), column (machine name) and row (column = value).
+
+    >>> source("theme_top2", "top2_pct", semester="2022-syksy", theme="kohtaaminen")["row"]
+    {'semester': '2022-syksy', 'theme': 'kohtaaminen'}
+    """
+    return {"table": table, "column": column, "row": {k: _plain(v) for k, v in row.items()}}
 
 
 class KeyFigures:
@@ -318,7 +337,8 @@ class KeyFigures:
         text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
         atomic_write_text(json_path, text)
         frame = pd.DataFrame(records, columns=list(KEY_FIGURE_COLUMNS)).astype({"value": object, "n": "Int64"})
-        text_cols = ["name", "unit", "method", "label_fi", "label_en", "note"]
+        frame["source"] = [json.dumps(v, ensure_ascii=False, sort_keys=True) if v else "" for v in frame["source"]]
+        text_cols = ["name", "unit", "method", "label_fi", "label_en", "note", "source"]
         frame[text_cols] = neutralise_frame(frame[text_cols].astype(object))
         atomic_write_text(csv_path, _to_csv(frame))
         return [json_path, csv_path]
@@ -356,6 +376,8 @@ def read_key_figures(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         for key in ("unit", "method", "label_fi", "label_en", "note"):
             if row.get(key) is None:
                 row[key] = ""
+        if row.get("source"):
+            row["source"] = json.loads(row["source"])
         rows.append(row)
     return rows
 

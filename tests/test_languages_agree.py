@@ -89,3 +89,30 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return text == ""
     return True
+
+
+@pytest.mark.parametrize("analysis", ANALYSES)
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_every_key_figure_source_points_at_its_number(runs, analysis: str, lang: str) -> None:
+    """A key figure's ``source`` (table, column, row) finds exactly one row of the published table, and the
+    number there is the key figure's (rounded as the figure is)."""
+    from sosrake_lib.labels import for_analysis
+
+    doc = json.loads((runs[lang] / analysis / "key_figures.json").read_text("utf-8"))
+    labels, checked = for_analysis(analysis), 0
+    for kf in doc["key_figures"]:
+        src = kf.get("source")
+        if not src:
+            continue
+        rows = [r for r in labels.read_table(runs[lang] / analysis, src["table"], lang)
+                if all(r.get(k) == str(v) for k, v in src["row"].items())]
+        assert len(rows) == 1, (kf["name"], src)
+        cell = rows[0][src["column"]]
+        if kf["suppressed"] or kf["value"] is None:
+            continue
+        if isinstance(kf["value"], str):
+            assert cell == kf["value"], kf["name"]
+        else:
+            assert abs(float(cell) - kf["value"]) <= 0.5, (kf["name"], cell, kf["value"])
+        checked += 1
+    assert checked >= 4

@@ -31,7 +31,8 @@ def _figures() -> KeyFigures:
     kf.add("completion_pct", 35 / 63 * 100, "%", n=63, ci_low=43.3, ci_high=67.2, method="Wilson 95 % CI",
            label_fi="Kurssin suorittaneet", label_en="Completed the course")
     kf.add("nps", np.int64(68), "NPS", n=39, ci_low=np.float64(49.0), ci_high=81.5, method="THL NPS",
-           label_fi="Suositteluindeksi (NPS)", label_en="Net Promoter Score")
+           label_fi="Suositteluindeksi (NPS)", label_en="Net Promoter Score",
+           source={"table": "nps_by_semester", "column": "nps", "row": {"semester": "2022-syksy"}})
     kf.add("supervisors_safe_pct", 100.0, "%", n=3, ci_low=43.9, ci_high=100.0, method="Wilson 95 % CI",
            label_fi="Esihenkilöt: koki olonsa turvalliseksi", label_en="Supervisors: felt safe")
     kf.add("supervisors_n", 3, "n", n=None, label_fi="Esihenkilöitä", label_en="Supervisors")
@@ -74,13 +75,16 @@ def test_key_figures_csv_round_trip(tmp_path):
     raw = csv_path.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8").splitlines()
-    assert lines[0] == "name,value,unit,n,ci_low,ci_high,method,label_fi,label_en,suppressed,note"
-    assert lines[2] == "nps,68,NPS,39,49.0,81.5,THL NPS,Suositteluindeksi (NPS),Net Promoter Score,False,"
+    assert lines[0] == "name,value,unit,n,ci_low,ci_high,method,label_fi,label_en,suppressed,note,source"
+    assert lines[2] == ('nps,68,NPS,39,49.0,81.5,THL NPS,Suositteluindeksi (NPS),Net Promoter Score,False,,'
+                        '"{""column"": ""nps"", ""row"": {""semester"": ""2022-syksy""}, ""table"": ""nps_by_semester""}"')
     rows = {r["name"]: r for r in read_key_figures(csv_path)}
     assert rows["nps"]["value"] == 68 and rows["nps"]["n"] == 39 and rows["nps"]["ci_high"] == 81.5
     assert rows["supervisors_safe_pct"]["value"] is None and rows["supervisors_safe_pct"]["suppressed"]
     assert rows["top_area"]["value"] == "Sosiaalinen raportointi"
     assert rows["completion_pct"]["label_fi"] == "Kurssin suorittaneet"
+    assert rows["nps"]["source"] == {"table": "nps_by_semester", "column": "nps", "row": {"semester": "2022-syksy"}}
+    assert rows["completion_pct"]["source"] is None
 
 
 def test_min_n_is_configurable(tmp_path):
