@@ -69,6 +69,7 @@ from .cleaning import SUMMARY_KEYS, clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .fmt import Lang
 from .io import read_export
+from .labels import for_analysis
 from .outputs import KeyFigures, column_labels, source
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
@@ -127,82 +128,8 @@ Role = Literal["competence", "importance", "attitude"]
 
 # ------------------------------------------------------------------------------------------- labels
 
-_COLUMNS: dict[str, dict[str, str]] = {
-    "grouping": {"fi": "Taustamuuttuja", "en": "Grouping"},
-    "group": {"fi": "Ryhmä", "en": "Group"},
-    "area": {"fi": "Alueen tunniste", "en": "Area id"},
-    "area_label": {"fi": "Osaamisalue", "en": "Competence area"},
-    "role": {"fi": "Osion tunniste", "en": "Part id"},
-    "item": {"fi": "Väittämän tunniste", "en": "Item id"},
-    "item_label": {"fi": "Väittämä", "en": "Statement"},
-    "n": {"fi": "n", "en": "n"},
-    "pct": {"fi": "%", "en": "%"},
-    "pct_ci_low": {"fi": "% 95 %:n LV alaraja", "en": "% 95% CI low"},
-    "pct_ci_high": {"fi": "% 95 %:n LV yläraja", "en": "% 95% CI high"},
-    "n_valid": {"fi": "n (kanta)", "en": "n (substantive)"},
-    "n_total": {"fi": "n (kaikki vastaukset)", "en": "n (all answers)"},
-    "mean": {"fi": "Keskiarvo", "en": "Mean"},
-    "sd": {"fi": "Keskihajonta", "en": "SD"},
-    "median": {"fi": "Mediaani", "en": "Median"},
-    "q1": {"fi": "Alakvartiili", "en": "Lower quartile"},
-    "q3": {"fi": "Yläkvartiili", "en": "Upper quartile"},
-    "ci_low": {"fi": "95 %:n LV alaraja", "en": "95% CI low"},
-    "ci_high": {"fi": "95 %:n LV yläraja", "en": "95% CI high"},
-    "top_box_n": {"fi": "Kaksi ylintä, n", "en": "Top-2-box n"},
-    "top_box_pct": {"fi": "Kaksi ylintä, %", "en": "Top-2-box %"},
-    "top_box_ci_low": {"fi": "Kaksi ylintä, LV alaraja", "en": "Top-2-box CI low"},
-    "top_box_ci_high": {"fi": "Kaksi ylintä, LV yläraja", "en": "Top-2-box CI high"},
-    "n_items": {"fi": "Väittämiä", "en": "Items"},
-    "alpha": {"fi": "Cronbachin alfa", "en": "Cronbach's alpha"},
-    "alpha_ci_low": {"fi": "Alfa, LV alaraja", "en": "Alpha CI low"},
-    "alpha_ci_high": {"fi": "Alfa, LV yläraja", "en": "Alpha CI high"},
-    "alpha_low": {"fi": "Alfa alle 0,6 (heikko yhtenäisyys)", "en": "Alpha below 0.6 (low consistency)"},
-    "reversed_items": {"fi": "Käännetyt väittämät", "en": "Reverse-coded items"},
-    "test": {"fi": "Testi", "en": "Test"},
-    "statistic": {"fi": "Testisuure", "en": "Statistic"},
-    "df": {"fi": "Vapausasteet", "en": "df"},
-    "p_value": {"fi": "p-arvo", "en": "p-value"},
-    "p_holm": {"fi": "p-arvo (Holm)", "en": "p-value (Holm)"},
-    "significant": {"fi": "Merkitsevä (Holm, 0,05)", "en": "Significant (Holm, 0.05)"},
-    "effect_size": {"fi": "Efektikoko", "en": "Effect size"},
-    "effect_size_name": {"fi": "Efektikoon mittari", "en": "Effect size measure"},
-    "n_groups": {"fi": "Ryhmiä testissä", "en": "Groups in test"},
-    "excluded_groups": {"fi": "Testistä pois (alle raja)", "en": "Left out of test (below threshold)"},
-    "in_test": {"fi": "Mukana testissä", "en": "In test"},
-    "model": {"fi": "Malli", "en": "Model"},
-    "lr_stat": {"fi": "LR-testisuure", "en": "LR statistic"},
-    "lr_df": {"fi": "LR vapausasteet", "en": "LR df"},
-    "lr_p": {"fi": "LR p-arvo", "en": "LR p-value"},
-    "lr_p_holm": {"fi": "LR p-arvo (Holm)", "en": "LR p-value (Holm)"},
-    "converged": {"fi": "Konvergoi", "en": "Converged"},
-    "warning": {"fi": "Huomautus", "en": "Warning"},
-    "term": {"fi": "Termi", "en": "Term"},
-    "odds_ratio": {"fi": "Vetosuhde", "en": "Odds ratio"},
-    "importance_mean": {"fi": "Tärkeys, keskiarvo", "en": "Importance, mean"},
-    "competence_mean": {"fi": "Osaaminen, keskiarvo", "en": "Competence, mean"},
-    "discrepancy_mean": {"fi": "Ero (tärkeys − osaaminen)", "en": "Discrepancy (importance − competence)"},
-    "mwds": {"fi": "Koulutustarve (MWDS)", "en": "Training need (MWDS)"},
-    "rank": {"fi": "Sija", "en": "Rank"},
-    "mwds_ci_low": {"fi": "MWDS, LV alaraja", "en": "MWDS CI low"},
-    "mwds_ci_high": {"fi": "MWDS, LV yläraja", "en": "MWDS CI high"},
-    "rank_ci_low": {"fi": "Sija, LV alaraja", "en": "Rank CI low"},
-    "rank_ci_high": {"fi": "Sija, LV yläraja", "en": "Rank CI high"},
-    "top_need": {"fi": "Kolmen suurimman joukossa", "en": "Among the top three"},
-    "theme": {"fi": "Teeman tunniste", "en": "Theme id"},
-    "theme_label": {"fi": "Teema", "en": "Theme"},
-    "method": {"fi": "Menetelmä", "en": "Method"},
-    "plot_label": {"fi": "Kuvan nimiö", "en": "Figure label"},
-    "higher_group": {"fi": "Korkeampi ryhmä", "en": "Higher group"},
-    "item_short": {"fi": "Väittämä (lyhyt)", "en": "Statement (short)"},
-    "grouping_label": {"fi": "Taustamuuttujan nimi", "en": "Grouping name"},
-    "group_label": {"fi": "Ryhmän nimi", "en": "Group name"},
-    "n_answered": {"fi": "Vastanneita kysymykseen", "en": "Answered the question"},
-    "table": {"fi": "Taulukko", "en": "Table"},
-    "suppressed_cells": {"fi": "Piilotettuja soluja", "en": "Suppressed cells"},
-    "rule": {"fi": "Sääntö", "en": "Rule"},
-    **{f"a{k}": {"fi": f"Vastaus {k}", "en": f"Answer {k}"} for k in range(1, 6)},
-    "nsa": {"fi": "En osaa sanoa", "en": "Don't know"},
-}
+#: Published headers of this module's columns (``sosrake_lib/labels_data/competence.yaml``).
+_COLUMNS: dict[str, dict[str, str]] = {k: dict(v) for k, v in for_analysis("competence").columns.items()}
 
 #: Figure titles and axis texts in both languages (used by the notebook).
 TEXTS: dict[str, dict[str, str]] = {

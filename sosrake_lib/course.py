@@ -52,6 +52,7 @@ from .codebook import Instrument, load_instrument
 from .errors import ConfigError
 from .fmt import Lang, fmt_number
 from .io import read_export
+from .labels import for_analysis
 from .outputs import KeyFigures, source
 from .paths import PROJECT_ROOT
 from .report import CI_LABEL, CLEANING_COLUMNS
@@ -122,91 +123,8 @@ _TXT: dict[str, dict[str, str]] = {
 }
 
 #: Readable column names of the published tables (machine name -> fi / en).
-COLUMN_LABELS: dict[str, dict[str, str]] = {
-    "step_label": {"fi": "Vaihe", "en": "Step"},
-    "n": {"fi": "n", "en": "n"},
-    "pct": {"fi": "% ilmoittautuneista", "en": "% of enrolled"},
-    "pct_completed": {"fi": "Suorittaneita %", "en": "Completed %"},
-    "ci_low": {"fi": "95 % LV alaraja", "en": "95% CI low"},
-    "ci_high": {"fi": "95 % LV yläraja", "en": "95% CI high"},
-    "label": {"fi": "Ryhmä", "en": "Group"},
-    "completed": {"fi": "Suoritti", "en": "Completed"},
-    "not_completed": {"fi": "Ei suorittanut", "en": "Did not complete"},
-    "term_label": {"fi": "Selittäjä", "en": "Term"},
-    "odds_ratio": {"fi": "Vetosuhde (OR)", "en": "Odds ratio"},
-    "p_value": {"fi": "p", "en": "p"},
-    "p_holm": {"fi": "p (Holm)", "en": "p (Holm)"},
-    "area_label": {"fi": "Osaamisalue", "en": "Competence area"},
-    "n_pairs": {"fi": "Pareja", "en": "Pairs"},
-    "median_pre": {"fi": "Mediaani ennen", "en": "Median before"},
-    "median_post": {"fi": "Mediaani jälkeen", "en": "Median after"},
-    "median_change": {"fi": "Muutoksen mediaani", "en": "Median change"},
-    "median_change_ci_low": {"fi": "Muutos LV alaraja", "en": "Change CI low"},
-    "median_change_ci_high": {"fi": "Muutos LV yläraja", "en": "Change CI high"},
-    "mean_change": {"fi": "Muutoksen keskiarvo", "en": "Mean change"},
-    "n_increase": {"fi": "Nousi", "en": "Increased"},
-    "n_decrease": {"fi": "Laski", "en": "Decreased"},
-    "n_zero": {"fi": "Ei muutosta", "en": "No change"},
-    "statistic": {"fi": "Testisuure", "en": "Statistic"},
-    "effect_size": {"fi": "Efektikoko", "en": "Effect size"},
-    "effect_size_name": {"fi": "Efektikoon mittari", "en": "Effect size measure"},
-    "significant": {"fi": "Merkitsevä (Holm)", "en": "Significant (Holm)"},
-    "gain_rank": {"fi": "Kasvun sija", "en": "Gain rank"},
-    "test": {"fi": "Testi", "en": "Test"},
-    "zero_method": {"fi": "Nollaerotusten käsittely", "en": "Zero differences"},
-    "status_label": {"fi": "Osallistuja", "en": "Participant"},
-    "table": {"fi": "Taulukko", "en": "Table"},
-    "suppressed_cells": {"fi": "Piilotettuja soluja", "en": "Suppressed cells"},
-    "min_n": {"fi": "Raja (n vähintään)", "en": "Threshold (n at least)"},
-    "enrolled": {"fi": "Ilmoittautuneet", "en": "Enrolled"},
-    "answered_pre": {"fi": "Vastasi alkukyselyyn", "en": "Answered pre"},
-    "answered_post": {"fi": "Vastasi loppukyselyyn", "en": "Answered post"},
-    "paired": {"fi": "Pari (molemmat)", "en": "Paired (both)"},
-    "pre_only": {"fi": "Vain alkukysely (kadonnut)", "en": "Pre only (lost)"},
-    "post_only": {"fi": "Vain loppukysely", "en": "Post only"},
-    "item_label": {"fi": "Väittämä", "en": "Statement"},
-    "part_label": {"fi": "Osa-alue", "en": "Part"},
-    "n_valid": {"fi": "n (ilman EOS)", "en": "n (excl. don't know)"},
-    "n_total": {"fi": "n (kaikki)", "en": "n (all)"},
-    "mean": {"fi": "Keskiarvo", "en": "Mean"},
-    "sd": {"fi": "Keskihajonta", "en": "SD"},
-    "median": {"fi": "Mediaani", "en": "Median"},
-    "top_box_pct": {"fi": "Hyvin tai erittäin hyvin %", "en": "Well or very well %"},
-    "top_box_ci_low": {"fi": "% LV alaraja", "en": "% CI low"},
-    "top_box_ci_high": {"fi": "% LV yläraja", "en": "% CI high"},
-    "rank": {"fi": "Sija", "en": "Rank"},
-    "question": {"fi": "Kysymys", "en": "Question"},
-    "theme_label": {"fi": "Teema", "en": "Theme"},
-    "n_answered": {"fi": "Vastanneita", "en": "Answered"},
-    "count": {"fi": "Mainintoja", "en": "Mentions"},
-    "pct_answered": {"fi": "% vastanneista", "en": "% of answers"},
-    "n_baseline": {"fi": "n 2020", "en": "n 2020"},
-    "mean_baseline": {"fi": "Keskiarvo 2020", "en": "Mean 2020"},
-    "mean_baseline_ci_low": {"fi": "2020 LV alaraja", "en": "2020 CI low"},
-    "mean_baseline_ci_high": {"fi": "2020 LV yläraja", "en": "2020 CI high"},
-    "median_baseline": {"fi": "Mediaani 2020", "en": "Median 2020"},
-    "n_course": {"fi": "n kurssi", "en": "n course"},
-    "mean_course": {"fi": "Keskiarvo kurssi (alku)", "en": "Mean course (pre)"},
-    "mean_course_ci_low": {"fi": "Kurssi LV alaraja", "en": "Course CI low"},
-    "mean_course_ci_high": {"fi": "Kurssi LV yläraja", "en": "Course CI high"},
-    "median_course": {"fi": "Mediaani kurssi (alku)", "en": "Median course (pre)"},
-    "promoters": {"fi": "Suosittelijat (9–10)", "en": "Promoters (9–10)"},
-    "passives": {"fi": "Passiiviset (7–8)", "en": "Passives (7–8)"},
-    "detractors": {"fi": "Arvostelijat (0–6)", "en": "Detractors (0–6)"},
-    "nps": {"fi": "NPS", "en": "NPS"},
-    "method": {"fi": "Menetelmä", "en": "Method"},
-    "question_label": {"fi": "Kysymys", "en": "Question"},
-    "suppressed": {"fi": "Piilotettu", "en": "Suppressed"},
-    "pct_of_previous": {"fi": "% edellisestä vaiheesta", "en": "% of previous step"},
-    "file": {"fi": "Aineisto", "en": "Data"},
-    "source_file": {"fi": "Tiedosto", "en": "File"},
-    "instrument": {"fi": "Koodikirja", "en": "Codebook"},
-    "raw_rows": {"fi": "Rivejä viennissä", "en": "Raw rows"},
-    "kept": {"fi": "Mukana", "en": "Kept"},
-    "dropped_empty": {"fi": "Poistettu: tyhjä", "en": "Dropped: empty"},
-    "dropped_test": {"fi": "Poistettu: testi", "en": "Dropped: test"},
-    "dropped_duplicate": {"fi": "Poistettu: kaksoiskappale", "en": "Dropped: duplicate"},
-}
+#: Published headers of this module's columns (``sosrake_lib/labels_data/course.yaml``).
+COLUMN_LABELS: dict[str, dict[str, str]] = {k: dict(v) for k, v in for_analysis("course").columns.items()}
 
 
 # ------------------------------------------------------------------------------------------------- loading
@@ -1335,23 +1253,7 @@ def key_figures(
 
 # ------------------------------------------------------------------------------------------------ publishing
 #: File and sheet names of the published tables (key -> fi / en).
-TABLE_NAMES: dict[str, dict[str, str]] = {
-    "cleaning": {"fi": "aineiston_siivous", "en": "cleaning"},
-    "funnel": {"fi": "suoritussuppilo", "en": "completion_funnel"},
-    "completion_group": {"fi": "suoritus_ryhmittain", "en": "completion_by_group"},
-    "completion_uas": {"fi": "suoritus_amkeittain", "en": "completion_by_uas"},
-    "completion_campus": {"fi": "suoritus_kampuksittain", "en": "completion_by_campus"},
-    "completion_uas_campus": {"fi": "suoritus_amk_kampus", "en": "completion_by_uas_campus"},
-    "completion_model": {"fi": "suoritus_logistinen_malli", "en": "completion_logistic_model"},
-    "pairs": {"fi": "parit_ja_kato", "en": "pairs_and_loss"},
-    "learning": {"fi": "osaamisen_muutos", "en": "learning_change"},
-    "feedback_items": {"fi": "palaute_vaittamat", "en": "feedback_items"},
-    "feedback_parts": {"fi": "palaute_osa_alueet", "en": "feedback_parts"},
-    "nps": {"fi": "suositteluindeksi", "en": "nps"},
-    "themes": {"fi": "avovastausten_teemat", "en": "open_answer_themes"},
-    "baseline": {"fi": "vertailu_2020", "en": "baseline_2020"},
-    "suppression": {"fi": "piilotetut_solut", "en": "suppressed_cells"},
-}
+TABLE_NAMES: dict[str, dict[str, str]] = {k: dict(v) for k, v in for_analysis("course").tables.items()}
 
 
 def nps_table(res: NPSResult, *, min_n: int = MIN_N, lang: Lang = "fi") -> pd.DataFrame:

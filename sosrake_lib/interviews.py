@@ -50,6 +50,7 @@ from .cleaning import clean_responses, write_cleaning_summary
 from .codebook import Instrument, load_instrument
 from .fmt import Lang, fmt_ci, fmt_int, fmt_percent, fmt_value
 from .io import read_export
+from .labels import for_analysis
 from .outputs import KeyFigures, neutralise_frame, source
 from .paths import PROJECT_ROOT
 from .quotes import load_approved_quotes, review_candidates, write_quotes_for_review
@@ -1227,39 +1228,9 @@ def ci_text(low: Any, high: Any, lang: Lang = "fi", percent: bool = True) -> str
 
 
 # ------------------------------------------------------------------------------------- readable tables
-COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "semester": ("Lukukausi", "Semester"), "n_interviews": ("Haastatteluja", "Interviews"),
-    "n_students": ("Haastatelleita opiskelijoita", "Interviewing students"),
-    "interviews_per_student": ("Haastatteluja opiskelijaa kohden", "Interviews per student"),
-    # the row label of interviews_per_student (1, 2, 3, 4+ interviews); its cells count students
-    "interviews": ("Haastatteluja opiskelijaa kohden", "Interviews per student"),
-    "variable": ("Taustamuuttuja", "Variable"), "category": ("Luokka", "Category"),
-    "service": ("Palvelu", "Service"), "theme": ("Teematunnus", "Theme id"), "theme_label": ("Teema", "Theme"),
-    "n": ("n", "n"), "top2_n": ("Samaa mieltä (n)", "Agree (n)"), "top2_pct": ("Samaa mieltä %", "Agree %"),
-    "ci_low": ("95 % LV alaraja", "95% CI low"), "ci_high": ("95 % LV yläraja", "95% CI high"),
-    "mean": ("Keskiarvo", "Mean"), "method": ("Menetelmä", "Method"), "nps": ("NPS", "NPS"),
-    "promoters": ("Suosittelijat (9–10)", "Promoters (9–10)"), "passives": ("Passiiviset (7–8)", "Passives (7–8)"),
-    "detractors": ("Arvostelijat (0–6)", "Detractors (0–6)"),
-    "pct_promoters": ("Suosittelijat %", "Promoters %"), "pct_passives": ("Passiiviset %", "Passives %"),
-    "pct_detractors": ("Arvostelijat %", "Detractors %"), "family": ("Testiperhe", "Test family"),
-    "measure": ("Mittaritunnus", "Measure id"), "label": ("Mittari", "Measure"), "before": ("Ennen", "Before"),
-    "after": ("Jälkeen", "After"), "n_before": ("n ennen", "n before"), "n_after": ("n jälkeen", "n after"),
-    "value_before": ("Arvo ennen", "Value before"), "value_after": ("Arvo jälkeen", "Value after"),
-    "difference": ("Muutos", "Change"), "ci_method": ("LV:n menetelmä", "CI method"), "test": ("Testi", "Test"),
-    "statistic": ("Testisuure", "Statistic"), "p_value": ("p", "p"), "p_holm": ("p (Holm)", "p (Holm)"),
-    "effect_size": ("Vaikutuksen suuruus", "Effect size"),
-    "effect_size_name": ("Vaikutuksen suuruuden mitta", "Effect size measure"),
-    "significant": ("Merkitsevä", "Significant"), "verdict_fi": ("Tulos", "Result (fi)"),
-    "verdict_en": ("Tulos (en)", "Result"), "statement": ("Tulkinta", "Statement"),
-    "semesters": ("Lukukaudet", "Semesters"), "question": ("Kysymystunnus", "Question id"),
-    "question_label": ("Kysymys", "Question"), "n_answers": ("Vastauksia", "Answers"),
-    "count": ("Mainintoja", "Mentions"), "pct": ("Osuus %", "Share %"), "item": ("Väittämätunnus", "Item id"),
-    "n_valid": ("Vastauksia asteikolla", "Substantive answers"), "n_total": ("Vastauksia", "Answers"),
-    "sd": ("Keskihajonta", "SD"), "top_box_n": ("Samaa mieltä (n)", "Agree (n)"),
-    "top_box_pct": ("Samaa mieltä %", "Agree %"), "top_box_ci_low": ("95 % LV alaraja", "95% CI low"),
-    "top_box_ci_high": ("95 % LV yläraja", "95% CI high"), "table": ("Taulukko", "Table"),
-    "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells"),
-}
+#: Published headers (fi, en) of this module's columns (``sosrake_lib/labels_data/interviews.yaml``).
+COLUMN_LABELS: dict[str, tuple[str, str]] = {k: (v["fi"], v["en"])
+                                             for k, v in for_analysis("interviews").columns.items()}
 
 
 def readable(df: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """One way to the labels of published tables: file names and column headers in Finnish and English, and back.
 
 Each analysis names its tables and columns in machine terms (``open_answer_themes``, ``top2_pct``) and
-publishes them with readable names in the run's language. :func:`for_analysis` gives one :class:`Labels` per
-analysis, whatever shape its module keeps them in, and :meth:`Labels.read_table` reads a published table
+publishes them with readable names in the run's language. The names are data, one YAML file per analysis in
+``sosrake_lib/labels_data/`` (staff can correct a header there); :func:`for_analysis` loads them into one
+:class:`Labels`, and :meth:`Labels.read_table` reads a published table
 back *by its key and machine column names*: the infographic uses it, so a translated header can never be
 mistaken for another column ("Question id" for ``question``, "MWDS, CI low" for ``mwds_ci_low``).
 
@@ -75,22 +76,21 @@ def _pairs(mapping: Mapping[str, object]) -> dict[str, dict[str, str]]:
     return out
 
 
+LABELS_DIR = Path(__file__).parent / "labels_data"
+
+
 @functools.cache
 def for_analysis(analysis: str) -> Labels:
-    """The :class:`Labels` of a registered analysis (from the dictionaries its module keeps)."""
-    if analysis == "competence":
-        from . import competence
+    """The :class:`Labels` of an analysis, from ``sosrake_lib/labels_data/<analysis>.yaml``."""
+    import yaml
 
-        return Labels("competence", _pairs(competence._COLUMNS))
-    if analysis == "interviews":
-        from . import interviews
+    from .errors import ConfigError
 
-        return Labels("interviews", _pairs(interviews.COLUMN_LABELS))
-    if analysis == "course":
-        from . import course
-
-        return Labels("course", _pairs(course.COLUMN_LABELS), _pairs(course.TABLE_NAMES))
-    raise KeyError(f"no labels for analysis {analysis!r}")
+    path = LABELS_DIR / f"{analysis}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"no labels for analysis {analysis!r} ({path.name} not in {LABELS_DIR})")
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return Labels(analysis, _pairs(doc.get("columns", {})), _pairs(doc.get("tables", {})))
 
 
 __all__ = ["Labels", "for_analysis"]
