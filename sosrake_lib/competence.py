@@ -70,7 +70,7 @@ from .codebook import Instrument, load_instrument
 from .fmt import Lang
 from .io import read_export
 from .labels import for_analysis
-from .outputs import KeyFigures, column_labels, source
+from .outputs import KeyFigures, source
 from .report import CI_LABEL, CLEANING_COLUMNS
 from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
 from .sdc.audit import restore_rounded_stats
@@ -173,8 +173,9 @@ def localise(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
     >>> list(localise(t).columns), list(localise(t, "en").columns)
     (['Osaamisalue', 'Keskiarvo', 'n'], ['Competence area', 'Mean', 'n'])
     """
-    present = {c: {"label_fi": v["fi"], "label_en": v["en"]} for c, v in _COLUMNS.items() if c in table.columns}
-    return column_labels(table, present, lang)
+    from .publish import label_table
+
+    return label_table("competence", table, lang)
 
 
 def _category_label(inst: Instrument, item_id: str, code: Any, lang: Lang) -> str:

@@ -270,8 +270,9 @@ def localise(table: pd.DataFrame, lang: Lang = "fi", *, drop: Sequence[str] = ()
     >>> list(localise(pd.DataFrame({"step_label": ["x"], "n": [1], "pct": [5.0]}), "en").columns)
     ['Step', 'n', '% of enrolled']
     """
-    out = table.drop(columns=[c for c in drop if c in table.columns])
-    return out.rename(columns={c: COLUMN_LABELS[c][lang] for c in out.columns if c in COLUMN_LABELS})
+    from .publish import label_table
+
+    return label_table("course", table, lang, drop=drop)
 
 
 # --------------------------------------------------------------------------------------------- completion
@@ -1297,22 +1298,25 @@ def suppression_summary(tables: Mapping[str, pd.DataFrame], *, min_n: int, lang:
     return out.set_axis([COLUMN_LABELS[c][lang] for c in out.columns], axis=1)
 
 
+#: Machine-code columns the course tables leave out (their readable label columns stay).
+CODE_COLUMNS = ("area", "part", "item", "question", "theme", "term", "step", "status", "file")
+
+
 def publish_tables(
     tables: Mapping[str, pd.DataFrame],
     out_dir: str | Path,
     *,
     min_n: int = MIN_N,
     lang: Lang = "fi",
-    drop: Sequence[str] = ("area", "part", "item", "question", "theme", "term", "step", "status", "file"),
+    drop: Sequence[str] = CODE_COLUMNS,
 ) -> list[Path]:
-    """Write the tables (CSV + one .xlsx, via :func:`~sosrake_lib.outputs.write_tables`) with names and columns
-    in ``lang``, plus a table of how many cells each one had suppressed. Machine-code columns in ``drop`` are
-    left out (the readable label columns stay)."""
-    from .outputs import write_tables
+    """The tables plus a table of how many cells each one had suppressed, written by
+    :func:`sosrake_lib.publish.publish_tables` (names and columns in ``lang``; ``drop`` left out)."""
+    from .publish import publish_tables as publish
+    from .settings import Settings
 
-    named = {TABLE_NAMES.get(k, {}).get(lang, k): localise(t, lang, drop=drop) for k, t in tables.items()}
-    named[TABLE_NAMES["suppression"][lang]] = suppression_summary(tables, min_n=min_n, lang=lang)
-    return write_tables(named, out_dir, lang=lang)
+    named = {**tables, "suppression": suppression_summary(tables, min_n=min_n, lang=lang)}
+    return publish("course", named, out_dir, Settings(min_n=min_n, lang=lang), drop=drop)
 
 
 # ------------------------------------------------------------------------------------------------- display

@@ -1239,14 +1239,9 @@ def readable(df: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
     >>> list(readable(pd.DataFrame(columns=["semester", "top2_pct"]), "en").columns)
     ['Semester', 'Agree %']
     """
-    from .outputs import column_labels
+    from .publish import label_table
 
-    labels = {k: {"label_fi": fi, "label_en": en} for k, (fi, en) in COLUMN_LABELS.items() if k in df.columns}
-    out = column_labels(df, labels, lang)
-    if out.index.name in COLUMN_LABELS:  # a labelled index (interviews_per_student) becomes a column on writing
-        fi, en = COLUMN_LABELS[out.index.name]
-        out = out.rename_axis(en if lang == "en" else fi)
-    return out
+    return label_table("interviews", df, lang)
 
 
 def suppression_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

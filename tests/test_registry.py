@@ -102,3 +102,5 @@ def test_notebooks_take_their_helpers_from_the_package(name: str) -> None:
     assert "NotebookPage(" in code
     for helper in ("def save(", "def show(", "def say("):
         assert helper not in code, helper
+    # tables are written by the one publish step (labels from sosrake_lib/labels_data), never directly
+    assert "publish_tables(" in code and "write_tables(" not in code

@@ -1,0 +1,58 @@
+"""The one way an analysis writes its tables: label them in the run's language and write CSV + .xlsx.
+
+An analysis computes tables with machine column names, already protected by the rules of
+:mod:`sosrake_lib.sdc`; :func:`publish_tables` gives every table its file name and headers from the analysis'
+labels (:mod:`sosrake_lib.labels`, one YAML file per analysis), leaves out the code columns the analysis does
+not publish, and writes them atomically and reproducibly (:func:`sosrake_lib.outputs.write_tables`).
+
+Examples
+--------
+>>> import tempfile
+>>> t = pd.DataFrame({"area_label": ["Sosiaalinen raportointi"], "mean": [2.5], "n": [118]})
+>>> list(label_table("competence", t, "en").columns)
+['Competence area', 'Mean', 'n']
+>>> out = Path(tempfile.mkdtemp())
+>>> [p.name for p in publish_tables("course", {"feedback_parts": t}, out, Settings(lang="fi"))][:2]
+['palaute_osa_alueet.csv', 'tables.xlsx']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .labels import for_analysis
+from .outputs import column_labels, write_tables
+from .settings import Lang, Settings
+
+
+def label_table(analysis: str, table: pd.DataFrame, lang: Lang, *, drop: Sequence[str] = ()) -> pd.DataFrame:
+    """``table`` with the published headers of ``analysis`` in ``lang``; columns in ``drop`` left out.
+
+    Columns without a label keep their name (answer labels are readable already). A labelled index
+    (interviews per student: 1, 2, 3, 4+) gets its header too, as it becomes a column on writing.
+    """
+    labels = for_analysis(analysis)
+    out = table.drop(columns=[c for c in drop if c in table.columns])
+    present = {c: {"label_fi": v["fi"], "label_en": v["en"]} for c, v in labels.columns.items() if c in out.columns}
+    out = column_labels(out, present, lang)
+    if out.index.name in labels.columns:
+        out = out.rename_axis(labels.header(out.index.name, lang))
+    return out
+
+
+def publish_tables(analysis: str, tables: Mapping[str, pd.DataFrame], out_dir: str | Path, settings: Settings,
+                   *, drop: Sequence[str] = ()) -> list[Path]:
+    """Write an analysis' tables under ``out_dir/tables/``: file names and headers in ``settings.lang``.
+
+    Returns the paths :func:`~sosrake_lib.outputs.write_tables` wrote (CSVs, the workbook, the README).
+    """
+    labels = for_analysis(analysis)
+    named = {labels.table_file(key, settings.lang): label_table(analysis, t, settings.lang, drop=drop)
+             for key, t in tables.items()}
+    return write_tables(named, out_dir, lang=settings.lang)
+
+
+__all__ = ["label_table", "publish_tables"]
