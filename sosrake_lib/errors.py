@@ -76,3 +76,11 @@ class ExportError(ValueError):
 
 class ConfigError(ValueError):
     """A problem with the set-up (missing pseudonym key, bad parameter), not with a data file."""
+
+
+class DisclosureError(RuntimeError):
+    """A table reached publishing with a group smaller than ``min_n`` that no rule hid.
+
+    Not a problem of the input: an analysis forgot to apply :mod:`sosrake_lib.sdc`. The message names the
+    table, column and row; nothing is written.
+    """

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import DisclosureError
 from .labels import for_analysis
 from .outputs import column_labels, write_tables
 from .settings import Lang, Settings
@@ -43,16 +44,47 @@ def label_table(analysis: str, table: pd.DataFrame, lang: Lang, *, drop: Sequenc
     return out
 
 
+#: ``n_…`` columns that count something other than people.
+NOT_PEOPLE = frozenset({"n_items", "n_groups", "n_boot", "n_terms"})
+
+
+def check_group_sizes(key: str, table: pd.DataFrame, min_n: int) -> None:
+    """The last guard before writing: no ``n`` or ``n_…`` column (people) holds 1..min_n-1.
+
+    The analyses hide small groups with :mod:`sosrake_lib.sdc`; a table that reaches publishing without that
+    (a new table, a forgotten call) stops the run here, naming table, column and row, instead of being
+    written.
+
+    >>> check_group_sizes("t", pd.DataFrame({"n": [12, None], "n_items": [3, 3]}), 5)
+    >>> check_group_sizes("t", pd.DataFrame({"group": ["a", "b"], "n": [12, 3]}), 5)
+    Traceback (most recent call last):
+    ...
+    sosrake_lib.errors.DisclosureError: table 't', column 'n', row 2: 3 people is fewer than 5; hide it with sosrake_lib.sdc before publishing
+    """
+    for col in table.columns:
+        if not (isinstance(col, str) and (col == "n" or col.startswith("n_")) and col not in NOT_PEOPLE):
+            continue
+        values = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype="float64", na_value=float("nan"))
+        small = (values > 0) & (values < min_n)
+        if small.any():
+            row = int(small.argmax())
+            raise DisclosureError(f"table {key!r}, column {col!r}, row {row + 1}: {values[row]:g} people is fewer "
+                                  f"than {min_n}; hide it with sosrake_lib.sdc before publishing")
+
+
 def publish_tables(analysis: str, tables: Mapping[str, pd.DataFrame], out_dir: str | Path, settings: Settings,
                    *, drop: Sequence[str] = ()) -> list[Path]:
     """Write an analysis' tables under ``out_dir/tables/``: file names and headers in ``settings.lang``.
 
-    Returns the paths :func:`~sosrake_lib.outputs.write_tables` wrote (CSVs, the workbook, the README).
+    Every table first passes :func:`check_group_sizes` (a forgotten suppression stops here). Returns the paths
+    :func:`~sosrake_lib.outputs.write_tables` wrote (CSVs, the workbook, the README).
     """
+    for key, table in tables.items():
+        check_group_sizes(key, table, settings.min_n)
     labels = for_analysis(analysis)
     named = {labels.table_file(key, settings.lang): label_table(analysis, t, settings.lang, drop=drop)
              for key, t in tables.items()}
     return write_tables(named, out_dir, lang=settings.lang)
 
 
-__all__ = ["label_table", "publish_tables"]
+__all__ = ["NOT_PEOPLE", "check_group_sizes", "label_table", "publish_tables"]
