@@ -318,10 +318,10 @@ def completion_funnel(
     steps : sequence of str
         ``"enrolled"`` (every row) and register columns, in the order to show.
     min_n : int
-        Steps with ``0 < n < min_n`` are hidden (:func:`~sosrake_lib.privacy.suppress_by_n`). Steps are nested
+        Steps with ``0 < n < min_n`` are hidden (:func:`~sosrake_lib.sdc.suppress_by_n`). Steps are nested
         (whoever did module 2 did module 1), so two published counts also give the people who did one step but
         not the other: where such a difference is 1..min_n-1, one of the two steps is hidden too (never the
-        enrolled or the completed if another can go; :func:`~sosrake_lib.privacy.hide_nested_differences`),
+        enrolled or the completed if another can go; :func:`~sosrake_lib.sdc.hide_nested_differences`),
         and so is the % of the previous step after a hidden one.
 
     Returns

@@ -281,7 +281,8 @@ def _bars_from_table(
     for r in rows:
         raw = r.get(value, "")
         size = _num(r.get(n)) if n else None
-        suppressed = (size is not None and 0 < size < ctx.min_n) or _looks_suppressed(raw, ctx.min_n)
+        # a published table leaves a hidden cell empty: an empty value of a row about somebody is hidden
+        suppressed = (size is not None and 0 < size < ctx.min_n) or (str(raw).strip() == "" and size != 0)
         v = None if suppressed else _num(raw)
         c = str(r.get(code, "")).strip() if code else ""
         text = _translate(c, ctx.lang) if c in _label_lookup() else _translate(str(r.get(label, "")), ctx.lang)
@@ -295,11 +296,6 @@ def _bars_from_table(
         top_i = set(ranked[:highlight_top])
         bars = [Bar(b.label, b.value, b.ci_low, b.ci_high, b.suppressed, i in top_i) for i, b in enumerate(bars)]
     return bars
-
-
-def _looks_suppressed(cell: Any, min_n: int) -> bool:
-    s = str(cell).strip().lower()
-    return bool(s) and (s.startswith(("alle ", "fewer than ", "<")) or s in ("suppressed", "piilotettu"))
 
 
 # --- per-analysis chart builders ----------------------------------------------------------------------

@@ -517,7 +517,7 @@ def _protect_group_margins(out: pd.DataFrame, full: pd.DataFrame, sizes: np.ndar
     for _, idx in full.groupby("theme", sort=False).indices.items():
         rows = np.asarray(idx)
         extra = protect_margins(full.iloc[rows].reset_index(drop=True), out.iloc[rows].reset_index(drop=True),
-                                   parts, min_n)
+                                parts, min_n)
         if extra.any():
             for col in shown:
                 out.loc[rows[extra], col] = pd.NA

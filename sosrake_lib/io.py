@@ -36,7 +36,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import hashlib
 import io
 import mmap
 import re
@@ -61,7 +60,8 @@ from .codebook import (
     normalise_label,
 )
 from .errors import ExportError
-from .paths import SAMPLE_MARKER, is_sample_path, shipped_sample_digest
+from .paths import SAMPLE_MARKER, is_sample_path
+from .privacy import is_shipped_sample
 
 MAX_TEXT_CHARS = 10_000
 HEADER_SCAN_ROWS = 30
@@ -1217,7 +1217,7 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
     with tempfile.TemporaryDirectory(prefix="sosrake-sample-") as tmp:
         copy = Path(tmp) / path.name
         shutil.copyfile(path, copy)
-        shipped = shipped_sample_digest(path.name) == hashlib.sha256(copy.read_bytes()).hexdigest()
+        shipped = is_shipped_sample(path, copy.read_bytes())
         df = _read_export_file(copy, inst, sheet=sheet, strict=strict)
     df.attrs["source_path"] = str(path)
     df.attrs["shipped_sample"] = shipped

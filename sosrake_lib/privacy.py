@@ -198,22 +198,27 @@ def _check_key_text(text: str, source: str) -> bytes:
     return check_key(text, source)
 
 
-def is_shipped_sample(path: str | os.PathLike[str]) -> bool:
+def is_shipped_sample(path: str | os.PathLike[str], content: bytes | None = None) -> bool:
     """True only for the project's own synthetic sample files: under ``data/raw/sample`` *and* byte for byte
     one of the shipped files (SHA-256 in ``sosrake_lib/sample_sha256.json``). Only these may be pseudonymised
     with the public demo key; a line above an export's header proves nothing.
 
+    ``content``: the bytes to check instead of reading the file again (:func:`sosrake_lib.io.read_export`
+    passes the bytes it parsed, so the file cannot be swapped between the check and the read).
+
     >>> from sosrake_lib.paths import SAMPLE_DIR
     >>> is_shipped_sample(SAMPLE_DIR / "interviews_2021-syksy.csv"), is_shipped_sample(__file__)
     (True, False)
+    >>> is_shipped_sample(SAMPLE_DIR / "interviews_2021-syksy.csv", b"a real export swapped in")
+    False
     """
     p = Path(path)
-    if not is_sample_path(p) or not p.is_file():
+    if not is_sample_path(p) or (content is None and not p.is_file()):
         return False
     want = shipped_sample_digest(p.name)
     if want is None:
         return False
-    return hashlib.sha256(p.read_bytes()).hexdigest() == want
+    return hashlib.sha256(p.read_bytes() if content is None else content).hexdigest() == want
 
 
 _WARNED_KEY_FILES: set[str] = set()

@@ -200,3 +200,17 @@ def test_unknown_value_gives_no_empty_tile(tmp_path: Path) -> None:
     flat = _flat(_pdf_text(tmp_path / "infographic.pdf"))
     assert "Vastausosuus" not in flat
     assert "7,2" in flat and "118" in flat
+
+
+def test_a_hidden_cell_in_a_table_is_a_suppressed_bar_not_a_missing_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Published tables leave hidden cells empty; the chart says "piilotettu" there instead of dropping the bar."""
+    from sosrake_lib.infographic import Context, _bars_from_table
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "palaute_osa_alueet.csv").write_text(
+        "Osa-alue,n,Keskiarvo,95 % LV alaraja,95 % LV yläraja\nLähipäivät,33,4.45,4.26,4.65\nOhjaus,,,,\n",
+        encoding="utf-8")
+    ctx = Context({}, "fi", 5, analysis="course", folder=tmp_path)
+    bars = _bars_from_table(ctx, "feedback_parts", "part_label", "mean", low="ci_low", high="ci_high", n="n")
+    assert [(b.label, b.value, b.suppressed) for b in bars] == [("Lähipäivät", 4.45, False), ("Ohjaus", None, True)]
