@@ -1191,9 +1191,11 @@ def plot_grouped_ci(table: pd.DataFrame, *, category: str, group: str, value: st
         pos = np.arange(len(cats)) - 0.4 + height * (j + 0.5)
         color = OKABE_ITO[j % len(OKABE_ITO)] if k > 1 else OKABE_ITO[0]
         ax.barh(pos, np.nan_to_num(vals), height=height * 0.9, color=color, zorder=2)
-        err = np.vstack([vals - lo, hi - vals])
-        ax.errorbar(np.nan_to_num(vals), pos, xerr=np.nan_to_num(np.where(np.isnan(vals), 0, err)), fmt="none",
-                    ecolor="#333333", elinewidth=0.8, capsize=2, zorder=3)
+        whisker = ~(np.isnan(vals) | np.isnan(lo) | np.isnan(hi))  # a hidden bar gets no stray whisker at 0
+        if whisker.any():
+            err = np.vstack([vals - lo, hi - vals])[:, whisker]
+            ax.errorbar(vals[whisker], pos[whisker], xerr=err, fmt="none", ecolor="#333333", elinewidth=0.8,
+                        capsize=2, zorder=3)
         for p, v, h in zip(pos, vals, hi, strict=True):
             text = fmt_suppressed(min_n, lang) if np.isnan(v) else (
                 fmt_percent(v, lang) if percent else fmt_number(v, lang, 1))

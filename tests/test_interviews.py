@@ -463,3 +463,15 @@ def test_by_service_rules_hold_on_the_independent_runs_data(tmp_path, rows: int,
             assert hidden.sum() >= 2 and not 0 < int(t["top2_n"].sum()) < 5, theme
             assert not 0 < int((t["n"] - t["top2_n"]).sum()) < 5, theme
     assert pub.loc[pub["theme"] == "turvallisuus", "mean"].isna().all()
+
+
+def test_grouped_ci_figure_draws_no_whisker_for_a_hidden_bar() -> None:
+    """A hidden share shows "piilotettu" and no whisker (a stray cap at 0 % once stood beside it)."""
+    t = pd.DataFrame({"theme_label": ["A", "A", "B", "B"], "semester": ["s1", "s2", "s1", "s2"],
+                      "top2_pct": [40.0, 50.0, None, None], "ci_low": [30.0, 40.0, None, None],
+                      "ci_high": [50.0, 60.0, None, None], "n": [40, 40, None, None]})
+    ax = iv.plot_grouped_ci(t, category="theme_label", group="semester", value="top2_pct", low="ci_low",
+                            high="ci_high", n="n", min_n=5)
+    caps = [x for line in ax.lines for x in line.get_xdata()]
+    assert caps and min(caps) >= 30.0  # every cap belongs to a shown interval
+    assert [tx.get_text() for tx in ax.texts].count("piilotettu") == 2
