@@ -27,6 +27,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	@# pytest exits 5 when it collected no test: a broken suite, so it must not pass
 	$(BIN)/python -m pytest -n 2 -q; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests (exit 5): the suite is broken" >&2; exit 1; fi; \
@@ -34,6 +35,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -49,8 +49,9 @@ def interviews_big(n: int, seed: int = 0, base_rows: int = 50_000) -> pd.DataFra
         hit = rng.random(n) < 0.03
         kind = rng.integers(0, 3, n)
         s = pd.Series(v[hit], dtype=object)
-        variants = np.select([kind[hit] == 0, kind[hit] == 1],
-                             ["  " + s + " ", s.str.upper()], s.str.lower() + " ")
+        variants = np.select(
+            [kind[hit] == 0, kind[hit] == 1], ["  " + s + " ", s.str.upper()], s.str.lower() + " "
+        )
         v = v.copy()
         v[hit] = variants
         cols[c] = v
@@ -65,7 +66,9 @@ def write_export(df: pd.DataFrame, path: str | Path) -> Path:
         for m in META:
             writer.writerow([m])
         writer.writerow(df.columns)
-        df.to_csv(fh, sep=SEP, header=False, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        df.to_csv(
+            fh, sep=SEP, header=False, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+        )
     return path
 
 

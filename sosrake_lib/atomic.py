@@ -86,10 +86,15 @@ def folder_lock(target: str | os.PathLike[str]) -> Iterator[None]:
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise ConfigError(f"another sosrake run is writing {target} right now (lock {lock.lock_file}); "
-                          "wait for it to finish, then run again") from None
+        raise ConfigError(
+            f"another sosrake run is writing {target} right now (lock {lock.lock_file}); "
+            "wait for it to finish, then run again"
+        ) from None
     try:
-        for stale in [*target.parent.glob(f".{target.name}.*.partial"), target.with_name(f".{target.name}.old")]:
+        for stale in [
+            *target.parent.glob(f".{target.name}.*.partial"),
+            target.with_name(f".{target.name}.old"),
+        ]:
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
         _clean_siblings(target)
@@ -107,7 +112,9 @@ def _clean_siblings(target: Path) -> None:
     their lock (a run of only one analysis then leaves the semester folder clean as well)."""
     from filelock import FileLock, Timeout
 
-    names = {p.name.split(".")[1] for p in target.parent.glob(".*.partial") if p.name.count(".") >= 3}
+    names = {
+        p.name.split(".")[1] for p in target.parent.glob(".*.partial") if p.name.count(".") >= 3
+    }
     names |= {p.name[1:-4] for p in target.parent.glob(".*.old")}
     for name in sorted(names - {target.name}):
         lock = FileLock(str(target.parent / f".{name}.lock"))
@@ -116,7 +123,10 @@ def _clean_siblings(target: Path) -> None:
         except Timeout:
             continue  # another run is writing that analysis now
         try:
-            for stale in [*target.parent.glob(f".{name}.*.partial"), target.parent / f".{name}.old"]:
+            for stale in [
+                *target.parent.glob(f".{name}.*.partial"),
+                target.parent / f".{name}.old",
+            ]:
                 if stale.is_dir():
                     shutil.rmtree(stale, ignore_errors=True)
         finally:

@@ -44,7 +44,9 @@ from .privacy import check_key, load_pseudonym_key, pseudonymise, scrub_pii_seri
 PSEUDONYM_PREFIX = "ps_"
 PSEUDONYM_LENGTH = 16
 _PSEUDONYM_RE = re.compile(rf"^{PSEUDONYM_PREFIX}[0-9a-f]{{{PSEUDONYM_LENGTH}}}$")
-_TEST_WORD = re.compile(r"(?i)(?<![a-zåäö])(?:test|testi|testaus|testaaja|testivastaus|kokeilu)(?![a-zåäö])")
+_TEST_WORD = re.compile(
+    r"(?i)(?<![a-zåäö])(?:test|testi|testaus|testaaja|testivastaus|kokeilu)(?![a-zåäö])"
+)
 _TEST_ANSWERS = {"test", "testi", "testivastaus", "testing", "asdf", "xxx", "kokeilu"}
 DROP_REASONS = ("empty", "test", "duplicate")
 
@@ -52,13 +54,17 @@ DROP_REASONS = ("empty", "test", "duplicate")
 _STATUS = ("kept", *DROP_REASONS)  # row status codes used inside clean_responses
 
 
-def _scrubbed_rows(col: pd.Series, names: list[str], keep: np.ndarray | None, index: pd.Index) -> pd.Series:
+def _scrubbed_rows(
+    col: pd.Series, names: list[str], keep: np.ndarray | None, index: pd.Index
+) -> pd.Series:
     """``scrub_pii_series(col.iloc[keep].astype("str"), names)`` on ``index``: each distinct text is scrubbed
     once and the results are taken straight to the kept rows (no filtered copy of the raw texts first)."""
     text = col.astype("str")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     done = scrub_pii_series(pd.Series(uniques, dtype=text.dtype), names=names)
-    values = pd.api.extensions.take(done.array, codes if keep is None else codes[keep], allow_fill=True)
+    values = pd.api.extensions.take(
+        done.array, codes if keep is None else codes[keep], allow_fill=True
+    )
     return pd.Series(values, index=index, dtype=done.dtype).astype("str")
 
 
@@ -89,25 +95,42 @@ class RowLog(Sequence[dict[str, Any]]):
 
     __slots__ = ("_rows", "_rule", "_rule_names", "_same_as", "_status")
 
-    def __init__(self, rows: Iterable[int] | np.ndarray, status: Iterable[str] | np.ndarray,
-                 rule: Iterable[int] | np.ndarray | None = None, same_as: Iterable[int] | np.ndarray | None = None,
-                 rule_names: Sequence[str] = ("",)) -> None:
+    def __init__(
+        self,
+        rows: Iterable[int] | np.ndarray,
+        status: Iterable[str] | np.ndarray,
+        rule: Iterable[int] | np.ndarray | None = None,
+        same_as: Iterable[int] | np.ndarray | None = None,
+        rule_names: Sequence[str] = ("",),
+    ) -> None:
         self._rows = np.asarray(rows, dtype=np.int64)
         codes = np.asarray(status)
         if codes.dtype.kind not in "iu":  # status texts -> codes into _STATUS
             lookup = {s: k for k, s in enumerate(_STATUS)}
             try:
-                codes = np.fromiter((lookup[str(v)] for v in codes), dtype=np.uint8, count=len(codes))
+                codes = np.fromiter(
+                    (lookup[str(v)] for v in codes), dtype=np.uint8, count=len(codes)
+                )
             except KeyError as exc:
-                raise ValueError(f"unknown row status {exc.args[0]!r}; expected one of {_STATUS}") from None
+                raise ValueError(
+                    f"unknown row status {exc.args[0]!r}; expected one of {_STATUS}"
+                ) from None
         self._status = codes.astype(np.uint8, copy=False)
         n = len(self._rows)
-        self._rule = np.zeros(n, dtype=np.uint8) if rule is None else np.asarray(rule, dtype=np.uint8)
-        self._same_as = np.zeros(n, dtype=np.int64) if same_as is None else np.asarray(same_as, dtype=np.int64)
+        self._rule = (
+            np.zeros(n, dtype=np.uint8) if rule is None else np.asarray(rule, dtype=np.uint8)
+        )
+        self._same_as = (
+            np.zeros(n, dtype=np.int64) if same_as is None else np.asarray(same_as, dtype=np.int64)
+        )
         self._rule_names = tuple(rule_names) or ("",)
-        if not (self._rows.shape == self._status.shape == self._rule.shape == self._same_as.shape) or \
-                self._rows.ndim != 1:
-            raise ValueError("rows, status, rule and same_as must be 1-d sequences of the same length")
+        if (
+            not (self._rows.shape == self._status.shape == self._rule.shape == self._same_as.shape)
+            or self._rows.ndim != 1
+        ):
+            raise ValueError(
+                "rows, status, rule and same_as must be 1-d sequences of the same length"
+            )
 
     @classmethod
     def from_entries(cls, entries: Iterable[Mapping[str, Any]]) -> RowLog:
@@ -115,14 +138,21 @@ class RowLog(Sequence[dict[str, Any]]):
         entries = list(entries)
         names: dict[str, int] = {"": 0}
         rule = [names.setdefault(str(e.get("rule", "")), len(names)) for e in entries]
-        return cls([int(e["row"]) for e in entries], [e["status"] for e in entries], rule,
-                   [int(e.get("same_as", 0)) for e in entries], tuple(names))
+        return cls(
+            [int(e["row"]) for e in entries],
+            [e["status"] for e in entries],
+            rule,
+            [int(e.get("same_as", 0)) for e in entries],
+            tuple(names),
+        )
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def _sub(self, i: Any) -> RowLog:
-        return RowLog(self._rows[i], self._status[i], self._rule[i], self._same_as[i], self._rule_names)
+        return RowLog(
+            self._rows[i], self._status[i], self._rule[i], self._same_as[i], self._rule_names
+        )
 
     def __getitem__(self, i: Any) -> Any:  # int -> dict, slice -> list of dicts
         if isinstance(i, slice):
@@ -153,8 +183,9 @@ class RowLog(Sequence[dict[str, Any]]):
         texts = np.array(_STATUS, dtype=object)[self._status].tolist()
         names = self._rule_names
         out = []
-        for r, t, k, same in zip(self._rows.tolist(), texts, self._rule.tolist(), self._same_as.tolist(),
-                                 strict=True):
+        for r, t, k, same in zip(
+            self._rows.tolist(), texts, self._rule.tolist(), self._same_as.tolist(), strict=True
+        ):
             e: dict[str, Any] = {"row": r, "status": t}
             if k:
                 e["rule"] = names[k]
@@ -182,10 +213,19 @@ class RowLog(Sequence[dict[str, Any]]):
         return {self._rule_names[k]: int(c) for k, c in enumerate(counts) if k and c}
 
 
-def _row_entries(rows: pd.Series, status: np.ndarray, rule: np.ndarray | None = None,
-                 same_as: np.ndarray | None = None, rule_names: Sequence[str] = ("",)) -> RowLog:
+def _row_entries(
+    rows: pd.Series,
+    status: np.ndarray,
+    rule: np.ndarray | None = None,
+    same_as: np.ndarray | None = None,
+    rule_names: Sequence[str] = ("",),
+) -> RowLog:
     """The cleaning log's per-row entries: each raw row's file row number, status and the rule that fired."""
-    numbers = rows.to_numpy(dtype=np.int64) if rows.dtype.kind in "iu" else np.array([int(r) for r in rows])
+    numbers = (
+        rows.to_numpy(dtype=np.int64)
+        if rows.dtype.kind in "iu"
+        else np.array([int(r) for r in rows])
+    )
     return RowLog(numbers, status, rule, same_as, rule_names)
 
 
@@ -272,7 +312,9 @@ def _test_rows(df: pd.DataFrame, inst: Instrument) -> list[tuple[str, np.ndarray
         all_test = np.ones(len(df), dtype=bool)
         for c in texts:
             codes, uniques = pd.factorize(df[c], use_na_sentinel=True)  # each distinct answer once
-            is_test = np.array([str(u).strip().casefold().strip(".!") in _TEST_ANSWERS for u in uniques] + [False])
+            is_test = np.array(
+                [str(u).strip().casefold().strip(".!") in _TEST_ANSWERS for u in uniques] + [False]
+            )
             has = codes >= 0
             any_text |= has
             all_test &= ~has | is_test[codes]
@@ -290,7 +332,9 @@ def _str_key(col: pd.Series) -> pd.Series:
     """
     if col.dtype == np.float64:
         x = col.to_numpy()
-        return pd.Series(np.where(np.isnan(x), np.int64(0x7FF8000000000000), x.view(np.int64)), index=col.index)
+        return pd.Series(
+            np.where(np.isnan(x), np.int64(0x7FF8000000000000), x.view(np.int64)), index=col.index
+        )
     if isinstance(col.dtype, pd.CategoricalDtype):
         return pd.Series(col.cat.codes.to_numpy(), index=col.index)
     if pd.api.types.is_string_dtype(col.dtype):
@@ -310,8 +354,12 @@ def _submission_order(df: pd.DataFrame) -> np.ndarray:
     if "submitted_at" not in df or not df["submitted_at"].notna().any():
         return np.arange(len(df))
     when, row = df["submitted_at"], df["_row"]
-    if (when.dtype.kind == "M" and isinstance(when.dtype, np.dtype) and row.dtype.kind in "iu"
-            and isinstance(row.dtype, np.dtype)):
+    if (
+        when.dtype.kind == "M"
+        and isinstance(when.dtype, np.dtype)
+        and row.dtype.kind in "iu"
+        and isinstance(row.dtype, np.dtype)
+    ):
         return np.lexsort((row.to_numpy(), when.to_numpy().view(np.int64)))
     order = df.sort_values(["submitted_at", "_row"], na_position="first", kind="stable").index
     return df.index.get_indexer(order)
@@ -343,8 +391,11 @@ def _normalised_codes(col: pd.Series) -> np.ndarray:
     return lookup[codes]
 
 
-def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series,
-                    ) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def _duplicate_rows(
+    df: pd.DataFrame,
+    inst: Instrument,
+    candidates: pd.Series,
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """``(rule, rows, kept row)`` for all but the last submission of the same respondent (or of an identical
     answer row): ``kept row`` holds, for each dropped row, the file row of the submission that was kept.
 
@@ -389,7 +440,9 @@ def _duplicate_rows(df: pd.DataFrame, inst: Instrument, candidates: pd.Series,
     if len(alive) and has_questions and content:
         # One integer per row, equal exactly where all the content columns' _str_key values are equal (what
         # DataFrame.duplicated over the _str_key frame compares), built on whole columns and read at the live rows.
-        ids = _row_ids(_dense_key(df[c]) for c in content)[alive]  # one column's key alive at a time
+        ids = _row_ids(_dense_key(df[c]) for c in content)[
+            alive
+        ]  # one column's key alive at a time
         mark("duplicate: identical answers to a later submission (same_as)", alive, ids)
     return out
 
@@ -404,8 +457,13 @@ def _dense_key(col: pd.Series) -> tuple[np.ndarray, int]:
         x = col.to_numpy()
         nan = np.isnan(x)
         finite = x[~nan]
-        if len(finite) and np.isfinite(finite).all() and (finite == np.round(finite)).all() and not (
-                (finite == 0) & np.signbit(finite)).any() and finite.max() - finite.min() < 1 << 20:
+        if (
+            len(finite)
+            and np.isfinite(finite).all()
+            and (finite == np.round(finite)).all()
+            and not ((finite == 0) & np.signbit(finite)).any()
+            and finite.max() - finite.min() < 1 << 20
+        ):
             low = finite.min()
             codes = np.where(nan, 0, x - low + 1).astype(np.int64)
             return codes, int(finite.max() - low) + 2
@@ -513,7 +571,11 @@ def clean_responses(
                 same_as[rows] = kept[rows]
 
     answers = _answer_frame(df, inst)
-    empty = answers.isna().all(axis=1).to_numpy(dtype=bool) if answers.shape[1] else np.ones(len(df), dtype=bool)
+    empty = (
+        answers.isna().all(axis=1).to_numpy(dtype=bool)
+        if answers.shape[1]
+        else np.ones(len(df), dtype=bool)
+    )
     drop(1, "empty: no answer in any question column", empty)
     for name, rows in _test_rows(df, inst):
         drop(2, name, rows)
@@ -524,7 +586,9 @@ def clean_responses(
     names: set[str] = set()
     for it in inst.items_of("pii"):
         if it.id in df and "name" in it.id:  # names, not e-mails or tool user ids (numbers)
-            names.update(v for v in df[it.id].dropna().astype("str").unique() if len(v.strip()) >= 3)
+            names.update(
+                v for v in df[it.id].dropna().astype("str").unique() if len(v.strip()) >= 3
+            )
     # All rows kept (the usual case): a shallow copy, which copy-on-write copies only column by column as the
     # ids and texts are replaced, instead of a filtered copy of the whole frame.
     # Names and e-mails are dropped, ids and texts replaced: only the other columns are filtered as they are
@@ -540,21 +604,28 @@ def clean_responses(
             s = df[it.id].astype("str")
             s = s if keep is None else s.take(keep)
             already = _is_pseudonym(s)
-            if not already.any():  # raw ids (the usual case): the same as below, without two copies of the column
+            if (
+                not already.any()
+            ):  # raw ids (the usual case): the same as below, without two copies of the column
                 new = pseudonymise(s, key_bytes, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX)
             else:
-                hashed = pseudonymise(s.where(~already), key_bytes, length=PSEUDONYM_LENGTH,
-                                      prefix=PSEUDONYM_PREFIX)
+                hashed = pseudonymise(
+                    s.where(~already), key_bytes, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX
+                )
                 new = s.where(already, hashed).astype("str")
         else:
             new = _scrubbed_rows(df[it.id], sorted(names), keep, kept.index)
-        kept.insert(sum(c in kept for c in columns[:columns.index(it.id)]), it.id, new)
+        kept.insert(sum(c in kept for c in columns[: columns.index(it.id)]), it.id, new)
     kept = kept.reset_index(drop=True)
 
     counts = np.bincount(status, minlength=len(_STATUS))
     log = CleaningLog(
-        source_file=source, instrument=inst.name, raw_rows=len(df), kept=int(counts[0]),
-        dropped={r: int(counts[k]) for k, r in enumerate(_STATUS) if k}, pseudonym_key_is_demo=is_demo,
+        source_file=source,
+        instrument=inst.name,
+        raw_rows=len(df),
+        kept=int(counts[0]),
+        dropped={r: int(counts[k]) for k, r in enumerate(_STATUS) if k},
+        pseudonym_key_is_demo=is_demo,
         rows=_row_entries(df["_row"], status, rule, same_as, rule_names),
         notices=list(raw.attrs.get("import_notices", [])),
     )
@@ -570,7 +641,9 @@ def cleaning_log(df: pd.DataFrame) -> dict[str, Any]:
     return df.attrs["cleaning_log"]
 
 
-def write_processed(df: pd.DataFrame, semester: str, name: str, out_dir: str | Path = PROCESSED_DIR) -> Path:
+def write_processed(
+    df: pd.DataFrame, semester: str, name: str, out_dir: str | Path = PROCESSED_DIR
+) -> Path:
     """Write a cleaned frame to ``<out_dir>/<semester>/<name>.parquet`` with its cleaning log as JSON, atomically.
 
     Returns the parquet path. The log (``<name>.cleaning_log.json``) lists every raw row's file row number and
@@ -586,8 +659,10 @@ def write_processed(df: pd.DataFrame, semester: str, name: str, out_dir: str | P
     if isinstance(log.get("rows"), RowLog):
         log["rows"] = log["rows"].to_list()
     meta = {k: v for k, v in df.attrs.items() if k not in ("cleaning_log",)}
-    atomic_write_text(folder / f"{name}.cleaning_log.json",
-                      json.dumps({"meta": meta, **log}, ensure_ascii=False, indent=2, default=str) + "\n")
+    atomic_write_text(
+        folder / f"{name}.cleaning_log.json",
+        json.dumps({"meta": meta, **log}, ensure_ascii=False, indent=2, default=str) + "\n",
+    )
     return target
 
 
@@ -618,11 +693,20 @@ def row_accounting(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["status", "rows"]).astype({"rows": np.int64})
 
 
-SUMMARY_KEYS = ("source_file", "instrument", "raw_rows", "kept", "dropped", "dropped_by_rule", "notices")
+SUMMARY_KEYS = (
+    "source_file",
+    "instrument",
+    "raw_rows",
+    "kept",
+    "dropped",
+    "dropped_by_rule",
+    "notices",
+)
 
 
-def write_cleaning_summary(logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *,
-                           semester: str = "") -> Path:
+def write_cleaning_summary(
+    logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *, semester: str = ""
+) -> Path:
     """Write an analysis's ``cleaning_log.json``: for each input (keyed by its role or semester) the file name,
     instrument, raw rows, kept rows and drops by reason — never the per-row list. One schema for every analysis::
 
@@ -638,8 +722,10 @@ def write_cleaning_summary(logs: Mapping[str, Mapping[str, Any]], out_dir: str |
     >>> entry["kept"], sorted(entry)  # no per-row list
     (2, ['dropped', 'instrument', 'kept', 'raw_rows', 'source_file'])
     """
-    doc = {"semester": semester,
-           "files": {k: {kk: v[kk] for kk in SUMMARY_KEYS if kk in v} for k, v in logs.items()}}
+    doc = {
+        "semester": semester,
+        "files": {k: {kk: v[kk] for kk in SUMMARY_KEYS if kk in v} for k, v in logs.items()},
+    }
     path = Path(out_dir) / "cleaning_log.json"
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
     return path

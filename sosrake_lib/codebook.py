@@ -42,9 +42,22 @@ import yaml
 from .errors import ConfigError
 from .paths import INSTRUMENTS_DIR
 
-ITEM_KINDS = {"id", "pii", "pseudonym", "datetime", "date", "category", "likert", "nps", "integer", "text"}
+ITEM_KINDS = {
+    "id",
+    "pii",
+    "pseudonym",
+    "datetime",
+    "date",
+    "category",
+    "likert",
+    "nps",
+    "integer",
+    "text",
+}
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
-_LEADING_NUMBER = re.compile(r"^\s*(?:q|k|kysymys|question)?\s*\d{1,3}\s*[.):]\s*|^\s*(?:q|k)\d{1,3}\s+", re.I)
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:q|k|kysymys|question)?\s*\d{1,3}\s*[.):]\s*|^\s*(?:q|k)\d{1,3}\s+", re.I
+)
 _NON_WORD = re.compile(r"[^\w]+")
 _VALUE_PREFIX = re.compile(r"^\(?(\d{1,2})\)?\s*(?:[=:.)-]\s*)?(\D.*)$")
 
@@ -98,9 +111,14 @@ class Scale:
         kind = d.get("kind", "likert")
         codes_src = d.get("codes") if kind != "category" else d.get("categories")
         codes = {k: {"fi": v["fi"], "en": v["en"]} for k, v in (codes_src or {}).items()}
-        nsa = {k: {"fi": v["fi"], "en": v["en"]} for k, v in (d.get("non_substantive") or {}).items()}
+        nsa = {
+            k: {"fi": v["fi"], "en": v["en"]} for k, v in (d.get("non_substantive") or {}).items()
+        }
         lookup: dict[str, Any] = {}
-        for key, spec in [*((codes_src or {}).items()), *((d.get("non_substantive") or {}).items())]:
+        for key, spec in [
+            *((codes_src or {}).items()),
+            *((d.get("non_substantive") or {}).items()),
+        ]:
             for label in [spec["fi"], spec["en"], *spec.get("aliases", [])]:
                 lookup.setdefault(normalise_label(label), key)
             if kind in ("likert", "nps"):
@@ -108,7 +126,17 @@ class Scale:
         if kind in ("likert", "nps"):
             for code in range(int(d["min"]), int(d["max"]) + 1):
                 lookup.setdefault(str(code), code)
-        return cls(name, kind, d.get("min"), d.get("max"), codes, nsa, d.get("label_fi", ""), d.get("label_en", ""), lookup)
+        return cls(
+            name,
+            kind,
+            d.get("min"),
+            d.get("max"),
+            codes,
+            nsa,
+            d.get("label_fi", ""),
+            d.get("label_en", ""),
+            lookup,
+        )
 
     def code_of(self, label: Any) -> Any:
         """The code of an answer label, the non-substantive key (e.g. ``'dont_know'``), or ``None`` if unknown.
@@ -140,7 +168,9 @@ class Scale:
         """The answers this scale accepts, for error messages."""
         if self.kind == "nps":
             return [f"{self.min}–{self.max}", *(v[lang] for v in self.non_substantive.values())]
-        return [v[lang] for v in self.codes.values()] + [v[lang] for v in self.non_substantive.values()]
+        return [v[lang] for v in self.codes.values()] + [
+            v[lang] for v in self.non_substantive.values()
+        ]
 
 
 @dataclass(frozen=True)
@@ -216,7 +246,9 @@ class Instrument:
     alias_keys: frozenset[str] = frozenset()
     overlay: str = ""
     ignore_headers: tuple[str, ...] = ()
-    date_order: str = ""  # "day_first" or "month_first" for slash dates that fit both (from an overlay)
+    date_order: str = (
+        ""  # "day_first" or "month_first" for slash dates that fit both (from an overlay)
+    )
 
     def item(self, item_id: str) -> Item:
         for it in self.items:
@@ -233,8 +265,13 @@ class Instrument:
 
     def likert_items(self, area: str | None = None, role: str | None = None) -> list[Item]:
         """Likert items, optionally of one area and/or role (``'competence'``, ``'importance'``)."""
-        return [it for it in self.items if it.kind == "likert" and (area is None or it.area == area)
-                and (role is None or it.role == role)]
+        return [
+            it
+            for it in self.items
+            if it.kind == "likert"
+            and (area is None or it.area == area)
+            and (role is None or it.role == role)
+        ]
 
     def area_items(self, role: str | None = None) -> dict[str, list[str]]:
         """Area -> Likert item ids, e.g. the ``scales`` argument of ``scale_scores`` (reverse items as ``-ID``)."""
@@ -253,7 +290,11 @@ class Instrument:
 
     def answer_columns(self) -> list[str]:
         """Columns that hold substantive answers (likert, nps, category, integer, text)."""
-        return [it.id for it in self.items if it.kind in ("likert", "nps", "category", "integer", "text")]
+        return [
+            it.id
+            for it in self.items
+            if it.kind in ("likert", "nps", "category", "integer", "text")
+        ]
 
     def match_header(self, header: Any) -> str | None:
         """The item id a column header belongs to, or ``None``."""
@@ -320,10 +361,14 @@ def _shared_scales() -> dict[str, Scale]:
 def _build_item(d: dict[str, Any], scales: dict[str, Scale], source: str) -> Item:
     kind = d.get("kind")
     if kind not in ITEM_KINDS:
-        raise ConfigError(f"{source}: item {d.get('id')!r} has unknown kind {kind!r}; use one of {sorted(ITEM_KINDS)}")
+        raise ConfigError(
+            f"{source}: item {d.get('id')!r} has unknown kind {kind!r}; use one of {sorted(ITEM_KINDS)}"
+        )
     scale = None
     if "categories" in d:
-        scale = Scale.from_dict(f"{d['id']}_categories", {"kind": "category", "categories": d["categories"]})
+        scale = Scale.from_dict(
+            f"{d['id']}_categories", {"kind": "category", "categories": d["categories"]}
+        )
     elif d.get("scale"):
         if d["scale"] not in scales:
             raise ConfigError(f"{source}: item {d['id']!r} refers to unknown scale {d['scale']!r}")
@@ -333,12 +378,24 @@ def _build_item(d: dict[str, Any], scales: dict[str, Scale], source: str) -> Ite
     if kind in ("likert", "category", "nps") and scale is None:
         raise ConfigError(f"{source}: item {d['id']!r} of kind {kind} needs a scale or categories")
     return Item(
-        id=d["id"], kind=kind, text_fi=d.get("text_fi", ""), text_en=d.get("text_en", ""),
-        headers=tuple(d.get("headers", ())), required=bool(d.get("required", False)), scale=scale,
-        area=d.get("area"), role=d.get("role"), pair=d.get("pair"), reverse=bool(d.get("reverse", False)),
-        ordered=bool(d.get("ordered", False)), themes=d.get("themes"),
-        single_semester=bool(d.get("single_semester", False)), min=d.get("min"), max=d.get("max"),
-        grid=d.get("grid"), statement=str(d.get("statement") or ""),
+        id=d["id"],
+        kind=kind,
+        text_fi=d.get("text_fi", ""),
+        text_en=d.get("text_en", ""),
+        headers=tuple(d.get("headers", ())),
+        required=bool(d.get("required", False)),
+        scale=scale,
+        area=d.get("area"),
+        role=d.get("role"),
+        pair=d.get("pair"),
+        reverse=bool(d.get("reverse", False)),
+        ordered=bool(d.get("ordered", False)),
+        themes=d.get("themes"),
+        single_semester=bool(d.get("single_semester", False)),
+        min=d.get("min"),
+        max=d.get("max"),
+        grid=d.get("grid"),
+        statement=str(d.get("statement") or ""),
         labels=tuple(str(x) for x in d.get("labels", ())),
     )
 
@@ -378,13 +435,17 @@ def load_instrument(name_or_path: str | Path, overlay: str | Path | None = None)
     if path.suffix not in (".yaml", ".yml"):
         path = INSTRUMENTS_DIR / f"{name_or_path}.yaml"
         if not path.exists():
-            raise ConfigError(f"unknown instrument {name_or_path!r}; available: {', '.join(available_instruments())}")
+            raise ConfigError(
+                f"unknown instrument {name_or_path!r}; available: {', '.join(available_instruments())}"
+            )
     if overlay is None or str(overlay) == "":
         return _load(str(path))
     ov = Path(overlay).resolve()
     if not ov.is_file():
         raise ConfigError(f"the codebook overlay does not exist: {overlay}")
-    return _with_overlay(str(path), str(ov), ov.stat().st_mtime_ns)  # an edited overlay is read again
+    return _with_overlay(
+        str(path), str(ov), ov.stat().st_mtime_ns
+    )  # an edited overlay is read again
 
 
 def read_overlay(path: str | Path) -> dict[str, dict[str, Any]]:
@@ -399,25 +460,37 @@ def read_overlay(path: str | Path) -> dict[str, dict[str, Any]]:
     try:
         d = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"the codebook overlay {p.name} is not valid UTF-8 YAML ({type(exc).__name__}); "
-                          "write it again with `sosrake map`") from None
+        raise ConfigError(
+            f"the codebook overlay {p.name} is not valid UTF-8 YAML ({type(exc).__name__}); "
+            "write it again with `sosrake map`"
+        ) from None
     if not isinstance(d, dict) or not isinstance(d.get("instruments"), dict):
-        raise ConfigError(f"the codebook overlay {p.name} has no 'instruments:' section; write it with `sosrake map`")
+        raise ConfigError(
+            f"the codebook overlay {p.name} has no 'instruments:' section; write it with `sosrake map`"
+        )
     out: dict[str, dict[str, Any]] = {}
     for name, sect in d["instruments"].items():
         aliases = (sect or {}).get("aliases") or {}
         ignore = (sect or {}).get("ignore") or []
         order = str((sect or {}).get("date_order") or "")
         if order not in ("", "day_first", "month_first"):
-            raise ConfigError(f"the codebook overlay {p.name}: date_order of {name!r} must be day_first or "
-                              f"month_first, not {order!r}")
+            raise ConfigError(
+                f"the codebook overlay {p.name}: date_order of {name!r} must be day_first or "
+                f"month_first, not {order!r}"
+            )
         if not isinstance(aliases, dict) or not isinstance(ignore, list):
-            raise ConfigError(f"the codebook overlay {p.name}: 'aliases' of {name!r} must map item ids to headers "
-                              "and 'ignore' must be a list of headers")
+            raise ConfigError(
+                f"the codebook overlay {p.name}: 'aliases' of {name!r} must map item ids to headers "
+                "and 'ignore' must be a list of headers"
+            )
         out[str(name)] = {
-            "aliases": {str(k): [str(h) for h in (v if isinstance(v, list) else [v]) if h is not None]
-                        for k, v in aliases.items()},
-            "ignore": [str(h) for h in ignore if h is not None], "date_order": order}
+            "aliases": {
+                str(k): [str(h) for h in (v if isinstance(v, list) else [v]) if h is not None]
+                for k, v in aliases.items()
+            },
+            "ignore": [str(h) for h in ignore if h is not None],
+            "date_order": order,
+        }
     return out
 
 
@@ -427,8 +500,10 @@ def _with_overlay(path: str, overlay: str, _mtime: int) -> Instrument:
     sections = read_overlay(overlay)
     unknown = sorted(set(sections) - set(available_instruments()))
     if unknown:
-        raise ConfigError(f"the codebook overlay {Path(overlay).name} names unknown instrument(s) "
-                          f"{', '.join(map(repr, unknown))}; use one of {', '.join(available_instruments())}")
+        raise ConfigError(
+            f"the codebook overlay {Path(overlay).name} names unknown instrument(s) "
+            f"{', '.join(map(repr, unknown))}; use one of {', '.join(available_instruments())}"
+        )
     section = sections.get(inst.name, {"aliases": {}, "ignore": [], "date_order": ""})
     aliases = section["aliases"]
     lookup = dict(inst.header_lookup)
@@ -436,20 +511,30 @@ def _with_overlay(path: str, overlay: str, _mtime: int) -> Instrument:
     name = Path(overlay).name
     for item_id, headers in aliases.items():
         if item_id not in inst:
-            raise ConfigError(f"the codebook overlay {name} names item {item_id!r}, which the {inst.name!r} "
-                              "codebook does not have; correct the item id")
+            raise ConfigError(
+                f"the codebook overlay {name} names item {item_id!r}, which the {inst.name!r} "
+                "codebook does not have; correct the item id"
+            )
         for h in headers:
             key = normalise_header(h)
             if not key:
                 continue
             if lookup.get(key, item_id) != item_id:
-                raise ConfigError(f"the codebook overlay {name}: header {h!r} of {item_id!r} already belongs to "
-                                  f"{lookup[key]!r}; remove one of them")
+                raise ConfigError(
+                    f"the codebook overlay {name}: header {h!r} of {item_id!r} already belongs to "
+                    f"{lookup[key]!r}; remove one of them"
+                )
             if key not in lookup:
                 added.add(key)
             lookup[key] = item_id
-    return replace(inst, header_lookup=lookup, alias_keys=frozenset(added), overlay=overlay,
-                   ignore_headers=tuple(section["ignore"]), date_order=section.get("date_order", ""))
+    return replace(
+        inst,
+        header_lookup=lookup,
+        alias_keys=frozenset(added),
+        overlay=overlay,
+        ignore_headers=tuple(section["ignore"]),
+        date_order=section.get("date_order", ""),
+    )
 
 
 @lru_cache(maxsize=32)
@@ -461,10 +546,14 @@ def _load(path: str) -> Instrument:
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}" if where is not None else ""
-        raise ConfigError(f"the codebook {Path(path).name} is not valid UTF-8 YAML{at} ({type(exc).__name__}; "
-                          "tags such as !!python/... are refused); correct the file") from None
+        raise ConfigError(
+            f"the codebook {Path(path).name} is not valid UTF-8 YAML{at} ({type(exc).__name__}; "
+            "tags such as !!python/... are refused); correct the file"
+        ) from None
     if not isinstance(d, dict) or not isinstance(d.get("items"), list):
-        raise ConfigError(f"the codebook {Path(path).name} has no 'items:' list; start from a shipped codebook")
+        raise ConfigError(
+            f"the codebook {Path(path).name} has no 'items:' list; start from a shipped codebook"
+        )
     scales = dict(_shared_scales())
     for name, sd in (d.get("scales") or {}).items():
         scales[name] = Scale.from_dict(name, sd)
@@ -478,34 +567,55 @@ def _load(path: str) -> Instrument:
         for h in it.all_headers:
             key = normalise_header(h)
             if lookup.get(key, it.id) != it.id:
-                raise ConfigError(f"{path}: header {h!r} belongs to both {lookup[key]!r} and {it.id!r}")
+                raise ConfigError(
+                    f"{path}: header {h!r} belongs to both {lookup[key]!r} and {it.id!r}"
+                )
             lookup[key] = it.id
     if d.get("respondent_id") not in ids:
         raise ConfigError(f"{path}: respondent_id {d.get('respondent_id')!r} is not an item")
-    grids = {str(g): Grid(str(g), int(gd.get("order", k + 1)), tuple(str(t) for t in gd.get("titles", ())))
-             for k, (g, gd) in enumerate((d.get("grids") or {}).items())}
+    grids = {
+        str(g): Grid(
+            str(g), int(gd.get("order", k + 1)), tuple(str(t) for t in gd.get("titles", ()))
+        )
+        for k, (g, gd) in enumerate((d.get("grids") or {}).items())
+    }
     by_statement: dict[str, list[Item]] = {}
     for it in items:
         if it.grid is not None and it.grid not in grids:
-            raise ConfigError(f"{path}: item {it.id!r} names grid {it.grid!r}, which 'grids:' does not list")
+            raise ConfigError(
+                f"{path}: item {it.id!r} names grid {it.grid!r}, which 'grids:' does not list"
+            )
         if it.statement:
             by_statement.setdefault(normalise_header(it.statement), []).append(it)
     statements: dict[str, tuple[str, ...]] = {}
     for key, group in by_statement.items():
         order = [grids[it.grid].order if it.grid else 0 for it in group]
         if len(set(order)) != len(order):
-            raise ConfigError(f"{path}: statement {group[0].statement!r} is used twice in one grid "
-                              f"({', '.join(it.id for it in group)})")
+            raise ConfigError(
+                f"{path}: statement {group[0].statement!r} is used twice in one grid "
+                f"({', '.join(it.id for it in group)})"
+            )
         statements[key] = tuple(it.id for _, it in sorted(zip(order, group, strict=True)))
     labels: dict[str, str] = {}
     for it in items:
         for lab in (it.id, *it.labels):
             labels.setdefault(normalise_label(lab), it.id)
     return Instrument(
-        name=d["name"], title_fi=d.get("title_fi", ""), title_en=d.get("title_en", ""),
-        description_fi=d.get("description_fi", ""), description_en=d.get("description_en", ""),
-        items=items, scales=scales, areas=d.get("areas") or {}, respondent_id=d["respondent_id"],
-        duplicate_key=tuple(d.get("duplicate_key") or ()), file_patterns=tuple(d.get("file_patterns") or ()),
-        source=path, header_lookup=lookup, grids=grids, generated_id=bool(d.get("generated_id", False)),
-        statement_lookup=statements, label_lookup=labels,
+        name=d["name"],
+        title_fi=d.get("title_fi", ""),
+        title_en=d.get("title_en", ""),
+        description_fi=d.get("description_fi", ""),
+        description_en=d.get("description_en", ""),
+        items=items,
+        scales=scales,
+        areas=d.get("areas") or {},
+        respondent_id=d["respondent_id"],
+        duplicate_key=tuple(d.get("duplicate_key") or ()),
+        file_patterns=tuple(d.get("file_patterns") or ()),
+        source=path,
+        header_lookup=lookup,
+        grids=grids,
+        generated_id=bool(d.get("generated_id", False)),
+        statement_lookup=statements,
+        label_lookup=labels,
     )

@@ -72,7 +72,14 @@ from .io import read_export
 from .labels import for_analysis
 from .outputs import KeyFigures, source
 from .report import CI_LABEL, CLEANING_COLUMNS
-from .scoring import NSA_LABELS, ScoringWarning, borich_needs, cronbach_alpha, likert_table, scale_scores
+from .scoring import (
+    NSA_LABELS,
+    ScoringWarning,
+    borich_needs,
+    cronbach_alpha,
+    likert_table,
+    scale_scores,
+)
 from .sdc.audit import restore_rounded_stats
 from .sdc.cells import protect_hidden, suppress_by_n, suppress_small_cells
 from .sdc.parts import suppress_parts
@@ -129,27 +136,42 @@ Role = Literal["competence", "importance", "attitude"]
 # ------------------------------------------------------------------------------------------- labels
 
 #: Published headers of this module's columns (``sosrake_lib/labels_data/competence.yaml``).
-_COLUMNS: dict[str, dict[str, str]] = {k: dict(v) for k, v in for_analysis("competence").columns.items()}
+_COLUMNS: dict[str, dict[str, str]] = {
+    k: dict(v) for k, v in for_analysis("competence").columns.items()
+}
 
 #: Figure titles and axis texts in both languages (used by the notebook).
 TEXTS: dict[str, dict[str, str]] = {
     "area_means": {"fi": "Osaaminen osaamisalueittain", "en": "Competence by area"},
     "needs": {"fi": "Koulutustarve osaamisalueittain", "en": "Training need by area"},
-    "quadrant": {"fi": "Tärkeys ja osaaminen osaamisalueittain", "en": "Importance and competence by area"},
-    "themes": {"fi": "Millaista tukea tarvitset rakenteelliseen työhön?",
-               "en": "What support do you need for structural work?"},
-    "themes_axis": {"fi": "% vastanneista (jana = 95 %:n luottamusväli)",
-                    "en": "% of those answering (whisker = 95% confidence interval)"},
+    "quadrant": {
+        "fi": "Tärkeys ja osaaminen osaamisalueittain",
+        "en": "Importance and competence by area",
+    },
+    "themes": {
+        "fi": "Millaista tukea tarvitset rakenteelliseen työhön?",
+        "en": "What support do you need for structural work?",
+    },
+    "themes_axis": {
+        "fi": "% vastanneista (jana = 95 %:n luottamusväli)",
+        "en": "% of those answering (whisker = 95% confidence interval)",
+    },
     "alpha_flag": {"fi": "(alfa < 0,6)", "en": "(alpha < 0.6)"},
     "competence": {"fi": "Osaaminen", "en": "Competence"},
     "importance": {"fi": "Tärkeys omassa työssä", "en": "Importance in own work"},
     "attitude": {"fi": "Rakenteellisen työn edellytykset", "en": "Conditions for structural work"},
-    "mean": {"fi": "Keskiarvo 1–5 (jana = 95 %:n luottamusväli)",
-             "en": "Mean 1–5 (whisker = 95% confidence interval)"},
-    "mwds": {"fi": "Borichin MWDS: suurempi = suurempi koulutustarve (jana = 95 %:n LV)",
-             "en": "Borich MWDS: larger = larger training need (whisker = 95% CI)"},
-    "suppression_rule": {"fi": "Solu, joka kuvaa 1–{n} henkilöä, on piilotettu; lisäksi toissijainen piilotus",
-                         "en": "A cell describing 1–{n} people is hidden; plus secondary suppression"},
+    "mean": {
+        "fi": "Keskiarvo 1–5 (jana = 95 %:n luottamusväli)",
+        "en": "Mean 1–5 (whisker = 95% confidence interval)",
+    },
+    "mwds": {
+        "fi": "Borichin MWDS: suurempi = suurempi koulutustarve (jana = 95 %:n LV)",
+        "en": "Borich MWDS: larger = larger training need (whisker = 95% CI)",
+    },
+    "suppression_rule": {
+        "fi": "Solu, joka kuvaa 1–{n} henkilöä, on piilotettu; lisäksi toissijainen piilotus",
+        "en": "A cell describing 1–{n} people is hidden; plus secondary suppression",
+    },
 }
 
 
@@ -229,16 +251,21 @@ def cleaning_summary(df: pd.DataFrame) -> dict[str, Any]:
     """
     log = df.attrs.get("cleaning_log")
     if not log:
-        raise ValueError("the frame has no attrs['cleaning_log']; pass the output of clean_responses")
+        raise ValueError(
+            "the frame has no attrs['cleaning_log']; pass the output of clean_responses"
+        )
     return {k: log[k] for k in SUMMARY_KEYS if k in log}
 
 
-def write_cleaning_log(summaries: Sequence[Mapping[str, Any]], out_dir: str | os.PathLike[str], *,
-                       semester: str = "") -> Path:
+def write_cleaning_log(
+    summaries: Sequence[Mapping[str, Any]], out_dir: str | os.PathLike[str], *, semester: str = ""
+) -> Path:
     """Write ``cleaning_log.json`` (:func:`sosrake_lib.cleaning.write_cleaning_summary`; the export is keyed
     ``"export"``, further files ``"export_2"``, ...)."""
     keys = ["export" if i == 0 else f"export_{i + 1}" for i in range(len(summaries))]
-    return write_cleaning_summary(dict(zip(keys, summaries, strict=True)), out_dir, semester=semester)
+    return write_cleaning_summary(
+        dict(zip(keys, summaries, strict=True)), out_dir, semester=semester
+    )
 
 
 # ------------------------------------------------------------------------------------- respondents
@@ -270,7 +297,9 @@ def respondent_counts(
     """
     values = df[by].astype(object)
     codes = _codes(inst, by)
-    counts = pd.Series([int((values == c).sum()) for c in codes], index=codes, dtype="int64", name=by)
+    counts = pd.Series(
+        [int((values == c).sum()) for c in codes], index=codes, dtype="int64", name=by
+    )
     missing = int(values.isna().sum())
     if missing:
         counts = pd.concat([counts, pd.Series({"(missing)": missing})])
@@ -278,24 +307,35 @@ def respondent_counts(
     total = int(counts.sum())
     low, high = proportion_ci(counts.to_numpy(), np.full(len(counts), total))
     shown = hidden.notna().to_numpy()
-    labels = [("Ei vastausta" if lang == "fi" else "No answer") if c == "(missing)"
-              else _category_label(inst, by, c, lang) for c in counts.index]
-    out = pd.DataFrame({
-        "group": list(counts.index),
-        "group_label": labels,
-        "n": hidden.to_numpy(),
-        "pct": np.where(shown, 100 * counts.to_numpy() / total if total else np.nan, np.nan),
-        "pct_ci_low": np.where(shown, 100 * np.asarray(low), np.nan),
-        "pct_ci_high": np.where(shown, 100 * np.asarray(high), np.nan),
-    })
+    labels = [
+        ("Ei vastausta" if lang == "fi" else "No answer")
+        if c == "(missing)"
+        else _category_label(inst, by, c, lang)
+        for c in counts.index
+    ]
+    out = pd.DataFrame(
+        {
+            "group": list(counts.index),
+            "group_label": labels,
+            "n": hidden.to_numpy(),
+            "pct": np.where(shown, 100 * counts.to_numpy() / total if total else np.nan, np.nan),
+            "pct_ci_low": np.where(shown, 100 * np.asarray(low), np.nan),
+            "pct_ci_high": np.where(shown, 100 * np.asarray(high), np.nan),
+        }
+    )
     out["n"] = out["n"].astype("Int64")
     out.attrs["suppressed_cells"] = int(hidden.attrs["suppressed_cells"])
     return out
 
 
 def respondent_crosstab(
-    df: pd.DataFrame, inst: Instrument, rows: str = "organisation", cols: str = "role", *,
-    min_n: int = MIN_N, lang: Lang = "fi",
+    df: pd.DataFrame,
+    inst: Instrument,
+    rows: str = "organisation",
+    cols: str = "role",
+    *,
+    min_n: int = MIN_N,
+    lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Cross-tabulation of respondents (e.g. organisation x role) with primary and secondary suppression.
 
@@ -364,17 +404,27 @@ def response_rate(n: int, target_size: int, ci: float = 0.95) -> RateResult | No
     if target_size == 0:
         return None
     if target_size < 0 or n > target_size:
-        raise ValueError(f"target_size ({target_size}) must be at least the number of respondents ({n}); "
-                         "set target_size = 0 if the size of the target group is not known")
+        raise ValueError(
+            f"target_size ({target_size}) must be at least the number of respondents ({n}); "
+            "set target_size = 0 if the size of the target group is not known"
+        )
     low, high = proportion_ci(n, target_size, ci=ci)
-    return RateResult(100 * n / target_size, 100 * float(low), 100 * float(high), int(n), int(target_size),
-                      f"Wilson {round(100 * ci)} % CI")
+    return RateResult(
+        100 * n / target_size,
+        100 * float(low),
+        100 * float(high),
+        int(n),
+        int(target_size),
+        f"Wilson {round(100 * ci)} % CI",
+    )
 
 
 # ------------------------------------------------------------------------------------------- items
 
 
-def _scale_labels(inst: Instrument, item_id: str, lang: Lang) -> tuple[dict[int, str], dict[str, str]]:
+def _scale_labels(
+    inst: Instrument, item_id: str, lang: Lang
+) -> tuple[dict[int, str], dict[str, str]]:
     scale = inst.item(item_id).scale
     assert scale is not None
     labels = {int(k): v[lang] for k, v in scale.codes.items()}
@@ -386,7 +436,9 @@ def _role_of(item_role: str | None) -> str:
     return item_role if item_role in ("competence", "importance") else "attitude"
 
 
-def item_distributions(df: pd.DataFrame, inst: Instrument, *, min_n: int = MIN_N, lang: Lang = "fi") -> pd.DataFrame:
+def item_distributions(
+    df: pd.DataFrame, inst: Instrument, *, min_n: int = MIN_N, lang: Lang = "fi"
+) -> pd.DataFrame:
     """Answer distribution of every Likert item, one row per item, in codebook order.
 
     Built with :func:`~sosrake_lib.scoring.likert_table` per answer scale (competence, importance, agreement),
@@ -419,21 +471,44 @@ def item_distributions(df: pd.DataFrame, inst: Instrument, *, min_n: int = MIN_N
         labels, nsa = _scale_labels(inst, it.id, lang)
         t = likert_table(df, [it.id], labels, top=2, nsa_labels=nsa)
         row: dict[str, Any] = {
-            "item": it.id, "item_label": it.text(lang),
-            "item_short": it.text(lang).split(": ", 1)[-1] if it.role == "importance" else it.text(lang),
+            "item": it.id,
+            "item_label": it.text(lang),
+            "item_short": it.text(lang).split(": ", 1)[-1]
+            if it.role == "importance"
+            else it.text(lang),
             "area": it.area,
-            "area_label": inst.area_label(it.area or "", lang), "role": _role_of(it.role),
+            "area_label": inst.area_label(it.area or "", lang),
+            "role": _role_of(it.role),
         }
         for code in sorted(labels):
             row[f"a{code}"] = int(t.loc[0, labels[code]])
         row["nsa"] = int(sum(int(t.loc[0, lab]) for lab in nsa.values()))
-        for col in ("n_valid", "n_total", "mean", "sd", "top_box_n", "top_box_pct", "top_box_ci_low",
-                    "top_box_ci_high"):
+        for col in (
+            "n_valid",
+            "n_total",
+            "mean",
+            "sd",
+            "top_box_n",
+            "top_box_pct",
+            "top_box_ci_low",
+            "top_box_ci_high",
+        ):
             row[col] = t.loc[0, col]
         rows.append(row)
     out = pd.DataFrame(rows)
-    count_cols = [c for c in out.columns if c.startswith("a") and c[1:].isdigit()] + ["nsa", "n_valid"]
-    value_cols = [*count_cols, "mean", "sd", "top_box_n", "top_box_pct", "top_box_ci_low", "top_box_ci_high"]
+    count_cols = [c for c in out.columns if c.startswith("a") and c[1:].isdigit()] + [
+        "nsa",
+        "n_valid",
+    ]
+    value_cols = [
+        *count_cols,
+        "mean",
+        "sd",
+        "top_box_n",
+        "top_box_pct",
+        "top_box_ci_low",
+        "top_box_ci_high",
+    ]
     return suppress_by_n(out, "n_total", min_n, value_cols=value_cols, secondary=False)
 
 
@@ -464,14 +539,26 @@ def suppress_answer_counts(dist: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFra
     low = [f"a{c}" for c in codes[:-2]]
     box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
     stats = {c: [*low, *top] for c in ("mean", "sd") if c in dist.columns}
-    out = suppress_parts(dist, [*low, *top, "nsa"], min_n,
-                         sums=[("n_valid", [["nsa"], [*low, *top]], box),
-                               ("top_box_n", [top, [*low, "n_valid"], [*low, "nsa"]], box)],
-                         computed_from=stats)
+    out = suppress_parts(
+        dist,
+        [*low, *top, "nsa"],
+        min_n,
+        sums=[
+            ("n_valid", [["nsa"], [*low, *top]], box),
+            ("top_box_n", [top, [*low, "n_valid"], [*low, "nsa"]], box),
+        ],
+        computed_from=stats,
+    )
     if not stats:
         return out
-    return restore_rounded_stats(out, dist, answers=[*low, *top, "nsa"], scale={f"a{c}": c for c in codes},
-                                 stats={c: 1 for c in stats}, top=top)
+    return restore_rounded_stats(
+        out,
+        dist,
+        answers=[*low, *top, "nsa"],
+        scale={f"a{c}": c for c in codes},
+        stats={c: 1 for c in stats},
+        top=top,
+    )
 
 
 def likert_percentages(dist: pd.DataFrame, inst: Instrument, *, lang: Lang = "fi") -> pd.DataFrame:
@@ -494,14 +581,19 @@ def likert_percentages(dist: pd.DataFrame, inst: Instrument, *, lang: Lang = "fi
     total = pd.to_numeric(dist["n_total"]).to_numpy(dtype=float, na_value=np.nan)
     data = {}
     for code in sorted(labels):
-        data[labels[code]] = 100 * pd.to_numeric(dist[f"a{code}"]).to_numpy(dtype=float, na_value=np.nan) / total
-    data[nsa_label] = 100 * pd.to_numeric(dist["nsa"]).to_numpy(dtype=float, na_value=np.nan) / total
+        data[labels[code]] = (
+            100 * pd.to_numeric(dist[f"a{code}"]).to_numpy(dtype=float, na_value=np.nan) / total
+        )
+    data[nsa_label] = (
+        100 * pd.to_numeric(dist["nsa"]).to_numpy(dtype=float, na_value=np.nan) / total
+    )
     names = dist["item_short"] if "item_short" in dist.columns else dist["item_label"]
     return pd.DataFrame(data, index=pd.Index(names.tolist(), name="item_label"))
 
 
-def likert_area_figure(dist: pd.DataFrame, inst: Instrument, area: str, *, lang: Lang = "fi",
-                       min_n: int = MIN_N) -> Any:
+def likert_area_figure(
+    dist: pd.DataFrame, inst: Instrument, area: str, *, lang: Lang = "fi", min_n: int = MIN_N
+) -> Any:
     """Diverging stacked bars of one area's items: competence above, importance below (or the attitude
     items alone), "En osaa sanoa" drawn apart (:func:`sosrake_lib.plots.likert_diverging`).
 
@@ -519,13 +611,23 @@ def likert_area_figure(dist: pd.DataFrame, inst: Instrument, area: str, *, lang:
     for ax, part in zip(axes, parts, strict=True):
         sub = rows[rows["role"] == part]
         table = likert_percentages(sub, inst, lang=lang)
-        likert_diverging(table, nsa_col=table.columns[-1], ax=ax, lang=lang, label_width=34, min_n=min_n,
-                         title=f"{inst.area_label(area, lang)}: {text(part, lang).lower()}"
-                         if part != "attitude" else text(part, lang))
+        likert_diverging(
+            table,
+            nsa_col=table.columns[-1],
+            ax=ax,
+            lang=lang,
+            label_width=34,
+            min_n=min_n,
+            title=f"{inst.area_label(area, lang)}: {text(part, lang).lower()}"
+            if part != "attitude"
+            else text(part, lang),
+        )
     return fig
 
 
-def suppression_report(tables: Mapping[str, pd.DataFrame], min_n: int, lang: Lang = "fi") -> pd.DataFrame:
+def suppression_report(
+    tables: Mapping[str, pd.DataFrame], min_n: int, lang: Lang = "fi"
+) -> pd.DataFrame:
     """How many cells each table hid (from its ``attrs["suppressed_cells"]``), with the rule in words.
 
     Examples
@@ -535,8 +637,16 @@ def suppression_report(tables: Mapping[str, pd.DataFrame], min_n: int, lang: Lan
     [['roles', 2, 'Solu, joka kuvaa 1–4 henkilöä, on piilotettu; lisäksi toissijainen piilotus'], ['other', 0, 'Solu, joka kuvaa 1–4 henkilöä, on piilotettu; lisäksi toissijainen piilotus']]
     """
     rule = text("suppression_rule", lang).format(n=min_n - 1)
-    return pd.DataFrame([{"table": name, "suppressed_cells": int(t.attrs.get("suppressed_cells", 0)),
-                          "rule": rule} for name, t in tables.items()])
+    return pd.DataFrame(
+        [
+            {
+                "table": name,
+                "suppressed_cells": int(t.attrs.get("suppressed_cells", 0)),
+                "rule": rule,
+            }
+            for name, t in tables.items()
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------------------- areas
@@ -571,8 +681,12 @@ def _scale_range(inst: Instrument, items: Sequence[str]) -> tuple[int, int]:
     return int(scale.min), int(scale.max)
 
 
-def area_scores(df: pd.DataFrame, inst: Instrument, role: Role = "competence", min_valid: float = 0.5,
-                ) -> pd.DataFrame:
+def area_scores(
+    df: pd.DataFrame,
+    inst: Instrument,
+    role: Role = "competence",
+    min_valid: float = 0.5,
+) -> pd.DataFrame:
     """Each respondent's mean score per area (:func:`~sosrake_lib.scoring.scale_scores`, reverse items
     reversed, NaN when fewer than ``min_valid`` of the area's items were answered substantively).
 
@@ -599,7 +713,11 @@ def _items_frame(df: pd.DataFrame, items: Sequence[str], lo: int, hi: int) -> pd
 
 
 def reliability_table(
-    df: pd.DataFrame, inst: Instrument, *, threshold: float = ALPHA_THRESHOLD, ci: float = 0.95,
+    df: pd.DataFrame,
+    inst: Instrument,
+    *,
+    threshold: float = ALPHA_THRESHOLD,
+    ci: float = 0.95,
     lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Cronbach's alpha (Feldt CI, pairwise covariances as psych::alpha) of every area scale, flagged below
@@ -639,13 +757,21 @@ def reliability_table(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ScoringWarning)
                 res = cronbach_alpha(_items_frame(df, items, lo, hi), ci=ci, nan_policy="pairwise")
-            rows.append({
-                "role": role, "area": area, "area_label": inst.area_label(area, lang), "n_items": res.n_items,
-                "n": res.n_respondents, "alpha": res.alpha, "alpha_ci_low": res.ci_low,
-                "alpha_ci_high": res.ci_high, "alpha_low": bool(res.alpha < threshold),
-                "reversed_items": ", ".join(i[1:] for i in items if i.startswith("-")),
-                "method": f"Cronbach's alpha, pairwise covariances; Feldt {round(100 * ci)} % CI",
-            })
+            rows.append(
+                {
+                    "role": role,
+                    "area": area,
+                    "area_label": inst.area_label(area, lang),
+                    "n_items": res.n_items,
+                    "n": res.n_respondents,
+                    "alpha": res.alpha,
+                    "alpha_ci_low": res.ci_low,
+                    "alpha_ci_high": res.ci_high,
+                    "alpha_low": bool(res.alpha < threshold),
+                    "reversed_items": ", ".join(i[1:] for i in items if i.startswith("-")),
+                    "method": f"Cronbach's alpha, pairwise covariances; Feldt {round(100 * ci)} % CI",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -660,8 +786,9 @@ def _mean_ci(x: np.ndarray, ci: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def area_summary(df: pd.DataFrame, inst: Instrument, *, ci: float = 0.95, min_n: int = MIN_N,
-                 lang: Lang = "fi") -> pd.DataFrame:
+def area_summary(
+    df: pd.DataFrame, inst: Instrument, *, ci: float = 0.95, min_n: int = MIN_N, lang: Lang = "fi"
+) -> pd.DataFrame:
     """Mean (t interval), SD, median and n of each area score, for competence, importance and attitude.
 
     The mean of an area score is the natural summary of a mean of Likert items; it is shown beside the item
@@ -693,21 +820,31 @@ def area_summary(df: pd.DataFrame, inst: Instrument, *, ci: float = 0.95, min_n:
         for area in scales:
             x = scores[area].dropna().to_numpy(dtype=float)
             low, high = _mean_ci(x, ci)
-            rows.append({
-                "role": role, "area": area, "area_label": inst.area_label(area, lang), "n": int(x.size),
-                "mean": float(x.mean()) if x.size else math.nan, "ci_low": low, "ci_high": high,
-                "sd": float(x.std(ddof=1)) if x.size > 1 else math.nan,
-                "median": float(np.median(x)) if x.size else math.nan,
-                "method": f"mean of the area's items per respondent; Student t {round(100 * ci)} % CI",
-            })
+            rows.append(
+                {
+                    "role": role,
+                    "area": area,
+                    "area_label": inst.area_label(area, lang),
+                    "n": int(x.size),
+                    "mean": float(x.mean()) if x.size else math.nan,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "sd": float(x.std(ddof=1)) if x.size > 1 else math.nan,
+                    "median": float(np.median(x)) if x.size else math.nan,
+                    "method": f"mean of the area's items per respondent; Student t {round(100 * ci)} % CI",
+                }
+            )
     out = pd.DataFrame(rows)
     flags = reliability_table(df, inst, lang=lang)[["role", "area", "alpha_low"]]
     out = out.merge(flags, on=["role", "area"], how="left", validate="one_to_one")
     out["alpha_low"] = out["alpha_low"].fillna(False).astype(bool)
-    out["plot_label"] = [f"{lab}\n{text('alpha_flag', lang)}" if low else lab
-                         for lab, low in zip(out["area_label"], out["alpha_low"], strict=True)]
-    return suppress_by_n(out, "n", min_n, value_cols=["mean", "ci_low", "ci_high", "sd", "median"],
-                         secondary=False)
+    out["plot_label"] = [
+        f"{lab}\n{text('alpha_flag', lang)}" if low else lab
+        for lab, low in zip(out["area_label"], out["alpha_low"], strict=True)
+    ]
+    return suppress_by_n(
+        out, "n", min_n, value_cols=["mean", "ci_low", "ci_high", "sd", "median"], secondary=False
+    )
 
 
 # ------------------------------------------------------------------------------- group differences
@@ -719,7 +856,9 @@ def _group_frame(df: pd.DataFrame, inst: Instrument, group: str, role: Role) -> 
     return scores.assign(_group=g)
 
 
-def visible_groups(sizes: Mapping[Any, int], min_n: int = MIN_N, *, hidden: Iterable[Any] = ()) -> list[Any]:
+def visible_groups(
+    sizes: Mapping[Any, int], min_n: int = MIN_N, *, hidden: Iterable[Any] = ()
+) -> list[Any]:
     """The groups whose statistics may be published, given each group's number of answers.
 
     The area's own n is published (:func:`area_summary`), so the hidden groups together are that n minus the
@@ -742,7 +881,9 @@ def visible_groups(sizes: Mapping[Any, int], min_n: int = MIN_N, *, hidden: Iter
     ['a']
     """
     n = {g: int(v) for g, v in sizes.items() if int(v) > 0}
-    hidden = protect_hidden(n, {g for g, v in n.items() if v < min_n} | {g for g in hidden if g in n}, min_n)
+    hidden = protect_hidden(
+        n, {g for g, v in n.items() if v < min_n} | {g for g in hidden if g in n}, min_n
+    )
     return [g for g in n if g not in hidden]
 
 
@@ -751,18 +892,26 @@ def _hidden_respondents(df: pd.DataFrame, inst: Instrument, group: str, min_n: i
     return set(counts.loc[counts["n"].isna(), "group"])
 
 
-def _area_groups(frame: pd.DataFrame, area: str, min_n: int,
-                 hidden: Iterable[Any] = ()) -> tuple[pd.DataFrame, list[Any]]:
+def _area_groups(
+    frame: pd.DataFrame, area: str, min_n: int, hidden: Iterable[Any] = ()
+) -> tuple[pd.DataFrame, list[Any]]:
     """The frame restricted to the area's visible groups (:func:`visible_groups`), and those groups."""
     valid = frame[frame[area].notna()]
     sizes = valid["_group"].value_counts(sort=False)
-    keep = visible_groups({g: sizes.get(g, 0) for g in frame["_group"].cat.categories}, min_n, hidden=hidden)
+    keep = visible_groups(
+        {g: sizes.get(g, 0) for g in frame["_group"].cat.categories}, min_n, hidden=hidden
+    )
     return frame[frame["_group"].isin(keep)], keep
 
 
 def group_descriptives(
-    df: pd.DataFrame, inst: Instrument, groups: Sequence[str] = GROUPINGS, *, role: Role = "competence",
-    min_n: int = MIN_N, lang: Lang = "fi",
+    df: pd.DataFrame,
+    inst: Instrument,
+    groups: Sequence[str] = GROUPINGS,
+    *,
+    role: Role = "competence",
+    min_n: int = MIN_N,
+    lang: Lang = "fi",
 ) -> pd.DataFrame:
     """n, median, quartiles, mean and SD of each area score in each group; groups below ``min_n`` hidden.
 
@@ -789,25 +938,47 @@ def group_descriptives(
             t = res.table.reset_index()
             t = t[t["n"] > 0]
             shown = t["group"].isin(keep).to_numpy()
-            block = pd.DataFrame({
-                "grouping": group, "grouping_label": _grouping_label(inst, group, lang), "area": area,
-                "area_label": inst.area_label(area, lang), "group": t["group"].astype(str).to_numpy(),
-                "group_label": [_category_label(inst, group, c, lang) for c in t["group"]],
-                "n": t["n"].to_numpy(dtype="int64"), "median": t["median"].to_numpy(dtype=float),
-                "q1": t["q1"].to_numpy(dtype=float), "q3": t["q3"].to_numpy(dtype=float),
-                "mean": t["mean"].to_numpy(dtype=float), "sd": t["sd"].to_numpy(dtype=float),
-                "in_test": shown,
-            })
-            blocks.append(suppress_by_n(block, "n", min_n, secondary=False, also_hide=~shown,
-                                        value_cols=["median", "q1", "q3", "mean", "sd"]))
+            block = pd.DataFrame(
+                {
+                    "grouping": group,
+                    "grouping_label": _grouping_label(inst, group, lang),
+                    "area": area,
+                    "area_label": inst.area_label(area, lang),
+                    "group": t["group"].astype(str).to_numpy(),
+                    "group_label": [_category_label(inst, group, c, lang) for c in t["group"]],
+                    "n": t["n"].to_numpy(dtype="int64"),
+                    "median": t["median"].to_numpy(dtype=float),
+                    "q1": t["q1"].to_numpy(dtype=float),
+                    "q3": t["q3"].to_numpy(dtype=float),
+                    "mean": t["mean"].to_numpy(dtype=float),
+                    "sd": t["sd"].to_numpy(dtype=float),
+                    "in_test": shown,
+                }
+            )
+            blocks.append(
+                suppress_by_n(
+                    block,
+                    "n",
+                    min_n,
+                    secondary=False,
+                    also_hide=~shown,
+                    value_cols=["median", "q1", "q3", "mean", "sd"],
+                )
+            )
     out = pd.concat(blocks, ignore_index=True)
     out.attrs["suppressed_cells"] = int(sum(b.attrs["suppressed_cells"] for b in blocks))
     return out
 
 
 def group_tests(
-    df: pd.DataFrame, inst: Instrument, groups: Sequence[str] = GROUPINGS, *, role: Role = "competence",
-    min_n: int = MIN_N, alpha: float = 0.05, lang: Lang = "fi",
+    df: pd.DataFrame,
+    inst: Instrument,
+    groups: Sequence[str] = GROUPINGS,
+    *,
+    role: Role = "competence",
+    min_n: int = MIN_N,
+    alpha: float = 0.05,
+    lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Rank test of each area score between the groups of each background variable, Holm within a variable.
 
@@ -845,28 +1016,53 @@ def group_tests(
             if not keep:  # nothing publishable: a test over no groups
                 shown = frame.iloc[:0]
                 keep = list(frame["_group"].cat.categories[:1])
-            res = compare_groups(shown.assign(_group=shown["_group"].cat.set_categories(keep)), area, "_group",
-                                 min_n=1)
+            res = compare_groups(
+                shown.assign(_group=shown["_group"].cat.set_categories(keep)),
+                area,
+                "_group",
+                min_n=1,
+            )
             counts = frame.loc[frame[area].notna(), "_group"].value_counts()
-            excluded = [g for g in frame["_group"].cat.categories
-                        if counts.get(g, 0) > 0 and g not in res.groups]
+            excluded = [
+                g
+                for g in frame["_group"].cat.categories
+                if counts.get(g, 0) > 0 and g not in res.groups
+            ]
             name, higher = res.effect_size_name, ""
             if res.test == "Mann-Whitney U":
                 a, b = (_category_label(inst, group, g, lang) for g in res.groups)
                 name = f"rank-biserial r (> 0: {b} higher than {a})"
                 if res.effect_size != 0:
                     higher = str(res.groups[1] if res.effect_size > 0 else res.groups[0])
-            block.append({
-                "grouping": group, "grouping_label": _grouping_label(inst, group, lang), "area": area,
-                "area_label": inst.area_label(area, lang), "test": res.test, "n": res.n,
-                "n_groups": len(res.groups), "statistic": res.statistic, "df": res.df, "p_value": res.p_value,
-                "effect_size": res.effect_size, "effect_size_name": name, "higher_group": higher,
-                "excluded_groups": ", ".join(_category_label(inst, group, g, lang) for g in excluded),
-            })
+            block.append(
+                {
+                    "grouping": group,
+                    "grouping_label": _grouping_label(inst, group, lang),
+                    "area": area,
+                    "area_label": inst.area_label(area, lang),
+                    "test": res.test,
+                    "n": res.n,
+                    "n_groups": len(res.groups),
+                    "statistic": res.statistic,
+                    "df": res.df,
+                    "p_value": res.p_value,
+                    "effect_size": res.effect_size,
+                    "effect_size_name": name,
+                    "higher_group": higher,
+                    "excluded_groups": ", ".join(
+                        _category_label(inst, group, g, lang) for g in excluded
+                    ),
+                }
+            )
         t = pd.DataFrame(block)
-        t.insert(t.columns.get_loc("p_value") + 1, "p_holm", holm(t["p_value"].to_numpy(dtype=float)))
-        t.insert(t.columns.get_loc("p_holm") + 1, "significant",
-                 np.nan_to_num(t["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha)
+        t.insert(
+            t.columns.get_loc("p_value") + 1, "p_holm", holm(t["p_value"].to_numpy(dtype=float))
+        )
+        t.insert(
+            t.columns.get_loc("p_holm") + 1,
+            "significant",
+            np.nan_to_num(t["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha,
+        )
         rows.append(t)
     return pd.concat(rows, ignore_index=True)
 
@@ -876,8 +1072,14 @@ def _round_half_up(x: pd.Series) -> pd.Series:
 
 
 def ordinal_checks(
-    df: pd.DataFrame, inst: Instrument, groups: Sequence[str] = GROUPINGS, *, role: Role = "competence",
-    min_n: int = MIN_N, alpha: float = 0.05, lang: Lang = "fi",
+    df: pd.DataFrame,
+    inst: Instrument,
+    groups: Sequence[str] = GROUPINGS,
+    *,
+    role: Role = "competence",
+    min_n: int = MIN_N,
+    alpha: float = 0.05,
+    lang: Lang = "fi",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Proportional-odds model of each area score on each background variable: the model-based check.
 
@@ -916,38 +1118,66 @@ def ordinal_checks(
         for area in area_scales(inst, role):
             shown, keep = _area_groups(frame, area, min_n, base)
             sub = shown[[area, "_group"]].dropna()
-            data = pd.DataFrame({
-                "y": _round_half_up(sub[area]).to_numpy(dtype=float),
-                "g": pd.Categorical(sub["_group"].astype(object), categories=keep),
-            })
+            data = pd.DataFrame(
+                {
+                    "y": _round_half_up(sub[area]).to_numpy(dtype=float),
+                    "g": pd.Categorical(sub["_group"].astype(object), categories=keep),
+                }
+            )
             res = ordinal_logit(data, "y", ["g"]) if len(keep) >= 2 else None
-            block.append({
-                "grouping": group, "grouping_label": _grouping_label(inst, group, lang), "area": area,
-                "area_label": inst.area_label(area, lang),
-                "model": "proportional-odds (cumulative logit), OrderedModel distr='logit'; outcome: area "
-                         "score rounded half up to a whole scale point",
-                "n": res.n if res else len(data), "lr_stat": res.lr_stat if res else math.nan,
-                "lr_df": res.lr_df if res else 0, "lr_p": res.lr_p if res else math.nan,
-                "converged": bool(res.converged) if res else False,
-                "warning": res.warning if res else "fewer than two groups large enough",
-            })
+            block.append(
+                {
+                    "grouping": group,
+                    "grouping_label": _grouping_label(inst, group, lang),
+                    "area": area,
+                    "area_label": inst.area_label(area, lang),
+                    "model": "proportional-odds (cumulative logit), OrderedModel distr='logit'; outcome: area "
+                    "score rounded half up to a whole scale point",
+                    "n": res.n if res else len(data),
+                    "lr_stat": res.lr_stat if res else math.nan,
+                    "lr_df": res.lr_df if res else 0,
+                    "lr_p": res.lr_p if res else math.nan,
+                    "converged": bool(res.converged) if res else False,
+                    "warning": res.warning if res else "fewer than two groups large enough",
+                }
+            )
             if res is not None:
                 ref = _category_label(inst, group, keep[0], lang)
                 for _, tr in res.table.iterrows():
                     level = str(tr["term"]).removeprefix("g[T.").removesuffix("]")
-                    term_rows.append({
-                        "grouping": group, "area": area, "area_label": inst.area_label(area, lang),
-                        "term": f"{_category_label(inst, group, level, lang)} vs {ref}",
-                        "odds_ratio": tr["odds_ratio"], "ci_low": tr["ci_low"], "ci_high": tr["ci_high"],
-                        "p_value": tr["p_value"],
-                    })
+                    term_rows.append(
+                        {
+                            "grouping": group,
+                            "area": area,
+                            "area_label": inst.area_label(area, lang),
+                            "term": f"{_category_label(inst, group, level, lang)} vs {ref}",
+                            "odds_ratio": tr["odds_ratio"],
+                            "ci_low": tr["ci_low"],
+                            "ci_high": tr["ci_high"],
+                            "p_value": tr["p_value"],
+                        }
+                    )
         t = pd.DataFrame(block)
         t.insert(t.columns.get_loc("lr_p") + 1, "lr_p_holm", holm(t["lr_p"].to_numpy(dtype=float)))
-        t.insert(t.columns.get_loc("lr_p_holm") + 1, "significant",
-                 np.nan_to_num(t["lr_p_holm"].to_numpy(dtype=float), nan=1.0) < alpha)
+        t.insert(
+            t.columns.get_loc("lr_p_holm") + 1,
+            "significant",
+            np.nan_to_num(t["lr_p_holm"].to_numpy(dtype=float), nan=1.0) < alpha,
+        )
         summaries.append(t)
-    terms = pd.DataFrame(term_rows, columns=["grouping", "area", "area_label", "term", "odds_ratio", "ci_low",
-                                             "ci_high", "p_value"])
+    terms = pd.DataFrame(
+        term_rows,
+        columns=[
+            "grouping",
+            "area",
+            "area_label",
+            "term",
+            "odds_ratio",
+            "ci_low",
+            "ci_high",
+            "p_value",
+        ],
+    )
     return pd.concat(summaries, ignore_index=True), terms
 
 
@@ -955,8 +1185,14 @@ def ordinal_checks(
 
 
 def development_needs(
-    df: pd.DataFrame, inst: Instrument, *, n_boot: int = 2000, seed: int = 2020, ci: float = 0.95,
-    top: int = 3, lang: Lang = "fi",
+    df: pd.DataFrame,
+    inst: Instrument,
+    *,
+    n_boot: int = 2000,
+    seed: int = 2020,
+    ci: float = 0.95,
+    top: int = 3,
+    lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Borich (1980) training needs of the competence areas, ranked, with bootstrap CIs of MWDS and rank.
 
@@ -988,7 +1224,9 @@ def development_needs(
     imp = area_scores(df, inst, "importance")
     areas = [a for a in comp.columns if a in imp.columns]
     joined = pd.concat([imp[areas].add_prefix("i_"), comp[areas].add_prefix("c_")], axis=1)
-    res = borich_needs(joined, {a: (f"i_{a}", f"c_{a}") for a in areas}, n_boot=n_boot, ci=ci, seed=seed)
+    res = borich_needs(
+        joined, {a: (f"i_{a}", f"c_{a}") for a in areas}, n_boot=n_boot, ci=ci, seed=seed
+    )
     res = res.rename(columns={"item": "area"})
     res.insert(1, "area_label", [inst.area_label(a, lang) for a in res["area"]])
     res["top_need"] = res["rank"].to_numpy(dtype=float, na_value=np.nan) <= top
@@ -999,7 +1237,11 @@ def development_needs(
 
 
 def support_themes(
-    df: pd.DataFrame, *, column: str = "support_needed", codebook: str = "competence", min_n: int = MIN_N,
+    df: pd.DataFrame,
+    *,
+    column: str = "support_needed",
+    codebook: str = "competence",
+    min_n: int = MIN_N,
     lang: Lang = "fi",
 ) -> pd.DataFrame:
     """How many of those who answered the open question mention each theme, with Wilson CIs.
@@ -1022,12 +1264,20 @@ def support_themes(
     counts = freq["n"].to_numpy(dtype="int64")
     n_answered = freq["n_answering"].to_numpy(dtype="int64")
     low, high = proportion_ci(counts, n_answered)
-    out = pd.DataFrame({
-        "theme": freq["theme"].to_numpy(dtype=object), "theme_label": freq["label"].to_numpy(dtype=object),
-        "n": counts, "n_answered": n_answered, "pct": freq["percent"].to_numpy(dtype=float),
-        "pct_ci_low": 100 * np.asarray(low, dtype=float), "pct_ci_high": 100 * np.asarray(high, dtype=float),
-    })
-    return suppress_by_n(out, "n", min_n, value_cols=["pct", "pct_ci_low", "pct_ci_high"], secondary=False)
+    out = pd.DataFrame(
+        {
+            "theme": freq["theme"].to_numpy(dtype=object),
+            "theme_label": freq["label"].to_numpy(dtype=object),
+            "n": counts,
+            "n_answered": n_answered,
+            "pct": freq["percent"].to_numpy(dtype=float),
+            "pct_ci_low": 100 * np.asarray(low, dtype=float),
+            "pct_ci_high": 100 * np.asarray(high, dtype=float),
+        }
+    )
+    return suppress_by_n(
+        out, "n", min_n, value_cols=["pct", "pct_ci_low", "pct_ci_high"], secondary=False
+    )
 
 
 # ------------------------------------------------------------------------------------------- key figures
@@ -1052,8 +1302,14 @@ def parse_note(note: str | None) -> dict[str, str]:
 
 
 def build_key_figures(
-    *, n_respondents: int, rate: RateResult | None, summary: pd.DataFrame, needs: pd.DataFrame,
-    reliability: pd.DataFrame, inst: Instrument, threshold: float = ALPHA_THRESHOLD,
+    *,
+    n_respondents: int,
+    rate: RateResult | None,
+    summary: pd.DataFrame,
+    needs: pd.DataFrame,
+    reliability: pd.DataFrame,
+    inst: Instrument,
+    threshold: float = ALPHA_THRESHOLD,
     tests: pd.DataFrame | None = None,
 ) -> KeyFigures:
     """The key figures of the competence mapping (names and the ``note`` convention: module docstring).
@@ -1082,44 +1338,97 @@ def build_key_figures(
     ('Sosiaalinen raportointi', 'area=raportointi', 7.2)
     """
     kf = KeyFigures()
-    kf.add("n_respondents", int(n_respondents), "n", n=int(n_respondents), method="rows kept after cleaning",
-           label_fi="Vastaajia", label_en="Respondents")
+    kf.add(
+        "n_respondents",
+        int(n_respondents),
+        "n",
+        n=int(n_respondents),
+        method="rows kept after cleaning",
+        label_fi="Vastaajia",
+        label_en="Respondents",
+    )
     if rate is None:
-        kf.add("response_rate", None, "%", n=int(n_respondents), method="target group size not given",
-               label_fi="Vastausosuus", label_en="Response rate", note="target_size=unknown")
+        kf.add(
+            "response_rate",
+            None,
+            "%",
+            n=int(n_respondents),
+            method="target group size not given",
+            label_fi="Vastausosuus",
+            label_en="Response rate",
+            note="target_size=unknown",
+        )
     else:
-        kf.add("response_rate", rate.rate, "%", n=rate.n, ci_low=rate.ci_low, ci_high=rate.ci_high,
-               method=rate.method, label_fi="Vastausosuus", label_en="Response rate",
-               note=f"target_size={rate.target_size}")
+        kf.add(
+            "response_rate",
+            rate.rate,
+            "%",
+            n=rate.n,
+            ci_low=rate.ci_low,
+            ci_high=rate.ci_high,
+            method=rate.method,
+            label_fi="Vastausosuus",
+            label_en="Response rate",
+            note=f"target_size={rate.target_size}",
+        )
     comp = summary[(summary["role"] == "competence") & summary["mean"].notna()]
     comp = comp.sort_values(["mean", "area"], ascending=[False, True], kind="stable")
-    method = "highest/lowest mean competence score (mean of the area's items, 1–5); Student t 95 % CI"
+    method = (
+        "highest/lowest mean competence score (mean of the area's items, 1–5); Student t 95 % CI"
+    )
     for name, row in (("strongest_area", comp.iloc[0]), ("weakest_area", comp.iloc[-1])):
         area = str(row["area"])
-        kf.add(name, float(row["mean"]), "score 1–5", n=int(row["n"]), ci_low=row.get("ci_low"),
-               ci_high=row.get("ci_high"), method=method, label_fi=inst.area_label(area, "fi"),
-               label_en=inst.area_label(area, "en"), note=f"area={area}",
-               source=source("area_scores", "mean", role="competence", area=area))
+        kf.add(
+            name,
+            float(row["mean"]),
+            "score 1–5",
+            n=int(row["n"]),
+            ci_low=row.get("ci_low"),
+            ci_high=row.get("ci_high"),
+            method=method,
+            label_fi=inst.area_label(area, "fi"),
+            label_en=inst.area_label(area, "en"),
+            note=f"area={area}",
+            source=source("area_scores", "mean", role="competence", area=area),
+        )
     ranked = needs[needs["mwds"].notna()].sort_values(["rank", "area"], kind="stable").head(3)
     for position, (_, row) in enumerate(ranked.iterrows(), start=1):
         area = str(row["area"])
         note = f"area={area}; rank={int(row['rank'])}"
         if "rank_ci_low" in row.index and not pd.isna(row["rank_ci_low"]):
-            note += f"; rank_ci_low={int(row['rank_ci_low'])}; rank_ci_high={int(row['rank_ci_high'])}"
-        kf.add(f"need_rank_{position}", float(row["mwds"]), "MWDS", n=int(row["n"]),
-               ci_low=row.get("mwds_ci_low"), ci_high=row.get("mwds_ci_high"),
-               method="Borich mean weighted discrepancy score of area means; percentile bootstrap 95 % CI "
-                      "(respondents resampled jointly, fixed seed)",
-               label_fi=inst.area_label(area, "fi"), label_en=inst.area_label(area, "en"), note=note,
-               source=source("development_needs", "mwds", area=area))
+            note += (
+                f"; rank_ci_low={int(row['rank_ci_low'])}; rank_ci_high={int(row['rank_ci_high'])}"
+            )
+        kf.add(
+            f"need_rank_{position}",
+            float(row["mwds"]),
+            "MWDS",
+            n=int(row["n"]),
+            ci_low=row.get("mwds_ci_low"),
+            ci_high=row.get("mwds_ci_high"),
+            method="Borich mean weighted discrepancy score of area means; percentile bootstrap 95 % CI "
+            "(respondents resampled jointly, fixed seed)",
+            label_fi=inst.area_label(area, "fi"),
+            label_en=inst.area_label(area, "en"),
+            note=note,
+            source=source("development_needs", "mwds", area=area),
+        )
     for _, row in reliability[reliability["role"].isin(["competence", "attitude"])].iterrows():
         area = str(row["area"])
         low = bool(row["alpha"] < threshold)
-        kf.add(f"alpha_{area}", float(row["alpha"]), "alpha", n=int(row["n"]), ci_low=row["alpha_ci_low"],
-               ci_high=row["alpha_ci_high"], method="Cronbach's alpha, pairwise; Feldt 95 % CI",
-               label_fi=inst.area_label(area, "fi"), label_en=inst.area_label(area, "en"),
-               note=f"area={area}" + (f"; alpha_flag=low; threshold={threshold}" if low else ""),
-               source=source("reliability", "alpha", role=str(row["role"]), area=area))
+        kf.add(
+            f"alpha_{area}",
+            float(row["alpha"]),
+            "alpha",
+            n=int(row["n"]),
+            ci_low=row["alpha_ci_low"],
+            ci_high=row["alpha_ci_high"],
+            method="Cronbach's alpha, pairwise; Feldt 95 % CI",
+            label_fi=inst.area_label(area, "fi"),
+            label_en=inst.area_label(area, "en"),
+            note=f"area={area}" + (f"; alpha_flag=low; threshold={threshold}" if low else ""),
+            source=source("reliability", "alpha", role=str(row["role"]), area=area),
+        )
     if tests is not None:
         for _, row in tests[tests["significant"]].iterrows():
             area, grouping = str(row["area"]), str(row["grouping"])
@@ -1127,12 +1436,18 @@ def build_key_figures(
             if row.get("higher_group"):
                 note += f"; higher={row['higher_group']}"
             note += f"; p_holm={float(row['p_holm']):.2g}"
-            kf.add(f"diff_{grouping}_{area}", float(row["effect_size"]), str(row["effect_size_name"]).split(" (")[0],
-                   n=int(row["n"]), method=f"{row['test']}, two-sided; Holm across areas; effect size "
-                                           f"{row['effect_size_name']}",
-                   label_fi=f"{inst.item(grouping).text('fi')}: {inst.area_label(area, 'fi')}",
-                   label_en=f"{inst.item(grouping).text('en')}: {inst.area_label(area, 'en')}", note=note,
-                   source=source("group_tests", "effect_size", grouping=grouping, area=area))
+            kf.add(
+                f"diff_{grouping}_{area}",
+                float(row["effect_size"]),
+                str(row["effect_size_name"]).split(" (")[0],
+                n=int(row["n"]),
+                method=f"{row['test']}, two-sided; Holm across areas; effect size "
+                f"{row['effect_size_name']}",
+                label_fi=f"{inst.item(grouping).text('fi')}: {inst.area_label(area, 'fi')}",
+                label_en=f"{inst.item(grouping).text('en')}: {inst.area_label(area, 'en')}",
+                note=note,
+                source=source("group_tests", "effect_size", grouping=grouping, area=area),
+            )
     return kf
 
 
@@ -1142,68 +1457,112 @@ _CI = CI_LABEL
 #: What the notebook shows of each table, for people to read (:func:`sosrake_lib.report.display_table`):
 #: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
 DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
-    "respondents": {"group_label": ("Ryhmä", "Group", "text"), "n": ("Vastaajia", "Respondents", "int"),
-                    "pct": ("Osuus %", "Share %", "pct"), ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct")},
-    "items": {"item_label": ("Väittämä", "Statement", "text"), "area_label": ("Alue", "Area", "text"),
-              "n_total": ("Vastauksia", "Answers", "int"), "nsa": ("En osaa sanoa", "Don't know", "int"),
-              "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
-              "top_box_pct": ("Kaksi myönteisintä %", "Top two %", "pct"),
-              ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct")},
-    "reliability": {"role_label": ("Osio", "Part", "text"), "area_label": ("Alue", "Area", "text"),
-                    "n_items": ("Väittämiä", "Items", "int"), "n": ("Vastaajia", "Respondents", "int"),
-                    "alpha": ("Cronbachin alfa", "Cronbach's alpha", "num2"),
-                    ("alpha_ci_low", "alpha_ci_high"): (*_CI, "ci2"),
-                    "alpha_low": ("Alfa alle 0,6", "Alpha below 0.6", "bool")},
-    "area_scores": {"role_label": ("Osio", "Part", "text"), "area_label": ("Alue", "Area", "text"),
-                    "n": ("Vastaajia", "Respondents", "int"), "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num2"),
-                    ("ci_low", "ci_high"): (*_CI, "ci2"), "sd": ("Keskihajonta", "SD", "num2"),
-                    "median": ("Mediaani", "Median", "num2"),
-                    "alpha_low": ("Alfa alle 0,6", "Alpha below 0.6", "bool")},
-    "group_tests": {"grouping_label": ("Taustamuuttuja", "Grouping", "text"),
-                    "area_label": ("Osaamisalue", "Competence area", "text"), "test": ("Testi", "Test", "text"),
-                    "n": ("Vastaajia", "Respondents", "int"), "statistic": ("Testisuure", "Statistic", "num1"),
-                    "p_value": ("p", "p", "p"), "p_holm": ("p (Holm)", "p (Holm)", "p"),
-                    "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool"),
-                    "effect_size": ("Efektikoko", "Effect size", "num2"),
-                    "effect_size_name": ("Efektikoon mittari", "Effect size measure", "text")},
-    "ordinal_models": {"grouping_label": ("Taustamuuttuja", "Grouping", "text"),
-                       "area_label": ("Osaamisalue", "Competence area", "text"),
-                       "n": ("Vastaajia", "Respondents", "int"),
-                       "lr_stat": ("LR-testisuure", "LR statistic", "num1"),
-                       "lr_df": ("Vapausasteet", "df", "int"), "lr_p": ("p", "p", "p"),
-                       "lr_p_holm": ("p (Holm)", "p (Holm)", "p"),
-                       "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool")},
-    "ordinal_terms": {"area_label": ("Osaamisalue", "Competence area", "text"),
-                      "term": ("Vertailu", "Comparison", "text"),
-                      "odds_ratio": ("Vetosuhde", "Odds ratio", "num2"), ("ci_low", "ci_high"): (*_CI, "ci2"),
-                      "p_value": ("p", "p", "p")},
-    "development_needs": {"rank": ("Sija", "Rank", "int"),
-                          "area_label": ("Osaamisalue", "Competence area", "text"),
-                          "importance_mean": ("Tärkeys (ka.)", "Importance (mean)", "num2"),
-                          "competence_mean": ("Osaaminen (ka.)", "Competence (mean)", "num2"),
-                          "mwds": ("Koulutustarve (MWDS)", "Training need (MWDS)", "num2"),
-                          ("mwds_ci_low", "mwds_ci_high"): (*_CI, "ci2"),
-                          ("rank_ci_low", "rank_ci_high"): ("Sijan 95 %:n LV", "Rank 95% CI", "ci0"),
-                          "top_need": ("Kärkikolmikossa", "In the top three", "bool"),
-                          "n": ("Vastaajia", "Respondents", "int")},
-    "support_themes": {"theme_label": ("Teema", "Theme", "text"), "n": ("Mainintoja", "Mentions", "int"),
-                       "pct": ("Osuus vastanneista %", "Share of answers %", "pct"),
-                       ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct")},
-    "suppression": {"table_label": ("Taulukko", "Table", "text"),
-                    "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells", "int")},
+    "respondents": {
+        "group_label": ("Ryhmä", "Group", "text"),
+        "n": ("Vastaajia", "Respondents", "int"),
+        "pct": ("Osuus %", "Share %", "pct"),
+        ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct"),
+    },
+    "items": {
+        "item_label": ("Väittämä", "Statement", "text"),
+        "area_label": ("Alue", "Area", "text"),
+        "n_total": ("Vastauksia", "Answers", "int"),
+        "nsa": ("En osaa sanoa", "Don't know", "int"),
+        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
+        "top_box_pct": ("Kaksi myönteisintä %", "Top two %", "pct"),
+        ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct"),
+    },
+    "reliability": {
+        "role_label": ("Osio", "Part", "text"),
+        "area_label": ("Alue", "Area", "text"),
+        "n_items": ("Väittämiä", "Items", "int"),
+        "n": ("Vastaajia", "Respondents", "int"),
+        "alpha": ("Cronbachin alfa", "Cronbach's alpha", "num2"),
+        ("alpha_ci_low", "alpha_ci_high"): (*_CI, "ci2"),
+        "alpha_low": ("Alfa alle 0,6", "Alpha below 0.6", "bool"),
+    },
+    "area_scores": {
+        "role_label": ("Osio", "Part", "text"),
+        "area_label": ("Alue", "Area", "text"),
+        "n": ("Vastaajia", "Respondents", "int"),
+        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num2"),
+        ("ci_low", "ci_high"): (*_CI, "ci2"),
+        "sd": ("Keskihajonta", "SD", "num2"),
+        "median": ("Mediaani", "Median", "num2"),
+        "alpha_low": ("Alfa alle 0,6", "Alpha below 0.6", "bool"),
+    },
+    "group_tests": {
+        "grouping_label": ("Taustamuuttuja", "Grouping", "text"),
+        "area_label": ("Osaamisalue", "Competence area", "text"),
+        "test": ("Testi", "Test", "text"),
+        "n": ("Vastaajia", "Respondents", "int"),
+        "statistic": ("Testisuure", "Statistic", "num1"),
+        "p_value": ("p", "p", "p"),
+        "p_holm": ("p (Holm)", "p (Holm)", "p"),
+        "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool"),
+        "effect_size": ("Efektikoko", "Effect size", "num2"),
+        "effect_size_name": ("Efektikoon mittari", "Effect size measure", "text"),
+    },
+    "ordinal_models": {
+        "grouping_label": ("Taustamuuttuja", "Grouping", "text"),
+        "area_label": ("Osaamisalue", "Competence area", "text"),
+        "n": ("Vastaajia", "Respondents", "int"),
+        "lr_stat": ("LR-testisuure", "LR statistic", "num1"),
+        "lr_df": ("Vapausasteet", "df", "int"),
+        "lr_p": ("p", "p", "p"),
+        "lr_p_holm": ("p (Holm)", "p (Holm)", "p"),
+        "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool"),
+    },
+    "ordinal_terms": {
+        "area_label": ("Osaamisalue", "Competence area", "text"),
+        "term": ("Vertailu", "Comparison", "text"),
+        "odds_ratio": ("Vetosuhde", "Odds ratio", "num2"),
+        ("ci_low", "ci_high"): (*_CI, "ci2"),
+        "p_value": ("p", "p", "p"),
+    },
+    "development_needs": {
+        "rank": ("Sija", "Rank", "int"),
+        "area_label": ("Osaamisalue", "Competence area", "text"),
+        "importance_mean": ("Tärkeys (ka.)", "Importance (mean)", "num2"),
+        "competence_mean": ("Osaaminen (ka.)", "Competence (mean)", "num2"),
+        "mwds": ("Koulutustarve (MWDS)", "Training need (MWDS)", "num2"),
+        ("mwds_ci_low", "mwds_ci_high"): (*_CI, "ci2"),
+        ("rank_ci_low", "rank_ci_high"): ("Sijan 95 %:n LV", "Rank 95% CI", "ci0"),
+        "top_need": ("Kärkikolmikossa", "In the top three", "bool"),
+        "n": ("Vastaajia", "Respondents", "int"),
+    },
+    "support_themes": {
+        "theme_label": ("Teema", "Theme", "text"),
+        "n": ("Mainintoja", "Mentions", "int"),
+        "pct": ("Osuus vastanneista %", "Share of answers %", "pct"),
+        ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct"),
+    },
+    "suppression": {
+        "table_label": ("Taulukko", "Table", "text"),
+        "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells", "int"),
+    },
     "cleaning": {**CLEANING_COLUMNS},
 }
 
 #: Readable names of the notebook's tables (the suppression summary names them).
 TABLE_TITLES: dict[str, dict[str, str]] = {
-    "respondents_organisation": {"fi": "Vastaajat organisaatioittain", "en": "Respondents by organisation"},
+    "respondents_organisation": {
+        "fi": "Vastaajat organisaatioittain",
+        "en": "Respondents by organisation",
+    },
     "respondents_role": {"fi": "Vastaajat tehtävittäin", "en": "Respondents by role"},
     "respondents_work_area": {"fi": "Vastaajat työalueittain", "en": "Respondents by work area"},
-    "respondents_experience": {"fi": "Vastaajat työkokemuksen mukaan", "en": "Respondents by experience"},
+    "respondents_experience": {
+        "fi": "Vastaajat työkokemuksen mukaan",
+        "en": "Respondents by experience",
+    },
     "respondents_org_x_role": {"fi": "Organisaatio × tehtävä", "en": "Organisation × role"},
     "items": {"fi": "Väittämien jakaumat", "en": "Statement distributions"},
     "area_scores": {"fi": "Osaamisalueiden pistemäärät", "en": "Competence area scores"},
-    "importance_attitude_scores": {"fi": "Tärkeys ja edellytykset", "en": "Importance and conditions"},
+    "importance_attitude_scores": {
+        "fi": "Tärkeys ja edellytykset",
+        "en": "Importance and conditions",
+    },
     "reliability": {"fi": "Luotettavuus (Cronbachin alfa)", "en": "Reliability (Cronbach's alpha)"},
     "group_tests": {"fi": "Ryhmävertailut", "en": "Group comparisons"},
     "group_descriptives": {"fi": "Ryhmien tunnusluvut", "en": "Group descriptives"},
@@ -1214,7 +1573,9 @@ TABLE_TITLES: dict[str, dict[str, str]] = {
 }
 
 
-def display_ready(table: pd.DataFrame, inst: Instrument | None = None, lang: Lang = "fi") -> pd.DataFrame:
+def display_ready(
+    table: pd.DataFrame, inst: Instrument | None = None, lang: Lang = "fi"
+) -> pd.DataFrame:
     """Add the readable columns :data:`DISPLAY` names (part, grouping and table names) to a copy of ``table``.
 
     Examples
@@ -1241,7 +1602,16 @@ def cleaning_frame(summaries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     ...                  "dropped": {"empty": 1, "test": 0, "duplicate": 0}}]).iloc[0].astype(str).tolist()
     ['x.csv', '5', '4', '1', '0', '0']
     """
-    rows = [{"source_file": s.get("source_file", ""), "raw_rows": s.get("raw_rows"), "kept": s.get("kept"),
-             **{f"dropped_{k}": (s.get("dropped") or {}).get(k, 0) for k in ("empty", "test", "duplicate")}}
-            for s in summaries]
+    rows = [
+        {
+            "source_file": s.get("source_file", ""),
+            "raw_rows": s.get("raw_rows"),
+            "kept": s.get("kept"),
+            **{
+                f"dropped_{k}": (s.get("dropped") or {}).get(k, 0)
+                for k in ("empty", "test", "duplicate")
+            },
+        }
+        for s in summaries
+    ]
     return pd.DataFrame(rows)

@@ -104,27 +104,54 @@ __all__ = [
 
 #: Default funnel order, as the course team asked for it: enrolled → started → modules → contact days → done.
 FUNNEL_STEPS: tuple[str, ...] = (
-    "enrolled", "started", "M1", "M2", "M3", "M4", "M5", "contact_day1", "contact_day2", "completed",
+    "enrolled",
+    "started",
+    "M1",
+    "M2",
+    "M3",
+    "M4",
+    "M5",
+    "contact_day1",
+    "contact_day2",
+    "completed",
 )
 
 _TXT: dict[str, dict[str, str]] = {
     "fi": {
-        "enrolled": "Ilmoittautui", "completed_yes": "Suoritti", "completed_no": "Ei suorittanut",
-        "total": "Yhteensä", "not_in_register": "Ei rekisterissä", "intercept": "Vakio",
-        "vs": "vrt.", "pre": "Alkukysely", "post": "Loppukysely", "baseline": "Osaamiskartoitus 2020",
-        "course_pre": "Kurssilaiset, alkukysely", "mean_axis": "Keskiarvo (1–5) ja 95 %:n luottamusväli",
+        "enrolled": "Ilmoittautui",
+        "completed_yes": "Suoritti",
+        "completed_no": "Ei suorittanut",
+        "total": "Yhteensä",
+        "not_in_register": "Ei rekisterissä",
+        "intercept": "Vakio",
+        "vs": "vrt.",
+        "pre": "Alkukysely",
+        "post": "Loppukysely",
+        "baseline": "Osaamiskartoitus 2020",
+        "course_pre": "Kurssilaiset, alkukysely",
+        "mean_axis": "Keskiarvo (1–5) ja 95 %:n luottamusväli",
     },
     "en": {
-        "enrolled": "Enrolled", "completed_yes": "Completed", "completed_no": "Did not complete",
-        "total": "Total", "not_in_register": "Not in the register", "intercept": "Intercept",
-        "vs": "vs.", "pre": "Pre-course survey", "post": "Post-course survey", "baseline": "Competence mapping 2020",
-        "course_pre": "Course participants, pre-course", "mean_axis": "Mean (1–5) and 95% confidence interval",
+        "enrolled": "Enrolled",
+        "completed_yes": "Completed",
+        "completed_no": "Did not complete",
+        "total": "Total",
+        "not_in_register": "Not in the register",
+        "intercept": "Intercept",
+        "vs": "vs.",
+        "pre": "Pre-course survey",
+        "post": "Post-course survey",
+        "baseline": "Competence mapping 2020",
+        "course_pre": "Course participants, pre-course",
+        "mean_axis": "Mean (1–5) and 95% confidence interval",
     },
 }
 
 #: Readable column names of the published tables (machine name -> fi / en).
 #: Published headers of this module's columns (``sosrake_lib/labels_data/course.yaml``).
-COLUMN_LABELS: dict[str, dict[str, str]] = {k: dict(v) for k, v in for_analysis("course").columns.items()}
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    k: dict(v) for k, v in for_analysis("course").columns.items()
+}
 
 
 # ------------------------------------------------------------------------------------------------- loading
@@ -199,18 +226,38 @@ def load_course_data(
         insts["baseline"] = load_instrument(baseline_instrument, overlay=overlay)
         baseline = _read_clean(baseline_path, insts["baseline"])
         frames["baseline"] = baseline
-    for key, inst in (("enrolment", insts["enrolment"]), ("pre", insts["selfassessment"]),
-                      ("post", insts["selfassessment"])):
+    for key, inst in (
+        ("enrolment", insts["enrolment"]),
+        ("pre", insts["selfassessment"]),
+        ("post", insts["selfassessment"]),
+    ):
         ids = frames[key][inst.respondent_id]
         if ids.duplicated().any():
-            raise ValueError(f"{key}: participant id occurs more than once after cleaning; check the export")
-    logs = {k: {kk: vv for kk, vv in df.attrs["cleaning_log"].items() if kk != "rows"} for k, df in frames.items()}
-    return CourseData(enrolment=frames["enrolment"], pre=frames["pre"], post=frames["post"],
-                      feedback=frames["feedback"], instruments=insts, baseline=baseline, logs=logs)
+            raise ValueError(
+                f"{key}: participant id occurs more than once after cleaning; check the export"
+            )
+    logs = {
+        k: {kk: vv for kk, vv in df.attrs["cleaning_log"].items() if kk != "rows"}
+        for k, df in frames.items()
+    }
+    return CourseData(
+        enrolment=frames["enrolment"],
+        pre=frames["pre"],
+        post=frames["post"],
+        feedback=frames["feedback"],
+        instruments=insts,
+        baseline=baseline,
+        logs=logs,
+    )
 
 
-def cleaning_summary(logs: Mapping[str, Mapping[str, Any]], *, paired: int | None = None,
-                     pairs: pd.DataFrame | None = None, min_n: int = MIN_N) -> pd.DataFrame:
+def cleaning_summary(
+    logs: Mapping[str, Mapping[str, Any]],
+    *,
+    paired: int | None = None,
+    pairs: pd.DataFrame | None = None,
+    min_n: int = MIN_N,
+) -> pd.DataFrame:
     """One row per input file: raw rows, kept, dropped (empty / test / duplicate). No identifiers.
 
     The kept rows of the pre- and post-course surveys are their respondents. Beside the enrolled (the
@@ -233,9 +280,16 @@ def cleaning_summary(logs: Mapping[str, Mapping[str, Any]], *, paired: int | Non
     rows = []
     for key, log in logs.items():
         dropped = log.get("dropped", {})
-        rows.append({"file": key, "source_file": log.get("source_file", ""), "instrument": log.get("instrument", ""),
-                     "raw_rows": int(log["raw_rows"]), "kept": int(log["kept"]),
-                     **{f"dropped_{r}": int(dropped.get(r, 0)) for r in ("empty", "test", "duplicate")}})
+        rows.append(
+            {
+                "file": key,
+                "source_file": log.get("source_file", ""),
+                "instrument": log.get("instrument", ""),
+                "raw_rows": int(log["raw_rows"]),
+                "kept": int(log["kept"]),
+                **{f"dropped_{r}": int(dropped.get(r, 0)) for r in ("empty", "test", "duplicate")},
+            }
+        )
     out = pd.DataFrame(rows)
     if out.empty or not {"pre", "post"} & set(out["file"]):
         return out
@@ -246,9 +300,14 @@ def cleaning_summary(logs: Mapping[str, Mapping[str, Any]], *, paired: int | Non
         linked = {w: bool(pd.isna(total[f"answered_{w}"])) for w in ("pre", "post")}
     enrolled = out.loc[out["file"] == "enrolment", "kept"]
     references = [int(v) for v in [*enrolled.tolist(), paired] if v is not None]
-    hide = np.array([f in ("pre", "post") and (linked.get(f, False)
-                                               or any(0 < abs(int(k) - r) < min_n for r in references))
-                     for f, k in zip(out["file"], out["kept"], strict=True)], dtype=bool)
+    hide = np.array(
+        [
+            f in ("pre", "post")
+            and (linked.get(f, False) or any(0 < abs(int(k) - r) < min_n for r in references))
+            for f, k in zip(out["file"], out["kept"], strict=True)
+        ],
+        dtype=bool,
+    )
     if hide.any():
         for col in ("raw_rows", "kept"):
             out[col] = out[col].astype("Int64").mask(hide)
@@ -256,7 +315,9 @@ def cleaning_summary(logs: Mapping[str, Mapping[str, Any]], *, paired: int | Non
     return out
 
 
-def write_cleaning_log(logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *, semester: str = "") -> Path:
+def write_cleaning_log(
+    logs: Mapping[str, Mapping[str, Any]], out_dir: str | Path, *, semester: str = ""
+) -> Path:
     """Write ``cleaning_log.json`` (:func:`sosrake_lib.cleaning.write_cleaning_summary`, keyed by the file's role:
     enrolment, pre, post, feedback, baseline)."""
     return write_cleaning_summary(logs, out_dir, semester=semester)
@@ -340,22 +401,30 @@ def completion_funnel(
     (4, 40.0, [16.8, 68.7])
     """
     total = len(enrol)
-    members = {s: np.ones(total, dtype=bool) if s == "enrolled" else _done(enrol[s]).to_numpy(dtype=bool)
-               for s in steps}
+    members = {
+        s: np.ones(total, dtype=bool) if s == "enrolled" else _done(enrol[s]).to_numpy(dtype=bool)
+        for s in steps
+    }
     counts = [int(members[s].sum()) for s in steps]
     low, high = proportion_ci(np.array(counts), np.full(len(counts), total), ci=ci)
     prev = [np.nan, *counts[:-1]]
-    table = pd.DataFrame({
-        "step": list(steps),
-        "step_label": [_step_label(s, inst, lang) for s in steps],
-        "n": np.array(counts, dtype="int64"),
-        "pct": [100.0 * c / total if total else np.nan for c in counts],
-        "ci_low": 100.0 * np.asarray(low),
-        "ci_high": 100.0 * np.asarray(high),
-        "pct_of_previous": [100.0 * c / p if p and p == p else np.nan for c, p in zip(counts, prev, strict=True)],
-    })
+    table = pd.DataFrame(
+        {
+            "step": list(steps),
+            "step_label": [_step_label(s, inst, lang) for s in steps],
+            "n": np.array(counts, dtype="int64"),
+            "pct": [100.0 * c / total if total else np.nan for c in counts],
+            "ci_low": 100.0 * np.asarray(low),
+            "ci_high": 100.0 * np.asarray(high),
+            "pct_of_previous": [
+                100.0 * c / p if p and p == p else np.nan for c, p in zip(counts, prev, strict=True)
+            ],
+        }
+    )
     table = suppress_by_n(table, "n", min_n, secondary=False)
-    shown_before = int(table[["n", "pct", "ci_low", "ci_high", "pct_of_previous"]].notna().sum().sum())
+    shown_before = int(
+        table[["n", "pct", "ci_low", "ci_high", "pct_of_previous"]].notna().sum().sum()
+    )
     # nested steps: who did step B did step A, so n(A) - n(B) counts the people who stopped in between
     small = [s for s, c in zip(steps, counts, strict=True) if 0 < c < min_n]
     hidden = hide_nested_differences(members, min_n, keep=("enrolled", "completed"), hidden=small)
@@ -367,8 +436,12 @@ def completion_funnel(
     # a share of a hidden previous step gives that step back
     after_hidden = np.array([False, *[s in hidden for s in steps[:-1]]])
     table["pct_of_previous"] = table["pct_of_previous"].mask(after_hidden)
-    shown_after = int(table[["n", "pct", "ci_low", "ci_high", "pct_of_previous"]].notna().sum().sum())
-    table.attrs["suppressed_cells"] = int(table.attrs.get("suppressed_cells", 0)) + shown_before - shown_after
+    shown_after = int(
+        table[["n", "pct", "ci_low", "ci_high", "pct_of_previous"]].notna().sum().sum()
+    )
+    table.attrs["suppressed_cells"] = (
+        int(table.attrs.get("suppressed_cells", 0)) + shown_before - shown_after
+    )
     return table
 
 
@@ -421,23 +494,35 @@ def completion_by(
     low, high = proportion_ci(counts["completed"].to_numpy(), counts["n"].to_numpy(), ci=ci)
     sizes = counts[["n", "completed", "not_completed"]].to_numpy(dtype=float)
     smallest = np.where(sizes > 0, sizes, np.inf).min(axis=1)
-    table = pd.DataFrame({
-        **{b: counts[b].astype("object") for b in by},
-        "label": [" – ".join(_category_label(inst, b, row[b], lang) for b in by) for _, row in counts.iterrows()],
-        "n": counts["n"].astype("int64"),
-        "completed": counts["completed"].astype("int64"),
-        "not_completed": counts["not_completed"].astype("int64"),
-        "pct_completed": 100.0 * counts["completed"] / counts["n"],
-        "ci_low": 100.0 * np.asarray(low),
-        "ci_high": 100.0 * np.asarray(high),
-        "_smallest": smallest,
-    })
-    out = suppress_by_n(table, "_smallest", min_n, value_cols=["n", "completed", "not_completed", "pct_completed",
-                                                                "ci_low", "ci_high"])
+    table = pd.DataFrame(
+        {
+            **{b: counts[b].astype("object") for b in by},
+            "label": [
+                " – ".join(_category_label(inst, b, row[b], lang) for b in by)
+                for _, row in counts.iterrows()
+            ],
+            "n": counts["n"].astype("int64"),
+            "completed": counts["completed"].astype("int64"),
+            "not_completed": counts["not_completed"].astype("int64"),
+            "pct_completed": 100.0 * counts["completed"] / counts["n"],
+            "ci_low": 100.0 * np.asarray(low),
+            "ci_high": 100.0 * np.asarray(high),
+            "_smallest": smallest,
+        }
+    )
+    out = suppress_by_n(
+        table,
+        "_smallest",
+        min_n,
+        value_cols=["n", "completed", "not_completed", "pct_completed", "ci_low", "ci_high"],
+    )
     out["suppressed"] = out["_smallest"].isna().to_numpy()
     attrs = {k: out.attrs[k] for k in ("suppressed_rows", "min_n")}
     out = out.drop(columns="_smallest")
-    out.attrs = {**attrs, "suppressed_cells": int(out[["n", "completed", "not_completed"]].isna().sum().sum())}
+    out.attrs = {
+        **attrs,
+        "suppressed_cells": int(out[["n", "completed", "not_completed"]].isna().sum().sum()),
+    }
     return out
 
 
@@ -497,14 +582,18 @@ def completion_linked(
 
     r_levels, c_levels = list(full_r[rows]), list(full_c[cols])
     grid = pd.DataFrame(0, index=[*r_levels, total], columns=[*c_levels, total], dtype="int64")
-    for (r, c), v in zip(zip(full_rc[rows], full_rc[cols], strict=True), smallest(full_rc), strict=True):
+    for (r, c), v in zip(
+        zip(full_rc[rows], full_rc[cols], strict=True), smallest(full_rc), strict=True
+    ):
         grid.loc[r, c] = int(v)
     for r, v in zip(r_levels, smallest(full_r), strict=True):
         grid.loc[r, total] = int(v)
     for c, v in zip(c_levels, smallest(full_c), strict=True):
         grid.loc[total, c] = int(v)
     done = _done(enrol[outcome])
-    grid.loc[total, total] = int(min(x for x in (len(done), int(done.sum()), int((~done).sum())) if x > 0))
+    grid.loc[total, total] = int(
+        min(x for x in (len(done), int(done.sum()), int((~done).sum())) if x > 0)
+    )
     forced: set[tuple[Any, Any]] = set()
     while True:
         work = grid.copy()
@@ -520,23 +609,34 @@ def completion_linked(
         if not new or min_n <= 1:
             break
         forced |= new
-    if (total, total) in forced or hidden.loc[total, total]:  # the grand total is published (the funnel)
+    if (total, total) in forced or hidden.loc[
+        total, total
+    ]:  # the grand total is published (the funnel)
         hidden.loc[:, :] = True
 
     def apply(t: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
         out = t.copy()
         cols_ = ["n", "completed", "not_completed", "pct_completed", "ci_low", "ci_high"]
-        out = out.astype({c: ("Int64" if c in ("n", "completed", "not_completed") else "Float64") for c in cols_})
+        out = out.astype(
+            {c: ("Int64" if c in ("n", "completed", "not_completed") else "Float64") for c in cols_}
+        )
         out.loc[mask, cols_] = pd.NA
         out["suppressed"] = mask
-        out.attrs = {"suppressed_rows": int(mask.sum()), "min_n": min_n,
-                     "suppressed_cells": int(out[["n", "completed", "not_completed"]].isna().sum().sum())}
+        out.attrs = {
+            "suppressed_rows": int(mask.sum()),
+            "min_n": min_n,
+            "suppressed_cells": int(out[["n", "completed", "not_completed"]].isna().sum().sum()),
+        }
         return out
 
     by_r = apply(full_r, np.array([bool(hidden.loc[r, total]) for r in full_r[rows]]))
     by_c = apply(full_c, np.array([bool(hidden.loc[total, c]) for c in full_c[cols]]))
-    by_rc = apply(full_rc, np.array([bool(hidden.loc[r, c]) for r, c in zip(full_rc[rows], full_rc[cols],
-                                                                            strict=True)]))
+    by_rc = apply(
+        full_rc,
+        np.array(
+            [bool(hidden.loc[r, c]) for r, c in zip(full_rc[rows], full_rc[cols], strict=True)]
+        ),
+    )
     return by_r, by_c, by_rc
 
 
@@ -607,15 +707,43 @@ def completion_model(
         pred, level = term.split("[T.", 1) if "[T." in term else (term, "")
         level = level.rstrip("]")
         ref = res.reference_levels.get(pred)
-        small_cells.append(bool(level) and (has_small_cell(pred, level) or has_small_cell(pred, ref)
-                                            or str(level) in hidden.get(pred, ()) or str(ref) in hidden.get(pred, ())))
+        small_cells.append(
+            bool(level)
+            and (
+                has_small_cell(pred, level)
+                or has_small_cell(pred, ref)
+                or str(level) in hidden.get(pred, ())
+                or str(ref) in hidden.get(pred, ())
+            )
+        )
         item_text = inst.item(pred).text(lang) if inst is not None and pred in inst else pred
-        lab = (f"{item_text}: {_category_label(inst, pred, level, lang)} ({_TXT[lang]['vs']} "
-               f"{_category_label(inst, pred, ref, lang)})") if level else item_text
-        n_level = int((enrol[pred].astype("object") == level).sum()) if level else int(enrol[pred].notna().sum())
-        rows.append({"term": term, "term_label": lab, "n": n_level, "odds_ratio": r["odds_ratio"],
-                     "ci_low": r["ci_low"], "ci_high": r["ci_high"], "p_value": r["p_value"]})
-    table = pd.DataFrame(rows, columns=["term", "term_label", "n", "odds_ratio", "ci_low", "ci_high", "p_value"])
+        lab = (
+            (
+                f"{item_text}: {_category_label(inst, pred, level, lang)} ({_TXT[lang]['vs']} "
+                f"{_category_label(inst, pred, ref, lang)})"
+            )
+            if level
+            else item_text
+        )
+        n_level = (
+            int((enrol[pred].astype("object") == level).sum())
+            if level
+            else int(enrol[pred].notna().sum())
+        )
+        rows.append(
+            {
+                "term": term,
+                "term_label": lab,
+                "n": n_level,
+                "odds_ratio": r["odds_ratio"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "p_value": r["p_value"],
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["term", "term_label", "n", "odds_ratio", "ci_low", "ci_high", "p_value"]
+    )
     out = suppress_by_n(table, "n", min_n, secondary=False)
     hide = np.array(small_cells, dtype=bool) & out["n"].notna().to_numpy()
     if hide.any():
@@ -623,7 +751,9 @@ def completion_model(
         out = out.astype({c: ("Int64" if c == "n" else "Float64") for c in values})
         out.loc[hide, values] = pd.NA
         out.attrs["suppressed_rows"] = int(out.attrs.get("suppressed_rows", 0)) + int(hide.sum())
-        out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + int(hide.sum()) * len(values)
+        out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + int(
+            hide.sum()
+        ) * len(values)
     return out, res
 
 
@@ -639,22 +769,34 @@ def model_note(res: LogitResult, lang: Lang = "fi") -> str:
     n_non = res.n - res.n_events
     epv = fmt_number(res.epv, lang, 1)
     if lang == "fi":
-        text = (f"n = {res.n}, suorittaneita {res.n_events}, ei suorittaneita {n_non}; {res.n_parameters} "
-                f"parametria: {epv} tapahtumaa parametria kohden (EPV; pienempi lopputulosryhmä jaettuna "
-                f"parametrien määrällä).")
+        text = (
+            f"n = {res.n}, suorittaneita {res.n_events}, ei suorittaneita {n_non}; {res.n_parameters} "
+            f"parametria: {epv} tapahtumaa parametria kohden (EPV; pienempi lopputulosryhmä jaettuna "
+            f"parametrien määrällä)."
+        )
         if res.epv < 10:
-            text += (" Alle 10:n EPV:llä vetosuhteet voivat olla harhaisia ja luottamusvälit liian kapeita "
-                     "(Peduzzi ym. 1996): lue malli kuvailevana, ei todisteena vaikutuksesta.")
+            text += (
+                " Alle 10:n EPV:llä vetosuhteet voivat olla harhaisia ja luottamusvälit liian kapeita "
+                "(Peduzzi ym. 1996): lue malli kuvailevana, ei todisteena vaikutuksesta."
+            )
         if not res.estimable:
-            text += " Mallia ei voitu estimoida (esim. jokin ryhmä suoritti kokonaan tai ei lainkaan)."
+            text += (
+                " Mallia ei voitu estimoida (esim. jokin ryhmä suoritti kokonaan tai ei lainkaan)."
+            )
     else:
-        text = (f"n = {res.n}, {res.n_events} completed, {n_non} did not; {res.n_parameters} parameters: {epv} "
-                f"events per parameter (EPV; the smaller outcome group divided by the number of parameters).")
+        text = (
+            f"n = {res.n}, {res.n_events} completed, {n_non} did not; {res.n_parameters} parameters: {epv} "
+            f"events per parameter (EPV; the smaller outcome group divided by the number of parameters)."
+        )
         if res.epv < 10:
-            text += (" Below 10 the odds ratios may be biased and their intervals too narrow (Peduzzi et al. "
-                     "1996): read the model as descriptive, not as proof of an effect.")
+            text += (
+                " Below 10 the odds ratios may be biased and their intervals too narrow (Peduzzi et al. "
+                "1996): read the model as descriptive, not as proof of an effect."
+            )
         if not res.estimable:
-            text += " The model could not be estimated (e.g. a group completed entirely or not at all)."
+            text += (
+                " The model could not be estimated (e.g. a group completed entirely or not at all)."
+            )
     return text
 
 
@@ -681,8 +823,11 @@ def area_scores(
     np.float64(3.0)
     """
     id_col = id_col or inst.respondent_id
-    areas = {a: items for a, items in inst.area_items(role=role).items()
-             if all(i.lstrip("-") in df.columns for i in items)}
+    areas = {
+        a: items
+        for a, items in inst.area_items(role=role).items()
+        if all(i.lstrip("-") in df.columns for i in items)
+    }
     scores = scale_scores(df, areas, min_valid=min_valid)
     scores.index = pd.Index(df[id_col].astype("str"), name=id_col)
     return scores
@@ -735,22 +880,51 @@ def learning_change(
     areas = [a for a in pre_scores.columns if a in post_scores.columns]
     table = paired_change_table(pre_scores, post_scores, areas, zero_method=zero_method)  # type: ignore[arg-type]
     table = table.rename(columns={"column": "area"})
-    table.insert(1, "area_label", [inst.area_label(a, lang) if inst is not None else a for a in areas])
+    table.insert(
+        1, "area_label", [inst.area_label(a, lang) if inst is not None else a for a in areas]
+    )
     table["significant"] = np.nan_to_num(table["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha
     rankable = table["n_pairs"] >= min_n
-    order = table[rankable].sort_values(["median_change", "mean_change", "effect_size"], ascending=False,
-                                         kind="mergesort")
+    order = table[rankable].sort_values(
+        ["median_change", "mean_change", "effect_size"], ascending=False, kind="mergesort"
+    )
     rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
     rank[order.index] = np.arange(1, len(order) + 1)
     table["gain_rank"] = rank
-    keep = ["area", "area_label", "n_pairs", "n_increase", "n_decrease", "n_zero", "median_pre", "median_post",
-            "median_change", "median_change_ci_low", "median_change_ci_high", "mean_change", "statistic",
-            "p_value", "p_holm", "effect_size", "effect_size_name", "significant", "gain_rank", "test",
-            "zero_method"]
+    keep = [
+        "area",
+        "area_label",
+        "n_pairs",
+        "n_increase",
+        "n_decrease",
+        "n_zero",
+        "median_pre",
+        "median_post",
+        "median_change",
+        "median_change_ci_low",
+        "median_change_ci_high",
+        "mean_change",
+        "statistic",
+        "p_value",
+        "p_holm",
+        "effect_size",
+        "effect_size_name",
+        "significant",
+        "gain_rank",
+        "test",
+        "zero_method",
+    ]
     out = table[keep]
-    p_full = out["p_value"].to_numpy(dtype=float, na_value=np.nan)  # before suppression: Holm used them all
-    out = suppress_by_n(out, "n_pairs", min_n, secondary=False,
-                        value_cols=[c for c in keep[3:17] if c != "effect_size_name"])
+    p_full = out["p_value"].to_numpy(
+        dtype=float, na_value=np.nan
+    )  # before suppression: Holm used them all
+    out = suppress_by_n(
+        out,
+        "n_pairs",
+        min_n,
+        secondary=False,
+        value_cols=[c for c in keep[3:17] if c != "effect_size_name"],
+    )
     out = suppress_parts(out, ["n_increase", "n_decrease", "n_zero"], min_n)
     return hide_invertible_tests(out, p_full, zero_method, parts=_CHANGE_PARTS)
 
@@ -798,13 +972,21 @@ def pair_accounting(
     reg = pd.Series(_done(enrol[outcome]).to_numpy(), index=enrol[id_col].astype("str"))
     pre, post = set(map(str, pre_ids)), set(map(str, post_ids))
     everyone = sorted(set(reg.index) | pre | post)
-    status = pd.Series([("completed_yes" if reg[i] else "completed_no") if i in reg.index else "not_in_register"
-                        for i in everyone], index=everyone)
-    flags = pd.DataFrame({
-        "enrolled": [i in reg.index for i in everyone],
-        "answered_pre": [i in pre for i in everyone],
-        "answered_post": [i in post for i in everyone],
-    }, index=everyone)
+    status = pd.Series(
+        [
+            ("completed_yes" if reg[i] else "completed_no") if i in reg.index else "not_in_register"
+            for i in everyone
+        ],
+        index=everyone,
+    )
+    flags = pd.DataFrame(
+        {
+            "enrolled": [i in reg.index for i in everyone],
+            "answered_pre": [i in pre for i in everyone],
+            "answered_post": [i in post for i in everyone],
+        },
+        index=everyone,
+    )
     flags["paired"] = flags["answered_pre"] & flags["answered_post"]
     flags["pre_only"] = flags["answered_pre"] & ~flags["answered_post"]
     flags["post_only"] = flags["answered_post"] & ~flags["answered_pre"]
@@ -820,12 +1002,18 @@ def pair_accounting(
     # row the respondents outside the register make it an inequality, treated as a sum: it only hides more).
     # The number of pairs and the enrolled are published anyway (a key figure, the learning table, the funnel
     # and completion tables): they are never the cell hidden to protect a small count; the answered total goes.
-    supp = suppress_small_cells(counts, min_n, total_rows=["total"],
-                                relations=[("answered_pre", ["paired", "pre_only"]),
-                                           ("answered_post", ["paired", "post_only"]),
-                                           ("enrolled", ["answered_pre", "_no_pre"]),
-                                           ("enrolled", ["answered_post", "_no_post"])],
-                                keep=[("total", "paired"), *((s, "enrolled") for s in (*order[:2], "total"))])
+    supp = suppress_small_cells(
+        counts,
+        min_n,
+        total_rows=["total"],
+        relations=[
+            ("answered_pre", ["paired", "pre_only"]),
+            ("answered_post", ["paired", "post_only"]),
+            ("enrolled", ["answered_pre", "_no_pre"]),
+            ("enrolled", ["answered_post", "_no_post"]),
+        ],
+        keep=[("total", "paired"), *((s, "enrolled") for s in (*order[:2], "total"))],
+    )
     helpers = ["_no_pre", "_no_post"]
     cells = int(supp.attrs["suppressed_cells"]) - int(supp[helpers].isna().sum().sum())
     supp = supp.drop(columns=helpers)
@@ -883,21 +1071,27 @@ def feedback_items(
     table = likert_table(fb, items, labels, top=2, nsa_labels=present_nsa or nsa)
     nsa_cols = list((present_nsa or nsa).values())
     total = table["n_total"].astype(float).replace(0, np.nan)
-    out = pd.DataFrame({
-        "item": items,
-        "item_label": [inst.item(i).text(lang) for i in items],
-        "part": [inst.item(i).area for i in items],
-        "part_label": [inst.area_label(inst.item(i).area or "", lang) for i in items],
-    })
+    out = pd.DataFrame(
+        {
+            "item": items,
+            "item_label": [inst.item(i).text(lang) for i in items],
+            "part": [inst.item(i).area for i in items],
+            "part_label": [inst.area_label(inst.item(i).area or "", lang) for i in items],
+        }
+    )
     answers = [*labels.values(), *nsa_cols]
     for col in answers:
         out[col] = 100.0 * table[col] / total
     for col in ("n_valid", "n_total", "mean", "sd", "top_box_pct"):
         out[col] = table[col]
-    out["top_box_ci_low"] = table["top_box_ci_low"]  # likert_table gives the top box and its CI in %
+    out["top_box_ci_low"] = table[
+        "top_box_ci_low"
+    ]  # likert_table gives the top box and its CI in %
     out["top_box_ci_high"] = table["top_box_ci_high"]
     published = list(out.columns)
-    counts = {col: f"_n: {col}" for col in answers}  # the counts behind the shares, for the suppression only
+    counts = {
+        col: f"_n: {col}" for col in answers
+    }  # the counts behind the shares, for the suppression only
     for col, count in counts.items():
         out[count] = table[col]
     out["_n: top"] = table["top_box_n"]  # = top_box_pct * n_valid, so it counts as published
@@ -905,15 +1099,32 @@ def feedback_items(
     scale = [counts[c] for c in labels.values()]
     top, low, nsa_n = scale[-2:], scale[:-2], [counts[c] for c in nsa_cols]
     box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
-    res = suppress_parts(res, [*scale, *nsa_n], min_n, linked={counts[c]: [c] for c in answers},
-                         sums=[("n_valid", [nsa_n, scale], box), ("_n: top", [top, [*low, "n_valid"], [*low, *nsa_n]], box)],
-                         computed_from={"mean": scale, "sd": scale})
-    res = restore_rounded_stats(res, out, answers=[*scale, *nsa_n], scale={counts[lab]: code for code, lab in labels.items()},
-                                top=top)
+    res = suppress_parts(
+        res,
+        [*scale, *nsa_n],
+        min_n,
+        linked={counts[c]: [c] for c in answers},
+        sums=[
+            ("n_valid", [nsa_n, scale], box),
+            ("_n: top", [top, [*low, "n_valid"], [*low, *nsa_n]], box),
+        ],
+        computed_from={"mean": scale, "sd": scale},
+    )
+    res = restore_rounded_stats(
+        res,
+        out,
+        answers=[*scale, *nsa_n],
+        scale={counts[lab]: code for code, lab in labels.items()},
+        top=top,
+    )
     hidden = int(sum((res[c].isna() & out[c].notna()).sum() for c in published))
     res = res[published]
-    res.attrs = {"suppressed_cells": hidden, "min_n": min_n, "answer_labels": list(labels.values()),
-                 "nsa_labels": nsa_cols}
+    res.attrs = {
+        "suppressed_cells": hidden,
+        "min_n": min_n,
+        "answer_labels": list(labels.values()),
+        "nsa_labels": nsa_cols,
+    }
     return res
 
 
@@ -955,30 +1166,47 @@ def feedback_parts(
     ``kuormitus`` has one statement whose answer counts (3 and 2) are hidden in :func:`feedback_items`, so its
     mean is shown as that table shows it (here hidden), never at full precision.
     """
-    areas = {a: items for a, items in inst.area_items().items() if all(i in fb.columns for i in items)}
+    areas = {
+        a: items for a, items in inst.area_items().items() if all(i in fb.columns for i in items)
+    }
     scores = scale_scores(fb, areas, min_valid=min_valid)
     rows = []
     for a in areas:
         x = scores[a].dropna().to_numpy(dtype=float)
         lo, hi = _mean_ci(x, ci)
-        rows.append({"part": a, "part_label": inst.area_label(a, lang), "n": int(x.size),
-                     "mean": float(x.mean()) if x.size else np.nan, "ci_low": lo, "ci_high": hi,
-                     "sd": float(x.std(ddof=1)) if x.size > 1 else np.nan,
-                     "median": float(np.median(x)) if x.size else np.nan})
+        rows.append(
+            {
+                "part": a,
+                "part_label": inst.area_label(a, lang),
+                "n": int(x.size),
+                "mean": float(x.mean()) if x.size else np.nan,
+                "ci_low": lo,
+                "ci_high": hi,
+                "sd": float(x.std(ddof=1)) if x.size > 1 else np.nan,
+                "median": float(np.median(x)) if x.size else np.nan,
+            }
+        )
     table = pd.DataFrame(rows)
     ok = table["n"] >= min_n
-    table = pd.concat([table[ok].sort_values("mean", ascending=False, kind="mergesort"), table[~ok]])
-    table["rank"] = pd.array([*range(1, int(ok.sum()) + 1), *[pd.NA] * int((~ok).sum())], dtype="Int64")
+    table = pd.concat(
+        [table[ok].sort_values("mean", ascending=False, kind="mergesort"), table[~ok]]
+    )
+    table["rank"] = pd.array(
+        [*range(1, int(ok.sum()) + 1), *[pd.NA] * int((~ok).sum())], dtype="Int64"
+    )
     table = table.reset_index(drop=True)
-    out = suppress_by_n(table, "n", min_n, secondary=False, value_cols=["mean", "ci_low", "ci_high", "sd", "median"])
+    out = suppress_by_n(
+        table, "n", min_n, secondary=False, value_cols=["mean", "ci_low", "ci_high", "sd", "median"]
+    )
     # A part of one statement repeats that statement's statistics: where the statement's row in
     # feedback_items hides an answer count, the part's mean and SD at full precision would give the hidden
     # counts back (mean + SD fix a five-point distribution). The part then shows the statement's published
     # mean and SD (rounded by the audit, or hidden), no CI or median, and its n only where the statement shows
     # n_valid. Its rank (from the exact mean) stays: it says less than the rounded mean.
     missing = [it.id for it in inst.likert_items() if it.id not in fb]
-    items = feedback_items(fb.assign(**dict.fromkeys(missing, np.nan)) if missing else fb, inst, min_n=min_n,
-                           lang=lang)
+    items = feedback_items(
+        fb.assign(**dict.fromkeys(missing, np.nan)) if missing else fb, inst, min_n=min_n, lang=lang
+    )
     answers = [*items.attrs["answer_labels"], *items.attrs["nsa_labels"]]
     answered: dict[str, int] = {}
     for i, part in enumerate(out["part"]):
@@ -1020,8 +1248,17 @@ def open_themes(
     """
     from .text import UNCODED, code_themes, load_theme_codebook
 
-    cols = ["question", "question_label", "theme", "theme_label", "n_answered", "count", "pct_answered",
-            "ci_low", "ci_high"]
+    cols = [
+        "question",
+        "question_label",
+        "theme",
+        "theme_label",
+        "n_answered",
+        "count",
+        "pct_answered",
+        "ci_low",
+        "ci_high",
+    ]
     rows: list[dict[str, Any]] = []
     reasons: list[str] = []
     for it in inst.items_of("text"):
@@ -1041,15 +1278,31 @@ def open_themes(
         for tid in [*cb.ids, UNCODED]:
             c = int(coded[tid].sum())
             lo, hi = proportion_ci(c, n_ans, ci=ci) if n_ans else (np.nan, np.nan)
-            rows.append({"question": it.id, "question_label": it.text(lang), "theme": tid,
-                         "theme_label": theme_labels[tid], "n_answered": n_ans, "count": c,
-                         "pct_answered": 100.0 * c / n_ans if n_ans else np.nan,
-                         "ci_low": 100.0 * lo, "ci_high": 100.0 * hi})
+            rows.append(
+                {
+                    "question": it.id,
+                    "question_label": it.text(lang),
+                    "theme": tid,
+                    "theme_label": theme_labels[tid],
+                    "n_answered": n_ans,
+                    "count": c,
+                    "pct_answered": 100.0 * c / n_ans if n_ans else np.nan,
+                    "ci_low": 100.0 * lo,
+                    "ci_high": 100.0 * hi,
+                }
+            )
     table = pd.DataFrame(rows, columns=cols)
-    table = suppress_by_n(table, "n_answered", min_n, secondary=False,
-                          value_cols=["count", "pct_answered", "ci_low", "ci_high"])
+    table = suppress_by_n(
+        table,
+        "n_answered",
+        min_n,
+        secondary=False,
+        value_cols=["count", "pct_answered", "ci_low", "ci_high"],
+    )
     hidden_cells = table.attrs.get("suppressed_cells", 0)
-    small = table["count"].notna() & table["count"].astype("Float64").between(1, min_n - 1).fillna(False)
+    small = table["count"].notna() & table["count"].astype("Float64").between(1, min_n - 1).fillna(
+        False
+    )
     for col in ("count", "pct_answered", "ci_low", "ci_high"):
         table[col] = table[col].mask(small.to_numpy(dtype=bool))
     table.attrs = {"suppressed_cells": int(hidden_cells + 4 * small.sum()), "min_n": min_n}
@@ -1094,26 +1347,44 @@ def baseline_comparison(
         res = two_sample_ordinal(x, y, labels=("baseline", "course"))
         bl, bh = _mean_ci(x, ci)
         cl, chh = _mean_ci(y, ci)
-        rows.append({
-            "area": a, "area_label": inst.area_label(a, lang) if inst is not None else a,
-            "n_baseline": int(x.size), "mean_baseline": float(x.mean()) if x.size else np.nan,
-            "mean_baseline_ci_low": bl, "mean_baseline_ci_high": bh,
-            "median_baseline": float(np.median(x)) if x.size else np.nan,
-            "n_course": int(y.size), "mean_course": float(y.mean()) if y.size else np.nan,
-            "mean_course_ci_low": cl, "mean_course_ci_high": chh,
-            "median_course": float(np.median(y)) if y.size else np.nan,
-            "test": res.test, "statistic": res.statistic, "p_value": res.p_value,
-            "effect_size": res.effect_size, "effect_size_name": "rank-biserial r (> 0: course higher)",
-        })
+        rows.append(
+            {
+                "area": a,
+                "area_label": inst.area_label(a, lang) if inst is not None else a,
+                "n_baseline": int(x.size),
+                "mean_baseline": float(x.mean()) if x.size else np.nan,
+                "mean_baseline_ci_low": bl,
+                "mean_baseline_ci_high": bh,
+                "median_baseline": float(np.median(x)) if x.size else np.nan,
+                "n_course": int(y.size),
+                "mean_course": float(y.mean()) if y.size else np.nan,
+                "mean_course_ci_low": cl,
+                "mean_course_ci_high": chh,
+                "median_course": float(np.median(y)) if y.size else np.nan,
+                "test": res.test,
+                "statistic": res.statistic,
+                "p_value": res.p_value,
+                "effect_size": res.effect_size,
+                "effect_size_name": "rank-biserial r (> 0: course higher)",
+            }
+        )
     table = pd.DataFrame(rows)
     small = ((table["n_baseline"] < min_n) | (table["n_course"] < min_n)).to_numpy()
     table["p_value"] = table["p_value"].where(~small)
-    table.insert(table.columns.get_loc("p_value") + 1, "p_holm", holm(table["p_value"].to_numpy(dtype=float)))
+    table.insert(
+        table.columns.get_loc("p_value") + 1, "p_holm", holm(table["p_value"].to_numpy(dtype=float))
+    )
     table["significant"] = np.nan_to_num(table["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha
     stat_cols = [c for c in table.columns if c.startswith(("mean_", "median_"))] + [
-        "statistic", "p_value", "p_holm", "effect_size"]
+        "statistic",
+        "p_value",
+        "p_holm",
+        "effect_size",
+    ]
     table["n_min"] = np.minimum(table["n_baseline"], table["n_course"])
-    out = suppress_by_n(table, "n_min", min_n, secondary=False, value_cols=[*stat_cols, "n_baseline", "n_course"])
+    out = suppress_by_n(
+        table, "n_min", min_n, secondary=False, value_cols=[*stat_cols, "n_baseline", "n_course"]
+    )
     return out.drop(columns="n_min")
 
 
@@ -1124,17 +1395,42 @@ def baseline_figure(table: pd.DataFrame, *, lang: Lang = "fi", title: str | None
     data = table.reset_index(drop=True)
     ax = _ax_or_new(None, height=1.4 + 0.55 * len(data))
     pos = np.arange(len(data))
-    series = (("baseline", _TXT[lang]["baseline"], OKABE_ITO[1], -0.14, "o"),
-              ("course", _TXT[lang]["course_pre"], OKABE_ITO[0], 0.14, "s"))
+    series = (
+        ("baseline", _TXT[lang]["baseline"], OKABE_ITO[1], -0.14, "o"),
+        ("course", _TXT[lang]["course_pre"], OKABE_ITO[0], 0.14, "s"),
+    )
     for key, name, color, off, marker in series:
-        m = pd.to_numeric(data[f"mean_{key}"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        lo = pd.to_numeric(data[f"mean_{key}_ci_low"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        hi = pd.to_numeric(data[f"mean_{key}_ci_high"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        ax.errorbar(m, pos + off, xerr=np.vstack([m - lo, hi - m]), fmt=marker, color=color, ecolor=color,
-                    elinewidth=1.0, capsize=2.5, markersize=5.5, label=name)
+        m = pd.to_numeric(data[f"mean_{key}"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        lo = pd.to_numeric(data[f"mean_{key}_ci_low"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        hi = pd.to_numeric(data[f"mean_{key}_ci_high"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        ax.errorbar(
+            m,
+            pos + off,
+            xerr=np.vstack([m - lo, hi - m]),
+            fmt=marker,
+            color=color,
+            ecolor=color,
+            elinewidth=1.0,
+            capsize=2.5,
+            markersize=5.5,
+            label=name,
+        )
     ax.set_xlim(1, 5)
-    return finish_dot_axes(ax, list(data["area_label"]), lang=lang, label_width=34, legend_offset=-0.16,
-                           xlabel=_TXT[lang]["mean_axis"], title=title)
+    return finish_dot_axes(
+        ax,
+        list(data["area_label"]),
+        lang=lang,
+        label_width=34,
+        legend_offset=-0.16,
+        xlabel=_TXT[lang]["mean_axis"],
+        title=title,
+    )
 
 
 # -------------------------------------------------------------------------------------------- key figures
@@ -1152,8 +1448,11 @@ def _area_text(inst: Instrument | None, area: str, lang: Lang) -> str:
 
 
 def _plain(x: Any) -> Any:
-    return None if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)) else (
-        float(x) if isinstance(x, float | np.floating) else x)
+    return (
+        None
+        if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x))
+        else (float(x) if isinstance(x, float | np.floating) else x)
+    )
 
 
 def key_figures(
@@ -1187,74 +1486,160 @@ def key_figures(
     f = funnel.set_index("step")
     enrolled = int(f.loc["enrolled", "n"])
     # sources name rows by their label columns: the published course tables leave the machine codes out
-    kf.add("enrolled", enrolled, "n", n=enrolled, method="enrolment register, after cleaning",
-           label_fi="Ilmoittautuneet", label_en="Enrolled",
-           source=source("funnel", "n", step_label=f.loc["enrolled", "step_label"]))
-    for step, fi, en in (("started", "Aloittaneet", "Started"), ("completed", "Suorittaneet (5 op)",
-                                                                  "Completed (5 ECTS)")):
+    kf.add(
+        "enrolled",
+        enrolled,
+        "n",
+        n=enrolled,
+        method="enrolment register, after cleaning",
+        label_fi="Ilmoittautuneet",
+        label_en="Enrolled",
+        source=source("funnel", "n", step_label=f.loc["enrolled", "step_label"]),
+    )
+    for step, fi, en in (
+        ("started", "Aloittaneet", "Started"),
+        ("completed", "Suorittaneet (5 op)", "Completed (5 ECTS)"),
+    ):
         if step in f.index:
             v = _plain(f.loc[step, "n"])
-            kf.add(step, v, "n", n=v, method="enrolment register", label_fi=fi, label_en=en,
-                   suppressed=v is None, source=source("funnel", "n", step_label=f.loc[step, "step_label"]))
+            kf.add(
+                step,
+                v,
+                "n",
+                n=v,
+                method="enrolment register",
+                label_fi=fi,
+                label_en=en,
+                suppressed=v is None,
+                source=source("funnel", "n", step_label=f.loc[step, "step_label"]),
+            )
     if "completed" in f.index:
-        kf.add("completion_rate", _plain(f.loc["completed", "pct"]), "%", n=enrolled,
-               ci_low=_plain(f.loc["completed", "ci_low"]), ci_high=_plain(f.loc["completed", "ci_high"]),
-               method="completed / enrolled; Wilson 95 % CI", label_fi="Suoritusaste",
-               label_en="Completion rate", suppressed=pd.isna(f.loc["completed", "pct"]),
-               source=source("funnel", "pct", step_label=f.loc["completed", "step_label"]))
-    kf.add("n_pairs", int(n_pairs), "n", n=int(n_pairs),
-           method="pre- and post-course self-assessment matched on the pseudonymised participant id",
-           label_fi="Alku- ja loppukyselyn parit", label_en="Pre–post pairs",
-           source=source("pairs", "paired", status_label=_TXT[lang]["total"]))
+        kf.add(
+            "completion_rate",
+            _plain(f.loc["completed", "pct"]),
+            "%",
+            n=enrolled,
+            ci_low=_plain(f.loc["completed", "ci_low"]),
+            ci_high=_plain(f.loc["completed", "ci_high"]),
+            method="completed / enrolled; Wilson 95 % CI",
+            label_fi="Suoritusaste",
+            label_en="Completion rate",
+            suppressed=pd.isna(f.loc["completed", "pct"]),
+            source=source("funnel", "pct", step_label=f.loc["completed", "step_label"]),
+        )
+    kf.add(
+        "n_pairs",
+        int(n_pairs),
+        "n",
+        n=int(n_pairs),
+        method="pre- and post-course self-assessment matched on the pseudonymised participant id",
+        label_fi="Alku- ja loppukyselyn parit",
+        label_en="Pre–post pairs",
+        source=source("pairs", "paired", status_label=_TXT[lang]["total"]),
+    )
     top = gain_ranking(change, k_gains)
     for i in range(k_gains):
         name = f"gain_rank_{i + 1}"
         if i >= len(top):
-            kf.add(name, None, "score change 1–5", n=0, suppressed=True, note="fewer ranked areas",
-                   label_fi=f"Suurin kasvu {i + 1}", label_en=f"Largest gain {i + 1}")
+            kf.add(
+                name,
+                None,
+                "score change 1–5",
+                n=0,
+                suppressed=True,
+                note="fewer ranked areas",
+                label_fi=f"Suurin kasvu {i + 1}",
+                label_en=f"Largest gain {i + 1}",
+            )
             continue
         r = top.loc[i]
         zm = str(r["zero_method"])
-        kf.add(name, _plain(r["median_change"]), "score change 1–5", n=_plain(r["n_pairs"]),
-               ci_low=_plain(r["median_change_ci_low"]), ci_high=_plain(r["median_change_ci_high"]),
-               method=(f"median of paired differences post − pre (area mean, 1–5), sign-test CI; Wilcoxon "
-                       f"signed-rank (zero_method={zm}), Holm across areas; effect size rank-biserial r"),
-               label_fi=f"Suurin kasvu {i + 1}: {_area_text(area_inst, r['area'], 'fi')}",
-               label_en=f"Largest gain {i + 1}: {_area_text(area_inst, r['area'], 'en')}",
-               note=(f"area={r['area']}; rank-biserial r={_note_num(r['effect_size'], '.3g')}; "
-                     f"p_holm={_note_num(r['p_holm'], '.2g')}; mean change={_note_num(r['mean_change'], '.3f')}"),
-               source=source("learning", "median_change", area_label=r["area_label"]))
+        kf.add(
+            name,
+            _plain(r["median_change"]),
+            "score change 1–5",
+            n=_plain(r["n_pairs"]),
+            ci_low=_plain(r["median_change_ci_low"]),
+            ci_high=_plain(r["median_change_ci_high"]),
+            method=(
+                f"median of paired differences post − pre (area mean, 1–5), sign-test CI; Wilcoxon "
+                f"signed-rank (zero_method={zm}), Holm across areas; effect size rank-biserial r"
+            ),
+            label_fi=f"Suurin kasvu {i + 1}: {_area_text(area_inst, r['area'], 'fi')}",
+            label_en=f"Largest gain {i + 1}: {_area_text(area_inst, r['area'], 'en')}",
+            note=(
+                f"area={r['area']}; rank-biserial r={_note_num(r['effect_size'], '.3g')}; "
+                f"p_holm={_note_num(r['p_holm'], '.2g')}; mean change={_note_num(r['mean_change'], '.3f')}"
+            ),
+            source=source("learning", "median_change", area_label=r["area_label"]),
+        )
     ranked = parts[parts["rank"].notna()].sort_values("rank")
-    for name, row, fi, en in (("best_part", ranked.iloc[0] if len(ranked) else None, "Parhaiten arvioitu osa",
-                               "Best rated part"),
-                              ("weakest_part", ranked.iloc[-1] if len(ranked) else None, "Heikoimmin arvioitu osa",
-                               "Weakest rated part")):
+    for name, row, fi, en in (
+        (
+            "best_part",
+            ranked.iloc[0] if len(ranked) else None,
+            "Parhaiten arvioitu osa",
+            "Best rated part",
+        ),
+        (
+            "weakest_part",
+            ranked.iloc[-1] if len(ranked) else None,
+            "Heikoimmin arvioitu osa",
+            "Weakest rated part",
+        ),
+    ):
         if row is None:
             kf.add(name, None, "mean 1–5", n=0, suppressed=True, label_fi=fi, label_en=en)
             continue
-        hidden_n = pd.isna(row["n"])  # a one-statement part whose valid n would give a small count back
+        hidden_n = pd.isna(
+            row["n"]
+        )  # a one-statement part whose valid n would give a small count back
         n = parts.attrs.get("n_answered", {}).get(row["part"]) if hidden_n else _plain(row["n"])
-        kf.add(name, _plain(row["mean"]), "mean 1–5", n=n, ci_low=_plain(row["ci_low"]),
-               ci_high=_plain(row["ci_high"]), method="mean of part scores (item means), t-based 95 % CI; "
-               "'En osaa sanoa' left out", label_fi=f"{fi}: {_area_text(part_inst, row['part'], 'fi')}",
-               label_en=f"{en}: {_area_text(part_inst, row['part'], 'en')}",
-               note=f"part={row['part']}" + ("; n = all who answered, incl. 'En osaa sanoa' (the valid n and the "
-                                             "interval are hidden: they would give a small count back)"
-                                             if hidden_n else ""),
-               source=source("feedback_parts", "mean", part_label=row["part_label"]))
-    published = nps_table(nps_result, min_n=min_n).iloc[0]  # as the NPS table shows it (interval rounded/hidden)
-    kf.add("nps", _plain(published["nps"]), "NPS", n=int(nps_result.n), ci_low=_plain(published["ci_low"]),
-           ci_high=_plain(published["ci_high"]), method=f"% 9–10 minus % 0–6; {nps_result.method} 95 % CI (Rocks 2016)",
-           label_fi="Suositteluindeksi (NPS)", label_en="Net Promoter Score",
-           note="" if _plain(published["ci_low"]) is not None or pd.isna(nps_result.ci_low) else
-           "interval suppressed: with the NPS and n it would give the promoter and detractor counts back",
-           source=source("nps", "nps"))
+        kf.add(
+            name,
+            _plain(row["mean"]),
+            "mean 1–5",
+            n=n,
+            ci_low=_plain(row["ci_low"]),
+            ci_high=_plain(row["ci_high"]),
+            method="mean of part scores (item means), t-based 95 % CI; 'En osaa sanoa' left out",
+            label_fi=f"{fi}: {_area_text(part_inst, row['part'], 'fi')}",
+            label_en=f"{en}: {_area_text(part_inst, row['part'], 'en')}",
+            note=f"part={row['part']}"
+            + (
+                "; n = all who answered, incl. 'En osaa sanoa' (the valid n and the "
+                "interval are hidden: they would give a small count back)"
+                if hidden_n
+                else ""
+            ),
+            source=source("feedback_parts", "mean", part_label=row["part_label"]),
+        )
+    published = nps_table(nps_result, min_n=min_n).iloc[
+        0
+    ]  # as the NPS table shows it (interval rounded/hidden)
+    kf.add(
+        "nps",
+        _plain(published["nps"]),
+        "NPS",
+        n=int(nps_result.n),
+        ci_low=_plain(published["ci_low"]),
+        ci_high=_plain(published["ci_high"]),
+        method=f"% 9–10 minus % 0–6; {nps_result.method} 95 % CI (Rocks 2016)",
+        label_fi="Suositteluindeksi (NPS)",
+        label_en="Net Promoter Score",
+        note=""
+        if _plain(published["ci_low"]) is not None or pd.isna(nps_result.ci_low)
+        else "interval suppressed: with the NPS and n it would give the promoter and detractor counts back",
+        source=source("nps", "nps"),
+    )
     return kf
 
 
 # ------------------------------------------------------------------------------------------------ publishing
 #: File and sheet names of the published tables (key -> fi / en).
-TABLE_NAMES: dict[str, dict[str, str]] = {k: dict(v) for k, v in for_analysis("course").tables.items()}
+TABLE_NAMES: dict[str, dict[str, str]] = {
+    k: dict(v) for k, v in for_analysis("course").tables.items()
+}
 
 
 def nps_table(res: NPSResult, *, min_n: int = MIN_N, lang: Lang = "fi") -> pd.DataFrame:
@@ -1271,9 +1656,16 @@ def nps_table(res: NPSResult, *, min_n: int = MIN_N, lang: Lang = "fi") -> pd.Da
     [False, True, True, True]
     """
     small = 0 < res.n < min_n
-    row = {"nps": np.nan if small else res.nps, "ci_low": np.nan if small else res.ci_low,
-           "ci_high": np.nan if small else res.ci_high, "n": res.n, "promoters": res.promoters,
-           "passives": res.passives, "detractors": res.detractors, "method": res.method}
+    row = {
+        "nps": np.nan if small else res.nps,
+        "ci_low": np.nan if small else res.ci_low,
+        "ci_high": np.nan if small else res.ci_high,
+        "n": res.n,
+        "promoters": res.promoters,
+        "passives": res.passives,
+        "detractors": res.detractors,
+        "method": res.method,
+    }
     table = pd.DataFrame([row])
     if small:
         for col in ("promoters", "passives", "detractors"):
@@ -1283,7 +1675,9 @@ def nps_table(res: NPSResult, *, min_n: int = MIN_N, lang: Lang = "fi") -> pd.Da
     return suppress_nps_groups(table, min_n)
 
 
-def suppression_summary(tables: Mapping[str, pd.DataFrame], *, min_n: int, lang: Lang = "fi") -> pd.DataFrame:
+def suppression_summary(
+    tables: Mapping[str, pd.DataFrame], *, min_n: int, lang: Lang = "fi"
+) -> pd.DataFrame:
     """Which published table had cells hidden by the small-cell rule, and how many.
 
     Examples
@@ -1292,8 +1686,14 @@ def suppression_summary(tables: Mapping[str, pd.DataFrame], *, min_n: int, lang:
     >>> suppression_summary({"funnel": t}, min_n=5, lang="en").values.tolist()
     [['completion_funnel', 2, 5]]
     """
-    rows = [{"table": TABLE_NAMES.get(k, {}).get(lang, k), "suppressed_cells": int(t.attrs.get("suppressed_cells", 0)),
-             "min_n": min_n} for k, t in tables.items()]
+    rows = [
+        {
+            "table": TABLE_NAMES.get(k, {}).get(lang, k),
+            "suppressed_cells": int(t.attrs.get("suppressed_cells", 0)),
+            "min_n": min_n,
+        }
+        for k, t in tables.items()
+    ]
     out = pd.DataFrame(rows, columns=["table", "suppressed_cells", "min_n"])
     return out.set_axis([COLUMN_LABELS[c][lang] for c in out.columns], axis=1)
 
@@ -1321,65 +1721,117 @@ def publish_tables(
 
 # ------------------------------------------------------------------------------------------------- display
 _CI = CI_LABEL
-_FILE_LABELS = {"enrolment": ("Ilmoittautumisrekisteri", "Enrolment register"), "pre": ("Alkukysely", "Pre-course survey"),
-                "post": ("Loppukysely", "Post-course survey"), "feedback": ("Palautekysely", "Feedback survey"),
-                "baseline": ("Osaamiskartoitus 2020", "Competence mapping 2020")}
+_FILE_LABELS = {
+    "enrolment": ("Ilmoittautumisrekisteri", "Enrolment register"),
+    "pre": ("Alkukysely", "Pre-course survey"),
+    "post": ("Loppukysely", "Post-course survey"),
+    "feedback": ("Palautekysely", "Feedback survey"),
+    "baseline": ("Osaamiskartoitus 2020", "Competence mapping 2020"),
+}
 
 #: What the notebook shows of each table for people to read (:func:`sosrake_lib.report.display_table`):
 #: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
 DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
     "cleaning": {"file_label": ("Aineisto", "Data", "text"), **CLEANING_COLUMNS},
-    "funnel": {"step_label": ("Vaihe", "Step", "text"), "n": ("Henkilöitä", "People", "int"),
-               "pct": ("% ilmoittautuneista", "% of enrolled", "pct"), ("ci_low", "ci_high"): (*_CI, "ci_pct"),
-               "pct_of_previous": ("% edellisestä vaiheesta", "% of previous step", "pct")},
-    "completion": {"label": ("Ryhmä", "Group", "text"), "n": ("Ilmoittautuneita", "Enrolled", "int"),
-                   "completed": ("Suoritti", "Completed", "int"),
-                   "not_completed": ("Ei suorittanut", "Did not complete", "int"),
-                   "pct_completed": ("Suorittaneita %", "Completed %", "pct"), ("ci_low", "ci_high"): (*_CI, "ci_pct")},
-    "model": {"term_label": ("Selittäjä (vertailuryhmä)", "Term (reference)", "text"), "n": ("n", "n", "int"),
-              "odds_ratio": ("Vetosuhde (OR)", "Odds ratio", "num2"), ("ci_low", "ci_high"): (*_CI, "ci2"),
-              "p_value": ("p", "p", "p")},
-    "pairs": {"status_label": ("Osallistuja", "Participant", "text"), "enrolled": ("Ilmoittautui", "Enrolled", "int"),
-              "answered_pre": ("Vastasi alkukyselyyn", "Answered pre", "int"),
-              "answered_post": ("Vastasi loppukyselyyn", "Answered post", "int"),
-              "paired": ("Pari (molemmat)", "Paired (both)", "int"),
-              "pre_only": ("Vain alkukysely", "Pre only", "int"), "post_only": ("Vain loppukysely", "Post only", "int")},
-    "learning": {"area_label": ("Osaamisalue", "Competence area", "text"), "n_pairs": ("Pareja", "Pairs", "int"),
-                 "n_increase": ("Nousi", "Increased", "int"), "n_decrease": ("Laski", "Decreased", "int"),
-                 "n_zero": ("Ei muutosta", "No change", "int"),
-                 "median_pre": ("Mediaani ennen", "Median before", "num2"),
-                 "median_post": ("Mediaani jälkeen", "Median after", "num2"),
-                 "median_change": ("Muutoksen mediaani", "Median change", "num2"),
-                 ("median_change_ci_low", "median_change_ci_high"): (*_CI, "ci2"),
-                 "effect_size": ("Efektikoko r", "Effect size r", "num2"), "p_holm": ("p (Holm)", "p (Holm)", "p"),
-                 "significant": ("Muutos (Holm p < 0,05)", "Change (Holm p < 0.05)", "bool"),
-                 "gain_rank": ("Kasvun sija", "Gain rank", "int")},
-    "feedback_items": {"item_label": ("Väittämä", "Statement", "text"), "part_label": ("Osa-alue", "Part", "text"),
-                       "n_total": ("Vastauksia", "Answers", "int"),
-                       "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
-                       "top_box_pct": ("Hyvin tai erittäin hyvin %", "Well or very well %", "pct"),
-                       ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct")},
-    "feedback_parts": {"rank": ("Sija", "Rank", "int"), "part_label": ("Osa-alue", "Part", "text"),
-                       "n": ("Vastaajia", "Respondents", "int"),
-                       "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num2"),
-                       ("ci_low", "ci_high"): (*_CI, "ci2"), "sd": ("Keskihajonta", "SD", "num2"),
-                       "median": ("Mediaani", "Median", "num1")},
-    "nps": {"nps": ("NPS", "NPS", "signed0"), ("ci_low", "ci_high"): (*_CI, "ci0"), "n": ("Vastaajia", "Respondents", "int"),
-            "promoters": ("Suosittelijat (9–10)", "Promoters (9–10)", "int"),
-            "passives": ("Passiiviset (7–8)", "Passives (7–8)", "int"),
-            "detractors": ("Arvostelijat (0–6)", "Detractors (0–6)", "int")},
-    "themes": {"question_label": ("Kysymys", "Question", "text"), "theme_label": ("Teema", "Theme", "text"),
-               "count": ("Mainintoja", "Mentions", "int"),
-               "pct_answered": ("% vastanneista", "% of answers", "pct"), ("ci_low", "ci_high"): (*_CI, "ci_pct"),
-               "n_answered": ("Vastanneita", "Answered", "int")},
-    "baseline": {"area_label": ("Osaamisalue", "Competence area", "text"),
-                 "n_baseline": ("n 2020", "n 2020", "int"), "mean_baseline": ("Keskiarvo 2020", "Mean 2020", "num2"),
-                 ("mean_baseline_ci_low", "mean_baseline_ci_high"): ("2020: 95 %:n LV", "2020: 95% CI", "ci2"),
-                 "n_course": ("n kurssi", "n course", "int"),
-                 "mean_course": ("Keskiarvo kurssin alussa", "Mean at course start", "num2"),
-                 ("mean_course_ci_low", "mean_course_ci_high"): ("Kurssi: 95 %:n LV", "Course: 95% CI", "ci2"),
-                 "effect_size": ("Efektikoko r", "Effect size r", "num2"), "p_holm": ("p (Holm)", "p (Holm)", "p"),
-                 "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool")},
+    "funnel": {
+        "step_label": ("Vaihe", "Step", "text"),
+        "n": ("Henkilöitä", "People", "int"),
+        "pct": ("% ilmoittautuneista", "% of enrolled", "pct"),
+        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
+        "pct_of_previous": ("% edellisestä vaiheesta", "% of previous step", "pct"),
+    },
+    "completion": {
+        "label": ("Ryhmä", "Group", "text"),
+        "n": ("Ilmoittautuneita", "Enrolled", "int"),
+        "completed": ("Suoritti", "Completed", "int"),
+        "not_completed": ("Ei suorittanut", "Did not complete", "int"),
+        "pct_completed": ("Suorittaneita %", "Completed %", "pct"),
+        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
+    },
+    "model": {
+        "term_label": ("Selittäjä (vertailuryhmä)", "Term (reference)", "text"),
+        "n": ("n", "n", "int"),
+        "odds_ratio": ("Vetosuhde (OR)", "Odds ratio", "num2"),
+        ("ci_low", "ci_high"): (*_CI, "ci2"),
+        "p_value": ("p", "p", "p"),
+    },
+    "pairs": {
+        "status_label": ("Osallistuja", "Participant", "text"),
+        "enrolled": ("Ilmoittautui", "Enrolled", "int"),
+        "answered_pre": ("Vastasi alkukyselyyn", "Answered pre", "int"),
+        "answered_post": ("Vastasi loppukyselyyn", "Answered post", "int"),
+        "paired": ("Pari (molemmat)", "Paired (both)", "int"),
+        "pre_only": ("Vain alkukysely", "Pre only", "int"),
+        "post_only": ("Vain loppukysely", "Post only", "int"),
+    },
+    "learning": {
+        "area_label": ("Osaamisalue", "Competence area", "text"),
+        "n_pairs": ("Pareja", "Pairs", "int"),
+        "n_increase": ("Nousi", "Increased", "int"),
+        "n_decrease": ("Laski", "Decreased", "int"),
+        "n_zero": ("Ei muutosta", "No change", "int"),
+        "median_pre": ("Mediaani ennen", "Median before", "num2"),
+        "median_post": ("Mediaani jälkeen", "Median after", "num2"),
+        "median_change": ("Muutoksen mediaani", "Median change", "num2"),
+        ("median_change_ci_low", "median_change_ci_high"): (*_CI, "ci2"),
+        "effect_size": ("Efektikoko r", "Effect size r", "num2"),
+        "p_holm": ("p (Holm)", "p (Holm)", "p"),
+        "significant": ("Muutos (Holm p < 0,05)", "Change (Holm p < 0.05)", "bool"),
+        "gain_rank": ("Kasvun sija", "Gain rank", "int"),
+    },
+    "feedback_items": {
+        "item_label": ("Väittämä", "Statement", "text"),
+        "part_label": ("Osa-alue", "Part", "text"),
+        "n_total": ("Vastauksia", "Answers", "int"),
+        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
+        "top_box_pct": ("Hyvin tai erittäin hyvin %", "Well or very well %", "pct"),
+        ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct"),
+    },
+    "feedback_parts": {
+        "rank": ("Sija", "Rank", "int"),
+        "part_label": ("Osa-alue", "Part", "text"),
+        "n": ("Vastaajia", "Respondents", "int"),
+        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num2"),
+        ("ci_low", "ci_high"): (*_CI, "ci2"),
+        "sd": ("Keskihajonta", "SD", "num2"),
+        "median": ("Mediaani", "Median", "num1"),
+    },
+    "nps": {
+        "nps": ("NPS", "NPS", "signed0"),
+        ("ci_low", "ci_high"): (*_CI, "ci0"),
+        "n": ("Vastaajia", "Respondents", "int"),
+        "promoters": ("Suosittelijat (9–10)", "Promoters (9–10)", "int"),
+        "passives": ("Passiiviset (7–8)", "Passives (7–8)", "int"),
+        "detractors": ("Arvostelijat (0–6)", "Detractors (0–6)", "int"),
+    },
+    "themes": {
+        "question_label": ("Kysymys", "Question", "text"),
+        "theme_label": ("Teema", "Theme", "text"),
+        "count": ("Mainintoja", "Mentions", "int"),
+        "pct_answered": ("% vastanneista", "% of answers", "pct"),
+        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
+        "n_answered": ("Vastanneita", "Answered", "int"),
+    },
+    "baseline": {
+        "area_label": ("Osaamisalue", "Competence area", "text"),
+        "n_baseline": ("n 2020", "n 2020", "int"),
+        "mean_baseline": ("Keskiarvo 2020", "Mean 2020", "num2"),
+        ("mean_baseline_ci_low", "mean_baseline_ci_high"): (
+            "2020: 95 %:n LV",
+            "2020: 95% CI",
+            "ci2",
+        ),
+        "n_course": ("n kurssi", "n course", "int"),
+        "mean_course": ("Keskiarvo kurssin alussa", "Mean at course start", "num2"),
+        ("mean_course_ci_low", "mean_course_ci_high"): (
+            "Kurssi: 95 %:n LV",
+            "Course: 95% CI",
+            "ci2",
+        ),
+        "effect_size": ("Efektikoko r", "Effect size r", "num2"),
+        "p_holm": ("p (Holm)", "p (Holm)", "p"),
+        "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool"),
+    },
 }
 
 
@@ -1393,5 +1845,7 @@ def display_ready(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
     """
     out = table.copy()
     if "file" in out.columns:
-        out["file_label"] = [_FILE_LABELS.get(f, (f, f))[0 if lang == "fi" else 1] for f in out["file"]]
+        out["file_label"] = [
+            _FILE_LABELS.get(f, (f, f))[0 if lang == "fi" else 1] for f in out["file"]
+        ]
     return out

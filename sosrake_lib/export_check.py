@@ -52,24 +52,74 @@ RENAMED_SIMILARITY = 90
 # Columns the survey tools add themselves (metadata, not answers): never reported as unmatched answers.
 _TOOL_HEADERS = {
     # Microsoft Forms
-    "id", "start time", "completion time", "email", "name", "last modified time", "total points",
-    "quiz feedback", "aloitusaika", "valmistumisaika", "sähköposti", "nimi", "viimeksi muokattu",
+    "id",
+    "start time",
+    "completion time",
+    "email",
+    "name",
+    "last modified time",
+    "total points",
+    "quiz feedback",
+    "aloitusaika",
+    "valmistumisaika",
+    "sähköposti",
+    "nimi",
+    "viimeksi muokattu",
     # Google Forms
-    "timestamp", "aikaleima", "email address", "sähköpostiosoite", "score", "pisteet",
+    "timestamp",
+    "aikaleima",
+    "email address",
+    "sähköpostiosoite",
+    "score",
+    "pisteet",
     # Moodle feedback
-    "response number", "vastaus numero", "vastauksen numero", "userid", "user id", "käyttäjätunnus",
-    "full name", "koko nimi", "course", "kurssi", "group s", "groups", "ryhmä t", "ryhmät", "date",
-    "päivämäärä", "id number", "department", "institution",
+    "response number",
+    "vastaus numero",
+    "vastauksen numero",
+    "userid",
+    "user id",
+    "käyttäjätunnus",
+    "full name",
+    "koko nimi",
+    "course",
+    "kurssi",
+    "group s",
+    "groups",
+    "ryhmä t",
+    "ryhmät",
+    "date",
+    "päivämäärä",
+    "id number",
+    "department",
+    "institution",
     # Webropol
-    "vastaaja", "vastausaika", "vastauspäivä", "vastaajan tunnus", "respondent", "response time",
-    "kielen valinta", "language", "ip address", "ip osoite",
+    "vastaaja",
+    "vastausaika",
+    "vastauspäivä",
+    "vastaajan tunnus",
+    "respondent",
+    "response time",
+    "kielen valinta",
+    "language",
+    "ip address",
+    "ip osoite",
 }
-_PLACEHOLDERS = {"anonymous", "anonyymi", "anonym", "anonymt", "anonymous user", "nimetön", "-", "n/a"}
+_PLACEHOLDERS = {
+    "anonymous",
+    "anonyymi",
+    "anonym",
+    "anonymt",
+    "anonymous user",
+    "nimetön",
+    "-",
+    "n/a",
+}
 _DECLARED = re.compile(
     r"(?<!\w)(?:vastaajien\s+(?:luku)?määrä|vastaajia(?:\s+yhteensä)?|vastanneita(?:\s+yhteensä)?|"
     r"vastausten\s+(?:luku)?määrä|vastauksia(?:\s+yhteensä)?|vastaajamäärä|(?:total\s+)?number\s+of\s+"
     r"(?:respondents|responses)|respondents|responses|n)\s*[:=]\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?![\d.,])",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def is_tool_column(header: Any) -> bool:
@@ -94,11 +144,26 @@ def declared_respondents(meta_text: str) -> int | None:
     return int(re.sub(r"\D", "", m.group(1))) if m else None
 
 
-def notice(level: str, kind: str, message: str, *, item: str | None = None, column: str | None = None,
-           header: str | None = None, **extra: Any) -> dict[str, Any]:
+def notice(
+    level: str,
+    kind: str,
+    message: str,
+    *,
+    item: str | None = None,
+    column: str | None = None,
+    header: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """One finding about an export (see the module docstring)."""
-    return {"level": level, "kind": kind, "item": item, "column": column, "header": header, "message": message,
-            **extra}
+    return {
+        "level": level,
+        "kind": kind,
+        "item": item,
+        "column": column,
+        "header": header,
+        "message": message,
+        **extra,
+    }
 
 
 def _similarity(a: str, b: str) -> float:
@@ -141,8 +206,12 @@ def _looks_like_answers(inst: Instrument, values: Sequence[str]) -> str:
     return "labels" if values and known >= len(values) / 2 else "text"
 
 
-def review_columns(inst: Instrument, matches: Sequence[Any], filled: Mapping[int, tuple[int, list[str]]],
-                   ignore: Sequence[str] = ()) -> tuple[list[dict[str, Any]], list[str]]:
+def review_columns(
+    inst: Instrument,
+    matches: Sequence[Any],
+    filled: Mapping[int, tuple[int, list[str]]],
+    ignore: Sequence[str] = (),
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Notices for export columns that match no item, and the tool columns passed over.
 
     ``filled`` maps a column index to (non-empty cells, a few distinct values).
@@ -152,10 +221,19 @@ def review_columns(inst: Instrument, matches: Sequence[Any], filled: Mapping[int
     named = {m.column for m in matches}
     for j, (n, sample) in sorted(filled.items()):
         if j not in named and n:
-            notes.append(notice("warning", "unmatched_column", f"column {_letter(j)} has no header but holds {n} "
-                                f"answer(s) ({_looks_like_answers(inst, sample)}); its answers are not used",
-                                column=_letter(j), header=f"(column {_letter(j)}, no header)", answers=n,
-                                closest_item=None, similarity=0.0))
+            notes.append(
+                notice(
+                    "warning",
+                    "unmatched_column",
+                    f"column {_letter(j)} has no header but holds {n} "
+                    f"answer(s) ({_looks_like_answers(inst, sample)}); its answers are not used",
+                    column=_letter(j),
+                    header=f"(column {_letter(j)}, no header)",
+                    answers=n,
+                    closest_item=None,
+                    similarity=0.0,
+                )
+            )
     for m in matches:
         if m.item is not None:
             continue
@@ -164,27 +242,53 @@ def review_columns(inst: Instrument, matches: Sequence[Any], filled: Mapping[int
             continue
         n, sample = filled.get(m.column, (0, []))
         if normalise_header(m.header) in ignored:
-            notes.append(notice("info", "ignored_column", f"column {_letter(m.column)} {m.header!r} is ignored "
-                                "by the codebook overlay", column=_letter(m.column), header=m.header))
+            notes.append(
+                notice(
+                    "info",
+                    "ignored_column",
+                    f"column {_letter(m.column)} {m.header!r} is ignored by the codebook overlay",
+                    column=_letter(m.column),
+                    header=m.header,
+                )
+            )
             continue
         if n == 0:
-            notes.append(notice("info", "empty_column", f"column {_letter(m.column)} {m.header!r} matches no "
-                                "codebook item and is empty", column=_letter(m.column), header=m.header))
+            notes.append(
+                notice(
+                    "info",
+                    "empty_column",
+                    f"column {_letter(m.column)} {m.header!r} matches no "
+                    "codebook item and is empty",
+                    column=_letter(m.column),
+                    header=m.header,
+                )
+            )
             continue
         named_items = {it.display_name: it.id for it in inst.items if it.kind != "pii"}
         near, score = closest(m.header, list(named_items))
         near_id = named_items.get(near) if near is not None else None
-        notes.append(notice(
-            "warning", "unmatched_column",
-            f"column {_letter(m.column)} {m.header!r} holds {n} answer(s) ({_looks_like_answers(inst, sample)}) "
-            f"but matches no codebook item (closest: {near_id} {near!r}, similarity {score:.0f}); its answers are "
-            "not used", column=_letter(m.column), header=m.header, answers=n, closest_item=near_id,
-            similarity=score))
+        notes.append(
+            notice(
+                "warning",
+                "unmatched_column",
+                f"column {_letter(m.column)} {m.header!r} holds {n} answer(s) ({_looks_like_answers(inst, sample)}) "
+                f"but matches no codebook item (closest: {near_id} {near!r}, similarity {score:.0f}); its answers are "
+                "not used",
+                column=_letter(m.column),
+                header=m.header,
+                answers=n,
+                closest_item=near_id,
+                similarity=score,
+            )
+        )
     return notes, tool
 
 
-def review_absent(inst: Instrument, found_as: Mapping[str, str], unmatched: Sequence[dict[str, Any]],
-                  ) -> list[dict[str, Any]]:
+def review_absent(
+    inst: Instrument,
+    found_as: Mapping[str, str],
+    unmatched: Sequence[dict[str, Any]],
+) -> list[dict[str, Any]]:
     """Notices for codebook items the export does not hold (with the closest unmatched header found)."""
     headers = [u["header"] for u in unmatched if u["kind"] == "unmatched_column"]
     notes = []
@@ -201,10 +305,22 @@ def review_absent(inst: Instrument, found_as: Mapping[str, str], unmatched: Sequ
             if score > best[1]:
                 best = (h, round(score, 1))
         level = "warning" if it.kind in answer_kinds else "info"
-        near = f"; closest unmatched header: {best[0]!r} (similarity {best[1]:.0f})" if best[0] else \
-            "; no unmatched column resembles it"
-        notes.append(notice(level, "absent_item", f"item {it.id} {text!r} is not in the export{near}",
-                            item=it.id, header=text, closest_header=best[0], similarity=best[1]))
+        near = (
+            f"; closest unmatched header: {best[0]!r} (similarity {best[1]:.0f})"
+            if best[0]
+            else "; no unmatched column resembles it"
+        )
+        notes.append(
+            notice(
+                level,
+                "absent_item",
+                f"item {it.id} {text!r} is not in the export{near}",
+                item=it.id,
+                header=text,
+                closest_header=best[0],
+                similarity=best[1],
+            )
+        )
     return notes
 
 
@@ -232,15 +348,25 @@ def replace_placeholders(df: pd.DataFrame, inst: Instrument) -> list[dict[str, A
         if pc.any(cand).as_py():
             idx = np.flatnonzero(np.asarray(cand.to_numpy(zero_copy_only=False), dtype=bool))
             norm = pc.utf8_lower(pc.utf8_trim_whitespace(arr.take(pa.array(idx))))
-            rows[idx] = np.asarray(pc.fill_null(pc.is_in(norm, value_set=wanted), False)
-                                   .to_numpy(zero_copy_only=False), dtype=bool)
+            rows[idx] = np.asarray(
+                pc.fill_null(pc.is_in(norm, value_set=wanted), False).to_numpy(
+                    zero_copy_only=False
+                ),
+                dtype=bool,
+            )
         if rows.any():
             df[it.id] = col.where(~rows)
             words = sorted({str(v) for v in col[rows].unique()})
-            notes.append(notice("warning" if it.required else "info", "placeholder_identity",
-                                f"{int(rows.sum())} row(s) of {it.id} hold the placeholder {', '.join(words)!s} "
-                                "(an anonymous form): treated as missing, never as one person", item=it.id,
-                                rows=int(rows.sum())))
+            notes.append(
+                notice(
+                    "warning" if it.required else "info",
+                    "placeholder_identity",
+                    f"{int(rows.sum())} row(s) of {it.id} hold the placeholder {', '.join(words)!s} "
+                    "(an anonymous form): treated as missing, never as one person",
+                    item=it.id,
+                    rows=int(rows.sum()),
+                )
+            )
     return notes
 
 
@@ -262,46 +388,87 @@ def generate_ids(df: pd.DataFrame, inst: Instrument) -> dict[str, Any]:
         ids = stamp.where(when.notna(), ids).astype("str")
         how = "its submission time (stable across re-exports of the same answers)"
     df[inst.respondent_id] = ids
-    return notice("warning", "generated_id", f"the export has no respondent id column ({inst.respondent_id}): "
-                  f"each row's id was made from {how}", item=inst.respondent_id)
+    return notice(
+        "warning",
+        "generated_id",
+        f"the export has no respondent id column ({inst.respondent_id}): "
+        f"each row's id was made from {how}",
+        item=inst.respondent_id,
+    )
 
 
-def enforce(notes: Sequence[dict[str, Any]], inst: Instrument, found_as: Mapping[str, str], *, strict: bool,
-            file: str, header_row: int, declared: int | None, answered_rows: int) -> None:
+def enforce(
+    notes: Sequence[dict[str, Any]],
+    inst: Instrument,
+    found_as: Mapping[str, str],
+    *,
+    strict: bool,
+    file: str,
+    header_row: int,
+    declared: int | None,
+    answered_rows: int,
+) -> None:
     """Raise :class:`ExportError` for the findings that stop a read (see the module docstring)."""
     for n in notes:
         # only a question (not a tool's time column) that an unmatched column resembles closely stops the read
-        if (n["kind"] == "absent_item" and n["level"] == "warning" and n.get("closest_header")
-                and n["similarity"] >= RENAMED_SIMILARITY):
+        if (
+            n["kind"] == "absent_item"
+            and n["level"] == "warning"
+            and n.get("closest_header")
+            and n["similarity"] >= RENAMED_SIMILARITY
+        ):
             raise ExportError(
                 f"item {n['item']} {n['header']!r} is not in the export, but a column that matches no item looks "
-                f"like it (similarity {n['similarity']:.0f})", file=file, row=header_row,
+                f"like it (similarity {n['similarity']:.0f})",
+                file=file,
+                row=header_row,
                 column=n["closest_header"],
                 hint=f"if it is the same question, run `sosrake map {file} --instrument {inst.name}` and pass "
-                "the reviewed overlay with --codebook-overlay; otherwise add the header to the overlay's ignore list")
+                "the reviewed overlay with --codebook-overlay; otherwise add the header to the overlay's ignore list",
+            )
     answer_ids = inst.answer_columns()
     found = [i for i in answer_ids if i in found_as]
     unmatched = [n for n in notes if n["kind"] == "unmatched_column"]
     if answer_ids and len(found) < len(answer_ids) / 2 and unmatched:
-        raise ExportError(f"only {len(found)} of the {len(answer_ids)} questions of the {inst.name!r} codebook "
-                          f"were found, and {len(unmatched)} column(s) with answers match none: the header was "
-                          "probably not read right", file=file, row=header_row, column=unmatched[0]["header"],
-                          hint=f"run `sosrake map {file} --instrument {inst.name}` to see how each column maps")
+        raise ExportError(
+            f"only {len(found)} of the {len(answer_ids)} questions of the {inst.name!r} codebook "
+            f"were found, and {len(unmatched)} column(s) with answers match none: the header was "
+            "probably not read right",
+            file=file,
+            row=header_row,
+            column=unmatched[0]["header"],
+            hint=f"run `sosrake map {file} --instrument {inst.name}` to see how each column maps",
+        )
     if declared is not None and declared > answered_rows:
-        raise ExportError(f"the export says it has {declared} respondents, but {answered_rows} rows with answers "
-                          "were read", file=file, row=header_row,
-                          hint="export the file again in full; if rows were deleted on purpose, delete the "
-                          "respondent-count line above the header too")
+        raise ExportError(
+            f"the export says it has {declared} respondents, but {answered_rows} rows with answers "
+            "were read",
+            file=file,
+            row=header_row,
+            hint="export the file again in full; if rows were deleted on purpose, delete the "
+            "respondent-count line above the header too",
+        )
     if strict:
         for n in notes:
-            if n["level"] == "warning" and n["kind"] in ("absent_item", "unmatched_column", "label_only"):
-                hint = {"absent_item": "export the survey again with the question, or, if it was renamed, map it "
-                                       "with `sosrake map`; run without --strict to accept it as missing",
-                        "unmatched_column": "map the column to its question with `sosrake map`, or list it under "
-                                            "'ignore' in a codebook overlay; run without --strict to accept it",
-                        "label_only": "check the question; add its header with `sosrake map` to accept it"}[n["kind"]]
-                raise ExportError(f"--strict: {n['message']}", file=file, row=header_row, column=n["header"],
-                                  hint=hint)
+            if n["level"] == "warning" and n["kind"] in (
+                "absent_item",
+                "unmatched_column",
+                "label_only",
+            ):
+                hint = {
+                    "absent_item": "export the survey again with the question, or, if it was renamed, map it "
+                    "with `sosrake map`; run without --strict to accept it as missing",
+                    "unmatched_column": "map the column to its question with `sosrake map`, or list it under "
+                    "'ignore' in a codebook overlay; run without --strict to accept it",
+                    "label_only": "check the question; add its header with `sosrake map` to accept it",
+                }[n["kind"]]
+                raise ExportError(
+                    f"--strict: {n['message']}",
+                    file=file,
+                    row=header_row,
+                    column=n["header"],
+                    hint=hint,
+                )
 
 
 _LEVEL_FI = {"warning": "varoitus", "info": "tieto"}
@@ -327,17 +494,35 @@ def notices_frame(logs: Mapping[str, Mapping[str, Any]], lang: str = "fi") -> pd
         for n in log.get("notices", []) or []:
             rows.append((file, n.get("level", "info"), n.get("message", "")))
         for rule, count in (log.get("dropped_by_rule") or {}).items():
-            rows.append((file, "info", f"{count} rivi(ä) poistettu: {rule}" if lang == "fi"
-                         else f"{count} row(s) dropped: {rule}"))
+            rows.append(
+                (
+                    file,
+                    "info",
+                    f"{count} rivi(ä) poistettu: {rule}"
+                    if lang == "fi"
+                    else f"{count} row(s) dropped: {rule}",
+                )
+            )
     if not rows:
-        rows.append(("", "info", "ei huomautettavaa: kaikki koodikirjan kysymykset löytyivät eikä rivejä poistettu"
-                     if lang == "fi" else "nothing to report: every codebook question was found, no row dropped"))
+        rows.append(
+            (
+                "",
+                "info",
+                "ei huomautettavaa: kaikki koodikirjan kysymykset löytyivät eikä rivejä poistettu"
+                if lang == "fi"
+                else "nothing to report: every codebook question was found, no row dropped",
+            )
+        )
     df = pd.DataFrame(rows, columns=["file", "level", "finding"])
     df = df.sort_values("level", key=lambda s: s.map({"warning": 0, "info": 1}), kind="stable")
     if lang == "fi":
         df["level"] = df["level"].map(_LEVEL_FI)
-        return df.rename(columns={"file": "Tiedosto", "level": "Taso", "finding": "Havainto"}).reset_index(drop=True)
-    return df.rename(columns={"file": "File", "level": "Level", "finding": "Finding"}).reset_index(drop=True)
+        return df.rename(
+            columns={"file": "Tiedosto", "level": "Taso", "finding": "Havainto"}
+        ).reset_index(drop=True)
+    return df.rename(columns={"file": "File", "level": "Level", "finding": "Finding"}).reset_index(
+        drop=True
+    )
 
 
 def notices_table(logs: Mapping[str, Mapping[str, Any]], lang: str = "fi") -> Any:
@@ -346,5 +531,9 @@ def notices_table(logs: Mapping[str, Mapping[str, Any]], lang: str = "fi") -> An
     frame = notices_frame(logs, lang)
     # a deterministic table id: a random one would make every report differ from the last one
     digest = hashlib.sha1(repr(frame.values.tolist()).encode("utf-8")).hexdigest()[:10]
-    return (frame.style.hide(axis="index").set_uuid(f"notices{digest}").set_properties(**{"text-align": "left"})
-            .set_table_styles([{"selector": "th", "props": left}]))
+    return (
+        frame.style.hide(axis="index")
+        .set_uuid(f"notices{digest}")
+        .set_properties(**{"text-align": "left"})
+        .set_table_styles([{"selector": "th", "props": left}])
+    )

@@ -307,9 +307,7 @@ def label(obj: Any, lang: Lang = "fi") -> str:
     raise KeyError(f"no label_{lang} (or fallback) in {obj!r}")
 
 
-def fmt_value(
-    x: Any, unit: str = "", lang: Lang = "fi", decimals: int | None = None
-) -> str:
+def fmt_value(x: Any, unit: str = "", lang: Lang = "fi", decimals: int | None = None) -> str:
     """Format a value by its key-figure unit: ``"%"`` → percent, ``"n"`` → integer, ``"NPS"`` → signed integer.
 
     Other units give a number with ``decimals`` (default 1) followed by nothing: the unit is for the label.

@@ -132,9 +132,15 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 _SEASONS = {
-    "syksy": ("Syksy", "Autumn"), "kevat": ("Kevät", "Spring"), "kevät": ("Kevät", "Spring"),
-    "kesa": ("Kesä", "Summer"), "kesä": ("Kesä", "Summer"), "talvi": ("Talvi", "Winter"),
-    "autumn": ("Syksy", "Autumn"), "fall": ("Syksy", "Autumn"), "spring": ("Kevät", "Spring"),
+    "syksy": ("Syksy", "Autumn"),
+    "kevat": ("Kevät", "Spring"),
+    "kevät": ("Kevät", "Spring"),
+    "kesa": ("Kesä", "Summer"),
+    "kesä": ("Kesä", "Summer"),
+    "talvi": ("Talvi", "Winter"),
+    "autumn": ("Syksy", "Autumn"),
+    "fall": ("Syksy", "Autumn"),
+    "spring": ("Kevät", "Spring"),
     "summer": ("Kesä", "Summer"),
 }
 
@@ -223,7 +229,15 @@ def _num(x: Any) -> float | None:
     try:
         v = float(x)
     except (TypeError, ValueError):
-        s = str(x).strip().replace("\u2212", "-").replace(",", ".").replace("\u00a0", "").rstrip("%").strip()
+        s = (
+            str(x)
+            .strip()
+            .replace("\u2212", "-")
+            .replace(",", ".")
+            .replace("\u00a0", "")
+            .rstrip("%")
+            .strip()
+        )
         try:
             v = float(s)
         except ValueError:
@@ -247,12 +261,24 @@ def _bars_from_figures(
         if rec is None:
             continue
         value = _num(rec.get("value"))
-        bars.append(Bar(label=ctx.label(rec), value=value, ci_low=_num(rec.get("ci_low")),
-                        ci_high=_num(rec.get("ci_high")), suppressed=_is_suppressed(rec)))
+        bars.append(
+            Bar(
+                label=ctx.label(rec),
+                value=value,
+                ci_low=_num(rec.get("ci_low")),
+                ci_high=_num(rec.get("ci_high")),
+                suppressed=_is_suppressed(rec),
+            )
+        )
     if highlight_top:
-        order = sorted((i for i, b in enumerate(bars) if b.value is not None), key=lambda i: -bars[i].value)
+        order = sorted(
+            (i for i, b in enumerate(bars) if b.value is not None), key=lambda i: -bars[i].value
+        )
         top = set(order[:highlight_top])
-        bars = [Bar(b.label, b.value, b.ci_low, b.ci_high, b.suppressed, i in top) for i, b in enumerate(bars)]
+        bars = [
+            Bar(b.label, b.value, b.ci_low, b.ci_high, b.suppressed, i in top)
+            for i, b in enumerate(bars)
+        ]
     return bars
 
 
@@ -282,19 +308,37 @@ def _bars_from_table(
         raw = r.get(value, "")
         size = _num(r.get(n)) if n else None
         # a published table leaves a hidden cell empty: an empty value of a row about somebody is hidden
-        suppressed = (size is not None and 0 < size < ctx.min_n) or (str(raw).strip() == "" and size != 0)
+        suppressed = (size is not None and 0 < size < ctx.min_n) or (
+            str(raw).strip() == "" and size != 0
+        )
         v = None if suppressed else _num(raw)
         c = str(r.get(code, "")).strip() if code else ""
-        text = _translate(c, ctx.lang) if c in _label_lookup() else _translate(str(r.get(label, "")), ctx.lang)
-        bars.append(Bar(text, v, None if suppressed or not low else _num(r.get(low)),
-                        None if suppressed or not high else _num(r.get(high)), suppressed))
+        text = (
+            _translate(c, ctx.lang)
+            if c in _label_lookup()
+            else _translate(str(r.get(label, "")), ctx.lang)
+        )
+        bars.append(
+            Bar(
+                text,
+                v,
+                None if suppressed or not low else _num(r.get(low)),
+                None if suppressed or not high else _num(r.get(high)),
+                suppressed,
+            )
+        )
     if sort_desc:
         bars.sort(key=lambda b: -(b.value if b.value is not None else -math.inf))
     bars = bars[:top]
     if highlight_top:
-        ranked = sorted((i for i, b in enumerate(bars) if b.value is not None), key=lambda i: -bars[i].value)
+        ranked = sorted(
+            (i for i, b in enumerate(bars) if b.value is not None), key=lambda i: -bars[i].value
+        )
         top_i = set(ranked[:highlight_top])
-        bars = [Bar(b.label, b.value, b.ci_low, b.ci_high, b.suppressed, i in top_i) for i, b in enumerate(bars)]
+        bars = [
+            Bar(b.label, b.value, b.ci_low, b.ci_high, b.suppressed, i in top_i)
+            for i, b in enumerate(bars)
+        ]
     return bars
 
 
@@ -303,46 +347,105 @@ def _bars_from_table(
 
 def _competence_chart(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    bars = _bars_from_table(ctx, "development_needs", "area_label", "mwds", low="mwds_ci_low",
-                            high="mwds_ci_high", n="n", code="area", sort_desc=True, top=7, highlight_top=3)
+    bars = _bars_from_table(
+        ctx,
+        "development_needs",
+        "area_label",
+        "mwds",
+        low="mwds_ci_low",
+        high="mwds_ci_high",
+        n="n",
+        code="area",
+        sort_desc=True,
+        top=7,
+        highlight_top=3,
+    )
     if bars:
         whisker = any(b.ci_low is not None for b in bars)
-        caption = ("Suurempi luku = suurempi ero tärkeyden ja osaamisen välillä; oranssi = kolme suurinta"
-                   + ("; viiksi = 95\u00a0%:n luottamusväli." if whisker else ".")) if fi else (
-                   "Higher = larger gap between importance and competence; orange = top three"
-                   + ("; whisker = 95% confidence interval." if whisker else "."))
+        caption = (
+            (
+                "Suurempi luku = suurempi ero tärkeyden ja osaamisen välillä; oranssi = kolme suurinta"
+                + ("; viiksi = 95\u00a0%:n luottamusväli." if whisker else ".")
+            )
+            if fi
+            else (
+                "Higher = larger gap between importance and competence; orange = top three"
+                + ("; whisker = 95% confidence interval." if whisker else ".")
+            )
+        )
         top = max(max(b.ci_high or 0 for b in bars), max(b.value or 0 for b in bars))
-        return Chart("Koulutustarve osaamisalueittain (Borichin MWDS)" if fi
-                     else "Training need by competence area (Borich MWDS)",
-                     tuple(bars), kind="score", lo=0.0, hi=float(math.ceil(top)), decimals=1, caption=caption)
+        return Chart(
+            "Koulutustarve osaamisalueittain (Borichin MWDS)"
+            if fi
+            else "Training need by competence area (Borich MWDS)",
+            tuple(bars),
+            kind="score",
+            lo=0.0,
+            hi=float(math.ceil(top)),
+            decimals=1,
+            caption=caption,
+        )
     bars = _bars_from_figures(ctx, [f"need_rank_{i}" for i in range(1, 4)])
     bars = [b for b in bars if b.value is not None or b.suppressed]
     if bars:
-        return Chart("Suurimmat koulutustarpeet (Borichin MWDS)" if fi else "Largest training needs (Borich MWDS)",
-                     tuple(bars), kind="score", lo=0.0, hi=max(5.0, max(b.value or 0 for b in bars)), decimals=1)
+        return Chart(
+            "Suurimmat koulutustarpeet (Borichin MWDS)"
+            if fi
+            else "Largest training needs (Borich MWDS)",
+            tuple(bars),
+            kind="score",
+            lo=0.0,
+            hi=max(5.0, max(b.value or 0 for b in bars)),
+            decimals=1,
+        )
     return None
 
 
 def _competence_chart2(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    bars = _bars_from_table(ctx, "area_scores", "area_label", "mean", low="ci_low", high="ci_high", n="n",
-                            code="area", top=7, where=("role", "competence"))
+    bars = _bars_from_table(
+        ctx,
+        "area_scores",
+        "area_label",
+        "mean",
+        low="ci_low",
+        high="ci_high",
+        n="n",
+        code="area",
+        top=7,
+        where=("role", "competence"),
+    )
     if not bars:
         return None
-    return Chart("Oma osaaminen osaamisalueittain (1–5)" if fi else "Self-rated competence by area (1–5)",
-                 tuple(bars), kind="score", lo=1.0, hi=5.0, decimals=1)
+    return Chart(
+        "Oma osaaminen osaamisalueittain (1–5)" if fi else "Self-rated competence by area (1–5)",
+        tuple(bars),
+        kind="score",
+        lo=1.0,
+        hi=5.0,
+        decimals=1,
+    )
 
 
 def _interviews_chart(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    bars = [dataclasses.replace(b, label=_translate(t, ctx.lang))
-            for t in INTERVIEW_THEMES for b in _bars_from_figures(ctx, [f"{t}_top2"])]
+    bars = [
+        dataclasses.replace(b, label=_translate(t, ctx.lang))
+        for t in INTERVIEW_THEMES
+        for b in _bars_from_figures(ctx, [f"{t}_top2"])
+    ]
     if not bars:
         return None
-    return Chart("Myönteiset kokemukset teemoittain (osuus 4–5 asteikolla 1–5)" if fi
-                 else "Positive experiences by theme (share 4–5 on a 1–5 scale)",
-                 tuple(bars), kind="percent", caption="Viiksi = 95\u00a0%:n luottamusväli (Wilson)." if fi
-                 else "Whisker = 95% confidence interval (Wilson).")
+    return Chart(
+        "Myönteiset kokemukset teemoittain (osuus 4–5 asteikolla 1–5)"
+        if fi
+        else "Positive experiences by theme (share 4–5 on a 1–5 scale)",
+        tuple(bars),
+        kind="percent",
+        caption="Viiksi = 95\u00a0%:n luottamusväli (Wilson)."
+        if fi
+        else "Whisker = 95% confidence interval (Wilson).",
+    )
 
 
 def _interviews_chart2(ctx: Context) -> Chart | None:
@@ -355,26 +458,45 @@ def _interviews_chart2(ctx: Context) -> Chart | None:
         if str(r.get("semester", "")) != latest:
             continue
         v, c = _num(r.get("pct")), _num(r.get("count"))
-        if c == 0 or (v is not None and v <= 0) or str(r.get("theme", "")).strip().lower() in _UNCODED:
+        if (
+            c == 0
+            or (v is not None and v <= 0)
+            or str(r.get("theme", "")).strip().lower() in _UNCODED
+        ):
             continue
         suppressed = v is None or (c is not None and c < ctx.min_n)
-        label = str(r.get("theme_label") or "") if fi else _translate(str(r["theme"]), ctx.lang, prefer="theme")
+        label = (
+            str(r.get("theme_label") or "")
+            if fi
+            else _translate(str(r["theme"]), ctx.lang, prefer="theme")
+        )
         bars.append(Bar(label, None if suppressed else v, suppressed=suppressed))
     bars.sort(key=lambda b: -(b.value if b.value is not None else -1.0))
     bars = bars[:5]
     if not bars:
         return None
     bars[0] = dataclasses.replace(bars[0], highlight=bars[0].value is not None)
-    return Chart("Mitä asiakkaat kaipasivat (% avovastauksista)" if fi
-                 else "What clients missed (% of open answers)", tuple(bars), kind="percent",
-                 caption=(f"Kysymys: Mitä palvelusta puuttui? {period_label(latest, 'fi')}." if fi
-                          else f"Question: what was missing from the service? {period_label(latest, 'en')}."))
+    return Chart(
+        "Mitä asiakkaat kaipasivat (% avovastauksista)"
+        if fi
+        else "What clients missed (% of open answers)",
+        tuple(bars),
+        kind="percent",
+        caption=(
+            f"Kysymys: Mitä palvelusta puuttui? {period_label(latest, 'fi')}."
+            if fi
+            else f"Question: what was missing from the service? {period_label(latest, 'en')}."
+        ),
+    )
 
 
 def _course_chart(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    steps = [("enrolled", "Ilmoittautui", "Enrolled"), ("started", "Aloitti", "Started"),
-             ("completed", "Suoritti", "Completed")]
+    steps = [
+        ("enrolled", "Ilmoittautui", "Enrolled"),
+        ("started", "Aloitti", "Started"),
+        ("completed", "Suoritti", "Completed"),
+    ]
     base = _num((ctx.fig("enrolled") or {}).get("value"))
     bars = []
     for name, lab_fi, lab_en in steps:
@@ -383,30 +505,54 @@ def _course_chart(ctx: Context) -> Chart | None:
             continue
         v = _num(rec.get("value"))
         pct = None if (v is None or not base) else 100 * v / base
-        note = "" if pct is None or name == "enrolled" else _TEXT[ctx.lang]["pct_of"].format(
-            pct=fmt_percent(pct, ctx.lang, 1))
+        note = (
+            ""
+            if pct is None or name == "enrolled"
+            else _TEXT[ctx.lang]["pct_of"].format(pct=fmt_percent(pct, ctx.lang, 1))
+        )
         bars.append(Bar(lab_fi if fi else lab_en, v, suppressed=_is_suppressed(rec), note=note))
     if len(bars) < 2:
         return None
     hi = max((b.value or 0) for b in bars) or 1.0
-    return Chart("Osallistujat kurssin aikana" if fi else "Participants through the course", tuple(bars),
-                 kind="count", lo=0.0, hi=hi)
+    return Chart(
+        "Osallistujat kurssin aikana" if fi else "Participants through the course",
+        tuple(bars),
+        kind="count",
+        lo=0.0,
+        hi=hi,
+    )
 
 
 def _course_chart2(ctx: Context) -> Chart | None:
     fi = ctx.lang == "fi"
-    bars = _bars_from_table(ctx, "feedback_parts", "part_label", "mean", low="ci_low", high="ci_high", n="n",
-                            top=7)
+    bars = _bars_from_table(
+        ctx, "feedback_parts", "part_label", "mean", low="ci_low", high="ci_high", n="n", top=7
+    )
     if bars:
-        return Chart("Palaute kurssin osista (keskiarvo 1–5)" if fi else "Feedback on course parts (mean 1–5)",
-                     tuple(bars), kind="score", lo=1.0, hi=5.0, decimals=1)
+        return Chart(
+            "Palaute kurssin osista (keskiarvo 1–5)"
+            if fi
+            else "Feedback on course parts (mean 1–5)",
+            tuple(bars),
+            kind="score",
+            lo=1.0,
+            hi=5.0,
+            decimals=1,
+        )
     bars = _bars_from_figures(ctx, [f"gain_rank_{i}" for i in range(1, 4)])
     bars = [b for b in bars if b.value is not None or b.suppressed]
     if not bars:
         return None
-    return Chart("Suurimmat osaamisen muutokset (mediaani, 1–5)" if fi
-                 else "Largest competence gains (median, 1–5)", tuple(bars), kind="score", lo=0.0,
-                 hi=max(2.0, max(b.value or 0 for b in bars)), decimals=1)
+    return Chart(
+        "Suurimmat osaamisen muutokset (mediaani, 1–5)"
+        if fi
+        else "Largest competence gains (median, 1–5)",
+        tuple(bars),
+        kind="score",
+        lo=0.0,
+        hi=max(2.0, max(b.value or 0 for b in bars)),
+        decimals=1,
+    )
 
 
 def _interviews_themes(ctx: Context) -> list[tuple[str, str]]:
@@ -421,10 +567,18 @@ def _interviews_themes(ctx: Context) -> list[tuple[str, str]]:
     if len(found) >= 2:
         best, worst = max(found), min(found)
         pos = "myönteisiä" if fi else "positive"
-        items.append((_translate(best[1], ctx.lang),
-                      f"{'Vahvin kokemus' if fi else 'Strongest experience'} · {fmt_percent(best[0], ctx.lang)} {pos}"))
-        items.append((_translate(worst[1], ctx.lang),
-                      f"{'Eniten kehitettävää' if fi else 'Most to improve'} · {fmt_percent(worst[0], ctx.lang)} {pos}"))
+        items.append(
+            (
+                _translate(best[1], ctx.lang),
+                f"{'Vahvin kokemus' if fi else 'Strongest experience'} · {fmt_percent(best[0], ctx.lang)} {pos}",
+            )
+        )
+        items.append(
+            (
+                _translate(worst[1], ctx.lang),
+                f"{'Eniten kehitettävää' if fi else 'Most to improve'} · {fmt_percent(worst[0], ctx.lang)} {pos}",
+            )
+        )
     rec = ctx.fig("top_missing_theme")
     if rec is not None and isinstance(rec.get("value"), str) and not _is_suppressed(rec):
         detail = "Eniten kaivattiin avovastauksissa" if fi else "Missed most in open answers"
@@ -441,60 +595,93 @@ SPECS: dict[str, dict[str, Any]] = {
     "competence": {
         "title_fi": "Rakenteellisen sosiaalityön osaaminen aikuissosiaalipalveluissa",
         "title_en": "Structural social work competence in adult social services",
-        "subtitle_fi": "Osaamiskartoitus", "subtitle_en": "Competence mapping",
-        "n": ["n_respondents"], "n_word_fi": "vastaajaa", "n_word_en": "respondents",
-        "big": ["n_respondents", ("response_rate", 1),
-                {"name": "strongest_area", "caption_fi": "Vahvin osaamisalue", "caption_en": "Strongest area"},
-                {"name": "weakest_area", "caption_fi": "Heikoin osaamisalue", "caption_en": "Weakest area"},
-                {"name": "need_rank_1", "caption_fi": "Suurin koulutustarve", "caption_en": "Largest training need"}],
+        "subtitle_fi": "Osaamiskartoitus",
+        "subtitle_en": "Competence mapping",
+        "n": ["n_respondents"],
+        "n_word_fi": "vastaajaa",
+        "n_word_en": "respondents",
+        "big": [
+            "n_respondents",
+            ("response_rate", 1),
+            {
+                "name": "strongest_area",
+                "caption_fi": "Vahvin osaamisalue",
+                "caption_en": "Strongest area",
+            },
+            {
+                "name": "weakest_area",
+                "caption_fi": "Heikoin osaamisalue",
+                "caption_en": "Weakest area",
+            },
+            {
+                "name": "need_rank_1",
+                "caption_fi": "Suurin koulutustarve",
+                "caption_en": "Largest training need",
+            },
+        ],
         "charts": [_competence_chart, _competence_chart2],
         "themes": ["need_rank_1", "need_rank_2", "need_rank_3"],
-        "themes_title_fi": "Suurimmat koulutustarpeet", "themes_title_en": "Largest training needs",
+        "themes_title_fi": "Suurimmat koulutustarpeet",
+        "themes_title_en": "Largest training needs",
         "source_fi": "sähköinen osaamiskartoitus aikuissosiaalipalvelujen työntekijöille ja esihenkilöille",
         "source_en": "online competence self-assessment of adult social services staff and supervisors",
         "methods_fi": "Koulutustarpeet Borichin mallilla (tärkeyden ja osaamisen painotettu erotus, MWDS). "
-                      "Osuuksien 95\u00a0%:n luottamusvälit Wilsonin menetelmällä; useat vertailut Holmin korjauksella. "
-                      "”En osaa sanoa” on laskettu, mutta jätetty keskiarvojen ulkopuolelle.",
+        "Osuuksien 95\u00a0%:n luottamusvälit Wilsonin menetelmällä; useat vertailut Holmin korjauksella. "
+        "”En osaa sanoa” on laskettu, mutta jätetty keskiarvojen ulkopuolelle.",
         "methods_en": "Training needs by the Borich model (weighted gap between importance and competence, MWDS). "
-                      "95% confidence intervals for proportions by Wilson; multiple comparisons Holm-corrected. "
-                      "“Don't know” is counted but left out of means.",
+        "95% confidence intervals for proportions by Wilson; multiple comparisons Holm-corrected. "
+        "“Don't know” is counted but left out of means.",
     },
     "interviews": {
         "title_fi": "Palvelukokemukset näkyväksi",
         "title_en": "Making service experiences visible",
         "subtitle_fi": "Aikuissosiaalityön asiakkaiden haastattelut",
         "subtitle_en": "Interviews with adult social work clients",
-        "n": ["n_interviews"], "n_word_fi": "haastattelua", "n_word_en": "interviews",
-        "big": ["n_interviews", "nps", "nps_change", "turvallisuus_top2", "n_students", "kohtaaminen_top2"],
+        "n": ["n_interviews"],
+        "n_word_fi": "haastattelua",
+        "n_word_en": "interviews",
+        "big": [
+            "n_interviews",
+            "nps",
+            "nps_change",
+            "turvallisuus_top2",
+            "n_students",
+            "kohtaaminen_top2",
+        ],
         "charts": [_interviews_chart, _interviews_chart2],
         "themes": _interviews_themes,
-        "themes_title_fi": "Keskeiset havainnot", "themes_title_en": "Key findings",
+        "themes_title_fi": "Keskeiset havainnot",
+        "themes_title_en": "Key findings",
         "source_fi": "sosionomiopiskelijoiden tekemät asiakashaastattelut (Xamk, Essote)",
         "source_en": "client interviews by social services students (Xamk, Essote)",
         "methods_fi": "THL:n asiakaspalautemalli. NPS = suosittelijoiden (9–10) % − arvostelijoiden (0–6) %, "
-                      "asteikko −100…100. Myönteiset = vastaukset 4–5; 95\u00a0%:n luottamusvälit Wilsonin "
-                      "menetelmällä; useat vertailut Holmin korjauksella. Teemat avovastauksista koodikirjalla.",
+        "asteikko −100…100. Myönteiset = vastaukset 4–5; 95\u00a0%:n luottamusvälit Wilsonin "
+        "menetelmällä; useat vertailut Holmin korjauksella. Teemat avovastauksista koodikirjalla.",
         "methods_en": "THL client feedback model. NPS = % promoters (9–10) − % detractors (0–6), range −100…100. "
-                      "Positive = answers 4–5; 95% confidence intervals by Wilson; multiple comparisons "
-                      "Holm-corrected. Themes coded from open answers with a codebook.",
+        "Positive = answers 4–5; 95% confidence intervals by Wilson; multiple comparisons "
+        "Holm-corrected. Themes coded from open answers with a codebook.",
     },
     "course": {
         "title_fi": "Rakenteellisen sosiaalityön koulutuspilotti",
         "title_en": "Structural social work course pilot",
-        "subtitle_fi": "Kurssin arviointi (5 op)", "subtitle_en": "Course evaluation (5 ECTS)",
-        "n": ["enrolled"], "n_word_fi": "ilmoittautunutta", "n_word_en": "enrolled",
+        "subtitle_fi": "Kurssin arviointi (5 op)",
+        "subtitle_en": "Course evaluation (5 ECTS)",
+        "n": ["enrolled"],
+        "n_word_fi": "ilmoittautunutta",
+        "n_word_en": "enrolled",
         "big": ["enrolled", "completed", ("completion_rate", 1), "nps", "best_part", "n_pairs"],
         "charts": [_course_chart, _course_chart2],
         "themes": ["gain_rank_1", "gain_rank_2", "gain_rank_3"],
-        "themes_title_fi": "Osaaminen kasvoi eniten", "themes_title_en": "Largest competence gains",
+        "themes_title_fi": "Osaaminen kasvoi eniten",
+        "themes_title_en": "Largest competence gains",
         "source_fi": "kurssin ilmoittautumiset, osaamisen itsearvio alussa ja lopussa sekä loppupalaute",
         "source_en": "course enrolments, competence self-assessment at start and end, and final feedback",
         "methods_fi": "Suoritusosuuden 95\u00a0%:n luottamusväli Wilsonin menetelmällä. Osaamisen muutos parittain "
-                      "(Wilcoxonin merkittyjen sijalukujen testi), osa-alueet Holmin korjauksella. "
-                      "NPS = suosittelijoiden (9–10) % − arvostelijoiden (0–6) %.",
+        "(Wilcoxonin merkittyjen sijalukujen testi), osa-alueet Holmin korjauksella. "
+        "NPS = suosittelijoiden (9–10) % − arvostelijoiden (0–6) %.",
         "methods_en": "95% confidence interval of the completion rate by Wilson. Competence change paired "
-                      "(Wilcoxon signed-rank test), areas Holm-corrected. NPS = % promoters (9–10) − % "
-                      "detractors (0–6).",
+        "(Wilcoxon signed-rank test), areas Holm-corrected. NPS = % promoters (9–10) − % "
+        "detractors (0–6).",
     },
 }
 """Per-analysis page specification. ``big`` lists key-figure names (or ``(name, decimals)``) in priority
@@ -522,7 +709,9 @@ def _lookups() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
         except Exception:  # a broken codebook must not stop the page
             continue
         for area_id, area in inst.areas.items():
-            areas.setdefault(str(area_id), (area.get("label_fi", area_id), area.get("label_en", area_id)))
+            areas.setdefault(
+                str(area_id), (area.get("label_fi", area_id), area.get("label_en", area_id))
+            )
     for path in sorted(Path(THEMES_DIR).glob("*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -593,7 +782,9 @@ def read_approved_quotes(path: Path | str | None) -> list[dict[str, str]]:
     :func:`sosrake_lib.quotes.load_approved_quotes`: scrubbed once more; a missing file gives ``[]``)."""
     table = load_approved_quotes(path)
     themes = table["theme"] if "theme" in table else [""] * len(table)
-    return [{"theme": str(t).strip(), "quote": q} for t, q in zip(themes, table["quote"], strict=True)]
+    return [
+        {"theme": str(t).strip(), "quote": q} for t, q in zip(themes, table["quote"], strict=True)
+    ]
 
 
 # ------------------------------------------------------------------------------------------ page drawing
@@ -608,7 +799,9 @@ class _Page:
     """A4 page: one axes in inch coordinates (origin bottom-left) and a renderer to measure text."""
 
     def __init__(self) -> None:
-        self.fig = Figure(figsize=(PAGE_W, PAGE_H), dpi=DPI, layout="none")  # measure as the PNG renders
+        self.fig = Figure(
+            figsize=(PAGE_W, PAGE_H), dpi=DPI, layout="none"
+        )  # measure as the PNG renders
         FigureCanvasAgg(self.fig)
         self.ax = self.fig.add_axes((0, 0, 1, 1))
         self.ax.set_xlim(0, PAGE_W)
@@ -643,7 +836,9 @@ class _Page:
         min_size = size if min_size is None else min_size
         longest = max((len(w) for w in s.split()), default=1)
         # first pass: shrink (to 80 %) before hyphenating a word; second pass: hyphenate as well
-        whole = self._fit(x, y, s, width, size, max(min_size, 0.8 * size), max_lines, height, longest, ha, va, kw)
+        whole = self._fit(
+            x, y, s, width, size, max(min_size, 0.8 * size), max_lines, height, longest, ha, va, kw
+        )
         if whole is not None:
             return whole
         fs = size
@@ -680,8 +875,21 @@ class _Page:
             last.set_text("\n".join(cut))
         return last
 
-    def _fit(self, x: float, y: float, s: str, width: float, size: float, min_size: float, max_lines: int,
-             height: float | None, min_chars: int, ha: str, va: str, kw: Mapping[str, Any]) -> Text | None:
+    def _fit(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        width: float,
+        size: float,
+        min_size: float,
+        max_lines: int,
+        height: float | None,
+        min_chars: int,
+        ha: str,
+        va: str,
+        kw: Mapping[str, Any],
+    ) -> Text | None:
         """Largest font in ``[min_size, size]`` whose wrap without breaking words fits; else ``None``."""
         fs = size
         while fs >= min_size - 1e-9:
@@ -699,11 +907,21 @@ class _Page:
             fs -= 0.5
         return None
 
-    def rect(self, x: float, y: float, w: float, h: float, color: str, *, rounded: float = 0.0,
-             **kw: Any) -> None:
+    def rect(
+        self, x: float, y: float, w: float, h: float, color: str, *, rounded: float = 0.0, **kw: Any
+    ) -> None:
         if rounded:
-            self.ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle=f"round,pad=0,rounding_size={rounded}",
-                                             facecolor=color, edgecolor="none", **kw))
+            self.ax.add_patch(
+                FancyBboxPatch(
+                    (x, y),
+                    w,
+                    h,
+                    boxstyle=f"round,pad=0,rounding_size={rounded}",
+                    facecolor=color,
+                    edgecolor="none",
+                    **kw,
+                )
+            )
         else:
             self.ax.add_patch(Rectangle((x, y), w, h, facecolor=color, edgecolor="none", **kw))
 
@@ -724,7 +942,11 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
     t = _TEXT[lang]
     for entry in spec["big"]:
         if isinstance(entry, Mapping):
-            name, decimals, caption = entry["name"], entry.get("decimals"), entry.get(f"caption_{lang}", "")
+            name, decimals, caption = (
+                entry["name"],
+                entry.get("decimals"),
+                entry.get(f"caption_{lang}", ""),
+            )
         else:
             (name, decimals), caption = ((entry, None) if isinstance(entry, str) else entry), ""
         rec = ctx.fig(name)
@@ -746,7 +968,11 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
             shown = fmt_value(v, unit, lang, decimals)
             lo, hi = _num(rec.get("ci_low")), _num(rec.get("ci_high"))
             if lo is not None and hi is not None:
-                d = 0 if decimals is None and unit in ("%", "NPS", "nps") else (1 if decimals is None else decimals)
+                d = (
+                    0
+                    if decimals is None and unit in ("%", "NPS", "nps")
+                    else (1 if decimals is None else decimals)
+                )
                 sub_parts.append(f"{t['ci']} {fmt_ci(lo, hi, lang, d, percent=unit == '%')}")
         if n is not None and unit != "n":
             sub_parts.append(t["n_people"].format(n=fmt_int(n, lang)))
@@ -762,8 +988,14 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
         if name in ctx.used or _num(rec.get("value")) is None:
             continue
         ctx.used.add(name)
-        out.append(_Big(fmt_value(_num(rec.get("value")), str(rec.get("unit") or ""), lang), ctx.label(rec), "",
-                        False))
+        out.append(
+            _Big(
+                fmt_value(_num(rec.get("value")), str(rec.get("unit") or ""), lang),
+                ctx.label(rec),
+                "",
+                False,
+            )
+        )
     return out
 
 
@@ -800,7 +1032,9 @@ def _themes(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[tuple[str
             text, detail = _translate(value, lang), ctx.label(rec)
         else:
             label = ctx.label(rec)
-            text = label.rsplit(": ", 1)[-1]  # "Suurin kasvu 1: Sosiaalinen raportointi" -> the area
+            text = label.rsplit(": ", 1)[
+                -1
+            ]  # "Suurin kasvu 1: Sosiaalinen raportointi" -> the area
             detail = _unit_value(rec, lang)
         if text and text not in seen:
             seen.add(text)
@@ -813,7 +1047,9 @@ def _themes(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[tuple[str
                 break
             if b.label and b.label not in seen and (b.value or b.suppressed):
                 seen.add(b.label)
-                detail = fmt_suppressed(ctx.min_n, lang) if b.suppressed else fmt_percent(b.value, lang)
+                detail = (
+                    fmt_suppressed(ctx.min_n, lang) if b.suppressed else fmt_percent(b.value, lang)
+                )
                 items.append((b.label, detail))
     return items
 
@@ -826,22 +1062,48 @@ def _any_suppressed(ctx: Context, n_suppressed: int) -> bool:
     return any((_num(r.get("suppressed_cells")) or 0) > 0 for r in ctx.rows("suppression"))
 
 
-def _draw_chart(page: _Page, chart: Chart, x: float, top: float, width: float, height: float,
-                lang: Lang, min_n: int) -> None:
+def _draw_chart(
+    page: _Page,
+    chart: Chart,
+    x: float,
+    top: float,
+    width: float,
+    height: float,
+    lang: Lang,
+    min_n: int,
+) -> None:
     """Horizontal bars with value labels and optional CI whiskers.
 
     With room (rows of 0.45 in or more) each bar sits under its own full-width label, so long Finnish
     labels get the whole width; in tighter charts the label goes in a left column beside its bar (wrapped
     to two lines, font shrunk to fit).
     """
-    title = page.text(x, top, chart.title, width=width, size=11, min_size=8.5, max_lines=2,
-                      fontweight="bold", color=DARK)
+    title = page.text(
+        x,
+        top,
+        chart.title,
+        width=width,
+        size=11,
+        min_size=8.5,
+        max_lines=2,
+        fontweight="bold",
+        color=DARK,
+    )
     y = top - page.extent(title)[1] - 0.12
     bottom = top - height
     caption_h = 0.0
     if chart.caption:
-        cap = page.text(x, bottom, chart.caption, width=width, size=7, min_size=6, max_lines=2, va="bottom",
-                        color=TEXT_GREY)
+        cap = page.text(
+            x,
+            bottom,
+            chart.caption,
+            width=width,
+            size=7,
+            min_size=6,
+            max_lines=2,
+            va="bottom",
+            color=TEXT_GREY,
+        )
         caption_h = page.extent(cap)[1] + 0.06
     avail = y - bottom - caption_h
     k = len(chart.bars)
@@ -859,19 +1121,47 @@ def _draw_chart(page: _Page, chart: Chart, x: float, top: float, width: float, h
     for i, b in enumerate(chart.bars):
         if inline:
             mid = y - (i + 0.5) * row
-            page.text(x, mid, b.label, width=label_w, size=8.5, min_size=6.5, max_lines=3, height=row * 0.95,
-                      va="center", color=DARK)
+            page.text(
+                x,
+                mid,
+                b.label,
+                width=label_w,
+                size=8.5,
+                min_size=6.5,
+                max_lines=3,
+                height=row * 0.95,
+                va="center",
+                color=DARK,
+            )
             by = mid - bar_h / 2
         else:
-            r_top = y - i * row - (min(0.06, row * 0.12) if i else 0.0)  # air between a bar and the next label
-            lab = page.text(x, r_top, b.label, width=width, size=label_size, min_size=6, max_lines=2,
-                            height=row - bar_h - 0.1, color=DARK)
+            r_top = (
+                y - i * row - (min(0.06, row * 0.12) if i else 0.0)
+            )  # air between a bar and the next label
+            lab = page.text(
+                x,
+                r_top,
+                b.label,
+                width=width,
+                size=label_size,
+                min_size=6,
+                max_lines=2,
+                height=row - bar_h - 0.1,
+                color=DARK,
+            )
             by = r_top - page.extent(lab)[1] - 0.04 - bar_h
         page.rect(track_x, by, track_w, bar_h, TRACK)
         if b.suppressed or b.value is None:
             shown = fmt_suppressed(min_n, lang) if b.suppressed else _TEXT[lang]["missing"]
-            page.ax.text(track_x + 0.06, by + bar_h / 2, shown, fontsize=8, va="center", ha="left",
-                         color=TEXT_GREY)
+            page.ax.text(
+                track_x + 0.06,
+                by + bar_h / 2,
+                shown,
+                fontsize=8,
+                va="center",
+                ha="left",
+                color=TEXT_GREY,
+            )
             continue
         frac = min(max((b.value - chart.lo) / span, 0.0), 1.0)
         color = HIGHLIGHT if b.highlight else BLUE
@@ -880,22 +1170,51 @@ def _draw_chart(page: _Page, chart: Chart, x: float, top: float, width: float, h
             lo = track_x + track_w * min(max((b.ci_low - chart.lo) / span, 0), 1)
             hi = track_x + track_w * min(max((b.ci_high - chart.lo) / span, 0), 1)
             cy = by + bar_h / 2
-            page.ax.plot([lo, hi], [cy, cy], color=DARK, linewidth=0.9, solid_capstyle="butt", zorder=3)
+            page.ax.plot(
+                [lo, hi], [cy, cy], color=DARK, linewidth=0.9, solid_capstyle="butt", zorder=3
+            )
             for xx in (lo, hi):
-                page.ax.plot([xx, xx], [cy - bar_h * 0.28, cy + bar_h * 0.28], color=DARK, linewidth=0.9, zorder=3)
+                page.ax.plot(
+                    [xx, xx],
+                    [cy - bar_h * 0.28, cy + bar_h * 0.28],
+                    color=DARK,
+                    linewidth=0.9,
+                    zorder=3,
+                )
         if chart.kind == "percent":
             shown = fmt_percent(b.value, lang, chart.decimals)
         elif chart.kind == "count":
             shown = fmt_int(b.value, lang)
         else:
             shown = fmt_number(b.value, lang, chart.decimals)
-        page.ax.text(track_x + track_w + 0.08, by + bar_h / 2, shown, fontsize=10, fontweight="bold",
-                     va="center", ha="left", color=color)
+        page.ax.text(
+            track_x + track_w + 0.08,
+            by + bar_h / 2,
+            shown,
+            fontsize=10,
+            fontweight="bold",
+            va="center",
+            ha="left",
+            color=color,
+        )
         if b.note:
-            page.ax.text(track_x + track_w * frac + 0.06, by + bar_h / 2, b.note, fontsize=7.5, va="center",
-                         ha="left", color=TEXT_GREY) if frac < 0.62 else page.ax.text(
-                track_x + track_w * frac - 0.06, by + bar_h / 2, b.note, fontsize=7.5, va="center",
-                ha="right", color="white")
+            page.ax.text(
+                track_x + track_w * frac + 0.06,
+                by + bar_h / 2,
+                b.note,
+                fontsize=7.5,
+                va="center",
+                ha="left",
+                color=TEXT_GREY,
+            ) if frac < 0.62 else page.ax.text(
+                track_x + track_w * frac - 0.06,
+                by + bar_h / 2,
+                b.note,
+                fontsize=7.5,
+                va="center",
+                ha="right",
+                color="white",
+            )
 
 
 def _compose(
@@ -917,18 +1236,43 @@ def _compose(
     band_h = 1.75
     page.rect(0, PAGE_H - band_h, PAGE_W, band_h, BLUE)
     y = PAGE_H - 0.38
-    k = page.text(x0, y, t["kicker"].upper(), width=inner * 0.62, size=8, min_size=6.5, max_lines=1, color="white",
-                  alpha=0.85)
+    k = page.text(
+        x0,
+        y,
+        t["kicker"].upper(),
+        width=inner * 0.62,
+        size=8,
+        min_size=6.5,
+        max_lines=1,
+        color="white",
+        alpha=0.85,
+    )
     y -= page.extent(k)[1] + 0.1
-    title = page.text(x0, y, spec[f"title_{lang}"], width=inner, size=24, min_size=14, max_lines=2,
-                      height=0.82, color="white", fontweight="bold")
+    title = page.text(
+        x0,
+        y,
+        spec[f"title_{lang}"],
+        width=inner,
+        size=24,
+        min_size=14,
+        max_lines=2,
+        height=0.82,
+        color="white",
+        fontweight="bold",
+    )
     y -= page.extent(title)[1] + 0.1
     n_rec = next((ctx.fig(nm) for nm in spec["n"] if ctx.fig(nm) is not None), None)
     sub = [spec[f"subtitle_{lang}"], period_label(semester, lang)]
     if n_rec is not None:
-        n_shown = fmt_suppressed(ctx.min_n, lang) if _is_suppressed(n_rec) else fmt_int(_num(n_rec.get("value")), lang)
+        n_shown = (
+            fmt_suppressed(ctx.min_n, lang)
+            if _is_suppressed(n_rec)
+            else fmt_int(_num(n_rec.get("value")), lang)
+        )
         sub.append(f"n = {n_shown} {spec[f'n_word_{lang}']}")
-    page.text(x0, y, "  ·  ".join(sub), width=inner, size=11.5, min_size=8, max_lines=1, color="white")
+    page.text(
+        x0, y, "  ·  ".join(sub), width=inner, size=11.5, min_size=8, max_lines=1, color="white"
+    )
 
     # --- big numbers (tiles)
     bigs = _big_numbers(ctx, spec, lang)
@@ -942,37 +1286,93 @@ def _compose(
             page.rect(tx, tiles_top - tile_h, tw, tile_h, TILE_BG, rounded=0.08)
             pad = 0.12
             size = 15 if b.is_text else 30
-            v = page.text(tx + pad, tiles_top - 0.14, b.value, width=tw - 2 * pad, size=size, min_size=8,
-                          max_lines=4 if b.is_text else 1, height=0.72, color=BLUE, fontweight="bold")
+            v = page.text(
+                tx + pad,
+                tiles_top - 0.14,
+                b.value,
+                width=tw - 2 * pad,
+                size=size,
+                min_size=8,
+                max_lines=4 if b.is_text else 1,
+                height=0.72,
+                color=BLUE,
+                fontweight="bold",
+            )
             ly = tiles_top - 0.14 - max(page.extent(v)[1], 0.45) - 0.08
             n_sub = b.sub.count(" · ") + 1 if b.sub else 0
-            lab = page.text(tx + pad, ly, b.label, width=tw - 2 * pad, size=9, min_size=6.5, max_lines=3,
-                            height=tile_h - (tiles_top - ly) - 0.14 * n_sub - 0.12, color=DARK)
+            lab = page.text(
+                tx + pad,
+                ly,
+                b.label,
+                width=tw - 2 * pad,
+                size=9,
+                min_size=6.5,
+                max_lines=3,
+                height=tile_h - (tiles_top - ly) - 0.14 * n_sub - 0.12,
+                color=DARK,
+            )
             if b.sub:
-                page.text(tx + pad, tiles_top - tile_h + 0.1, b.sub.replace(" · ", "\n"), width=tw - 2 * pad,
-                          size=7, min_size=5.5, max_lines=3, va="bottom", color=TEXT_GREY)
+                page.text(
+                    tx + pad,
+                    tiles_top - tile_h + 0.1,
+                    b.sub.replace(" · ", "\n"),
+                    width=tw - 2 * pad,
+                    size=7,
+                    min_size=5.5,
+                    max_lines=3,
+                    va="bottom",
+                    color=TEXT_GREY,
+                )
             del lab
 
     # --- footnote (bottom up)
     foot_parts = [
         f"{t['source']}: {spec[f'source_{lang}']}, {period_label(semester, lang)}"
-        + (f"; n = {fmt_int(_num(n_rec.get('value')), lang)}." if n_rec is not None and not _is_suppressed(n_rec)
-           and _num(n_rec.get("value")) is not None else "."),
+        + (
+            f"; n = {fmt_int(_num(n_rec.get('value')), lang)}."
+            if n_rec is not None
+            and not _is_suppressed(n_rec)
+            and _num(n_rec.get("value")) is not None
+            else "."
+        ),
         f"{t['methods']}: {spec[f'methods_{lang}']}",
     ]
     if _any_suppressed(ctx, n_suppressed):
-        foot_parts.append(t["suppressed"].format(n=fmt_int(ctx.min_n, lang), label=fmt_suppressed(ctx.min_n, lang)))
+        foot_parts.append(
+            t["suppressed"].format(
+                n=fmt_int(ctx.min_n, lang), label=fmt_suppressed(ctx.min_n, lang)
+            )
+        )
     if quotes:
         foot_parts.append(t["quotes_note"])
     if synthetic:
         foot_parts.append(t["synthetic"])
-    foot = page.text(x0, MARGIN, " ".join(foot_parts), width=inner, size=7.5, min_size=6, max_lines=6,
-                     va="bottom", color=TEXT_GREY)
+    foot = page.text(
+        x0,
+        MARGIN,
+        " ".join(foot_parts),
+        width=inner,
+        size=7.5,
+        min_size=6,
+        max_lines=6,
+        va="bottom",
+        color=TEXT_GREY,
+    )
     foot_top = MARGIN + page.extent(foot)[1]
     page.line(x0, x0 + inner, foot_top + 0.12)
     if synthetic:  # a visible stamp as well, so a printout is never mistaken for real results
-        page.text(PAGE_W - MARGIN, PAGE_H - 0.38, t["synthetic"].split(" –")[0].upper(), width=inner * 0.35,
-                  size=8, min_size=6.5, max_lines=1, color="white", ha="right", fontweight="bold")
+        page.text(
+            PAGE_W - MARGIN,
+            PAGE_H - 0.38,
+            t["synthetic"].split(" –")[0].upper(),
+            width=inner * 0.35,
+            size=8,
+            min_size=6.5,
+            max_lines=1,
+            color="white",
+            ha="right",
+            fontweight="bold",
+        )
 
     # --- charts: natural height (capped rows), sharing what is left above a minimum theme/quote block
     charts = [c for c in (b(ctx) for b in spec["charts"]) if c is not None and c.bars][:2]
@@ -997,34 +1397,92 @@ def _compose(
     right_x = x0 + left_w + 0.3
     right_w = inner - left_w - 0.3
     themes = _themes(ctx, spec, lang)[:4]
-    ht = page.text(x0, block_top, spec.get(f"themes_title_{lang}", t["themes"]), width=left_w, size=11,
-                   min_size=8.5, max_lines=2, fontweight="bold", color=DARK)
+    ht = page.text(
+        x0,
+        block_top,
+        spec.get(f"themes_title_{lang}", t["themes"]),
+        width=left_w,
+        size=11,
+        min_size=8.5,
+        max_lines=2,
+        fontweight="bold",
+        color=DARK,
+    )
     yy = block_top - page.extent(ht)[1] - 0.16
     if not themes:
         page.text(x0, yy, t["no_themes"], width=left_w, size=9, color=TEXT_GREY)
     per = min((yy - (block_top - block_h)) / max(len(themes), 1), 0.75)
     for i, (txt, detail) in enumerate(themes):
         ry = yy - i * per
-        page.ax.add_patch(Circle((x0 + 0.14, ry - 0.13), 0.13, facecolor=HIGHLIGHT if i == 0 else BLUE,
-                                 edgecolor="none"))
-        page.ax.text(x0 + 0.14, ry - 0.13, str(i + 1), fontsize=9, fontweight="bold", color="white",
-                     ha="center", va="center")
+        page.ax.add_patch(
+            Circle(
+                (x0 + 0.14, ry - 0.13),
+                0.13,
+                facecolor=HIGHLIGHT if i == 0 else BLUE,
+                edgecolor="none",
+            )
+        )
+        page.ax.text(
+            x0 + 0.14,
+            ry - 0.13,
+            str(i + 1),
+            fontsize=9,
+            fontweight="bold",
+            color="white",
+            ha="center",
+            va="center",
+        )
         has_detail = bool(detail) and detail != txt
-        tt = page.text(x0 + 0.38, ry, txt, width=left_w - 0.38, size=10, min_size=7, max_lines=2,
-                       height=per - (0.24 if has_detail else 0.08), fontweight="bold", color=DARK)
+        tt = page.text(
+            x0 + 0.38,
+            ry,
+            txt,
+            width=left_w - 0.38,
+            size=10,
+            min_size=7,
+            max_lines=2,
+            height=per - (0.24 if has_detail else 0.08),
+            fontweight="bold",
+            color=DARK,
+        )
         if has_detail:
-            page.text(x0 + 0.38, ry - page.extent(tt)[1] - 0.03, detail, width=left_w - 0.38, size=8,
-                      min_size=6, max_lines=1, color=TEXT_GREY)
+            page.text(
+                x0 + 0.38,
+                ry - page.extent(tt)[1] - 0.03,
+                detail,
+                width=left_w - 0.38,
+                size=8,
+                min_size=6,
+                max_lines=1,
+                color=TEXT_GREY,
+            )
 
-    hq = page.text(right_x, block_top, t["quotes"], width=right_w, size=11, max_lines=1, fontweight="bold",
-                   color=DARK)
+    hq = page.text(
+        right_x,
+        block_top,
+        t["quotes"],
+        width=right_w,
+        size=11,
+        max_lines=1,
+        fontweight="bold",
+        color=DARK,
+    )
     qy = block_top - page.extent(hq)[1] - 0.16
     q_bottom = block_top - block_h
     if not quotes:
         box_h = min(qy - q_bottom, 1.1)
         page.rect(right_x, qy - box_h, right_w, box_h, NSA_GREY, rounded=0.06, alpha=0.6)
-        page.text(right_x + 0.2, qy - 0.18, t["no_quotes"], width=right_w - 0.4, size=10, min_size=7,
-                  max_lines=4, height=box_h - 0.3, color=TEXT_GREY)
+        page.text(
+            right_x + 0.2,
+            qy - 0.18,
+            t["no_quotes"],
+            width=right_w - 0.4,
+            size=10,
+            min_size=7,
+            max_lines=4,
+            height=box_h - 0.3,
+            color=TEXT_GREY,
+        )
     else:
         shown_q = quotes[:3]
         per_q = min((qy - q_bottom) / len(shown_q), 1.3)
@@ -1032,12 +1490,29 @@ def _compose(
             top_q = qy - i * per_q
             theme = _translate(q["theme"], lang, prefer="theme") if q["theme"] else ""
             room = per_q - 0.16 - (0.2 if theme else 0)
-            qt = page.text(right_x + 0.18, top_q, f"”{q['quote']}”" if lang == "fi" else f"“{q['quote']}”",
-                           width=right_w - 0.18, size=10, min_size=6.5, height=room, style="italic", color=DARK)
+            qt = page.text(
+                right_x + 0.18,
+                top_q,
+                f"”{q['quote']}”" if lang == "fi" else f"“{q['quote']}”",
+                width=right_w - 0.18,
+                size=10,
+                min_size=6.5,
+                height=room,
+                style="italic",
+                color=DARK,
+            )
             used = page.extent(qt)[1]
             if theme:
-                th = page.text(right_x + 0.18, top_q - used - 0.05, theme, width=right_w - 0.18, size=7.5,
-                               min_size=6, max_lines=1, color=TEXT_GREY)
+                th = page.text(
+                    right_x + 0.18,
+                    top_q - used - 0.05,
+                    theme,
+                    width=right_w - 0.18,
+                    size=7.5,
+                    min_size=6,
+                    max_lines=1,
+                    color=TEXT_GREY,
+                )
                 used += 0.05 + page.extent(th)[1]
             page.rect(right_x, top_q - used, 0.05, used, BLUE)
     return page.fig
@@ -1053,8 +1528,9 @@ def _save(fig: Figure, pdf: Path, png: Path) -> None:
             fig.savefig(tmp, format="png", dpi=DPI, metadata=_PNG_META)
 
 
-def _context(folder: Path, analysis: str, lang: Lang, min_cell_size: int,
-             semester: str) -> tuple[Context, int, list[dict[str, Any]]]:
+def _context(
+    folder: Path, analysis: str, lang: Lang, min_cell_size: int, semester: str
+) -> tuple[Context, int, list[dict[str, Any]]]:
     import json
 
     kf_path = folder / "key_figures.json"
@@ -1063,13 +1539,25 @@ def _context(folder: Path, analysis: str, lang: Lang, min_cell_size: int,
     doc = json.loads(kf_path.read_text(encoding="utf-8"))
     n_suppressed = int(doc.get("n_suppressed", 0) or 0) if isinstance(doc, dict) else 0
     records = _read_key_figures(kf_path)
-    ctx = Context({str(r["name"]): r for r in records}, lang, int(min_cell_size), semester=str(semester),
-                  analysis=analysis, folder=folder)
+    ctx = Context(
+        {str(r["name"]): r for r in records},
+        lang,
+        int(min_cell_size),
+        semester=str(semester),
+        analysis=analysis,
+        folder=folder,
+    )
     return ctx, n_suppressed, records
 
 
-def page_charts(analysis_dir: Path | str, analysis: str, *, lang: Lang = "fi", semester: str,
-                min_cell_size: int = MIN_N) -> list[Chart]:
+def page_charts(
+    analysis_dir: Path | str,
+    analysis: str,
+    *,
+    lang: Lang = "fi",
+    semester: str,
+    min_cell_size: int = MIN_N,
+) -> list[Chart]:
     """The charts the infographic of an analysis draws, as data (for checks: the Finnish and the English page
     must carry the same numbers)."""
     ctx, _, _ = _context(Path(analysis_dir), analysis, lang, min_cell_size, semester)
@@ -1124,20 +1612,44 @@ def make_infographic(
         raise ValueError(f"lang must be 'fi' or 'en', not {lang!r}")
     folder = Path(analysis_dir)
     ctx, n_suppressed, records = _context(folder, analysis, lang, min_cell_size, semester)
-    quotes_file = Path(approved_quotes) if approved_quotes is not None else folder / "quotes_for_review.csv"
+    quotes_file = (
+        Path(approved_quotes) if approved_quotes is not None else folder / "quotes_for_review.csv"
+    )
     quotes = read_approved_quotes(quotes_file)
     if synthetic is None:
         blob = " ".join(str(r.get(k, "")) for r in records for k in ("note", "method")).lower()
-        synthetic = "synteet" in blob or "synthetic" in blob or "sample" in {p.lower() for p in folder.resolve().parts}
-    rc = house_rc() | {"figure.constrained_layout.use": False}  # the page is laid out by hand, in inches
+        synthetic = (
+            "synteet" in blob
+            or "synthetic" in blob
+            or "sample" in {p.lower() for p in folder.resolve().parts}
+        )
+    rc = house_rc() | {
+        "figure.constrained_layout.use": False
+    }  # the page is laid out by hand, in inches
     with mpl.rc_context(rc):
-        fig = _compose(ctx, SPECS[analysis], lang=lang, semester=semester, quotes=quotes, synthetic=bool(synthetic),
-                       n_suppressed=n_suppressed)
+        fig = _compose(
+            ctx,
+            SPECS[analysis],
+            lang=lang,
+            semester=semester,
+            quotes=quotes,
+            synthetic=bool(synthetic),
+            n_suppressed=n_suppressed,
+        )
         pdf, png = folder / "infographic.pdf", folder / "infographic.png"
         _save(fig, pdf, png)
     return [pdf, png]
 
 
-__all__ = ["ANALYSES", "SPECS", "Bar", "Chart", "Context", "is_approved", "read_approved_quotes", "make_infographic",
-           "page_charts",
-           "period_label"]
+__all__ = [
+    "ANALYSES",
+    "SPECS",
+    "Bar",
+    "Chart",
+    "Context",
+    "is_approved",
+    "read_approved_quotes",
+    "make_infographic",
+    "page_charts",
+    "period_label",
+]

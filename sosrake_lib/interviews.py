@@ -104,20 +104,39 @@ ALPHA = 0.05
 
 # Key-figure label templates per THL theme: {pct} is the formatted percentage.
 _TOP2_LABELS = {
-    "saatavuus": ("{pct} koki saaneensa palvelua riittävän helposti", "{pct} found the service easy to reach"),
+    "saatavuus": (
+        "{pct} koki saaneensa palvelua riittävän helposti",
+        "{pct} found the service easy to reach",
+    ),
     "kohtaaminen": ("{pct} koki tulleensa kohdatuksi ja kuulluksi", "{pct} felt met and heard"),
     "turvallisuus": ("{pct} koki olonsa turvalliseksi", "{pct} felt safe"),
-    "tiedonsaanti": ("{pct} sai riittävästi ymmärrettävää tietoa", "{pct} got enough clear information"),
+    "tiedonsaanti": (
+        "{pct} sai riittävästi ymmärrettävää tietoa",
+        "{pct} got enough clear information",
+    ),
     "hyodyllisyys": ("{pct} koki palvelun hyödylliseksi", "{pct} found the service useful"),
 }
-_VERDICTS = {"up": ("parani", "improved"), "down": ("heikkeni", "declined"), "none": ("ei muutosta", "no change")}
+_VERDICTS = {
+    "up": ("parani", "improved"),
+    "down": ("heikkeni", "declined"),
+    "none": ("ei muutosta", "no change"),
+}
 _QUESTION_LABELS = {
     "open_good": ("Mikä palvelussa oli hyvää?", "What was good in the service?"),
     "open_change": ("Mitä palvelussa pitäisi muuttaa?", "What should change in the service?"),
     "open_missing": ("Millaista apua jäit kaipaamaan?", "What help did you miss?"),
 }
-_SEASON_ORDER = {"kevät": 0, "kevat": 0, "spring": 0, "kesä": 1, "kesa": 1, "summer": 1, "syksy": 2, "autumn": 2,
-                 "fall": 2}
+_SEASON_ORDER = {
+    "kevät": 0,
+    "kevat": 0,
+    "spring": 0,
+    "kesä": 1,
+    "kesa": 1,
+    "summer": 1,
+    "syksy": 2,
+    "autumn": 2,
+    "fall": 2,
+}
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -184,8 +203,12 @@ def verdict(difference: float, p_adjusted: float, alpha: float = ALPHA) -> tuple
 
 # --------------------------------------------------------------------------------------- 1. the interviews
 def load_exports(
-    exports: Mapping[str, str | Path], *, instrument: Instrument | str | None = None, key: str | bytes | None = None,
-    root: str | Path = PROJECT_ROOT, overlay: str | Path | None = None,
+    exports: Mapping[str, str | Path],
+    *,
+    instrument: Instrument | str | None = None,
+    key: str | bytes | None = None,
+    root: str | Path = PROJECT_ROOT,
+    overlay: str | Path | None = None,
 ) -> pd.DataFrame:
     """Read and clean each semester's export and stack them with a ``semester`` column.
 
@@ -217,8 +240,14 @@ def load_exports(
     """
     if not exports:
         raise ValueError("give at least one export: {semester label: path}")
-    inst = _inst(instrument) if not overlay else load_instrument(
-        instrument.name if isinstance(instrument, Instrument) else (instrument or "interviews"), overlay=overlay)
+    inst = (
+        _inst(instrument)
+        if not overlay
+        else load_instrument(
+            instrument.name if isinstance(instrument, Instrument) else (instrument or "interviews"),
+            overlay=overlay,
+        )
+    )
     order = semester_order(list(exports))
     frames, logs = [], {}
     for sem in order:
@@ -227,10 +256,15 @@ def load_exports(
             path = Path(root) / path
         cleaned = clean_responses(read_export(path, inst), inst, key=key)
         log = cleaned.attrs["cleaning_log"]
-        logs[sem] = {"source_file": log["source_file"], "raw_rows": log["raw_rows"], "kept": log["kept"],
-                     "dropped": dict(log["dropped"]), "dropped_by_rule": dict(log.get("dropped_by_rule", {})),
-                     "notices": list(log.get("notices", [])),
-                     "semester_from_dates": str(cleaned.attrs.get("semester", "")) or None}
+        logs[sem] = {
+            "source_file": log["source_file"],
+            "raw_rows": log["raw_rows"],
+            "kept": log["kept"],
+            "dropped": dict(log["dropped"]),
+            "dropped_by_rule": dict(log.get("dropped_by_rule", {})),
+            "notices": list(log.get("notices", [])),
+            "semester_from_dates": str(cleaned.attrs.get("semester", "")) or None,
+        }
         part = cleaned.drop(columns=["_row"], errors="ignore")
         part.attrs = {}
         frames.append(part.assign(semester=sem))
@@ -271,12 +305,21 @@ def interview_counts(df: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     for sem in _semesters(df):
         part = df[df["semester"] == sem]
         n_int, n_stu = len(part), int(part["student"].nunique())
-        rows.append({"semester": sem, "n_interviews": n_int, "n_students": n_stu,
-                     "interviews_per_student": n_int / n_stu if n_stu else math.nan})
-    table = pd.DataFrame(rows, columns=["semester", "n_interviews", "n_students", "interviews_per_student"])
+        rows.append(
+            {
+                "semester": sem,
+                "n_interviews": n_int,
+                "n_students": n_stu,
+                "interviews_per_student": n_int / n_stu if n_stu else math.nan,
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["semester", "n_interviews", "n_students", "interviews_per_student"]
+    )
     out = suppress_by_n(table, "n_interviews", min_n, secondary=False)
-    students = suppress_by_n(out, "n_students", min_n, secondary=False,
-                             value_cols=["interviews_per_student"])
+    students = suppress_by_n(
+        out, "n_students", min_n, secondary=False, value_cols=["interviews_per_student"]
+    )
     hidden = 0
     per = interviews_per_student(df, min_n)
     for i, sem in enumerate(students["semester"]):
@@ -288,12 +331,15 @@ def interview_counts(df: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
         if distribution_disclosed(counts, per[sem].isna().to_numpy(), len(part), min_n):
             students.loc[i, ["n_students", "interviews_per_student"]] = pd.NA
             hidden += 2
-    students.attrs["suppressed_cells"] = (int(out.attrs["suppressed_cells"])
-                                          + int(students.attrs["suppressed_cells"]) + hidden)
+    students.attrs["suppressed_cells"] = (
+        int(out.attrs["suppressed_cells"]) + int(students.attrs["suppressed_cells"]) + hidden
+    )
     return students
 
 
-def interviews_per_student(df: pd.DataFrame, min_n: int = MIN_N, max_count: int = 4) -> pd.DataFrame:
+def interviews_per_student(
+    df: pd.DataFrame, min_n: int = MIN_N, max_count: int = 4
+) -> pd.DataFrame:
     """How many students held 1, 2, 3, ... interviews, per semester (no pseudonyms in the result).
 
     Counts of students; the last row is ``max_count`` or more ("4+"). Cells of 1..min_n-1 students are hidden
@@ -329,8 +375,9 @@ def _category_labels(inst: Instrument, item_id: str, lang: Lang) -> dict[Any, st
     return {code: scale.label(code, lang) for code in scale.codes}
 
 
-def service_counts(df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = MIN_N,
-                   lang: Lang = "fi") -> pd.DataFrame:
+def service_counts(
+    df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = MIN_N, lang: Lang = "fi"
+) -> pd.DataFrame:
     """Interviews per service (rows, codebook order) and semester (columns), small cells suppressed.
 
     Examples
@@ -343,18 +390,25 @@ def service_counts(df: pd.DataFrame, inst: Instrument | str | None = None, min_n
     return _crosstab(df, _inst(inst), "service", min_n, lang)
 
 
-def _crosstab(df: pd.DataFrame, inst: Instrument, item_id: str, min_n: int, lang: Lang) -> pd.DataFrame:
+def _crosstab(
+    df: pd.DataFrame, inst: Instrument, item_id: str, min_n: int, lang: Lang
+) -> pd.DataFrame:
     labels = _category_labels(inst, item_id, lang)
     sems = _semesters(df)
     codes = df[item_id].astype("object")
     table = pd.DataFrame(
-        {sem: [int(((codes == c) & (df["semester"] == sem)).sum()) for c in labels] for sem in sems},
+        {
+            sem: [int(((codes == c) & (df["semester"] == sem)).sum()) for c in labels]
+            for sem in sems
+        },
         index=pd.Index(list(labels.values()), name=inst.item(item_id).text(lang)),
     )
     return suppress_small_cells(table.astype("int64"), min_n)
 
 
-def _service_hidden(df: pd.DataFrame, inst: Instrument, min_n: int, lang: Lang) -> set[tuple[str, str]]:
+def _service_hidden(
+    df: pd.DataFrame, inst: Instrument, min_n: int, lang: Lang
+) -> set[tuple[str, str]]:
     """The (semester, service label) cells that :func:`service_counts` hides.
 
     Every table broken down by service and semester (interviews, NPS, theme top-2) describes the same
@@ -363,12 +417,17 @@ def _service_hidden(df: pd.DataFrame, inst: Instrument, min_n: int, lang: Lang) 
     n = 18 shown in the NPS table).
     """
     table = _crosstab(df, inst, "service", min_n, lang)
-    return {(str(sem), str(label)) for label in table.index for sem in table.columns
-            if pd.isna(table.loc[label, sem])}
+    return {
+        (str(sem), str(label))
+        for label in table.index
+        for sem in table.columns
+        if pd.isna(table.loc[label, sem])
+    }
 
 
-def background_table(df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = MIN_N,
-                     lang: Lang = "fi") -> pd.DataFrame:
+def background_table(
+    df: pd.DataFrame, inst: Instrument | str | None = None, min_n: int = MIN_N, lang: Lang = "fi"
+) -> pd.DataFrame:
     """Client background (age band, gender, client duration) by semester: counts, small cells suppressed.
 
     Each variable is suppressed as its own table (with secondary suppression), then stacked: columns
@@ -390,7 +449,9 @@ def background_table(df: pd.DataFrame, inst: Instrument | str | None = None, min
 
 
 # ------------------------------------------------------------------------------------- 2. THL themes
-def theme_scores(df: pd.DataFrame, inst: Instrument | str | None = None, min_valid: float = 0.5) -> pd.DataFrame:
+def theme_scores(
+    df: pd.DataFrame, inst: Instrument | str | None = None, min_valid: float = 0.5
+) -> pd.DataFrame:
     """Mean of each THL theme's items per interview (:func:`~sosrake_lib.scoring.scale_scores`).
 
     "En osaa sanoa" is NaN in the items and so out of the mean; an interview with fewer than half of a
@@ -405,13 +466,25 @@ def _top2_row(scores: pd.Series) -> dict[str, Any]:
     n = int(len(x))
     count = int((x >= TOP2_THRESHOLD).sum())
     low, high = proportion_ci(count, n)
-    return {"n": n, "top2_n": count, "top2_pct": 100 * count / n if n else math.nan,
-            "ci_low": 100 * low if n else math.nan, "ci_high": 100 * high if n else math.nan,
-            "mean": float(x.mean()) if n else math.nan}
+    return {
+        "n": n,
+        "top2_n": count,
+        "top2_pct": 100 * count / n if n else math.nan,
+        "ci_low": 100 * low if n else math.nan,
+        "ci_high": 100 * high if n else math.nan,
+        "mean": float(x.mean()) if n else math.nan,
+    }
 
 
-def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: str | None = None,
-               min_n: int = MIN_N, lang: Lang = "fi", semester: str | None = None) -> pd.DataFrame:
+def theme_top2(
+    df: pd.DataFrame,
+    inst: Instrument | str | None = None,
+    *,
+    by: str | None = None,
+    min_n: int = MIN_N,
+    lang: Lang = "fi",
+    semester: str | None = None,
+) -> pd.DataFrame:
     """Top-2-box % of each THL theme per semester (and per ``by`` group), with Wilson 95 % CIs.
 
     The unit is the interview: an interview is in the top-2 box of a theme when its theme mean is at least 4
@@ -461,30 +534,48 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
         in_sem = (df["semester"] == sem).to_numpy()
         groups: list[tuple[Any, np.ndarray]] = [(None, in_sem)]
         if by:
-            labels = _category_labels(inst, by, lang) if by in inst and inst.item(by).scale else None
+            labels = (
+                _category_labels(inst, by, lang) if by in inst and inst.item(by).scale else None
+            )
             values = df[by].astype("object")
             levels = list(labels) if labels else sorted(values.dropna().unique())
-            groups = [(labels[g] if labels else g, in_sem & (values == g).to_numpy()) for g in levels]
+            groups = [
+                (labels[g] if labels else g, in_sem & (values == g).to_numpy()) for g in levels
+            ]
         block = []
         for glabel, mask in groups:
             for area in areas:
-                row = {"semester": sem, **({by: glabel} if by else {}), "theme": area,
-                       "theme_label": inst.area_label(area, lang), **_top2_row(scores.loc[mask, area])}
+                row = {
+                    "semester": sem,
+                    **({by: glabel} if by else {}),
+                    "theme": area,
+                    "theme_label": inst.area_label(area, lang),
+                    **_top2_row(scores.loc[mask, area]),
+                }
                 block.append(row)
                 group_sizes.append(int(mask.sum()))
         part = pd.DataFrame(block)
         raw_rows.append(part)
         if by:  # suppression and its secondary rule work per theme within the semester
             # the cells the service counts hide are hidden here too (one shared pattern): counted as small
-            linked_hide = np.array([(str(sem), str(g)) in hidden_cells for g in part[by]], dtype=bool)
-            pieces = [suppress_by_n(g, "n", min_n, also_hide=linked_hide[part.index.get_indexer(g.index)])
-                      for _, g in part.groupby("theme", sort=False)]
+            linked_hide = np.array(
+                [(str(sem), str(g)) in hidden_cells for g in part[by]], dtype=bool
+            )
+            pieces = [
+                suppress_by_n(g, "n", min_n, also_hide=linked_hide[part.index.get_indexer(g.index)])
+                for _, g in part.groupby("theme", sort=False)
+            ]
             part = pd.concat(pieces).sort_index()
-            part.attrs = {k: sum(p.attrs[k] for p in pieces) for k in ("suppressed_rows", "suppressed_cells")}
+            part.attrs = {
+                k: sum(p.attrs[k] for p in pieces) for k in ("suppressed_rows", "suppressed_cells")
+            }
         else:
             part = suppress_by_n(part, "n", min_n, secondary=False)
         rows.append(part)
-    hidden = {k: sum(int(part.attrs.get(k, 0)) for part in rows) for k in ("suppressed_rows", "suppressed_cells")}
+    hidden = {
+        k: sum(int(part.attrs.get(k, 0)) for part in rows)
+        for k in ("suppressed_rows", "suppressed_cells")
+    }
     out = pd.concat(rows, ignore_index=True)
     out["method"] = f"top-2-box: theme mean >= {TOP2_THRESHOLD:g}; Wilson 95 % CI"
     out["_other_n"] = pd.to_numeric(out["n"]) - pd.to_numeric(out["top2_n"])
@@ -492,14 +583,24 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     # interviews without a theme score ("En osaa sanoa", unanswered), so those are a part of the total too
     out["_nonvalid_n"] = np.array(group_sizes) - pd.to_numeric(out["n"])
     out.loc[out["n"].isna(), "_nonvalid_n"] = pd.NA
-    parts = suppress_parts(out, ["top2_n", "_other_n", "_nonvalid_n"], min_n,
-                           linked={"top2_n": ["top2_pct", "ci_low", "ci_high"]},
-                           sums=[("n", [["_nonvalid_n"], ["top2_n", "_other_n"]],
-                                  ["top2_pct", "ci_low", "ci_high", "mean"])])
+    parts = suppress_parts(
+        out,
+        ["top2_n", "_other_n", "_nonvalid_n"],
+        min_n,
+        linked={"top2_n": ["top2_pct", "ci_low", "ci_high"]},
+        sums=[
+            (
+                "n",
+                [["_nonvalid_n"], ["top2_n", "_other_n"]],
+                ["top2_pct", "ci_low", "ci_high", "mean"],
+            )
+        ],
+    )
     hidden["suppressed_cells"] += int(parts.attrs["suppressed_cells"])
     if by:
-        hidden["suppressed_cells"] += _protect_group_margins(parts, pd.concat(raw_rows, ignore_index=True),
-                                                             np.array(group_sizes), areas, min_n)
+        hidden["suppressed_cells"] += _protect_group_margins(
+            parts, pd.concat(raw_rows, ignore_index=True), np.array(group_sizes), areas, min_n
+        )
     out = parts.drop(columns=["_other_n", "_nonvalid_n"])
     if not by:
         hidden["suppressed_cells"] += _single_item_as_published(out, df, inst, areas, min_n, lang)
@@ -507,8 +608,13 @@ def theme_top2(df: pd.DataFrame, inst: Instrument | str | None = None, *, by: st
     return out
 
 
-def _protect_group_margins(out: pd.DataFrame, full: pd.DataFrame, sizes: np.ndarray,
-                           areas: Mapping[str, Sequence[str]], min_n: int) -> int:
+def _protect_group_margins(
+    out: pd.DataFrame,
+    full: pd.DataFrame,
+    sizes: np.ndarray,
+    areas: Mapping[str, Sequence[str]],
+    min_n: int,
+) -> int:
     """The by-group rules of :func:`theme_top2` (its docstring); changes ``out`` in place, returns cells hidden."""
     full = full.assign(_other_n=full["n"] - full["top2_n"], _nonvalid_n=sizes - full["n"])
     parts = ["top2_n", "_other_n", "_nonvalid_n"]
@@ -516,8 +622,12 @@ def _protect_group_margins(out: pd.DataFrame, full: pd.DataFrame, sizes: np.ndar
     before = int(out[shown].notna().sum().sum())
     for _, idx in full.groupby("theme", sort=False).indices.items():
         rows = np.asarray(idx)
-        extra = protect_margins(full.iloc[rows].reset_index(drop=True), out.iloc[rows].reset_index(drop=True),
-                                parts, min_n)
+        extra = protect_margins(
+            full.iloc[rows].reset_index(drop=True),
+            out.iloc[rows].reset_index(drop=True),
+            parts,
+            min_n,
+        )
         if extra.any():
             for col in shown:
                 out.loc[rows[extra], col] = pd.NA
@@ -526,8 +636,14 @@ def _protect_group_margins(out: pd.DataFrame, full: pd.DataFrame, sizes: np.ndar
     return before - int(out[shown].notna().sum().sum())
 
 
-def _single_item_as_published(out: pd.DataFrame, df: pd.DataFrame, inst: Instrument,
-                              areas: Mapping[str, Sequence[str]], min_n: int, lang: Lang) -> int:
+def _single_item_as_published(
+    out: pd.DataFrame,
+    df: pd.DataFrame,
+    inst: Instrument,
+    areas: Mapping[str, Sequence[str]],
+    min_n: int,
+    lang: Lang,
+) -> int:
     """Make the rows of one-statement themes (turvallisuus: TU1) publish no more than the statement does.
 
     Such a theme's score is the statement's answer, so its n, top-2 count, share, interval and mean are the
@@ -540,8 +656,14 @@ def _single_item_as_published(out: pd.DataFrame, df: pd.DataFrame, inst: Instrum
     if not single:
         return 0
     hidden = 0
-    columns = {"n": "n_valid", "top2_n": "top_box_n", "top2_pct": "top_box_pct", "ci_low": "top_box_ci_low",
-               "ci_high": "top_box_ci_high", "mean": "mean"}
+    columns = {
+        "n": "n_valid",
+        "top2_n": "top_box_n",
+        "top2_pct": "top_box_pct",
+        "ci_low": "top_box_ci_low",
+        "ci_high": "top_box_ci_high",
+        "mean": "mean",
+    }
     for sem in out["semester"].unique():
         dist = likert_distribution(df, inst, semester=sem, min_n=min_n, lang=lang).set_index("item")
         for area, item in single.items():
@@ -556,8 +678,14 @@ def _single_item_as_published(out: pd.DataFrame, df: pd.DataFrame, inst: Instrum
     return hidden
 
 
-def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, *, semester: str | None = None,
-                        min_n: int = MIN_N, lang: Lang = "fi") -> pd.DataFrame:
+def likert_distribution(
+    df: pd.DataFrame,
+    inst: Instrument | str | None = None,
+    *,
+    semester: str | None = None,
+    min_n: int = MIN_N,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
     """Item-level answer distributions (counts, % of all answers incl. "En osaa sanoa", top-2-box with Wilson CI).
 
     Uses :func:`~sosrake_lib.scoring.likert_table`; rows are items in codebook (theme) order, labelled
@@ -581,7 +709,9 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
     nsa = {k: scale.label(k, lang) for k in scale.non_substantive}
     table = likert_table(part, [it.id for it in items], labels, top=2, nsa_labels=nsa)
     table.insert(1, "theme", [it.area for it in items])
-    table.insert(2, "label", [f"{inst.area_label(it.area or '', lang)}: {it.text(lang)}" for it in items])
+    table.insert(
+        2, "label", [f"{inst.area_label(it.area or '', lang)}: {it.text(lang)}" for it in items]
+    )
     for col in ("top_box_pct", "top_box_ci_low", "top_box_ci_high"):
         table[col] = table[col].astype(float)
     full = table  # before suppression: the audit's source of the rounded means (copy-on-write, no copy made)
@@ -591,21 +721,35 @@ def likert_distribution(df: pd.DataFrame, inst: Instrument | str | None = None, 
     low = [labels[c] for c in codes[:-2]]
     nsa_cols = list(nsa.values())
     box = ["top_box_pct", "top_box_ci_low", "top_box_ci_high"]
-    table = suppress_parts(table, [*low, *top, *nsa_cols], min_n,
-                           sums=[("n_valid", [nsa_cols, [*low, *top]], box),
-                                 ("top_box_n", [top, [*low, "n_valid"], [*low, *nsa_cols]], box)],
-                           computed_from={"mean": [*low, *top], "sd": [*low, *top]})
-    table = restore_rounded_stats(table, full, answers=[*low, *top, *nsa_cols],
-                                  scale={labels[c]: c for c in codes}, top=top)
+    table = suppress_parts(
+        table,
+        [*low, *top, *nsa_cols],
+        min_n,
+        sums=[
+            ("n_valid", [nsa_cols, [*low, *top]], box),
+            ("top_box_n", [top, [*low, "n_valid"], [*low, *nsa_cols]], box),
+        ],
+        computed_from={"mean": [*low, *top], "sd": [*low, *top]},
+    )
+    table = restore_rounded_stats(
+        table, full, answers=[*low, *top, *nsa_cols], scale={labels[c]: c for c in codes}, top=top
+    )
     total = pd.to_numeric(table["n_total"]).astype("float64")
     for lab in [*labels.values(), *nsa.values()]:
-        table[f"pct: {lab}"] = 100 * pd.to_numeric(table[lab]).astype("float64") / total.where(total > 0)
+        table[f"pct: {lab}"] = (
+            100 * pd.to_numeric(table[lab]).astype("float64") / total.where(total > 0)
+        )
     return table
 
 
 # ------------------------------------------------------------------------------------------ 3. NPS
-def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int = MIN_N,
-              inst: Instrument | str | None = None, lang: Lang = "fi") -> pd.DataFrame:
+def nps_table(
+    df: pd.DataFrame,
+    by: str | Sequence[str] = "semester",
+    min_n: int = MIN_N,
+    inst: Instrument | str | None = None,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
     """NPS per group (:func:`~sosrake_lib.scoring.nps_by`, adjusted-Wald 95 % CI, Rocks 2016), suppressed.
 
     With ``by=["semester", "service"]`` the services are labelled in ``lang`` and small services are hidden
@@ -624,7 +768,9 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     [['s', 10, 20.0]]
     """
     keys = [by] if isinstance(by, str) else list(by)
-    table = nps_by(df[[*keys, "nps"]], "nps", keys)  # categoricals: codebook order, observed groups only
+    table = nps_by(
+        df[[*keys, "nps"]], "nps", keys
+    )  # categoricals: codebook order, observed groups only
     inst_ = _inst(inst)
     for k in keys:
         if k != "semester":
@@ -635,15 +781,28 @@ def nps_table(df: pd.DataFrame, by: str | Sequence[str] = "semester", min_n: int
     groups = ["promoters", "passives", "detractors"]
     linked = {g: [f"pct_{g}"] for g in groups}
     if keys == ["semester"]:
-        return suppress_nps_groups(suppress_by_n(table, "n", min_n, secondary=False), min_n, groups=groups,
-                                   linked=linked)
-    hidden_cells = _service_hidden(df, inst_, min_n, lang) if keys == ["semester", "service"] else set()
-    linked_hide = np.array([(str(sem), str(g)) in hidden_cells
-                            for sem, g in zip(table["semester"], table[keys[-1]], strict=True)], dtype=bool)
-    parts = [suppress_by_n(g, "n", min_n, also_hide=linked_hide[table.index.get_indexer(g.index)])
-             for _, g in table.groupby("semester", sort=False)]  # hidden in the service counts: hidden here
+        return suppress_nps_groups(
+            suppress_by_n(table, "n", min_n, secondary=False), min_n, groups=groups, linked=linked
+        )
+    hidden_cells = (
+        _service_hidden(df, inst_, min_n, lang) if keys == ["semester", "service"] else set()
+    )
+    linked_hide = np.array(
+        [
+            (str(sem), str(g)) in hidden_cells
+            for sem, g in zip(table["semester"], table[keys[-1]], strict=True)
+        ],
+        dtype=bool,
+    )
+    parts = [
+        suppress_by_n(g, "n", min_n, also_hide=linked_hide[table.index.get_indexer(g.index)])
+        for _, g in table.groupby("semester", sort=False)
+    ]  # hidden in the service counts: hidden here
     out = pd.concat(parts, ignore_index=True)
-    out.attrs = {"suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts), "min_n": min_n}
+    out.attrs = {
+        "suppressed_cells": sum(p.attrs["suppressed_cells"] for p in parts),
+        "min_n": min_n,
+    }
     first = suppress_nps_groups(out, min_n, groups=groups, linked=linked)
     extra = protect_margins(table.reset_index(drop=True), first, groups, min_n)
     if not extra.any():
@@ -689,7 +848,10 @@ def nps_difference(before: Any, after: Any, ci: float = 0.95) -> dict[str, Any]:
     """
     c1, v1, n1 = _nps_parts(before)
     c2, v2, n2 = _nps_parts(after)
-    raw1, raw2 = nps(pd.Series(before, dtype="float64")).nps, nps(pd.Series(after, dtype="float64")).nps
+    raw1, raw2 = (
+        nps(pd.Series(before, dtype="float64")).nps,
+        nps(pd.Series(after, dtype="float64")).nps,
+    )
     nan = float("nan")
     if n1 == 0 or n2 == 0:
         low = high = z = p = nan
@@ -701,18 +863,33 @@ def nps_difference(before: Any, after: Any, ci: float = 0.95) -> dict[str, Any]:
         z = diff_a / se
         p = float(2 * _sps.norm.sf(abs(z)))
     return {
-        "nps_before": raw1, "nps_after": raw2, "n_before": n1, "n_after": n2, "difference": raw2 - raw1,
-        "ci_low": low, "ci_high": high,
+        "nps_before": raw1,
+        "nps_after": raw2,
+        "n_before": n1,
+        "n_after": n2,
+        "difference": raw2 - raw1,
+        "ci_low": low,
+        "ci_high": high,
         "ci_method": f"variance sum of two adjusted-Wald variances (Rocks 2016), {100 * ci:g} % CI",
-        "test": "Wald z-test of the adjusted NPS difference (two-sided)", "statistic": z, "p_value": p,
-        "effect_size": raw2 - raw1, "effect_size_name": "NPS difference (points)",
+        "test": "Wald z-test of the adjusted NPS difference (two-sided)",
+        "statistic": z,
+        "p_value": p,
+        "effect_size": raw2 - raw1,
+        "effect_size_name": "NPS difference (points)",
     }
 
 
 # --------------------------------------------------------------------------- 4. change between semesters
-def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *, before: str | None = None,
-                      after: str | None = None, alpha: float = ALPHA, min_n: int = MIN_N,
-                      lang: Lang = "fi") -> pd.DataFrame:
+def compare_semesters(
+    df: pd.DataFrame,
+    inst: Instrument | str | None = None,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    alpha: float = ALPHA,
+    min_n: int = MIN_N,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
     """Change of each THL theme and of NPS between two semesters (default: the last two), stated plainly.
 
     Three families, each Holm-corrected across the five themes (Holm 1979, :func:`~sosrake_lib.stats.holm`):
@@ -763,37 +940,85 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
         x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
         small.append(is_small(len(x), len(y)) or area in guarded["theme_score"])
         r = two_sample_ordinal(x, y, labels=(before, after))
-        rows.append({"family": "theme_score", "measure": area, "n_before": len(x), "n_after": len(y),
-                     "value_before": x.mean(), "value_after": y.mean(), "difference": y.mean() - x.mean(),
-                     "ci_low": math.nan, "ci_high": math.nan, "ci_method": "",
-                     "test": r.test + " (two-sided, tie and continuity corrected)", "statistic": r.statistic,
-                     "p_value": r.p_value, "effect_size": r.effect_size,
-                     "effect_size_name": f"rank-biserial r (> 0: {after} higher)"})
+        rows.append(
+            {
+                "family": "theme_score",
+                "measure": area,
+                "n_before": len(x),
+                "n_after": len(y),
+                "value_before": x.mean(),
+                "value_after": y.mean(),
+                "difference": y.mean() - x.mean(),
+                "ci_low": math.nan,
+                "ci_high": math.nan,
+                "ci_method": "",
+                "test": r.test + " (two-sided, tie and continuity corrected)",
+                "statistic": r.statistic,
+                "p_value": r.p_value,
+                "effect_size": r.effect_size,
+                "effect_size_name": f"rank-biserial r (> 0: {after} higher)",
+            }
+        )
     for area in scores.columns:
         x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
         c1, c2 = int((x >= TOP2_THRESHOLD).sum()), int((y >= TOP2_THRESHOLD).sum())
-        small.append(is_small(len(x), len(y), c1, len(x) - c1, c2, len(y) - c2) or area in guarded["theme_top2"])
+        small.append(
+            is_small(len(x), len(y), c1, len(x) - c1, c2, len(y) - c2)
+            or area in guarded["theme_top2"]
+        )
         tp = two_proportions(c1, len(x), c2, len(y))
-        rows.append({"family": "theme_top2", "measure": area, "n_before": len(x), "n_after": len(y),
-                     "value_before": 100 * tp.p1, "value_after": 100 * tp.p2, "difference": 100 * tp.difference,
-                     "ci_low": 100 * tp.ci_low, "ci_high": 100 * tp.ci_high, "ci_method": tp.ci_method + " 95 % CI",
-                     "test": tp.test, "statistic": tp.statistic, "p_value": tp.p_value,
-                     "effect_size": tp.effect_size, "effect_size_name": tp.effect_size_name})
+        rows.append(
+            {
+                "family": "theme_top2",
+                "measure": area,
+                "n_before": len(x),
+                "n_after": len(y),
+                "value_before": 100 * tp.p1,
+                "value_after": 100 * tp.p2,
+                "difference": 100 * tp.difference,
+                "ci_low": 100 * tp.ci_low,
+                "ci_high": 100 * tp.ci_high,
+                "ci_method": tp.ci_method + " 95 % CI",
+                "test": tp.test,
+                "statistic": tp.statistic,
+                "p_value": tp.p_value,
+                "effect_size": tp.effect_size,
+                "effect_size_name": tp.effect_size_name,
+            }
+        )
     nd = nps_difference(df.loc[m1, "nps"], df.loc[m2, "nps"])
     nps_groups, nps_extreme = [], False
     for m in (m1, m2):
         v = pd.to_numeric(df.loc[m, "nps"]).dropna()
         pro, det = int((v >= 9).sum()), int((v <= 6).sum())
         nps_groups += [len(v), pro, len(v) - pro - det, det]
-        nps_extreme = nps_extreme or (is_small(pro, len(v) - pro - det, det) and len(v) - abs(pro - det) <= 1)
+        nps_extreme = nps_extreme or (
+            is_small(pro, len(v) - pro - det, det) and len(v) - abs(pro - det) <= 1
+        )
     small.append(is_small(*nps_groups))
-    rows.append({"family": "nps", "measure": "nps", "n_before": nd["n_before"], "n_after": nd["n_after"],
-                 "value_before": nd["nps_before"], "value_after": nd["nps_after"], "difference": nd["difference"],
-                 "ci_low": nd["ci_low"], "ci_high": nd["ci_high"], "ci_method": nd["ci_method"], "test": nd["test"],
-                 "statistic": nd["statistic"], "p_value": nd["p_value"], "effect_size": nd["effect_size"],
-                 "effect_size_name": nd["effect_size_name"]})
+    rows.append(
+        {
+            "family": "nps",
+            "measure": "nps",
+            "n_before": nd["n_before"],
+            "n_after": nd["n_after"],
+            "value_before": nd["nps_before"],
+            "value_after": nd["nps_after"],
+            "difference": nd["difference"],
+            "ci_low": nd["ci_low"],
+            "ci_high": nd["ci_high"],
+            "ci_method": nd["ci_method"],
+            "test": nd["test"],
+            "statistic": nd["statistic"],
+            "p_value": nd["p_value"],
+            "effect_size": nd["effect_size"],
+            "effect_size_name": nd["effect_size_name"],
+        }
+    )
     out = pd.DataFrame(rows)
-    out.insert(2, "label", [inst.area_label(m, lang) if m in inst.areas else "NPS" for m in out["measure"]])
+    out.insert(
+        2, "label", [inst.area_label(m, lang) if m in inst.areas else "NPS" for m in out["measure"]]
+    )
     out.insert(3, "before", before)
     out.insert(4, "after", after)
     p_holm = np.full(len(out), np.nan)
@@ -806,11 +1031,14 @@ def compare_semesters(df: pd.DataFrame, inst: Instrument | str | None = None, *,
     out["verdict_fi"] = [w[0] for w in words]
     out["verdict_en"] = [w[1] for w in words]
     hide_n = out["measure"].isin(guarded["n"]).to_numpy()
-    return _hide_small_comparisons(out, np.array(small, dtype=bool), nps_extreme, min_n, lang, hide_n=hide_n)
+    return _hide_small_comparisons(
+        out, np.array(small, dtype=bool), nps_extreme, min_n, lang, hide_n=hide_n
+    )
 
 
-def _guarded_themes(df: pd.DataFrame, inst: Instrument, semesters: Sequence[str], min_n: int,
-                    lang: Lang) -> dict[str, set[str]]:
+def _guarded_themes(
+    df: pd.DataFrame, inst: Instrument, semesters: Sequence[str], min_n: int, lang: Lang
+) -> dict[str, set[str]]:
     """Themes whose figures :func:`theme_top2` hides or rounds in one of ``semesters``, by what they guard.
 
     The comparison must not publish them at full precision either: its n, means and shares are the same
@@ -825,14 +1053,26 @@ def _guarded_themes(df: pd.DataFrame, inst: Instrument, semesters: Sequence[str]
     for col in ("n", "top2_n", "top2_pct", "mean"):
         a = pd.to_numeric(published[col]).astype("float64").to_numpy()
         b = pd.to_numeric(full[col]).astype("float64").to_numpy()
-        changed = ~np.isclose(a, b, rtol=0, atol=1e-12, equal_nan=True) | (np.isnan(a) & ~np.isnan(b))
+        changed = ~np.isclose(a, b, rtol=0, atol=1e-12, equal_nan=True) | (
+            np.isnan(a) & ~np.isnan(b)
+        )
         guarded[col] = set(published.loc[changed, "theme"])
-    return {"n": guarded["n"], "theme_score": guarded["n"] | guarded["mean"],
-            "theme_top2": guarded["n"] | guarded["top2_n"] | guarded["top2_pct"]}
+    return {
+        "n": guarded["n"],
+        "theme_score": guarded["n"] | guarded["mean"],
+        "theme_top2": guarded["n"] | guarded["top2_n"] | guarded["top2_pct"],
+    }
 
 
-def _hide_small_comparisons(out: pd.DataFrame, small: np.ndarray, nps_extreme: bool, min_n: int,
-                            lang: Lang, *, hide_n: np.ndarray | None = None) -> pd.DataFrame:
+def _hide_small_comparisons(
+    out: pd.DataFrame,
+    small: np.ndarray,
+    nps_extreme: bool,
+    min_n: int,
+    lang: Lang,
+    *,
+    hide_n: np.ndarray | None = None,
+) -> pd.DataFrame:
     """The published form of :func:`compare_semesters` (its docstring says what is hidden and why);
     ``hide_n`` marks rows whose n is hidden in every family (:func:`_guarded_themes`)."""
     p_full = out["p_value"].to_numpy(dtype=float)
@@ -840,8 +1080,12 @@ def _hide_small_comparisons(out: pd.DataFrame, small: np.ndarray, nps_extreme: b
     stats = ["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]
     values = ["value_before", "value_after", "difference"]
     hide = {c: small.copy() for c in stats}
-    for c in values:  # top-2 shares are counts; NPS values only where the NPS itself gives the groups away
-        hide[c] = small & ((family == "theme_top2") | ((family == "nps") & nps_extreme) | (family == "theme_score"))
+    for c in (
+        values
+    ):  # top-2 shares are counts; NPS values only where the NPS itself gives the groups away
+        hide[c] = small & (
+            (family == "theme_top2") | ((family == "nps") & nps_extreme) | (family == "theme_score")
+        )
     for c in ("n_before", "n_after"):
         hide[c] = small & ((family == "theme_score") | (hide_n if hide_n is not None else False))
     carried = np.zeros(len(out), dtype=bool)
@@ -864,27 +1108,49 @@ def _hide_small_comparisons(out: pd.DataFrame, small: np.ndarray, nps_extreme: b
 
 def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = MIN_N) -> str:
     word = row["verdict_en"] if lang == "en" else row["verdict_fi"]
-    kind = {"theme_score": ("keskiarvo", "mean"), "theme_top2": ("top-2", "top-2"), "nps": ("NPS", "NPS")}
+    kind = {
+        "theme_score": ("keskiarvo", "mean"),
+        "theme_top2": ("top-2", "top-2"),
+        "nps": ("NPS", "NPS"),
+    }
     k = kind[row["family"]][1 if lang == "en" else 0]
     p = row["p_holm"]
     if pd.isna(row["difference"]) or pd.isna(p):
-        why = (f"luvut piilotettu: alle {min_n} hengen ryhmä" if lang == "fi"
-               else f"figures suppressed: a group of fewer than {min_n}")
-        diff = "" if pd.isna(row["difference"]) else fmt_value(row["difference"], "NPS", lang, 0) + ", "
+        why = (
+            f"luvut piilotettu: alle {min_n} hengen ryhmä"
+            if lang == "fi"
+            else f"figures suppressed: a group of fewer than {min_n}"
+        )
+        diff = (
+            ""
+            if pd.isna(row["difference"])
+            else fmt_value(row["difference"], "NPS", lang, 0) + ", "
+        )
         return f"{row['label']} ({k}): {word} ({diff}{why})"
     p_txt = "p < 0,001" if p < 0.001 else f"p = {p:.3f}".replace(".", ",")
     if lang == "en":
         p_txt = p_txt.replace(",", ".")
-    unit = {"theme_score": "", "theme_top2": " %-yks." if lang == "fi" else " pp", "nps": ""}[row["family"]]
-    diff = fmt_value(row["difference"], "NPS" if row["family"] == "nps" else "", lang,
-                     1 if row["family"] == "theme_score" else 0)
+    unit = {"theme_score": "", "theme_top2": " %-yks." if lang == "fi" else " pp", "nps": ""}[
+        row["family"]
+    ]
+    diff = fmt_value(
+        row["difference"],
+        "NPS" if row["family"] == "nps" else "",
+        lang,
+        1 if row["family"] == "theme_score" else 0,
+    )
     if row["family"] != "nps" and not diff.startswith(("−", "-")):
         diff = "+" + diff
     return f"{row['label']} ({k}): {word} ({diff}{unit}, {'Holm ' if row['family'] != 'nps' else ''}{p_txt})"
 
 
-def trend_tests(df: pd.DataFrame, inst: Instrument | str | None = None, *, alpha: float = ALPHA,
-                lang: Lang = "fi") -> pd.DataFrame:
+def trend_tests(
+    df: pd.DataFrame,
+    inst: Instrument | str | None = None,
+    *,
+    alpha: float = ALPHA,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
     """Monotonic trend over three or more semesters: Kendall's tau-b between semester order and the outcome.
 
     The semester's position (0, 1, 2, ...) is an ordinal predictor; :func:`scipy.stats.kendalltau`
@@ -907,7 +1173,12 @@ def trend_tests(df: pd.DataFrame, inst: Instrument | str | None = None, *, alpha
     sems = _semesters(df)
     if len(sems) < 3:
         return pd.DataFrame()
-    pos = df["semester"].astype("object").map({s: i for i, s in enumerate(sems)}).to_numpy(dtype=float)
+    pos = (
+        df["semester"]
+        .astype("object")
+        .map({s: i for i, s in enumerate(sems)})
+        .to_numpy(dtype=float)
+    )
     areas = {a: [i for i in items if i.lstrip("-") in df] for a, items in inst.area_items().items()}
     scores = scale_scores(df, {a: v for a, v in areas.items() if v}, 1, 5)
     nps_cat = np.sign(np.where(df["nps"] >= 9, 1.0, np.where(df["nps"] <= 6, -1.0, 0.0)))
@@ -919,11 +1190,20 @@ def trend_tests(df: pd.DataFrame, inst: Instrument | str | None = None, *, alpha
         res = _sps.kendalltau(pos[ok], y[ok], variant="b")
         tau = float(res.statistic) if not np.isnan(res.statistic) else 0.0
         pv = float(res.pvalue) if not np.isnan(res.pvalue) else 1.0
-        rows.append({"family": "nps" if name == "nps" else "theme_score", "measure": name,
-                     "label": inst.area_label(name, lang) if name in inst.areas else "NPS",
-                     "semesters": " < ".join(sems), "n": int(ok.sum()),
-                     "test": "Kendall's tau-b trend test on semester order (two-sided)",
-                     "statistic": tau, "p_value": pv, "effect_size": tau, "effect_size_name": "Kendall's tau-b"})
+        rows.append(
+            {
+                "family": "nps" if name == "nps" else "theme_score",
+                "measure": name,
+                "label": inst.area_label(name, lang) if name in inst.areas else "NPS",
+                "semesters": " < ".join(sems),
+                "n": int(ok.sum()),
+                "test": "Kendall's tau-b trend test on semester order (two-sided)",
+                "statistic": tau,
+                "p_value": pv,
+                "effect_size": tau,
+                "effect_size_name": "Kendall's tau-b",
+            }
+        )
     out = pd.DataFrame(rows)
     fam = out["family"].to_numpy()
     p_holm = out["p_value"].to_numpy(dtype=float).copy()
@@ -937,8 +1217,9 @@ def trend_tests(df: pd.DataFrame, inst: Instrument | str | None = None, *, alpha
 
 
 # ------------------------------------------------------------------------------------- 5. open answers
-def code_open_answers(df: pd.DataFrame, questions: Sequence[str] = OPEN_QUESTIONS,
-                      codebook: str = "interviews") -> dict[str, pd.DataFrame]:
+def code_open_answers(
+    df: pd.DataFrame, questions: Sequence[str] = OPEN_QUESTIONS, codebook: str = "interviews"
+) -> dict[str, pd.DataFrame]:
     """Code each open question with :func:`sosrake_lib.text.code_themes` (Finnish-aware stems + lemmas).
 
     Returns question -> boolean theme frame (same index as ``df``; one column per theme plus ``uncoded``).
@@ -957,8 +1238,9 @@ def _answered(texts: pd.Series) -> np.ndarray:
     return texts.astype("str").str.strip().str.len().fillna(0).gt(0).to_numpy(dtype=bool)
 
 
-def open_theme_frequencies(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, min_n: int = MIN_N,
-                           lang: Lang = "fi") -> pd.DataFrame:
+def open_theme_frequencies(
+    df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, min_n: int = MIN_N, lang: Lang = "fi"
+) -> pd.DataFrame:
     """Share of non-empty answers that mention each theme, by question and semester, with Wilson 95 % CIs.
 
     An answer may mention several themes, so shares do not add up to 100 % and a hidden count cannot be
@@ -981,10 +1263,20 @@ def open_theme_frequencies(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], 
             for theme in c.columns:
                 count = int(c.loc[mask, theme].sum())
                 low, high = proportion_ci(count, n)
-                rows.append({"question": q, "question_label": question_label(q, lang), "semester": sem,
-                             "theme": theme, "theme_label": labels.get(theme, theme), "n_answers": n,
-                             "count": count, "pct": 100 * count / n if n else math.nan,
-                             "ci_low": 100 * low, "ci_high": 100 * high})
+                rows.append(
+                    {
+                        "question": q,
+                        "question_label": question_label(q, lang),
+                        "semester": sem,
+                        "theme": theme,
+                        "theme_label": labels.get(theme, theme),
+                        "n_answers": n,
+                        "count": count,
+                        "pct": 100 * count / n if n else math.nan,
+                        "ci_low": 100 * low,
+                        "ci_high": 100 * high,
+                    }
+                )
     out = pd.DataFrame(rows)
     small = (out["count"] > 0) & (out["count"] < min_n)
     small_n = (out["n_answers"] > 0) & (out["n_answers"] < min_n)
@@ -996,8 +1288,9 @@ def open_theme_frequencies(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], 
     return out
 
 
-def uncoded_answers_table(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, lang: Lang = "fi",
-                          min_n: int = MIN_N) -> pd.DataFrame:
+def uncoded_answers_table(
+    df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, lang: Lang = "fi", min_n: int = MIN_N
+) -> pd.DataFrame:
     """Answers no theme matched, for staff to read and extend the theme codebook (not for publication).
 
     Text is scrubbed again with :func:`~sosrake_lib.privacy.scrub_pii` (cleaning already did it once);
@@ -1017,16 +1310,27 @@ def uncoded_answers_table(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *
     parts = []
     for q, c in coded.items():
         mask = c["uncoded"].to_numpy(dtype=bool)
-        parts.append(pd.DataFrame({"semester": df.loc[mask, "semester"].astype("str").to_numpy(),
-                                   "question": q, "question_label": question_label(q, lang),
-                                   "answer": [scrub_pii(str(t).strip()) for t in df.loc[mask, q]]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "semester": df.loc[mask, "semester"].astype("str").to_numpy(),
+                    "question": q,
+                    "question_label": question_label(q, lang),
+                    "answer": [scrub_pii(str(t).strip()) for t in df.loc[mask, q]],
+                }
+            )
+        )
     if not parts:
         empty = pd.DataFrame(columns=["semester", "question", "question_label", "answer", "count"])
         empty.attrs = {"n_answers": 0, "suppressed_cells": 0, "min_n": min_n}
         return empty
     allp = pd.concat(parts, ignore_index=True)
-    out = (allp.groupby(["semester", "question", "question_label", "answer"], sort=True).size()
-           .rename("count").reset_index())
+    out = (
+        allp.groupby(["semester", "question", "question_label", "answer"], sort=True)
+        .size()
+        .rename("count")
+        .reset_index()
+    )
     small = ((out["count"] > 0) & (out["count"] < min_n)).to_numpy()
     total = int(out["count"].sum())
     out["count"] = out["count"].astype("Int64").mask(small)
@@ -1038,7 +1342,9 @@ REVIEW_DIR = "review"
 """Folder of an analysis's staff work material (scrubbed but unreviewed free text): never to be forwarded."""
 
 
-def write_uncoded_answers(table: pd.DataFrame, out_dir: str | Path, name: str = "uncoded_answers") -> Path:
+def write_uncoded_answers(
+    table: pd.DataFrame, out_dir: str | Path, name: str = "uncoded_answers"
+) -> Path:
     """Write the uncoded-answer list to ``<out_dir>/review/<name>.csv`` (UTF-8, comma), formula-safe.
 
     It is a working list for staff (scrubbed but unreviewed free text), not a publishable table: it stays out
@@ -1046,15 +1352,24 @@ def write_uncoded_answers(table: pd.DataFrame, out_dir: str | Path, name: str = 
     the workbench only as approved quotes.
     """
     path = Path(out_dir) / REVIEW_DIR / f"{name}.csv"
-    safe = neutralise_frame(table.astype({c: object for c in table.columns if table[c].dtype != "int64"}))
+    safe = neutralise_frame(
+        table.astype({c: object for c in table.columns if table[c].dtype != "int64"})
+    )
     atomic_write_text(path, safe.to_csv(index=False, lineterminator="\n"))
     return path
 
 
 # ------------------------------------------------------------------------------------------- 6. quotes
-def candidate_quotes(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, semester: str | None = None,
-                     per_theme: int = 3, min_chars: int = 20, max_chars: int = 200, lang: Lang = "fi",
-                     ) -> pd.DataFrame:
+def candidate_quotes(
+    df: pd.DataFrame,
+    coded: Mapping[str, pd.DataFrame],
+    *,
+    semester: str | None = None,
+    per_theme: int = 3,
+    min_chars: int = 20,
+    max_chars: int = 200,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
     """Candidate quotes of one semester (default: the latest) per question and theme, for a person to approve.
 
     The selection rules are those of :func:`sosrake_lib.quotes.review_candidates`: scrubbed, length-limited,
@@ -1065,14 +1380,28 @@ def candidate_quotes(df: pd.DataFrame, coded: Mapping[str, pd.DataFrame], *, sem
     texts = {q: df.loc[in_sem, q] for q in coded}
     flags = {q: c.loc[in_sem] for q, c in coded.items()}
     labels = {q: _theme_label_map(c, lang) for q, c in coded.items()}
-    return review_candidates(texts, flags, labels, semester=semester, per_theme=per_theme, min_chars=min_chars,
-                             max_chars=max_chars)
+    return review_candidates(
+        texts,
+        flags,
+        labels,
+        semester=semester,
+        per_theme=per_theme,
+        min_chars=min_chars,
+        max_chars=max_chars,
+    )
 
 
 # ---------------------------------------------------------------------------------------- key figures
-def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.DataFrame,
-                      comparison: pd.DataFrame, open_freq: pd.DataFrame, semester: str,
-                      lang_question: str = "open_missing") -> KeyFigures:
+def build_key_figures(
+    *,
+    counts: pd.DataFrame,
+    top2: pd.DataFrame,
+    nps_sem: pd.DataFrame,
+    comparison: pd.DataFrame,
+    open_freq: pd.DataFrame,
+    semester: str,
+    lang_question: str = "open_missing",
+) -> KeyFigures:
     """The key figures of the run's ``semester`` (the latest one) for the infographic.
 
     ``n_interviews``, ``n_students``, ``nps`` (with CI), ``nps_change`` (vs the previous semester, with the
@@ -1084,87 +1413,174 @@ def build_key_figures(*, counts: pd.DataFrame, top2: pd.DataFrame, nps_sem: pd.D
     row = counts[counts["semester"] == semester].iloc[0]
     n_int = None if pd.isna(row["n_interviews"]) else int(row["n_interviews"])
     n_stu = None if pd.isna(row["n_students"]) else int(row["n_students"])
-    kf.add("n_interviews", n_int, "n", n=n_int, method="count of interviews after cleaning",
-           label_fi=f"{fmt_int(n_int, 'fi')} haastattelua ({semester})",
-           label_en=f"{fmt_int(n_int, 'en')} interviews ({semester})", suppressed=n_int is None,
-           source=source("interview_counts", "n_interviews", semester=semester))
-    kf.add("n_students", n_stu, "n", n=n_stu, method="distinct pseudonymised interviewers",
-           label_fi=f"{fmt_int(n_stu, 'fi')} sosionomiopiskelijaa haastatteli",
-           label_en=f"{fmt_int(n_stu, 'en')} sosionomi students interviewed", suppressed=n_stu is None,
-           source=source("interview_counts", "n_students", semester=semester))
+    kf.add(
+        "n_interviews",
+        n_int,
+        "n",
+        n=n_int,
+        method="count of interviews after cleaning",
+        label_fi=f"{fmt_int(n_int, 'fi')} haastattelua ({semester})",
+        label_en=f"{fmt_int(n_int, 'en')} interviews ({semester})",
+        suppressed=n_int is None,
+        source=source("interview_counts", "n_interviews", semester=semester),
+    )
+    kf.add(
+        "n_students",
+        n_stu,
+        "n",
+        n=n_stu,
+        method="distinct pseudonymised interviewers",
+        label_fi=f"{fmt_int(n_stu, 'fi')} sosionomiopiskelijaa haastatteli",
+        label_en=f"{fmt_int(n_stu, 'en')} sosionomi students interviewed",
+        suppressed=n_stu is None,
+        source=source("interview_counts", "n_students", semester=semester),
+    )
     r = nps_sem[nps_sem["semester"] == semester].iloc[0]
     ok = not pd.isna(r["nps"])
-    kf.add("nps", round(float(r["nps"])) if ok else None, "NPS", n=None if pd.isna(r["n"]) else int(r["n"]),
-           ci_low=None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
-           ci_high=None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
-           method="NPS = % 9-10 minus % 0-6 (THL/Reichheld); adjusted-Wald 95 % CI (Rocks 2016)",
-           label_fi=f"Suositteluindeksi (NPS) {fmt_value(r['nps'], 'NPS', 'fi')}",
-           label_en=f"Net Promoter Score {fmt_value(r['nps'], 'NPS', 'en')}", suppressed=not ok,
-           source=source("nps_by_semester", "nps", semester=semester))
+    kf.add(
+        "nps",
+        round(float(r["nps"])) if ok else None,
+        "NPS",
+        n=None if pd.isna(r["n"]) else int(r["n"]),
+        ci_low=None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
+        ci_high=None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
+        method="NPS = % 9-10 minus % 0-6 (THL/Reichheld); adjusted-Wald 95 % CI (Rocks 2016)",
+        label_fi=f"Suositteluindeksi (NPS) {fmt_value(r['nps'], 'NPS', 'fi')}",
+        label_en=f"Net Promoter Score {fmt_value(r['nps'], 'NPS', 'en')}",
+        suppressed=not ok,
+        source=source("nps_by_semester", "nps", semester=semester),
+    )
     if len(comparison):
         c = comparison[comparison["family"] == "nps"].iloc[0]
         shown = not pd.isna(c["difference"])  # hidden when an NPS alone gives its groups away
         d = float(c["difference"]) if shown else math.nan
-        hidden_test = pd.isna(c["p_value"])  # a small NPS group: the interval and test would give it back
-        kf.add("nps_change", round(d) if shown else None, "NPS points", n=int(min(c["n_before"], c["n_after"])),
-               ci_low=None if pd.isna(c["ci_low"]) else float(c["ci_low"]),
-               ci_high=None if pd.isna(c["ci_high"]) else float(c["ci_high"]),
-               method=f"{c['ci_method']}; {c['test']}" + ("" if hidden_test else f", p = {c['p_value']:.3g}"),
-               note="interval and test suppressed: a small NPS group" if hidden_test else "",
-               label_fi=f"NPS {c['verdict_fi']}: {fmt_value(d, 'NPS', 'fi')} pistettä ({c['before']} → {c['after']})",
-               label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points ({c['before']} → {c['after']})",
-               source=source("semester_comparison", "difference", family="nps", measure="nps"),
-               suppressed=not shown)
+        hidden_test = pd.isna(
+            c["p_value"]
+        )  # a small NPS group: the interval and test would give it back
+        kf.add(
+            "nps_change",
+            round(d) if shown else None,
+            "NPS points",
+            n=int(min(c["n_before"], c["n_after"])),
+            ci_low=None if pd.isna(c["ci_low"]) else float(c["ci_low"]),
+            ci_high=None if pd.isna(c["ci_high"]) else float(c["ci_high"]),
+            method=f"{c['ci_method']}; {c['test']}"
+            + ("" if hidden_test else f", p = {c['p_value']:.3g}"),
+            note="interval and test suppressed: a small NPS group" if hidden_test else "",
+            label_fi=f"NPS {c['verdict_fi']}: {fmt_value(d, 'NPS', 'fi')} pistettä ({c['before']} → {c['after']})",
+            label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points ({c['before']} → {c['after']})",
+            source=source("semester_comparison", "difference", family="nps", measure="nps"),
+            suppressed=not shown,
+        )
     t = top2[top2["semester"] == semester]
     for rec in t.to_dict(orient="records"):
         theme = rec["theme"]
         hidden = pd.isna(rec["top2_pct"])
         pct = None if hidden else float(rec["top2_pct"])
-        fi_t, en_t = _TOP2_LABELS.get(theme, ("{pct}: " + rec["theme_label"], "{pct}: " + rec["theme_label"]))
-        kf.add(f"{theme}_top2", None if hidden else round(pct), "%", n=None if pd.isna(rec["n"]) else int(rec["n"]),
-               ci_low=None if hidden else float(rec["ci_low"]), ci_high=None if hidden else float(rec["ci_high"]),
-               method=rec["method"], label_fi=fi_t.format(pct=fmt_percent(pct, "fi")),
-               label_en=en_t.format(pct=fmt_percent(pct, "en")), suppressed=hidden,
-               source=source("theme_top2", "top2_pct", semester=semester, theme=theme))
+        fi_t, en_t = _TOP2_LABELS.get(
+            theme, ("{pct}: " + rec["theme_label"], "{pct}: " + rec["theme_label"])
+        )
+        kf.add(
+            f"{theme}_top2",
+            None if hidden else round(pct),
+            "%",
+            n=None if pd.isna(rec["n"]) else int(rec["n"]),
+            ci_low=None if hidden else float(rec["ci_low"]),
+            ci_high=None if hidden else float(rec["ci_high"]),
+            method=rec["method"],
+            label_fi=fi_t.format(pct=fmt_percent(pct, "fi")),
+            label_en=en_t.format(pct=fmt_percent(pct, "en")),
+            suppressed=hidden,
+            source=source("theme_top2", "top2_pct", semester=semester, theme=theme),
+        )
     if len(comparison):
         for rec in comparison[comparison["family"] == "theme_score"].to_dict(orient="records"):
             shown = not pd.isna(rec["difference"]) and not pd.isna(rec["p_holm"])
             ns = [rec["n_before"], rec["n_after"]]
-            kf.add(f"{rec['measure']}_change", round(float(rec["difference"]), 2) if shown else None,
-                   "score 1–5 difference", n=None if any(pd.isna(v) for v in ns) else int(min(ns)),
-                   method=f"{rec['test']}; Holm across themes, p_holm = {rec['p_holm']:.3g}; "
-                          f"{rec['effect_size_name']} = {rec['effect_size']:.2f}" if shown
-                   else f"{rec['test']}; Holm across themes; figures suppressed (small cells)",
-                   label_fi=f"{rec['label']}: {rec['verdict_fi']}", label_en=f"{rec['label']}: {rec['verdict_en']}",
-                   note=rec["verdict_en"], suppressed=not shown,
-                   source=source("semester_comparison", "difference", family="theme_score", measure=rec["measure"]))
-    f = open_freq[(open_freq["question"] == lang_question) & (open_freq["semester"] == semester)
-                  & (open_freq["theme"] != "uncoded")].dropna(subset=["pct"])
+            kf.add(
+                f"{rec['measure']}_change",
+                round(float(rec["difference"]), 2) if shown else None,
+                "score 1–5 difference",
+                n=None if any(pd.isna(v) for v in ns) else int(min(ns)),
+                method=f"{rec['test']}; Holm across themes, p_holm = {rec['p_holm']:.3g}; "
+                f"{rec['effect_size_name']} = {rec['effect_size']:.2f}"
+                if shown
+                else f"{rec['test']}; Holm across themes; figures suppressed (small cells)",
+                label_fi=f"{rec['label']}: {rec['verdict_fi']}",
+                label_en=f"{rec['label']}: {rec['verdict_en']}",
+                note=rec["verdict_en"],
+                suppressed=not shown,
+                source=source(
+                    "semester_comparison",
+                    "difference",
+                    family="theme_score",
+                    measure=rec["measure"],
+                ),
+            )
+    f = open_freq[
+        (open_freq["question"] == lang_question)
+        & (open_freq["semester"] == semester)
+        & (open_freq["theme"] != "uncoded")
+    ].dropna(subset=["pct"])
     if len(f):
         best = f.sort_values(["pct", "theme"], ascending=[False, True]).iloc[0]
         pct = float(best["pct"])
         n_ans = int(best["n_answers"])
         lab_en = best["theme_label"]
-        kf.add("top_missing_theme", str(best["theme"]), "theme", n=n_ans,
-               method="most frequent theme of 'Millaista apua jäit kaipaamaan?' (theme codebook 'interviews')",
-               label_fi=f"Eniten kaivattiin apua: {best['theme_label'].lower()} ({fmt_percent(pct, 'fi')} vastauksista)",
-               label_en=f"Most missed help: {lab_en} ({fmt_percent(pct, 'en')} of answers)",
-               source=source("open_answer_themes", "theme", question=lang_question, semester=semester,
-                             theme=str(best["theme"])))
-        kf.add("top_missing_theme_pct", round(pct), "%", n=n_ans, ci_low=float(best["ci_low"]),
-               ci_high=float(best["ci_high"]), method="share of non-empty answers; Wilson 95 % CI",
-               label_fi=f"{fmt_percent(pct, 'fi')} kaipasi apua: {best['theme_label'].lower()}",
-               label_en=f"{fmt_percent(pct, 'en')} missed help: {lab_en}",
-               source=source("open_answer_themes", "pct", question=lang_question, semester=semester,
-                             theme=str(best["theme"])))
+        kf.add(
+            "top_missing_theme",
+            str(best["theme"]),
+            "theme",
+            n=n_ans,
+            method="most frequent theme of 'Millaista apua jäit kaipaamaan?' (theme codebook 'interviews')",
+            label_fi=f"Eniten kaivattiin apua: {best['theme_label'].lower()} ({fmt_percent(pct, 'fi')} vastauksista)",
+            label_en=f"Most missed help: {lab_en} ({fmt_percent(pct, 'en')} of answers)",
+            source=source(
+                "open_answer_themes",
+                "theme",
+                question=lang_question,
+                semester=semester,
+                theme=str(best["theme"]),
+            ),
+        )
+        kf.add(
+            "top_missing_theme_pct",
+            round(pct),
+            "%",
+            n=n_ans,
+            ci_low=float(best["ci_low"]),
+            ci_high=float(best["ci_high"]),
+            method="share of non-empty answers; Wilson 95 % CI",
+            label_fi=f"{fmt_percent(pct, 'fi')} kaipasi apua: {best['theme_label'].lower()}",
+            label_en=f"{fmt_percent(pct, 'en')} missed help: {lab_en}",
+            source=source(
+                "open_answer_themes",
+                "pct",
+                question=lang_question,
+                semester=semester,
+                theme=str(best["theme"]),
+            ),
+        )
     return kf
 
 
 # -------------------------------------------------------------------------------------------- figures
-def plot_grouped_ci(table: pd.DataFrame, *, category: str, group: str, value: str, low: str, high: str,
-                    n: str | None = None, min_n: int = MIN_N, lang: Lang = "fi", xlabel: str | None = None,
-                    title: str | None = None, percent: bool = True, xlim: tuple[float, float] | None = None,
-                    ) -> Any:
+def plot_grouped_ci(
+    table: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    value: str,
+    low: str,
+    high: str,
+    n: str | None = None,
+    min_n: int = MIN_N,
+    lang: Lang = "fi",
+    xlabel: str | None = None,
+    title: str | None = None,
+    percent: bool = True,
+    xlim: tuple[float, float] | None = None,
+) -> Any:
     """Horizontal grouped bars (one bar per ``group`` within each ``category``) with CI whiskers.
 
     Used for top-2-box % per theme and semester and for open-answer themes per semester. Suppressed values
@@ -1191,14 +1607,27 @@ def plot_grouped_ci(table: pd.DataFrame, *, category: str, group: str, value: st
         pos = np.arange(len(cats)) - 0.4 + height * (j + 0.5)
         color = OKABE_ITO[j % len(OKABE_ITO)] if k > 1 else OKABE_ITO[0]
         ax.barh(pos, np.nan_to_num(vals), height=height * 0.9, color=color, zorder=2)
-        whisker = ~(np.isnan(vals) | np.isnan(lo) | np.isnan(hi))  # a hidden bar gets no stray whisker at 0
+        whisker = ~(
+            np.isnan(vals) | np.isnan(lo) | np.isnan(hi)
+        )  # a hidden bar gets no stray whisker at 0
         if whisker.any():
             err = np.vstack([vals - lo, hi - vals])[:, whisker]
-            ax.errorbar(vals[whisker], pos[whisker], xerr=err, fmt="none", ecolor="#333333", elinewidth=0.8,
-                        capsize=2, zorder=3)
+            ax.errorbar(
+                vals[whisker],
+                pos[whisker],
+                xerr=err,
+                fmt="none",
+                ecolor="#333333",
+                elinewidth=0.8,
+                capsize=2,
+                zorder=3,
+            )
         for p, v, h in zip(pos, vals, hi, strict=True):
-            text = fmt_suppressed(min_n, lang) if np.isnan(v) else (
-                fmt_percent(v, lang) if percent else fmt_number(v, lang, 1))
+            text = (
+                fmt_suppressed(min_n, lang)
+                if np.isnan(v)
+                else (fmt_percent(v, lang) if percent else fmt_number(v, lang, 1))
+            )
             x_at = 1 if np.isnan(v) else (h if not np.isnan(h) else v)
             ax.text(x_at + 1.0, p, text, va="center", ha="left", fontsize=7, color="#1a1a1a")
     ax.set_yticks(np.arange(len(cats)), [wrap_label(c, 24) for c in cats])
@@ -1210,8 +1639,17 @@ def plot_grouped_ci(table: pd.DataFrame, *, category: str, group: str, value: st
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", length=0)
     if k > 1:
-        handles = [Patch(color=OKABE_ITO[j % len(OKABE_ITO)], label=str(g)) for j, g in enumerate(groups)]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=k, frameon=False, fontsize=8)
+        handles = [
+            Patch(color=OKABE_ITO[j % len(OKABE_ITO)], label=str(g)) for j, g in enumerate(groups)
+        ]
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncol=k,
+            frameon=False,
+            fontsize=8,
+        )
     if xlabel:
         ax.set_xlabel(xlabel)
     if title:
@@ -1231,8 +1669,9 @@ def ci_text(low: Any, high: Any, lang: Lang = "fi", percent: bool = True) -> str
 
 # ------------------------------------------------------------------------------------- readable tables
 #: Published headers (fi, en) of this module's columns (``sosrake_lib/labels_data/interviews.yaml``).
-COLUMN_LABELS: dict[str, tuple[str, str]] = {k: (v["fi"], v["en"])
-                                             for k, v in for_analysis("interviews").columns.items()}
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    k: (v["fi"], v["en"]) for k, v in for_analysis("interviews").columns.items()
+}
 
 
 def readable(df: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
@@ -1253,8 +1692,12 @@ def suppression_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     >>> suppression_summary({"a": t, "b": pd.DataFrame()})["suppressed_cells"].tolist()
     [2, 0]
     """
-    return pd.DataFrame({"table": list(tables),
-                         "suppressed_cells": [int(t.attrs.get("suppressed_cells", 0)) for t in tables.values()]})
+    return pd.DataFrame(
+        {
+            "table": list(tables),
+            "suppressed_cells": [int(t.attrs.get("suppressed_cells", 0)) for t in tables.values()],
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------------- display
@@ -1264,33 +1707,67 @@ _CI = CI_LABEL
 #: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
 DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
     "cleaning": {"semester": ("Lukukausi", "Semester", "text"), **CLEANING_COLUMNS},
-    "counts": {"semester": ("Lukukausi", "Semester", "text"), "n_interviews": ("Haastatteluja", "Interviews", "int"),
-               "n_students": ("Haastatelleita opiskelijoita", "Interviewing students", "int"),
-               "interviews_per_student": ("Haastatteluja opiskelijaa kohden", "Interviews per student", "num1")},
-    "likert": {"label": ("Väittämä", "Statement", "text"), "n_valid": ("Vastauksia asteikolla", "Answers on the scale",
-                                                                    "int"),
-               "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
-               "top_box_pct": ("Samaa mieltä %", "Agree %", "pct"), ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct")},
-    "top2": {"semester": ("Lukukausi", "Semester", "text"), "service": ("Palvelu", "Service", "text"),
-             "theme_label": ("Teema", "Theme", "text"), "n": ("Haastatteluja", "Interviews", "int"),
-             "top2_pct": ("Samaa mieltä %", "Agree %", "pct"), ("ci_low", "ci_high"): (*_CI, "ci_pct"),
-             "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1")},
-    "nps": {"semester": ("Lukukausi", "Semester", "text"), "service": ("Palvelu", "Service", "text"),
-            "n": ("Haastatteluja", "Interviews", "int"), "nps": ("NPS", "NPS", "signed0"),
-            ("ci_low", "ci_high"): (*_CI, "ci0"),
-            "pct_promoters": ("Suosittelijat (9–10) %", "Promoters (9–10) %", "pct0"),
-            "pct_passives": ("Passiiviset (7–8) %", "Passives (7–8) %", "pct0"),
-            "pct_detractors": ("Arvostelijat (0–6) %", "Detractors (0–6) %", "pct0")},
-    "trend": {"label": ("Mittari", "Measure", "text"), "semesters": ("Lukukaudet", "Semesters", "text"),
-              "test": ("Testi", "Test", "text"), "statistic": ("Testisuure", "Statistic", "num2"),
-              "p_value": ("p", "p", "p"), "p_holm": ("p (Holm)", "p (Holm)", "p"),
-              "significant": ("Trendi (Holm p < 0,05)", "Trend (Holm p < 0.05)", "bool")},
-    "open": {"semester": ("Lukukausi", "Semester", "text"), "theme_label": ("Teema", "Theme", "text"),
-             "count": ("Mainintoja", "Mentions", "int"), "pct": ("Osuus vastauksista %", "Share of answers %", "pct"),
-             ("ci_low", "ci_high"): (*_CI, "ci_pct"), "n_answers": ("Vastauksia", "Answers", "int")},
-    "quote_themes": {"question_label": ("Kysymys", "Question", "text"), "theme_label": ("Teema", "Theme", "text")},
-    "suppression": {"table_label": ("Taulukko", "Table", "text"),
-                    "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells", "int")},
+    "counts": {
+        "semester": ("Lukukausi", "Semester", "text"),
+        "n_interviews": ("Haastatteluja", "Interviews", "int"),
+        "n_students": ("Haastatelleita opiskelijoita", "Interviewing students", "int"),
+        "interviews_per_student": (
+            "Haastatteluja opiskelijaa kohden",
+            "Interviews per student",
+            "num1",
+        ),
+    },
+    "likert": {
+        "label": ("Väittämä", "Statement", "text"),
+        "n_valid": ("Vastauksia asteikolla", "Answers on the scale", "int"),
+        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
+        "top_box_pct": ("Samaa mieltä %", "Agree %", "pct"),
+        ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct"),
+    },
+    "top2": {
+        "semester": ("Lukukausi", "Semester", "text"),
+        "service": ("Palvelu", "Service", "text"),
+        "theme_label": ("Teema", "Theme", "text"),
+        "n": ("Haastatteluja", "Interviews", "int"),
+        "top2_pct": ("Samaa mieltä %", "Agree %", "pct"),
+        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
+        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
+    },
+    "nps": {
+        "semester": ("Lukukausi", "Semester", "text"),
+        "service": ("Palvelu", "Service", "text"),
+        "n": ("Haastatteluja", "Interviews", "int"),
+        "nps": ("NPS", "NPS", "signed0"),
+        ("ci_low", "ci_high"): (*_CI, "ci0"),
+        "pct_promoters": ("Suosittelijat (9–10) %", "Promoters (9–10) %", "pct0"),
+        "pct_passives": ("Passiiviset (7–8) %", "Passives (7–8) %", "pct0"),
+        "pct_detractors": ("Arvostelijat (0–6) %", "Detractors (0–6) %", "pct0"),
+    },
+    "trend": {
+        "label": ("Mittari", "Measure", "text"),
+        "semesters": ("Lukukaudet", "Semesters", "text"),
+        "test": ("Testi", "Test", "text"),
+        "statistic": ("Testisuure", "Statistic", "num2"),
+        "p_value": ("p", "p", "p"),
+        "p_holm": ("p (Holm)", "p (Holm)", "p"),
+        "significant": ("Trendi (Holm p < 0,05)", "Trend (Holm p < 0.05)", "bool"),
+    },
+    "open": {
+        "semester": ("Lukukausi", "Semester", "text"),
+        "theme_label": ("Teema", "Theme", "text"),
+        "count": ("Mainintoja", "Mentions", "int"),
+        "pct": ("Osuus vastauksista %", "Share of answers %", "pct"),
+        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
+        "n_answers": ("Vastauksia", "Answers", "int"),
+    },
+    "quote_themes": {
+        "question_label": ("Kysymys", "Question", "text"),
+        "theme_label": ("Teema", "Theme", "text"),
+    },
+    "suppression": {
+        "table_label": ("Taulukko", "Table", "text"),
+        "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells", "int"),
+    },
 }
 
 #: Readable names of the notebook's tables (the suppression summary names them).
@@ -1304,7 +1781,10 @@ TABLE_TITLES: dict[str, tuple[str, str]] = {
     "theme_top2_by_service": ("Teemat palveluittain", "Themes by service"),
     "nps_by_semester": ("Suositteluindeksi lukukausittain", "NPS by semester"),
     "nps_by_service": ("Suositteluindeksi palveluittain", "NPS by service"),
-    "semester_comparison": ("Vertailu edelliseen lukukauteen", "Comparison with the previous semester"),
+    "semester_comparison": (
+        "Vertailu edelliseen lukukauteen",
+        "Comparison with the previous semester",
+    ),
     "trend": ("Trenditestit", "Trend tests"),
     "open_answer_themes": ("Avovastausten teemat", "Themes of open answers"),
 }
@@ -1320,7 +1800,9 @@ def display_ready(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
     """
     out = table.copy()
     if "table" in out.columns:
-        out["table_label"] = [TABLE_TITLES.get(t, (t, t))[0 if lang == "fi" else 1] for t in out["table"]]
+        out["table_label"] = [
+            TABLE_TITLES.get(t, (t, t))[0 if lang == "fi" else 1] for t in out["table"]
+        ]
     if "question" in out.columns and "question_label" not in out.columns:
         out["question_label"] = [question_label(q, lang) for q in out["question"]]
     if "semester" in out.columns:
@@ -1337,7 +1819,18 @@ def cleaning_frame(logs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     ...                                "dropped": {"empty": 1, "test": 1, "duplicate": 1}}}).iloc[0].astype(str).tolist()
     ['2021-syksy', 'a.csv', '83', '80', '1', '1', '1']
     """
-    return pd.DataFrame([{"semester": s, "source_file": log.get("source_file", ""), "raw_rows": log.get("raw_rows"),
-                          "kept": log.get("kept"),
-                          **{f"dropped_{k}": (log.get("dropped") or {}).get(k, 0) for k in ("empty", "test", "duplicate")}}
-                         for s, log in logs.items()])
+    return pd.DataFrame(
+        [
+            {
+                "semester": s,
+                "source_file": log.get("source_file", ""),
+                "raw_rows": log.get("raw_rows"),
+                "kept": log.get("kept"),
+                **{
+                    f"dropped_{k}": (log.get("dropped") or {}).get(k, 0)
+                    for k in ("empty", "test", "duplicate")
+                },
+            }
+            for s, log in logs.items()
+        ]
+    )

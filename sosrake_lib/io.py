@@ -89,7 +89,7 @@ def _decoded(data: bytes | memoryview, encoding: str, head: int | None) -> str:
     decoder = codecs.getincrementaldecoder(encoding)()
     first = ""
     for start in range(0, len(data), _DECODE_CHUNK):
-        part = decoder.decode(data[start:start + _DECODE_CHUNK])
+        part = decoder.decode(data[start : start + _DECODE_CHUNK])
         if start == 0:
             first = part[:head]  # a chunk of 4 MiB holds at least 1 Mi characters > head
     decoder.decode(b"", final=True)
@@ -106,12 +106,18 @@ def _decode(data: bytes, file: str, head: int | None = None) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise ExportError("the file claims to be UTF-16 but cannot be decoded", file=file,
-                              hint="save the export again as CSV UTF-8") from exc
+            raise ExportError(
+                "the file claims to be UTF-16 but cannot be decoded",
+                file=file,
+                hint="save the export again as CSV UTF-8",
+            ) from exc
     sample = data[:65536]
     if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample[:4096]) > 8:
-        raise ExportError("this is not a text CSV file (it contains binary data)", file=file,
-                          hint="export the survey again as .xlsx or CSV; do not rename other files to .csv")
+        raise ExportError(
+            "this is not a text CSV file (it contains binary data)",
+            file=file,
+            hint="export the survey again as .xlsx or CSV; do not rename other files to .csv",
+        )
     view = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else memoryview(data)
     try:
         return _decoded(view, "utf-8", head), "utf-8"
@@ -155,8 +161,13 @@ def _head_width(text: str, delim: str, file: str) -> int:
         row = reader.line_num or 1
         cells = lines[row - 1].split(delim) if row - 1 < len(lines) else []
         col = next((j + 1 for j, c in enumerate(cells) if len(c) > csv.field_size_limit()), None)
-        raise ExportError(f"a cell is too long to be an answer ({exc})", file=file, row=row, column=col,
-                          hint="check the cell: it may hold pasted data, or a quote that is never closed") from None
+        raise ExportError(
+            f"a cell is too long to be an answer ({exc})",
+            file=file,
+            row=row,
+            column=col,
+            hint="check the cell: it may hold pasted data, or a quote that is never closed",
+        ) from None
     return width
 
 
@@ -164,15 +175,24 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     file = path.name
     data = path.read_bytes()
     text, encoding = _decode(data, file, head=_HEAD_CHARS)
-    if (not text or text.isspace()) and len(text) == _HEAD_CHARS:  # only blanks so far: look at all of it
+    if (not text or text.isspace()) and len(
+        text
+    ) == _HEAD_CHARS:  # only blanks so far: look at all of it
         text, encoding = _decode(data, file)
     if not text or text.isspace():  # == not text.strip(), without copying the text
-        raise ExportError("the file is empty", file=file, hint="export the survey again; the file has no rows")
+        raise ExportError(
+            "the file is empty", file=file, hint="export the survey again; the file has no rows"
+        )
     delim = _sniff_delimiter(text)
     width = _head_width(text, delim, file)
-    if width > MAX_COLUMNS:  # before pandas makes a frame of them (a 5 MB line of "a," is 2.5 M columns)
-        raise ExportError(f"a row has {width:,} cells; a survey export has at most {MAX_COLUMNS:,} columns",
-                          file=file, hint="check the separator, or that this is a survey export at all")
+    if (
+        width > MAX_COLUMNS
+    ):  # before pandas makes a frame of them (a 5 MB line of "a," is 2.5 M columns)
+        raise ExportError(
+            f"a row has {width:,} cells; a survey export has at most {MAX_COLUMNS:,} columns",
+            file=file,
+            hint="check the separator, or that this is a survey export at all",
+        )
     # Speed and memory (benchmarks/README.md): the C parser reads the raw bytes in the detected encoding, which
     # is twice as fast as re-encoding the decoded text, and lets the decoded copy go now. Cells are read as
     # object (str or NaN): read_export converts only the columns it uses, and ``dtype=str`` would convert every
@@ -185,8 +205,16 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     del text, data
     try:
         grid = pd.read_csv(
-            source, sep=delim, header=None, names=range(width), dtype=object, keep_default_na=False,
-            na_values=[""], skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+            source,
+            sep=delim,
+            header=None,
+            names=range(width),
+            dtype=object,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            engine="c",
+            quoting=csv.QUOTE_MINIMAL,
             encoding=None if encoding == "utf-16" else encoding,
         )
     except pd.errors.ParserError as exc:
@@ -197,13 +225,24 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         if m_eof:
             row = int(m_eof.group(1)) + 1
         if "EOF" in msg:
-            raise ExportError("the file ends in the middle of a quoted cell (is it truncated?)", file=file, row=row,
-                              hint="export the file again; check that it was copied completely") from None
-        raise ExportError(f"a row has more cells than the header ({msg.split(': ')[-1]})", file=file, row=row,
-                          hint=f"check the separator ({delim!r} was detected) and quotes on that row") from None
+            raise ExportError(
+                "the file ends in the middle of a quoted cell (is it truncated?)",
+                file=file,
+                row=row,
+                hint="export the file again; check that it was copied completely",
+            ) from None
+        raise ExportError(
+            f"a row has more cells than the header ({msg.split(': ')[-1]})",
+            file=file,
+            row=row,
+            hint=f"check the separator ({delim!r} was detected) and quotes on that row",
+        ) from None
     except (UnicodeError, ValueError) as exc:
-        raise ExportError(f"the file cannot be read as CSV ({exc})", file=file,
-                          hint="export the survey again as CSV UTF-8 or .xlsx") from None
+        raise ExportError(
+            f"the file cannot be read as CSV ({exc})",
+            file=file,
+            hint="export the survey again as CSV UTF-8 or .xlsx",
+        ) from None
     return grid, {"format": "csv", "encoding": encoding, "delimiter": delim}
 
 
@@ -219,11 +258,23 @@ def _is_arrow_str(col: pd.Series) -> bool:
 
 def _grid_read_options(delim: str, width: int) -> dict[str, Any]:
     """``pandas.read_csv`` options of the grid reader (:func:`_read_csv_grid`) for UTF-8 bytes."""
-    return dict(sep=delim, header=None, names=range(width), dtype=object, keep_default_na=False, na_values=[""],
-                skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL, encoding="utf-8")
+    return dict(
+        sep=delim,
+        header=None,
+        names=range(width),
+        dtype=object,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,
+        engine="c",
+        quoting=csv.QUOTE_MINIMAL,
+        encoding="utf-8",
+    )
 
 
-def _arrow_body(data: bytes | mmap.mmap, start: int, delim: str, width: int, coded: set[int] = frozenset()) -> Any:
+def _arrow_body(
+    data: bytes | mmap.mmap, start: int, delim: str, width: int, coded: set[int] = frozenset()
+) -> Any:
     """Arrow table (``width`` string columns) of the CSV records from byte ``start`` on, or ``None``.
 
     Columns in ``coded`` (labels, numbers, dates: few distinct values) come dictionary-encoded, so a million
@@ -245,21 +296,37 @@ def _arrow_body(data: bytes | mmap.mmap, start: int, delim: str, width: int, cod
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)[start:]),
             read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
-                                             newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={
-                c: pa.dictionary(pa.int32(), pa.large_string()) if j in coded else pa.large_string()
-                for j, c in enumerate(names)},
-                                                 null_values=[""], strings_can_be_null=True,
-                                                 quoted_strings_can_be_null=True, check_utf8=True))
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={
+                    c: pa.dictionary(pa.int32(), pa.large_string())
+                    if j in coded
+                    else pa.large_string()
+                    for j, c in enumerate(names)
+                },
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                check_utf8=True,
+            ),
+        )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     if table.num_columns != width or table.num_rows == 0:
         return None
     last_cell = table.column(width - 1)[table.num_rows - 1]
-    last = (last_cell.value if isinstance(last_cell, pa.DictionaryScalar) else last_cell).as_py() or ""
+    last = (
+        last_cell.value if isinstance(last_cell, pa.DictionaryScalar) else last_cell
+    ).as_py() or ""
     tail = b'"' + last.replace('"', '""').encode("utf-8")
-    if len(data) - start >= len(tail) and data[len(data) - len(tail):] == tail:
+    if len(data) - start >= len(tail) and data[len(data) - len(tail) :] == tail:
         return None  # possibly an unterminated quoted cell at the end (or a quoted last cell: pandas decides)
     return table
 
@@ -313,8 +380,20 @@ def _read_csv_arrow(path: Path, inst: Instrument, strict: bool = False) -> pd.Da
         filled = {j: _filled(column(j)) for j in range(len(body)) if j not in named}
         body.clear()  # the label columns' text can go before the frame is assembled
         info = {"format": "csv", "encoding": "utf-8", "delimiter": delim}
-        return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info, header, strict,
-                       filled)
+        return _finish(
+            inst,
+            columns,
+            grid,
+            hrow,
+            mapping,
+            found_as,
+            file_label,
+            path,
+            info,
+            header,
+            strict,
+            filled,
+        )
     except (ExportError, ValueError):
         return None
 
@@ -331,7 +410,9 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
     # by Arrow (check_utf8; bytes between cells are ASCII separators, quotes and line ends, so a bad byte
     # anywhere is in some cell). Any invalid byte sends the file to the pandas path, which picks the encoding.
     try:
-        text = codecs.getincrementaldecoder("utf-8")().decode(data[start:start + 4 * _HEAD_CHARS])[:_HEAD_CHARS]
+        text = codecs.getincrementaldecoder("utf-8")().decode(
+            data[start : start + 4 * _HEAD_CHARS]
+        )[:_HEAD_CHARS]
     except UnicodeDecodeError:
         return None
     if not text or text.isspace():
@@ -345,11 +426,15 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
         return None  # the pandas path refuses too many columns with its message
     opts = _grid_read_options(delim, width)
     try:
-        head = pd.read_csv(io.BytesIO(data[start:start + _ARROW_HEAD_BYTES]), nrows=HEADER_SCAN_ROWS + 1, **opts)
+        head = pd.read_csv(
+            io.BytesIO(data[start : start + _ARROW_HEAD_BYTES]), nrows=HEADER_SCAN_ROWS + 1, **opts
+        )
         if len(head) <= HEADER_SCAN_ROWS:
             return None
         head = head.iloc[:HEADER_SCAN_ROWS]
-        _, grid, hrow, file_label, mapping, found_as, header = _locate_header(inst, {"": head}, None, path.name)
+        _, grid, hrow, file_label, mapping, found_as, header = _locate_header(
+            inst, {"": head}, None, path.name
+        )
         # The body starts after the header's line: the rows up to the header must be exactly the first lines.
         cut = start
         for _ in range(hrow + 1):
@@ -357,7 +442,7 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
             if cut == 0:
                 return None
         top = pd.read_csv(io.BytesIO(data[start:cut]), **opts)
-        if len(top) != hrow + 1 or not top.equals(head.iloc[:hrow + 1]):
+        if len(top) != hrow + 1 or not top.equals(head.iloc[: hrow + 1]):
             return None
     except (ExportError, ValueError, pd.errors.ParserError):
         return None
@@ -368,7 +453,7 @@ def _parse_mapped_csv(path: Path, inst: Instrument, data: mmap.mmap) -> tuple[An
     n = table.num_rows
     if all(c.null_count == n for c in table.columns):
         return None  # no answers: the pandas path says so
-    heads = grid.iloc[max(hrow - 1, 0):hrow + 1].notna().any(axis=0).to_numpy()
+    heads = grid.iloc[max(hrow - 1, 0) : hrow + 1].notna().any(axis=0).to_numpy()
     last = int(np.flatnonzero(heads).max()) if heads.any() else -1
     if any(table.column(j).null_count != n for j in range(last + 1, width)):
         return None  # cells right of the header: the pandas path names the row
@@ -418,9 +503,12 @@ def _check_xlsx_parts(path: Path) -> None:
     shared = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
     if shared > MAX_SHARED_STRINGS or total > MAX_XLSX_UNPACKED:
         what = "its shared strings" if shared > MAX_SHARED_STRINGS else "its parts"
-        raise ExportError(f"the workbook is too large to be a survey export: {what} unpack to "
-                          f"{max(shared, total) / 2**20:,.0f} MiB (limit {MAX_SHARED_STRINGS >> 20 if shared > MAX_SHARED_STRINGS else MAX_XLSX_UNPACKED >> 20} MiB)",
-                          file=file, hint="export the survey again; for very large exports choose CSV")
+        raise ExportError(
+            f"the workbook is too large to be a survey export: {what} unpack to "
+            f"{max(shared, total) / 2**20:,.0f} MiB (limit {MAX_SHARED_STRINGS >> 20 if shared > MAX_SHARED_STRINGS else MAX_XLSX_UNPACKED >> 20} MiB)",
+            file=file,
+            hint="export the survey again; for very large exports choose CSV",
+        )
 
 
 def _sheet_grid(ws: Any, file: str) -> pd.DataFrame:
@@ -439,28 +527,50 @@ def _sheet_grid(ws: Any, file: str) -> pd.DataFrame:
             blank_run += 1
             continue
         if blank_run > MAX_BLANK_RUN and last >= 0:
-            raise ExportError(f"a row holds data after {blank_run:,} empty rows (the sheet claims far more rows "
-                              "than a survey export has)", file=file, row=i + 1,
-                              hint="delete the stray cells far below the answers, or export the survey again")
+            raise ExportError(
+                f"a row holds data after {blank_run:,} empty rows (the sheet claims far more rows "
+                "than a survey export has)",
+                file=file,
+                row=i + 1,
+                hint="delete the stray cells far below the answers, or export the survey again",
+            )
         if i >= MAX_XLSX_ROWS:
-            raise ExportError(f"the sheet has more than {MAX_XLSX_ROWS:,} rows", file=file, row=i + 1,
-                              hint="export the survey as CSV instead: large files are read as CSV")
+            raise ExportError(
+                f"the sheet has more than {MAX_XLSX_ROWS:,} rows",
+                file=file,
+                row=i + 1,
+                hint="export the survey as CSV instead: large files are read as CSV",
+            )
         blank_run = 0
         if filled[-1] >= MAX_COLUMNS:
-            raise ExportError(f"the sheet has more than {MAX_COLUMNS:,} columns", file=file, row=i + 1,
-                              column=filled[-1] + 1, hint="check the export; delete stray cells far to the right")
+            raise ExportError(
+                f"the sheet has more than {MAX_COLUMNS:,} columns",
+                file=file,
+                row=i + 1,
+                column=filled[-1] + 1,
+                hint="check the export; delete stray cells far to the right",
+            )
         long = next((j for j in filled if len(cells[j]) > MAX_CELL_CHARS), None)
         if long is not None:
-            raise ExportError(f"a cell holds {len(cells[long]):,} characters (Excel's limit is {MAX_CELL_CHARS:,})",
-                              file=file, row=i + 1, column=long + 1, value=cells[long][:40],
-                              hint="check the cell: it may hold pasted data")
-        kept[i] = cells[:filled[-1] + 1]
+            raise ExportError(
+                f"a cell holds {len(cells[long]):,} characters (Excel's limit is {MAX_CELL_CHARS:,})",
+                file=file,
+                row=i + 1,
+                column=long + 1,
+                value=cells[long][:40],
+                hint="check the cell: it may hold pasted data",
+            )
+        kept[i] = cells[: filled[-1] + 1]
         width = max(width, filled[-1] + 1)
         last = i
     n = last + 1
     pad = [np.nan] * width
-    rows = [(kept[i] + pad[len(kept[i]):]) if i in kept else pad for i in range(n)]
-    grid = pd.DataFrame(rows, columns=range(width), dtype=object) if n else pd.DataFrame(columns=range(width))
+    rows = [(kept[i] + pad[len(kept[i]) :]) if i in kept else pad for i in range(n)]
+    grid = (
+        pd.DataFrame(rows, columns=range(width), dtype=object)
+        if n
+        else pd.DataFrame(columns=range(width))
+    )
     return grid.astype("str").where(grid.notna()) if width else grid
 
 
@@ -470,30 +580,47 @@ def _read_xlsx_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, An
     file = path.name
     head = path.read_bytes()[:8]
     if head.startswith(_OLE_MAGIC):
-        raise ExportError("the Excel file is password-protected (encrypted) or in the old .xls format", file=file,
-                          hint="remove the password in Excel (File > Info > Protect) or save as .xlsx, then retry")
+        raise ExportError(
+            "the Excel file is password-protected (encrypted) or in the old .xls format",
+            file=file,
+            hint="remove the password in Excel (File > Info > Protect) or save as .xlsx, then retry",
+        )
     if not head.startswith(b"PK"):
-        raise ExportError("this is not an Excel .xlsx file", file=file,
-                          hint="export the survey again as .xlsx, or save it as CSV and use the .csv name")
+        raise ExportError(
+            "this is not an Excel .xlsx file",
+            file=file,
+            hint="export the survey again as .xlsx, or save it as CSV and use the .csv name",
+        )
     _check_xlsx_parts(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ExportError(f"the Excel file is damaged or truncated ({type(exc).__name__})", file=file,
-                          hint="export the file again from the survey tool") from None
+        raise ExportError(
+            f"the Excel file is damaged or truncated ({type(exc).__name__})",
+            file=file,
+            hint="export the file again from the survey tool",
+        ) from None
     sheets: dict[str, pd.DataFrame] = {}
     if len(wb.sheetnames) > MAX_SHEETS:
         wb.close()
-        raise ExportError(f"the workbook has {len(wb.sheetnames):,} sheets; a survey export has a few",
-                          file=file, hint="export the survey again, or save the answer sheet alone as .xlsx")
+        raise ExportError(
+            f"the workbook has {len(wb.sheetnames):,} sheets; a survey export has a few",
+            file=file,
+            hint="export the survey again, or save the answer sheet alone as .xlsx",
+        )
     try:
         for ws in wb.worksheets:
-            sheets[ws.title] = _sheet_grid(ws, f"{file} [{ws.title}]" if len(wb.worksheets) > 1 else file)
+            sheets[ws.title] = _sheet_grid(
+                ws, f"{file} [{ws.title}]" if len(wb.worksheets) > 1 else file
+            )
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
         if isinstance(exc, ExportError):
             raise
-        raise ExportError(f"the Excel file is damaged or truncated ({type(exc).__name__})", file=file,
-                          hint="export the file again from the survey tool") from None
+        raise ExportError(
+            f"the Excel file is damaged or truncated ({type(exc).__name__})",
+            file=file,
+            hint="export the file again from the survey tool",
+        ) from None
     finally:
         wb.close()
     return sheets, {"format": "xlsx"}
@@ -517,7 +644,9 @@ class ColumnMatch:
     header: str
     item: str | None = None
     method: str = ""
-    block: int = -1  # for "grid order": which run of repeated statements (one grid) the column stands in
+    block: int = (
+        -1
+    )  # for "grid order": which run of repeated statements (one grid) the column stands in
 
 
 _MOODLE_LABEL = re.compile(r"^\s*\(([^()]{1,60})\)\s*(\S.*)$", re.S)
@@ -530,8 +659,11 @@ def _clean_cell(v: Any) -> str | None:
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
-def _header_cells(grid: pd.DataFrame | list[list[Any]], top: int, bottom: int,
-                  ) -> list[tuple[int, str | None, str]]:
+def _header_cells(
+    grid: pd.DataFrame | list[list[Any]],
+    top: int,
+    bottom: int,
+) -> list[tuple[int, str | None, str]]:
     """``(column, grid title, text)`` of every non-empty header column of rows ``top..bottom``.
 
     One header row: the cell is the text. Two rows (Webropol): a grid's title stands on the first row, in its
@@ -563,16 +695,25 @@ def _header_cells(grid: pd.DataFrame | list[list[Any]], top: int, bottom: int,
     return out
 
 
-def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str, Any],
-             repeated: frozenset[str] = frozenset()) -> tuple[str | None, str]:
+def _resolve(
+    inst: Instrument,
+    title: str | None,
+    text: str,
+    taken: Mapping[str, Any],
+    repeated: frozenset[str] = frozenset(),
+) -> tuple[str | None, str]:
     """The item a header column holds and the rule that found it (see :class:`ColumnMatch`), or (None, "")."""
     body, label = text, None
     if title is None and inst.match_header(text) is None:
         # Google Forms grid column "Question [Statement]"; other tools write "Question - Statement" or
         # "Question: Statement" on one row
         m = _BRACKETED.match(text) or _JOINED.match(text)
-        if m and (inst.match_header(m.group(2)) or inst.statement_items(m.group(2))
-                  or inst.match_header(f"{m.group(1)} {m.group(2)}") or m.re is _BRACKETED):
+        if m and (
+            inst.match_header(m.group(2))
+            or inst.statement_items(m.group(2))
+            or inst.match_header(f"{m.group(1)} {m.group(2)}")
+            or m.re is _BRACKETED
+        ):
             title, body = m.group(1), m.group(2)
     m = _MOODLE_LABEL.match(body)  # Moodle feedback item: "(LABEL) Question"
     if m and inst.match_header(body) is None:
@@ -589,7 +730,10 @@ def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str,
         # An Excel table needs unique headers, so a repeated statement may come as "Statement2": the
         # number only counts occurrences, the statement decides.
         retry, how2 = _resolve(inst, title, m.group(1), taken)
-        if retry is not None and len(inst.statement_group(retry) or inst.statement_items(m.group(1))) > 1:
+        if (
+            retry is not None
+            and len(inst.statement_group(retry) or inst.statement_items(m.group(1))) > 1
+        ):
             return retry, how2
     if len(group) == 1 and direct is None:
         return group[0], "statement"
@@ -608,8 +752,12 @@ def _resolve(inst: Instrument, title: str | None, text: str, taken: Mapping[str,
     return direct, how
 
 
-def _match_columns(inst: Instrument, grid: pd.DataFrame | list[list[Any]], top: int, bottom: int,
-                   ) -> list[ColumnMatch]:
+def _match_columns(
+    inst: Instrument,
+    grid: pd.DataFrame | list[list[Any]],
+    top: int,
+    bottom: int,
+) -> list[ColumnMatch]:
     """Every non-empty header column of rows ``top..bottom`` with the item it holds (if any).
 
     Statements that stand in several grids without a grid title (Microsoft Forms) are placed by position, see
@@ -619,7 +767,9 @@ def _match_columns(inst: Instrument, grid: pd.DataFrame | list[list[Any]], top: 
     out = []
     cells = _header_cells(grid, top, bottom)
     seen = [normalise_header(text) for _, title, text in cells if title is None]
-    repeated = frozenset(t for t in seen if seen.count(t) > 1)  # one header twice: a statement of two grids
+    repeated = frozenset(
+        t for t in seen if seen.count(t) > 1
+    )  # one header twice: a statement of two grids
     for j, title, text in cells:
         item, how = _resolve(inst, title, text, taken, repeated)
         shown = f"{title} [{text}]" if title is not None else text
@@ -667,7 +817,9 @@ def _place_by_order(inst: Instrument, out: list[ColumnMatch]) -> list[ColumnMatc
         return out
     cols = [out[k] for k in idx]
     titled = {inst.item(m.item).grid for m in out if m.method == "grid title" and m.item}
-    grids = [g.name for g in sorted(inst.grids.values(), key=lambda g: g.order) if g.name not in titled]
+    grids = [
+        g.name for g in sorted(inst.grids.values(), key=lambda g: g.order) if g.name not in titled
+    ]
     blocks = _blocks(inst, cols, by_order=True)
     if len(blocks) != len(grids):
         blocks = _blocks(inst, cols, by_order=False)
@@ -695,7 +847,7 @@ def _find_header(inst: Instrument, grid: pd.DataFrame) -> tuple[int, int, int]:
     the header, never read as a respondent.
     """
     n_rows = min(HEADER_SCAN_ROWS, len(grid))
-    rows = grid.iloc[:n_rows + 1].to_numpy(dtype=object).tolist()  # once, not a pandas row per try
+    rows = grid.iloc[: n_rows + 1].to_numpy(dtype=object).tolist()  # once, not a pandas row per try
     single = [_n_items(_match_columns(inst, rows, i, i)) for i in range(n_rows)]
     best = (-1, -1, 0)
     for i in range(n_rows):
@@ -705,7 +857,11 @@ def _find_header(inst: Instrument, grid: pd.DataFrame) -> tuple[int, int, int]:
         below = single[i + 1] if i + 1 < n_rows else 0
         # two rows are tried where one of them finds something alone (grid titles carry single questions on
         # the first row, or the statements match on the second); answer rows find nothing either way
-        if i + 1 < len(rows) and (single[i] or below) and any(isinstance(v, str) for v in rows[i + 1]):
+        if (
+            i + 1 < len(rows)
+            and (single[i] or below)
+            and any(isinstance(v, str) for v in rows[i + 1])
+        ):
             n2 = _n_items(_match_columns(inst, rows, i, i + 1))
             # two rows only where they find more than either row alone (a metadata line above a one-row
             # header finds the same items as the header row itself)
@@ -735,11 +891,17 @@ def _guess_instrument(grid: pd.DataFrame, exclude: str, matched: int = 0) -> str
     return name if n >= max(3, matched + 1) else None
 
 
-def _map_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int, file: str,
-                 ) -> tuple[dict[int, str], dict[str, str], list[ColumnMatch]]:
+def _map_columns(
+    inst: Instrument,
+    grid: pd.DataFrame,
+    top: int,
+    bottom: int,
+    file: str,
+) -> tuple[dict[int, str], dict[str, str], list[ColumnMatch]]:
     """Map grid column index -> item id (and item id -> header text as found); refuse a question twice."""
-    matches = _check_grid_answers(inst, _match_columns(inst, grid, top, bottom), grid.iloc[bottom + 1:], file,
-                                  bottom)
+    matches = _check_grid_answers(
+        inst, _match_columns(inst, grid, top, bottom), grid.iloc[bottom + 1 :], file, bottom
+    )
     mapping: dict[int, str] = {}
     found_as: dict[str, str] = {}
     for m in matches:
@@ -748,14 +910,21 @@ def _map_columns(inst: Instrument, grid: pd.DataFrame, top: int, bottom: int, fi
         if m.method == "grid order?":
             raise ExportError(
                 "a statement stands in several grids without a grid title, and the columns cannot be told apart "
-                "by their position (a grid's column may be missing or the statements shuffled)", file=file,
-                row=bottom + 1, column=m.header,
-                hint="export again with every grid column, or with grid titles (Webropol, Google Forms)")
+                "by their position (a grid's column may be missing or the statements shuffled)",
+                file=file,
+                row=bottom + 1,
+                column=m.header,
+                hint="export again with every grid column, or with grid titles (Webropol, Google Forms)",
+            )
         if m.item in found_as:
             raise ExportError(
                 f"two columns hold the same question ({m.item}): {found_as[m.item]!r} and this one",
-                file=file, row=bottom + 1, column=m.header, value=m.header,
-                hint="delete or rename the duplicate column, or say in the codebook which grid each belongs to")
+                file=file,
+                row=bottom + 1,
+                column=m.header,
+                value=m.header,
+                hint="delete or rename the duplicate column, or say in the codebook which grid each belongs to",
+            )
         mapping[m.column] = m.item
         found_as[m.item] = m.header
     return mapping, found_as, matches
@@ -767,14 +936,17 @@ def _scale_fit(inst: Instrument, item_id: str, values: Iterable[str]) -> float:
     words = [v for v in values if not v.strip().isdigit()]
     if scale is None:
         return 0.0
-    words = [v for v in words if not isinstance(scale.code_of(v), str) or scale.code_of(v) in scale.codes]
+    words = [
+        v for v in words if not isinstance(scale.code_of(v), str) or scale.code_of(v) in scale.codes
+    ]
     if not words:
         return float("nan")
     return sum(scale.code_of(v) is not None for v in words) / len(words)
 
 
-def _check_grid_answers(inst: Instrument, matches: list[ColumnMatch], body: pd.DataFrame, file: str,
-                        bottom: int) -> list[ColumnMatch]:
+def _check_grid_answers(
+    inst: Instrument, matches: list[ColumnMatch], body: pd.DataFrame, file: str, bottom: int
+) -> list[ColumnMatch]:
     """Let the answers confirm the grids placed by order: a block whose labels belong to another grid's scale
     ("Ei lainkaan tärkeä" is importance, not competence) is moved there, and said so (``"grid answers"``)."""
     blocks: dict[int, list[ColumnMatch]] = {}
@@ -784,8 +956,10 @@ def _check_grid_answers(inst: Instrument, matches: list[ColumnMatch], body: pd.D
     if len(blocks) < 2:
         return matches
     sample = body.head(500)
-    grids = sorted({inst.item(ms[0].item).grid for ms in blocks.values()},  # type: ignore[arg-type]
-                   key=lambda g: inst.grids[g].order)
+    grids = sorted(
+        {inst.item(ms[0].item).grid for ms in blocks.values()},  # type: ignore[arg-type]
+        key=lambda g: inst.grids[g].order,
+    )
 
     def fit(block: list[ColumnMatch], g: str) -> float:
         vals: set[str] = set()
@@ -800,8 +974,10 @@ def _check_grid_answers(inst: Instrument, matches: list[ColumnMatch], body: pd.D
 
     keys = sorted(blocks)
     current = tuple(inst.item(blocks[b][0].item).grid for b in keys)  # type: ignore[arg-type]
-    scores = {perm: sum(fit(blocks[b], g) for b, g in zip(keys, perm, strict=True))
-              for perm in permutations(grids, len(keys))}
+    scores = {
+        perm: sum(fit(blocks[b], g) for b, g in zip(keys, perm, strict=True))
+        for perm in permutations(grids, len(keys))
+    }
     best = max(scores, key=lambda p: (scores[p], p == current))
     if best == current or scores[best] <= scores[current]:
         return matches
@@ -846,11 +1022,17 @@ def _first_row(s: pd.Series, rows: pd.Series, value: str) -> int:
     return int(rows.to_numpy()[hit.argmax()])
 
 
-def _fail(col: pd.Series, rows: pd.Series, value: str, msg: str, file: str, header: str, hint: str) -> None:
-    raise ExportError(msg, file=file, row=_first_row(col, rows, value), column=header, value=value, hint=hint)
+def _fail(
+    col: pd.Series, rows: pd.Series, value: str, msg: str, file: str, header: str, hint: str
+) -> None:
+    raise ExportError(
+        msg, file=file, row=_first_row(col, rows, value), column=header, value=value, hint=hint
+    )
 
 
-def _convert_scaled(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> dict[str, pd.Series]:
+def _convert_scaled(
+    item: Item, col: pd.Series, rows: pd.Series, file: str, header: str
+) -> dict[str, pd.Series]:
     scale = item.scale
     assert scale is not None
     codes, uniques = _categorise(col)
@@ -862,13 +1044,28 @@ def _convert_scaled(item: Item, col: pd.Series, rows: pd.Series, file: str, head
         if code is None and item.kind == "nps":
             code = _parse_number(label)
             if code is not None and (code != int(code) or not scale.min <= code <= scale.max):
-                _fail(col, rows, label, f"number out of range: the answer must be a whole number "
-                      f"{scale.min}–{scale.max}", file, header, "correct the cell or leave it empty")
+                _fail(
+                    col,
+                    rows,
+                    label,
+                    f"number out of range: the answer must be a whole number "
+                    f"{scale.min}–{scale.max}",
+                    file,
+                    header,
+                    "correct the cell or leave it empty",
+                )
         if code is None:
             allowed = "; ".join(scale.allowed_labels("fi"))
-            _fail(col, rows, label, "unknown answer label", file, header,
-                  f"the codebook accepts: {allowed}. Fix the cell, or add the spelling to the scale's aliases "
-                  f"in sosrake_lib/instruments/_scales.yaml")
+            _fail(
+                col,
+                rows,
+                label,
+                "unknown answer label",
+                file,
+                header,
+                f"the codebook accepts: {allowed}. Fix the cell, or add the spelling to the scale's aliases "
+                f"in sosrake_lib/instruments/_scales.yaml",
+            )
         if isinstance(code, str) and code in scale.non_substantive:
             nsa[k] = code
         else:
@@ -882,13 +1079,18 @@ def _convert_scaled(item: Item, col: pd.Series, rows: pd.Series, file: str, head
         import pyarrow as pa
 
         labels = pa.array(nsa.tolist(), type=pa.large_string())
-        taken = (labels.take(pa.array(codes, mask=~valid)) if len(labels)
-                 else pa.nulls(len(col), type=pa.large_string()))
+        taken = (
+            labels.take(pa.array(codes, mask=~valid))
+            if len(labels)
+            else pa.nulls(len(col), type=pa.large_string())
+        )
         res[f"{item.id}__nsa"] = pd.Series(taken, index=col.index, dtype="str")
     return res
 
 
-def _convert_category(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
+def _convert_category(
+    item: Item, col: pd.Series, rows: pd.Series, file: str, header: str
+) -> pd.Series:
     scale = item.scale
     assert scale is not None
     codes, uniques = _categorise(col)
@@ -898,13 +1100,23 @@ def _convert_category(item: Item, col: pd.Series, rows: pd.Series, file: str, he
         code = scale.code_of(label)
         if code is None or code not in scale.codes:
             allowed = "; ".join(v["fi"] for v in scale.codes.values())
-            _fail(col, rows, label, "unknown answer label", file, header,
-                  f"the codebook accepts: {allowed}. Fix the cell, or add the spelling to the item's aliases in "
-                  f"the instrument codebook")
+            _fail(
+                col,
+                rows,
+                label,
+                "unknown answer label",
+                file,
+                header,
+                f"the codebook accepts: {allowed}. Fix the cell, or add the spelling to the item's aliases in "
+                f"the instrument codebook",
+            )
         lookup[k] = cats.index(code)
     cat_codes = np.where(codes >= 0, lookup[np.maximum(codes, 0)] if len(lookup) else -1, -1)
-    return pd.Series(pd.Categorical.from_codes(cat_codes, categories=cats, ordered=item.ordered),
-                     index=col.index, name=item.id)
+    return pd.Series(
+        pd.Categorical.from_codes(cat_codes, categories=cats, ordered=item.ordered),
+        index=col.index,
+        name=item.id,
+    )
 
 
 _NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:$|[-–—:]\s*\D)")
@@ -917,15 +1129,33 @@ def _parse_number(text: str) -> float | None:
     return float(m.group(1).replace(",", "."))
 
 
-def _convert_integer(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str) -> pd.Series:
+def _convert_integer(
+    item: Item, col: pd.Series, rows: pd.Series, file: str, header: str
+) -> pd.Series:
     codes, uniques = _categorise(col)
     values = np.full(len(uniques), np.nan)
     for k, label in enumerate(uniques):
         num = _parse_number(label)
         if num is None:
-            _fail(col, rows, label, "not a number", file, header, "write a number (decimal comma is fine)")
+            _fail(
+                col,
+                rows,
+                label,
+                "not a number",
+                file,
+                header,
+                "write a number (decimal comma is fine)",
+            )
         if (item.min is not None and num < item.min) or (item.max is not None and num > item.max):
-            _fail(col, rows, label, f"number out of range {item.min}–{item.max}", file, header, "correct the cell")
+            _fail(
+                col,
+                rows,
+                label,
+                f"number out of range {item.min}–{item.max}",
+                file,
+                header,
+                "correct the cell",
+            )
         values[k] = num
     out = np.full(len(col), np.nan)
     out[codes >= 0] = values[codes[codes >= 0]]
@@ -934,23 +1164,68 @@ def _convert_integer(item: Item, col: pd.Series, rows: pd.Series, file: str, hea
 
 # Families of date formats; a column must fit one family throughout.
 _DATE_FAMILIES: dict[str, tuple[str, ...]] = {
-    "d.m.yyyy": ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M.%S", "%d.%m.%Y %H.%M", "%d.%m.%Y klo %H.%M",
-                 "%d.%m.%Y klo %H:%M", "%d.%m.%Y"),
-    "yyyy-mm-dd": ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"),
-    "m/d/yyyy": ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y"),
+    "d.m.yyyy": (
+        "%d.%m.%Y %H:%M:%S",
+        "%d.%m.%Y %H:%M",
+        "%d.%m.%Y %H.%M.%S",
+        "%d.%m.%Y %H.%M",
+        "%d.%m.%Y klo %H.%M",
+        "%d.%m.%Y klo %H:%M",
+        "%d.%m.%Y",
+    ),
+    "yyyy-mm-dd": (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d",
+    ),
+    "m/d/yyyy": (
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %H:%M",
+        "%m/%d/%Y",
+        "%m/%d/%y %H:%M:%S",
+        "%m/%d/%y %H:%M",
+        "%m/%d/%y",
+    ),
     "d/m/yyyy": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"),
     # Google Forms (English locale): 2021/10/02 2:19:36 PM GMT+3 (the zone is taken off first)
-    "yyyy/mm/dd": ("%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M %p", "%Y/%m/%d %H:%M", "%Y/%m/%d"),
+    "yyyy/mm/dd": (
+        "%Y/%m/%d %I:%M:%S %p",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %I:%M %p",
+        "%Y/%m/%d %H:%M",
+        "%Y/%m/%d",
+    ),
     # Moodle (English interface): Friday, 10 December 2021, 9:35 AM
     "weekday, d month yyyy": ("%A, %d %B %Y, %I:%M %p", "%A, %d %B %Y, %H:%M", "%A, %d %B %Y"),
 }
 _ZONE = re.compile(r"\s*(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?\s*$", re.IGNORECASE)
-_FI_MONTHS = {m: k for k, m in enumerate(
-    ("tammikuuta", "helmikuuta", "maaliskuuta", "huhtikuuta", "toukokuuta", "kesäkuuta", "heinäkuuta",
-     "elokuuta", "syyskuuta", "lokakuuta", "marraskuuta", "joulukuuta"), start=1)}
+_FI_MONTHS = {
+    m: k
+    for k, m in enumerate(
+        (
+            "tammikuuta",
+            "helmikuuta",
+            "maaliskuuta",
+            "huhtikuuta",
+            "toukokuuta",
+            "kesäkuuta",
+            "heinäkuuta",
+            "elokuuta",
+            "syyskuuta",
+            "lokakuuta",
+            "marraskuuta",
+            "joulukuuta",
+        ),
+        start=1,
+    )
+}
 _FI_WEEKDAY_DATE = re.compile(
     r"^\s*(?:maanantai|tiistai|keskiviikko|torstai|perjantai|lauantai|sunnuntai)?,?\s*(\d{1,2})\.\s*"
-    r"([a-zåäö]+kuuta)\s+(\d{4})(?:,?\s*(?:klo\s*)?(\d{1,2})[.:](\d{2}))?\s*$", re.IGNORECASE)
+    r"([a-zåäö]+kuuta)\s+(\d{4})(?:,?\s*(?:klo\s*)?(\d{1,2})[.:](\d{2}))?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _normalise_date_text(text: str) -> str:
@@ -1007,7 +1282,9 @@ def _parse_family(fmts: tuple[str, ...], uniques: list[str]) -> np.ndarray:
             idx = np.flatnonzero(todo)
             if idx.size == 0:
                 break
-            got = pd.to_datetime(text.iloc[idx], format=f, errors="coerce").to_numpy(dtype="datetime64[s]")
+            got = pd.to_datetime(text.iloc[idx], format=f, errors="coerce").to_numpy(
+                dtype="datetime64[s]"
+            )
             ok = ~np.isnat(got)
             out[idx[ok]] = got[ok]
             todo[idx[ok]] = False
@@ -1021,7 +1298,9 @@ def _parse_family(fmts: tuple[str, ...], uniques: list[str]) -> np.ndarray:
 _SLASH_PAIR = {"m/d/yyyy": "d/m/yyyy", "d/m/yyyy": "m/d/yyyy"}
 
 
-def _slash_order(inst: Instrument, mapping: Mapping[int, str], column: Callable[[int], pd.Series]) -> str:
+def _slash_order(
+    inst: Instrument, mapping: Mapping[int, str], column: Callable[[int], pd.Series]
+) -> str:
     """``"day_first"`` or ``"month_first"`` when one of the file's slash-date columns settles it (a value such as
     20/09/2021 fits only one order), else ``""``: one file comes from one tool in one locale."""
     for j, item_id in mapping.items():
@@ -1040,8 +1319,9 @@ def _slash_order(inst: Instrument, mapping: Mapping[int, str], column: Callable[
     return ""
 
 
-def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header: str,
-                  date_order: str = "") -> pd.Series:
+def _convert_date(
+    item: Item, col: pd.Series, rows: pd.Series, file: str, header: str, date_order: str = ""
+) -> pd.Series:
     codes, raw_uniques = _categorise(col)
     # Tool-specific spellings (Google's time zone, Moodle's Finnish month names) only where letters occur:
     # plain numeric dates, the usual case on big exports, skip the per-value regex.
@@ -1065,19 +1345,37 @@ def _convert_date(item: Item, col: pd.Series, rows: pd.Series, file: str, header
                 twin = _parse_family(_DATE_FAMILIES[other], uniques)
                 if (~np.isnat(twin)).all() and not np.array_equal(twin, attempt):
                     k = int(np.flatnonzero(twin != attempt)[0])
-                    _fail(col, rows, raw_uniques[k], "the dates can be read day first or month first (every day "
-                          "is 12 or less), and the two give different dates", file, header,
-                          "add 'date_order: day_first' (or month_first) under the instrument in a codebook overlay "
-                          "(--codebook-overlay), or export the dates as 1.9.2021 or 2021-09-01")
+                    _fail(
+                        col,
+                        rows,
+                        raw_uniques[k],
+                        "the dates can be read day first or month first (every day "
+                        "is 12 or less), and the two give different dates",
+                        file,
+                        header,
+                        "add 'date_order: day_first' (or month_first) under the instrument in a codebook overlay "
+                        "(--codebook-overlay), or export the dates as 1.9.2021 or 2021-09-01",
+                    )
             break
     if values is None:
         family = max(fits, key=lambda f: fits[f])
         k = next(k for k, u in enumerate(uniques) if _parse_with(_DATE_FAMILIES[family], u) is None)
         anywhere = any(_parse_with(f, uniques[k]) for f in _DATE_FAMILIES.values())
-        msg = ("dates in mixed formats: this value does not follow the column's main format "
-               f"({family})" if anywhere and fits[family] else "not a date")
-        _fail(col, rows, raw_uniques[k], msg, file, header,
-              "write every date in one format, e.g. 12.10.2022 or 2022-10-12")
+        msg = (
+            "dates in mixed formats: this value does not follow the column's main format "
+            f"({family})"
+            if anywhere and fits[family]
+            else "not a date"
+        )
+        _fail(
+            col,
+            rows,
+            raw_uniques[k],
+            msg,
+            file,
+            header,
+            "write every date in one format, e.g. 12.10.2022 or 2022-10-12",
+        )
     out = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[s]")
     out[codes >= 0] = values[codes[codes >= 0]]
     ser = pd.Series(out, index=col.index, name=item.id)
@@ -1109,15 +1407,25 @@ def _convert_text(item: Item, col: pd.Series, rows: pd.Series, file: str, header
     too_long = s.str.len() > MAX_TEXT_CHARS
     if too_long.any():
         i = int(np.flatnonzero(too_long.fillna(False).to_numpy())[0])
-        raise ExportError(f"the answer is {int(s.str.len().iloc[i]):,} characters long; the limit is "
-                          f"{MAX_TEXT_CHARS:,}", file=file, row=int(rows.iloc[i]), column=header,
-                          value=s.iloc[i][:40], hint="check the cell: it may hold pasted data; shorten it")
+        raise ExportError(
+            f"the answer is {int(s.str.len().iloc[i]):,} characters long; the limit is "
+            f"{MAX_TEXT_CHARS:,}",
+            file=file,
+            row=int(rows.iloc[i]),
+            column=header,
+            value=s.iloc[i][:40],
+            hint="check the cell: it may hold pasted data; shorten it",
+        )
     return s.rename(item.id)
 
 
 _CONVERTERS: dict[str, Callable[..., Any]] = {
-    "likert": _convert_scaled, "nps": _convert_scaled, "category": _convert_category,
-    "integer": _convert_integer, "date": _convert_date, "datetime": _convert_date,
+    "likert": _convert_scaled,
+    "nps": _convert_scaled,
+    "category": _convert_category,
+    "integer": _convert_integer,
+    "date": _convert_date,
+    "datetime": _convert_date,
 }
 
 
@@ -1129,8 +1437,12 @@ def _empty_column(item: Item, n: int, index: pd.Index) -> dict[str, pd.Series]:
         return out
     if item.kind == "category":
         assert item.scale is not None
-        return {item.id: pd.Series(pd.Categorical([None] * n, categories=list(item.scale.codes),
-                                                  ordered=item.ordered), index=index)}
+        return {
+            item.id: pd.Series(
+                pd.Categorical([None] * n, categories=list(item.scale.codes), ordered=item.ordered),
+                index=index,
+            )
+        }
     if item.kind in ("date", "datetime"):
         return {item.id: pd.Series(pd.NaT, index=index, dtype="datetime64[s]")}
     return {item.id: pd.Series(pd.NA, index=index, dtype="str")}
@@ -1141,9 +1453,11 @@ def _header_name(item: Item) -> str:
     return item.display_name
 
 
-def _check_row_width(grid: pd.DataFrame, hrow: int, body: pd.DataFrame, rows: pd.Series, file: str) -> None:
+def _check_row_width(
+    grid: pd.DataFrame, hrow: int, body: pd.DataFrame, rows: pd.Series, file: str
+) -> None:
     """Refuse cells to the right of the last header column: the row's cells are shifted (stray separator)."""
-    heads = grid.iloc[max(hrow - 1, 0):hrow + 1].notna().any(axis=0).to_numpy()
+    heads = grid.iloc[max(hrow - 1, 0) : hrow + 1].notna().any(axis=0).to_numpy()
     last = int(np.flatnonzero(heads).max()) if heads.any() else -1
     beyond = body.loc[:, body.columns > last] if len(body.columns) else body
     if beyond.shape[1] == 0:
@@ -1152,9 +1466,14 @@ def _check_row_width(grid: pd.DataFrame, hrow: int, body: pd.DataFrame, rows: pd
     if filled.any():
         i = int(np.flatnonzero(filled)[0])
         j = int(beyond.columns[beyond.iloc[i].notna().to_numpy()][0])
-        raise ExportError(f"a row has more cells than the header (a value in column {j + 1}, the header ends at "
-                          f"column {last + 1})", file=file, row=int(rows.iloc[i]), value=body.iat[i, j],
-                          hint="check the separator and the quotes on that row, or delete the stray cell")
+        raise ExportError(
+            f"a row has more cells than the header (a value in column {j + 1}, the header ends at "
+            f"column {last + 1})",
+            file=file,
+            row=int(rows.iloc[i]),
+            value=body.iat[i, j],
+            hint="check the separator and the quotes on that row, or delete the stray cell",
+        )
 
 
 # ------------------------------------------------------------------------------------------------ public
@@ -1163,9 +1482,13 @@ def _check_row_width(grid: pd.DataFrame, hrow: int, body: pd.DataFrame, rows: pd
 def _load_grids(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     file = path.name
     if not path.exists():
-        raise ExportError("the file does not exist", file=str(path), hint="check the path and the file name")
+        raise ExportError(
+            "the file does not exist", file=str(path), hint="check the path and the file name"
+        )
     if path.is_dir():
-        raise ExportError("this is a folder, not an export file", file=str(path), hint="give the path of one file")
+        raise ExportError(
+            "this is a folder, not an export file", file=str(path), hint="give the path of one file"
+        )
     if path.stat().st_size == 0:
         raise ExportError("the file is empty (0 bytes)", file=file, hint="export the survey again")
     suffix = path.suffix.lower()
@@ -1175,12 +1498,22 @@ def _load_grids(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         grid, info = _read_csv_grid(path)
         return {"": grid}, info
     if suffix == ".xls":
-        raise ExportError("old .xls files are not supported", file=file, hint="save the file as .xlsx in Excel")
-    raise ExportError(f"unsupported file type {suffix!r}", file=file, hint="give an .xlsx or .csv export")
+        raise ExportError(
+            "old .xls files are not supported", file=file, hint="save the file as .xlsx in Excel"
+        )
+    raise ExportError(
+        f"unsupported file type {suffix!r}", file=file, hint="give an .xlsx or .csv export"
+    )
 
 
-def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | None = None,
-                strict: bool = False, overlay: str | Path | None = None) -> pd.DataFrame:
+def read_export(
+    path: str | Path,
+    instrument: Instrument | str,
+    *,
+    sheet: str | None = None,
+    strict: bool = False,
+    overlay: str | Path | None = None,
+) -> pd.DataFrame:
     """Read one export file into a coded data frame (one row per respondent).
 
     Parameters
@@ -1207,7 +1540,9 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
         with more cells than the header, no question of the instrument in the file (wrong instrument), ...
         The cases are collected in ``tests/data/bad/cases.yaml``.
     """
-    inst = load_instrument(instrument, overlay=overlay) if isinstance(instrument, str) else instrument
+    inst = (
+        load_instrument(instrument, overlay=overlay) if isinstance(instrument, str) else instrument
+    )
     path = Path(path)
     if not is_sample_path(path):
         return _read_export_file(path, inst, sheet=sheet, strict=strict)
@@ -1224,26 +1559,36 @@ def read_export(path: str | Path, instrument: Instrument | str, *, sheet: str | 
     return df
 
 
-def _read_export_file(path: Path, inst: Instrument, *, sheet: str | None, strict: bool) -> pd.DataFrame:
+def _read_export_file(
+    path: Path, inst: Instrument, *, sheet: str | None, strict: bool
+) -> pd.DataFrame:
     if sheet is None and path.suffix.lower() in (".csv", ".txt", ".tsv"):
         fast = _read_csv_arrow(path, inst, strict)
         if fast is not None:
             return fast
     file = path.name
     sheets, info = _load_grids(path)
-    sheet_name, grid, hrow, file_label, mapping, found_as, header = _locate_header(inst, sheets, sheet, file)
+    sheet_name, grid, hrow, file_label, mapping, found_as, header = _locate_header(
+        inst, sheets, sheet, file
+    )
 
-    body = grid.iloc[hrow + 1:]
+    body = grid.iloc[hrow + 1 :]
     if body.dropna(how="all").empty:
-        raise ExportError("the file has a header but no answers", file=file_label, row=hrow + 1,
-                          hint="export again after answers have come in")
+        raise ExportError(
+            "the file has a header but no answers",
+            file=file_label,
+            row=hrow + 1,
+            hint="export again after answers have come in",
+        )
     rows = pd.Series(np.arange(hrow + 2, hrow + 2 + len(body)), index=range(len(body)), name="_row")
     body = body.reset_index(drop=True)
     _check_row_width(grid, hrow, body, rows, file_label)
     columns = _convert_columns(inst, mapping, found_as, body.__getitem__, rows, file_label)
     named = {m.column for m in header.matches if m.item is not None}
     filled = {j: _filled(body[j]) for j in body.columns if j not in named}
-    return _finish(inst, columns, grid, hrow, mapping, found_as, file_label, path, info, header, strict, filled)
+    return _finish(
+        inst, columns, grid, hrow, mapping, found_as, file_label, path, info, header, strict, filled
+    )
 
 
 def _filled(col: pd.Series) -> tuple[int, list[str]]:
@@ -1261,8 +1606,12 @@ class _Header:
     matches: tuple[ColumnMatch, ...]
 
 
-def _locate_header(inst: Instrument, sheets: dict[str, pd.DataFrame], sheet: str | None, file: str,
-                   ) -> tuple[str, pd.DataFrame, int, str, dict[int, str], dict[str, str], _Header]:
+def _locate_header(
+    inst: Instrument,
+    sheets: dict[str, pd.DataFrame],
+    sheet: str | None,
+    file: str,
+) -> tuple[str, pd.DataFrame, int, str, dict[int, str], dict[str, str], _Header]:
     """Choose the sheet, find the header row and map its columns; raise ExportError for a file that does not fit.
 
     Returns (sheet name, grid, last header row index, file label for messages, column mapping, headers as
@@ -1273,54 +1622,96 @@ def _locate_header(inst: Instrument, sheets: dict[str, pd.DataFrame], sheet: str
     scored = {name: (bottom, n) for name, (_, bottom, n) in headers.items()}
     if sheet is not None:
         if sheet not in sheets:
-            raise ExportError(f"there is no worksheet {sheet!r} (sheets: {', '.join(sheets)})", file=file,
-                              hint="give one of the listed sheet names")
+            raise ExportError(
+                f"there is no worksheet {sheet!r} (sheets: {', '.join(sheets)})",
+                file=file,
+                hint="give one of the listed sheet names",
+            )
         candidates = [sheet]
     else:
         candidates = [name for name, (_, n) in scored.items() if n > 0]
     if len(candidates) > 1:
-        raise ExportError(f"several worksheets hold answers ({', '.join(candidates)})", file=file,
-                          hint="keep the answers on one sheet, or name the sheet to read (sheet=...)")
+        raise ExportError(
+            f"several worksheets hold answers ({', '.join(candidates)})",
+            file=file,
+            hint="keep the answers on one sheet, or name the sheet to read (sheet=...)",
+        )
     if not candidates:
         grid = next(iter(sheets.values()))
         if grid.dropna(how="all").empty:
             raise ExportError("the file has no rows", file=file, hint="export the survey again")
         guess = _guess_instrument(grid, inst.name)
         one_column = grid.dropna(axis=1, how="all").shape[1] <= 1
-        hint = (f"this looks like a {guess!r} export; choose that instrument" if guess
-                else "every row is a single cell, so the separator is not one of comma, semicolon, tab or '|': "
-                "save the export again as CSV (comma or semicolon separated) or .xlsx" if one_column
-                else f"check that this is a {inst.name!r} export and that its header row is intact")
-        raise ExportError(f"no column of the {inst.name!r} codebook was found", file=file, hint=hint)
+        hint = (
+            f"this looks like a {guess!r} export; choose that instrument"
+            if guess
+            else "every row is a single cell, so the separator is not one of comma, semicolon, tab or '|': "
+            "save the export again as CSV (comma or semicolon separated) or .xlsx"
+            if one_column
+            else f"check that this is a {inst.name!r} export and that its header row is intact"
+        )
+        raise ExportError(
+            f"no column of the {inst.name!r} codebook was found", file=file, hint=hint
+        )
     sheet_name = candidates[0]
     grid = sheets[sheet_name]
     top, hrow, _ = headers[sheet_name]
     file_label = f"{file} [{sheet_name}]" if sheet_name and len(sheets) > 1 else file
     mapping, found_as, matches = _map_columns(inst, grid, top, hrow, file_label)
 
-    missing = [it for it in inst.items if it.required and it.id not in found_as
-               and not (it.id == inst.respondent_id and inst.generated_id)]
+    missing = [
+        it
+        for it in inst.items
+        if it.required
+        and it.id not in found_as
+        and not (it.id == inst.respondent_id and inst.generated_id)
+    ]
     if missing:
         it = missing[0]
-        guess = (_guess_instrument(grid, inst.name, len(found_as))
-                 if len(found_as) < len(inst.answer_columns()) / 2 else None)
-        hint = (f"this looks like a {guess!r} export, not {inst.name!r}; choose that instrument" if guess else
-                f"the column may have been renamed: add its header to the {it.id!r} item's headers in "
-                f"{Path(inst.source).name}, or restore it in the export")
-        raise ExportError(f"a required column is missing ({', '.join(_header_name(m) for m in missing[:3])})",
-                          file=file_label, row=hrow + 1, column=_header_name(it), hint=hint)
+        guess = (
+            _guess_instrument(grid, inst.name, len(found_as))
+            if len(found_as) < len(inst.answer_columns()) / 2
+            else None
+        )
+        hint = (
+            f"this looks like a {guess!r} export, not {inst.name!r}; choose that instrument"
+            if guess
+            else f"the column may have been renamed: add its header to the {it.id!r} item's headers in "
+            f"{Path(inst.source).name}, or restore it in the export"
+        )
+        raise ExportError(
+            f"a required column is missing ({', '.join(_header_name(m) for m in missing[:3])})",
+            file=file_label,
+            row=hrow + 1,
+            column=_header_name(it),
+            hint=hint,
+        )
     answer_ids = set(inst.answer_columns())
     if not answer_ids & set(found_as):
         guess = _guess_instrument(grid, inst.name, len(found_as))
-        hint = (f"this looks like a {guess!r} export, not {inst.name!r}; choose that instrument" if guess else
-                f"check that this is a {inst.name!r} export and that its question headers are intact")
-        raise ExportError(f"none of the questions of the {inst.name!r} codebook was found (only "
-                          f"{', '.join(sorted(found_as.values()))})", file=file_label, row=hrow + 1, hint=hint)
+        hint = (
+            f"this looks like a {guess!r} export, not {inst.name!r}; choose that instrument"
+            if guess
+            else f"check that this is a {inst.name!r} export and that its question headers are intact"
+        )
+        raise ExportError(
+            f"none of the questions of the {inst.name!r} codebook was found (only "
+            f"{', '.join(sorted(found_as.values()))})",
+            file=file_label,
+            row=hrow + 1,
+            hint=hint,
+        )
     return sheet_name, grid, hrow, file_label, mapping, found_as, _Header(top, tuple(matches))
 
 
-def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[str, str],
-                     column: Callable[[int], pd.Series], rows: pd.Series, file_label: str) -> dict[str, pd.Series]:
+def _convert_columns(
+    inst: Instrument,
+    mapping: dict[int, str],
+    found_as: dict[str, str],
+    column: Callable[[int], pd.Series],
+    rows: pd.Series,
+    file_label: str,
+) -> dict[str, pd.Series]:
     """``_row`` and the converted column of every item; ``column(j)`` gives grid column ``j`` of the body."""
     columns: dict[str, pd.Series] = {"_row": rows}
     index = pd.RangeIndex(len(rows))
@@ -1337,7 +1728,9 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
         # NaN): converting a million cells to the string dtype first would only slow them down. The Arrow
         # reader's columns already have the str dtype, or are categorical (labels, already factorised).
         col = column(j)
-        arrow = _is_arrow_str(col) or (conv is not None and isinstance(col.dtype, pd.CategoricalDtype))
+        arrow = _is_arrow_str(col) or (
+            conv is not None and isinstance(col.dtype, pd.CategoricalDtype)
+        )
         if (conv is None or col.dtype != object) and not arrow:
             col = col.astype("str").where(col.notna())
         if conv is None:
@@ -1346,8 +1739,11 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
             else:
                 columns[item.id] = _blank_to_missing(col.str.strip()).rename(item.id)
             continue
-        out = (conv(item, col, rows, file_label, header, date_order) if conv is _convert_date
-               else conv(item, col, rows, file_label, header))
+        out = (
+            conv(item, col, rows, file_label, header, date_order)
+            if conv is _convert_date
+            else conv(item, col, rows, file_label, header)
+        )
         if isinstance(out, dict):
             columns.update(out)
         else:
@@ -1355,10 +1751,20 @@ def _convert_columns(inst: Instrument, mapping: dict[int, str], found_as: dict[s
     return columns
 
 
-def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame, hrow: int,
-            mapping: dict[int, str], found_as: dict[str, str], file_label: str, path: Path,
-            info: dict[str, Any], header: _Header, strict: bool = False,
-            filled: Mapping[int, tuple[int, list[str]]] | None = None) -> pd.DataFrame:
+def _finish(
+    inst: Instrument,
+    columns: dict[str, pd.Series],
+    grid: pd.DataFrame,
+    hrow: int,
+    mapping: dict[int, str],
+    found_as: dict[str, str],
+    file_label: str,
+    path: Path,
+    info: dict[str, Any],
+    header: _Header,
+    strict: bool = False,
+    filled: Mapping[int, tuple[int, list[str]]] | None = None,
+) -> pd.DataFrame:
     """The frame of the converted columns, its semester check, the review of what the export holds
     (:mod:`~sosrake_lib.export_check`) and ``attrs`` (``grid``: at least the header rows)."""
     df = pd.DataFrame(columns)
@@ -1384,68 +1790,134 @@ def _finish(inst: Instrument, columns: dict[str, pd.Series], grid: pd.DataFrame,
                 i = other.index[0]
                 raise ExportError(
                     f"answers from more than one semester in one file ({', '.join(sorted(sem.unique()))})",
-                    file=file_label, row=int(df.at[i, "_row"]), column=found_as[item.id],
+                    file=file_label,
+                    row=int(df.at[i, "_row"]),
+                    column=found_as[item.id],
                     value=str(df.at[i, item.id].date()),
-                    hint="split the export into one file per semester and run each with its own semester label")
+                    hint="split the export into one file per semester and run each with its own semester label",
+                )
             semester = sem.iloc[0] if len(sem) else None
 
-    meta_text = " ".join(str(v) for v in grid.iloc[:header.top].to_numpy().ravel() if isinstance(v, str))
-    col_notes, tool_columns = export_check.review_columns(inst, header.matches, filled or {}, inst.ignore_headers)
+    meta_text = " ".join(
+        str(v) for v in grid.iloc[: header.top].to_numpy().ravel() if isinstance(v, str)
+    )
+    col_notes, tool_columns = export_check.review_columns(
+        inst, header.matches, filled or {}, inst.ignore_headers
+    )
     notes += col_notes
     notes += export_check.review_absent(inst, found_as, col_notes)
     by_order = [m for m in header.matches if m.method == "grid order"]
     if by_order:
-        grids = sorted({inst.item(m.item).grid for m in by_order}, key=lambda g: inst.grids[g].order)
-        notes.append(export_check.notice(
-            "warning", "grid_order", f"{len(by_order)} column(s) repeat a statement without a grid title (as "
-            "Microsoft Forms writes grids): each run of them was placed in the next grid in the codebook's order "
-            f"({', then '.join(grids)}); check that the survey asks the grids in that order (digit answers cannot "
-            "tell the grids apart)", items=[m.item for m in by_order]))
+        grids = sorted(
+            {inst.item(m.item).grid for m in by_order}, key=lambda g: inst.grids[g].order
+        )
+        notes.append(
+            export_check.notice(
+                "warning",
+                "grid_order",
+                f"{len(by_order)} column(s) repeat a statement without a grid title (as "
+                "Microsoft Forms writes grids): each run of them was placed in the next grid in the codebook's order "
+                f"({', then '.join(grids)}); check that the survey asks the grids in that order (digit answers cannot "
+                "tell the grids apart)",
+                items=[m.item for m in by_order],
+            )
+        )
     by_answers = [m for m in header.matches if m.method == "grid answers"]
     if by_answers:
-        notes.append(export_check.notice(
-            "warning", "grid_answers", f"{len(by_answers)} column(s) repeat a statement without a grid title and "
-            "were placed in the grid their answer labels belong to (the grids stand in another order than in the "
-            "codebook); check the result", items=[m.item for m in by_answers]))
+        notes.append(
+            export_check.notice(
+                "warning",
+                "grid_answers",
+                f"{len(by_answers)} column(s) repeat a statement without a grid title and "
+                "were placed in the grid their answer labels belong to (the grids stand in another order than in the "
+                "codebook); check the result",
+                items=[m.item for m in by_answers],
+            )
+        )
     for m in header.matches:
         if m.method == "label":
             it = inst.item(m.item)
             text = it.display_name
-            notes.append(export_check.notice(
-                "warning", "label_only", f"column {m.header!r} was read as {m.item} by its Moodle label only: its "
-                f"question text differs from the codebook's {text!r}; check that it is the same question",
-                item=m.item, header=m.header))
+            notes.append(
+                export_check.notice(
+                    "warning",
+                    "label_only",
+                    f"column {m.header!r} was read as {m.item} by its Moodle label only: its "
+                    f"question text differs from the codebook's {text!r}; check that it is the same question",
+                    item=m.item,
+                    header=m.header,
+                )
+            )
     for m in header.matches:
         if m.method == "alias":
-            notes.append(export_check.notice("info", "alias", f"column {m.header!r} was read as {m.item} through "
-                                             "the codebook overlay", item=m.item, header=m.header))
+            notes.append(
+                export_check.notice(
+                    "info",
+                    "alias",
+                    f"column {m.header!r} was read as {m.item} through the codebook overlay",
+                    item=m.item,
+                    header=m.header,
+                )
+            )
     declared = export_check.declared_respondents(meta_text)
     if declared is not None and declared < answered:
-        notes.append(export_check.notice("warning", "respondent_count", f"the export says it has {declared} "
-                                         f"respondents, but {answered} rows with answers were read"))
-    export_check.enforce(notes, inst, found_as, strict=strict, file=file_label, header_row=hrow + 1,
-                         declared=declared, answered_rows=answered)
-    df.attrs.update({
-        "source_file": file_label,
-        "source_path": str(path),
-        "instrument": inst.name,
-        "header_row": hrow + 1,
-        "header_rows": [header.top + 1, hrow + 1],
-        "column_map": [{"column": export_check._letter(m.column), "header": m.header, "item": m.item,
-                        "method": m.method} for m in header.matches],
-        "ignored_columns": [m.header for m in header.matches if m.item is None],
-        "tool_columns": tool_columns,
-        "absent_items": [it.id for it in inst.items if it.id not in found_as and it.kind != "pii"
-                         and not (it.id == inst.respondent_id and inst.generated_id)],
-        "import_notices": notes,
-        "declared_respondents": declared,
-        "codebook_overlay": Path(inst.overlay).name if inst.overlay else "",
-        "semester": semester,
-        "synthetic": normalise_label(SAMPLE_MARKER) in {normalise_label(v) for v in
-                                                         grid.iloc[:header.top].to_numpy().ravel() if isinstance(v, str)},
-        "read_info": info,
-        "n_raw_rows": len(df),
-    })
+        notes.append(
+            export_check.notice(
+                "warning",
+                "respondent_count",
+                f"the export says it has {declared} "
+                f"respondents, but {answered} rows with answers were read",
+            )
+        )
+    export_check.enforce(
+        notes,
+        inst,
+        found_as,
+        strict=strict,
+        file=file_label,
+        header_row=hrow + 1,
+        declared=declared,
+        answered_rows=answered,
+    )
+    df.attrs.update(
+        {
+            "source_file": file_label,
+            "source_path": str(path),
+            "instrument": inst.name,
+            "header_row": hrow + 1,
+            "header_rows": [header.top + 1, hrow + 1],
+            "column_map": [
+                {
+                    "column": export_check._letter(m.column),
+                    "header": m.header,
+                    "item": m.item,
+                    "method": m.method,
+                }
+                for m in header.matches
+            ],
+            "ignored_columns": [m.header for m in header.matches if m.item is None],
+            "tool_columns": tool_columns,
+            "absent_items": [
+                it.id
+                for it in inst.items
+                if it.id not in found_as
+                and it.kind != "pii"
+                and not (it.id == inst.respondent_id and inst.generated_id)
+            ],
+            "import_notices": notes,
+            "declared_respondents": declared,
+            "codebook_overlay": Path(inst.overlay).name if inst.overlay else "",
+            "semester": semester,
+            "synthetic": normalise_label(SAMPLE_MARKER)
+            in {
+                normalise_label(v)
+                for v in grid.iloc[: header.top].to_numpy().ravel()
+                if isinstance(v, str)
+            },
+            "read_info": info,
+            "n_raw_rows": len(df),
+        }
+    )
     return df
 
 

@@ -33,7 +33,9 @@ class Labels:
 
     analysis: str
     columns: Mapping[str, Mapping[str, str]]  # machine column -> {"fi": header, "en": header}
-    tables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # key -> {"fi": stem, "en": stem}
+    tables: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # key -> {"fi": stem, "en": stem}
 
     def header(self, column: str, lang: Lang) -> str:
         """The published header of a machine column (the name itself where none is set)."""

@@ -58,7 +58,9 @@ class ExportMap:
     instrument: str
     header_rows: tuple[int, int]
     columns: list[MappedColumn] = field(default_factory=list)
-    absent: list[tuple[str, str]] = field(default_factory=list)  # (item id, its text) not in the export
+    absent: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (item id, its text) not in the export
 
     def proposals(self) -> dict[str, list[tuple[str, str]]]:
         """Item id -> [(header, method)] for every column mapped only by a fuzzy proposal."""
@@ -69,8 +71,13 @@ class ExportMap:
         return out
 
 
-def map_export(path: str | Path, instrument: Instrument | str, *, overlay: str | Path | None = None,
-               sheet: str | None = None) -> ExportMap:
+def map_export(
+    path: str | Path,
+    instrument: Instrument | str,
+    *,
+    overlay: str | Path | None = None,
+    sheet: str | None = None,
+) -> ExportMap:
     """Map the columns of one export to its codebook without reading the answers (see the module docstring).
 
     Raises
@@ -80,23 +87,33 @@ def map_export(path: str | Path, instrument: Instrument | str, *, overlay: str |
     """
     from .io import _filled, _find_header, _load_grids, _match_columns
 
-    inst = load_instrument(instrument, overlay=overlay) if isinstance(instrument, str) else instrument
+    inst = (
+        load_instrument(instrument, overlay=overlay) if isinstance(instrument, str) else instrument
+    )
     path = Path(path)
     sheets, _ = _load_grids(path)
     if sheet is not None:
         sheets = {sheet: sheets[sheet]} if sheet in sheets else {}
     scored = {name: _find_header(inst, g) for name, g in sheets.items()}
     if not scored or max(n for _, _, n in scored.values()) == 0:
-        raise ExportError(f"no column of the {inst.name!r} codebook was found", file=path.name,
-                          hint="check --instrument; map needs at least one header the codebook knows")
+        raise ExportError(
+            f"no column of the {inst.name!r} codebook was found",
+            file=path.name,
+            hint="check --instrument; map needs at least one header the codebook knows",
+        )
     name = max(scored, key=lambda k: scored[k][2])
     grid = sheets[name]
     top, bottom, _ = scored[name]
     matches = _match_columns(inst, grid, top, bottom)
-    body = grid.iloc[bottom + 1:]
+    body = grid.iloc[bottom + 1 :]
     found = {m.item for m in matches if m.item is not None}
-    absent = [it for it in inst.items if it.id not in found and it.kind != "pii"
-              and not (it.id == inst.respondent_id and inst.generated_id)]
+    absent = [
+        it
+        for it in inst.items
+        if it.id not in found
+        and it.kind != "pii"
+        and not (it.id == inst.respondent_id and inst.generated_id)
+    ]
     # Proposals: the best pairs of an unmatched column and an absent item, each used once, best first.
     pairs: list[tuple[float, int, str]] = []
     for m in matches:
@@ -118,25 +135,30 @@ def map_export(path: str | Path, instrument: Instrument | str, *, overlay: str |
             out.columns.append(MappedColumn(_letter(m.column), m.header, m.item, m.method, answers))
         elif m.column in chosen:
             item_id, score = chosen[m.column]
-            out.columns.append(MappedColumn(_letter(m.column), m.header, item_id, f"fuzzy {score:.0f}", answers))
+            out.columns.append(
+                MappedColumn(_letter(m.column), m.header, item_id, f"fuzzy {score:.0f}", answers)
+            )
         else:
             how = "tool column" if is_tool_column(m.header) else "no match"
             out.columns.append(MappedColumn(_letter(m.column), m.header, None, how, answers))
-    out.absent = [(it.id, it.display_name) for it in absent
-                  if it.id not in used]
+    out.absent = [(it.id, it.display_name) for it in absent if it.id not in used]
     return out
 
 
 def format_map(m: ExportMap) -> str:
     """The map as plain text lines for the terminal."""
-    lines = [f"{m.file}: {m.instrument}, header on row {m.header_rows[0]}"
-             + (f"-{m.header_rows[1]}" if m.header_rows[1] != m.header_rows[0] else "")]
+    lines = [
+        f"{m.file}: {m.instrument}, header on row {m.header_rows[0]}"
+        + (f"-{m.header_rows[1]}" if m.header_rows[1] != m.header_rows[0] else "")
+    ]
     width = max((len(c.header) for c in m.columns), default=10)
     width = min(width, 70)
     for c in m.columns:
         head = c.header if len(c.header) <= 70 else c.header[:67] + "..."
-        lines.append(f"  {c.column:>3}  {head:<{width}}  -> {c.item or '-':<14} {c.method}"
-                     + (f" ({c.answers} answers)" if c.item is None and c.answers else ""))
+        lines.append(
+            f"  {c.column:>3}  {head:<{width}}  -> {c.item or '-':<14} {c.method}"
+            + (f" ({c.answers} answers)" if c.item is None and c.answers else "")
+        )
     for item_id, text in m.absent:
         lines.append(f"  not in the export: {item_id} {text!r}")
     return "\n".join(lines)
@@ -157,8 +179,13 @@ def write_overlay(m: ExportMap, target: str | Path) -> Path:
     sect.setdefault("aliases", {})
     notes: dict[str, str] = {}
     inst = load_instrument(m.instrument)
-    claimed: dict[str, str] = {}  # a header repeated across grids is an alias of the first grid's item only:
-    for item_id, headers in m.proposals().items():  # its repeats then go to the other grids by position
+    claimed: dict[
+        str, str
+    ] = {}  # a header repeated across grids is an alias of the first grid's item only:
+    for (
+        item_id,
+        headers,
+    ) in m.proposals().items():  # its repeats then go to the other grids by position
         group = inst.statement_group(item_id) or (item_id,)
         for header, how in headers:
             if claimed.setdefault(header, group[0]) != group[0]:
@@ -172,9 +199,11 @@ def write_overlay(m: ExportMap, target: str | Path) -> Path:
     for line in body.splitlines():
         text = line.strip().removeprefix("- ").strip("'\"")
         lines.append(f"{line}  # TARKISTA / REVIEW: {notes[text]}" if text in notes else line)
-    head = ("# SOSRAKE-koodikirjan lisäosa / codebook overlay (sosrake map). Tarkista jokainen rivi: poista väärät.\n"
-            "# Käyttö / use: sosrake validate|prepare|run ... --codebook-overlay THIS_FILE\n"
-            "# aliases: item id -> export headers that mean that item; ignore: export headers that are no item.\n")
+    head = (
+        "# SOSRAKE-koodikirjan lisäosa / codebook overlay (sosrake map). Tarkista jokainen rivi: poista väärät.\n"
+        "# Käyttö / use: sosrake validate|prepare|run ... --codebook-overlay THIS_FILE\n"
+        "# aliases: item id -> export headers that mean that item; ignore: export headers that are no item.\n"
+    )
     from .atomic import atomic_write_text
 
     atomic_write_text(target, head + "\n".join(lines) + "\n")

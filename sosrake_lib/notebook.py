@@ -34,8 +34,14 @@ class NotebookPage:
         ``min_n`` (hidden cells are shown as "piilotettu") and ``lang``.
     """
 
-    def __init__(self, out: str | Path, *, display: Mapping[str, Any], ready: Callable[[pd.DataFrame], pd.DataFrame],
-                 settings: Settings) -> None:
+    def __init__(
+        self,
+        out: str | Path,
+        *,
+        display: Mapping[str, Any],
+        ready: Callable[[pd.DataFrame], pd.DataFrame],
+        settings: Settings,
+    ) -> None:
         self.out = Path(out)
         self.display = display
         self.ready = ready
@@ -59,16 +65,30 @@ class NotebookPage:
         save_and_show(fig, self.out / "figures" / name)
         self.figures.append(name)
 
-    def show(self, table: pd.DataFrame, name: str, caption: str | None = None,
-             columns: Mapping[Any, Any] | None = None, **kw: Any) -> None:
+    def show(
+        self,
+        table: pd.DataFrame,
+        name: str,
+        caption: str | None = None,
+        columns: Mapping[Any, Any] | None = None,
+        **kw: Any,
+    ) -> None:
         """Show a table for people to read: the columns ``display[name]`` names, Finnish numbers, hidden cells
         as "piilotettu" (:func:`sosrake_lib.report.display_table`)."""
         from IPython.display import display
 
         from .report import display_table
 
-        display(display_table(self.ready(table), columns or self.display[name], self.settings.lang,
-                              self.settings.min_n, caption=caption, **kw))
+        display(
+            display_table(
+                self.ready(table),
+                columns or self.display[name],
+                self.settings.lang,
+                self.settings.min_n,
+                caption=caption,
+                **kw,
+            )
+        )
 
 
 __all__ = ["NotebookPage"]

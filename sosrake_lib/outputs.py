@@ -59,7 +59,17 @@ from .settings import MIN_N
 """Default disclosure threshold: no published figure may describe fewer people (DESIGN.md)."""
 
 KEY_FIGURE_COLUMNS = (
-    "name", "value", "unit", "n", "ci_low", "ci_high", "method", "label_fi", "label_en", "suppressed", "note",
+    "name",
+    "value",
+    "unit",
+    "n",
+    "ci_low",
+    "ci_high",
+    "method",
+    "label_fi",
+    "label_en",
+    "suppressed",
+    "note",
     "source",
 )
 SCHEMA = "sosrake.key_figures/1"
@@ -244,7 +254,9 @@ class KeyFigure:
         if not reason:
             return dataclasses.replace(self)
         note = self.note if reason in self.note else "; ".join(x for x in (self.note, reason) if x)
-        return dataclasses.replace(self, value=None, ci_low=None, ci_high=None, suppressed=True, note=note)
+        return dataclasses.replace(
+            self, value=None, ci_low=None, ci_high=None, suppressed=True, note=note
+        )
 
 
 def source(table: str, column: str, **row: Any) -> dict[str, Any]:
@@ -308,7 +320,9 @@ class KeyFigures:
     def to_frame(self) -> pd.DataFrame:
         """One row per key figure, columns in :data:`KEY_FIGURE_COLUMNS` order (as given, unchecked)."""
         rows = [kf.as_dict() for kf in self._items]
-        return pd.DataFrame(rows, columns=list(KEY_FIGURE_COLUMNS)).astype({"value": object, "n": "Int64"})
+        return pd.DataFrame(rows, columns=list(KEY_FIGURE_COLUMNS)).astype(
+            {"value": object, "n": "Int64"}
+        )
 
     def write(self, out_dir: str | os.PathLike[str], *, min_n: int = MIN_N) -> list[Path]:
         """Write ``key_figures.json`` and ``key_figures.csv`` into ``out_dir``, enforcing suppression.
@@ -336,8 +350,12 @@ class KeyFigures:
         json_path, csv_path = out / "key_figures.json", out / "key_figures.csv"
         text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
         atomic_write_text(json_path, text)
-        frame = pd.DataFrame(records, columns=list(KEY_FIGURE_COLUMNS)).astype({"value": object, "n": "Int64"})
-        frame["source"] = [json.dumps(v, ensure_ascii=False, sort_keys=True) if v else "" for v in frame["source"]]
+        frame = pd.DataFrame(records, columns=list(KEY_FIGURE_COLUMNS)).astype(
+            {"value": object, "n": "Int64"}
+        )
+        frame["source"] = [
+            json.dumps(v, ensure_ascii=False, sort_keys=True) if v else "" for v in frame["source"]
+        ]
         text_cols = ["name", "unit", "method", "label_fi", "label_en", "note", "source"]
         frame[text_cols] = neutralise_frame(frame[text_cols].astype(object))
         atomic_write_text(csv_path, _to_csv(frame))
@@ -426,7 +444,9 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     """Flat string headers, the index as columns when it carries information, text neutralised."""
     out = df
     if isinstance(out.columns, pd.MultiIndex):
-        out = out.set_axis([" – ".join(str(x) for x in col if str(x)) for col in out.columns], axis=1)
+        out = out.set_axis(
+            [" – ".join(str(x) for x in col if str(x)) for col in out.columns], axis=1
+        )
     default_index = isinstance(out.index, pd.RangeIndex) and out.index.name is None
     if not default_index:
         out = out.reset_index()
@@ -503,7 +523,9 @@ def write_tables(
     atomic_write_bytes(xlsx_path, _xlsx_bytes(prepared))
     written.append(xlsx_path)
     readme = folder / "README.txt"
-    atomic_write_text(readme, _README[lang].format(names=", ".join(f"{s}.csv" for s in stems), xlsx=xlsx_name))
+    atomic_write_text(
+        readme, _README[lang].format(names=", ".join(f"{s}.csv" for s in stems), xlsx=xlsx_name)
+    )
     written.append(readme)
     return written
 
@@ -567,9 +589,7 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def column_labels(
-    df: pd.DataFrame, labels: Mapping[str, Any], lang: Lang = "fi"
-) -> pd.DataFrame:
+def column_labels(df: pd.DataFrame, labels: Mapping[str, Any], lang: Lang = "fi") -> pd.DataFrame:
     """Rename columns to readable labels in the chosen language.
 
     ``labels`` maps a column name to a label string, or to a mapping with ``label_fi``/``label_en`` (picked
@@ -583,10 +603,14 @@ def column_labels(
     ...                                                            "label_en": "Mean"}}, "en").columns)
     ['Osaamisalue', 'Mean']
     """
-    mapping = {col: (lab if isinstance(lab, str) else pick_label(lab, lang)) for col, lab in labels.items()}
+    mapping = {
+        col: (lab if isinstance(lab, str) else pick_label(lab, lang)) for col, lab in labels.items()
+    }
     out = df.rename(columns=mapping)
     if out.columns.duplicated().any():
-        raise ValueError(f"labels give duplicate column names: {list(out.columns[out.columns.duplicated()])}")
+        raise ValueError(
+            f"labels give duplicate column names: {list(out.columns[out.columns.duplicated()])}"
+        )
     return out
 
 

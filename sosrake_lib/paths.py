@@ -32,7 +32,9 @@ INSTRUMENTS_DIR = PACKAGE_DIR / "instruments"
 THEMES_DIR = PACKAGE_DIR / "themes"
 #: The line the synthetic sample carries above its header (its infographics get a "synthetic" stamp). It says
 #: nothing about the pseudonym key: only the shipped sample files themselves may use the demo key.
-SAMPLE_MARKER = "SYNTEETTINEN ESIMERKKIAINEISTO – keksityt henkilöt / synthetic sample data, invented people"
+SAMPLE_MARKER = (
+    "SYNTEETTINEN ESIMERKKIAINEISTO – keksityt henkilöt / synthetic sample data, invented people"
+)
 
 
 def is_sample_path(path: str | os.PathLike[str]) -> bool:
@@ -87,7 +89,9 @@ def input_paths(raw: str | os.PathLike[str]) -> dict[str, Path]:
     return out
 
 
-def check_separate(outputs: dict[str, str | os.PathLike[str]], inputs: dict[str, str | os.PathLike[str]]) -> None:
+def check_separate(
+    outputs: dict[str, str | os.PathLike[str]], inputs: dict[str, str | os.PathLike[str]]
+) -> None:
     """Refuse (``ConfigError``, one line) when an output folder equals, contains or lies inside an input path.
 
     A run replaces its output folders whole; were an export inside one, the swap would delete it. Raw files
@@ -104,9 +108,11 @@ def check_separate(outputs: dict[str, str | os.PathLike[str]], inputs: dict[str,
     for out_name, out in outputs.items():
         for in_name, inp in inputs.items():
             if inp is not None and str(inp) != "" and overlap(out, inp):
-                raise ConfigError(f"the output folder {Path(out).resolve()} ({out_name}) would overlap the input "
-                                  f"{Path(inp).resolve()} ({in_name}): a run replaces its output folder whole; "
-                                  "give an --out outside the raw data, e.g. outputs/")
+                raise ConfigError(
+                    f"the output folder {Path(out).resolve()} ({out_name}) would overlap the input "
+                    f"{Path(inp).resolve()} ({in_name}): a run replaces its output folder whole; "
+                    "give an --out outside the raw data, e.g. outputs/"
+                )
 
 
 _LABEL = re.compile(r"^\w[\w.-]{0,63}$")
@@ -128,6 +134,8 @@ def check_label(label: str, what: str = "semester label") -> str:
     from .errors import ConfigError
 
     if not isinstance(label, str) or not _LABEL.fullmatch(label) or ".." in label:
-        raise ConfigError(f"the {what} {label!r} cannot be a folder name; use letters, digits and '-' only, "
-                          "e.g. 2023-syksy")
+        raise ConfigError(
+            f"the {what} {label!r} cannot be a folder name; use letters, digits and '-' only, "
+            "e.g. 2023-syksy"
+        )
     return label

@@ -389,7 +389,11 @@ def _suppressed_legend(min_n: int, lang: Lang) -> str:
     'suppressed:\\nfewer than 5\\nor derivable'
     """
     label, n = fmt_suppressed(min_n, lang), fmt_int(min_n, lang)
-    return f"{label}:\nalle {n} tai\nlaskettavissa" if lang == "fi" else f"{label}:\nfewer than {n}\nor derivable"
+    return (
+        f"{label}:\nalle {n} tai\nlaskettavissa"
+        if lang == "fi"
+        else f"{label}:\nfewer than {n}\nor derivable"
+    )
 
 
 def likert_diverging(
@@ -476,17 +480,36 @@ def likert_diverging(
     for j in range(k):
         starts = -left_extent + data[:, :j].sum(axis=1)
         widths = data[:, j]
-        ax.barh(y, widths, left=starts, color=colors[j], height=0.7, edgecolor="white", linewidth=0.5,
-                label=str(labels[j]))
+        ax.barh(
+            y,
+            widths,
+            left=starts,
+            color=colors[j],
+            height=0.7,
+            edgecolor="white",
+            linewidth=0.5,
+            label=str(labels[j]),
+        )
         for yi, (s, w) in enumerate(zip(starts, widths, strict=True)):
             if w >= min_label:
-                ax.text(s + w / 2, yi, fmt_number(w, lang, 0), ha="center", va="center", fontsize=7,
-                        color=_text_color(colors[j]))
+                ax.text(
+                    s + w / 2,
+                    yi,
+                    fmt_number(w, lang, 0),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=_text_color(colors[j]),
+                )
 
     extent = float(max(left_extent.max(initial=0), right_extent.max(initial=0)))
     lim = max(20.0, math.ceil(extent / 20.0) * 20.0)  # ticks every lim/2: multiples of 10
-    ax.axvline(0, color="#333333", linewidth=0.8, zorder=0.5)  # behind the bars: keeps labels readable
-    handles = [Patch(facecolor=c, label=wrap_label(lab, 14)) for c, lab in zip(colors, labels, strict=True)]
+    ax.axvline(
+        0, color="#333333", linewidth=0.8, zorder=0.5
+    )  # behind the bars: keeps labels readable
+    handles = [
+        Patch(facecolor=c, label=wrap_label(lab, 14)) for c, lab in zip(colors, labels, strict=True)
+    ]
 
     right_lim = lim
     if nsa_col is not None:
@@ -497,15 +520,30 @@ def likert_diverging(
         x0 = lim + gap
         ax.barh(y, nsa, left=x0, color=NSA_GREY, height=0.7, edgecolor="#9e9e9e", linewidth=0.5)
         for yi, (w, shown) in enumerate(zip(nsa, nsa_raw, strict=True)):
-            ax.text(x0 + w + 0.01 * lim, yi, fmt_suppressed(min_n, lang) if np.isnan(shown) else
-                    fmt_number(w, lang, 0), ha="left", va="center", fontsize=7, color=TEXT_GREY)
+            ax.text(
+                x0 + w + 0.01 * lim,
+                yi,
+                fmt_suppressed(min_n, lang) if np.isnan(shown) else fmt_number(w, lang, 0),
+                ha="left",
+                va="center",
+                fontsize=7,
+                color=TEXT_GREY,
+            )
         nsa_width = max(float(nsa.max(initial=0)), 10.0)
         right_lim = x0 + nsa_width + 0.12 * lim
         ax.axvline(lim + gap / 2, color="#9e9e9e", linewidth=0.6, linestyle=":")
-        handles.append(Patch(facecolor=NSA_GREY, edgecolor="#9e9e9e", label=wrap_label(nsa_col, 14)))
+        handles.append(
+            Patch(facecolor=NSA_GREY, edgecolor="#9e9e9e", label=wrap_label(nsa_col, 14))
+        )
     if any_hidden:
-        handles.append(Patch(facecolor="white", edgecolor="#9e9e9e", linestyle=":",
-                             label=_suppressed_legend(min_n, lang)))
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#9e9e9e",
+                linestyle=":",
+                label=_suppressed_legend(min_n, lang),
+            )
+        )
 
     ax.set_xlim(-lim, right_lim)
     ax.set_xticks(np.linspace(-lim, lim, 5))
@@ -516,8 +554,16 @@ def likert_diverging(
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=len(handles),
-              frameon=False, fontsize=7, handlelength=1.2, columnspacing=1.0)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncol=len(handles),
+        frameon=False,
+        fontsize=7,
+        handlelength=1.2,
+        columnspacing=1.0,
+    )
     if title:
         ax.set_title(title)
     return ax
@@ -586,15 +632,26 @@ def bar_with_ci(
     ax.barh(pos, np.nan_to_num(values), color=color, height=0.65, zorder=2)
     if lows is not None and highs is not None:
         err = np.vstack([values - lows, highs - values])
-        ax.errorbar(values, pos, xerr=np.nan_to_num(err), fmt="none", ecolor="#333333", elinewidth=0.9,
-                    capsize=2.5, zorder=3)
+        ax.errorbar(
+            values,
+            pos,
+            xerr=np.nan_to_num(err),
+            fmt="none",
+            ecolor="#333333",
+            elinewidth=0.9,
+            capsize=2.5,
+            zorder=3,
+        )
     finite_ends = [v for v in (highs if highs is not None else values) if np.isfinite(v)]
     if xlim is None:
         if percent:
             xlim = (0.0, 100.0)
         else:
             top = max(finite_ends, default=1.0)
-            xlim = (min(0.0, float(np.nanmin(values)) if np.isfinite(values).any() else 0.0), top * 1.15)
+            xlim = (
+                min(0.0, float(np.nanmin(values)) if np.isfinite(values).any() else 0.0),
+                top * 1.15,
+            )
     span = xlim[1] - xlim[0]
     for i in range(len(data)):
         end = highs[i] if highs is not None and np.isfinite(highs[i]) else values[i]
@@ -606,7 +663,16 @@ def bar_with_ci(
             text = fmt_number(values[i], lang, decimals)
         if not np.isfinite(end):
             end = xlim[0]
-        ax.text(end + 0.015 * span, i, text, va="center", ha="left", fontsize=8, color="#1a1a1a", zorder=4)
+        ax.text(
+            end + 0.015 * span,
+            i,
+            text,
+            va="center",
+            ha="left",
+            fontsize=8,
+            color="#1a1a1a",
+            zorder=4,
+        )
     # room for the value labels to the right
     ax.set_xlim(xlim[0], xlim[1] + 0.12 * span)
     ax.set_yticks(pos, [wrap_label(v, label_width) for v in data[y]])
@@ -667,7 +733,9 @@ def quadrant_plot(
 
     ax = _ax_or_new(ax, height=4.8)
     ax.scatter(xs[~is_top], ys[~is_top], s=28, color=BASE, zorder=3, label=text["other"])
-    ax.scatter(xs[is_top], ys[is_top], s=40, color=HIGHLIGHT, zorder=4, marker="D", label=text["top"])
+    ax.scatter(
+        xs[is_top], ys[is_top], s=40, color=HIGHLIGHT, zorder=4, marker="D", label=text["top"]
+    )
     mx, my = float(np.nanmean(xs)), float(np.nanmean(ys))
     ax.axvline(mx, color="#8c8c8c", linewidth=0.8, linestyle="--", zorder=1)
     ax.axhline(my, color="#8c8c8c", linewidth=0.8, linestyle="--", zorder=1)
@@ -685,17 +753,29 @@ def quadrant_plot(
         style = {"fontsize": 7, "color": "#8c8c8c", "style": "italic", "zorder": 1}
         ax.text(0.01, 0.99, text["q_hi_lo"], transform=ax.transAxes, ha="left", va="top", **style)
         ax.text(0.99, 0.99, text["q_hi_hi"], transform=ax.transAxes, ha="right", va="top", **style)
-        ax.text(0.01, 0.01, text["q_lo_lo"], transform=ax.transAxes, ha="left", va="bottom", **style)
-        ax.text(0.99, 0.01, text["q_lo_hi"], transform=ax.transAxes, ha="right", va="bottom", **style)
+        ax.text(
+            0.01, 0.01, text["q_lo_lo"], transform=ax.transAxes, ha="left", va="bottom", **style
+        )
+        ax.text(
+            0.99, 0.01, text["q_lo_hi"], transform=ax.transAxes, ha="right", va="bottom", **style
+        )
 
     fig = ax.get_figure()
     renderer = fig.canvas.get_renderer()
     # markers count as occupied space too, so a label does not cover another point
     placed: list[Any] = []
-    for px, py in ax.transData.transform(np.column_stack([xs, ys])[np.isfinite(xs) & np.isfinite(ys)]):
+    for px, py in ax.transData.transform(
+        np.column_stack([xs, ys])[np.isfinite(xs) & np.isfinite(ys)]
+    ):
         placed.append(Bbox.from_extents(px - 4, py - 4, px + 4, py + 4))
-    offsets = [(6, 4, "left", "bottom"), (6, -4, "left", "top"), (-6, 4, "right", "bottom"),
-               (-6, -4, "right", "top"), (0, 9, "center", "bottom"), (0, -9, "center", "top")]
+    offsets = [
+        (6, 4, "left", "bottom"),
+        (6, -4, "left", "top"),
+        (-6, 4, "right", "bottom"),
+        (-6, -4, "right", "top"),
+        (0, 9, "center", "bottom"),
+        (0, -9, "center", "top"),
+    ]
     for i in order:  # top needs get the best places
         if not (np.isfinite(xs[i]) and np.isfinite(ys[i])):
             continue
@@ -704,9 +784,18 @@ def quadrant_plot(
         for dx, dy, ha, va in offsets:
             if ann is not None:
                 ann.remove()
-            ann = ax.annotate(txt, (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                              fontsize=7, color=HIGHLIGHT if is_top[i] else "#1a1a1a",
-                              fontweight="bold" if is_top[i] else "normal", zorder=5)
+            ann = ax.annotate(
+                txt,
+                (xs[i], ys[i]),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=7,
+                color=HIGHLIGHT if is_top[i] else "#1a1a1a",
+                fontweight="bold" if is_top[i] else "normal",
+                zorder=5,
+            )
             box = ann.get_window_extent(renderer)
             if not _overlaps(box, placed):
                 break
@@ -766,30 +855,84 @@ def paired_slope(
         if individual and len(pair):
             offs = np.linspace(-0.3, 0.3, len(pair)) if len(pair) > 1 else np.zeros(1)
             for off, (a, b) in zip(offs, pair.to_numpy(), strict=True):
-                ax.plot([a, b], [row + off, row + off], color="#9e9e9e", linewidth=0.4, alpha=0.6, zorder=1)
+                ax.plot(
+                    [a, b],
+                    [row + off, row + off],
+                    color="#9e9e9e",
+                    linewidth=0.4,
+                    alpha=0.6,
+                    zorder=1,
+                )
         if len(pair) == 0:
             continue
         m0, m1 = float(pair["pre"].median()), float(pair["post"].median())
         if m0 != m1:
-            ax.annotate("", xy=(m1, row), xytext=(m0, row),
-                        arrowprops={"arrowstyle": "-|>", "color": "#333333", "lw": 1.2,
-                                    "shrinkA": 4, "shrinkB": 5}, zorder=2)
-        ax.scatter([m0], [row], s=50, facecolor="white", edgecolor=pre_c, linewidth=1.6, zorder=3,
-                   label=f"{text['pre']} ({text['median']})" if row == 0 else None)
-        ax.scatter([m1], [row], s=50, color=post_c, zorder=4,
-                   label=f"{text['post']} ({text['median']})" if row == 0 else None)
-        ax.text(1.01, row, f"n = {fmt_int(len(pair), lang)}", transform=ax.get_yaxis_transform(),
-                va="center", ha="left", fontsize=7, color=TEXT_GREY)
+            ax.annotate(
+                "",
+                xy=(m1, row),
+                xytext=(m0, row),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": "#333333",
+                    "lw": 1.2,
+                    "shrinkA": 4,
+                    "shrinkB": 5,
+                },
+                zorder=2,
+            )
+        ax.scatter(
+            [m0],
+            [row],
+            s=50,
+            facecolor="white",
+            edgecolor=pre_c,
+            linewidth=1.6,
+            zorder=3,
+            label=f"{text['pre']} ({text['median']})" if row == 0 else None,
+        )
+        ax.scatter(
+            [m1],
+            [row],
+            s=50,
+            color=post_c,
+            zorder=4,
+            label=f"{text['post']} ({text['median']})" if row == 0 else None,
+        )
+        ax.text(
+            1.01,
+            row,
+            f"n = {fmt_int(len(pair), lang)}",
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            ha="left",
+            fontsize=7,
+            color=TEXT_GREY,
+        )
     if all_vals:
         lo, hi = min(all_vals), max(all_vals)
         pad = max(0.05 * (hi - lo), 0.2)
         ax.set_xlim(lo - pad, hi + pad)
-    return finish_dot_axes(ax, names, lang=lang, label_width=label_width, legend_offset=-0.1, xlabel=xlabel,
-                           title=title)
+    return finish_dot_axes(
+        ax,
+        names,
+        lang=lang,
+        label_width=label_width,
+        legend_offset=-0.1,
+        xlabel=xlabel,
+        title=title,
+    )
 
 
-def finish_dot_axes(ax: Axes, labels: Sequence[str], *, lang: Lang = "fi", label_width: int = 28,
-                    legend_offset: float = -0.1, xlabel: str | None = None, title: str | None = None) -> Axes:
+def finish_dot_axes(
+    ax: Axes,
+    labels: Sequence[str],
+    *,
+    lang: Lang = "fi",
+    label_width: int = 28,
+    legend_offset: float = -0.1,
+    xlabel: str | None = None,
+    title: str | None = None,
+) -> Axes:
     """House finish of a dot plot with one row per category (top to bottom): wrapped row labels, Finnish
     number format on x, vertical grid only, the legend centred below the axes. Returns ``ax``."""
     ax.set_yticks(np.arange(len(labels)), [wrap_label(nm, label_width) for nm in labels])
@@ -835,14 +978,30 @@ def funnel(
     ax.barh(pos, counts, left=(widest - counts) / 2, color=color, height=0.72)
     for i in range(len(data)):
         if np.isnan(counts[i]):  # a hidden step: say so where its bar would be
-            ax.text(widest / 2, i, fmt_suppressed(lang=lang), ha="center", va="center", fontsize=8, color=TEXT_GREY)
+            ax.text(
+                widest / 2,
+                i,
+                fmt_suppressed(lang=lang),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=TEXT_GREY,
+            )
             continue
         label_text = f"{fmt_int(counts[i], lang)} ({fmt_percent(data.loc[i, pct], lang, 1)})"
         inside = counts[i] >= 0.35 * widest
-        ax.text(widest / 2 if inside else (widest + counts[i]) / 2 + 0.01 * widest, i, label_text,
-                ha="center" if inside else "left", va="center", fontsize=8,
-                color="white" if inside else "#1a1a1a")
-    ax.set_xlim(-0.02 * widest, widest * 1.02 + (0.3 * widest if (counts < 0.35 * widest).any() else 0))
+        ax.text(
+            widest / 2 if inside else (widest + counts[i]) / 2 + 0.01 * widest,
+            i,
+            label_text,
+            ha="center" if inside else "left",
+            va="center",
+            fontsize=8,
+            color="white" if inside else "#1a1a1a",
+        )
+    ax.set_xlim(
+        -0.02 * widest, widest * 1.02 + (0.3 * widest if (counts < 0.35 * widest).any() else 0)
+    )
     ax.set_yticks(pos, [wrap_label(s, label_width) for s in data[step]])
     ax.set_ylim(len(data) - 0.5, -0.5)
     ax.xaxis.set_visible(False)
@@ -930,7 +1089,9 @@ def save_and_show(
     >>> plt.fignum_exists(fig.number)
     False
     """
-    paths, preview = _save(fig, Path(path_without_suffix), formats, dpi=dpi, preview_dpi=preview_dpi)
+    paths, preview = _save(
+        fig, Path(path_without_suffix), formats, dpi=dpi, preview_dpi=preview_dpi
+    )
     if close:
         plt.close(fig)
     try:
@@ -944,14 +1105,17 @@ def save_and_show(
     return paths
 
 
-def _save(fig: Figure, base: Path, formats: Sequence[str], *, dpi: int,
-          preview_dpi: int | None = None) -> tuple[list[Path], tuple[bytes, int] | None]:
+def _save(
+    fig: Figure, base: Path, formats: Sequence[str], *, dpi: int, preview_dpi: int | None = None
+) -> tuple[list[Path], tuple[bytes, int] | None]:
     """Write each format with one shared layout; with ``preview_dpi``, also return ``(png_bytes, width_px)``:
     the picture for the notebook and the width (CSS pixels) to show it at."""
     wanted = [fmt.lower().lstrip(".") for fmt in formats]
     for fmt in wanted:
         if fmt not in _SAVE_METADATA:
-            raise ValueError(f"unsupported figure format {fmt!r}; use one of {sorted(_SAVE_METADATA)}")
+            raise ValueError(
+                f"unsupported figure format {fmt!r}; use one of {sorted(_SAVE_METADATA)}"
+            )
     fontcache.install()  # PDF/PS: each font is subset once per process, not once per file
     rc = {k: v for k, v in house_rc().items() if k.startswith(("pdf.", "ps.", "svg."))}
     written = []
@@ -960,7 +1124,9 @@ def _save(fig: Figure, base: Path, formats: Sequence[str], *, dpi: int,
         for fmt in wanted:
             target = base.with_name(base.name + "." + fmt)
             with atomic_path(target) as tmp:
-                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt], bbox_inches=bbox)
+                fig.savefig(
+                    tmp, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt], bbox_inches=bbox
+                )
             written.append(target)
         if preview_dpi:
             png = next((p for p in written if p.suffix == ".png"), None)
@@ -969,7 +1135,13 @@ def _save(fig: Figure, base: Path, formats: Sequence[str], *, dpi: int,
                 preview = (data, max(1, round(_png_width(data) * preview_dpi / dpi)))
             else:  # no PNG written: draw the preview
                 buf = io.BytesIO()
-                fig.savefig(buf, format="png", dpi=preview_dpi, metadata=_SAVE_METADATA["png"], bbox_inches=bbox)
+                fig.savefig(
+                    buf,
+                    format="png",
+                    dpi=preview_dpi,
+                    metadata=_SAVE_METADATA["png"],
+                    bbox_inches=bbox,
+                )
                 data = buf.getvalue()
                 preview = (data, _png_width(data))
     return written, preview
@@ -989,7 +1161,9 @@ def _frozen_layout(fig: Figure, pad_inches: float = 0.05) -> Iterator[Bbox]:
 
     What ``savefig(bbox_inches="tight", pad_inches=pad_inches)`` computes before each file, done once.
     """
-    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it an Agg canvas to measure with
+    if not hasattr(
+        fig.canvas, "get_renderer"
+    ):  # a bare Figure(): give it an Agg canvas to measure with
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)

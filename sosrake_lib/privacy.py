@@ -123,9 +123,11 @@ def default_key_path() -> Path:
 MIN_KEY_BITS = 64
 """Least estimated entropy of a key (its length times the Shannon entropy of its characters, in bits)."""
 
-_NEW_KEY_FIX = ('luo uusi / create a new one: mkdir -p ~/.config/sosrake && python -c "import secrets; '
-                'print(secrets.token_urlsafe(32))" > ~/.config/sosrake/pseudonym.key && chmod 600 '
-                "~/.config/sosrake/pseudonym.key")
+_NEW_KEY_FIX = (
+    'luo uusi / create a new one: mkdir -p ~/.config/sosrake && python -c "import secrets; '
+    'print(secrets.token_urlsafe(32))" > ~/.config/sosrake/pseudonym.key && chmod 600 '
+    "~/.config/sosrake/pseudonym.key"
+)
 
 
 def key_problem(key: bytes | str) -> str | None:
@@ -165,7 +167,7 @@ def key_problem(key: bytes | str) -> str | None:
     if np.isin(steps, (-1, 0, 1)).mean() > 0.7:  # 0123456789abcdef, abcdefghijklmnop, aaaabbbbcccc…
         return "it is mostly a run of consecutive or repeated characters"
     for period in range(1, len(k) // 2 + 1):
-        if k == (k[:period] * (len(k) // period + 1))[:len(k)]:
+        if k == (k[:period] * (len(k) // period + 1))[: len(k)]:
             return "it repeats a shorter part"
     p = counts[counts > 0] / len(k)
     bits = float(-(p * np.log2(p)).sum() * len(k))
@@ -189,8 +191,10 @@ def check_key(key: bytes | str, source: str = "the key given") -> bytes:
     """The key as bytes, or :class:`ConfigError` (one line with the fix) when :func:`key_problem` finds one."""
     problem = key_problem(key)
     if problem is not None:
-        raise ConfigError(f"pseudonymisointiavain ei kelpaa / the pseudonym key from {source} is refused: "
-                          f"{problem}; {_NEW_KEY_FIX}")
+        raise ConfigError(
+            f"pseudonymisointiavain ei kelpaa / the pseudonym key from {source} is refused: "
+            f"{problem}; {_NEW_KEY_FIX}"
+        )
     return _key_bytes(key)
 
 
@@ -341,16 +345,20 @@ def _hex_rows(digests: list[bytes], length: int, prefix: str) -> np.ndarray:
     raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(n, -1)[:, :nbytes]
     head = np.frombuffer(prefix.encode("utf-8"), dtype=np.uint8)
     buf = np.empty((n, len(head) + 2 * nbytes), dtype=np.uint8)
-    buf[:, :len(head)] = head
-    buf[:, len(head)::2] = _HEX[raw >> 4]
-    buf[:, len(head) + 1::2] = _HEX[raw & 15]
-    return buf[:, :len(head) + length]
+    buf[:, : len(head)] = head
+    buf[:, len(head) :: 2] = _HEX[raw >> 4]
+    buf[:, len(head) + 1 :: 2] = _HEX[raw & 15]
+    return buf[:, : len(head) + length]
 
 
-_PSEUDONYM_CHUNK = 1 << 17  # distinct ids hashed per batch (bounds the Python objects alive at a time)
+_PSEUDONYM_CHUNK = (
+    1 << 17
+)  # distinct ids hashed per batch (bounds the Python objects alive at a time)
 
 
-def _pseudonymise_arrow_strings(values: pd.Series, key: bytes, length: int, prefix: str) -> pd.Series:
+def _pseudonymise_arrow_strings(
+    values: pd.Series, key: bytes, length: int, prefix: str
+) -> pd.Series:
     """:func:`pseudonymise` of an Arrow-backed ``str`` Series: each distinct id once, no per-row Python.
 
     Distinct ids come from Arrow's hash table (``pd.factorize``); ids that are pure ASCII without whitespace
@@ -364,7 +372,9 @@ def _pseudonymise_arrow_strings(values: pd.Series, key: bytes, length: int, pref
     codes, uniques = pd.factorize(values.array, use_na_sentinel=True)
     arr = pa.array(uniques, type=pa.large_string())
     n = len(arr)
-    simple = pc.and_(pc.string_is_ascii(arr), pc.invert(pc.match_substring_regex(arr, _ASCII_SPACE_CLASS)))
+    simple = pc.and_(
+        pc.string_is_ascii(arr), pc.invert(pc.match_substring_regex(arr, _ASCII_SPACE_CLASS))
+    )
     simple_np = np.asarray(pc.fill_null(simple, False).to_numpy(zero_copy_only=False), dtype=bool)
     valid = np.asarray(pc.binary_length(arr).to_numpy(zero_copy_only=False), dtype=np.int64) > 0
     lowered = pc.ascii_lower(arr).cast(pa.large_binary())
@@ -380,8 +390,12 @@ def _pseudonymise_arrow_strings(values: pd.Series, key: bytes, length: int, pref
         data[lo:hi] = _hex_rows(_hmac_sha256_many(key, messages), length, prefix)
     offsets = np.arange(n + 1, dtype=np.int64) * width
     bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    table = pa.Array.from_buffers(pa.large_string(), n, [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)],
-                                  null_count=int(n - valid.sum()))
+    table = pa.Array.from_buffers(
+        pa.large_string(),
+        n,
+        [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)],
+        null_count=int(n - valid.sum()),
+    )
     taken = table.take(pa.array(codes, mask=codes < 0))
     return pd.Series(taken, index=values.index, name=values.name, dtype="str")
 
@@ -434,8 +448,11 @@ def pseudonymise(values: Any, key: bytes | str, *, length: int = 16, prefix: str
     if not isinstance(length, int | np.integer) or not 1 <= length <= 64:
         raise ValueError(f"length must be an integer from 1 to 64, not {length!r}")
     key = bytes(key)
-    if (isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype)
-            and values.dtype.storage == "pyarrow"):
+    if (
+        isinstance(values, pd.Series)
+        and isinstance(values.dtype, pd.StringDtype)
+        and values.dtype.storage == "pyarrow"
+    ):
         # Fast path for text ids (a million of them at national scale, benchmarks/README.md): same pseudonyms.
         return _pseudonymise_arrow_strings(values, key, int(length), prefix)
 
@@ -445,17 +462,25 @@ def pseudonymise(values: Any, key: bytes | str, *, length: int = 16, prefix: str
         text = _normalise_id(value)
         if not text:
             return pd.NA
-        digest = hmac.digest(key, text.encode("utf-8"), "sha256").hex()  # one-shot C HMAC: same bytes, faster
+        digest = hmac.digest(
+            key, text.encode("utf-8"), "sha256"
+        ).hex()  # one-shot C HMAC: same bytes, faster
         return prefix + digest[:length]
 
     if isinstance(values, pd.Series | pd.Index | np.ndarray | list | tuple):
-        series = pd.Series(values if not isinstance(values, pd.Series) else values.to_numpy(), dtype=object)
+        series = pd.Series(
+            values if not isinstance(values, pd.Series) else values.to_numpy(), dtype=object
+        )
         uniques = series.dropna().unique()
         # Fast path for text ids (a million of them at national scale): no per-value function call.
         norm = [" ".join(u.split()).casefold() if isinstance(u, str) else None for u in uniques]
         digest = hmac.digest
-        mapping = {u: (prefix + digest(key, t.encode("utf-8"), "sha256").hex()[:length] if t else pd.NA)
-                   if t is not None else one(u) for u, t in zip(uniques, norm, strict=True)}
+        mapping = {
+            u: (prefix + digest(key, t.encode("utf-8"), "sha256").hex()[:length] if t else pd.NA)
+            if t is not None
+            else one(u)
+            for u, t in zip(uniques, norm, strict=True)
+        }
         mapped = series.map(mapping)
         if isinstance(values, pd.Series):
             return pd.Series(mapped.to_numpy(), index=values.index, name=values.name, dtype="str")

@@ -29,7 +29,9 @@ from .outputs import column_labels, write_tables
 from .settings import Lang, Settings
 
 
-def label_table(analysis: str, table: pd.DataFrame, lang: Lang, *, drop: Sequence[str] = ()) -> pd.DataFrame:
+def label_table(
+    analysis: str, table: pd.DataFrame, lang: Lang, *, drop: Sequence[str] = ()
+) -> pd.DataFrame:
     """``table`` with the published headers of ``analysis`` in ``lang``; columns in ``drop`` left out.
 
     Columns without a label keep their name (answer labels are readable already). A labelled index
@@ -37,7 +39,11 @@ def label_table(analysis: str, table: pd.DataFrame, lang: Lang, *, drop: Sequenc
     """
     labels = for_analysis(analysis)
     out = table.drop(columns=[c for c in drop if c in table.columns])
-    present = {c: {"label_fi": v["fi"], "label_en": v["en"]} for c, v in labels.columns.items() if c in out.columns}
+    present = {
+        c: {"label_fi": v["fi"], "label_en": v["en"]}
+        for c, v in labels.columns.items()
+        if c in out.columns
+    }
     out = column_labels(out, present, lang)
     if out.index.name in labels.columns:
         out = out.rename_axis(labels.header(out.index.name, lang))
@@ -62,18 +68,30 @@ def check_group_sizes(key: str, table: pd.DataFrame, min_n: int) -> None:
     sosrake_lib.errors.DisclosureError: table 't', column 'n', row 2: 3 people is fewer than 5; hide it with sosrake_lib.sdc before publishing
     """
     for col in table.columns:
-        if not (isinstance(col, str) and (col == "n" or col.startswith("n_")) and col not in NOT_PEOPLE):
+        if not (
+            isinstance(col, str) and (col == "n" or col.startswith("n_")) and col not in NOT_PEOPLE
+        ):
             continue
-        values = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype="float64", na_value=float("nan"))
+        values = pd.to_numeric(table[col], errors="coerce").to_numpy(
+            dtype="float64", na_value=float("nan")
+        )
         small = (values > 0) & (values < min_n)
         if small.any():
             row = int(small.argmax())
-            raise DisclosureError(f"table {key!r}, column {col!r}, row {row + 1}: {values[row]:g} people is fewer "
-                                  f"than {min_n}; hide it with sosrake_lib.sdc before publishing")
+            raise DisclosureError(
+                f"table {key!r}, column {col!r}, row {row + 1}: {values[row]:g} people is fewer "
+                f"than {min_n}; hide it with sosrake_lib.sdc before publishing"
+            )
 
 
-def publish_tables(analysis: str, tables: Mapping[str, pd.DataFrame], out_dir: str | Path, settings: Settings,
-                   *, drop: Sequence[str] = ()) -> list[Path]:
+def publish_tables(
+    analysis: str,
+    tables: Mapping[str, pd.DataFrame],
+    out_dir: str | Path,
+    settings: Settings,
+    *,
+    drop: Sequence[str] = (),
+) -> list[Path]:
     """Write an analysis' tables under ``out_dir/tables/``: file names and headers in ``settings.lang``.
 
     Every table first passes :func:`check_group_sizes` (a forgotten suppression stops here). Returns the paths
@@ -82,8 +100,10 @@ def publish_tables(analysis: str, tables: Mapping[str, pd.DataFrame], out_dir: s
     for key, table in tables.items():
         check_group_sizes(key, table, settings.min_n)
     labels = for_analysis(analysis)
-    named = {labels.table_file(key, settings.lang): label_table(analysis, t, settings.lang, drop=drop)
-             for key, t in tables.items()}
+    named = {
+        labels.table_file(key, settings.lang): label_table(analysis, t, settings.lang, drop=drop)
+        for key, t in tables.items()
+    }
     return write_tables(named, out_dir, lang=settings.lang)
 
 

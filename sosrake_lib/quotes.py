@@ -29,8 +29,17 @@ from .atomic import atomic_write_text
 from .outputs import neutralise_frame
 from .privacy import scrub_pii
 
-QUOTE_COLUMNS = ["quote_id", "semester", "question", "theme", "theme_label", "quote", "n_chars", "approved",
-                 "reviewer_note"]
+QUOTE_COLUMNS = [
+    "quote_id",
+    "semester",
+    "question",
+    "theme",
+    "theme_label",
+    "quote",
+    "n_chars",
+    "approved",
+    "reviewer_note",
+]
 TRUTHY = {"true", "1", "x", "kyllä", "kylla", "k", "yes", "y", "tosi", "hyväksytty", "approved"}
 QUOTES_FILE = "quotes_for_review.csv"
 
@@ -90,9 +99,18 @@ def review_candidates(
             ok.sort(key=lambda t: (cand[t], abs(len(t) - 100), t))
             for t in ok[:per_theme]:
                 used.add(t)
-                rows.append({"semester": semester, "question": q, "theme": theme,
-                             "theme_label": labels.get(q, {}).get(theme, theme), "quote": t, "n_chars": len(t),
-                             "approved": False, "reviewer_note": ""})
+                rows.append(
+                    {
+                        "semester": semester,
+                        "question": q,
+                        "theme": theme,
+                        "theme_label": labels.get(q, {}).get(theme, theme),
+                        "quote": t,
+                        "n_chars": len(t),
+                        "approved": False,
+                        "reviewer_note": "",
+                    }
+                )
     out = pd.DataFrame(rows, columns=[c for c in QUOTE_COLUMNS if c != "quote_id"])
     out.insert(0, "quote_id", [f"q{i + 1:03d}" for i in range(len(out))])
     return out
@@ -102,8 +120,9 @@ def write_quotes_for_review(quotes: pd.DataFrame, out_dir: str | Path) -> Path:
     """Write ``<out_dir>/quotes_for_review.csv`` (UTF-8 with BOM so Excel shows ä/ö, semicolon separator for a
     Finnish Excel), formula-safe. Staff set ``approved`` to ``True`` for quotes that may be published."""
     path = Path(out_dir) / QUOTES_FILE
-    safe = neutralise_frame(quotes.astype({c: object for c in ("quote", "reviewer_note", "theme_label")
-                                           if c in quotes}))
+    safe = neutralise_frame(
+        quotes.astype({c: object for c in ("quote", "reviewer_note", "theme_label") if c in quotes})
+    )
     atomic_write_text(path, "\ufeff" + safe.to_csv(index=False, sep=";", lineterminator="\n"))
     return path
 
@@ -141,7 +160,9 @@ def load_approved_quotes(path: str | Path | None, *, max_chars: int = 200) -> pd
     out = table[table["approved"].map(is_approved)].copy()
     if out.empty:
         return pd.DataFrame(columns=list(table.columns))
-    out["quote"] = pd.Series([scrub_pii(t.lstrip("'").strip()) for t in out["quote"]], index=out.index, dtype="str")
+    out["quote"] = pd.Series(
+        [scrub_pii(t.lstrip("'").strip()) for t in out["quote"]], index=out.index, dtype="str"
+    )
     out = out[out["quote"].str.len().between(1, max_chars)]
     out["approved"] = True
     return out.reset_index(drop=True)
@@ -156,9 +177,16 @@ def carry_over_approvals(new_file: str | Path, reviewed_file: str | Path | None)
     if reviewed_file is None or not Path(reviewed_file).is_file() or not Path(new_file).is_file():
         return 0
     old = read_quotes_file(reviewed_file)
-    approved = {q.lstrip("'").strip(): note for q, ok, note in
-                zip(old["quote"], old["approved"], old.get("reviewer_note", pd.Series([""] * len(old))), strict=True)
-                if is_approved(ok)}
+    approved = {
+        q.lstrip("'").strip(): note
+        for q, ok, note in zip(
+            old["quote"],
+            old["approved"],
+            old.get("reviewer_note", pd.Series([""] * len(old))),
+            strict=True,
+        )
+        if is_approved(ok)
+    }
     if not approved:
         return 0
     new = read_quotes_file(new_file)
@@ -168,14 +196,24 @@ def carry_over_approvals(new_file: str | Path, reviewed_file: str | Path | None)
         return 0
     new["approved"] = ["True" if h else a for h, a in zip(hit, new["approved"], strict=True)]
     if "reviewer_note" in new:
-        new["reviewer_note"] = [approved.get(k, n) if h else n for k, h, n in zip(key, hit, new["reviewer_note"],
-                                                                                  strict=True)]
+        new["reviewer_note"] = [
+            approved.get(k, n) if h else n
+            for k, h, n in zip(key, hit, new["reviewer_note"], strict=True)
+        ]
     atomic_write_text(new_file, "\ufeff" + new.to_csv(index=False, sep=";", lineterminator="\n"))
     return int(hit.sum())
 
 
-def instrument_quotes(df: pd.DataFrame, instrument: Any, *, semester: str = "", lang: str = "fi",
-                      per_theme: int = 3, min_chars: int = 20, max_chars: int = 200) -> pd.DataFrame:
+def instrument_quotes(
+    df: pd.DataFrame,
+    instrument: Any,
+    *,
+    semester: str = "",
+    lang: str = "fi",
+    per_theme: int = 3,
+    min_chars: int = 20,
+    max_chars: int = 200,
+) -> pd.DataFrame:
     """Review candidates from every open question of an instrument that names a theme codebook.
 
     Each text item's ``themes`` (in the instrument's YAML) names its theme codebook; the answers are coded
@@ -193,5 +231,12 @@ def instrument_quotes(df: pd.DataFrame, instrument: Any, *, semester: str = "", 
             flags = code_themes(df[it.id], load_theme_codebook(it.themes))
             texts[it.id], coded[it.id] = df[it.id], flags
             labels[it.id] = dict(flags.attrs.get("theme_labels", {}).get(lang, {}))
-    return review_candidates(texts, coded, labels, semester=semester, per_theme=per_theme, min_chars=min_chars,
-                             max_chars=max_chars)
+    return review_candidates(
+        texts,
+        coded,
+        labels,
+        semester=semester,
+        per_theme=per_theme,
+        min_chars=min_chars,
+        max_chars=max_chars,
+    )

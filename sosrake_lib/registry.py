@@ -80,15 +80,23 @@ class Analysis:
 
 
 # ------------------------------------------------------------------------------------------ finding inputs
-def one_export(found: Mapping[str, list[Path]], instrument: str, raw: Path, *, required: bool = True) -> Path | None:
+def one_export(
+    found: Mapping[str, list[Path]], instrument: str, raw: Path, *, required: bool = True
+) -> Path | None:
     """The single export of ``instrument`` in the folder (None if absent and not required)."""
     files = found.get(instrument, [])
     if len(files) > 1:
-        raise ExportError(f"several {instrument} exports in the folder ({', '.join(p.name for p in files)})",
-                          file=str(raw), hint="keep one export per instrument in a semester folder")
+        raise ExportError(
+            f"several {instrument} exports in the folder ({', '.join(p.name for p in files)})",
+            file=str(raw),
+            hint="keep one export per instrument in a semester folder",
+        )
     if not files and required:
-        raise ExportError(f"no {instrument} export in the folder", file=str(raw),
-                          hint=f"add the export (a name like {instrument}*.xlsx or .csv helps)")
+        raise ExportError(
+            f"no {instrument} export in the folder",
+            file=str(raw),
+            hint=f"add the export (a name like {instrument}*.xlsx or .csv helps)",
+        )
     return files[0] if files else None
 
 
@@ -97,9 +105,12 @@ def pre_post(files: list[Path], raw: Path) -> tuple[Path, Path]:
     pre = [p for p in files if any(k in p.name.lower() for k in ("pre", "alku"))]
     post = [p for p in files if any(k in p.name.lower() for k in ("post", "loppu"))]
     if len(pre) != 1 or len(post) != 1:
-        raise ExportError("the course self-assessment needs one pre file and one post file",
-                          file=str(raw), hint="name them e.g. course_pre_2023.csv and course_post_2023.csv "
-                          "(or alkukysely… / loppukysely…)")
+        raise ExportError(
+            "the course self-assessment needs one pre file and one post file",
+            file=str(raw),
+            hint="name them e.g. course_pre_2023.csv and course_post_2023.csv "
+            "(or alkukysely… / loppukysely…)",
+        )
     return pre[0], post[0]
 
 
@@ -111,27 +122,39 @@ def _competence_inputs(found: Mapping[str, list[Path]], raw: Path, required: boo
 def _interviews_inputs(found: Mapping[str, list[Path]], raw: Path, required: bool) -> list[Input]:
     files = found.get("interviews", [])
     if not files and required:
-        raise ExportError("no interviews export in the folder", file=str(raw),
-                          hint="add the exports, e.g. interviews_2023-syksy.csv")
+        raise ExportError(
+            "no interviews export in the folder",
+            file=str(raw),
+            hint="add the exports, e.g. interviews_2023-syksy.csv",
+        )
     return [(p, "interviews", "export") for p in files]
 
 
 def _interviews_check(inputs: Sequence[Any], raw: Path) -> None:
     sems = [i.semester or i.path.stem for i in inputs]
     if len(set(sems)) != len(sems):
-        raise ExportError(f"two interview exports are from the same semester ({', '.join(sems)})",
-                          file=str(raw), hint="merge them into one file or remove the extra one")
+        raise ExportError(
+            f"two interview exports are from the same semester ({', '.join(sems)})",
+            file=str(raw),
+            hint="merge them into one file or remove the extra one",
+        )
 
 
 def _course_inputs(found: Mapping[str, list[Path]], raw: Path, required: bool) -> list[Input]:
-    present = [k for k in ("course_enrolment", "course_selfassessment", "course_feedback") if k in found]
+    present = [
+        k for k in ("course_enrolment", "course_selfassessment", "course_feedback") if k in found
+    ]
     if not required and not present:
         return []
     enrol = one_export(found, "course_enrolment", raw)
     pre, post = pre_post(found.get("course_selfassessment", []), raw)
     feedback = one_export(found, "course_feedback", raw)
-    inputs: list[Input] = [(enrol, "course_enrolment", "enrolment"), (pre, "course_selfassessment", "pre"),
-                           (post, "course_selfassessment", "post"), (feedback, "course_feedback", "feedback")]
+    inputs: list[Input] = [
+        (enrol, "course_enrolment", "enrolment"),
+        (pre, "course_selfassessment", "pre"),
+        (post, "course_selfassessment", "post"),
+        (feedback, "course_feedback", "feedback"),
+    ]
     base = one_export(found, "competence", raw, required=False)
     if base:
         inputs.append((base, "competence", "baseline"))
@@ -150,7 +173,9 @@ def _competence_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, 
 def _interviews_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, Any]:
     exports = {(i.semester or i.path.stem): str(i.path.resolve()) for i in inputs}
     params: dict[str, Any] = {"exports": exports}
-    if ctx.semester not in exports:  # the run's label names the output folder; headline = latest semester
+    if (
+        ctx.semester not in exports
+    ):  # the run's label names the output folder; headline = latest semester
         from .interviews import semester_order
 
         params["semester"] = semester_order(list(exports))[-1]
@@ -160,20 +185,43 @@ def _interviews_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, 
 
 def _course_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, Any]:
     by_role = _by_role(inputs)
-    return {"enrolment_path": by_role["enrolment"], "pre_path": by_role["pre"], "post_path": by_role["post"],
-            "feedback_path": by_role["feedback"], "baseline_path": by_role.get("baseline", "")}
+    return {
+        "enrolment_path": by_role["enrolment"],
+        "pre_path": by_role["pre"],
+        "post_path": by_role["post"],
+        "feedback_path": by_role["feedback"],
+        "baseline_path": by_role.get("baseline", ""),
+    }
 
 
 ANALYSES: dict[str, Analysis] = {
     a.name: a
     for a in (
-        Analysis("competence", "01_competence_mapping.ipynb", ("Osaamiskartoitus", "Competence mapping"),
-                 _competence_inputs, _competence_parameters, run_rank=0),
-        Analysis("interviews", "02_customer_experience.ipynb",
-                 ("Asiakaskokemushaastattelut", "Customer-experience interviews"),
-                 _interviews_inputs, _interviews_parameters, check_inputs=_interviews_check, run_rank=2),
-        Analysis("course", "03_course_pilot.ipynb", ("Koulutuspilotin arviointi", "Course pilot evaluation"),
-                 _course_inputs, _course_parameters, run_rank=1),
+        Analysis(
+            "competence",
+            "01_competence_mapping.ipynb",
+            ("Osaamiskartoitus", "Competence mapping"),
+            _competence_inputs,
+            _competence_parameters,
+            run_rank=0,
+        ),
+        Analysis(
+            "interviews",
+            "02_customer_experience.ipynb",
+            ("Asiakaskokemushaastattelut", "Customer-experience interviews"),
+            _interviews_inputs,
+            _interviews_parameters,
+            check_inputs=_interviews_check,
+            run_rank=2,
+        ),
+        Analysis(
+            "course",
+            "03_course_pilot.ipynb",
+            ("Koulutuspilotin arviointi", "Course pilot evaluation"),
+            _course_inputs,
+            _course_parameters,
+            run_rank=1,
+        ),
     )
 }
 

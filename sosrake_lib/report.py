@@ -102,7 +102,8 @@ CI_LABEL = ("95 %:n LV", "95% CI")
 #: Display spec of the row accounting of cleaning (the same in every analysis).
 CLEANING_COLUMNS: dict[Any, tuple[str, str, str]] = {
     "source_file": ("Tiedosto", "File", "text"),
-    "raw_rows": ("Rivejä viennissä", "Raw rows", "int"), "kept": ("Mukana", "Kept", "int"),
+    "raw_rows": ("Rivejä viennissä", "Raw rows", "int"),
+    "kept": ("Mukana", "Kept", "int"),
     "dropped_empty": ("Poistettu: tyhjä", "Dropped: empty", "int"),
     "dropped_test": ("Poistettu: testi", "Dropped: test", "int"),
     "dropped_duplicate": ("Poistettu: kaksoiskappale", "Dropped: duplicate", "int"),
@@ -115,7 +116,9 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"unknown column kind {kind!r}; one of {sorted(KINDS)}")
 
 
-def format_cell(value: Any, kind: str, lang: Lang = "fi", min_n: int = MIN_N, *, na: str | None = None) -> str:
+def format_cell(
+    value: Any, kind: str, lang: Lang = "fi", min_n: int = MIN_N, *, na: str | None = None
+) -> str:
     """One value as text for a table cell (see the module docstring for the kinds).
 
     ``value`` is a ``(low, high)`` pair for the interval kinds. A missing number gives ``na`` (default: the
@@ -205,7 +208,9 @@ def display_frame(
             values: Sequence[Any] = list(zip(df[key[0]].tolist(), df[key[1]].tolist(), strict=True))
         else:
             values = df[key].tolist()
-        out[label_fi if lang == "fi" else label_en] = [format_cell(v, kind, lang, min_n, na=na) for v in values]
+        out[label_fi if lang == "fi" else label_en] = [
+            format_cell(v, kind, lang, min_n, na=na) for v in values
+        ]
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)), dtype=object)
 
 
@@ -222,8 +227,10 @@ def suppression_note(min_n: int = MIN_N, lang: Lang = "fi") -> str:
     label = fmt_suppressed(min_n, lang)
     if lang == "fi":
         return f"”{label}”: luku kuvaa alle {fmt_int(min_n, lang)} henkilöä, tai siitä voisi laskea toisen piilotetun luvun."
-    return (f"“{label}”: the cell describes fewer than {fmt_int(min_n, lang)} people, or a hidden number could be "
-            "worked out from it.")
+    return (
+        f"“{label}”: the cell describes fewer than {fmt_int(min_n, lang)} people, or a hidden number could be "
+        "worked out from it."
+    )
 
 
 _NUMERIC_KINDS = KINDS - {"text", "bool"}
@@ -253,33 +260,66 @@ def display_table(
     True
     """
     shown = display_frame(df, columns, lang, min_n, na_dash=na_dash)
-    kinds = {(spec[0] if lang == "fi" else spec[1]): spec[2] for key, spec in columns.items() if _present(df, key)}
+    kinds = {
+        (spec[0] if lang == "fi" else spec[1]): spec[2]
+        for key, spec in columns.items()
+        if _present(df, key)
+    }
     numeric = [c for c in shown.columns if kinds.get(c) in _NUMERIC_KINDS]
     text = [c for c in shown.columns if c not in numeric]
     hidden = fmt_suppressed(min_n, lang)
     notes = [suppression_note(min_n, lang)] if (shown.to_numpy() == hidden).any() else []
     # a unique, deterministic id per table: the CSS of one table must not style another one on the same page
-    digest = hashlib.sha1(repr((list(shown.columns), [kinds.get(c) for c in shown.columns], shown.values.tolist(),
-                                caption)).encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha1(
+        repr(
+            (
+                list(shown.columns),
+                [kinds.get(c) for c in shown.columns],
+                shown.values.tolist(),
+                caption,
+            )
+        ).encode("utf-8")
+    ).hexdigest()[:10]
     styler = shown.style.hide(axis="index").set_uuid(digest)
     if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+        styler = styler.set_properties(
+            subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
+        )
     if text:
-        styler = styler.set_properties(subset=text, **{"text-align": "left", "max-width": "32em",
-                                                       "white-space": "normal"})
+        styler = styler.set_properties(
+            subset=text, **{"text-align": "left", "max-width": "32em", "white-space": "normal"}
+        )
     styles: list[dict[str, Any]] = [
-        {"selector": "th", "props": "text-align: left; vertical-align: bottom; white-space: normal; "
-                                    "max-width: 12em; font-weight: 600;"},
+        {
+            "selector": "th",
+            "props": "text-align: left; vertical-align: bottom; white-space: normal; "
+            "max-width: 12em; font-weight: 600;",
+        },
         {"selector": "td", "props": "vertical-align: top; padding: 3px 8px;"},
-        {"selector": "caption", "props": "text-align: left; color: #222; font-weight: 600; padding: 10px 0 4px 0;"},
+        {
+            "selector": "caption",
+            "props": "text-align: left; color: #222; font-weight: 600; padding: 10px 0 4px 0;",
+        },
     ]
     if caption or notes:
-        note_html = "".join(f'<br><span style="font-weight: normal; font-size: 90%; color: #555;">{html.escape(n)}'
-                            "</span>" for n in notes) if caption else html.escape(" ".join(notes))
+        note_html = (
+            "".join(
+                f'<br><span style="font-weight: normal; font-size: 90%; color: #555;">{html.escape(n)}'
+                "</span>"
+                for n in notes
+            )
+            if caption
+            else html.escape(" ".join(notes))
+        )
         styler = styler.set_caption((html.escape(caption) if caption else "") + note_html)
         if not caption:
-            styles.append({"selector": "caption", "props": "caption-side: bottom; font-weight: normal; "
-                                                            "color: #555; font-size: 90%;"})
+            styles.append(
+                {
+                    "selector": "caption",
+                    "props": "caption-side: bottom; font-weight: normal; "
+                    "color: #555; font-size: 90%;",
+                }
+            )
     return styler.set_table_styles(styles)
 
 
@@ -295,10 +335,15 @@ def settings_table(rows: Sequence[tuple[str, str, Any]], lang: Lang = "fi") -> S
     >>> "Semester" in html and "2020-syksy" in html and "Setting" in html
     True
     """
-    frame = pd.DataFrame({"setting": [fi if lang == "fi" else en for fi, en, _ in rows],
-                          "value": [str(v) for _, _, v in rows]})
-    return display_table(frame, {"setting": ("Asetus", "Setting", "text"), "value": ("Arvo", "Value", "text")},
-                         lang)
+    frame = pd.DataFrame(
+        {
+            "setting": [fi if lang == "fi" else en for fi, en, _ in rows],
+            "value": [str(v) for _, _, v in rows],
+        }
+    )
+    return display_table(
+        frame, {"setting": ("Asetus", "Setting", "text"), "value": ("Arvo", "Value", "text")}, lang
+    )
 
 
 def key_figures_table(kf: pd.DataFrame, lang: Lang = "fi", min_n: int = MIN_N) -> Styler:
@@ -334,9 +379,18 @@ def key_figures_table(kf: pd.DataFrame, lang: Lang = "fi", min_n: int = MIN_N) -
         rows.append({"label": name, "value": value, "n": r.get("n"), "ci": ci})
     frame = pd.DataFrame(rows, columns=["label", "value", "n", "ci"])
     frame["n"] = frame["n"].astype("Int64")
-    return display_table(frame, {"label": ("Tunnusluku", "Key figure", "text"),
-                                 "value": ("Arvo", "Value", "raw"), "n": ("n", "n", "int"),
-                                 "ci": ("95 %:n LV", "95% CI", "raw")}, lang, min_n, na_dash=["n"])
+    return display_table(
+        frame,
+        {
+            "label": ("Tunnusluku", "Key figure", "text"),
+            "value": ("Arvo", "Value", "raw"),
+            "n": ("n", "n", "int"),
+            "ci": ("95 %:n LV", "95% CI", "raw"),
+        },
+        lang,
+        min_n,
+        na_dash=["n"],
+    )
 
 
 def display_crosstab(

@@ -39,7 +39,14 @@ from typing import Any
 from .atomic import atomic_dir, atomic_write_text, folder_lock
 from .cleaning import write_processed
 from .errors import ConfigError, ExportError
-from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, PROJECT_ROOT, check_label, check_separate, input_paths
+from .paths import (
+    NOTEBOOKS_DIR,
+    PROCESSED_DIR,
+    PROJECT_ROOT,
+    check_label,
+    check_separate,
+    input_paths,
+)
 from .pipeline import discover_exports, prepare_file
 from .quotes import QUOTES_FILE, carry_over_approvals
 from .registry import ANALYSES, RunContext, selected
@@ -48,8 +55,22 @@ from .settings import MIN_N
 #: Notebook of each analysis (from the registry; kept for code that imported it from here).
 NOTEBOOKS = {a.name: a.notebook for a in ANALYSES.values()}
 KERNEL_NAME = "sosrake"
-MANIFEST_PACKAGES = ("sosrake-lib", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "openpyxl",
-                     "pyarrow", "simplemma", "papermill", "nbconvert", "nbformat", "ipykernel")
+MANIFEST_PACKAGES = (
+    "sosrake-lib",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "openpyxl",
+    "pyarrow",
+    "simplemma",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+)
 
 
 # Parallel analyses run their notebooks in separate kernels, but the infographic is drawn in this process;
@@ -71,13 +92,23 @@ class InputFile:
     log: dict[str, Any]
     semester: str | None = None
     synthetic: bool = False
-    data: Any = field(default=None, repr=False)  # the cleaned frame (pseudonymised, no names or e-mails)
+    data: Any = field(
+        default=None, repr=False
+    )  # the cleaned frame (pseudonymised, no names or e-mails)
 
     def manifest_entry(self) -> dict[str, Any]:
-        return {"file": self.path.name, "instrument": self.instrument, "role": self.role, "sha256": self.sha256,
-                "semester": self.semester, "raw_rows": self.log["raw_rows"], "kept": self.log["kept"],
-                "dropped": self.log["dropped"], "dropped_by_rule": self.log.get("dropped_by_rule", {}),
-                "notices": self.log.get("notices", [])}
+        return {
+            "file": self.path.name,
+            "instrument": self.instrument,
+            "role": self.role,
+            "sha256": self.sha256,
+            "semester": self.semester,
+            "raw_rows": self.log["raw_rows"],
+            "kept": self.log["kept"],
+            "dropped": self.log["dropped"],
+            "dropped_by_rule": self.log.get("dropped_by_rule", {}),
+            "notices": self.log.get("notices", []),
+        }
 
 
 @dataclass
@@ -101,17 +132,27 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check_file(path: Path, instrument: str, role: str, *, strict: bool = False,
-           overlay: Path | None = None) -> InputFile:
+def _check_file(
+    path: Path, instrument: str, role: str, *, strict: bool = False, overlay: Path | None = None
+) -> InputFile:
     """Read and clean one export (validation); nothing is written."""
     digest = sha256_of(path)
     prepared = prepare_file(path, instrument, strict=strict, overlay=overlay)
-    return InputFile(path=path, instrument=instrument, role=role, sha256=digest, log=prepared.log,
-                     semester=prepared.data.attrs.get("semester"), synthetic=bool(prepared.data.attrs.get("synthetic")),
-                     data=prepared.data)
+    return InputFile(
+        path=path,
+        instrument=instrument,
+        role=role,
+        sha256=digest,
+        log=prepared.log,
+        semester=prepared.data.attrs.get("semester"),
+        synthetic=bool(prepared.data.attrs.get("synthetic")),
+        data=prepared.data,
+    )
 
 
-def plan_analyses(analysis: str, raw: Path, *, strict: bool = False, overlay: Path | None = None) -> list[Plan]:
+def plan_analyses(
+    analysis: str, raw: Path, *, strict: bool = False, overlay: Path | None = None
+) -> list[Plan]:
     """Find and validate the inputs of each requested analysis. Raises ExportError before anything runs."""
     found = discover_exports(raw)
     _check = functools.partial(_check_file, strict=strict, overlay=overlay)
@@ -125,20 +166,39 @@ def plan_analyses(analysis: str, raw: Path, *, strict: bool = False, overlay: Pa
             entry.check_inputs(inputs, raw)
         plans.append(Plan(entry.name, inputs))
     if not plans:
-        raise ExportError("no exports for any analysis were found in the folder", file=str(raw),
-                          hint="put the semester's .xlsx/.csv exports there")
+        raise ExportError(
+            "no exports for any analysis were found in the folder",
+            file=str(raw),
+            hint="put the semester's .xlsx/.csv exports there",
+        )
     return plans
 
 
-def notebook_parameters(plan: Plan, *, semester: str, output_dir: Path, lang: str, min_cell_size: int,
-                        approved_quotes: Path | None, target_size: int | None,
-                        codebook_overlay: Path | None = None) -> dict[str, Any]:
+def notebook_parameters(
+    plan: Plan,
+    *,
+    semester: str,
+    output_dir: Path,
+    lang: str,
+    min_cell_size: int,
+    approved_quotes: Path | None,
+    target_size: int | None,
+    codebook_overlay: Path | None = None,
+) -> dict[str, Any]:
     """The Papermill parameters of one analysis (paths as absolute strings)."""
-    common: dict[str, Any] = {"semester": semester, "output_dir": str(output_dir), "lang": lang,
-                              "min_cell_size": int(min_cell_size)}
-    if codebook_overlay is not None:  # only when given: a run without one passes the notebooks' defaults
+    common: dict[str, Any] = {
+        "semester": semester,
+        "output_dir": str(output_dir),
+        "lang": lang,
+        "min_cell_size": int(min_cell_size),
+    }
+    if (
+        codebook_overlay is not None
+    ):  # only when given: a run without one passes the notebooks' defaults
         common["codebook_overlay"] = str(Path(codebook_overlay).resolve())
-    context = RunContext(semester=semester, target_size=target_size, approved_quotes=approved_quotes)
+    context = RunContext(
+        semester=semester, target_size=target_size, approved_quotes=approved_quotes
+    )
     common.update(ANALYSES[plan.analysis].parameters(plan.inputs, context))
     return common
 
@@ -151,7 +211,9 @@ def _kernel_name() -> str:
         return KERNEL_NAME
     if "python3" in specs:
         return "python3"
-    raise ConfigError("no Jupyter kernel found; run `make setup` (it installs the 'sosrake' kernel)")
+    raise ConfigError(
+        "no Jupyter kernel found; run `make setup` (it installs the 'sosrake' kernel)"
+    )
 
 
 def _cell_first_line(nb_path: Path, exec_count: int | None) -> str:
@@ -163,12 +225,18 @@ def _cell_first_line(nb_path: Path, exec_count: int | None) -> str:
         return ""
     for cell in nb.cells:
         if cell.get("cell_type") == "code" and cell.get("execution_count") == exec_count:
-            lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+            lines = [
+                ln
+                for ln in cell.source.splitlines()
+                if ln.strip() and not ln.lstrip().startswith("#")
+            ]
             return lines[0].strip()[:80] if lines else ""
     return ""
 
 
-def execute_notebook(name: str, parameters: dict[str, Any], executed_path: Path, *, timeout: int) -> None:
+def execute_notebook(
+    name: str, parameters: dict[str, Any], executed_path: Path, *, timeout: int
+) -> None:
     """Run one notebook with Papermill (explicit kernel, execution timeout, run from the project root)."""
     import papermill as pm
 
@@ -177,7 +245,9 @@ def execute_notebook(name: str, parameters: dict[str, Any], executed_path: Path,
     missing = [k for k in declared if k not in parameters and declared[k].get("default") is None]
     unknown = [k for k in parameters if k not in declared]
     if unknown or missing:
-        raise RunError(f"{name}: parameters do not match the notebook (unknown: {unknown}, missing: {missing})")
+        raise RunError(
+            f"{name}: parameters do not match the notebook (unknown: {unknown}, missing: {missing})"
+        )
     from jupyter_client.manager import KernelManager
 
     kernel = _kernel_name()
@@ -185,13 +255,24 @@ def execute_notebook(name: str, parameters: dict[str, Any], executed_path: Path,
     sockets = Path(tempfile.mkdtemp(prefix="sosrake-kernel-"))
     km = KernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"))
     try:
-        pm.execute_notebook(str(source), str(executed_path), parameters=parameters, kernel_name=kernel,
-                            cwd=str(PROJECT_ROOT), progress_bar=False, execution_timeout=timeout,
-                            request_save_on_cell_execute=False, log_output=False, km=km)
+        pm.execute_notebook(
+            str(source),
+            str(executed_path),
+            parameters=parameters,
+            kernel_name=kernel,
+            cwd=str(PROJECT_ROOT),
+            progress_bar=False,
+            execution_timeout=timeout,
+            request_save_on_cell_execute=False,
+            log_output=False,
+            km=km,
+        )
     except pm.PapermillExecutionError as exc:
         first = _cell_first_line(executed_path, exc.exec_count)
         where = f"cell {exc.exec_count}" + (f" ({first})" if first else "")
-        raise RunError(f"{name} failed in {where}: {exc.ename}: {' '.join(str(exc.evalue).split())[:300]}") from None
+        raise RunError(
+            f"{name} failed in {where}: {exc.ename}: {' '.join(str(exc.evalue).split())[:300]}"
+        ) from None
     finally:
         if km.has_kernel:
             km.shutdown_kernel(now=True)
@@ -225,10 +306,14 @@ def export_html(executed: Path, target: Path, title: str) -> None:
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["title"] = title
-    for cell in nb.cells:  # Papermill gives its injected cell a random id: the report must not change per run
+    for cell in (
+        nb.cells
+    ):  # Papermill gives its injected cell a random id: the report must not change per run
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     body, _ = exporter.from_notebook_node(nb)
     atomic_write_text(target, body)
 
@@ -245,32 +330,56 @@ def package_versions() -> dict[str, str]:
 
 def git_commit() -> str:
     try:
-        res = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=10, check=False)
+        res = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     commit = res.stdout.strip()
     if res.returncode != 0 or not commit:
         return "unknown"
-    dirty = subprocess.run(["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    ).stdout.strip()
     return commit + ("-dirty" if dirty else "")
 
 
 def _file_hashes(folder: Path) -> dict[str, str]:
     skip = {"manifest.json", "notebook.ipynb", "report.html"}
-    return {p.relative_to(folder).as_posix(): sha256_of(p) for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name not in skip}
+    return {
+        p.relative_to(folder).as_posix(): sha256_of(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in skip
+    }
 
 
 #: Report title of each analysis (from the registry; kept for code that imported it from here).
 TITLES = {a.name: a.titles for a in ANALYSES.values()}
 
 
-def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_size: int,
-                 approved_quotes: Path | None, target_size: int | None, timeout: int,
-                 say: Callable[[str], None], notebook_slot: AbstractContextManager[Any] | None = None,
-                 codebook_overlay: Path | None = None, locked: bool = False) -> Path:
+def run_analysis(
+    plan: Plan,
+    *,
+    semester: str,
+    out: Path,
+    lang: str,
+    min_cell_size: int,
+    approved_quotes: Path | None,
+    target_size: int | None,
+    timeout: int,
+    say: Callable[[str], None],
+    notebook_slot: AbstractContextManager[Any] | None = None,
+    codebook_overlay: Path | None = None,
+    locked: bool = False,
+) -> Path:
     """Run one analysis into ``out/<semester>/<analysis>`` atomically; return the folder.
 
     ``notebook_slot`` (e.g. a semaphore shared by parallel analyses) is held only while the notebook's kernel
@@ -280,27 +389,53 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
     started = time.monotonic()
     say(f"[{plan.analysis}] running {ANALYSES[plan.analysis].notebook} …")
     with atomic_dir(final, locked=locked) as tmp:
-        params = notebook_parameters(plan, semester=semester, output_dir=tmp, lang=lang,
-                                     min_cell_size=min_cell_size, approved_quotes=approved_quotes,
-                                     target_size=target_size, codebook_overlay=codebook_overlay)
+        params = notebook_parameters(
+            plan,
+            semester=semester,
+            output_dir=tmp,
+            lang=lang,
+            min_cell_size=min_cell_size,
+            approved_quotes=approved_quotes,
+            target_size=target_size,
+            codebook_overlay=codebook_overlay,
+        )
         executed = tmp / "notebook.ipynb"
         with notebook_slot if notebook_slot is not None else contextlib.nullcontext():
             execute_notebook(ANALYSES[plan.analysis].notebook, params, executed, timeout=timeout)
-        strip_paths(executed, {tmp: final.name, **{i.path: i.path.name for i in plan.inputs},
-                               **({approved_quotes: Path(approved_quotes).name} if approved_quotes else {}),
-                               **({codebook_overlay: Path(codebook_overlay).name} if codebook_overlay else {}),
-                               PROJECT_ROOT: "."})
+        strip_paths(
+            executed,
+            {
+                tmp: final.name,
+                **{i.path: i.path.name for i in plan.inputs},
+                **({approved_quotes: Path(approved_quotes).name} if approved_quotes else {}),
+                **({codebook_overlay: Path(codebook_overlay).name} if codebook_overlay else {}),
+                PROJECT_ROOT: ".",
+            },
+        )
         title = ANALYSES[plan.analysis].title(lang) + f" – {semester}"
         export_html(executed, tmp / "report.html", title)
         from .infographic import make_infographic
 
         # Approvals from the reviewed file given and from this folder's previous run follow the quotes.
-        carried = sum(carry_over_approvals(tmp / QUOTES_FILE, src) for src in (approved_quotes, final / QUOTES_FILE))
+        carried = sum(
+            carry_over_approvals(tmp / QUOTES_FILE, src)
+            for src in (approved_quotes, final / QUOTES_FILE)
+        )
         with _MATPLOTLIB_LOCK:  # matplotlib is not thread-safe: one infographic drawn at a time
-            make_infographic(tmp, plan.analysis, lang=lang, semester=semester, approved_quotes=None,
-                             min_cell_size=min_cell_size, synthetic=plan.synthetic)
-        stored = {k: (Path(v).name if k.endswith("_path") and v else v) for k, v in params.items()
-                  if k != "output_dir"}
+            make_infographic(
+                tmp,
+                plan.analysis,
+                lang=lang,
+                semester=semester,
+                approved_quotes=None,
+                min_cell_size=min_cell_size,
+                synthetic=plan.synthetic,
+            )
+        stored = {
+            k: (Path(v).name if k.endswith("_path") and v else v)
+            for k, v in params.items()
+            if k != "output_dir"
+        }
         if "exports" in stored:
             stored["exports"] = {k: Path(v).name for k, v in stored["exports"].items()}
         if stored.get("approved_quotes"):
@@ -308,15 +443,25 @@ def run_analysis(plan: Plan, *, semester: str, out: Path, lang: str, min_cell_si
         if stored.get("codebook_overlay"):
             stored["codebook_overlay"] = Path(stored["codebook_overlay"]).name
         manifest = {
-            "analysis": plan.analysis, "semester": semester, "notebook": ANALYSES[plan.analysis].notebook,
-            "parameters": stored, "inputs": [i.manifest_entry() for i in plan.inputs],
-            "synthetic_sample": plan.synthetic, "approved_quotes_carried_over": carried, "packages": package_versions(), "git_commit": git_commit(),
+            "analysis": plan.analysis,
+            "semester": semester,
+            "notebook": ANALYSES[plan.analysis].notebook,
+            "parameters": stored,
+            "inputs": [i.manifest_entry() for i in plan.inputs],
+            "synthetic_sample": plan.synthetic,
+            "approved_quotes_carried_over": carried,
+            "packages": package_versions(),
+            "git_commit": git_commit(),
             "created_utc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "outputs": _file_hashes(tmp),
             # staff work material: scrubbed but unreviewed free text, never to be forwarded as it is
-            "review_material": sorted(p for p in _file_hashes(tmp) if p == QUOTES_FILE or p.startswith("review/")),
+            "review_material": sorted(
+                p for p in _file_hashes(tmp) if p == QUOTES_FILE or p.startswith("review/")
+            ),
         }
-        atomic_write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        atomic_write_text(
+            tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        )
     say(f"[{plan.analysis}] done in {time.monotonic() - started:.0f} s -> {final}")
     return final
 
@@ -331,11 +476,23 @@ def store_processed(plans: list[Plan], semester: str, processed_dir: Path) -> li
     return list(written.values())
 
 
-def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: str = "fi", min_cell_size: int = MIN_N,
-                 approved_quotes: Path | None = None, target_size: int | None = None, timeout: int = 900,
-                 progress: bool = True, max_workers: int | None = None,
-                 processed_dir: Path | None = PROCESSED_DIR, strict: bool = False,
-                 codebook_overlay: Path | None = None) -> list[Path]:
+def run_semester(
+    analysis: str,
+    *,
+    semester: str,
+    raw: Path,
+    out: Path,
+    lang: str = "fi",
+    min_cell_size: int = MIN_N,
+    approved_quotes: Path | None = None,
+    target_size: int | None = None,
+    timeout: int = 900,
+    progress: bool = True,
+    max_workers: int | None = None,
+    processed_dir: Path | None = PROCESSED_DIR,
+    strict: bool = False,
+    codebook_overlay: Path | None = None,
+) -> list[Path]:
     """Validate, store the cleaned data, then run the requested analyses (``all``: in parallel where cores allow).
 
     Every export is read and cleaned first; a broken one raises :class:`~sosrake_lib.errors.ExportError`
@@ -366,7 +523,9 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
     plans = plan_analyses(analysis, Path(raw), strict=strict, overlay=codebook_overlay)
     for plan in plans:
         for i in plan.inputs:
-            say(f"  {i.path.name}: {i.instrument} ({i.role}), {i.log['kept']} of {i.log['raw_rows']} rows kept")
+            say(
+                f"  {i.path.name}: {i.instrument} ({i.role}), {i.log['kept']} of {i.log['raw_rows']} rows kept"
+            )
             for n in i.log.get("notices", []):
                 if n["level"] == "warning":
                     say(f"    warning: {n['message']}")
@@ -377,9 +536,19 @@ def run_semester(analysis: str, *, semester: str, raw: Path, out: Path, lang: st
             locks.enter_context(folder_lock(target))
         if processed_dir is not None:
             store_processed(plans, semester, Path(processed_dir))
-        return _run_plans(plans, semester=semester, out=out, lang=lang, min_cell_size=min_cell_size,
-                          approved_quotes=approved_quotes, target_size=target_size, timeout=timeout, say=say,
-                          codebook_overlay=codebook_overlay, max_workers=max_workers)
+        return _run_plans(
+            plans,
+            semester=semester,
+            out=out,
+            lang=lang,
+            min_cell_size=min_cell_size,
+            approved_quotes=approved_quotes,
+            target_size=target_size,
+            timeout=timeout,
+            say=say,
+            codebook_overlay=codebook_overlay,
+            max_workers=max_workers,
+        )
 
 
 def _run_plans(plans: list[Plan], *, max_workers: int | None, **options: Any) -> list[Path]:
@@ -396,7 +565,9 @@ def _run_plans(plans: list[Plan], *, max_workers: int | None, **options: Any) ->
     slot = threading.BoundedSemaphore(workers)
     ordered = sorted(plans, key=lambda p: ANALYSES[p.analysis].run_rank)
     with ThreadPoolExecutor(max_workers=len(plans)) as pool:
-        futures = {p.analysis: pool.submit(run_analysis, p, notebook_slot=slot, **kwargs) for p in ordered}
+        futures = {
+            p.analysis: pool.submit(run_analysis, p, notebook_slot=slot, **kwargs) for p in ordered
+        }
         return [futures[p.analysis].result() for p in plans]
 
 

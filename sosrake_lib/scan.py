@@ -78,7 +78,10 @@ __all__ = [
 DEFAULT_SKIP: tuple[str, ...] = ("manifest.json", "cleaning_log.json")
 #: Identifiers that must never reach an output: pseudonyms made by :func:`sosrake_lib.privacy.pseudonymise` with
 #: the ``ps_`` prefix of cleaning, and the course's participant ids (``SR21-001``; the sample's format).
-DEFAULT_ID_PATTERNS: tuple[str, ...] = (r"(?<![0-9A-Za-z])ps_[0-9a-f]{16}(?![0-9a-f])", r"\bSR\d{2}-\d{3}\b")
+DEFAULT_ID_PATTERNS: tuple[str, ...] = (
+    r"(?<![0-9A-Za-z])ps_[0-9a-f]{16}(?![0-9a-f])",
+    r"\bSR\d{2}-\d{3}\b",
+)
 #: A CSV/XLSX text cell starting with one of these is run as a formula unless neutralised with a leading ``'``.
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,7 +144,9 @@ _NOT_COUNT_RE = re.compile(
 )
 # Answer-option columns: "Vastaus 3" / "Answer 3" in published tables, "a3" and "nsa" (non-substantive answers)
 # in the analysis frames a notebook displays.
-_ANSWER_OPTION_RE = re.compile(r"^(?:(?:vastaus|answer|response)\s+\d+|a\d|nsa)$", flags=re.IGNORECASE)
+_ANSWER_OPTION_RE = re.compile(
+    r"^(?:(?:vastaus|answer|response)\s+\d+|a\d|nsa)$", flags=re.IGNORECASE
+)
 
 
 def is_count_column(header: Any) -> bool:
@@ -218,20 +223,43 @@ def _fmt(num: float) -> str:
 
 
 class _Scanner:
-    def __init__(self, root: Path, *, min_n: int, names: Iterable[str], ids: Iterable[str],
-                 id_patterns: Iterable[str], columns: Iterable[str], formulas: bool) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        min_n: int,
+        names: Iterable[str],
+        ids: Iterable[str],
+        id_patterns: Iterable[str],
+        columns: Iterable[str],
+        formulas: bool,
+    ) -> None:
         self.root = root
         self.min_n = int(min_n)
         names = [str(n) for n in names]
         self.name_key = _names_key(names)
-        words = sorted({w for n in names for w in n.split() if len(w) >= 2}, key=lambda w: (-len(w), w))
-        self.name_re = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)") if words
-                        else None)
-        id_values = sorted({str(i).strip() for i in ids if str(i).strip()}, key=lambda w: (-len(w), w))
+        words = sorted(
+            {w for n in names for w in n.split() if len(w) >= 2}, key=lambda w: (-len(w), w)
+        )
+        self.name_re = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+            if words
+            else None
+        )
+        id_values = sorted(
+            {str(i).strip() for i in ids if str(i).strip()}, key=lambda w: (-len(w), w)
+        )
         alts = [p for p in id_patterns]
         alts += [r"(?<![\w-])" + re.escape(i) + r"(?![\w-])" for i in id_values]
-        self.id_re = [(re.compile(p), "pseudonym" if p.startswith(r"(?<![0-9A-Za-z])ps_") or "ps_" in p
-                       else "respondent_id") for p in alts]
+        self.id_re = [
+            (
+                re.compile(p),
+                "pseudonym"
+                if p.startswith(r"(?<![0-9A-Za-z])ps_") or "ps_" in p
+                else "respondent_id",
+            )
+            for p in alts
+        ]
         self.columns = {" ".join(c.split()).casefold() for c in columns if str(c).strip()}
         self.formulas = formulas
         self.likert = _likert_labels()
@@ -254,7 +282,9 @@ class _Scanner:
         if self.name_re is not None:
             for m in self.name_re.finditer(text):
                 self.add(where, "name", m.group(0))
-            for form in _find_name_forms(text, self.name_key):  # Maijalle, Järven, Tuomaksen (scrub.py)
+            for form in _find_name_forms(
+                text, self.name_key
+            ):  # Maijalle, Järven, Tuomaksen (scrub.py)
                 self.add(where, "name", form)
         for rx, kind in self.id_re:
             for m in rx.finditer(text):
@@ -277,8 +307,14 @@ class _Scanner:
                 self.add(where, "formula", value[:60])
 
     # -- tables: header + rows of cells (CSV, XLSX, HTML)
-    def table(self, where: str, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
-              cell_name: Any = None) -> None:
+    def table(
+        self,
+        where: str,
+        header: Sequence[Any],
+        rows: Sequence[Sequence[Any]],
+        *,
+        cell_name: Any = None,
+    ) -> None:
         header = [" ".join(str(h if h is not None else "").split()) for h in header]
         for h in header:
             if h.casefold() in self.columns:
@@ -295,17 +331,31 @@ class _Scanner:
                 count_cols.add(j)
         # Cross-tabulations (organisation x role, category x semester): after the leading label column(s),
         # every column holds whole numbers or blanks (hidden cells), and none is excluded by name.
-        first_num = next((j for j in range(1, width)
-                          if any(x is not None for x in nums[j])
-                          and all(_number(v) is not None or v is None or str(v).strip() == ""
-                                  for v in cols[j])), None)
+        first_num = next(
+            (
+                j
+                for j in range(1, width)
+                if any(x is not None for x in nums[j])
+                and all(
+                    _number(v) is not None or v is None or str(v).strip() == "" for v in cols[j]
+                )
+            ),
+            None,
+        )
         if first_num is not None:
             rest = range(first_num, width)
-            if all(not _NOT_COUNT_RE.search(header[j])
-                   and all(x is None or _integral(x) for x in nums[j])
-                   and all(_number(v) is not None or v is None or str(v).strip() in ("", "–", "-")
-                           or _is_suppressed_mark(v) for v in cols[j])
-                   for j in rest):
+            if all(
+                not _NOT_COUNT_RE.search(header[j])
+                and all(x is None or _integral(x) for x in nums[j])
+                and all(
+                    _number(v) is not None
+                    or v is None
+                    or str(v).strip() in ("", "–", "-")
+                    or _is_suppressed_mark(v)
+                    for v in cols[j]
+                )
+                for j in rest
+            ):
                 count_cols.update(rest)
         for i, row in enumerate(rows):
             for j in range(width):
@@ -321,7 +371,9 @@ class _Scanner:
 
 def _is_suppressed_mark(value: Any) -> bool:
     text = str(value).strip().casefold()
-    return bool(re.fullmatch(r"(?:<\s*\d+|alle \d+|fewer than \d+|piilotettu|suppressed|\.\.?)", text))
+    return bool(
+        re.fullmatch(r"(?:<\s*\d+|alle \d+|fewer than \d+|piilotettu|suppressed|\.\.?)", text)
+    )
 
 
 # Counts written in running text: "n = 3", "3 vastaajaa", "3 interviews". Only a space (not a line break) between
@@ -332,10 +384,15 @@ def _is_suppressed_mark(value: Any) -> bool:
 _GROUPED = r"(?:[ \u00a0\u202f]\d{3})*(?!\d)"
 _TEXT_COUNT_RES = (
     re.compile(r"(?<![\w.,])[nN][ \u00a0]?=[ \u00a0]?(?P<n>\d+" + _GROUPED + r")(?![.,]\d)"),
-    re.compile(r"(?<![\w.,–-])(?:(?<!\d[ \u00a0\u202f])|(?!\d{3}(?!\d)))(?P<n>\d+" + _GROUPED + r")[ \u00a0]"
-               r"(?:vastaaja(?:a|ta)?|vastannutta|henkilö(?:ä)?|haastattelua|"
-               r"opiskelijaa|osallistujaa|työntekijää|asiakasta|respondents?|people|persons?|interviews?|"
-               r"participants?|students?|clients?)(?!\w)", flags=re.IGNORECASE),
+    re.compile(
+        r"(?<![\w.,–-])(?:(?<!\d[ \u00a0\u202f])|(?!\d{3}(?!\d)))(?P<n>\d+"
+        + _GROUPED
+        + r")[ \u00a0]"
+        r"(?:vastaaja(?:a|ta)?|vastannutta|henkilö(?:ä)?|haastattelua|"
+        r"opiskelijaa|osallistujaa|työntekijää|asiakasta|respondents?|people|persons?|interviews?|"
+        r"participants?|students?|clients?)(?!\w)",
+        flags=re.IGNORECASE,
+    ),
 )
 
 
@@ -432,7 +489,9 @@ class _HTMLText(HTMLParser):
         if tag in self._SKIP:
             self._skip += 1
         elif tag == "table":
-            self._stack.append({"head": [], "body": [], "row": None, "cell": None, "in_head": False})
+            self._stack.append(
+                {"head": [], "body": [], "row": None, "cell": None, "in_head": False}
+            )
         elif self._stack:
             t = self._stack[-1]
             if tag == "thead":
@@ -533,8 +592,15 @@ def _read_text(sc: _Scanner, path: Path) -> None:
 
 
 _READERS = {
-    ".csv": _read_csv, ".tsv": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json, ".html": _read_html,
-    ".htm": _read_html, ".svg": _read_svg, ".pdf": _read_pdf, ".ipynb": _read_ipynb,
+    ".csv": _read_csv,
+    ".tsv": _read_csv,
+    ".xlsx": _read_xlsx,
+    ".json": _read_json,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".svg": _read_svg,
+    ".pdf": _read_pdf,
+    ".ipynb": _read_ipynb,
     **{s: _read_text for s in _TEXT_SUFFIXES},
 }
 
@@ -542,13 +608,28 @@ _READERS = {
 # ------------------------------------------------------------------------------------------ public API
 
 
-def scan_file(path: str | Path, *, root: str | Path | None = None, min_n: int = MIN_N, names: Iterable[str] = (),
-              ids: Iterable[str] = (), id_patterns: Iterable[str] = DEFAULT_ID_PATTERNS,
-              columns: Iterable[str] = (), formulas: bool = True) -> list[Finding]:
+def scan_file(
+    path: str | Path,
+    *,
+    root: str | Path | None = None,
+    min_n: int = MIN_N,
+    names: Iterable[str] = (),
+    ids: Iterable[str] = (),
+    id_patterns: Iterable[str] = DEFAULT_ID_PATTERNS,
+    columns: Iterable[str] = (),
+    formulas: bool = True,
+) -> list[Finding]:
     """Scan one output file; the arguments are those of :func:`scan_outputs`. Unknown file types: none."""
     path = Path(path)
-    sc = _Scanner(Path(root) if root else path.parent, min_n=min_n, names=names, ids=ids,
-                  id_patterns=id_patterns, columns=columns, formulas=formulas)
+    sc = _Scanner(
+        Path(root) if root else path.parent,
+        min_n=min_n,
+        names=names,
+        ids=ids,
+        id_patterns=id_patterns,
+        columns=columns,
+        formulas=formulas,
+    )
     _scan_one(sc, path)
     return sorted(sc.findings)
 
@@ -563,7 +644,9 @@ def _scan_one(sc: _Scanner, path: Path) -> None:
         sc._file = path.name
     try:
         reader(sc, path)
-    except Exception as exc:  # a file the scanner cannot read is itself a finding: it was not checked
+    except (
+        Exception
+    ) as exc:  # a file the scanner cannot read is itself a finding: it was not checked
         sc.add("file", "unreadable", f"{type(exc).__name__}: {exc}"[:200])
 
 
@@ -574,9 +657,17 @@ def _files(folder: Path, skip: Iterable[str]) -> Iterator[Path]:
             yield p
 
 
-def scan_outputs(folder: str | Path, *, min_n: int = MIN_N, names: Iterable[str] = (), ids: Iterable[str] = (),
-                 id_patterns: Iterable[str] = DEFAULT_ID_PATTERNS, columns: Iterable[str] = (),
-                 skip: Iterable[str] = DEFAULT_SKIP, formulas: bool = True) -> list[Finding]:
+def scan_outputs(
+    folder: str | Path,
+    *,
+    min_n: int = MIN_N,
+    names: Iterable[str] = (),
+    ids: Iterable[str] = (),
+    id_patterns: Iterable[str] = DEFAULT_ID_PATTERNS,
+    columns: Iterable[str] = (),
+    skip: Iterable[str] = DEFAULT_SKIP,
+    formulas: bool = True,
+) -> list[Finding]:
     """Scan every file under ``folder`` for identifiers, small counts and formulas; return the findings.
 
     Parameters
@@ -611,14 +702,27 @@ def scan_outputs(folder: str | Path, *, min_n: int = MIN_N, names: Iterable[str]
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"no such output folder: {root}")
-    sc = _Scanner(root, min_n=min_n, names=names, ids=ids, id_patterns=id_patterns, columns=columns,
-                  formulas=formulas)
+    sc = _Scanner(
+        root,
+        min_n=min_n,
+        names=names,
+        ids=ids,
+        id_patterns=id_patterns,
+        columns=columns,
+        formulas=formulas,
+    )
     for path in _files(root, skip):
         _scan_one(sc, path)
         rel = path.relative_to(root).as_posix()
         if _UNREVIEWED.search(path.name) and not is_review_material(rel):
-            sc.findings.append(Finding(rel, "file", "review_material",
-                                       "unreviewed free text among the published outputs: move it to review/"))
+            sc.findings.append(
+                Finding(
+                    rel,
+                    "file",
+                    "review_material",
+                    "unreviewed free text among the published outputs: move it to review/",
+                )
+            )
     return sorted(sc.findings)
 
 
@@ -642,8 +746,11 @@ def review_material(folder: str | Path) -> list[str]:
     """The review material under an output folder (relative paths): scanned like everything else, but never to
     be handed on as it is (scrubbed, not yet reviewed by a person)."""
     root = Path(folder)
-    return [p.relative_to(root).as_posix() for p in sorted(root.rglob("*"))
-            if p.is_file() and is_review_material(p.relative_to(root).as_posix())]
+    return [
+        p.relative_to(root).as_posix()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and is_review_material(p.relative_to(root).as_posix())
+    ]
 
 
 def identifiers_from_exports(raw: str | Path) -> Identifiers:
@@ -684,7 +791,11 @@ def identifiers_from_exports(raw: str | Path) -> Identifiers:
                 if it.kind == "pii":
                     # e-mails are found by pattern; a test row's "Testi Testaaja" names nobody (cleaning drops
                     # it) and "Testi" is the ordinary word for a statistical test in the tables
-                    names.update(v for v in values if "@" not in v and not v.isdigit() and not _TEST_NAME.search(v))
+                    names.update(
+                        v
+                        for v in values
+                        if "@" not in v and not v.isdigit() and not _TEST_NAME.search(v)
+                    )
                 else:
                     ids.update(v for v in values if not v.isdigit())
     return Identifiers(names=sorted(names), ids=sorted(ids), columns=sorted(columns))

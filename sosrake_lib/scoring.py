@@ -74,7 +74,9 @@ def _float_matrix(df: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     for c in columns:
         dtype = df[c].dtype
         if not pd.api.types.is_numeric_dtype(dtype):  # bool counts as numeric (0/1 items)
-            raise ValueError(f"column {c!r} is not numeric (dtype {dtype}); expected item codes as numbers")
+            raise ValueError(
+                f"column {c!r} is not numeric (dtype {dtype}); expected item codes as numbers"
+            )
     if not columns:
         return np.empty((len(df), 0), dtype=float)
     return df[list(columns)].to_numpy(dtype=float, na_value=np.nan)
@@ -110,7 +112,9 @@ class AlphaResult(NamedTuple):
     n_items: int
 
 
-def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, nan_policy: str = "pairwise") -> AlphaResult:
+def cronbach_alpha(
+    items: pd.DataFrame, ci: float = 0.95, nan_policy: str = "pairwise"
+) -> AlphaResult:
     r"""Cronbach's (1951) coefficient alpha of a set of items, with Feldt's confidence interval.
 
     .. math::
@@ -194,7 +198,9 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, nan_policy: str = "pai
     """
     _check_ci(ci)
     if nan_policy not in ("pairwise", "listwise", "raise"):
-        raise ValueError(f"nan_policy must be 'pairwise', 'listwise' or 'raise', got {nan_policy!r}")
+        raise ValueError(
+            f"nan_policy must be 'pairwise', 'listwise' or 'raise', got {nan_policy!r}"
+        )
     if not isinstance(items, pd.DataFrame):
         raise ValueError("items must be a pandas DataFrame with one column per item")
     if items.shape[1] < 2:
@@ -209,7 +215,9 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, nan_policy: str = "pai
         n = int((x.notna().sum(axis=1) >= 2).sum())
 
     def undefined(reason: str, k: int) -> AlphaResult:
-        warnings.warn(f"Cronbach's alpha is undefined: {reason}; returning NaN", ScoringWarning, stacklevel=3)
+        warnings.warn(
+            f"Cronbach's alpha is undefined: {reason}; returning NaN", ScoringWarning, stacklevel=3
+        )
         return AlphaResult(math.nan, math.nan, math.nan, n, k)
 
     if n < 2:
@@ -316,7 +324,9 @@ def scale_scores(
                 f"column {cols[j]!r} has value {x[row, j]:g} (row {df.index[row]!r}) outside the scale "
                 f"{scale_min:g}..{scale_max:g} of scale {name!r}"
             )
-        if reverse.any():  # not in place: with copy-on-write, to_numpy() may be a read-only view of df
+        if (
+            reverse.any()
+        ):  # not in place: with copy-on-write, to_numpy() may be a read-only view of df
             x = np.where(reverse, scale_min + scale_max - x, x)
         valid = ~np.isnan(x)
         count = valid.sum(axis=1)
@@ -347,8 +357,9 @@ class NPSResult(NamedTuple):
     method: str
 
 
-def nps_interval(promoters: Any, passives: Any, detractors: Any, ci: float = 0.95,
-                 method: str = "adjusted_wald") -> tuple[np.ndarray, np.ndarray]:
+def nps_interval(
+    promoters: Any, passives: Any, detractors: Any, ci: float = 0.95, method: str = "adjusted_wald"
+) -> tuple[np.ndarray, np.ndarray]:
     """The NPS interval (percent) of :func:`nps` for arrays of group counts at once: ``(low, high)``.
 
     The disclosure audit (:func:`sosrake_lib.disclosure.nps_possible_values`) tries every split of a row's
@@ -387,8 +398,9 @@ def _nps_from_counts(pro: int, pas: int, det: int, ci: float, method: str) -> NP
     return NPSResult(100 * (pro - det) / n, float(low), float(high), pro, pas, det, n, method)
 
 
-def nps_from_counts(promoters: int, passives: int, detractors: int, ci: float = 0.95,
-                    method: str = "adjusted_wald") -> NPSResult:
+def nps_from_counts(
+    promoters: int, passives: int, detractors: int, ci: float = 0.95, method: str = "adjusted_wald"
+) -> NPSResult:
     """:func:`nps` from the three group counts (what a published row would have to be to give its NPS and CI).
 
     Examples
@@ -404,7 +416,9 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, ci: float = 
 
 
 def nps(
-    scores: Sequence[float] | pd.Series | np.ndarray, ci: float = 0.95, method: str = "adjusted_wald"
+    scores: Sequence[float] | pd.Series | np.ndarray,
+    ci: float = 0.95,
+    method: str = "adjusted_wald",
 ) -> NPSResult:
     """Net Promoter Score of 0..10 recommendation answers, with a confidence interval.
 
@@ -450,7 +464,9 @@ def nps(
     if method not in ("adjusted_wald", "wald"):
         raise ValueError(f"method must be 'adjusted_wald' or 'wald', got {method!r}")
     s = pd.Series(scores) if not isinstance(scores, pd.Series) else scores
-    if len(s) and not (pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)):
+    if len(s) and not (
+        pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+    ):
         if s.isna().all():
             s = pd.Series(np.full(len(s), np.nan))
         else:
@@ -466,7 +482,11 @@ def nps(
 
 
 def nps_by(
-    df: pd.DataFrame, score_col: str, by: str | Sequence[str], ci: float = 0.95, method: str = "adjusted_wald"
+    df: pd.DataFrame,
+    score_col: str,
+    by: str | Sequence[str],
+    ci: float = 0.95,
+    method: str = "adjusted_wald",
 ) -> pd.DataFrame:
     """:func:`nps` per group.
 
@@ -624,14 +644,18 @@ def borich_needs(
         raise ValueError(f"n_boot must be >= 0, got {n_boot}")
     names = list(pairs)
     if not names:
-        raise ValueError("pairs is empty: give at least one item -> (importance_col, competence_col)")
+        raise ValueError(
+            "pairs is empty: give at least one item -> (importance_col, competence_col)"
+        )
     n_rows = len(df)
     imp = np.empty((n_rows, len(names)))
     com = np.empty((n_rows, len(names)))
     for j, name in enumerate(names):
         pair = pairs[name]
         if len(pair) != 2:
-            raise ValueError(f"pairs[{name!r}] must be (importance_col, competence_col), got {pair!r}")
+            raise ValueError(
+                f"pairs[{name!r}] must be (importance_col, competence_col), got {pair!r}"
+            )
         both = _float_matrix(df, [pair[0], pair[1]])
         imp[:, j], com[:, j] = both[:, 0], both[:, 1]
     valid = ~(np.isnan(imp) | np.isnan(com))
@@ -671,7 +695,9 @@ def borich_needs(
         # Other data keep the row-by-row sums.
         data = np.hstack([valid.astype(float), imp0, gap0])
         whole = bool(np.all(data == np.round(data))) and float(np.abs(data).sum()) < 2.0**52
-        chunk = max(1, min(n_boot, 2**20 // max(n_rows, 1)))  # a chunk of counts stays in the CPU cache
+        chunk = max(
+            1, min(n_boot, 2**20 // max(n_rows, 1))
+        )  # a chunk of counts stays in the CPU cache
         for start in range(0, n_boot, chunk):
             b = min(chunk, n_boot - start)
             idx = rng.integers(0, n_rows, size=(b, n_rows)) if n_rows else np.zeros((b, 0), int)
@@ -679,11 +705,13 @@ def borich_needs(
                 flat = (np.arange(b)[:, None] * n_rows + idx).ravel()
                 times = np.bincount(flat, minlength=b * n_rows).reshape(b, n_rows).astype(float)
                 sums = times @ data
-                boot[start:start + b] = mwds_of(sums[:, :k], sums[:, k:2 * k], sums[:, 2 * k:])
+                boot[start : start + b] = mwds_of(sums[:, :k], sums[:, k : 2 * k], sums[:, 2 * k :])
             else:
                 for j in range(k):
-                    boot[start:start + b, j] = mwds_of(
-                        valid[idx, j].sum(axis=1), imp0[idx, j].sum(axis=1), gap0[idx, j].sum(axis=1)
+                    boot[start : start + b, j] = mwds_of(
+                        valid[idx, j].sum(axis=1),
+                        imp0[idx, j].sum(axis=1),
+                        gap0[idx, j].sum(axis=1),
                     )
         ranks = stats.rankdata(np.where(np.isnan(boot), np.inf, -boot), method="min", axis=1)
         tail = 100 * (1 - ci) / 2
@@ -692,15 +720,21 @@ def borich_needs(
         high = np.full(len(names), np.nan)
         if has.any():
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns of an unanswered item
+                warnings.simplefilter(
+                    "ignore", RuntimeWarning
+                )  # all-NaN columns of an unanswered item
                 low[has] = np.nanpercentile(boot[:, has], tail, axis=0)
                 high[has] = np.nanpercentile(boot[:, has], 100 - tail, axis=0)
         out["mwds_ci_low"] = low
         out["mwds_ci_high"] = high
         rank_low = np.percentile(ranks, tail, axis=0, method="lower")
         rank_high = np.percentile(ranks, 100 - tail, axis=0, method="higher")
-        out["rank_ci_low"] = pd.array(np.where(has, rank_low, np.nan), dtype="Float64").astype("Int64")
-        out["rank_ci_high"] = pd.array(np.where(has, rank_high, np.nan), dtype="Float64").astype("Int64")
+        out["rank_ci_low"] = pd.array(np.where(has, rank_low, np.nan), dtype="Float64").astype(
+            "Int64"
+        )
+        out["rank_ci_high"] = pd.array(np.where(has, rank_high, np.nan), dtype="Float64").astype(
+            "Int64"
+        )
 
     return out.sort_values("rank", kind="stable", na_position="last").reset_index(drop=True)
 
@@ -833,7 +867,9 @@ def likert_table(
         answered = ~np.isnan(x)
         unknown = answered & ~np.isin(x, codes)
         if unknown.any():
-            raise ValueError(f"column {item!r} has code {x[unknown][0]:g} that is not in labels {codes}")
+            raise ValueError(
+                f"column {item!r} has code {x[unknown][0]:g} that is not in labels {codes}"
+            )
         row: dict[str, object] = {"item": item}
         for code in codes:
             row[labels[code]] = int((x == code).sum())

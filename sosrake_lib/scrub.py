@@ -89,8 +89,15 @@ _HETU = (
 # ä ö å.
 _AT = r"(?:[ \u00a0]?[@\uff20][ \u00a0]?|\s?[(\[](?i:at)[)\]]\s?|[ \u00a0](?i:at)[ \u00a0](?!(?i:www\.|https?:)))"
 _DOT = r"(?:[ \u00a0]?\.|\s?[(\[](?i:dot|piste)[)\]]\s?|[ \u00a0](?i:dot|piste)[ \u00a0])"
-_EMAIL = (r"(?<![\w.+'-])[\w.+'-]+" + _AT + r"[\w-]+(?:" + _DOT + r"[\w-]+)*" + _DOT
-          + r"[^\W\d_]{2,}(?!\w)")
+_EMAIL = (
+    r"(?<![\w.+'-])[\w.+'-]+"
+    + _AT
+    + r"[\w-]+(?:"
+    + _DOT
+    + r"[\w-]+)*"
+    + _DOT
+    + r"[^\W\d_]{2,}(?!\w)"
+)
 
 # Phone numbers. International: +358 / 00358, optional (0), area or operator code, subscriber digits.
 # Domestic: a leading 0 (or "(09)"), then 5-8 more digits in groups separated by single spaces, hyphens or en
@@ -129,31 +136,73 @@ _STREET_SUFFIX = (
     r"(?:n|ll[aä]|lle|lt[aä])?"
 )
 _HOUSE = r"\s+\d{1,4}(?:\s?[-–]\s?\d{1,4})?(?!\d)"  # house number or range: 12, 12-14
-_HOUSE_SHORT = r"\s+\d{1,3}(?:\s?[-–]\s?\d{1,3})?(?!\d)"  # without a street suffix: never a year (2019)
+_HOUSE_SHORT = (
+    r"\s+\d{1,3}(?:\s?[-–]\s?\d{1,3})?(?!\d)"  # without a street suffix: never a year (2019)
+)
 _APARTMENT = r"\s(?i:as|asunto)\.?\s?\d{1,3}(?!\d)"  # apartment alone: 12 as. 5
 _POSTAL = r",?\s\d{5}\s[A-ZÅÄÖ][a-zåäö]+"  # postal code and town: , 70100 Kuopio
 # After a word that says an address follows ("osoitteessa", "asun"), any capitalised word and a house number
 # is one: "asun Mäntylä 5" (a surname or a village as the street name, no suffix to go by).
-_ADDRESS_CUE = "(?:" + "|".join(
-    rf"(?<=(?i:{cue})\s)" for cue in ("osoite", "osoite:", "osoitteessa", "osoitteeseen", "osoitteesta", "osoitteena",
-                                       "kotiosoite", "os.", "asun", "asuu", "asumme", "asuvat", "asuin",
-                                       "adress", "address", "bor på")
-) + ")"
+_ADDRESS_CUE = (
+    "(?:"
+    + "|".join(
+        rf"(?<=(?i:{cue})\s)"
+        for cue in (
+            "osoite",
+            "osoite:",
+            "osoitteessa",
+            "osoitteeseen",
+            "osoitteesta",
+            "osoitteena",
+            "kotiosoite",
+            "os.",
+            "asun",
+            "asuu",
+            "asumme",
+            "asuvat",
+            "asuin",
+            "adress",
+            "address",
+            "bor på",
+        )
+    )
+    + ")"
+)
 _ADDRESS = (
     r"(?<![\w-])(?=[^\W\d_][\w-]*(?:\s(?i:tie|katu|kuja|polku|väylä|raitti|kaari|tori|aukio|gatan|vägen))?"
     r"\s+\d)(?:"  # a word (or "Myllymäen tie"), then a number: checked first, it is quick
-    r"(?:(?:[^\W\d_]+-)+[^\W\d_]*|[^\W\d_]+)(?i:" + _STREET_SUFFIX + r")" + _HOUSE
-    + r"(?:\s?[A-Za-zÅÄÖåäö](?!\w)(?:\s?\d{1,3}(?!\d))?|" + _APARTMENT + r")?"  # staircase + apartment: 12 B 5
-    + r"(?:" + _POSTAL + r")?"
-    r"|[A-ZÅÄÖ][^\W\d_]+\s(?i:tie|katu|kuja|polku|väylä|raitti|kaari|tori|aukio|gatan|vägen)" + _HOUSE
+    r"(?:(?:[^\W\d_]+-)+[^\W\d_]*|[^\W\d_]+)(?i:"
+    + _STREET_SUFFIX
+    + r")"
+    + _HOUSE
+    + r"(?:\s?[A-Za-zÅÄÖåäö](?!\w)(?:\s?\d{1,3}(?!\d))?|"
+    + _APARTMENT
+    + r")?"  # staircase + apartment: 12 B 5
+    + r"(?:"
+    + _POSTAL
+    + r")?"
+    r"|[A-ZÅÄÖ][^\W\d_]+\s(?i:tie|katu|kuja|polku|väylä|raitti|kaari|tori|aukio|gatan|vägen)"
+    + _HOUSE
     + r"(?:\s?[A-Za-zÅÄÖåäö](?!\w)(?:\s?\d{1,3}(?!\d))?)?"  # two words: Myllymäen tie 7
-    + r"|[A-ZÅÄÖ][^\W\d_]+(?:-[^\W\d_]+)*" + _HOUSE_SHORT
-    + r"(?:(?:\s?[A-ZÅÄÖ](?![^\W\d_])\s?\d{1,3}(?!\d)|" + _APARTMENT + r")(?:" + _POSTAL + r")?"
-    + r"|(?:\s?[A-Za-zÅÄÖåäö](?!\w))?" + _POSTAL + r")"
-    r"|" + _ADDRESS_CUE + r"[A-ZÅÄÖ][^\W\d_]+(?:-[^\W\d_]+)*(?<!ssa)(?<!ssä)(?<!lla)(?<!llä)(?<!sta)(?<!stä)"
-    + _HOUSE_SHORT + r"(?!\s(?i:vuo|v\.|kk|kuu|viik|päiv|vrk|kerta|henk|lasta|hlö))"  # "asun Mäntylä 5", not
+    + r"|[A-ZÅÄÖ][^\W\d_]+(?:-[^\W\d_]+)*"
+    + _HOUSE_SHORT
+    + r"(?:(?:\s?[A-ZÅÄÖ](?![^\W\d_])\s?\d{1,3}(?!\d)|"
+    + _APARTMENT
+    + r")(?:"
+    + _POSTAL
+    + r")?"
+    + r"|(?:\s?[A-Za-zÅÄÖåäö](?!\w))?"
+    + _POSTAL
+    + r")"
+    r"|"
+    + _ADDRESS_CUE
+    + r"[A-ZÅÄÖ][^\W\d_]+(?:-[^\W\d_]+)*(?<!ssa)(?<!ssä)(?<!lla)(?<!llä)(?<!sta)(?<!stä)"
+    + _HOUSE_SHORT
+    + r"(?!\s(?i:vuo|v\.|kk|kuu|viik|päiv|vrk|kerta|henk|lasta|hlö))"  # "asun Mäntylä 5", not
     # "asun Kuopiossa 5 vuotta"
-    + r"(?:\s?[A-ZÅÄÖ](?![^\W\d_])(?:\s?\d{1,3}(?!\d))?|" + _APARTMENT + r")?)"
+    + r"(?:\s?[A-ZÅÄÖ](?![^\W\d_])(?:\s?\d{1,3}(?!\d))?|"
+    + _APARTMENT
+    + r")?)"
 )
 
 # Car registration plate: 2-3 capital letters, a hyphen (or en dash) and 1-3 digits. Codes of the same shape that
@@ -239,7 +288,9 @@ def _name_anchors(names: tuple[str, ...]) -> list[str]:
             continue
         anchors.add(cand)
         for variant in _name_variants(cand):  # the shortened stems (Virtas-, Peka-)
-            anchors.add(re.sub(r"\\(.)", r"\1", variant.removesuffix(r"\w*").removesuffix(r"(?!\w)")))
+            anchors.add(
+                re.sub(r"\\(.)", r"\1", variant.removesuffix(r"\w*").removesuffix(r"(?!\w)"))
+            )
     return sorted(anchors)
 
 
@@ -270,8 +321,11 @@ def _lemma_names(names: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str
     case (``Jär``, ``JÄR``, ``Mä``...). The prefilter is the same literal text, so every text the candidate regex
     matches in Python also passes it in RE2.
     """
-    words = frozenset(c.casefold() for c in _name_candidates(names)
-                      if len(c) >= 3 and c.isalpha() and " " not in c)
+    words = frozenset(
+        c.casefold()
+        for c in _name_candidates(names)
+        if len(c) >= 3 and c.isalpha() and " " not in c
+    )
     alternatives = set()
     for word in words:
         prefix = _lemma_prefix(word)
@@ -295,7 +349,9 @@ def _lemma_of(word: str) -> str:
     return _lemma(word[0] + word[1:].lower()).casefold()
 
 
-def _lemma_spans(text: str, names: tuple[str, ...], taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _lemma_spans(
+    text: str, names: tuple[str, ...], taken: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
     """Capitalised words of ``text`` that are inflected forms of the names by their lemma, outside ``taken``
     (sorted spans the patterns matched)."""
     found = _lemma_names(names)
@@ -331,7 +387,11 @@ def _is_case_form(rest: str, stem: str) -> bool:
         if not rest.endswith(clitic):
             continue
         core = rest[: len(rest) - len(clitic)]
-        if (clitic and not core) or core in _CASE_ENDINGS or core in (stem[-1] + "n", "h" + stem[-1] + "n"):
+        if (
+            (clitic and not core)
+            or core in _CASE_ENDINGS
+            or core in (stem[-1] + "n", "h" + stem[-1] + "n")
+        ):
             return True
     return False
 
@@ -388,16 +448,21 @@ def _find_name_forms(text: str, key: tuple[str, ...]) -> list[str]:
                 continue
             base = _lemma_of(word) if word.isalpha() else ""
             if (base in lemma_words and not folded.startswith(base)) or any(
-                    folded.startswith(stem) and _is_case_form(folded[len(stem):], stem) for stem in stems):
+                folded.startswith(stem) and _is_case_form(folded[len(stem) :], stem)
+                for stem in stems
+            ):
                 out.append(word)
     return out
+
 
 # Characters whose case-insensitive matching differs between engines (Python folds them onto ASCII letters):
 # a text containing one is always scrubbed in full.
 _FOLD_SPECIAL = "\u017f\u212a\u0130\u0131\ufb05\ufb06"
 
 
-_BASE_PREFILTER = r"\p{Nd}|@|[(\[](?i:at)[)\]]|" + "[ \u00a0](?i:at)[ \u00a0]|\uff20"  # RE2 has no \u escape
+_BASE_PREFILTER = (
+    r"\p{Nd}|@|[(\[](?i:at)[)\]]|" + "[ \u00a0](?i:at)[ \u00a0]|\uff20"
+)  # RE2 has no \u escape
 """RE2: every text the identifier patterns (not names) can match has a Unicode digit (henkilötunnus, phone,
 IBAN, street address: house number, plate), an ``@``, a bracketed ``at`` or an ``at`` between spaces
 (e-mail)."""
@@ -438,10 +503,16 @@ def _matches(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
     return _spans(text, names, _compiled(names))
 
 
-def _spans(text: str, names: tuple[str, ...], pattern: re.Pattern[str] | None) -> list[tuple[int, int, str]]:
+def _spans(
+    text: str, names: tuple[str, ...], pattern: re.Pattern[str] | None
+) -> list[tuple[int, int, str]]:
     """:func:`_matches` with ``pattern`` instead of ``_compiled(names)``: the one without names for a text the
     names pattern cannot match, ``None`` for one no pattern can match (the lemma search only)."""
-    spans = [] if pattern is None else [(m.start(), m.end(), m.lastgroup or "name") for m in pattern.finditer(text)]
+    spans = (
+        []
+        if pattern is None
+        else [(m.start(), m.end(), m.lastgroup or "name") for m in pattern.finditer(text)]
+    )
     if names:
         extra = _lemma_spans(text, names, spans)
         if extra:
@@ -478,8 +549,13 @@ def _is_na_scalar(value: Any) -> bool:
         return False
 
 
-def _scrubber(names: tuple[str, ...], tags: dict[str, str], *, name_pattern: bool = True,
-              base_patterns: bool = True) -> Callable[[str], str]:
+def _scrubber(
+    names: tuple[str, ...],
+    tags: dict[str, str],
+    *,
+    name_pattern: bool = True,
+    base_patterns: bool = True,
+) -> Callable[[str], str]:
     """``text -> scrubbed text`` for these names and tags. For texts a part of the search cannot match
     (:func:`_scrub_distinct`), ``name_pattern=False`` leaves the names pattern out (names by lemma only) and
     ``base_patterns=False`` also the identifier patterns."""
@@ -563,7 +639,9 @@ def scrub_pii(text: Any, names: Iterable[str] | str = (), *, lang: Lang = "fi") 
     return _scrubber(_names_key(names), tags)(str(text))
 
 
-def scrub_pii_series(series: pd.Series, names: Iterable[str] | str = (), *, lang: Lang = "fi") -> pd.Series:
+def scrub_pii_series(
+    series: pd.Series, names: Iterable[str] | str = (), *, lang: Lang = "fi"
+) -> pd.Series:
     """:func:`scrub_pii` over a column, each distinct text once, with a precompiled regex.
 
     Missing values stay missing; the index, name and (string or object) dtype are kept. In an ``object`` column
@@ -617,7 +695,10 @@ def _scrub_distinct(distinct: pd.Series, names: tuple[str, ...], tags: dict[str,
     text (tested on random texts full of names, numbers and e-mail addresses).
     """
     full = _scrubber(names, tags)
-    if not (isinstance(distinct.dtype, pd.StringDtype) and distinct.dtype.storage == "pyarrow") or len(distinct) < 64:
+    if (
+        not (isinstance(distinct.dtype, pd.StringDtype) and distinct.dtype.storage == "pyarrow")
+        or len(distinct) < 64
+    ):
         return _scrub_texts(distinct, full)
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -643,8 +724,9 @@ def _scrub_distinct(distinct: pd.Series, names: tuple[str, ...], tags: dict[str,
     for with_base in (True, False):
         part = lemma & (base if with_base else ~base)
         if part.any():
-            out[part] = _scrub_texts(distinct[part], _scrubber(names, tags, name_pattern=False,
-                                                                base_patterns=with_base))
+            out[part] = _scrub_texts(
+                distinct[part], _scrubber(names, tags, name_pattern=False, base_patterns=with_base)
+            )
     only_base = base & ~named & ~lemma
     if only_base.any():
         out[only_base] = _scrub_texts(distinct[only_base], _scrubber((), tags))

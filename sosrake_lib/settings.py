@@ -42,7 +42,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if isinstance(self.min_n, bool) or not isinstance(self.min_n, int) or self.min_n < 1:
-            raise ConfigError(f"min_n (--min-cell-size) must be a positive whole number, not {self.min_n!r}")
+            raise ConfigError(
+                f"min_n (--min-cell-size) must be a positive whole number, not {self.min_n!r}"
+            )
         if self.lang not in ("fi", "en"):
             raise ConfigError(f"lang must be 'fi' or 'en', not {self.lang!r}")
 

@@ -39,7 +39,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import stats as _sps
-from statsmodels.stats import proportion as _smprop  # module import: pytest must not collect test_* names
+from statsmodels.stats import (
+    proportion as _smprop,
+)  # module import: pytest must not collect test_* names
 from statsmodels.stats.multitest import multipletests
 
 __all__ = [
@@ -157,7 +159,9 @@ class TwoProportionsResult:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-def two_proportions(count1: int, n1: int, count2: int, n2: int, ci: float = 0.95) -> TwoProportionsResult:
+def two_proportions(
+    count1: int, n1: int, count2: int, n2: int, ci: float = 0.95
+) -> TwoProportionsResult:
     """Compare two independent proportions: difference ``p2 - p1`` with a Newcombe interval and a test.
 
     * Interval: Newcombe's hybrid score interval (method 10 of Newcombe 1998b), via
@@ -196,33 +200,76 @@ def two_proportions(count1: int, n1: int, count2: int, n2: int, ci: float = 0.95
     if n1 == 0 or n2 == 0:
         nan = float("nan")
         return TwoProportionsResult(
-            p1=count1 / n1 if n1 else nan, p2=count2 / n2 if n2 else nan, n1=int(n1), n2=int(n2),
-            difference=nan, ci_low=nan, ci_high=nan, ci_method="Newcombe hybrid score", test="none",
-            statistic=nan, statistic_name="", p_value=nan, effect_size=nan, effect_size_name="Cohen's h",
+            p1=count1 / n1 if n1 else nan,
+            p2=count2 / n2 if n2 else nan,
+            n1=int(n1),
+            n2=int(n2),
+            difference=nan,
+            ci_low=nan,
+            ci_high=nan,
+            ci_method="Newcombe hybrid score",
+            test="none",
+            statistic=nan,
+            statistic_name="",
+            p_value=nan,
+            effect_size=nan,
+            effect_size_name="Cohen's h",
             options={"reason": "a group has no observations"},
         )
     p1, p2 = count1 / n1, count2 / n2
     # statsmodels compares its first argument with its second (p_a - p_b): pass group 2 first for p2 - p1.
-    low, high = _smprop.confint_proportions_2indep(count2, n2, count1, n1, method="newcomb", compare="diff", alpha=alpha)
+    low, high = _smprop.confint_proportions_2indep(
+        count2, n2, count1, n1, method="newcomb", compare="diff", alpha=alpha
+    )
     table = np.array([[count1, n1 - count1], [count2, n2 - count2]], dtype="float64")
     expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
     if np.any(expected < 5):
         res = _sps.fisher_exact(table.astype(int), alternative="two-sided")
-        test, stat, stat_name, pval = "Fisher's exact test", float(res.statistic), "sample odds ratio", float(res.pvalue)
+        test, stat, stat_name, pval = (
+            "Fisher's exact test",
+            float(res.statistic),
+            "sample odds ratio",
+            float(res.pvalue),
+        )
         options: dict[str, Any] = {"alternative": "two-sided", "reason": "an expected count < 5"}
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels also computes an unused odds ratio
+        with np.errstate(
+            divide="ignore", invalid="ignore"
+        ):  # statsmodels also computes an unused odds ratio
             res = _smprop.test_proportions_2indep(
-                count2, n2, count1, n1, method="score", compare="diff", correction=False,
+                count2,
+                n2,
+                count1,
+                n1,
+                method="score",
+                compare="diff",
+                correction=False,
                 alternative="two-sided",
             )
-        test, stat, stat_name, pval = "score test for two proportions", float(res.statistic), "z", float(res.pvalue)
+        test, stat, stat_name, pval = (
+            "score test for two proportions",
+            float(res.statistic),
+            "z",
+            float(res.pvalue),
+        )
         options = {"alternative": "two-sided", "correction": False}
     h = 2 * np.arcsin(np.sqrt(p2)) - 2 * np.arcsin(np.sqrt(p1))
     return TwoProportionsResult(
-        p1=p1, p2=p2, n1=int(n1), n2=int(n2), difference=p2 - p1, ci_low=float(low), ci_high=float(high),
-        ci_method="Newcombe hybrid score", test=test, statistic=stat, statistic_name=stat_name, p_value=pval,
-        effect_size=float(h), effect_size_name="Cohen's h", options={**options, "ci": ci},
+        p1=p1,
+        p2=p2,
+        n1=int(n1),
+        n2=int(n2),
+        difference=p2 - p1,
+        ci_low=float(low),
+        ci_high=float(high),
+        ci_method="Newcombe hybrid score",
+        test=test,
+        statistic=stat,
+        statistic_name=stat_name,
+        p_value=pval,
+        effect_size=float(h),
+        effect_size_name="Cohen's h",
+        options={**options, "ci": ci},
     )
 
 
@@ -331,7 +378,9 @@ def _pair_up(pre: Any, post: Any) -> tuple[np.ndarray, np.ndarray, int]:
         pre, post = pre.align(post, join="outer")
     a, b = _to_float(pre), _to_float(post)
     if a.shape != b.shape or a.ndim != 1:
-        raise ValueError(f"pre and post must be 1-D and of equal length (got {a.shape} and {b.shape})")
+        raise ValueError(
+            f"pre and post must be 1-D and of equal length (got {a.shape} and {b.shape})"
+        )
     ok = ~(np.isnan(a) | np.isnan(b))
     return a[ok], b[ok], int((~ok).sum())
 
@@ -402,25 +451,56 @@ def paired_change(
     d = b - a
     n = int(d.size)
     nan = float("nan")
-    options: dict[str, Any] = {"alternative": alternative, "correction": False, "method": "auto", "ci": ci}
+    options: dict[str, Any] = {
+        "alternative": alternative,
+        "correction": False,
+        "method": "auto",
+        "ci": ci,
+    }
     common: dict[str, Any] = dict(
-        n_pairs=n, n_dropped=n_dropped, n_increase=int((d > 0).sum()), n_decrease=int((d < 0).sum()),
-        n_zero=int((d == 0).sum()), zero_method=zero_method, alternative=alternative, options=options,
+        n_pairs=n,
+        n_dropped=n_dropped,
+        n_increase=int((d > 0).sum()),
+        n_decrease=int((d < 0).sum()),
+        n_zero=int((d == 0).sum()),
+        zero_method=zero_method,
+        alternative=alternative,
+        options=options,
     )
     if n == 0:
         return PairedChangeResult(
-            **common, median_pre=nan, median_post=nan, median_change=nan, median_change_ci_low=nan,
-            median_change_ci_high=nan, mean_change=nan, statistic=nan, w_plus=nan, w_minus=nan, p_value=nan,
-            method="none", effect_size=nan,
+            **common,
+            median_pre=nan,
+            median_post=nan,
+            median_change=nan,
+            median_change_ci_low=nan,
+            median_change_ci_high=nan,
+            mean_change=nan,
+            statistic=nan,
+            w_plus=nan,
+            w_minus=nan,
+            p_value=nan,
+            method="none",
+            effect_size=nan,
         )
     qci = _sps.quantile_test(d, q=0, p=0.5).confidence_interval(confidence_level=ci)
     descriptive = dict(
-        median_pre=float(np.median(a)), median_post=float(np.median(b)), median_change=float(np.median(d)),
-        median_change_ci_low=float(qci.low), median_change_ci_high=float(qci.high), mean_change=float(d.mean()),
+        median_pre=float(np.median(a)),
+        median_post=float(np.median(b)),
+        median_change=float(np.median(d)),
+        median_change_ci_low=float(qci.low),
+        median_change_ci_high=float(qci.high),
+        mean_change=float(d.mean()),
     )
     if common["n_zero"] == n:
         return PairedChangeResult(
-            **common, **descriptive, statistic=0.0, w_plus=0.0, w_minus=0.0, p_value=1.0, method="none",
+            **common,
+            **descriptive,
+            statistic=0.0,
+            w_plus=0.0,
+            w_minus=0.0,
+            p_value=1.0,
+            method="none",
             effect_size=0.0,
         )
     # Rank sums over exactly the ranking scipy's test uses (average ranks for ties).
@@ -437,8 +517,14 @@ def paired_change(
     effect = (w_plus - w_minus) / ranks.sum()
     res = _sps.wilcoxon(d, zero_method=zero_method, alternative=alternative, method="auto")
     return PairedChangeResult(
-        **common, **descriptive, statistic=float(res.statistic), w_plus=float(w_plus), w_minus=float(w_minus),
-        p_value=float(res.pvalue), method=_scipy_wilcoxon_method(d, zero_method), effect_size=float(effect),
+        **common,
+        **descriptive,
+        statistic=float(res.statistic),
+        w_plus=float(w_plus),
+        w_minus=float(w_minus),
+        p_value=float(res.pvalue),
+        method=_scipy_wilcoxon_method(d, zero_method),
+        effect_size=float(effect),
     )
 
 
@@ -509,7 +595,9 @@ def _describe(values: np.ndarray) -> dict[str, float]:
     }
 
 
-def _compare_samples(samples: dict[Any, np.ndarray], min_n: int, n_missing: int = 0) -> CompareResult:
+def _compare_samples(
+    samples: dict[Any, np.ndarray], min_n: int, n_missing: int = 0
+) -> CompareResult:
     """Core of :func:`compare_groups`: samples are NaN-free arrays keyed by group label, in order."""
     table = pd.DataFrame({g: _describe(x) for g, x in samples.items()}).T
     table["n"] = table["n"].astype("int64")
@@ -527,32 +615,56 @@ def _compare_samples(samples: dict[Any, np.ndarray], min_n: int, n_missing: int 
     opts: dict[str, Any] = {"min_n": threshold}
     if len(xs) < 2:
         return CompareResult(
-            test="none (fewer than 2 groups)", statistic=nan, p_value=nan, df=nan, effect_size=nan,
-            effect_size_name="", options=opts, **base,
+            test="none (fewer than 2 groups)",
+            statistic=nan,
+            p_value=nan,
+            df=nan,
+            effect_size=nan,
+            effect_size_name="",
+            options=opts,
+            **base,
         )
     if len(xs) == 2:
         x, y = xs
         res = _sps.mannwhitneyu(x, y, alternative="two-sided", method="auto", use_continuity=True)
         u1 = float(res.statistic)
         ties = np.unique(np.concatenate([x, y])).size < x.size + y.size
-        method = "asymptotic" if (x.size > 8 and y.size > 8) or ties else "exact"  # scipy's "auto" rule
+        method = (
+            "asymptotic" if (x.size > 8 and y.size > 8) or ties else "exact"
+        )  # scipy's "auto" rule
         return CompareResult(
-            test="Mann-Whitney U", statistic=u1, p_value=float(res.pvalue), df=nan,
+            test="Mann-Whitney U",
+            statistic=u1,
+            p_value=float(res.pvalue),
+            df=nan,
             effect_size=1.0 - 2.0 * u1 / (x.size * y.size),
             effect_size_name=f"rank-biserial r (> 0: {included[1]} higher than {included[0]})",
-            options={**opts, "alternative": "two-sided", "method": method, "use_continuity": True,
-                     "statistic": f"U of {included[0]}"},
+            options={
+                **opts,
+                "alternative": "two-sided",
+                "method": method,
+                "use_continuity": True,
+                "statistic": f"U of {included[0]}",
+            },
             **base,
         )
     k = len(xs)
-    if np.ptp(np.concatenate(xs)) == 0:  # all values identical: H is 0/0 in scipy; no evidence of a difference
+    if (
+        np.ptp(np.concatenate(xs)) == 0
+    ):  # all values identical: H is 0/0 in scipy; no evidence of a difference
         h, p = 0.0, 1.0
     else:
         res = _sps.kruskal(*xs)
         h, p = float(res.statistic), float(res.pvalue)
     return CompareResult(
-        test="Kruskal-Wallis H", statistic=h, p_value=p, df=float(k - 1), effect_size=h / (n - 1),
-        effect_size_name="epsilon-squared", options={**opts, "tie_correction": True}, **base,
+        test="Kruskal-Wallis H",
+        statistic=h,
+        p_value=p,
+        df=float(k - 1),
+        effect_size=h / (n - 1),
+        effect_size_name="epsilon-squared",
+        options={**opts, "tie_correction": True},
+        **base,
     )
 
 
@@ -613,16 +725,27 @@ def compare_groups_table(
     rows = []
     for v in values:
         r = compare_groups(df, v, group, min_n=min_n)
-        rows.append({
-            "value": v, "test": r.test, "n": r.n, "n_groups": len(r.groups), "statistic": r.statistic,
-            "df": r.df, "p_value": r.p_value, "effect_size": r.effect_size,
-            "effect_size_name": r.effect_size_name, "excluded_groups": ", ".join(map(str, r.excluded_groups)),
-            "n_missing": r.n_missing,
-        })
+        rows.append(
+            {
+                "value": v,
+                "test": r.test,
+                "n": r.n,
+                "n_groups": len(r.groups),
+                "statistic": r.statistic,
+                "df": r.df,
+                "p_value": r.p_value,
+                "effect_size": r.effect_size,
+                "effect_size_name": r.effect_size_name,
+                "excluded_groups": ", ".join(map(str, r.excluded_groups)),
+                "n_missing": r.n_missing,
+            }
+        )
     table = pd.DataFrame(rows)
     p_holm = holm(table["p_value"].to_numpy())
     table.insert(table.columns.get_loc("p_value") + 1, "p_holm", p_holm)
-    table.insert(table.columns.get_loc("p_holm") + 1, "significant", np.nan_to_num(p_holm, nan=1.0) < alpha)
+    table.insert(
+        table.columns.get_loc("p_holm") + 1, "significant", np.nan_to_num(p_holm, nan=1.0) < alpha
+    )
     return table
 
 
@@ -664,21 +787,27 @@ def _design(data: pd.DataFrame, predictors: Sequence[str]) -> tuple[pd.DataFrame
     return pd.DataFrame(columns, index=data.index), references
 
 
-def _tidy(params: pd.Series, bse: pd.Series, pvalues: pd.Series, conf: pd.DataFrame) -> pd.DataFrame:
+def _tidy(
+    params: pd.Series, bse: pd.Series, pvalues: pd.Series, conf: pd.DataFrame
+) -> pd.DataFrame:
     with np.errstate(over="ignore"):
         return _tidy_unguarded(params, bse, pvalues, conf)
 
 
-def _tidy_unguarded(params: pd.Series, bse: pd.Series, pvalues: pd.Series, conf: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "term": list(params.index),
-        "coef": params.to_numpy(dtype=float),
-        "se": bse.to_numpy(dtype=float),
-        "odds_ratio": np.exp(params.to_numpy(dtype=float)),
-        "ci_low": np.exp(conf.iloc[:, 0].to_numpy(dtype=float)),
-        "ci_high": np.exp(conf.iloc[:, 1].to_numpy(dtype=float)),
-        "p_value": pvalues.to_numpy(dtype=float),
-    })
+def _tidy_unguarded(
+    params: pd.Series, bse: pd.Series, pvalues: pd.Series, conf: pd.DataFrame
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "term": list(params.index),
+            "coef": params.to_numpy(dtype=float),
+            "se": bse.to_numpy(dtype=float),
+            "odds_ratio": np.exp(params.to_numpy(dtype=float)),
+            "ci_low": np.exp(conf.iloc[:, 0].to_numpy(dtype=float)),
+            "ci_high": np.exp(conf.iloc[:, 1].to_numpy(dtype=float)),
+            "p_value": pvalues.to_numpy(dtype=float),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -709,8 +838,17 @@ class OrdinalResult:
 
 def _empty_table(terms: Sequence[str]) -> pd.DataFrame:
     nan = np.full(len(terms), np.nan)
-    return pd.DataFrame({"term": list(terms), "coef": nan, "se": nan, "odds_ratio": nan, "ci_low": nan,
-                         "ci_high": nan, "p_value": nan})
+    return pd.DataFrame(
+        {
+            "term": list(terms),
+            "coef": nan,
+            "se": nan,
+            "odds_ratio": nan,
+            "ci_low": nan,
+            "ci_high": nan,
+            "p_value": nan,
+        }
+    )
 
 
 def ordinal_logit(
@@ -759,14 +897,30 @@ def ordinal_logit(
     counts = np.array([(y_num == lv).sum() for lv in levels], dtype=float)
     llnull = float(np.sum(counts * np.log(counts / n))) if n else float("nan")
     nan = float("nan")
-    fail = dict(thresholds=pd.Series(dtype=float), n=n, n_dropped=n_dropped, converged=False, estimable=False,
-                llf=nan,
-                llnull=llnull, lr_stat=nan, lr_df=exog.shape[1], lr_p=nan, outcome_levels=levels,
-                reference_levels=references, options=options)
+    fail = dict(
+        thresholds=pd.Series(dtype=float),
+        n=n,
+        n_dropped=n_dropped,
+        converged=False,
+        estimable=False,
+        llf=nan,
+        llnull=llnull,
+        lr_stat=nan,
+        lr_df=exog.shape[1],
+        lr_p=nan,
+        outcome_levels=levels,
+        reference_levels=references,
+        options=options,
+    )
     if len(levels) < 2:
-        return OrdinalResult(table=_empty_table(list(exog.columns)),
-                             warning="the outcome has fewer than two observed categories", **fail)
-    endog = pd.Series(pd.Categorical(y_num, categories=list(levels), ordered=True), index=complete.index)
+        return OrdinalResult(
+            table=_empty_table(list(exog.columns)),
+            warning="the outcome has fewer than two observed categories",
+            **fail,
+        )
+    endog = pd.Series(
+        pd.Categorical(y_num, categories=list(levels), ordered=True), index=complete.index
+    )
     messages: list[str] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -775,29 +929,46 @@ def ordinal_logit(
             res = model.fit(method="bfgs", disp=False, maxiter=2000, gtol=1e-7)
         messages = sorted({str(w.message).splitlines()[0] for w in caught})
     except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
-        return OrdinalResult(table=_empty_table(list(exog.columns)), warning=f"model not estimable: {exc}",
-                             **fail)
+        return OrdinalResult(
+            table=_empty_table(list(exog.columns)), warning=f"model not estimable: {exc}", **fail
+        )
     converged = bool(res.mle_retvals.get("converged", False))
     if not converged:
         messages.insert(0, "the optimiser did not converge; estimates are unreliable")
     k = exog.shape[1]
     params, bse, pvalues = res.params.iloc[:k], res.bse.iloc[:k], res.pvalues.iloc[:k]
     if not np.all(np.isfinite(bse)) or np.any(np.abs(params) > 10):
-        messages.insert(0, "model not estimable: extreme coefficients or undefined standard errors, probably "
-                           "separation (a group entirely in the lowest or highest category)")
-        return OrdinalResult(table=_empty_table(list(exog.columns)), warning="; ".join(messages),
-                             **{**fail, "converged": converged, "llf": float(res.llf)})
+        messages.insert(
+            0,
+            "model not estimable: extreme coefficients or undefined standard errors, probably "
+            "separation (a group entirely in the lowest or highest category)",
+        )
+        return OrdinalResult(
+            table=_empty_table(list(exog.columns)),
+            warning="; ".join(messages),
+            **{**fail, "converged": converged, "llf": float(res.llf)},
+        )
     conf = res.conf_int(alpha=1 - ci).iloc[:k]
     cuts = model.transform_threshold_params(res.params.to_numpy())[1:-1]
     shown = [int(lv) if float(lv).is_integer() else lv for lv in levels]
     names = [f"{a}|{b}" for a, b in zip(shown[:-1], shown[1:], strict=True)]
     lr_stat = 2 * (float(res.llf) - llnull)
     return OrdinalResult(
-        table=_tidy(params, bse, pvalues, conf), thresholds=pd.Series(cuts, index=names, name="threshold"),
-        n=n, n_dropped=n_dropped, converged=converged, estimable=True, llf=float(res.llf), llnull=llnull,
+        table=_tidy(params, bse, pvalues, conf),
+        thresholds=pd.Series(cuts, index=names, name="threshold"),
+        n=n,
+        n_dropped=n_dropped,
+        converged=converged,
+        estimable=True,
+        llf=float(res.llf),
+        llnull=llnull,
         lr_stat=lr_stat,
-        lr_df=k, lr_p=float(_sps.chi2.sf(lr_stat, k)) if k else nan, outcome_levels=levels,
-        reference_levels=references, warning="; ".join(messages), options=options,
+        lr_df=k,
+        lr_p=float(_sps.chi2.sf(lr_stat, k)) if k else nan,
+        outcome_levels=levels,
+        reference_levels=references,
+        warning="; ".join(messages),
+        options=options,
     )
 
 
@@ -866,10 +1037,15 @@ def logistic_regression(
     data = df[[outcome, *predictors]]
     complete = data[data.notna().all(axis=1)]
     n, n_dropped = len(complete), len(data) - len(complete)
-    y = _to_float(complete[outcome].astype("float64") if pd.api.types.is_bool_dtype(complete[outcome])
-                  else complete[outcome])
+    y = _to_float(
+        complete[outcome].astype("float64")
+        if pd.api.types.is_bool_dtype(complete[outcome])
+        else complete[outcome]
+    )
     if not np.isin(y, [0.0, 1.0]).all():
-        raise ValueError(f"outcome {outcome!r} must be coded 0/1 (or boolean); found {sorted(set(y.tolist()))}")
+        raise ValueError(
+            f"outcome {outcome!r} must be coded 0/1 (or boolean); found {sorted(set(y.tolist()))}"
+        )
     exog, references = _design(complete, predictors)
     k = exog.shape[1]
     n_events = int(y.sum())
@@ -878,18 +1054,37 @@ def logistic_regression(
     options = {"method": "newton", "ci": ci, "missing": "listwise", "event": 1}
     problems: list[str] = []
     if k and epv < 10:
-        problems.append(f"only {epv:.1f} events per parameter (< 10): estimates may be biased (Peduzzi 1996)")
-    separated = [c for c in exog.columns if c in _dummy_columns(references, exog)
-                 and len(set(y[exog[c].to_numpy() == 1])) < 2]
+        problems.append(
+            f"only {epv:.1f} events per parameter (< 10): estimates may be biased (Peduzzi 1996)"
+        )
+    separated = [
+        c
+        for c in exog.columns
+        if c in _dummy_columns(references, exog) and len(set(y[exog[c].to_numpy() == 1])) < 2
+    ]
     nan = float("nan")
-    fail = dict(n=n, n_dropped=n_dropped, n_events=n_events, n_parameters=k, epv=epv, converged=False,
-                estimable=False, llf=nan, lr_stat=nan, lr_df=k, lr_p=nan, reference_levels=references,
-                options=options)
+    fail = dict(
+        n=n,
+        n_dropped=n_dropped,
+        n_events=n_events,
+        n_parameters=k,
+        epv=epv,
+        converged=False,
+        estimable=False,
+        llf=nan,
+        lr_stat=nan,
+        lr_df=k,
+        lr_p=nan,
+        reference_levels=references,
+        options=options,
+    )
     if n_events in (0, n):
         problems.append("the outcome has no variation; model not estimable")
         return LogitResult(table=_empty_table(terms), warning="; ".join(problems), **fail)
     if separated:
-        problems.append(f"separation: outcome is constant within {', '.join(separated)}; model not estimable")
+        problems.append(
+            f"separation: outcome is constant within {', '.join(separated)}; model not estimable"
+        )
         return LogitResult(table=_empty_table(terms), warning="; ".join(problems), **fail)
     X = exog.assign(Intercept=1.0)[terms]
     try:
@@ -911,18 +1106,35 @@ def logistic_regression(
         reasons.append("extreme coefficients or undefined standard errors")
     if reasons:
         problems.append(f"model not estimable ({'; '.join(reasons)}); probably (quasi-)separation")
-        return LogitResult(table=_empty_table(terms), warning="; ".join(problems),
-                           **{**fail, "converged": converged})
+        return LogitResult(
+            table=_empty_table(terms),
+            warning="; ".join(problems),
+            **{**fail, "converged": converged},
+        )
     names = pd.Index(terms)
-    table = _tidy(pd.Series(params, index=names), pd.Series(bse, index=names),
-                  pd.Series(np.asarray(res.pvalues, dtype=float), index=names),
-                  pd.DataFrame(np.asarray(res.conf_int(alpha=1 - ci)), index=names))
+    table = _tidy(
+        pd.Series(params, index=names),
+        pd.Series(bse, index=names),
+        pd.Series(np.asarray(res.pvalues, dtype=float), index=names),
+        pd.DataFrame(np.asarray(res.conf_int(alpha=1 - ci)), index=names),
+    )
     lr_stat = float(res.llr)
     return LogitResult(
-        table=table, n=n, n_dropped=n_dropped, n_events=n_events, n_parameters=k, epv=epv, converged=True,
-        estimable=True, llf=float(res.llf), lr_stat=lr_stat, lr_df=k,
-        lr_p=float(_sps.chi2.sf(lr_stat, k)) if k else nan, reference_levels=references,
-        warning="; ".join(problems), options=options,
+        table=table,
+        n=n,
+        n_dropped=n_dropped,
+        n_events=n_events,
+        n_parameters=k,
+        epv=epv,
+        converged=True,
+        estimable=True,
+        llf=float(res.llf),
+        lr_stat=lr_stat,
+        lr_df=k,
+        lr_p=float(_sps.chi2.sf(lr_stat, k)) if k else nan,
+        reference_levels=references,
+        warning="; ".join(problems),
+        options=options,
     )
 
 

@@ -31,52 +31,149 @@ from .paths import SAMPLE_MARKER
 MARKER = SAMPLE_MARKER
 
 #: Invented names (no one named in the project's seed documents). The privacy scan looks for these in outputs.
-FIRST_NAMES = ["Aino", "Eeva", "Helmi", "Iida", "Jenni", "Kaisa", "Laura", "Milla", "Noora", "Oona", "Pinja",
-               "Riikka", "Sanni", "Tiia", "Veera", "Aleksi", "Eetu", "Janne", "Joonas", "Kalle", "Lauri", "Mikko",
-               "Niko", "Otto", "Petteri", "Sampo", "Teemu", "Valtteri", "Ville", "Ilmari"]
-LAST_NAMES = ["Aaltonen", "Heiskanen", "Huttunen", "Jääskeläinen", "Kärkkäinen", "Kettunen", "Laitinen",
-              "Lappalainen", "Miettinen", "Nousiainen", "Oksanen", "Pakarinen", "Rautiainen", "Räsänen",
-              "Savolainen", "Tervonen", "Toivanen", "Turunen", "Väisänen", "Ylönen"]
+FIRST_NAMES = [
+    "Aino",
+    "Eeva",
+    "Helmi",
+    "Iida",
+    "Jenni",
+    "Kaisa",
+    "Laura",
+    "Milla",
+    "Noora",
+    "Oona",
+    "Pinja",
+    "Riikka",
+    "Sanni",
+    "Tiia",
+    "Veera",
+    "Aleksi",
+    "Eetu",
+    "Janne",
+    "Joonas",
+    "Kalle",
+    "Lauri",
+    "Mikko",
+    "Niko",
+    "Otto",
+    "Petteri",
+    "Sampo",
+    "Teemu",
+    "Valtteri",
+    "Ville",
+    "Ilmari",
+]
+LAST_NAMES = [
+    "Aaltonen",
+    "Heiskanen",
+    "Huttunen",
+    "Jääskeläinen",
+    "Kärkkäinen",
+    "Kettunen",
+    "Laitinen",
+    "Lappalainen",
+    "Miettinen",
+    "Nousiainen",
+    "Oksanen",
+    "Pakarinen",
+    "Rautiainen",
+    "Räsänen",
+    "Savolainen",
+    "Tervonen",
+    "Toivanen",
+    "Turunen",
+    "Väisänen",
+    "Ylönen",
+]
 
 #: The effects planted in the sample; analyses are tested for recovering them.
 PLANTED: dict[str, Any] = {
     "competence": {
-        "n_respondents": 118,            # after cleaning (raw adds a test row, a duplicate and a blank row)
-        "target_group_size": 160,        # response rate 118 / 160 = 73.8 %
-        "competence_means": {"tiedonkeruu": 3.7, "vaikuttavuustieto": 2.6, "raportointi": 2.5,
-                             "vaikuttaminen": 2.7, "yhteistyo": 3.2, "yhteiso": 3.0},
-        "importance_means": {"tiedonkeruu": 4.2, "vaikuttavuustieto": 4.3, "raportointi": 4.2,
-                             "vaikuttaminen": 4.3, "yhteistyo": 3.8, "yhteiso": 3.3},
-        "top3_needs": ["vaikuttavuustieto", "raportointi", "vaikuttaminen"],   # Borich MWDS, any order
+        "n_respondents": 118,  # after cleaning (raw adds a test row, a duplicate and a blank row)
+        "target_group_size": 160,  # response rate 118 / 160 = 73.8 %
+        "competence_means": {
+            "tiedonkeruu": 3.7,
+            "vaikuttavuustieto": 2.6,
+            "raportointi": 2.5,
+            "vaikuttaminen": 2.7,
+            "yhteistyo": 3.2,
+            "yhteiso": 3.0,
+        },
+        "importance_means": {
+            "tiedonkeruu": 4.2,
+            "vaikuttavuustieto": 4.3,
+            "raportointi": 4.2,
+            "vaikuttaminen": 4.3,
+            "yhteistyo": 3.8,
+            "yhteiso": 3.3,
+        },
+        "top3_needs": [
+            "vaikuttavuustieto",
+            "raportointi",
+            "vaikuttaminen",
+        ],  # Borich MWDS, any order
         "strongest_area": "tiedonkeruu",
-        "group_difference": {"area": "yhteistyo", "group": "organisation", "higher": "kainuu", "shift": 0.8},
-        "low_alpha_area": "yhteiso",     # its items barely correlate: alpha < 0.6, must be flagged
-        "support_themes": {"koulutus": 0.45, "aika": 0.35},  # share of answers mentioning training / time
+        "group_difference": {
+            "area": "yhteistyo",
+            "group": "organisation",
+            "higher": "kainuu",
+            "shift": 0.8,
+        },
+        "low_alpha_area": "yhteiso",  # its items barely correlate: alpha < 0.6, must be flagged
+        "support_themes": {
+            "koulutus": 0.45,
+            "aika": 0.35,
+        },  # share of answers mentioning training / time
     },
     "interviews": {
         "students": {"2021-syksy": 39, "2022-syksy": 41},
         "n_interviews": {"2021-syksy": 80, "2022-syksy": 86},
-        "theme_means_2021": {"saatavuus": 3.1, "kohtaaminen": 3.5, "turvallisuus": 4.2, "tiedonsaanti": 3.3,
-                             "hyodyllisyys": 3.6},
-        "theme_change_2022": {"kohtaaminen": 0.8},      # only kohtaaminen improves ("kohtaaminen parani")
+        "theme_means_2021": {
+            "saatavuus": 3.1,
+            "kohtaaminen": 3.5,
+            "turvallisuus": 4.2,
+            "tiedonsaanti": 3.3,
+            "hyodyllisyys": 3.6,
+        },
+        "theme_change_2022": {
+            "kohtaaminen": 0.8
+        },  # only kohtaaminen improves ("kohtaaminen parani")
         "nps_target": {"2021-syksy": -5, "2022-syksy": 30},
-        "small_service": "debt_advice",                 # a service with fewer than 5 interviews per semester
-        "missing_themes": {"2021-syksy": {"asuminen": 0.30, "toimeentulo": 0.25},
-                           "2022-syksy": {"asuminen": 0.50, "toimeentulo": 0.25}},
+        "small_service": "debt_advice",  # a service with fewer than 5 interviews per semester
+        "missing_themes": {
+            "2021-syksy": {"asuminen": 0.30, "toimeentulo": 0.25},
+            "2022-syksy": {"asuminen": 0.50, "toimeentulo": 0.25},
+        },
     },
     "course": {
-        "enrolled": 63, "completed": 35, "started": 58,
+        "enrolled": 63,
+        "completed": 35,
+        "started": 58,
         "completed_by_group": {"working_life": (25, 38), "student": (10, 25)},
         "module_counts": {"M1": 56, "M2": 51, "M3": 45, "M4": 41, "M5": 36},
         "contact_days": {"contact_day1": 50, "contact_day2": 41},
-        "gains": {"tiedonkeruu": 0.1, "vaikuttavuustieto": 0.9, "raportointi": 1.1, "vaikuttaminen": 0.8,
-                  "yhteistyo": 0.3, "yhteiso": 0.0},
+        "gains": {
+            "tiedonkeruu": 0.1,
+            "vaikuttavuustieto": 0.9,
+            "raportointi": 1.1,
+            "vaikuttaminen": 0.8,
+            "yhteistyo": 0.3,
+            "yhteiso": 0.0,
+        },
         "top_gains": ["raportointi", "vaikuttavuustieto", "vaikuttaminen"],
         "no_gain": ["tiedonkeruu", "yhteiso"],
-        "n_pre": 52, "n_post": 33,
-        "feedback_means": {"sisalto": 4.1, "alusta": 3.2, "lahipaivat": 4.4, "kuormitus": 2.8, "hyoty": 4.2,
-                           "ohjaus": 3.8},
-        "best_part": "lahipaivat", "weakest_part": "kuormitus",
+        "n_pre": 52,
+        "n_post": 33,
+        "feedback_means": {
+            "sisalto": 4.1,
+            "alusta": 3.2,
+            "lahipaivat": 4.4,
+            "kuormitus": 2.8,
+            "hyoty": 4.2,
+            "ohjaus": 3.8,
+        },
+        "best_part": "lahipaivat",
+        "weakest_part": "kuormitus",
         "n_feedback": 33,
     },
 }
@@ -88,14 +185,20 @@ PLANTED: dict[str, Any] = {
 def _labels(inst: Instrument, item_id: str) -> dict[Any, str]:
     scale = inst.item(item_id).scale
     assert scale is not None
-    return {k: v["fi"] for k, v in scale.codes.items()} | {k: v["fi"] for k, v in scale.non_substantive.items()}
+    return {k: v["fi"] for k, v in scale.codes.items()} | {
+        k: v["fi"] for k, v in scale.non_substantive.items()
+    }
 
 
-def _likert(rng: np.random.Generator, mean: np.ndarray, sd: float, lo: int = 1, hi: int = 5) -> np.ndarray:
+def _likert(
+    rng: np.random.Generator, mean: np.ndarray, sd: float, lo: int = 1, hi: int = 5
+) -> np.ndarray:
     return np.clip(np.rint(mean + rng.normal(0, sd, size=mean.shape)), lo, hi).astype(int)
 
 
-def _to_labels(codes: np.ndarray, labels: dict[Any, str], dont_know: np.ndarray | None = None) -> np.ndarray:
+def _to_labels(
+    codes: np.ndarray, labels: dict[Any, str], dont_know: np.ndarray | None = None
+) -> np.ndarray:
     table = np.array([labels.get(i, "") for i in range(0, 11)], dtype=object)
     out = table[codes]
     if dont_know is not None:
@@ -121,8 +224,12 @@ def _people(rng: np.random.Generator, n: int, domain: str) -> tuple[np.ndarray, 
     last = rng.choice(LAST_NAMES, n)
     names = np.char.add(np.char.add(first.astype(str), " "), last.astype(str))
     trans = str.maketrans("äöå", "aoa")
-    emails = np.array([f"{f.lower().translate(trans)}.{la.lower().translate(trans)}{i % 97}@{domain}"
-                       for i, (f, la) in enumerate(zip(first, last, strict=True))])
+    emails = np.array(
+        [
+            f"{f.lower().translate(trans)}.{la.lower().translate(trans)}{i % 97}@{domain}"
+            for i, (f, la) in enumerate(zip(first, last, strict=True))
+        ]
+    )
     return names, emails
 
 
@@ -130,8 +237,13 @@ def _phrase(rng: np.random.Generator, options: list[str]) -> str:
     return options[int(rng.integers(len(options)))]
 
 
-def _compose(rng: np.random.Generator, flags: dict[str, np.ndarray], phrases: dict[str, list[str]],
-             filler: list[str], blank_share: float) -> np.ndarray:
+def _compose(
+    rng: np.random.Generator,
+    flags: dict[str, np.ndarray],
+    phrases: dict[str, list[str]],
+    filler: list[str],
+    blank_share: float,
+) -> np.ndarray:
     n = len(next(iter(flags.values())))
     out = np.empty(n, dtype=object)
     blank = rng.random(n) < blank_share
@@ -148,14 +260,32 @@ def _compose(rng: np.random.Generator, flags: dict[str, np.ndarray], phrases: di
 
 
 _SUPPORT = {
-    "koulutus": ["Tarvitsen koulutusta sosiaaliseen raportointiin.", "Lisää koulutusta vaikuttavuuden arviointiin.",
-                 "Täydennyskoulutus rakenteellisesta sosiaalityöstä auttaisi.", "Koulutuksia tiedolla johtamisesta."],
-    "aika": ["Aikaa, nyt työaika menee asiakastyöhön.", "Resursseja ja aikaa kehittämiselle.",
-             "Kiireen vuoksi rakenteelliselle työlle ei jää aikaa.", "Enemmän työaikaa ja pienemmät asiakasmäärät."],
-    "johto": ["Johdon tukea ja selkeät toimintamallit.", "Esihenkilön tuki ja kannustus olisi tärkeää."],
-    "tyokalut": ["Helppokäyttöisiä työkaluja tiedon keräämiseen.", "Kirjaamisen malli, josta saa tilastoja."],
+    "koulutus": [
+        "Tarvitsen koulutusta sosiaaliseen raportointiin.",
+        "Lisää koulutusta vaikuttavuuden arviointiin.",
+        "Täydennyskoulutus rakenteellisesta sosiaalityöstä auttaisi.",
+        "Koulutuksia tiedolla johtamisesta.",
+    ],
+    "aika": [
+        "Aikaa, nyt työaika menee asiakastyöhön.",
+        "Resursseja ja aikaa kehittämiselle.",
+        "Kiireen vuoksi rakenteelliselle työlle ei jää aikaa.",
+        "Enemmän työaikaa ja pienemmät asiakasmäärät.",
+    ],
+    "johto": [
+        "Johdon tukea ja selkeät toimintamallit.",
+        "Esihenkilön tuki ja kannustus olisi tärkeää.",
+    ],
+    "tyokalut": [
+        "Helppokäyttöisiä työkaluja tiedon keräämiseen.",
+        "Kirjaamisen malli, josta saa tilastoja.",
+    ],
 }
-_SUPPORT_FILLER = ["En osaa sanoa tarkemmin.", "Yhteistä keskustelua työyhteisössä.", "Vertaistukea muilta kunnilta."]
+_SUPPORT_FILLER = [
+    "En osaa sanoa tarkemmin.",
+    "Yhteistä keskustelua työyhteisössä.",
+    "Vertaistukea muilta kunnilta.",
+]
 
 
 def competence_frame(n: int = 118, seed: int = 2020) -> pd.DataFrame:
@@ -167,23 +297,42 @@ def competence_frame(n: int = 118, seed: int = 2020) -> pd.DataFrame:
     p = PLANTED["competence"]
     rng = np.random.default_rng(seed)
     org = rng.choice(["essote", "kainuu"], n, p=[0.55, 0.45])
-    role = rng.choice(["social_worker", "social_counsellor", "supervisor", "other"], n, p=[0.45, 0.38, 0.1, 0.07])
-    area = rng.choice(["adult_social_work", "mental_health_substance", "typ", "other"], n, p=[0.5, 0.25, 0.17, 0.08])
+    role = rng.choice(
+        ["social_worker", "social_counsellor", "supervisor", "other"], n, p=[0.45, 0.38, 0.1, 0.07]
+    )
+    area = rng.choice(
+        ["adult_social_work", "mental_health_substance", "typ", "other"],
+        n,
+        p=[0.5, 0.25, 0.17, 0.08],
+    )
     exp = rng.choice(["lt2", "2to5", "6to10", "gt10"], n, p=[0.15, 0.3, 0.25, 0.3])
     theta = rng.normal(0, 0.45, n)
     names, emails = _people(rng, n, "esimerkki.fi")
-    start = pd.Timestamp("2020-09-07 08:00") + pd.to_timedelta(rng.integers(0, 60 * 24 * 18, n), unit="min")
+    start = pd.Timestamp("2020-09-07 08:00") + pd.to_timedelta(
+        rng.integers(0, 60 * 24 * 18, n), unit="min"
+    )
     cols: dict[str, Any] = {
         "ID": np.arange(1, n + 1).astype(str),
         "Aloitusaika": start.strftime("%d.%m.%Y %H.%M.%S"),
-        "Valmistumisaika": (start + pd.to_timedelta(rng.integers(8, 40, n), unit="min")).strftime("%d.%m.%Y %H.%M.%S"),
-        "Sähköposti": emails, "Nimi": names,
+        "Valmistumisaika": (start + pd.to_timedelta(rng.integers(8, 40, n), unit="min")).strftime(
+            "%d.%m.%Y %H.%M.%S"
+        ),
+        "Sähköposti": emails,
+        "Nimi": names,
     }
-    for item_id, codes in (("organisation", org), ("role", role), ("work_area", area), ("experience", exp)):
+    for item_id, codes in (
+        ("organisation", org),
+        ("role", role),
+        ("work_area", area),
+        ("experience", exp),
+    ):
         it = inst.item(item_id)
         assert it.scale is not None
         cols[it.text_fi] = np.array([it.scale.codes[c]["fi"] for c in codes], dtype=object)
-    for role_kind, means in (("competence", p["competence_means"]), ("importance", p["importance_means"])):
+    for role_kind, means in (
+        ("competence", p["competence_means"]),
+        ("importance", p["importance_means"]),
+    ):
         for a, mu in means.items():
             u = rng.normal(0, 0.35 if a != p["low_alpha_area"] else 0.0, n)
             for k, it in enumerate(inst.likert_items(area=a, role=role_kind)):
@@ -191,8 +340,11 @@ def competence_frame(n: int = 118, seed: int = 2020) -> pd.DataFrame:
                 if role_kind == "competence":
                     mean = mean + theta + u
                     if a == p["group_difference"]["area"]:
-                        mean = mean + np.where(org == p["group_difference"]["higher"],
-                                               p["group_difference"]["shift"] / 2, -p["group_difference"]["shift"] / 2)
+                        mean = mean + np.where(
+                            org == p["group_difference"]["higher"],
+                            p["group_difference"]["shift"] / 2,
+                            -p["group_difference"]["shift"] / 2,
+                        )
                 else:
                     mean = mean + 0.3 * theta + 0.5 * u
                 sd = 1.05 if a == p["low_alpha_area"] else 0.5
@@ -217,31 +369,57 @@ def competence_frame(n: int = 118, seed: int = 2020) -> pd.DataFrame:
 
 
 _GOOD = {
-    "kohtaaminen": ["Työntekijä kuunteli ja oli ystävällinen.", "Tulin kuulluksi ja minua kohdeltiin arvostavasti.",
-                    "Kohtelu oli asiallista ja lämmintä."],
-    "tiedonsaanti": ["Sain selkeät ohjeet hakemuksen tekemiseen.", "Neuvonta etuuksista oli ymmärrettävää."],
+    "kohtaaminen": [
+        "Työntekijä kuunteli ja oli ystävällinen.",
+        "Tulin kuulluksi ja minua kohdeltiin arvostavasti.",
+        "Kohtelu oli asiallista ja lämmintä.",
+    ],
+    "tiedonsaanti": [
+        "Sain selkeät ohjeet hakemuksen tekemiseen.",
+        "Neuvonta etuuksista oli ymmärrettävää.",
+    ],
     "apu": ["Sain apua arjen asioihin.", "Kotikäynnit auttoivat jaksamaan."],
 }
 _CHANGE = {
-    "saatavuus": ["Jonot ovat liian pitkät.", "Työntekijää on vaikea tavoittaa puhelimella.",
-                  "Ajanvaraukseen pitää odottaa viikkoja."],
+    "saatavuus": [
+        "Jonot ovat liian pitkät.",
+        "Työntekijää on vaikea tavoittaa puhelimella.",
+        "Ajanvaraukseen pitää odottaa viikkoja.",
+    ],
     "jatkuvuus": ["Työntekijät vaihtuvat koko ajan.", "Toivoisin saman työntekijän pitkään."],
     "asiointi": ["Sähköinen asiointi on hankalaa.", "Lomakkeet ovat vaikeita täyttää verkossa."],
 }
 _MISSING = {
-    "asuminen": ["Apua asunnon löytämiseen.", "Tukea vuokra-asunnossa pärjäämiseen.",
-                 "Asunnottomuuden uhka pelottaa, siihen en saanut apua.", "Asumisen tukea kaipaisin."],
-    "toimeentulo": ["Apua velkojen kanssa.", "Toimeentulotuen käsittely kesti liian kauan.",
-                    "Raha ei riitä laskuihin."],
+    "asuminen": [
+        "Apua asunnon löytämiseen.",
+        "Tukea vuokra-asunnossa pärjäämiseen.",
+        "Asunnottomuuden uhka pelottaa, siihen en saanut apua.",
+        "Asumisen tukea kaipaisin.",
+    ],
+    "toimeentulo": [
+        "Apua velkojen kanssa.",
+        "Toimeentulotuen käsittely kesti liian kauan.",
+        "Raha ei riitä laskuihin.",
+    ],
     "mielenterveys": ["Mielenterveyspalveluihin pääsy.", "Keskusteluapua ahdistukseen."],
     "yksinaisyys": ["Yksinäisyyteen ei ole apua.", "Vertaisryhmä olisi hyvä."],
 }
 _FILLER = ["Ei erityistä.", "Kaikki meni hyvin.", "En osaa sanoa.", "Hyvä näin."]
-_SERVICES = ["adult_social_work", "substance_mental_health", "typ", "housing_support", "debt_advice"]
+_SERVICES = [
+    "adult_social_work",
+    "substance_mental_health",
+    "typ",
+    "housing_support",
+    "debt_advice",
+]
 
 
-def interviews_frame(n: int = 80, semester: str = "2021-syksy", seed: int = 2021, n_students: int | None = None,
-                     ) -> pd.DataFrame:
+def interviews_frame(
+    n: int = 80,
+    semester: str = "2021-syksy",
+    seed: int = 2021,
+    n_students: int | None = None,
+) -> pd.DataFrame:
     """A Forms style export of ``n`` client interviews held by sosionomi students in ``semester``.
 
     The planted 2022 improvement in *kohtaaminen* and the NPS shift apply when the semester's year is 2022 or
@@ -261,8 +439,12 @@ def interviews_frame(n: int = 80, semester: str = "2021-syksy", seed: int = 2021
     s_last = rng.choice(LAST_NAMES, n_students)
     s_names = np.array([f"{f} {la}" for f, la in zip(s_first, s_last, strict=True)])
     trans = str.maketrans("äöå", "aoa")
-    s_mail = np.array([f"{f.lower().translate(trans)}.{la.lower().translate(trans)}{k}@edu.esimerkki.fi"
-                       for k, (f, la) in enumerate(zip(s_first, s_last, strict=True))])
+    s_mail = np.array(
+        [
+            f"{f.lower().translate(trans)}.{la.lower().translate(trans)}{k}@edu.esimerkki.fi"
+            for k, (f, la) in enumerate(zip(s_first, s_last, strict=True))
+        ]
+    )
     service = rng.choice(_SERVICES, n, p=[0.36, 0.27, 0.2, 0.14, 0.03])
     if n >= 40:  # keep the small service small but present: 3 interviews
         service[np.flatnonzero(service == "debt_advice")] = "adult_social_work"
@@ -272,14 +454,21 @@ def interviews_frame(n: int = 80, semester: str = "2021-syksy", seed: int = 2021
     sat = rng.normal(0, 0.55, n)
     cols: dict[str, Any] = {
         "ID": np.arange(1, n + 1).astype(str),
-        "Aloitusaika": day.strftime(fmt + " 10:00"), "Valmistumisaika": day.strftime(fmt + " 10:45"),
-        "Sähköposti": s_mail[student], "Nimi": s_names[student],
+        "Aloitusaika": day.strftime(fmt + " 10:00"),
+        "Valmistumisaika": day.strftime(fmt + " 10:45"),
+        "Sähköposti": s_mail[student],
+        "Nimi": s_names[student],
         "Haastattelupäivä" if year % 2 else "Haastattelun päivämäärä": day.strftime(fmt),
     }
-    for item_id, codes in (("service", service),
-                           ("age_band", rng.choice(["18_29", "30_44", "45_64", "65plus"], n, p=[.25, .35, .32, .08])),
-                           ("gender", rng.choice(["female", "male", "other_or_na"], n, p=[.48, .47, .05])),
-                           ("client_duration", rng.choice(["lt1", "1to3", "gt3"], n, p=[.3, .4, .3]))):
+    for item_id, codes in (
+        ("service", service),
+        (
+            "age_band",
+            rng.choice(["18_29", "30_44", "45_64", "65plus"], n, p=[0.25, 0.35, 0.32, 0.08]),
+        ),
+        ("gender", rng.choice(["female", "male", "other_or_na"], n, p=[0.48, 0.47, 0.05])),
+        ("client_duration", rng.choice(["lt1", "1to3", "gt3"], n, p=[0.3, 0.4, 0.3])),
+    ):
         it = inst.item(item_id)
         assert it.scale is not None
         cols[it.text_fi] = np.array([it.scale.codes[c]["fi"] for c in codes], dtype=object)
@@ -293,24 +482,50 @@ def interviews_frame(n: int = 80, semester: str = "2021-syksy", seed: int = 2021
     pro_share = 0.36 + target / 200
     det_share = 0.36 - target / 200
     rank = np.argsort(np.argsort(sat + rng.normal(0, 0.5, n))) / max(n - 1, 1)
-    score = np.where(rank >= 1 - pro_share, rng.choice([9, 10], n),
-                     np.where(rank < det_share, rng.choice([2, 4, 5, 6], n), rng.choice([7, 8], n)))
+    score = np.where(
+        rank >= 1 - pro_share,
+        rng.choice([9, 10], n),
+        np.where(rank < det_share, rng.choice([2, 4, 5, 6], n), rng.choice([7, 8], n)),
+    )
     cols[inst.item("nps").text_fi] = score.astype(str)
-    shares = p["missing_themes"].get(semester, p["missing_themes"]["2022-syksy" if later else "2021-syksy"])
+    shares = p["missing_themes"].get(
+        semester, p["missing_themes"]["2022-syksy" if later else "2021-syksy"]
+    )
     flags = {t: rng.random(n) < s for t, s in shares.items()}
     flags |= {"mielenterveys": rng.random(n) < 0.15, "yksinaisyys": rng.random(n) < 0.1}
     cols[inst.item("open_good").text_fi] = _compose(
-        rng, {t: rng.random(n) < s for t, s in (("kohtaaminen", 0.5 if later else 0.3), ("tiedonsaanti", 0.25),
-                                                 ("apu", 0.3))}, _GOOD, _FILLER, 0.1)
+        rng,
+        {
+            t: rng.random(n) < s
+            for t, s in (
+                ("kohtaaminen", 0.5 if later else 0.3),
+                ("tiedonsaanti", 0.25),
+                ("apu", 0.3),
+            )
+        },
+        _GOOD,
+        _FILLER,
+        0.1,
+    )
     cols[inst.item("open_change").text_fi] = _compose(
-        rng, {t: rng.random(n) < s for t, s in (("saatavuus", 0.4), ("jatkuvuus", 0.2), ("asiointi", 0.15))},
-        _CHANGE, _FILLER, 0.15)
+        rng,
+        {
+            t: rng.random(n) < s
+            for t, s in (("saatavuus", 0.4), ("jatkuvuus", 0.2), ("asiointi", 0.15))
+        },
+        _CHANGE,
+        _FILLER,
+        0.15,
+    )
     cols[inst.item("open_missing").text_fi] = _compose(rng, flags, _MISSING, _FILLER, 0.0)
     df = pd.DataFrame(cols)
     if n > 10:
         df.loc[2, inst.item("open_change").text_fi] = (
-            f"Työntekijä {s_first[student[2]]} oli mukava, mutta soittakaa numeroon 050 123 4567.")
-        df.loc[5, inst.item("open_missing").text_fi] = "Asunnon hakuun apua, asun nyt Kauppakatu 12 B 5:ssä."
+            f"Työntekijä {s_first[student[2]]} oli mukava, mutta soittakaa numeroon 050 123 4567."
+        )
+        df.loc[5, inst.item("open_missing").text_fi] = (
+            "Asunnon hakuun apua, asun nyt Kauppakatu 12 B 5:ssä."
+        )
     return df
 
 
@@ -329,7 +544,7 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
     group = np.array(["working_life"] * wl_n + ["student"] * (n - wl_n), dtype=object)
     completed = np.zeros(n, bool)
     completed[:wl_done] = True
-    completed[wl_n:wl_n + (n_done - wl_done)] = True
+    completed[wl_n : wl_n + (n_done - wl_done)] = True
     order = rng.permutation(n)
     group, completed = group[order], completed[order]
     # Funnel consistent with the completion: completers did everything; others dropped out somewhere.
@@ -343,7 +558,7 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
     for lvl_i, lvl in enumerate(levels):
         reach = max(lvl - n_done, 0)
         leave = remaining - reach
-        drop_at[k:k + leave] = lvl_i
+        drop_at[k : k + leave] = lvl_i
         k += leave
         remaining = reach
     drop_at[k:] = len(levels)
@@ -352,10 +567,18 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
     modules = {f"M{m}": stage >= m + 1 for m in range(1, 6)}
     cd1 = np.where(completed, True, (stage >= 3) & (rng.random(n) < 0.7))
     cd2 = np.where(completed, True, (stage >= 5) & (rng.random(n) < 0.6))
-    uas = np.where(group == "student", rng.choice(["xamk", "diak", "savonia", "karelia", "kamk"], n),
-                   rng.choice(["xamk", "diak", "savonia", "karelia", "kamk"], n, p=[.3, .2, .2, .15, .15]))
-    campus = np.select([np.isin(uas, ["savonia", "karelia"]), uas == "kamk", uas == "xamk"],
-                       ["kuopio", "kajaani", "mikkeli"], rng.choice(["kuopio", "mikkeli"], n)).astype(object)
+    uas = np.where(
+        group == "student",
+        rng.choice(["xamk", "diak", "savonia", "karelia", "kamk"], n),
+        rng.choice(
+            ["xamk", "diak", "savonia", "karelia", "kamk"], n, p=[0.3, 0.2, 0.2, 0.15, 0.15]
+        ),
+    )
+    campus = np.select(
+        [np.isin(uas, ["savonia", "karelia"]), uas == "kamk", uas == "xamk"],
+        ["kuopio", "kajaani", "mikkeli"],
+        rng.choice(["kuopio", "mikkeli"], n),
+    ).astype(object)
     names, emails = _people(rng, n, "esimerkki.fi")
     first = np.array([s.split()[0] for s in names])
     last = np.array([s.split()[1] for s in names])
@@ -368,15 +591,23 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
         return np.array([it.scale.codes[c]["fi"] for c in codes], dtype=object)
 
     yn = lambda b: np.where(b, "yes", "no")  # noqa: E731
-    enrol = pd.DataFrame({
-        "Etunimi": first, "Sukunimi": last, "Tunnistenumero": pid, "Sähköpostiosoite": emails,
-        "Ilmoittautumispäivä": [f"{d.day}.{d.month}.{d.year}" for d in enrol_day],
-        "Osallistujaryhmä": lab("group", group), "Ammattikorkeakoulu": lab("uas", uas),
-        "Lähipäivien kampus": lab("campus", campus), "Aloitti kurssin": lab("started", yn(started)),
-        **{enr.item(m).text_fi: lab(m, yn(v)) for m, v in modules.items()},
-        "Lähipäivä 1": lab("contact_day1", yn(cd1)), "Lähipäivä 2": lab("contact_day2", yn(cd2)),
-        "Suoritti kurssin (5 op)": lab("completed", yn(completed)),
-    })
+    enrol = pd.DataFrame(
+        {
+            "Etunimi": first,
+            "Sukunimi": last,
+            "Tunnistenumero": pid,
+            "Sähköpostiosoite": emails,
+            "Ilmoittautumispäivä": [f"{d.day}.{d.month}.{d.year}" for d in enrol_day],
+            "Osallistujaryhmä": lab("group", group),
+            "Ammattikorkeakoulu": lab("uas", uas),
+            "Lähipäivien kampus": lab("campus", campus),
+            "Aloitti kurssin": lab("started", yn(started)),
+            **{enr.item(m).text_fi: lab(m, yn(v)) for m, v in modules.items()},
+            "Lähipäivä 1": lab("contact_day1", yn(cd1)),
+            "Lähipäivä 2": lab("contact_day2", yn(cd2)),
+            "Suoritti kurssin (5 op)": lab("completed", yn(completed)),
+        }
+    )
 
     # Pre/post self-assessment on the competence items.
     sa = load_instrument("course_selfassessment")
@@ -384,8 +615,12 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
     pre_pool = np.flatnonzero(started)
     n_pre = min(round(p["n_pre"] * scale), len(pre_pool))
     pre_idx = np.sort(rng.choice(pre_pool, n_pre, replace=False))
-    post_pool = np.concatenate([np.flatnonzero(completed), rng.choice(np.flatnonzero(~completed & started), 2,
-                                                                      replace=False)])
+    post_pool = np.concatenate(
+        [
+            np.flatnonzero(completed),
+            rng.choice(np.flatnonzero(~completed & started), 2, replace=False),
+        ]
+    )
     n_post = min(round(p["n_post"] * scale), len(post_pool))
     post_idx = np.sort(rng.choice(post_pool, n_post, replace=False))
     person = rng.normal(0, 0.45, n)
@@ -397,7 +632,9 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
             shift = p["gains"][a] if gain else 0.0
             for it in sa.likert_items(area=a):
                 codes = _likert(rng, mu + 0.1 + person[idx] + area_u[a][idx] + shift, 0.45)
-                cols[it.text_fi] = _to_labels(codes, _labels(sa, it.id), rng.random(len(idx)) < 0.02)
+                cols[it.text_fi] = _to_labels(
+                    codes, _labels(sa, it.id), rng.random(len(idx)) < 0.02
+                )
         return pd.DataFrame(cols)
 
     pre = selfassessment(pre_idx, gain=False)
@@ -408,33 +645,61 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
     n_fb = round(p["n_feedback"] * scale)
     fb_idx = rng.choice(post_pool, n_fb, replace=len(post_pool) < n_fb)
     like = rng.normal(0, 0.5, n_fb)
-    cols = {"ID": np.arange(1, n_fb + 1).astype(str),
-            "Valmistumisaika": ["12.12.2021 14.0" + str(i % 10) for i in range(n_fb)],
-            "Osallistujaryhmä": lab("group", group[fb_idx]), "Lähipäivien kampus": lab("campus", campus[fb_idx])}
+    cols = {
+        "ID": np.arange(1, n_fb + 1).astype(str),
+        "Valmistumisaika": ["12.12.2021 14.0" + str(i % 10) for i in range(n_fb)],
+        "Osallistujaryhmä": lab("group", group[fb_idx]),
+        "Lähipäivien kampus": lab("campus", campus[fb_idx]),
+    }
     for it in fb.likert_items():
         codes = _likert(rng, p["feedback_means"][it.area] + like, 0.6)
         dk = rng.random(n_fb) < (0.1 if it.area == "lahipaivat" else 0.03)
         cols[it.text_fi] = _to_labels(codes, _labels(fb, it.id), dk)
     nps_score = np.clip(np.rint(8.2 + 2 * like + rng.normal(0, 1.2, n_fb)), 0, 10).astype(int)
     cols[fb.item("nps").text_fi] = nps_score.astype(str)
-    motivation = {"kiinnostus": ["Kiinnostus aiheeseen.", "Aihe kiinnosti minua jo pitkään."],
-                  "kannustus": ["Esihenkilö kannusti osallistumaan.", "Kollega suositteli kurssia."]}
-    develop = {"kuormitus": ["Työmäärä oli liian suuri 5 opintopisteeseen.", "Aikataulu oli kiireinen."],
-               "alusta": ["Howspace-alusta oli sekava.", "Alustan ohjeet voisivat olla selkeämmät."]}
+    motivation = {
+        "kiinnostus": ["Kiinnostus aiheeseen.", "Aihe kiinnosti minua jo pitkään."],
+        "kannustus": ["Esihenkilö kannusti osallistumaan.", "Kollega suositteli kurssia."],
+    }
+    develop = {
+        "kuormitus": ["Työmäärä oli liian suuri 5 opintopisteeseen.", "Aikataulu oli kiireinen."],
+        "alusta": ["Howspace-alusta oli sekava.", "Alustan ohjeet voisivat olla selkeämmät."],
+    }
     cols[fb.item("open_motivation").text_fi] = _compose(
-        rng, {"kiinnostus": rng.random(n_fb) < 0.6, "kannustus": rng.random(n_fb) < 0.35}, motivation,
-        ["Työn kehittäminen.", "Opintopisteet."], 0.05)
+        rng,
+        {"kiinnostus": rng.random(n_fb) < 0.6, "kannustus": rng.random(n_fb) < 0.35},
+        motivation,
+        ["Työn kehittäminen.", "Opintopisteet."],
+        0.05,
+    )
     cols[fb.item("open_develop").text_fi] = _compose(
-        rng, {"kuormitus": rng.random(n_fb) < 0.45, "alusta": rng.random(n_fb) < 0.3}, develop, _FILLER, 0.15)
+        rng,
+        {"kuormitus": rng.random(n_fb) < 0.45, "alusta": rng.random(n_fb) < 0.3},
+        develop,
+        _FILLER,
+        0.15,
+    )
     feedback = pd.DataFrame(cols)
-    return {"course_enrolment": enrol, "course_pre": pre, "course_post": post, "course_feedback": feedback}
+    return {
+        "course_enrolment": enrol,
+        "course_pre": pre,
+        "course_post": post,
+        "course_feedback": feedback,
+    }
 
 
 # ---------------------------------------------------------------------------------------------- writing
 
 
-def _add_messiness(df: pd.DataFrame, rng: np.random.Generator, *, id_col: str | None, name_col: str | None,
-                   email_col: str | None, label_cols: list[str]) -> pd.DataFrame:
+def _add_messiness(
+    df: pd.DataFrame,
+    rng: np.random.Generator,
+    *,
+    id_col: str | None,
+    name_col: str | None,
+    email_col: str | None,
+    label_cols: list[str],
+) -> pd.DataFrame:
     """Append a test row, a duplicate of a real row and a blank row; mess up a few label cells."""
     out = df.copy()
     for c in label_cols:
@@ -481,7 +746,9 @@ def _write_xlsx(df: pd.DataFrame, path: Path, *, meta: list[str], sheet: str = "
         ws.append([None if v is None or (isinstance(v, float) and v != v) else v for v in row])
     import io
 
-    from .outputs import _normalise_zip  # fixed document and zip dates: identical bytes on every run
+    from .outputs import (
+        _normalise_zip,
+    )  # fixed document and zip dates: identical bytes on every run
 
     buf = io.BytesIO()
     wb.save(buf)
@@ -498,8 +765,10 @@ def _is_ours(path: Path) -> bool:
 
             wb = openpyxl.load_workbook(path, read_only=True)
             try:
-                return any(MARKER in [str(v) for v in row] for row in wb.worksheets[0].iter_rows(
-                    max_row=3, values_only=True))
+                return any(
+                    MARKER in [str(v) for v in row]
+                    for row in wb.worksheets[0].iter_rows(max_row=3, values_only=True)
+                )
             finally:
                 wb.close()
         head = path.read_bytes()[:4096]
@@ -520,11 +789,18 @@ def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0)
     from .errors import ConfigError
 
     if out.is_dir():
-        foreign = [p.name for p in sorted(out.iterdir()) if p.is_file() and p.suffix.lower() in
-                   (".csv", ".xlsx", ".xlsm", ".tsv", ".txt", ".xls", ".ods") and not _is_ours(p)]
+        foreign = [
+            p.name
+            for p in sorted(out.iterdir())
+            if p.is_file()
+            and p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".tsv", ".txt", ".xls", ".ods")
+            and not _is_ours(p)
+        ]
         if foreign:
-            raise ConfigError(f"{out} holds files that are no synthetic sample ({', '.join(foreign[:3])}); give "
-                              "an empty folder for the synthetic sample")
+            raise ConfigError(
+                f"{out} holds files that are no synthetic sample ({', '.join(foreign[:3])}); give "
+                "an empty folder for the synthetic sample"
+            )
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed + 99)
     paths = []
@@ -532,24 +808,40 @@ def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0)
     comp = competence_frame(rows or PLANTED["competence"]["n_respondents"], seed=2020 + seed)
     labels = [it.text_fi for it in comp_inst.likert_items()][::5] + ["Tehtävänimike"]
     comp = comp.rename(columns={comp_inst.item("role").text_fi: "Tehtävänimike"})
-    comp = _add_messiness(comp, rng, id_col="ID", name_col="Nimi", email_col="Sähköposti", label_cols=labels)
+    comp = _add_messiness(
+        comp, rng, id_col="ID", name_col="Nimi", email_col="Sähköposti", label_cols=labels
+    )
     p = out / "competence_2020.xlsx"
     _write_xlsx(comp, p, meta=["SOSRAKE osaamiskartoitus syyskuu 2020", MARKER])
     paths.append(p)
 
-    for k, (sem, sep, enc) in enumerate((("2021-syksy", ";", "cp1252"), ("2022-syksy", ",", "utf-8-sig"))):
+    for k, (sem, sep, enc) in enumerate(
+        (("2021-syksy", ";", "cp1252"), ("2022-syksy", ",", "utf-8-sig"))
+    ):
         n = rows or PLANTED["interviews"]["n_interviews"][sem]
         df = interviews_frame(n, sem, seed=2021 + k + seed)
         inst = load_instrument("interviews")
-        df = _add_messiness(df, rng, id_col="ID", name_col="Nimi", email_col="Sähköposti",
-                            label_cols=[it.text_fi for it in inst.likert_items()][:4])
+        df = _add_messiness(
+            df,
+            rng,
+            id_col="ID",
+            name_col="Nimi",
+            email_col="Sähköposti",
+            label_cols=[it.text_fi for it in inst.likert_items()][:4],
+        )
         p = out / f"interviews_{sem}.csv"
         _write_csv(df, p, sep=sep, encoding=enc, meta=[f"Asiakaskokemushaastattelut {sem}", MARKER])
         paths.append(p)
 
     frames = course_frames(seed=2021 + seed, n=rows)
-    enrol = _add_messiness(frames["course_enrolment"], rng, id_col="Tunnistenumero", name_col="Etunimi",
-                           email_col="Sähköpostiosoite", label_cols=["Osallistujaryhmä", "Lähipäivä 1"])
+    enrol = _add_messiness(
+        frames["course_enrolment"],
+        rng,
+        id_col="Tunnistenumero",
+        name_col="Etunimi",
+        email_col="Sähköpostiosoite",
+        label_cols=["Osallistujaryhmä", "Lähipäivä 1"],
+    )
     p = out / "course_enrolment_2021.csv"
     _write_csv(enrol, p, sep="\t", encoding="utf-8", meta=[MARKER])
     paths.append(p)

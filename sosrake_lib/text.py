@@ -82,7 +82,9 @@ __all__ = [
 UNCODED = "uncoded"
 _UNCODED_LABELS = {"fi": "Ei luokiteltu", "en": "Uncoded"}
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOKEN_RE = re.compile(r"[^\W\d_]+")  # runs of letters; digits, '_', '-' and punctuation split words
+_TOKEN_RE = re.compile(
+    r"[^\W\d_]+"
+)  # runs of letters; digits, '_', '-' and punctuation split words
 MIN_STEM_LENGTH = 3
 MIN_PRECEDING = 3  # letters that must precede a stem found inside a compound word
 
@@ -228,7 +230,9 @@ def load_theme_codebook(name_or_path: str | Path) -> ThemeCodebook:
         tid = str(raw.get("id", ""))
         where = f"{path.name}: theme {tid or i!r}"
         if not _ID_RE.match(tid) or tid == UNCODED:
-            raise ConfigError(f"{where}: id must be ASCII snake_case (a-z, 0-9, _) and not {UNCODED!r}")
+            raise ConfigError(
+                f"{where}: id must be ASCII snake_case (a-z, 0-9, _) and not {UNCODED!r}"
+            )
         if tid in seen:
             raise ConfigError(f"{where}: duplicate id")
         seen.add(tid)
@@ -277,7 +281,9 @@ def load_theme_codebook(name_or_path: str | Path) -> ThemeCodebook:
 _LEMMA_LANG = "fi"
 _BLOCK = 128
 _CACHE_MAGIC = b"SOSRAKE-LEMMA-BLOCKS-1\n"
-_HEADER = struct.Struct("<QQQI")  # entries, blocks, bytes of the first-key list, CRC-32 of the blocks
+_HEADER = struct.Struct(
+    "<QQQI"
+)  # entries, blocks, bytes of the first-key list, CRC-32 of the blocks
 
 
 def lemma_cache_dir() -> Path:
@@ -317,11 +323,17 @@ class _BlockDictionary(Mapping[str, str]):
     def _block(self, i: int) -> dict[str, str]:
         block = self._blocks.get(i)
         if block is None:
-            parts = zlib.decompress(self._blob[self._offsets[i]:self._offsets[i + 1]]).decode("utf-8").split("\0")
+            parts = (
+                zlib.decompress(self._blob[self._offsets[i] : self._offsets[i + 1]])
+                .decode("utf-8")
+                .split("\0")
+            )
             block = self._blocks[i] = dict(zip(parts[::2], parts[1::2], strict=True))
         return block
 
-    def get(self, key: str, default: Any = None) -> Any:  # the only method simplemma's strategies call
+    def get(
+        self, key: str, default: Any = None
+    ) -> Any:  # the only method simplemma's strategies call
         i = bisect.bisect_right(self._firsts, key) - 1
         if i < 0:
             return default
@@ -344,20 +356,29 @@ class _BlockDictionary(Mapping[str, str]):
 def _encode_blocks(items: Sequence[tuple[str, str]], block_size: int = _BLOCK) -> bytes:
     """The cache file's bytes for sorted ``(key, value)`` pairs: magic, header (entries, blocks, length of
     the first-key list, CRC-32 of the blocks), the blocks' first keys, their offsets, the zlib blocks."""
-    if any("\0" in k or "\0" in v for k, v in items):  # never in simplemma 2.0; NUL separates the fields
+    if any(
+        "\0" in k or "\0" in v for k, v in items
+    ):  # never in simplemma 2.0; NUL separates the fields
         raise ValueError("dictionary entry with a NUL character")
     firsts: list[str] = []
     offsets = [0]
     chunks: list[bytes] = []
     for start in range(0, len(items), block_size):
-        block = items[start:start + block_size]
+        block = items[start : start + block_size]
         firsts.append(block[0][0])
         chunks.append(zlib.compress("\0".join(x for kv in block for x in kv).encode("utf-8"), 6))
         offsets.append(offsets[-1] + len(chunks[-1]))
     keys = "\0".join(firsts).encode("utf-8")
     blob = b"".join(chunks)
-    return b"".join([_CACHE_MAGIC, _HEADER.pack(len(items), len(firsts), len(keys), zlib.crc32(blob)), keys,
-                     array.array("Q", offsets).tobytes(), blob])
+    return b"".join(
+        [
+            _CACHE_MAGIC,
+            _HEADER.pack(len(items), len(firsts), len(keys), zlib.crc32(blob)),
+            keys,
+            array.array("Q", offsets).tobytes(),
+            blob,
+        ]
+    )
 
 
 def _decode_blocks(data: bytes) -> _BlockDictionary | None:
@@ -368,14 +389,19 @@ def _decode_blocks(data: bytes) -> _BlockDictionary | None:
         pos = len(_CACHE_MAGIC)
         count, n_blocks, n_keys, crc = _HEADER.unpack_from(data, pos)
         pos += _HEADER.size
-        firsts = data[pos:pos + n_keys].decode("utf-8").split("\0") if n_blocks else []
+        firsts = data[pos : pos + n_keys].decode("utf-8").split("\0") if n_blocks else []
         pos += n_keys
         offsets = array.array("Q")
-        offsets.frombytes(data[pos:pos + 8 * (n_blocks + 1)])
-        blob = data[pos + 8 * (n_blocks + 1):]
+        offsets.frombytes(data[pos : pos + 8 * (n_blocks + 1)])
+        blob = data[pos + 8 * (n_blocks + 1) :]
     except (ValueError, struct.error):
         return None
-    if len(firsts) != n_blocks or len(offsets) != n_blocks + 1 or offsets[-1] != len(blob) or zlib.crc32(blob) != crc:
+    if (
+        len(firsts) != n_blocks
+        or len(offsets) != n_blocks + 1
+        or offsets[-1] != len(blob)
+        or zlib.crc32(blob) != crc
+    ):
         return None
     return _BlockDictionary(firsts, offsets.tolist(), blob, count)
 
@@ -390,7 +416,9 @@ def prepare_lemma_cache() -> Path | None:
     try:
         path = _cache_file()
         if not path.is_file():
-            from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+            from simplemma.strategies.dictionaries.dictionary_factory import (
+                DefaultDictionaryFactory,
+            )
 
             full = DefaultDictionaryFactory(cache_max_size=1).get_dictionary(_LEMMA_LANG)
             atomic_write_bytes(path, _encode_blocks(sorted((k, full[k]) for k in full)))
@@ -423,7 +451,9 @@ class _CachedFinnishFactory:
             return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
         if self._fi is None:
             cached = _load_block_dictionary()
-            self._fi = cached if cached is not None else DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+            self._fi = (
+                cached if cached is not None else DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+            )
         return self._fi
 
 
@@ -434,7 +464,11 @@ def _lemmatizer() -> Any:
     from simplemma import Lemmatizer
     from simplemma.strategies import DefaultStrategy
 
-    return Lemmatizer(lemmatization_strategy=DefaultStrategy(greedy=False, dictionary_factory=_CachedFinnishFactory()))
+    return Lemmatizer(
+        lemmatization_strategy=DefaultStrategy(
+            greedy=False, dictionary_factory=_CachedFinnishFactory()
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------- matching
@@ -447,8 +481,12 @@ def _terms_regex(terms: Sequence[_Term], min_compound: int) -> str | None:
     """One anchored regular expression for a set of single-word terms (literal letters only, so Python's
     ``re`` and pyarrow's RE2 give the same answer)."""
     exact = sorted({t.text for t in terms if t.exact})
-    short = sorted({t.text for t in terms if not t.exact and (t.anchored or len(t.text) < min_compound)})
-    long_ = sorted({t.text for t in terms if not t.exact and not t.anchored and len(t.text) >= min_compound})
+    short = sorted(
+        {t.text for t in terms if not t.exact and (t.anchored or len(t.text) < min_compound)}
+    )
+    long_ = sorted(
+        {t.text for t in terms if not t.exact and not t.anchored and len(t.text) >= min_compound}
+    )
     parts = []
     if exact:
         parts.append(f"^(?:{'|'.join(exact)})$")
@@ -469,7 +507,9 @@ def _contains(values: pd.Series, pattern: str | None) -> np.ndarray:
 class _Compiled:
     single: dict[str, str | None]  # theme id -> regex for its one-word entries
     exclude: dict[str, str | None]
-    phrases: dict[str, list[list[str]]]  # theme id -> list of phrases, each a list of one-term regexes
+    phrases: dict[
+        str, list[list[str]]
+    ]  # theme id -> list of phrases, each a list of one-term regexes
 
 
 @lru_cache(maxsize=32)
@@ -519,7 +559,9 @@ def _token_matrix(
     return single, excl, phr
 
 
-def _phrase_hits(phrase: list[np.ndarray], codes: np.ndarray, ok: np.ndarray, row_pos: np.ndarray) -> np.ndarray:
+def _phrase_hits(
+    phrase: list[np.ndarray], codes: np.ndarray, ok: np.ndarray, row_pos: np.ndarray
+) -> np.ndarray:
     """True at token position i when tokens i, i+1, ... match the phrase's words within one answer."""
     m = len(codes)
     out = np.ones(m, dtype=bool)
@@ -665,7 +707,9 @@ def theme_frequencies(
     """
     theme_cols = [c for c in coded.columns if coded[c].dtype == bool]
     if UNCODED not in theme_cols:
-        raise ValueError("coded must be the result of code_themes (it has no boolean 'uncoded' column)")
+        raise ValueError(
+            "coded must be the result of code_themes (it has no boolean 'uncoded' column)"
+        )
     if by is None:
         groups = pd.DataFrame(index=coded.index)
     elif isinstance(by, pd.Series):
@@ -683,10 +727,14 @@ def theme_frequencies(
     data = flags.join(groups.reindex(coded.index)).assign(_answering=answering)
     order = [c for c in theme_cols if c != UNCODED] + [UNCODED]
     if group_cols:
-        sums = data.groupby(group_cols, dropna=False, sort=True, observed=True)[[*order, "_answering"]].sum()
+        sums = data.groupby(group_cols, dropna=False, sort=True, observed=True)[
+            [*order, "_answering"]
+        ].sum()
     else:
         sums = data[[*order, "_answering"]].sum().to_frame().T
-    long = sums.melt(id_vars=None, value_vars=order, var_name="theme", value_name="n", ignore_index=False)
+    long = sums.melt(
+        id_vars=None, value_vars=order, var_name="theme", value_name="n", ignore_index=False
+    )
     long["n_answering"] = sums["_answering"].reindex(long.index).to_numpy()
     long = long.reset_index(drop=not group_cols)
     long["rank"] = long["theme"].map({t: i for i, t in enumerate(order)})
@@ -698,8 +746,12 @@ def theme_frequencies(
     long["n"] = long["n"].astype("int64")
     long["n_answering"] = long["n_answering"].astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
-        long["percent"] = np.where(long["n_answering"] > 0, 100.0 * long["n"] / long["n_answering"], np.nan)
-    return long[[*group_cols, "theme", "label", "n", "n_answering", "percent"]].reset_index(drop=True)
+        long["percent"] = np.where(
+            long["n_answering"] > 0, 100.0 * long["n"] / long["n_answering"], np.nan
+        )
+    return long[[*group_cols, "theme", "label", "n", "n_answering", "percent"]].reset_index(
+        drop=True
+    )
 
 
 def uncoded_answers(texts: pd.Series, coded: pd.DataFrame) -> pd.Series:
@@ -781,7 +833,9 @@ def candidate_quotes(
     themes = [c for c in coded.columns if coded[c].dtype == bool and c != UNCODED]
     clean = texts.astype("str").str.strip()
     for theme in themes:
-        mask = coded[theme].reindex(texts.index).fillna(False).astype(bool) & clean.str.len().fillna(0).gt(0)
+        mask = coded[theme].reindex(texts.index).fillna(False).astype(
+            bool
+        ) & clean.str.len().fillna(0).gt(0)
         pool = clean[mask].drop_duplicates()
         if pool.empty or per_theme <= 0:
             continue
@@ -791,8 +845,15 @@ def candidate_quotes(
             if scrub is not None:
                 text = scrub(text)
             quote = _shorten(text, max_chars)
-            rows.append({"theme": theme, "quote": quote, "length": len(quote), "approved": False,
-                         "source": pool.index[i]})
+            rows.append(
+                {
+                    "theme": theme,
+                    "quote": quote,
+                    "length": len(quote),
+                    "approved": False,
+                    "source": pool.index[i],
+                }
+            )
     return pd.DataFrame(rows, columns=["theme", "quote", "length", "approved", "source"])
 
 
@@ -818,12 +879,20 @@ def explain_matches(text: str, codebook: ThemeCodebook | str | Path) -> pd.DataF
         lemma = _lemma(token)
         for theme in codebook.themes:
             excluded = any(
-                re.search(_terms_regex(_parse_entry(e, theme.id), mc) or "$^", token) for e in theme.exclude
+                re.search(_terms_regex(_parse_entry(e, theme.id), mc) or "$^", token)
+                for e in theme.exclude
             )
             for entry in theme.stems:
                 terms = _parse_entry(entry, theme.id)
                 pat = _terms_regex(terms[:1], mc) or "$^"
                 if re.search(pat, token) or re.search(pat, lemma):
-                    rows.append({"token": token, "lemma": lemma, "theme": theme.id,
-                                 "entry": entry, "excluded": excluded})
+                    rows.append(
+                        {
+                            "token": token,
+                            "lemma": lemma,
+                            "theme": theme.id,
+                            "entry": entry,
+                            "excluded": excluded,
+                        }
+                    )
     return pd.DataFrame(rows, columns=["token", "lemma", "theme", "entry", "excluded"])

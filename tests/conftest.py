@@ -66,7 +66,8 @@ def csv_bytes(rows: Sequence[Sequence[Any]], *, sep: str = ";", encoding: str = 
     """Rows written as CSV with CRLF line ends (as Excel writes them), encoded."""
     buf = io.StringIO()
     csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(
-        [["" if v is None else v for v in r] for r in rows])
+        [["" if v is None else v for v in r] for r in rows]
+    )
     return buf.getvalue().encode(encoding)
 
 
@@ -74,7 +75,9 @@ def csv_bytes(rows: Sequence[Sequence[Any]], *, sep: str = ";", encoding: str = 
 def write_csv(tmp_path: Path) -> Callable[..., Path]:
     """``write_csv(name, rows, sep=";", encoding="utf-8")`` -> path in ``tmp_path``."""
 
-    def _write(name: str, rows: Sequence[Sequence[Any]], *, sep: str = ";", encoding: str = "utf-8") -> Path:
+    def _write(
+        name: str, rows: Sequence[Sequence[Any]], *, sep: str = ";", encoding: str = "utf-8"
+    ) -> Path:
         p = tmp_path / name
         p.write_bytes(csv_bytes(rows, sep=sep, encoding=encoding))
         return p
@@ -87,7 +90,9 @@ def write_xlsx(tmp_path: Path) -> Callable[..., Path]:
     """``write_xlsx(name, rows)`` or ``write_xlsx(name, {sheet: rows, ...})`` -> path in ``tmp_path``."""
     import openpyxl
 
-    def _write(name: str, rows: Sequence[Sequence[Any]] | dict[str, Sequence[Sequence[Any]]]) -> Path:
+    def _write(
+        name: str, rows: Sequence[Sequence[Any]] | dict[str, Sequence[Sequence[Any]]]
+    ) -> Path:
         sheets = rows if isinstance(rows, dict) else {"Sheet1": rows}
         wb = openpyxl.Workbook()
         for k, (title, body) in enumerate(sheets.items()):

@@ -22,7 +22,9 @@ from sosrake_lib.errors import ExportError
 from sosrake_lib.io import read_export
 from sosrake_lib.paths import SAMPLE_DIR
 
-CASES: list[dict[str, Any]] = yaml.safe_load((BAD_DIR / "cases.yaml").read_text(encoding="utf-8"))["cases"]
+CASES: list[dict[str, Any]] = yaml.safe_load((BAD_DIR / "cases.yaml").read_text(encoding="utf-8"))[
+    "cases"
+]
 IDS = [c["file"] for c in CASES]
 
 
@@ -60,7 +62,9 @@ def test_read_export_raises_located_export_error(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_validate_exits_2_with_one_line(case: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_exits_2_with_one_line(
+    case: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     path = BAD_DIR / case["file"]
     before = _digest(path)
     status = main(["validate", str(path), "--instrument", case["instrument"]])
@@ -94,33 +98,47 @@ def good_folder(tmp_path: Path) -> Path:
     return raw
 
 
-def test_prepare_writes_output_for_a_good_folder(good_folder: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_prepare_writes_output_for_a_good_folder(
+    good_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The control for the test below: without the broken file, prepare does write."""
     out = tmp_path / "out"
-    assert main(["prepare", "--raw", str(good_folder), "--semester", "2099-kevät", "--out", str(out)]) == 0
+    assert (
+        main(["prepare", "--raw", str(good_folder), "--semester", "2099-kevät", "--out", str(out)])
+        == 0
+    )
     assert (out / "2099-kevät" / "course_feedback_2021.parquet").is_file()
     assert "kept 33 of 33 rows" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if (BAD_DIR / c["file"]).is_file()],
-                         ids=[c["file"] for c in CASES if (BAD_DIR / c["file"]).is_file()])
-def test_prepare_creates_nothing_when_one_file_is_broken(case: dict[str, Any], good_folder: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if (BAD_DIR / c["file"]).is_file()],
+    ids=[c["file"] for c in CASES if (BAD_DIR / c["file"]).is_file()],
+)
+def test_prepare_creates_nothing_when_one_file_is_broken(
+    case: dict[str, Any], good_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = good_folder / _export_name(case)
     shutil.copy2(BAD_DIR / case["file"], broken)
     before = sha256(broken), sha256(good_folder / "course_feedback_2021.xlsx")
     out = tmp_path / "out"
-    status = main(["prepare", "--raw", str(good_folder), "--semester", "2099-kevät", "--out", str(out)])
+    status = main(
+        ["prepare", "--raw", str(good_folder), "--semester", "2099-kevät", "--out", str(out)]
+    )
     err = capsys.readouterr().err
     assert status == 2
     assert len(err.splitlines()) == 1 and broken.name in err
     assert not out.exists() or not any(out.rglob("*"))
     assert (sha256(broken), sha256(good_folder / "course_feedback_2021.xlsx")) == before
-    assert sorted(p.name for p in good_folder.iterdir()) == sorted(["course_feedback_2021.xlsx", broken.name])
+    assert sorted(p.name for p in good_folder.iterdir()) == sorted(
+        ["course_feedback_2021.xlsx", broken.name]
+    )
 
 
-def test_validate_detects_instrument_and_still_fails_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_detects_instrument_and_still_fails_cleanly(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Without --instrument, a binary file fails while the instrument is being detected: same one-line error."""
     assert main(["validate", str(BAD_DIR / "binary_junk.csv")]) == 2
     err = capsys.readouterr().err
@@ -138,12 +156,21 @@ def test_installed_console_script_one_line_exit_2(tmp_path: Path) -> None:
     path = BAD_DIR / "unknown_label.csv"
     before = sha256(path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOSRAKE_PSEUDONYM_KEY")}
-    proc = subprocess.run([str(exe), "validate", str(path), "--instrument", "course_feedback"], cwd=tmp_path,
-                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    proc = subprocess.run(
+        [str(exe), "validate", str(path), "--instrument", "course_feedback"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1
-    assert proc.stderr.startswith("sosrake: error: unknown_label.csv: row 5, column 'Kurssin sisältö")
+    assert proc.stderr.startswith(
+        "sosrake: error: unknown_label.csv: row 5, column 'Kurssin sisältö"
+    )
     assert "'Melko hyvin'" in proc.stderr and "Traceback" not in proc.stderr
     assert sha256(path) == before
     assert list(tmp_path.iterdir()) == []

@@ -48,7 +48,9 @@ def test_generator_writes_a_readable_export_with_fresh_ids(tmp_path):
 
 
 def test_quick_run_reports_every_target(bench, tmp_path, capsys):
-    res = bench.main(["--quick", "--in-process", "--rows", "2000", "--small-rows", "400", "--out", str(tmp_path)])
+    res = bench.main(
+        ["--quick", "--in-process", "--rows", "2000", "--small-rows", "400", "--out", str(tmp_path)]
+    )
     out = capsys.readouterr().out
     lines = [ln for ln in out.splitlines() if ln.startswith("Target")]
     assert [ln.split()[1] for ln in lines] == ["2", "2", "2", "3"]
@@ -70,8 +72,13 @@ def test_quick_run_reports_every_target(bench, tmp_path, capsys):
     assert 0.5 < alpha["alpha"] < 1 and alpha["n"] <= pipe["kept"]
     nps = stats["nps with CI"]["result"]
     assert nps["ci"][0] <= nps["nps"] <= nps["ci"][1]
-    assert stats["compare_groups saatavuus ~ gender (Mann-Whitney U, 2 groups)"]["result"]["test"] == "Mann-Whitney U"
-    assert res["target3"]["pass"] == all(s["seconds"] <= bench.LIMITS["stat_seconds"] for s in stats.values())
+    assert (
+        stats["compare_groups saatavuus ~ gender (Mann-Whitney U, 2 groups)"]["result"]["test"]
+        == "Mann-Whitney U"
+    )
+    assert res["target3"]["pass"] == all(
+        s["seconds"] <= bench.LIMITS["stat_seconds"] for s in stats.values()
+    )
 
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert saved["target2"]["rows"] == 2000

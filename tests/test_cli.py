@@ -17,36 +17,60 @@ def test_validate_ok_line(capsys: pytest.CaptureFixture[str]) -> None:
     before = sha256(path)
     assert main(["validate", str(path), "--instrument", "competence"]) == 0
     out, err = capsys.readouterr()
-    assert out == ("OK competence_2020.xlsx: competence, 121 rows read, 118 kept "
-                   "(empty 1, test 1, duplicate 1 dropped)\n"
-                   "  dropped 1 row(s): empty: no answer in any question column\n"
-                   "  dropped 1 row(s): test: a test word (testi, test, kokeilu) in the email column\n"
-                   "  dropped 1 row(s): duplicate: same email as a later submission (same_as)\n")
+    assert out == (
+        "OK competence_2020.xlsx: competence, 121 rows read, 118 kept "
+        "(empty 1, test 1, duplicate 1 dropped)\n"
+        "  dropped 1 row(s): empty: no answer in any question column\n"
+        "  dropped 1 row(s): test: a test word (testi, test, kokeilu) in the email column\n"
+        "  dropped 1 row(s): duplicate: same email as a later submission (same_as)\n"
+    )
     assert err == ""
     assert sha256(path) == before
 
 
 def test_validate_detects_instrument_from_file_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")]) == 0
-    assert capsys.readouterr().out.startswith("OK interviews_2022-syksy.csv: interviews, 89 rows read, 86 kept")
+    assert capsys.readouterr().out.startswith(
+        "OK interviews_2022-syksy.csv: interviews, 89 rows read, 86 kept"
+    )
 
 
-def test_validate_detects_instrument_from_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_detects_instrument_from_headers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     renamed = tmp_path / "export_2021.csv"
     renamed.write_bytes((SAMPLE_DIR / "course_pre_2021.csv").read_bytes())
     assert main(["validate", str(renamed)]) == 0
-    assert capsys.readouterr().out.startswith("OK export_2021.csv: course_selfassessment, 52 rows read, 52 kept")
+    assert capsys.readouterr().out.startswith(
+        "OK export_2021.csv: course_selfassessment, 52 rows read, 52 kept"
+    )
 
 
-@pytest.mark.parametrize(("argv", "expected"), [
-    (["validate", "/nonexistent/folder/competence_2020.xlsx"], "does not exist"),
-    (["validate", str(SAMPLE_DIR / "competence_2020.xlsx"), "--instrument", "kysely"], "unknown instrument"),
-    (["validate", str(SAMPLE_DIR / "README.md"), "--instrument", "competence"], "unsupported file type"),
-    (["validate", str(SAMPLE_DIR / "competence_2020.xlsx"), "--instrument", "interviews"],
-     "looks like a 'competence' export"),
-    (["prepare", "--raw", "/nonexistent/raw", "--semester", "2023-syksy"], "raw-data folder does not exist"),
-])
-def test_errors_exit_2_with_one_line(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["validate", "/nonexistent/folder/competence_2020.xlsx"], "does not exist"),
+        (
+            ["validate", str(SAMPLE_DIR / "competence_2020.xlsx"), "--instrument", "kysely"],
+            "unknown instrument",
+        ),
+        (
+            ["validate", str(SAMPLE_DIR / "README.md"), "--instrument", "competence"],
+            "unsupported file type",
+        ),
+        (
+            ["validate", str(SAMPLE_DIR / "competence_2020.xlsx"), "--instrument", "interviews"],
+            "looks like a 'competence' export",
+        ),
+        (
+            ["prepare", "--raw", "/nonexistent/raw", "--semester", "2023-syksy"],
+            "raw-data folder does not exist",
+        ),
+    ],
+)
+def test_errors_exit_2_with_one_line(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 2
     out, err = capsys.readouterr()
     assert out == ""
@@ -54,7 +78,9 @@ def test_errors_exit_2_with_one_line(argv: list[str], expected: str, capsys: pyt
     assert expected in err and "Traceback" not in err
 
 
-def test_validate_without_instrument_unknown_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_without_instrument_unknown_headers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     p = tmp_path / "kysely.csv"
     p.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
     assert main(["validate", str(p)]) == 2
@@ -72,17 +98,29 @@ def test_sample_data_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFixt
     out = tmp_path / "sample"
     assert main(["sample-data", "--out", str(out), "--rows", "30", "--seed", "1"]) == 0
     printed = capsys.readouterr().out.split()
-    expected = {"competence_2020.xlsx", "interviews_2021-syksy.csv", "interviews_2022-syksy.csv",
-                "course_enrolment_2021.csv", "course_pre_2021.csv", "course_post_2021.csv",
-                "course_feedback_2021.xlsx"}
+    expected = {
+        "competence_2020.xlsx",
+        "interviews_2021-syksy.csv",
+        "interviews_2022-syksy.csv",
+        "course_enrolment_2021.csv",
+        "course_pre_2021.csv",
+        "course_post_2021.csv",
+        "course_feedback_2021.xlsx",
+    }
     assert {Path(p).name for p in printed} == expected
     assert {p.name for p in out.iterdir()} == expected | {"README.md"}
     # every file validates; rows follow --rows, plus a test row, a duplicate and a blank row where added
     for name in sorted(expected):
         assert main(["validate", str(out / name)]) == 0, name
     lines = capsys.readouterr().out.splitlines()
-    assert any(line.startswith("OK competence_2020.xlsx: competence, 33 rows read, 30 kept") for line in lines)
-    assert any(line.startswith("OK interviews_2021-syksy.csv: interviews, 33 rows read, 30 kept") for line in lines)
+    assert any(
+        line.startswith("OK competence_2020.xlsx: competence, 33 rows read, 30 kept")
+        for line in lines
+    )
+    assert any(
+        line.startswith("OK interviews_2021-syksy.csv: interviews, 33 rows read, 30 kept")
+        for line in lines
+    )
 
 
 def test_sample_data_is_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,13 +131,18 @@ def test_sample_data_is_deterministic(tmp_path: Path, capsys: pytest.CaptureFixt
     # .xlsx: the zip entries carry the time of writing (2 s resolution), so compare the cells, not the bytes
     from openpyxl import load_workbook
 
-    cells = [list(load_workbook(tmp_path / sub / "competence_2020.xlsx").active.values) for sub in ("a", "b")]
+    cells = [
+        list(load_workbook(tmp_path / sub / "competence_2020.xlsx").active.values)
+        for sub in ("a", "b")
+    ]
     assert cells[0] == cells[1]
 
 
 def test_prepare_writes_processed_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "processed"
-    assert main(["prepare", "--raw", str(SAMPLE_DIR), "--semester", "sample", "--out", str(out)]) == 0
+    assert (
+        main(["prepare", "--raw", str(SAMPLE_DIR), "--semester", "sample", "--out", str(out)]) == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert "interviews_2021-syksy.csv: interviews, kept 80 of 83 rows" in lines
     written = sorted(p.name for p in (out / "sample").iterdir())

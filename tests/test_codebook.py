@@ -28,7 +28,13 @@ def _raw(name: str) -> dict[str, Any]:
 
 
 def test_the_five_instruments_exist() -> None:
-    assert NAMES == ["competence", "course_enrolment", "course_feedback", "course_selfassessment", "interviews"]
+    assert NAMES == [
+        "competence",
+        "course_enrolment",
+        "course_feedback",
+        "course_selfassessment",
+        "interviews",
+    ]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -55,7 +61,9 @@ def test_every_header_maps_back_to_its_item(name: str) -> None:
         own = {normalise_header(t) for t in filter(None, texts)}
         if normalise_header(d["id"]) not in own:
             assert inst.match_header(d["id"]) is None, (name, d["id"])
-            assert inst.match_label(d["id"]) == d["id"], "an id matches as a Moodle label, (ID) Question"
+            assert inst.match_label(d["id"]) == d["id"], (
+                "an id matches as a Moodle label, (ID) Question"
+            )
 
 
 def _label_specs(name: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -69,7 +77,9 @@ def _label_specs(name: str) -> list[tuple[str, str, dict[str, Any]]]:
         elif d.get("scale") or d.get("kind") == "nps":
             sc = {**SHARED, **local}[d.get("scale") or "nps11"]
             out += [(d["id"], code, spec) for code, spec in (sc.get("codes") or {}).items()]
-            out += [(d["id"], code, spec) for code, spec in (sc.get("non_substantive") or {}).items()]
+            out += [
+                (d["id"], code, spec) for code, spec in (sc.get("non_substantive") or {}).items()
+            ]
     return out
 
 
@@ -90,9 +100,18 @@ def test_likert_scale_numbers_and_known_labels() -> None:
     inst = load_instrument("interviews")
     agree = inst.item("SA1").scale
     assert agree is not None
-    assert [agree.code_of(s) for s in ("Täysin eri mieltä", "Ei samaa eikä eri mieltä", "täysin samaa mieltä",
-                                       "3", "EOS", "Ei koske minua", "Melko samaa mieltä")] == \
-        [1, 3, 5, 3, "dont_know", "not_applicable", None]
+    assert [
+        agree.code_of(s)
+        for s in (
+            "Täysin eri mieltä",
+            "Ei samaa eikä eri mieltä",
+            "täysin samaa mieltä",
+            "3",
+            "EOS",
+            "Ei koske minua",
+            "Melko samaa mieltä",
+        )
+    ] == [1, 3, 5, 3, "dont_know", "not_applicable", None]
     nps = inst.item("nps").scale
     assert nps is not None and (nps.min, nps.max) == (0, 10)
     assert [nps.code_of(str(i)) for i in range(11)] == list(range(11))
@@ -117,10 +136,13 @@ def _write(tmp_path: Path, body: dict[str, Any], name: str = "broken.yaml") -> P
 
 def _minimal(**changes: Any) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "name": "mini", "respondent_id": "rid",
-        "items": [{"id": "rid", "kind": "id", "headers": ["ID"], "required": True},
-                  {"id": "Q1", "kind": "likert", "scale": "agree5", "text_fi": "Tulin kuulluksi"},
-                  {"id": "Q2", "kind": "text", "text_fi": "Mitä muuta?"}],
+        "name": "mini",
+        "respondent_id": "rid",
+        "items": [
+            {"id": "rid", "kind": "id", "headers": ["ID"], "required": True},
+            {"id": "Q1", "kind": "likert", "scale": "agree5", "text_fi": "Tulin kuulluksi"},
+            {"id": "Q2", "kind": "text", "text_fi": "Mitä muuta?"},
+        ],
     }
     d.update(changes)
     return d
@@ -132,17 +154,48 @@ def test_minimal_custom_codebook_loads(tmp_path: Path) -> None:
     assert inst.item("Q1").scale is not None
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"items": [{"id": "rid", "kind": "id", "headers": ["ID"]},
-                {"id": "Q1", "kind": "likert", "scale": "agree5", "text_fi": "Tulin kuulluksi"},
-                {"id": "Q2", "kind": "text", "headers": ["tulin KUULLUKSI!"]}]}, "belongs to both"),
-    ({"items": [{"id": "rid", "kind": "id"}, {"id": "Q1", "kind": "slider", "text_fi": "X"}]}, "unknown kind"),
-    ({"items": [{"id": "rid", "kind": "id"}, {"id": "Q1", "kind": "likert", "scale": "agree7"}]}, "unknown scale"),
-    ({"items": [{"id": "rid", "kind": "id"}, {"id": "Q1", "kind": "likert"}]}, "needs a scale"),
-    ({"items": [{"id": "rid", "kind": "id"}, {"id": "rid", "kind": "text", "text_fi": "X"}]}, "used twice"),
-    ({"respondent_id": "nobody"}, "respondent_id"),
-])
-def test_broken_codebook_is_config_error(tmp_path: Path, change: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {
+                "items": [
+                    {"id": "rid", "kind": "id", "headers": ["ID"]},
+                    {"id": "Q1", "kind": "likert", "scale": "agree5", "text_fi": "Tulin kuulluksi"},
+                    {"id": "Q2", "kind": "text", "headers": ["tulin KUULLUKSI!"]},
+                ]
+            },
+            "belongs to both",
+        ),
+        (
+            {
+                "items": [
+                    {"id": "rid", "kind": "id"},
+                    {"id": "Q1", "kind": "slider", "text_fi": "X"},
+                ]
+            },
+            "unknown kind",
+        ),
+        (
+            {
+                "items": [
+                    {"id": "rid", "kind": "id"},
+                    {"id": "Q1", "kind": "likert", "scale": "agree7"},
+                ]
+            },
+            "unknown scale",
+        ),
+        ({"items": [{"id": "rid", "kind": "id"}, {"id": "Q1", "kind": "likert"}]}, "needs a scale"),
+        (
+            {"items": [{"id": "rid", "kind": "id"}, {"id": "rid", "kind": "text", "text_fi": "X"}]},
+            "used twice",
+        ),
+        ({"respondent_id": "nobody"}, "respondent_id"),
+    ],
+)
+def test_broken_codebook_is_config_error(
+    tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
     with pytest.raises(ConfigError, match=message):
         load_instrument(_write(tmp_path, _minimal(**change)))
 

@@ -35,7 +35,9 @@ def _wilson(k: int, n: int, z: float = stats.norm.ppf(0.975)) -> tuple[float, fl
 
 def _attitude_frame(scores: list[float]) -> pd.DataFrame:
     """ED items whose edellytykset score is exactly ``score`` (ED3 is reverse-coded)."""
-    return pd.DataFrame({"ED1": scores, "ED2": scores, "ED3": [6 - s for s in scores], "ED4": scores})
+    return pd.DataFrame(
+        {"ED1": scores, "ED2": scores, "ED3": [6 - s for s in scores], "ED4": scores}
+    )
 
 
 # ----------------------------------------------------------------------------------------- respondents
@@ -52,7 +54,9 @@ def test_response_rate_is_wilson_by_hand():
 
 
 def test_respondent_counts_suppress_with_secondary_and_wilson(inst):
-    d = pd.DataFrame({"role": ["social_worker"] * 12 + ["social_counsellor"] * 7 + ["supervisor"] * 3})
+    d = pd.DataFrame(
+        {"role": ["social_worker"] * 12 + ["social_counsellor"] * 7 + ["supervisor"] * 3}
+    )
     t = comp.respondent_counts(d, inst, "role", min_n=5)
     assert t["n"].tolist()[0] == 12
     # supervisor 3 hidden (primary), the next smallest (7) hidden too: else 22 - 12 - 0 = 10 reveals nothing but
@@ -60,15 +64,22 @@ def test_respondent_counts_suppress_with_secondary_and_wilson(inst):
     assert t["n"].isna().tolist() == [False, True, True, False]
     assert t.loc[0, "pct"] == pytest.approx(100 * 12 / 22)
     assert (t.loc[0, "pct_ci_low"], t.loc[0, "pct_ci_high"]) == pytest.approx(
-        tuple(100 * x for x in _wilson(12, 22)))
+        tuple(100 * x for x in _wilson(12, 22))
+    )
     assert t.loc[1:2, "pct"].isna().all()
     assert t.attrs["suppressed_cells"] == 2
 
 
 def test_crosstab_hides_supervisors_and_a_second_cell(inst):
-    d = pd.DataFrame({"organisation": ["essote"] * 23 + ["kainuu"] * 37,
-                      "role": ["social_worker"] * 20 + ["supervisor"] * 3 + ["social_worker"] * 30
-                      + ["supervisor"] * 7})
+    d = pd.DataFrame(
+        {
+            "organisation": ["essote"] * 23 + ["kainuu"] * 37,
+            "role": ["social_worker"] * 20
+            + ["supervisor"] * 3
+            + ["social_worker"] * 30
+            + ["supervisor"] * 7,
+        }
+    )
     t = comp.respondent_crosstab(d, inst, "organisation", "role", min_n=5)
     # 3 supervisors in Essote: hidden; then the rest of its row and column must go, and so Kainuu's row too
     for org in ("Essote", "Kainuun sote"):
@@ -83,8 +94,12 @@ def test_crosstab_hides_supervisors_and_a_second_cell(inst):
 
 
 def test_item_distributions_count_dont_know_apart(inst):
-    d = pd.DataFrame({"C_TK1": [1.0, 4, 5, 5, 3, 4, np.nan, np.nan],
-                      "C_TK1__nsa": pd.array([None] * 6 + ["dont_know", None], dtype="string")})
+    d = pd.DataFrame(
+        {
+            "C_TK1": [1.0, 4, 5, 5, 3, 4, np.nan, np.nan],
+            "C_TK1__nsa": pd.array([None] * 6 + ["dont_know", None], dtype="string"),
+        }
+    )
     t = comp.item_distributions(d, inst, min_n=5)
     row = t.iloc[0]
     assert [row[f"a{k}"] for k in range(1, 6)] == [1, 0, 1, 2, 2]
@@ -174,13 +189,20 @@ def test_group_descriptives_secondary_suppression(inst):
 
 def test_ordinal_checks_round_half_up_and_lr_by_hand(inst):
     # essote: 6 x score 2.5 (rounds UP to 3) and 4 x 2; kainuu: 2 x 2 and 8 x 3
-    half = pd.DataFrame({"ED1": [2.0], "ED2": [3.0], "ED3": [4.0], "ED4": [3.0]})  # (2 + 3 + 2 + 3) / 4
-    d = pd.concat([half] * 6 + [_attitude_frame([2.0] * 4), _attitude_frame([2.0] * 2),
-                   _attitude_frame([3.0] * 8)], ignore_index=True)
+    half = pd.DataFrame(
+        {"ED1": [2.0], "ED2": [3.0], "ED3": [4.0], "ED4": [3.0]}
+    )  # (2 + 3 + 2 + 3) / 4
+    d = pd.concat(
+        [half] * 6
+        + [_attitude_frame([2.0] * 4), _attitude_frame([2.0] * 2), _attitude_frame([3.0] * 8)],
+        ignore_index=True,
+    )
     d["organisation"] = ["essote"] * 10 + ["kainuu"] * 10
     summary, terms = comp.ordinal_checks(d, inst, ["organisation"], role="attitude", min_n=5)
     # two outcome levels: the proportional-odds model is a logistic regression, LR = G^2 of the 2x2 table
-    g2, p, _, _ = stats.chi2_contingency([[4, 6], [2, 8]], correction=False, lambda_="log-likelihood")
+    g2, p, _, _ = stats.chi2_contingency(
+        [[4, 6], [2, 8]], correction=False, lambda_="log-likelihood"
+    )
     assert summary.loc[0, "lr_stat"] == pytest.approx(g2, rel=1e-4)
     assert summary.loc[0, "lr_p"] == pytest.approx(p, rel=1e-3)
     assert terms.loc[0, "odds_ratio"] == pytest.approx((8 / 2) / (6 / 4), rel=1e-3)
@@ -207,7 +229,9 @@ def test_development_needs_by_hand_and_deterministic(inst):
 
 
 def test_support_themes_counts_and_suppression():
-    d = pd.DataFrame({"support_needed": ["Tarvitsen koulutusta."] * 6 + ["Aikaa."] * 2 + ["", None]})
+    d = pd.DataFrame(
+        {"support_needed": ["Tarvitsen koulutusta."] * 6 + ["Aikaa."] * 2 + ["", None]}
+    )
     t = comp.support_themes(d, min_n=5)
     row = t[t["theme"] == "koulutus"].iloc[0]
     assert (row["n"], row["n_answered"], row["pct"]) == (6, 8, 75.0)
@@ -221,23 +245,65 @@ def test_support_themes_counts_and_suppression():
 
 
 def test_key_figures_names_and_note_convention(inst):
-    summary = pd.DataFrame({"role": ["competence"] * 3, "area": ["tiedonkeruu", "raportointi", "yhteiso"],
-                            "n": [100, 100, 100], "mean": [3.7, 2.5, 3.0], "ci_low": [3.6, 2.4, 2.9],
-                            "ci_high": [3.8, 2.6, 3.1]})
-    needs = pd.DataFrame({"area": ["raportointi", "yhteiso", "tiedonkeruu"], "n": [100] * 3,
-                          "mwds": [7.0, 3.0, 1.0], "rank": [1, 2, 3], "mwds_ci_low": [6.0, 2.0, 0.5],
-                          "mwds_ci_high": [8.0, 4.0, 1.5], "rank_ci_low": [1, 2, 2], "rank_ci_high": [1, 3, 3]})
-    rel = pd.DataFrame({"role": ["competence", "importance"], "area": ["yhteiso", "yhteiso"], "n": [99, 99],
-                        "alpha": [0.37, 0.8], "alpha_ci_low": [0.1, 0.7], "alpha_ci_high": [0.5, 0.9]})
-    kf = comp.build_key_figures(n_respondents=100, rate=comp.response_rate(100, 160), summary=summary,
-                                needs=needs, reliability=rel, inst=inst)
+    summary = pd.DataFrame(
+        {
+            "role": ["competence"] * 3,
+            "area": ["tiedonkeruu", "raportointi", "yhteiso"],
+            "n": [100, 100, 100],
+            "mean": [3.7, 2.5, 3.0],
+            "ci_low": [3.6, 2.4, 2.9],
+            "ci_high": [3.8, 2.6, 3.1],
+        }
+    )
+    needs = pd.DataFrame(
+        {
+            "area": ["raportointi", "yhteiso", "tiedonkeruu"],
+            "n": [100] * 3,
+            "mwds": [7.0, 3.0, 1.0],
+            "rank": [1, 2, 3],
+            "mwds_ci_low": [6.0, 2.0, 0.5],
+            "mwds_ci_high": [8.0, 4.0, 1.5],
+            "rank_ci_low": [1, 2, 2],
+            "rank_ci_high": [1, 3, 3],
+        }
+    )
+    rel = pd.DataFrame(
+        {
+            "role": ["competence", "importance"],
+            "area": ["yhteiso", "yhteiso"],
+            "n": [99, 99],
+            "alpha": [0.37, 0.8],
+            "alpha_ci_low": [0.1, 0.7],
+            "alpha_ci_high": [0.5, 0.9],
+        }
+    )
+    kf = comp.build_key_figures(
+        n_respondents=100,
+        rate=comp.response_rate(100, 160),
+        summary=summary,
+        needs=needs,
+        reliability=rel,
+        inst=inst,
+    )
     names = [f.name for f in kf]
-    assert names == ["n_respondents", "response_rate", "strongest_area", "weakest_area", "need_rank_1",
-                     "need_rank_2", "need_rank_3", "alpha_yhteiso"]
+    assert names == [
+        "n_respondents",
+        "response_rate",
+        "strongest_area",
+        "weakest_area",
+        "need_rank_1",
+        "need_rank_2",
+        "need_rank_3",
+        "alpha_yhteiso",
+    ]
     assert kf["strongest_area"].label_fi == "Tiedon kerääminen asiakastyöstä"
     assert comp.parse_note(kf["strongest_area"].note) == {"area": "tiedonkeruu"}
-    assert comp.parse_note(kf["need_rank_2"].note) == {"area": "yhteiso", "rank": "2", "rank_ci_low": "2",
-                                                       "rank_ci_high": "3"}
+    assert comp.parse_note(kf["need_rank_2"].note) == {
+        "area": "yhteiso",
+        "rank": "2",
+        "rank_ci_low": "2",
+        "rank_ci_high": "3",
+    }
     assert kf["need_rank_1"].value == 7.0 and kf["need_rank_1"].unit == "MWDS"
     assert comp.parse_note(kf["alpha_yhteiso"].note)["alpha_flag"] == "low"
 
@@ -264,14 +330,19 @@ def test_sample_recovers_planted_effects(sample, inst):
         assert c.set_index("area").loc[area, "mean"] == pytest.approx(mu, abs=0.15)
     tests = comp.group_tests(sample, inst, ["organisation"]).set_index("area")
     gd = P["group_difference"]
-    assert tests.loc[gd["area"], "significant"] and tests.loc[gd["area"], "higher_group"] == gd["higher"]
+    assert (
+        tests.loc[gd["area"], "significant"]
+        and tests.loc[gd["area"], "higher_group"] == gd["higher"]
+    )
     assert not tests.loc["tiedonkeruu", "significant"]
     models, _ = comp.ordinal_checks(sample, inst, ["organisation"])
     assert models.set_index("area").loc[gd["area"], "significant"]
     rel = comp.reliability_table(sample, inst).set_index(["role", "area"])
     assert rel.loc[("competence", P["low_alpha_area"]), "alpha_low"]
     assert not rel.loc[("competence", "tiedonkeruu"), "alpha_low"]
-    assert not rel.loc[("attitude", "edellytykset"), "alpha_low"]  # only because ED3 is reversed first
+    assert not rel.loc[
+        ("attitude", "edellytykset"), "alpha_low"
+    ]  # only because ED3 is reversed first
 
 
 def test_sample_crosstab_protects_supervisors(sample, inst):
@@ -305,7 +376,10 @@ def test_published_item_table_hides_small_answer_counts(sample, inst, min_n) -> 
     scale_hidden = pub[answers[:-1]].isna().any(axis=1)
     assert scale_hidden.any() and (~scale_hidden).any()
     for col in ("mean", "sd"):
-        assert pub.loc[~scale_hidden, col].astype(float).tolist() == dist.loc[~scale_hidden, col].astype(float).tolist()
+        assert (
+            pub.loc[~scale_hidden, col].astype(float).tolist()
+            == dist.loc[~scale_hidden, col].astype(float).tolist()
+        )
         shown = pub.loc[scale_hidden, col].astype(float)
         full = dist.loc[scale_hidden, col].astype(float)
         assert (shown.isna() | (shown == full.round(1))).all() and shown.notna().any()
@@ -332,10 +406,18 @@ def _disclosed_rows(pub: pd.DataFrame, min_n: int) -> list[str]:
         if pd.isna(r["n_total"]):
             continue
         rounded = {"mean": 1, "sd": 1} if any(pd.isna(r[c]) for c in codes) else {}
-        values = possible_values({c: val(r[c]) for c in [*codes, "nsa"]}, {c: int(c[1:]) for c in codes},
-                                 int(r["n_total"]), n_valid=val(r["n_valid"]), mean=val(r["mean"]),
-                                 sd=val(r["sd"]), top=codes[-2:], top_n=val(r["top_box_n"]),
-                                 top_pct=val(r["top_box_pct"]), decimals=rounded)
+        values = possible_values(
+            {c: val(r[c]) for c in [*codes, "nsa"]},
+            {c: int(c[1:]) for c in codes},
+            int(r["n_total"]),
+            n_valid=val(r["n_valid"]),
+            mean=val(r["mean"]),
+            sd=val(r["sd"]),
+            top=codes[-2:],
+            top_n=val(r["top_box_n"]),
+            top_pct=val(r["top_box_pct"]),
+            decimals=rounded,
+        )
         out += [f"{r['item']}: {c}" for c in disclosed(values)]
     return out
 
@@ -347,7 +429,9 @@ def test_disclosure_check_finds_the_old_leak() -> None:
     # a2 = 4 and nsa = 6 hidden; n_total 118, top 66 and the mean 409/112 give a2 away (a2 + nsa = 10)
     row = {"a1": 0, "a2": None, "a3": 42, "a4": 55, "a5": 11, "nsa": None}
     scale = {f"a{k}": k for k in range(1, 6)}
-    leaked = possible_values(row, scale, 118, mean=(2 * 4 + 126 + 220 + 55) / 112, top=["a4", "a5"], top_n=66)
+    leaked = possible_values(
+        row, scale, 118, mean=(2 * 4 + 126 + 220 + 55) / 112, top=["a4", "a5"], top_n=66
+    )
     assert leaked == {"a2": {4}, "nsa": {6}} and disclosed(leaked) == ["a2", "nsa"]
     safe = possible_values(row, scale, 118, top=["a4", "a5"], top_n=66)
     assert safe == {"a2": set(range(1, 10)), "nsa": set(range(1, 10))} and disclosed(safe) == []
@@ -378,7 +462,10 @@ def test_group_tables_never_give_a_hidden_group_away(sample, inst, min_n):
     assert (hidden_somewhere > 0) == (min_n >= 10)  # at 5 every group of the sample is shown
     if min_n == 20:
         row = tests[(tests["grouping"] == "work_area") & (tests["area"] == "tiedonkeruu")].iloc[0]
-        assert row["excluded_groups"] == "Mielenterveys- ja päihdetyö, Muu" and int(row["n"]) == 62 + 26
+        assert (
+            row["excluded_groups"] == "Mielenterveys- ja päihdetyö, Muu"
+            and int(row["n"]) == 62 + 26
+        )
 
 
 def test_groups_hidden_in_the_respondent_counts_stay_hidden_in_every_area(sample, inst):
@@ -393,7 +480,14 @@ def test_groups_hidden_in_the_respondent_counts_stay_hidden_in_every_area(sample
 
 
 def test_min_n_1_hides_no_group(inst):
-    d = pd.DataFrame({"organisation": ["essote"] * 6 + ["kainuu"], "ED1": [3.0] * 7, "ED2": [3.0] * 7,
-                      "ED3": [3.0] * 7, "ED4": [4.0] * 7})
+    d = pd.DataFrame(
+        {
+            "organisation": ["essote"] * 6 + ["kainuu"],
+            "ED1": [3.0] * 7,
+            "ED2": [3.0] * 7,
+            "ED3": [3.0] * 7,
+            "ED4": [4.0] * 7,
+        }
+    )
     t = comp.group_descriptives(d, inst, ["organisation"], role="attitude", min_n=1)
     assert t["n"].tolist() == [6, 1] and t["in_test"].all()

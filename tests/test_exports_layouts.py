@@ -27,8 +27,11 @@ from sosrake_lib.errors import ExportError
 from sosrake_lib.paths import SAMPLE_DIR
 
 DATA = Path(__file__).parent / "data" / "exports"
-EXPECTED: dict[str, Any] = {k: v for k, v in json.loads((DATA / "expected.json").read_text("utf-8")).items()
-                            if not k.startswith("_")}
+EXPECTED: dict[str, Any] = {
+    k: v
+    for k, v in json.loads((DATA / "expected.json").read_text("utf-8")).items()
+    if not k.startswith("_")
+}
 FILES = sorted(EXPECTED)
 
 
@@ -80,15 +83,19 @@ def test_validate_reports_each_layout(name: str, capsys, monkeypatch) -> None:
     exp = EXPECTED[name]
     assert main(["validate", str(DATA / name), "--instrument", exp["instrument"]]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"OK {name}: {exp['instrument']}, {exp['n_data_rows']} rows read, "
-                          f"{exp['n_valid_respondents']} kept")
+    assert out.startswith(
+        f"OK {name}: {exp['instrument']}, {exp['n_data_rows']} rows read, "
+        f"{exp['n_valid_respondents']} kept"
+    )
 
 
 def test_webropol_statement_row_is_header_not_a_respondent(read_all) -> None:
     for name in ("webropol_competence.xlsx", "webropol_competence.csv"):
         raw, df = read_all[name]
         assert raw.attrs["header_rows"] == [5, 6]
-        assert df.attrs["cleaning_log"]["dropped"]["empty"] == 0  # the statement row is no empty respondent
+        assert (
+            df.attrs["cleaning_log"]["dropped"]["empty"] == 0
+        )  # the statement row is no empty respondent
         methods = {m["item"]: m["method"] for m in raw.attrs["column_map"]}
         assert methods["C_TK1"] == methods["I_TK1"] == "grid title"
         assert raw.attrs["declared_respondents"] == 60
@@ -152,7 +159,10 @@ def test_moodle_groups_column_is_not_the_group_question(read_all) -> None:
     for name in ("moodle_feedback_fi.xlsx", "moodle_feedback_en.csv"):
         raw, df = read_all[name]
         by_item = {m["item"]: m for m in raw.attrs["column_map"] if m["item"]}
-        assert "Ryhmä" not in by_item["group"]["header"] and "Group(s)" not in by_item["group"]["header"]
+        assert (
+            "Ryhmä" not in by_item["group"]["header"]
+            and "Group(s)" not in by_item["group"]["header"]
+        )
         assert by_item["FB_SIS1"]["header"].startswith("(FB_SIS1) ")
         assert raw["submitted_at"].notna().all()
         assert raw["submitted_at"].dt.year.eq(2021).all()
@@ -160,7 +170,9 @@ def test_moodle_groups_column_is_not_the_group_question(read_all) -> None:
 
 
 def test_moodle_label_finds_an_item_whose_text_drifted(tmp_path) -> None:
-    df = pd.read_csv(DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = pd.read_csv(
+        DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     [col] = [c for c in df.columns if c.startswith("(FB_SIS1) ")]
     df = df.rename(columns={col: "(FB_SIS1) Vastasiko sisältö tavoitteita?"})
     df.to_csv(tmp_path / "m.csv", index=False)
@@ -198,7 +210,10 @@ def test_renamed_column_stops_with_the_map_command_as_fix(tmp_path, capsys, monk
     _rename_header(src, f, "Sain apua tilanteeseeni", "Sain apua tilanteeseeni nopeasti")
     with pytest.raises(ExportError) as info:
         read_export(f, "interviews")
-    assert info.value.column == "7. Arvioi seuraavia väittämiä asioinnistasi [Sain apua tilanteeseeni nopeasti]"
+    assert (
+        info.value.column
+        == "7. Arvioi seuraavia väittämiä asioinnistasi [Sain apua tilanteeseeni nopeasti]"
+    )
     assert "HY1" in str(info.value) and "sosrake map" in str(info.value)
     # the one-minute fix: map proposes the alias, staff keep the overlay, validate reads the item again
     overlay = tmp_path / "overlay.yaml"
@@ -245,7 +260,9 @@ def test_misread_header_with_unmatched_answers_stops(tmp_path) -> None:
         if isinstance(c.value, str) and "Arvioi" in c.value:
             c.value = None
     wb.save(tmp_path / "w.xlsx")
-    raw = read_export(tmp_path / "w.xlsx", "competence")  # bare statements: placed by order, and said so
+    raw = read_export(
+        tmp_path / "w.xlsx", "competence"
+    )  # bare statements: placed by order, and said so
     assert "grid_order" in {n["kind"] for n in raw.attrs["import_notices"]}
     np.testing.assert_array_equal(raw["I_TK1"], read_export(src, "competence")["I_TK1"])
 
@@ -261,9 +278,11 @@ def test_every_dropped_row_names_its_rule(tmp_path) -> None:
     out = clean_responses(read_export(tmp_path / "g.csv", "interviews"), "interviews", key=TEST_KEY)
     log = out.attrs["cleaning_log"]
     rules = log["dropped_by_rule"]
-    assert rules == {"empty: no answer in any question column": 1,
-                     "test: a test word (testi, test, kokeilu) in the student column": 1,
-                     "duplicate: identical answers to a later submission (same_as)": 2}
+    assert rules == {
+        "empty: no answer in any question column": 1,
+        "test: a test word (testi, test, kokeilu) in the student column": 1,
+        "duplicate: identical answers to a later submission (same_as)": 2,
+    }
     assert all("rule" in e for e in log["rows"] if e["status"] != "kept")
     assert sum(rules.values()) == sum(log["dropped"].values())
 
@@ -307,17 +326,25 @@ def test_one_row_question_and_statement_headers(tmp_path, sep) -> None:
 
 
 def test_moodle_rated_choice_values_are_read_by_their_text(tmp_path) -> None:
-    df = pd.read_csv(DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = pd.read_csv(
+        DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     inst = load_instrument("course_feedback")
     [col] = [c for c in df.columns if c.startswith("(FB_SIS1) ")]
     scale = inst.item("FB_SIS1").scale
-    df[col] = [f"({scale.code_of(v)}) {v}" if isinstance(scale.code_of(v), int) else v for v in df[col]]
+    df[col] = [
+        f"({scale.code_of(v)}) {v}" if isinstance(scale.code_of(v), int) else v for v in df[col]
+    ]
     df.to_csv(tmp_path / "m.csv", index=False)
     got = read_export(tmp_path / "m.csv", inst)
-    pd.testing.assert_series_equal(got["FB_SIS1"], read_export(DATA / "moodle_feedback_en.csv", inst)["FB_SIS1"])
+    pd.testing.assert_series_equal(
+        got["FB_SIS1"], read_export(DATA / "moodle_feedback_en.csv", inst)["FB_SIS1"]
+    )
 
 
-def _forms_variant(tmp_path: Path, *, drop: str | None = None, swap: bool = False, digits: bool = False) -> Path:
+def _forms_variant(
+    tmp_path: Path, *, drop: str | None = None, swap: bool = False, digits: bool = False
+) -> Path:
     """The Forms competence export with one grid column deleted, the two grids swapped, or digit answers."""
     src = pd.read_excel(DATA / "forms_competence_anonymous.xlsx", dtype=str, header=None)
     header, body = list(src.iloc[0]), src.iloc[1:]
@@ -326,7 +353,12 @@ def _forms_variant(tmp_path: Path, *, drop: str | None = None, swap: bool = Fals
     i_first = header.index(exp["C_TK1"]["header"], c_first + 1)
     cols = list(range(len(header)))
     if swap:
-        cols = cols[:c_first] + cols[i_first:i_first + 18] + cols[c_first:i_first] + cols[i_first + 18:]
+        cols = (
+            cols[:c_first]
+            + cols[i_first : i_first + 18]
+            + cols[c_first:i_first]
+            + cols[i_first + 18 :]
+        )
     if drop == "C_TK1":
         cols.remove(c_first)
     if drop == "I_TK1":
@@ -337,9 +369,14 @@ def _forms_variant(tmp_path: Path, *, drop: str | None = None, swap: bool = Fals
         for j in cols:
             if c_first <= j < i_first + 18:
                 scale = inst.item("C_TK1" if j < i_first else "I_TK1").scale
-                out[j] = [str(scale.code_of(v)) if isinstance(scale.code_of(v), int) else v for v in out[j]]
+                out[j] = [
+                    str(scale.code_of(v)) if isinstance(scale.code_of(v), int) else v
+                    for v in out[j]
+                ]
     f = tmp_path / "forms.xlsx"
-    pd.DataFrame([[header[j] for j in cols], *out.values.tolist()]).to_excel(f, header=False, index=False)
+    pd.DataFrame([[header[j] for j in cols], *out.values.tolist()]).to_excel(
+        f, header=False, index=False
+    )
     return f
 
 
@@ -363,20 +400,30 @@ def test_forms_grids_in_the_other_order_are_placed_by_their_answers(tmp_path) ->
 
 
 def test_moodle_users_with_identical_answers_are_two_people(tmp_path) -> None:
-    df = pd.read_csv(DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = pd.read_csv(
+        DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     answers = [c for c in df.columns if c.startswith("(") or c in ("Osallistujaryhmä",)]
     df.loc[4, answers] = df.loc[3, answers].to_numpy()  # another user gives the same short answers
     df.to_csv(tmp_path / "m.csv", index=False)
-    out = clean_responses(read_export(tmp_path / "m.csv", "course_feedback"), "course_feedback", key=TEST_KEY)
+    out = clean_responses(
+        read_export(tmp_path / "m.csv", "course_feedback"), "course_feedback", key=TEST_KEY
+    )
     assert len(out) == 35 and out.attrs["cleaning_log"]["dropped"]["duplicate"] == 0
 
 
 def test_label_only_match_is_said_and_strict_refuses(tmp_path) -> None:
-    df = pd.read_csv(DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = pd.read_csv(
+        DATA / "moodle_feedback_en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     [col] = [c for c in df.columns if c.startswith("(FB_SIS1) ")]
-    df.rename(columns={col: "(FB_SIS1) Kurssin sisältö vastasi odotuksiani"}).to_csv(tmp_path / "m.csv", index=False)
+    df.rename(columns={col: "(FB_SIS1) Kurssin sisältö vastasi odotuksiani"}).to_csv(
+        tmp_path / "m.csv", index=False
+    )
     raw = read_export(tmp_path / "m.csv", "course_feedback")
-    assert any(n["kind"] == "label_only" and n["item"] == "FB_SIS1" for n in raw.attrs["import_notices"])
+    assert any(
+        n["kind"] == "label_only" and n["item"] == "FB_SIS1" for n in raw.attrs["import_notices"]
+    )
     with pytest.raises(ExportError, match="--strict"):
         read_export(tmp_path / "m.csv", "course_feedback", strict=True)
 
@@ -384,7 +431,9 @@ def test_label_only_match_is_said_and_strict_refuses(tmp_path) -> None:
 def test_map_overlay_for_a_renamed_repeated_statement_reads_both_grids(tmp_path, capsys) -> None:
     src = pd.read_excel(DATA / "forms_competence_anonymous.xlsx", dtype=str, header=None)
     old = EXPECTED["forms_competence_anonymous.xlsx"]["items"]["C_TK1"]["header"]
-    src.iloc[0] = [v.replace("tarpeista", "palvelutarpeista") if v == old else v for v in src.iloc[0]]
+    src.iloc[0] = [
+        v.replace("tarpeista", "palvelutarpeista") if v == old else v for v in src.iloc[0]
+    ]
     f = tmp_path / "forms.xlsx"
     src.to_excel(f, header=False, index=False)
     with pytest.raises(ExportError, match="looks\\s+like it"):
@@ -400,7 +449,9 @@ def test_map_overlay_for_a_renamed_repeated_statement_reads_both_grids(tmp_path,
 
 def test_an_extra_question_like_a_tool_column_does_not_stop_the_read(tmp_path) -> None:
     df = pd.read_csv(DATA / "google_interviews.csv", dtype=str, keep_default_na=False)
-    df.insert(2, "Haastattelun aloitusaika", "9.00")  # Google has no start time; this is a question of its own
+    df.insert(
+        2, "Haastattelun aloitusaika", "9.00"
+    )  # Google has no start time; this is a question of its own
     df.to_csv(tmp_path / "g.csv", index=False)
     raw = read_export(tmp_path / "g.csv", "interviews")
     assert any(n["kind"] == "unmatched_column" for n in raw.attrs["import_notices"])
@@ -409,7 +460,9 @@ def test_an_extra_question_like_a_tool_column_does_not_stop_the_read(tmp_path) -
 def test_ambiguous_slash_dates_stop_unless_the_order_is_given(tmp_path) -> None:
     df = pd.read_csv(DATA / "google_interviews_fi.csv", dtype=str, keep_default_na=False)
     stamps = pd.to_datetime(df["Aikaleima"], format="%d.%m.%Y %H.%M.%S")
-    df["Aikaleima"] = [f"{t.day:02d}/{t.month:02d}/{t.year} {t:%H:%M:%S}" for t in stamps - pd.Timedelta(days=20)]
+    df["Aikaleima"] = [
+        f"{t.day:02d}/{t.month:02d}/{t.year} {t:%H:%M:%S}" for t in stamps - pd.Timedelta(days=20)
+    ]
     days = pd.to_datetime(df["Haastattelupäivä"], format="%d.%m.%Y")
     df["Haastattelupäivä"] = [f"{min(t.day, 12)}/{t.month}/{t.year}" for t in days]
     df.to_csv(tmp_path / "g.csv", index=False)
@@ -421,7 +474,9 @@ def test_ambiguous_slash_dates_stop_unless_the_order_is_given(tmp_path) -> None:
     with pytest.raises(ExportError, match="day first or month first"):
         read_export(tmp_path / "g2.csv", "interviews")
     overlay = tmp_path / "o.yaml"
-    overlay.write_text("sosrake_overlay: 1\ninstruments:\n  interviews:\n    date_order: day_first\n", "utf-8")
+    overlay.write_text(
+        "sosrake_overlay: 1\ninstruments:\n  interviews:\n    date_order: day_first\n", "utf-8"
+    )
     fixed = read_export(tmp_path / "g2.csv", "interviews", overlay=overlay)
     assert fixed["interview_date"].dt.month.isin([9, 10, 11]).all()
 
@@ -430,7 +485,9 @@ def test_overlay_naming_an_unknown_instrument_is_refused(tmp_path) -> None:
     from sosrake_lib.errors import ConfigError
 
     overlay = tmp_path / "o.yaml"
-    overlay.write_text("sosrake_overlay: 1\ninstruments:\n  interviewz:\n    aliases: {KO2: [x]}\n", "utf-8")
+    overlay.write_text(
+        "sosrake_overlay: 1\ninstruments:\n  interviewz:\n    aliases: {KO2: [x]}\n", "utf-8"
+    )
     with pytest.raises(ConfigError, match="interviewz"):
         load_instrument("interviews", overlay=overlay)
 
@@ -442,8 +499,9 @@ def test_one_test_word_among_real_open_answers_keeps_the_interview(tmp_path) -> 
     df.loc[full[0], opens[0]] = "xxx"  # one "xxx" beside two real open answers
     df.loc[full[1], opens] = "testi"  # every open answer a test word
     df.to_csv(tmp_path / "g.csv", index=False)
-    log = clean_responses(read_export(tmp_path / "g.csv", "interviews"), "interviews", key=TEST_KEY
-                          ).attrs["cleaning_log"]
+    log = clean_responses(
+        read_export(tmp_path / "g.csv", "interviews"), "interviews", key=TEST_KEY
+    ).attrs["cleaning_log"]
     assert log["dropped_by_rule"].get("test: every open answer is only a test word") == 1
     assert [e["row"] for e in log["rows"] if e["status"] == "test"] == [full[1] + 2]
 
@@ -453,27 +511,47 @@ def test_course_selfassessment_in_each_tool_layout(tmp_path, layout) -> None:
     inst = load_instrument("course_selfassessment")
     items = inst.likert_items()
     ref = read_export(SAMPLE_DIR / "course_pre_2021.csv", inst)
-    src = pd.read_csv(SAMPLE_DIR / "course_pre_2021.csv", sep=";", skiprows=1, dtype=str, encoding="utf-8-sig",
-                      keep_default_na=False)
+    src = pd.read_csv(
+        SAMPLE_DIR / "course_pre_2021.csv",
+        sep=";",
+        skiprows=1,
+        dtype=str,
+        encoding="utf-8-sig",
+        keep_default_na=False,
+    )
     title = "3. Arvioi osaamistasi seuraavissa asioissa"
     answers = [src[it.text_fi] for it in items]
     if layout == "forms":
         head = ["ID", "Tunnistenumero", *[it.statement.capitalize() for it in items]]
-        rows = [[str(k + 1), src["Tunnistenumero"][k], *[a[k] for a in answers]] for k in range(len(src))]
+        rows = [
+            [str(k + 1), src["Tunnistenumero"][k], *[a[k] for a in answers]]
+            for k in range(len(src))
+        ]
         pd.DataFrame(rows, columns=head).to_excel(tmp_path / "f.xlsx", index=False)
         f = tmp_path / "f.xlsx"
     elif layout == "google":
         head = ["Timestamp", "Tunnistenumero", *[f"{title} [{it.statement}]" for it in items]]
-        rows = [[f"2021/09/{1 + k % 28:02d} 10:{k % 60:02d}:00 AM GMT+3", src["Tunnistenumero"][k],
-                 *[a[k] for a in answers]] for k in range(len(src))]
+        rows = [
+            [
+                f"2021/09/{1 + k % 28:02d} 10:{k % 60:02d}:00 AM GMT+3",
+                src["Tunnistenumero"][k],
+                *[a[k] for a in answers],
+            ]
+            for k in range(len(src))
+        ]
         pd.DataFrame(rows, columns=head).to_csv(tmp_path / "g.csv", index=False)
         f = tmp_path / "g.csv"
     else:
         top = ["1. Tunnistenumero", title] + [""] * (len(items) - 1)
         second = [""] + [it.statement for it in items]
         rows = [[src["Tunnistenumero"][k], *[a[k] for a in answers]] for k in range(len(src))]
-        text = "\r\n".join(";".join(r) for r in [["Alkukysely"], [f"Vastaajien määrä: {len(src)}"], top, second,
-                                                   *rows]) + "\r\n"
+        text = (
+            "\r\n".join(
+                ";".join(r)
+                for r in [["Alkukysely"], [f"Vastaajien määrä: {len(src)}"], top, second, *rows]
+            )
+            + "\r\n"
+        )
         f = tmp_path / "w.csv"
         f.write_bytes(text.encode("cp1252"))
     got = read_export(f, inst)
@@ -488,6 +566,14 @@ def test_every_identity_placeholder_passes_the_fast_prefilter() -> None:
 
     assert all(re.match(r"^\s*(?i:anony|nimet|n/a|-\s*$)", w) for w in _PLACEHOLDERS)
     inst = load_instrument("interviews")
-    df = pd.DataFrame({"student": pd.Series([" Anonymous ", "a@b.fi", "anonyymi", None, "NIMETÖN"], dtype="str")})
+    df = pd.DataFrame(
+        {"student": pd.Series([" Anonymous ", "a@b.fi", "anonyymi", None, "NIMETÖN"], dtype="str")}
+    )
     [note] = replace_placeholders(df, inst)
-    assert note["rows"] == 3 and df["student"].notna().tolist() == [False, True, False, False, False]
+    assert note["rows"] == 3 and df["student"].notna().tolist() == [
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]

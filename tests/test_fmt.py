@@ -102,7 +102,9 @@ def test_fmt_date():
 
 
 def test_fmt_suppressed():
-    assert fmt_suppressed(5) == fmt_suppressed(1000) == "piilotettu"  # the threshold goes in the note
+    assert (
+        fmt_suppressed(5) == fmt_suppressed(1000) == "piilotettu"
+    )  # the threshold goes in the note
     assert fmt_suppressed(5, "en") == "suppressed"
     with pytest.raises(ValueError, match="min_n"):
         fmt_suppressed(0)
@@ -118,7 +120,10 @@ def test_fmt_value_by_unit():
 
 
 def test_label_picks_language_and_falls_back():
-    area = {"label_fi": "Mielenterveys- ja päihdetyö", "label_en": "Mental health and substance abuse work"}
+    area = {
+        "label_fi": "Mielenterveys- ja päihdetyö",
+        "label_en": "Mental health and substance abuse work",
+    }
     assert label(area) == "Mielenterveys- ja päihdetyö"
     assert label(area, "en") == "Mental health and substance abuse work"
     assert label({"label_fi": "Saatavuus", "label_en": ""}, "en") == "Saatavuus"

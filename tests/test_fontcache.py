@@ -22,7 +22,9 @@ def _pdf(text: str) -> bytes:
     ax.text(0, 0.5, text)
     buf = io.BytesIO()
     with plt.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
-        fig.savefig(buf, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None})
+        fig.savefig(
+            buf, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None}
+        )
     plt.close(fig)
     return buf.getvalue()
 
@@ -87,7 +89,9 @@ sys.stdout.buffer.write(buf.getvalue())
 
 
 def _fresh(mode: str, *texts: str) -> bytes:
-    return subprocess.run([sys.executable, "-c", _SCRIPT, mode, *texts], capture_output=True, check=True).stdout
+    return subprocess.run(
+        [sys.executable, "-c", _SCRIPT, mode, *texts], capture_output=True, check=True
+    ).stdout
 
 
 def test_fresh_processes_agree_cold_warm_and_without_cache() -> None:

@@ -10,7 +10,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from sosrake_lib.infographic import is_approved, make_infographic, period_label, read_approved_quotes
+from sosrake_lib.infographic import (
+    is_approved,
+    make_infographic,
+    period_label,
+    read_approved_quotes,
+)
 from sosrake_lib.outputs import KeyFigures
 
 NBSP = "\u00a0"
@@ -21,8 +26,17 @@ def _course_figures(out: Path, *, nps_n: int = 30) -> None:
     kf.add("enrolled", 63, "n", n=63, label_fi="Ilmoittautuneet", label_en="Enrolled")
     kf.add("started", 58, "n", n=63, label_fi="Aloittaneet", label_en="Started")
     kf.add("completed", 35, "n", n=63, label_fi="Suorittaneet", label_en="Completed")
-    kf.add("completion_rate", 35 / 63 * 100, "%", n=63, ci_low=43.3, ci_high=67.2, method="Wilson 95 % CI",
-           label_fi="Suoritusaste", label_en="Completion rate")
+    kf.add(
+        "completion_rate",
+        35 / 63 * 100,
+        "%",
+        n=63,
+        ci_low=43.3,
+        ci_high=67.2,
+        method="Wilson 95 % CI",
+        label_fi="Suoritusaste",
+        label_en="Completion rate",
+    )
     kf.add("nps", 47, "NPS", n=nps_n, label_fi="Suositteluindeksi", label_en="Net Promoter Score")
     kf.add("gain_rank_1", "raportointi", "", label_fi="Suurin kasvu", label_en="Largest gain")
     kf.write(out, min_n=5)
@@ -31,12 +45,44 @@ def _course_figures(out: Path, *, nps_n: int = 30) -> None:
 def _interview_figures(out: Path, quotes: list[tuple[str, str, str]]) -> Path:
     kf = KeyFigures()
     kf.add("n_interviews", 80, "n", n=80, label_fi="Haastattelua", label_en="Interviews")
-    kf.add("nps", -5, "NPS", n=80, ci_low=-24.0, ci_high=14.0, label_fi="Suositteluindeksi", label_en="NPS")
-    kf.add("turvallisuus_top2", 87.5, "%", n=80, ci_low=78.5, ci_high=93.1, label_fi="Turvallisuus: myönteiset",
-           label_en="Safety: positive")
-    kf.add("saatavuus_top2", 38.2, "%", n=80, ci_low=28.0, ci_high=49.0, label_fi="Saatavuus: myönteiset",
-           label_en="Access: positive")
-    kf.add("kohtaaminen_top2", 66.7, "%", n=3, label_fi="Kohtaaminen: myönteiset", label_en="Met: positive")
+    kf.add(
+        "nps",
+        -5,
+        "NPS",
+        n=80,
+        ci_low=-24.0,
+        ci_high=14.0,
+        label_fi="Suositteluindeksi",
+        label_en="NPS",
+    )
+    kf.add(
+        "turvallisuus_top2",
+        87.5,
+        "%",
+        n=80,
+        ci_low=78.5,
+        ci_high=93.1,
+        label_fi="Turvallisuus: myönteiset",
+        label_en="Safety: positive",
+    )
+    kf.add(
+        "saatavuus_top2",
+        38.2,
+        "%",
+        n=80,
+        ci_low=28.0,
+        ci_high=49.0,
+        label_fi="Saatavuus: myönteiset",
+        label_en="Access: positive",
+    )
+    kf.add(
+        "kohtaaminen_top2",
+        66.7,
+        "%",
+        n=3,
+        label_fi="Kohtaaminen: myönteiset",
+        label_en="Met: positive",
+    )
     kf.add("top_missing_theme", "asuminen", "", label_fi="Eniten kaivattu", label_en="Missed most")
     kf.write(out, min_n=5)
     path = out / "quotes_for_review.csv"
@@ -104,7 +150,9 @@ def test_english_version(tmp_path: Path) -> None:
     assert "55.6%" in text and "55,6" not in text
     assert "Completion rate" in text and "Autumn 2021" in text and "Social reporting" in text
     assert "Suoritusaste" not in text and "Synthetic" not in text
-    assert "No quotes have been approved yet – check quotes_for_review.csv" in text  # course: none approved
+    assert (
+        "No quotes have been approved yet – check quotes_for_review.csv" in text
+    )  # course: none approved
 
 
 def test_only_approved_quotes_appear(tmp_path: Path) -> None:
@@ -121,7 +169,9 @@ def test_only_approved_quotes_appear(tmp_path: Path) -> None:
     assert "SALAINEN" not in text and "TARKISTAMATON" not in text
     assert "ei ole vielä hyväksytty" not in text
     assert "−5" in text and "88 %" in text  # Finnish minus sign; 87.5 rounds half up to 88
-    assert "piilotettu" in text and "67 %" not in text and "66,7" not in text  # n = 3: suppressed bar
+    assert (
+        "piilotettu" in text and "67 %" not in text and "66,7" not in text
+    )  # n = 3: suppressed bar
 
 
 def test_placeholder_when_no_quote_approved(tmp_path: Path) -> None:
@@ -149,7 +199,14 @@ def test_long_word_wrapped_and_suppressed_value_labelled(tmp_path: Path) -> None
     kf.add("strongest_area", long, "", label_fi="Vahvin osaamisalue", label_en="Strongest area")
     kf.add("response_rate", 73.75, "%", n=160, label_fi="Vastausosuus", label_en="Response rate")
     # 4 supervisors answered: KeyFigures.write suppresses it (value null), the page must show "piilotettu"
-    kf.add("weakest_area", "raportointi", "", n=4, label_fi="Heikoin osaamisalue", label_en="Weakest area")
+    kf.add(
+        "weakest_area",
+        "raportointi",
+        "",
+        n=4,
+        label_fi="Heikoin osaamisalue",
+        label_en="Weakest area",
+    )
     kf.write(tmp_path, min_n=5)
     make_infographic(tmp_path, "competence", semester="2020-syksy")
     raw = _pdf_text(tmp_path / "infographic.pdf")
@@ -173,9 +230,18 @@ def test_bad_arguments(tmp_path: Path) -> None:
 
 def test_approval_parsing(tmp_path: Path) -> None:
     assert [is_approved(v) for v in ("TRUE", " kyllä ", "1", "x", "no", "0", "")] == [
-        True, True, True, True, False, False, False]
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
     path = tmp_path / "q.csv"
-    path.write_text("theme;quote;approved\nasuminen;Soita 040 123 4567;yes\ntyo;Ei;no\n", encoding="utf-8")
+    path.write_text(
+        "theme;quote;approved\nasuminen;Soita 040 123 4567;yes\ntyo;Ei;no\n", encoding="utf-8"
+    )
     rows = read_approved_quotes(path)
     assert len(rows) == 1 and rows[0]["theme"] == "asuminen"
     assert "040 123 4567" not in rows[0]["quote"]  # scrubbed again as a safety net
@@ -193,8 +259,14 @@ def test_unknown_value_gives_no_empty_tile(tmp_path: Path) -> None:
     kf = KeyFigures()
     kf.add("n_respondents", 118, "n", n=118, label_fi="Vastaajaa", label_en="Respondents")
     kf.add("response_rate", None, "%", n=118, label_fi="Vastausosuus", label_en="Response rate")
-    kf.add("need_rank_1", 7.2, "MWDS", n=117, label_fi="Suurin koulutustarve: Sosiaalinen raportointi",
-           label_en="Largest training need: Social reporting")
+    kf.add(
+        "need_rank_1",
+        7.2,
+        "MWDS",
+        n=117,
+        label_fi="Suurin koulutustarve: Sosiaalinen raportointi",
+        label_en="Largest training need: Social reporting",
+    )
     kf.write(tmp_path, min_n=5)
     make_infographic(tmp_path, "competence", semester="2020-syksy")
     flat = _flat(_pdf_text(tmp_path / "infographic.pdf"))
@@ -210,7 +282,13 @@ def test_a_hidden_cell_in_a_table_is_a_suppressed_bar_not_a_missing_one(tmp_path
     tables.mkdir()
     (tables / "palaute_osa_alueet.csv").write_text(
         "Osa-alue,n,Keskiarvo,95 % LV alaraja,95 % LV yläraja\nLähipäivät,33,4.45,4.26,4.65\nOhjaus,,,,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     ctx = Context({}, "fi", 5, analysis="course", folder=tmp_path)
-    bars = _bars_from_table(ctx, "feedback_parts", "part_label", "mean", low="ci_low", high="ci_high", n="n")
-    assert [(b.label, b.value, b.suppressed) for b in bars] == [("Lähipäivät", 4.45, False), ("Ohjaus", None, True)]
+    bars = _bars_from_table(
+        ctx, "feedback_parts", "part_label", "mean", low="ci_low", high="ci_high", n="n"
+    )
+    assert [(b.label, b.value, b.suppressed) for b in bars] == [
+        ("Lähipäivät", 4.45, False),
+        ("Ohjaus", None, True),
+    ]

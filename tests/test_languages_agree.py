@@ -27,8 +27,16 @@ def runs(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for lang in ("fi", "en"):
         folder = tmp_path_factory.mktemp(f"lang_{lang}")
-        runner.run_semester("all", semester="sample", raw=SAMPLE_DIR, out=folder, lang=lang, target_size=160,
-                            progress=False, processed_dir=None)
+        runner.run_semester(
+            "all",
+            semester="sample",
+            raw=SAMPLE_DIR,
+            out=folder,
+            lang=lang,
+            target_size=160,
+            progress=False,
+            processed_dir=None,
+        )
         out[lang] = folder / "sample"
     return out
 
@@ -51,7 +59,10 @@ def test_infographic_charts_carry_the_same_numbers_in_both_languages(runs, analy
 
 @pytest.mark.parametrize("analysis", ANALYSES)
 def test_key_figures_carry_the_same_numbers_in_both_languages(runs, analysis: str) -> None:
-    docs = {lang: json.loads((runs[lang] / analysis / "key_figures.json").read_text("utf-8")) for lang in runs}
+    docs = {
+        lang: json.loads((runs[lang] / analysis / "key_figures.json").read_text("utf-8"))
+        for lang in runs
+    }
     fi, en = docs["fi"]["key_figures"], docs["en"]["key_figures"]
     assert [r["name"] for r in fi] == [r["name"] for r in en]
     for a, b in zip(fi, en, strict=True):
@@ -61,13 +72,17 @@ def test_key_figures_carry_the_same_numbers_in_both_languages(runs, analysis: st
             assert a.get(key) == b.get(key), (a["name"], key)
 
 
-INFOGRAPHIC_TABLES = {"competence": ["development_needs", "area_scores", "suppression"],
-                      "interviews": ["open_answer_themes", "suppression"],
-                      "course": ["feedback_parts", "suppression"]}
+INFOGRAPHIC_TABLES = {
+    "competence": ["development_needs", "area_scores", "suppression"],
+    "interviews": ["open_answer_themes", "suppression"],
+    "course": ["feedback_parts", "suppression"],
+}
 
 
 @pytest.mark.parametrize("analysis", ANALYSES)
-def test_tables_read_back_by_machine_names_are_the_same_in_both_languages(runs, analysis: str) -> None:
+def test_tables_read_back_by_machine_names_are_the_same_in_both_languages(
+    runs, analysis: str
+) -> None:
     """Every table the infographic reads comes back with the same machine columns and the same numbers from
     the Finnish and the English files (headers and file names differ: suoritussuppilo / completion_funnel)."""
     from sosrake_lib.labels import for_analysis
@@ -78,7 +93,9 @@ def test_tables_read_back_by_machine_names_are_the_same_in_both_languages(runs, 
         en = labels.read_table(runs["en"] / analysis, key, "en")
         assert fi and len(fi) == len(en), key
         numeric = [c for c in fi[0] if c in en[0] and all(_is_number(r[c]) for r in fi)]
-        assert {"suppressed_cells"} <= set(numeric) if key == "suppression" else len(numeric) >= 3, key
+        assert (
+            {"suppressed_cells"} <= set(numeric) if key == "suppression" else len(numeric) >= 3
+        ), key
         for rf, re_ in zip(fi, en, strict=True):
             assert [rf[c] for c in numeric] == [re_[c] for c in numeric], key
 
@@ -104,8 +121,11 @@ def test_every_key_figure_source_points_at_its_number(runs, analysis: str, lang:
         src = kf.get("source")
         if not src:
             continue
-        rows = [r for r in labels.read_table(runs[lang] / analysis, src["table"], lang)
-                if all(r.get(k) == str(v) for k, v in src["row"].items())]
+        rows = [
+            r
+            for r in labels.read_table(runs[lang] / analysis, src["table"], lang)
+            if all(r.get(k) == str(v) for k, v in src["row"].items())
+        ]
         assert len(rows) == 1, (kf["name"], src)
         cell = rows[0][src["column"]]
         if kf["suppressed"] or kf["value"] is None:

@@ -12,12 +12,32 @@ from sosrake_lib.synthetic import PLANTED
 
 P = PLANTED["course"]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "03_course_pilot.ipynb"
-FIGURES = ("completion_funnel", "completion_by_group", "learning_paired", "feedback_items", "feedback_parts",
-           "feedback_themes", "baseline_comparison")
-TABLES = ("aineiston_siivous", "suoritussuppilo", "suoritus_ryhmittain", "suoritus_amkeittain",
-          "suoritus_kampuksittain", "suoritus_amk_kampus", "suoritus_logistinen_malli", "parit_ja_kato",
-          "osaamisen_muutos", "palaute_vaittamat", "palaute_osa_alueet", "suositteluindeksi",
-          "avovastausten_teemat", "vertailu_2020", "piilotetut_solut")
+FIGURES = (
+    "completion_funnel",
+    "completion_by_group",
+    "learning_paired",
+    "feedback_items",
+    "feedback_parts",
+    "feedback_themes",
+    "baseline_comparison",
+)
+TABLES = (
+    "aineiston_siivous",
+    "suoritussuppilo",
+    "suoritus_ryhmittain",
+    "suoritus_amkeittain",
+    "suoritus_kampuksittain",
+    "suoritus_amk_kampus",
+    "suoritus_logistinen_malli",
+    "parit_ja_kato",
+    "osaamisen_muutos",
+    "palaute_vaittamat",
+    "palaute_osa_alueet",
+    "suositteluindeksi",
+    "avovastausten_teemat",
+    "vertailu_2020",
+    "piilotetut_solut",
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +45,14 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     papermill = pytest.importorskip("papermill")
     tmp = tmp_path_factory.mktemp("course_nb")
     out = tmp / "course"
-    papermill.execute_notebook(str(NOTEBOOK), str(tmp / "executed.ipynb"), kernel_name="sosrake",
-                               parameters={"output_dir": str(out), "semester": "2021-syksy"},
-                               cwd=str(PROJECT_ROOT), progress_bar=False)
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp / "executed.ipynb"),
+        kernel_name="sosrake",
+        parameters={"output_dir": str(out), "semester": "2021-syksy"},
+        cwd=str(PROJECT_ROOT),
+        progress_bar=False,
+    )
     return out
 
 
@@ -55,9 +80,13 @@ def test_learning_table_significance_after_holm(run: Path) -> None:
     import pandas as pd
 
     t = pd.read_csv(run / "tables" / "osaamisen_muutos.csv")
-    labels = {"raportointi": "Sosiaalinen raportointi", "vaikuttavuustieto": "Vaikutus- ja vaikuttavuustieto",
-              "vaikuttaminen": "Viestintä ja vaikuttaminen", "tiedonkeruu": "Tiedon kerääminen asiakastyöstä",
-              "yhteiso": "Yhteisösosiaalityö ja maaseutusosiaalityö"}
+    labels = {
+        "raportointi": "Sosiaalinen raportointi",
+        "vaikuttavuustieto": "Vaikutus- ja vaikuttavuustieto",
+        "vaikuttaminen": "Viestintä ja vaikuttaminen",
+        "tiedonkeruu": "Tiedon kerääminen asiakastyöstä",
+        "yhteiso": "Yhteisösosiaalityö ja maaseutusosiaalityö",
+    }
     t = t.set_index("Osaamisalue")
     counts = ["Nousi", "Laski", "Ei muutosta"]
     for area in P["top_gains"]:
@@ -65,7 +94,9 @@ def test_learning_table_significance_after_holm(run: Path) -> None:
         assert bool(row["Merkitsevä (Holm)"]) and row["Efektikoko"] >= 0.5, area
         # p and W are published only where no rose/fell/stayed count is hidden (they would give it back)
         if row[counts].isna().any():
-            assert pd.isna(row[["p", "p (Holm)", "Testisuure"]]).all() and row["Efektikoko"] == round(row["Efektikoko"], 2)
+            assert pd.isna(row[["p", "p (Holm)", "Testisuure"]]).all() and row[
+                "Efektikoko"
+            ] == round(row["Efektikoko"], 2)
         else:
             assert row["p (Holm)"] < 0.05
     for area in P["no_gain"]:
@@ -86,7 +117,11 @@ def test_every_expected_output_exists_and_is_clean(run: Path) -> None:
     assert log["files"]["enrolment"]["raw_rows"] == 66 and log["files"]["enrolment"]["kept"] == 63
     assert "rows" not in log["files"]["enrolment"]
     # No identifiers anywhere in the text outputs: no pseudonyms, raw ids, e-mail addresses or invented names.
-    text = "\n".join(p.read_text(encoding="utf-8") for p in run.rglob("*") if p.suffix in (".csv", ".json", ".svg"))
+    text = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in run.rglob("*")
+        if p.suffix in (".csv", ".json", ".svg")
+    )
     assert "ps_" not in text and "SR21-" not in text and "@" not in text
     assert "Heiskanen" not in text and "Savolainen" not in text
     hidden = (run / "tables" / "piilotetut_solut.csv").read_text(encoding="utf-8")

@@ -20,14 +20,23 @@ def test_customer_experience_notebook(tmp_path) -> None:
     pm = pytest.importorskip("papermill")
     out = tmp_path / "interviews"
     pm.execute_notebook(
-        str(PROJECT_ROOT / "notebooks" / "02_customer_experience.ipynb"), str(tmp_path / "run.ipynb"),
-        kernel_name="sosrake", parameters={"output_dir": str(out), "min_cell_size": 5}, cwd=str(PROJECT_ROOT),
+        str(PROJECT_ROOT / "notebooks" / "02_customer_experience.ipynb"),
+        str(tmp_path / "run.ipynb"),
+        kernel_name="sosrake",
+        parameters={"output_dir": str(out), "min_cell_size": 5},
+        cwd=str(PROJECT_ROOT),
         progress_bar=False,
     )
     doc = json.loads((out / "key_figures.json").read_text(encoding="utf-8"))
     kf = {r["name"]: r for r in doc["key_figures"]}
-    for name in ["n_interviews", "n_students", "nps", "nps_change", "top_missing_theme",
-                 *(f"{t}_top2" for t in THEMES)]:
+    for name in [
+        "n_interviews",
+        "n_students",
+        "nps",
+        "nps_change",
+        "top_missing_theme",
+        *(f"{t}_top2" for t in THEMES),
+    ]:
         assert name in kf, name
         assert kf[name]["label_fi"] and kf[name]["label_en"]
     assert kf["n_interviews"]["value"] == P["n_interviews"]["2022-syksy"]
@@ -46,22 +55,39 @@ def test_customer_experience_notebook(tmp_path) -> None:
     freq = pd.read_csv(out / "tables" / "open_answer_themes.csv")
     freq = freq[(freq["Kysymystunnus"] == "open_missing") & (freq["Teematunnus"] == "asuminen")]
     shares = dict(zip(freq["Lukukausi"], freq["Osuus %"] / 100, strict=True))
-    assert shares["2021-syksy"] == pytest.approx(P["missing_themes"]["2021-syksy"]["asuminen"], abs=0.1)
-    assert shares["2022-syksy"] == pytest.approx(P["missing_themes"]["2022-syksy"]["asuminen"], abs=0.1)
+    assert shares["2021-syksy"] == pytest.approx(
+        P["missing_themes"]["2021-syksy"]["asuminen"], abs=0.1
+    )
+    assert shares["2022-syksy"] == pytest.approx(
+        P["missing_themes"]["2022-syksy"]["asuminen"], abs=0.1
+    )
     comparison = pd.read_csv(out / "tables" / "semester_comparison.csv")
     scores = comparison[comparison["Testiperhe"] == "theme_score"].set_index("Mittaritunnus")
     assert bool(scores.loc["kohtaaminen", "Merkitsevä"]) and scores["Merkitsevä"].sum() == 1
     # every expected file
-    expected = ["key_figures.json", "key_figures.csv", "cleaning_log.json", "quotes_for_review.csv",
-                "tables/tables.xlsx", "review/uncoded_answers.csv", "tables/theme_top2.csv",
-                "tables/nps_by_service.csv", "tables/interviews_per_student.csv", "tables/client_background.csv"]
+    expected = [
+        "key_figures.json",
+        "key_figures.csv",
+        "cleaning_log.json",
+        "quotes_for_review.csv",
+        "tables/tables.xlsx",
+        "review/uncoded_answers.csv",
+        "tables/theme_top2.csv",
+        "tables/nps_by_service.csv",
+        "tables/interviews_per_student.csv",
+        "tables/client_background.csv",
+    ]
     for fig in ("likert_items", "theme_top2_by_semester", "nps_by_semester", "open_missing_themes"):
         expected += [f"figures/{fig}.{ext}" for ext in ("svg", "pdf", "png")]
     missing = [p for p in expected if not (out / p).is_file()]
     assert not missing, missing
-    assert not (out / "tables" / "uncoded_answers.csv").exists()  # unreviewed free text is no published table
+    assert not (
+        out / "tables" / "uncoded_answers.csv"
+    ).exists()  # unreviewed free text is no published table
     # the small service is hidden; quotes are unapproved; no pseudonyms or e-mails anywhere
-    services = pd.read_csv(out / "tables" / "service_counts.csv").set_index("Palvelu, jota haastattelu koskee")
+    services = pd.read_csv(out / "tables" / "service_counts.csv").set_index(
+        "Palvelu, jota haastattelu koskee"
+    )
     assert services.loc["Talous- ja velkaneuvonta"].isna().all()
     quotes = pd.read_csv(out / "quotes_for_review.csv", sep=";", encoding="utf-8-sig")
     assert len(quotes) and not quotes["approved"].any()
@@ -70,4 +96,6 @@ def test_customer_experience_notebook(tmp_path) -> None:
     assert entry["raw_rows"] == entry["kept"] + sum(entry["dropped"].values()) == 83
     for path in [*out.rglob("*.csv"), *out.rglob("*.json")]:
         text = path.read_text(encoding="utf-8-sig")
-        assert not re.search(r"ps_[0-9a-f]{16}|[\w.]+@[\w.]+\.fi|\b0\d{2} ?\d{3} ?\d{4}\b", text), path.name
+        assert not re.search(r"ps_[0-9a-f]{16}|[\w.]+@[\w.]+\.fi|\b0\d{2} ?\d{3} ?\d{4}\b", text), (
+            path.name
+        )

@@ -28,16 +28,56 @@ from sosrake_lib.outputs import (
 def _figures() -> KeyFigures:
     kf = KeyFigures()
     # course pilot: 35 of 63 completed = 55.555... %
-    kf.add("completion_pct", 35 / 63 * 100, "%", n=63, ci_low=43.3, ci_high=67.2, method="Wilson 95 % CI",
-           label_fi="Kurssin suorittaneet", label_en="Completed the course")
-    kf.add("nps", np.int64(68), "NPS", n=39, ci_low=np.float64(49.0), ci_high=81.5, method="THL NPS",
-           label_fi="Suositteluindeksi (NPS)", label_en="Net Promoter Score",
-           source={"table": "nps_by_semester", "column": "nps", "row": {"semester": "2022-syksy"}})
-    kf.add("supervisors_safe_pct", 100.0, "%", n=3, ci_low=43.9, ci_high=100.0, method="Wilson 95 % CI",
-           label_fi="Esihenkilöt: koki olonsa turvalliseksi", label_en="Supervisors: felt safe")
+    kf.add(
+        "completion_pct",
+        35 / 63 * 100,
+        "%",
+        n=63,
+        ci_low=43.3,
+        ci_high=67.2,
+        method="Wilson 95 % CI",
+        label_fi="Kurssin suorittaneet",
+        label_en="Completed the course",
+    )
+    kf.add(
+        "nps",
+        np.int64(68),
+        "NPS",
+        n=39,
+        ci_low=np.float64(49.0),
+        ci_high=81.5,
+        method="THL NPS",
+        label_fi="Suositteluindeksi (NPS)",
+        label_en="Net Promoter Score",
+        source={"table": "nps_by_semester", "column": "nps", "row": {"semester": "2022-syksy"}},
+    )
+    kf.add(
+        "supervisors_safe_pct",
+        100.0,
+        "%",
+        n=3,
+        ci_low=43.9,
+        ci_high=100.0,
+        method="Wilson 95 % CI",
+        label_fi="Esihenkilöt: koki olonsa turvalliseksi",
+        label_en="Supervisors: felt safe",
+    )
     kf.add("supervisors_n", 3, "n", n=None, label_fi="Esihenkilöitä", label_en="Supervisors")
-    kf.add("top_area", "Sosiaalinen raportointi", "", label_fi="Suurin koulutustarve", label_en="Top need")
-    kf.add("alpha", float("nan"), "alpha", n=40, label_fi="Cronbachin alfa", label_en="Cronbach's alpha")
+    kf.add(
+        "top_area",
+        "Sosiaalinen raportointi",
+        "",
+        label_fi="Suurin koulutustarve",
+        label_en="Top need",
+    )
+    kf.add(
+        "alpha",
+        float("nan"),
+        "alpha",
+        n=40,
+        label_fi="Cronbachin alfa",
+        label_en="Cronbach's alpha",
+    )
     return kf
 
 
@@ -52,7 +92,12 @@ def test_key_figures_json_round_trip_and_suppression(tmp_path):
     assert rows["nps"]["value"] == 68 and isinstance(rows["nps"]["value"], int)
     # n = 3 < 5: value and CI nulled although the caller passed them
     sup = rows["supervisors_safe_pct"]
-    assert (sup["value"], sup["ci_low"], sup["ci_high"], sup["suppressed"]) == (None, None, None, True)
+    assert (sup["value"], sup["ci_low"], sup["ci_high"], sup["suppressed"]) == (
+        None,
+        None,
+        None,
+        True,
+    )
     assert sup["n"] == 3 and "n < 5" in sup["note"]
     # a count of 3 people is itself a small cell
     assert rows["supervisors_n"]["value"] is None and rows["supervisors_n"]["suppressed"] is True
@@ -75,15 +120,26 @@ def test_key_figures_csv_round_trip(tmp_path):
     raw = csv_path.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8").splitlines()
-    assert lines[0] == "name,value,unit,n,ci_low,ci_high,method,label_fi,label_en,suppressed,note,source"
-    assert lines[2] == ('nps,68,NPS,39,49.0,81.5,THL NPS,Suositteluindeksi (NPS),Net Promoter Score,False,,'
-                        '"{""column"": ""nps"", ""row"": {""semester"": ""2022-syksy""}, ""table"": ""nps_by_semester""}"')
+    assert (
+        lines[0]
+        == "name,value,unit,n,ci_low,ci_high,method,label_fi,label_en,suppressed,note,source"
+    )
+    assert lines[2] == (
+        "nps,68,NPS,39,49.0,81.5,THL NPS,Suositteluindeksi (NPS),Net Promoter Score,False,,"
+        '"{""column"": ""nps"", ""row"": {""semester"": ""2022-syksy""}, ""table"": ""nps_by_semester""}"'
+    )
     rows = {r["name"]: r for r in read_key_figures(csv_path)}
     assert rows["nps"]["value"] == 68 and rows["nps"]["n"] == 39 and rows["nps"]["ci_high"] == 81.5
-    assert rows["supervisors_safe_pct"]["value"] is None and rows["supervisors_safe_pct"]["suppressed"]
+    assert (
+        rows["supervisors_safe_pct"]["value"] is None and rows["supervisors_safe_pct"]["suppressed"]
+    )
     assert rows["top_area"]["value"] == "Sosiaalinen raportointi"
     assert rows["completion_pct"]["label_fi"] == "Kurssin suorittaneet"
-    assert rows["nps"]["source"] == {"table": "nps_by_semester", "column": "nps", "row": {"semester": "2022-syksy"}}
+    assert rows["nps"]["source"] == {
+        "table": "nps_by_semester",
+        "column": "nps",
+        "row": {"semester": "2022-syksy"},
+    }
     assert rows["completion_pct"]["source"] is None
 
 
@@ -115,7 +171,7 @@ def test_key_figure_validation():
 
 
 def test_key_figures_csv_neutralises_text(tmp_path):
-    kf = KeyFigures([KeyFigure("q", "=HYPERLINK(\"x\")", "", note="@evil", label_fi="-lyhyt")])
+    kf = KeyFigures([KeyFigure("q", '=HYPERLINK("x")', "", note="@evil", label_fi="-lyhyt")])
     _, csv_path = kf.write(tmp_path)
     rows = read_key_figures(csv_path)
     assert rows[0]["note"] == "'@evil" and rows[0]["label_fi"] == "'-lyhyt"
@@ -172,15 +228,22 @@ def _tables():
             "Keskiarvo": [3.4, np.nan, 2.0, 1.5],
         }
     )
-    areas = pd.DataFrame({"Keskiarvo": [3.4, 2.9]},
-                         index=pd.Index(["Mielenterveys- ja päihdetyö", "TYP"], name="Työalue"))
+    areas = pd.DataFrame(
+        {"Keskiarvo": [3.4, 2.9]},
+        index=pd.Index(["Mielenterveys- ja päihdetyö", "TYP"], name="Työalue"),
+    )
     return {"Avoimet vastaukset: kaikki [2021]": answers, "alueet": areas}
 
 
 def test_write_tables_csv(tmp_path):
     paths = write_tables(_tables(), tmp_path)
     names = [p.name for p in paths]
-    assert names == ["Avoimet_vastaukset_kaikki_2021.csv", "alueet.csv", "tables.xlsx", "README.txt"]
+    assert names == [
+        "Avoimet_vastaukset_kaikki_2021.csv",
+        "alueet.csv",
+        "tables.xlsx",
+        "README.txt",
+    ]
     assert all(p.parent == tmp_path / "tables" for p in paths)
     csv_text = paths[0].read_text(encoding="utf-8")
     lines = csv_text.split("\n")  # not splitlines(): the vertical tab in row 2 would split it
@@ -188,7 +251,10 @@ def test_write_tables_csv(tmp_path):
     assert lines[1] == "'=SUM(1+1)*cmd|' /C calc'!A0,1,3.4"
     assert lines[3] == "'-2+3,3,2.0"
     # the named index becomes the first column, Finnish letters kept
-    assert paths[1].read_text(encoding="utf-8") == "Työalue,Keskiarvo\nMielenterveys- ja päihdetyö,3.4\nTYP,2.9\n"
+    assert (
+        paths[1].read_text(encoding="utf-8")
+        == "Työalue,Keskiarvo\nMielenterveys- ja päihdetyö,3.4\nTYP,2.9\n"
+    )
     assert "pilkku" in paths[3].read_text(encoding="utf-8")
     en_readme = write_tables(_tables(), tmp_path / "en", lang="en")[-1]
     assert "comma" in en_readme.read_text(encoding="utf-8")
@@ -235,13 +301,26 @@ def test_write_tables_errors(tmp_path):
 
 def test_sheet_names():
     names = sheet_names(["a" * 40, "a" * 40, "Taulukko?", "History", "'lainaus'", "", "X", "x"])
-    assert names == ["a" * 31, "a" * 27 + " (2)", "Taulukko_", "History_", "lainaus", "Sheet", "X", "x (2)"]
+    assert names == [
+        "a" * 31,
+        "a" * 27 + " (2)",
+        "Taulukko_",
+        "History_",
+        "lainaus",
+        "Sheet",
+        "X",
+        "x (2)",
+    ]
     assert all(len(n) <= 31 for n in names)
 
 
 def test_column_labels():
     df = pd.DataFrame({"area": ["TYP"], "mean": [3.4], "n": [12]})
-    labels = {"area": {"label_fi": "Työalue", "label_en": "Work area"}, "mean": "Keskiarvo", "absent": "x"}
+    labels = {
+        "area": {"label_fi": "Työalue", "label_en": "Work area"},
+        "mean": "Keskiarvo",
+        "absent": "x",
+    }
     assert list(column_labels(df, labels).columns) == ["Työalue", "Keskiarvo", "n"]
     assert list(column_labels(df, labels, "en").columns) == ["Work area", "Keskiarvo", "n"]
     with pytest.raises(ValueError, match="duplicate"):
@@ -255,27 +334,60 @@ def test_suppress_parts_hides_small_answer_counts_and_a_second_cell_per_row():
     # Likert row 1: counts 2, 10, 40, 50, 16 (n 118): the 2 is small; alone it could be worked out as
     # 118 - 116, so the next smallest non-zero count (10) goes too. Row 2 has no small cell. Row 3 is an
     # already suppressed group (NA) and stays as it is.
-    t = pd.DataFrame({"item": ["A", "B", "C"], "n": [118, 118, pd.NA],
-                      "a1": pd.array([2, 0, pd.NA], dtype="Int64"), "a2": pd.array([10, 20, pd.NA], dtype="Int64"),
-                      "a3": pd.array([40, 40, pd.NA], dtype="Int64"), "a4": pd.array([50, 40, pd.NA], dtype="Int64"),
-                      "a5": pd.array([16, 18, pd.NA], dtype="Int64")})
+    t = pd.DataFrame(
+        {
+            "item": ["A", "B", "C"],
+            "n": [118, 118, pd.NA],
+            "a1": pd.array([2, 0, pd.NA], dtype="Int64"),
+            "a2": pd.array([10, 20, pd.NA], dtype="Int64"),
+            "a3": pd.array([40, 40, pd.NA], dtype="Int64"),
+            "a4": pd.array([50, 40, pd.NA], dtype="Int64"),
+            "a5": pd.array([16, 18, pd.NA], dtype="Int64"),
+        }
+    )
     t.attrs["suppressed_cells"] = 6
     out = suppress_parts(t, ["a1", "a2", "a3", "a4", "a5"], 5)
     assert out.loc[0, ["a1", "a2"]].isna().all()
     assert out.loc[0, ["a3", "a4", "a5"]].tolist() == [40, 50, 16]
-    assert out.loc[1, ["a1", "a2", "a3", "a4", "a5"]].tolist() == [0, 20, 40, 40, 18]  # a zero is no one
+    assert out.loc[1, ["a1", "a2", "a3", "a4", "a5"]].tolist() == [
+        0,
+        20,
+        40,
+        40,
+        18,
+    ]  # a zero is no one
     assert out.loc[2, "a1"] is pd.NA and out.loc[0, "n"] == 118
     assert out.attrs["suppressed_cells"] == 6 + 2
 
 
 def test_suppress_parts_follows_min_n_and_hides_linked_and_giveaway_sums():
-    t = pd.DataFrame({"n": [60], "a1": [7], "a2": [8], "a3": [15], "a4": [6], "a5": [24],
-                      "top_n": [30], "top_pct": [50.0], "a4_pct": [10.0]})
-    five = suppress_parts(t, ["a1", "a2", "a3", "a4", "a5"], 5, sums=[("top_n", [["a4", "a5"], ["a1", "a2", "a3"]],
-                                                                      ["top_pct"])])
+    t = pd.DataFrame(
+        {
+            "n": [60],
+            "a1": [7],
+            "a2": [8],
+            "a3": [15],
+            "a4": [6],
+            "a5": [24],
+            "top_n": [30],
+            "top_pct": [50.0],
+            "a4_pct": [10.0],
+        }
+    )
+    five = suppress_parts(
+        t,
+        ["a1", "a2", "a3", "a4", "a5"],
+        5,
+        sums=[("top_n", [["a4", "a5"], ["a1", "a2", "a3"]], ["top_pct"])],
+    )
     assert five.notna().all(axis=None)  # nothing below 5
-    ten = suppress_parts(t, ["a1", "a2", "a3", "a4", "a5"], 10, linked={"a4": ["a4_pct"]},
-                         sums=[("top_n", [["a4", "a5"], ["a1", "a2", "a3"]], ["top_pct"])])
+    ten = suppress_parts(
+        t,
+        ["a1", "a2", "a3", "a4", "a5"],
+        10,
+        linked={"a4": ["a4_pct"]},
+        sums=[("top_n", [["a4", "a5"], ["a1", "a2", "a3"]], ["top_pct"])],
+    )
     # 7, 8 and 6 are below 10 (three hidden: no secondary needed); a4 = 6 hidden alone in the top box, so
     # top_n (= a4 + a5) would give it away: hidden with its percentage
     assert ten.loc[0, ["a1", "a2", "a4", "a4_pct", "top_n", "top_pct"]].isna().all()
@@ -286,14 +398,36 @@ def test_a_published_partial_sum_is_a_cell_too() -> None:
     # answers 1..5 = 20, 40, 41, 7, 3 and no "En osaa sanoa": the top-2 count 7 + 3 = 10 is a small cell at
     # min_n 20 even though it is a sum; hidden, it must not follow from n_valid - a1 - a2 - a3 either, so
     # the smallest of those (a1 = 20) goes with it
-    t = pd.DataFrame({"a1": [20], "a2": [40], "a3": [41], "a4": [7], "a5": [3], "nsa": [0], "n_valid": [111],
-                      "top_n": [10], "top_pct": [100 * 10 / 111]})
+    t = pd.DataFrame(
+        {
+            "a1": [20],
+            "a2": [40],
+            "a3": [41],
+            "a4": [7],
+            "a5": [3],
+            "nsa": [0],
+            "n_valid": [111],
+            "top_n": [10],
+            "top_pct": [100 * 10 / 111],
+        }
+    )
     low, top = ["a1", "a2", "a3"], ["a4", "a5"]
-    out = suppress_parts(t, [*low, *top, "nsa"], 20,
-                         sums=[("n_valid", [["nsa"], [*low, *top]], []),
-                               ("top_n", [top, [*low, "n_valid"], [*low, "nsa"]], ["top_pct"])])
+    out = suppress_parts(
+        t,
+        [*low, *top, "nsa"],
+        20,
+        sums=[
+            ("n_valid", [["nsa"], [*low, *top]], []),
+            ("top_n", [top, [*low, "n_valid"], [*low, "nsa"]], ["top_pct"]),
+        ],
+    )
     row = out.iloc[0]
-    assert pd.isna(row["top_n"]) and pd.isna(row["top_pct"]) and pd.isna(row["a4"]) and pd.isna(row["a5"])
+    assert (
+        pd.isna(row["top_n"])
+        and pd.isna(row["top_pct"])
+        and pd.isna(row["a4"])
+        and pd.isna(row["a5"])
+    )
     assert pd.isna(row["a1"]) and int(row["a2"]) == 40 and int(row["a3"]) == 41
     # nothing shown gives a hidden cell back: n_valid - a2 - a3 = a1 + a4 + a5 = 30, two or more unknowns
     assert int(row["n_valid"]) == 111 and int(row["nsa"]) == 0

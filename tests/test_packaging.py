@@ -50,7 +50,9 @@ def test_environment_yml_basics() -> None:
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     assert "python=3.11" in conda
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert any(line.replace(" ", "").startswith("-e.[dev]") for line in pip), "pip: -e .[dev] installs the package"
+    assert any(line.replace(" ", "").startswith("-e.[dev]") for line in pip), (
+        "pip: -e .[dev] installs the package"
+    )
 
 
 def test_environment_yml_matches_pyproject_dependencies() -> None:
@@ -69,7 +71,8 @@ def test_environment_yml_matches_pyproject_dependencies() -> None:
     listed.pop("pip", None)
     assert set(listed) == set(runtime), (
         f"only in pyproject.toml: {sorted(set(runtime) - set(listed))}; "
-        f"only in environment.yml: {sorted(set(listed) - set(runtime))}")
+        f"only in environment.yml: {sorted(set(listed) - set(runtime))}"
+    )
     assert listed == runtime, "version bounds differ between pyproject.toml and environment.yml"
 
 
@@ -79,8 +82,12 @@ def test_dev_extra_has_the_test_tools() -> None:
 
 
 def test_the_four_notebooks_exist() -> None:
-    assert {p.name for p in NOTEBOOKS} >= {"00_getting_started.ipynb", "01_competence_mapping.ipynb",
-                                            "02_customer_experience.ipynb", "03_course_pilot.ipynb"}
+    assert {p.name for p in NOTEBOOKS} >= {
+        "00_getting_started.ipynb",
+        "01_competence_mapping.ipynb",
+        "02_customer_experience.ipynb",
+        "03_course_pilot.ipynb",
+    }
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -88,7 +95,9 @@ def test_notebook_committed_clean(path: Path) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(c.get("outputs") == [] for c in code), "clear the outputs before committing"
-    assert all(c.get("execution_count") is None for c in code), "clear the execution counts before committing"
+    assert all(c.get("execution_count") is None for c in code), (
+        "clear the execution counts before committing"
+    )
     tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, "exactly one cell tagged 'parameters' (Papermill)"
     assert tagged[0]["cell_type"] == "code"
@@ -96,25 +105,36 @@ def test_notebook_committed_clean(path: Path) -> None:
 
 
 def _git(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(PROJECT_ROOT), *args], capture_output=True, text=True, check=False,
-                          timeout=60)
+    return subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
 
 
 def _require_git() -> None:
-    if shutil.which("git") is None or _git("rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
+    if (
+        shutil.which("git") is None
+        or _git("rev-parse", "--is-inside-work-tree").stdout.strip() != "true"
+    ):
         pytest.skip("not a git checkout")
 
 
-@pytest.mark.parametrize(("path", "ignored"), [
-    ("data/raw/2023-syksy/competence_2023.xlsx", True),
-    ("data/raw/export.csv", True),
-    ("data/processed/2023-syksy/interviews.parquet", True),
-    ("outputs/2023-syksy/competence/infographic.pdf", True),
-    ("data/raw/sample/competence_2020.xlsx", False),
-    ("data/raw/README.md", False),
-    ("outputs/.gitkeep", False),
-    ("data/processed/.gitkeep", False),
-])
+@pytest.mark.parametrize(
+    ("path", "ignored"),
+    [
+        ("data/raw/2023-syksy/competence_2023.xlsx", True),
+        ("data/raw/export.csv", True),
+        ("data/processed/2023-syksy/interviews.parquet", True),
+        ("outputs/2023-syksy/competence/infographic.pdf", True),
+        ("data/raw/sample/competence_2020.xlsx", False),
+        ("data/raw/README.md", False),
+        ("outputs/.gitkeep", False),
+        ("data/processed/.gitkeep", False),
+    ],
+)
 def test_gitignore(path: str, ignored: bool) -> None:
     _require_git()
     res = _git("check-ignore", "-q", "--no-index", path)
@@ -153,6 +173,13 @@ def test_the_scan_would_see_an_export(tmp_path: Path) -> None:
 
 def test_every_subpackage_is_installed() -> None:
     """A wheel carries only the packages pyproject lists: a new subpackage (sdc/) must be listed too."""
-    listed = set(tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
-    found = {".".join(p.parent.relative_to(PROJECT_ROOT).parts) for p in (PROJECT_ROOT / "sosrake_lib").rglob("__init__.py")}
+    listed = set(
+        tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+            "setuptools"
+        ]["packages"]
+    )
+    found = {
+        ".".join(p.parent.relative_to(PROJECT_ROOT).parts)
+        for p in (PROJECT_ROOT / "sosrake_lib").rglob("__init__.py")
+    }
     assert found - listed == set()

@@ -84,7 +84,14 @@ def test_wrap_missing_and_bad_width():
 
 
 def test_likert_diverging_geometry():
-    cols = ["Eri mieltä", "Jokseenkin eri", "Neutraali", "Jokseenkin samaa", "Samaa mieltä", "En osaa sanoa"]
+    cols = [
+        "Eri mieltä",
+        "Jokseenkin eri",
+        "Neutraali",
+        "Jokseenkin samaa",
+        "Samaa mieltä",
+        "En osaa sanoa",
+    ]
     table = pd.DataFrame(
         [[10, 20, 40, 20, 10, 0], [0, 0, 20, 30, 50, 25]],
         columns=cols,
@@ -93,7 +100,9 @@ def test_likert_diverging_geometry():
     ax = likert_diverging(table, nsa_col="En osaa sanoa")
     bars = _bars(ax)
     # 5 scale segments per item + 1 NSA bar per item; first item is row 0
-    row0 = sorted((b for b in bars if abs(b.get_y() + b.get_height() / 2) < 1e-9), key=lambda b: b.get_x())
+    row0 = sorted(
+        (b for b in bars if abs(b.get_y() + b.get_height() / 2) < 1e-9), key=lambda b: b.get_x()
+    )
     # negatives (10 + 20) and half the neutral (20) lie left of zero: the first segment starts at -50
     assert row0[0].get_x() == pytest.approx(-50)
     neutral = row0[2]
@@ -182,14 +191,21 @@ def test_quadrant_highlights_top_three_gaps():
 
 
 def test_paired_slope_medians_of_complete_pairs():
-    pre = pd.DataFrame({"raportointi": [1.0, 2.0, 3.0, np.nan], "vaikuttaminen": [2.0, 2.0, 2.0, 2.0]})
-    post = pd.DataFrame({"raportointi": [2.0, 4.0, 5.0, 5.0], "vaikuttaminen": [3.0, 3.0, 4.0, 4.0]})
+    pre = pd.DataFrame(
+        {"raportointi": [1.0, 2.0, 3.0, np.nan], "vaikuttaminen": [2.0, 2.0, 2.0, 2.0]}
+    )
+    post = pd.DataFrame(
+        {"raportointi": [2.0, 4.0, 5.0, 5.0], "vaikuttaminen": [3.0, 3.0, 4.0, 4.0]}
+    )
     ax = paired_slope(pre, post, {"raportointi": "Sosiaalinen raportointi"}, individual=True)
     offsets = [c.get_offsets()[0] for c in ax.collections]
     # row 0: complete pairs (1,2), (2,4), (3,5): medians 2 and 4; row 1: medians 2 and 3.5
     assert [tuple(o) for o in offsets] == [(2.0, 0.0), (4.0, 0.0), (2.0, 1.0), (3.5, 1.0)]
     assert _texts(ax) == ["", "n = 3", "", "n = 4"]  # "" are the arrows (annotations)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Sosiaalinen raportointi", "vaikuttaminen"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Sosiaalinen raportointi",
+        "vaikuttaminen",
+    ]
     assert len(ax.lines) == 7  # one thin line per complete pair
 
 
@@ -198,7 +214,11 @@ def test_paired_slope_medians_of_complete_pairs():
 
 def test_funnel_centred_bars_and_labels():
     steps = pd.DataFrame(
-        {"step_label": ["Ilmoittautuneet", "Suorittaneet"], "n": [63, 35], "pct": [100.0, 35 / 63 * 100]}
+        {
+            "step_label": ["Ilmoittautuneet", "Suorittaneet"],
+            "n": [63, 35],
+            "pct": [100.0, 35 / 63 * 100],
+        }
     )
     ax = funnel(steps)
     bars = _bars(ax)
@@ -208,8 +228,13 @@ def test_funnel_centred_bars_and_labels():
 
 
 def test_funnel_hidden_step_says_so():
-    steps = pd.DataFrame({"step_label": ["Ilmoittautuneet", "Moduuli 1", "Suorittaneet"],
-                          "n": pd.array([63, pd.NA, 35], dtype="Int64"), "pct": [100.0, np.nan, 35 / 63 * 100]})
+    steps = pd.DataFrame(
+        {
+            "step_label": ["Ilmoittautuneet", "Moduuli 1", "Suorittaneet"],
+            "n": pd.array([63, pd.NA, 35], dtype="Int64"),
+            "pct": [100.0, np.nan, 35 / 63 * 100],
+        }
+    )
     ax = funnel(steps, lang="en")
     assert _texts(ax) == ["63 (100.0%)", "suppressed", "35 (55.6%)"]
 
@@ -233,7 +258,11 @@ def test_save_figure_is_byte_identical_on_rerun(tmp_path):
     for p1, p2 in zip(first, second, strict=True):
         assert p1.read_bytes() == p2.read_bytes(), p1.name
     # no temporary files left behind by the atomic write
-    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["kuva.pdf", "kuva.png", "kuva.svg"]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
+        "kuva.pdf",
+        "kuva.png",
+        "kuva.svg",
+    ]
 
 
 def test_save_figure_formats_and_metadata(tmp_path):
@@ -282,7 +311,10 @@ def test_save_figure_on_a_bare_figure_and_save_and_show_closes(tmp_path):
 
     bare = Figure(figsize=(2, 2))
     bare.subplots().plot([1, 2], [2, 1])
-    assert [p.suffix for p in save_figure(bare, tmp_path / "bare", formats=("PNG", ".pdf"))] == [".png", ".pdf"]
+    assert [p.suffix for p in save_figure(bare, tmp_path / "bare", formats=("PNG", ".pdf"))] == [
+        ".png",
+        ".pdf",
+    ]
     fig = _figure()
     paths = plots.save_and_show(fig, tmp_path / "shown", formats=("svg",))
     assert [p.name for p in paths] == ["shown.svg"] and not plt.fignum_exists(fig.number)
@@ -295,15 +327,23 @@ def test_preview_is_the_print_png_shown_smaller_or_drawn_when_there_is_none(tmp_
     import io
 
     fig = _figure()
-    paths, (png, width) = plots._save(fig, tmp_path / "kuva", ("svg", "png"), dpi=300, preview_dpi=110)
+    paths, (png, width) = plots._save(
+        fig, tmp_path / "kuva", ("svg", "png"), dpi=300, preview_dpi=110
+    )
     assert png == paths[1].read_bytes()  # the print file itself: nothing drawn or encoded again
     with Image.open(paths[1]) as big:
         assert width == round(big.width * 110 / 300)
-    _, (drawn, drawn_width) = plots._save(fig, tmp_path / "vain_svg", ("svg",), dpi=300, preview_dpi=110)
+    _, (drawn, drawn_width) = plots._save(
+        fig, tmp_path / "vain_svg", ("svg",), dpi=300, preview_dpi=110
+    )
     with Image.open(io.BytesIO(drawn)) as im:  # tight box of a 4 x 3 in figure at 110 dpi
         assert 3.0 * 110 < im.width <= 4.1 * 110 and 2.0 * 110 < im.height <= 3.1 * 110
         assert drawn_width == im.width
-        assert im.convert("RGB").getpixel((0, 0)) == (255, 255, 255)  # white page, not a transparent/black one
+        assert im.convert("RGB").getpixel((0, 0)) == (
+            255,
+            255,
+            255,
+        )  # white page, not a transparent/black one
     plt.close(fig)
 
 
@@ -314,7 +354,9 @@ def test_save_and_show_displays_the_print_png_at_the_preview_width(tmp_path, mon
     shown = []
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())
     monkeypatch.setattr(IPython.display, "display", shown.append)
-    paths = plots.save_and_show(_figure(), tmp_path / "kuva", formats=("png",), dpi=200, preview_dpi=100)
+    paths = plots.save_and_show(
+        _figure(), tmp_path / "kuva", formats=("png",), dpi=200, preview_dpi=100
+    )
     (img,) = shown
     with Image.open(paths[0]) as big:
         assert img.data == paths[0].read_bytes() and img.width == round(big.width / 2)

@@ -153,14 +153,19 @@ def test_scrub_names_inflected(text: str, expected: str) -> None:
 
 def test_scrub_names_accepts_single_string_and_skips_missing() -> None:
     assert scrub_pii("Maijalle terveiset", names="Maija") == "[nimi] terveiset"
-    assert scrub_pii("Maijalle terveiset", names=["Maija", None, np.nan, "  "]) == "[nimi] terveiset"
+    assert (
+        scrub_pii("Maijalle terveiset", names=["Maija", None, np.nan, "  "]) == "[nimi] terveiset"
+    )
     # without names, names are not scrubbed
     assert scrub_pii("Maijalle terveiset") == "Maijalle terveiset"
 
 
 def test_scrub_english_tags() -> None:
     text = "Maija, 131052-308T, 040 123 4567, a.b@xamk.fi, Rantatie 3"
-    assert scrub_pii(text, names=["Maija"], lang="en") == "[name], [personal id], [phone], [email], [address]"
+    assert (
+        scrub_pii(text, names=["Maija"], lang="en")
+        == "[name], [personal id], [phone], [email], [address]"
+    )
 
 
 @pytest.mark.parametrize("value", [None, np.nan, NA])
@@ -186,7 +191,9 @@ def test_find_pii_kinds_in_order() -> None:
 
 def test_scrub_pii_series() -> None:
     s = pd.Series(
-        ["soita 040-1234567", None, "ei mitään 2021", "Maijalle"], index=[10, 11, 12, 13], name="palaute"
+        ["soita 040-1234567", None, "ei mitään 2021", "Maijalle"],
+        index=[10, 11, 12, 13],
+        name="palaute",
     )
     out = scrub_pii_series(s, names=["Maija"])
     assert out.index.tolist() == [10, 11, 12, 13]
@@ -239,7 +246,9 @@ def test_pseudonymise_stable_and_keyed() -> None:
 
 def test_pseudonymise_series_na_and_index() -> None:
     key = b"0123456789abcdef"
-    s = pd.Series([" A1", "a1", None, "", np.nan, 123.0, 123, "b2"], index=list("abcdefgh"), name="id")
+    s = pd.Series(
+        [" A1", "a1", None, "", np.nan, 123.0, 123, "b2"], index=list("abcdefgh"), name="id"
+    )
     out = pseudonymise(s, key)
     assert isinstance(out, pd.Series)
     assert out.index.tolist() == list("abcdefgh")
@@ -268,20 +277,59 @@ def test_pseudonymise_containers_keep_kind() -> None:
 def test_hmac_many_equals_hmac_digest(key: bytes) -> None:
     # keys shorter than, equal to and longer than the 64-byte block (RFC 2104 hashes a longer key first);
     # messages around the 55/56/64-byte padding boundaries of SHA-256
-    messages = [b"", b"a", b"x" * 55, b"x" * 56, b"x" * 64, b"x" * 119, "ääkkönen".encode(), b"y" * 300]
-    assert privacy._hmac_sha256_many(key, messages) == [hmac.digest(key, m, "sha256") for m in messages]
+    messages = [
+        b"",
+        b"a",
+        b"x" * 55,
+        b"x" * 56,
+        b"x" * 64,
+        b"x" * 119,
+        "ääkkönen".encode(),
+        b"y" * 300,
+    ]
+    assert privacy._hmac_sha256_many(key, messages) == [
+        hmac.digest(key, m, "sha256") for m in messages
+    ]
 
 
 @pytest.mark.parametrize("chunk", [5, 1 << 17])
-def test_pseudonymise_arrow_strings_same_as_generic_path(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pseudonymise_arrow_strings_same_as_generic_path(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The str-dtype fast path (ASCII ids lower-cased by Arrow, others normalised in Python; hashed in batches of
     # `chunk` distinct ids) against the object path, which normalises every value with str.split/casefold;
     # Unicode whitespace and case-folding cases.
     monkeypatch.setattr(privacy, "_PSEUDONYM_CHUNK", chunk)
-    values = [" A1", "a1", None, "", " ", np.nan, "R-0012", "r-0012 ", "ID\tX", "id x", "a\x1cb", "a b",
-              "Straße", "STRASSE", "strasse", "Ärrä\u00a0X", "ärrä x", "ﬁn", "FIN", "İ", "x\u3000y", "x y"]
+    values = [
+        " A1",
+        "a1",
+        None,
+        "",
+        " ",
+        np.nan,
+        "R-0012",
+        "r-0012 ",
+        "ID\tX",
+        "id x",
+        "a\x1cb",
+        "a b",
+        "Straße",
+        "STRASSE",
+        "strasse",
+        "Ärrä\u00a0X",
+        "ärrä x",
+        "ﬁn",
+        "FIN",
+        "İ",
+        "x\u3000y",
+        "x y",
+    ]
     s = pd.Series(values, index=range(100, 100 + len(values)), name="id", dtype="str")
-    for key, length, prefix in ((b"0123456789abcdef", 16, "ps_"), ("avain-ä" * 3, 7, ""), (b"z" * 80, 64, "ä")):
+    for key, length, prefix in (
+        (b"0123456789abcdef", 16, "ps_"),
+        ("avain-ä" * 3, 7, ""),
+        (b"z" * 80, 64, "ä"),
+    ):
         fast = pseudonymise(s, key, length=length, prefix=prefix)
         generic = pseudonymise(s.astype(object), key, length=length, prefix=prefix)
         pd.testing.assert_series_equal(fast, generic, check_exact=True)
@@ -431,7 +479,9 @@ def test_secondary_row_and_column() -> None:
     # r1    3  10  20     primary r1a; row r1 -> smallest other 10 (r1b)
     # r2   12   8  30     column a: r1a alone -> 12 (r2a); column b: r1b alone -> 8 (r2b)
     # r3   15  25  40     then every line has 0 or 2 hidden cells: 4 hidden
-    t = pd.DataFrame({"a": [3, 12, 15], "b": [10, 8, 25], "c": [20, 30, 40]}, index=["r1", "r2", "r3"])
+    t = pd.DataFrame(
+        {"a": [3, 12, 15], "b": [10, 8, 25], "c": [20, 30, 40]}, index=["r1", "r2", "r3"]
+    )
     out = suppress_small_cells(t)
     assert _hidden(out) == {("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "b")}
     assert out.attrs["suppressed_cells"] == 4
@@ -445,7 +495,9 @@ def test_secondary_cascade() -> None:
     # r2   12  30   8   pass 1 cols: a: r1a alone -> r2a (12); b: r1b alone -> r3b (25 < 30)
     # r3   15  25  40   pass 2 rows: r2: r2a alone -> r2c (8); r3: r3b alone -> r3a (15)
     #                   pass 2 cols: c: r2c alone -> r1c (20); pass 3: stable
-    t = pd.DataFrame({"a": [3, 12, 15], "b": [10, 30, 25], "c": [20, 8, 40]}, index=["r1", "r2", "r3"])
+    t = pd.DataFrame(
+        {"a": [3, 12, 15], "b": [10, 30, 25], "c": [20, 8, 40]}, index=["r1", "r2", "r3"]
+    )
     out = suppress_small_cells(t)
     assert _hidden(out) == {
         ("r1", "a"),
@@ -470,7 +522,14 @@ def test_zeros_published_and_never_secondary() -> None:
     # r3    6  5  0   rows: r2: r2c alone -> 7 (r2a); r3: r3b alone -> 6 (r3a); stable
     t = pd.DataFrame({"a": [0, 7, 6], "b": [2, 0, 5], "c": [8, 9, 0]}, index=["r1", "r2", "r3"])
     out = suppress_small_cells(t)
-    assert _hidden(out) == {("r1", "b"), ("r1", "c"), ("r2", "a"), ("r2", "c"), ("r3", "a"), ("r3", "b")}
+    assert _hidden(out) == {
+        ("r1", "b"),
+        ("r1", "c"),
+        ("r2", "a"),
+        ("r2", "c"),
+        ("r3", "a"),
+        ("r3", "b"),
+    }
     assert [out.loc["r1", "a"], out.loc["r2", "b"], out.loc["r3", "c"]] == [0, 0, 0]
 
 
@@ -479,7 +538,9 @@ def test_margins_kept_when_large_and_not_secondary() -> None:
     # r1     3  10   13    primary r1a; row r1: candidates exclude its total -> 10
     # r2    12   8   20    col a -> 12, col b -> 8 (the Yht row is never picked)
     # Yht   15  18   33
-    t = pd.DataFrame({"a": [3, 12, 15], "b": [10, 8, 18], "Yht": [13, 20, 33]}, index=["r1", "r2", "Yht"])
+    t = pd.DataFrame(
+        {"a": [3, 12, 15], "b": [10, 8, 18], "Yht": [13, 20, 33]}, index=["r1", "r2", "Yht"]
+    )
     out = suppress_small_cells(t, total_rows=["Yht"], total_cols=["Yht"])
     assert _hidden(out) == {("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "b")}
     assert out["Yht"].tolist() == [13, 20, 33]
@@ -492,7 +553,9 @@ def test_margin_never_chosen_as_secondary() -> None:
     # r1     3   0   12    row r1: r1a alone, the other cell is 0 and the total is not a candidate: reported
     # r2    10  20   35    col a -> 10 (r2a, not the 13 in Yht); row r2: r2a alone -> 20 (r2b, not 35)
     # Yht   13  20   47    col b: r2b alone, only a 0 and the grand total besides: reported
-    t = pd.DataFrame({"a": [3, 10, 13], "b": [0, 20, 20], "Yht": [12, 35, 47]}, index=["r1", "r2", "Yht"])
+    t = pd.DataFrame(
+        {"a": [3, 10, 13], "b": [0, 20, 20], "Yht": [12, 35, 47]}, index=["r1", "r2", "Yht"]
+    )
     out = suppress_small_cells(t, total_rows=["Yht"], total_cols=["Yht"])
     assert _hidden(out) == {("r1", "a"), ("r2", "a"), ("r2", "b")}
     assert out["Yht"].tolist() == [12, 35, 47]
@@ -504,9 +567,18 @@ def test_small_margin_suppressed_and_total_column_protected() -> None:
     # r1     1   2    3    primary r1a, r1b and the margin r1-Yht (3 < 5)
     # r2     6   9   15    col a -> r2a (6); col b -> r2b (9)
     # Yht    7  11   18    col Yht: r1-Yht alone -> r2-Yht (15): inside the total column only margins remain
-    t = pd.DataFrame({"a": [1, 6, 7], "b": [2, 9, 11], "Yht": [3, 15, 18]}, index=["r1", "r2", "Yht"])
+    t = pd.DataFrame(
+        {"a": [1, 6, 7], "b": [2, 9, 11], "Yht": [3, 15, 18]}, index=["r1", "r2", "Yht"]
+    )
     out = suppress_small_cells(t, total_rows=["Yht"], total_cols=["Yht"])
-    assert _hidden(out) == {("r1", "a"), ("r1", "b"), ("r1", "Yht"), ("r2", "a"), ("r2", "b"), ("r2", "Yht")}
+    assert _hidden(out) == {
+        ("r1", "a"),
+        ("r1", "b"),
+        ("r1", "Yht"),
+        ("r2", "a"),
+        ("r2", "b"),
+        ("r2", "Yht"),
+    }
     assert out.loc["Yht"].tolist() == [7, 11, 18]
     assert out.attrs["suppressed_cells"] == 6
 
@@ -636,7 +708,12 @@ def test_suppress_by_n_zero_and_missing_n_kept() -> None:
 
 def test_suppress_by_n_value_cols_and_group_cols() -> None:
     t = pd.DataFrame(
-        {"vuosi": [2021, 2021, 2022], "n": [2, 10, 12], "ka": [4.0, 3.0, 3.5], "sd": [0.5, 0.9, 0.8]}
+        {
+            "vuosi": [2021, 2021, 2022],
+            "n": [2, 10, 12],
+            "ka": [4.0, 3.0, 3.5],
+            "sd": [0.5, 0.9, 0.8],
+        }
     )
     out = suppress_by_n(t, group_cols=["vuosi"], secondary=False)
     assert out["vuosi"].tolist() == [2021, 2021, 2022]
@@ -670,13 +747,62 @@ def test_series_scrubbing_with_the_re2_prefilter_equals_scrub_pii_text_by_text()
     import random
 
     rng = random.Random(11)
-    names = ["Maija Virtanen", "Pekka Mäkinen", "Anna-Liisa Ström", "Jussi", "Åsa Öberg", "Kimmo Kettunen"]
-    pieces = ["Maijalle", "virtaselle", "PEKAN", "Pekka", "anna-liisa", "Liisan", "jussi", "Jussin", "åsa",
-              "ÖBERGILLE", "Kettusen", "kimmo", "hyvä", "palvelu", "odotin", "kauan", "asunto", "2022", "12,5 %",
-              "040 123 4567", "+358 40 1234567", "131052-308T", "maija.virtanen@kainuu.fi", "etu.suku(at)x.fi",
-              "Kauppakatu 12 B 5", "Rantatiellä 3", "[at]", "@", "ſ", "K", "٣", "klo 9-15", "5 op", "Maijakin",
-              "Pekkala", "Jussila", "ystävä", "–", "“lainaus”", "\u00a0", "Virtas"]
-    texts = list(dict.fromkeys(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 9))) for _ in range(3000)))
+    names = [
+        "Maija Virtanen",
+        "Pekka Mäkinen",
+        "Anna-Liisa Ström",
+        "Jussi",
+        "Åsa Öberg",
+        "Kimmo Kettunen",
+    ]
+    pieces = [
+        "Maijalle",
+        "virtaselle",
+        "PEKAN",
+        "Pekka",
+        "anna-liisa",
+        "Liisan",
+        "jussi",
+        "Jussin",
+        "åsa",
+        "ÖBERGILLE",
+        "Kettusen",
+        "kimmo",
+        "hyvä",
+        "palvelu",
+        "odotin",
+        "kauan",
+        "asunto",
+        "2022",
+        "12,5 %",
+        "040 123 4567",
+        "+358 40 1234567",
+        "131052-308T",
+        "maija.virtanen@kainuu.fi",
+        "etu.suku(at)x.fi",
+        "Kauppakatu 12 B 5",
+        "Rantatiellä 3",
+        "[at]",
+        "@",
+        "ſ",
+        "K",
+        "٣",
+        "klo 9-15",
+        "5 op",
+        "Maijakin",
+        "Pekkala",
+        "Jussila",
+        "ystävä",
+        "–",
+        "“lainaus”",
+        "\u00a0",
+        "Virtas",
+    ]
+    texts = list(
+        dict.fromkeys(
+            " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 9))) for _ in range(3000)
+        )
+    )
     texts += ["ei mitään tunnistettavaa"] * 5 + [None]
     s = pd.Series(texts, dtype="str")
     got = scrub_pii_series(s, names=names)
@@ -689,10 +815,22 @@ def test_series_scrubbing_with_the_re2_prefilter_equals_scrub_pii_text_by_text()
 def test_hidden_cells_of_a_line_never_add_up_to_a_small_count() -> None:
     # B and C are hidden (2 and 2), but with the total published they add up to 4 people (the total minus A
     # and D): a small count of its own, so D (the smallest other) is hidden too. With 3 + 2 = 5 it is enough.
-    assert suppress_small_cells(pd.Series({"A": 50, "B": 2, "C": 2, "D": 30})).tolist() == [50, pd.NA, pd.NA, pd.NA]
-    assert suppress_small_cells(pd.Series({"A": 50, "B": 3, "C": 2, "D": 30})).tolist() == [50, pd.NA, pd.NA, 30]
+    assert suppress_small_cells(pd.Series({"A": 50, "B": 2, "C": 2, "D": 30})).tolist() == [
+        50,
+        pd.NA,
+        pd.NA,
+        pd.NA,
+    ]
+    assert suppress_small_cells(pd.Series({"A": 50, "B": 3, "C": 2, "D": 30})).tolist() == [
+        50,
+        pd.NA,
+        pd.NA,
+        30,
+    ]
     t = pd.DataFrame({"x": [20, 2, 2, 30], "y": [10, 10, 10, 10]}, index=list("abcd"))
-    out = suppress_small_cells(t)  # column x: b + c = 4, so a joins; then every row needs its second cell
+    out = suppress_small_cells(
+        t
+    )  # column x: b + c = 4, so a joins; then every row needs its second cell
     assert out["x"].isna().tolist() == [True, True, True, False]
     assert out["y"].isna().tolist() == [True, True, True, False]
 
@@ -702,5 +840,9 @@ def test_suppress_by_n_also_hides_rows_another_table_hides() -> None:
     # takes the next smallest (c) with it, as a small row would
     t = pd.DataFrame({"g": ["a", "b", "c"], "n": [40, 20, 30], "pct": [40.0, 20.0, 30.0]})
     out = suppress_by_n(t, also_hide=[False, True, False])
-    assert out["n"].tolist() == [40, pd.NA, pd.NA] and out["pct"].isna().tolist() == [False, True, True]
+    assert out["n"].tolist() == [40, pd.NA, pd.NA] and out["pct"].isna().tolist() == [
+        False,
+        True,
+        True,
+    ]
     assert suppress_by_n(t, also_hide=[False, False, False])["n"].tolist() == [40, 20, 30]

@@ -23,7 +23,13 @@ import pytest
 from sosrake_lib import load_instrument, runner
 from sosrake_lib.cli import main
 from sosrake_lib.paths import SAMPLE_DIR
-from sosrake_lib.scan import DEFAULT_SKIP, identifiers_from_exports, is_count_column, scan_file, scan_outputs
+from sosrake_lib.scan import (
+    DEFAULT_SKIP,
+    identifiers_from_exports,
+    is_count_column,
+    scan_file,
+    scan_outputs,
+)
 from sosrake_lib.synthetic import FIRST_NAMES, LAST_NAMES
 
 matplotlib.use("Agg")
@@ -57,8 +63,11 @@ def _plant_interviews(path: Path, answers: list[str]) -> None:
     text = raw.decode("utf-8-sig")
     lines = text.split("\r\n")
     inst = load_instrument("interviews")
-    wanted = {h for q in ("open_good", "open_change", "open_missing")
-              for h in [*inst.item(q).all_headers, inst.item(q).text("fi")]}
+    wanted = {
+        h
+        for q in ("open_good", "open_change", "open_missing")
+        for h in [*inst.item(q).all_headers, inst.item(q).text("fi")]
+    }
     head = next(i for i, line in enumerate(lines) if any(h in line for h in wanted))
     delim = csv.Sniffer().sniff(lines[head], delimiters=",;\t").delimiter
     rows = list(csv.reader(io.StringIO("\r\n".join(lines[head:]), newline=""), delimiter=delim))
@@ -105,8 +114,16 @@ def identifiers():
 def runs(tmp_path_factory):
     """{min_n: output folder}: fi/5 and fi/20 on the shipped sample, en/10 on a copy with planted formula answers."""
     out5 = tmp_path_factory.mktemp("scan5")
-    runner.run_semester("all", semester=SEMESTER, raw=SAMPLE_DIR, out=out5, min_cell_size=5, lang="fi",
-                        progress=False, processed_dir=out5 / "processed")
+    runner.run_semester(
+        "all",
+        semester=SEMESTER,
+        raw=SAMPLE_DIR,
+        out=out5,
+        min_cell_size=5,
+        lang="fi",
+        progress=False,
+        processed_dir=out5 / "processed",
+    )
     raw = tmp_path_factory.mktemp("planted_raw")
     for p in SAMPLE_DIR.iterdir():
         if p.is_file():
@@ -114,18 +131,39 @@ def runs(tmp_path_factory):
     _plant_interviews(raw / "interviews_2022-syksy.csv", PLANTED_INTERVIEWS)
     _plant_competence(raw / "competence_2020.xlsx", PLANTED_COMPETENCE)
     out10 = tmp_path_factory.mktemp("scan10")
-    runner.run_semester("all", semester=SEMESTER, raw=raw, out=out10, min_cell_size=10, lang="en",
-                        progress=False, processed_dir=out10 / "processed")
+    runner.run_semester(
+        "all",
+        semester=SEMESTER,
+        raw=raw,
+        out=out10,
+        min_cell_size=10,
+        lang="en",
+        progress=False,
+        processed_dir=out10 / "processed",
+    )
     # a high threshold makes most cells small: partial sums, test n's and linked tables are put to the test
     out20 = tmp_path_factory.mktemp("scan20")
-    runner.run_semester("all", semester=SEMESTER, raw=SAMPLE_DIR, out=out20, min_cell_size=20, lang="fi",
-                        progress=False, processed_dir=out20 / "processed")
+    runner.run_semester(
+        "all",
+        semester=SEMESTER,
+        raw=SAMPLE_DIR,
+        out=out20,
+        min_cell_size=20,
+        lang="fi",
+        progress=False,
+        processed_dir=out20 / "processed",
+    )
     return {5: out5 / SEMESTER, 10: out10 / SEMESTER, 20: out20 / SEMESTER}
 
 
 def _scan(folder: Path, min_n: int, ident) -> list:
-    return scan_outputs(folder, min_n=min_n, names=[*FIRST_NAMES, *LAST_NAMES, *ident.names], ids=ident.ids,
-                        columns=ident.columns)
+    return scan_outputs(
+        folder,
+        min_n=min_n,
+        names=[*FIRST_NAMES, *LAST_NAMES, *ident.names],
+        ids=ident.ids,
+        columns=ident.columns,
+    )
 
 
 @notebook
@@ -145,7 +183,9 @@ def test_suppression_follows_min_cell_size(runs, identifiers):
     # The fi/5 outputs publish counts of 5-9 people: scanned against 10 they are findings. The en/10 run is
     # clean against 10 (previous test), so suppression followed --min-cell-size, not a hard-coded 5.
     at10 = [f for f in _scan(runs[5], 10, identifiers) if f.kind == "small_count"]
-    assert at10, "the threshold-5 outputs have no count of 5-9 people: this check would prove nothing"
+    assert at10, (
+        "the threshold-5 outputs have no count of 5-9 people: this check would prove nothing"
+    )
     assert {f.file.split("/")[0] for f in at10} == set(ANALYSES)
     for analysis in ANALYSES:
         doc = json.loads((runs[10] / analysis / "key_figures.json").read_text(encoding="utf-8"))
@@ -170,7 +210,9 @@ def test_scanner_sees_leaks_planted_in_real_outputs(runs, identifiers, tmp_path)
     csv.writer(buf, lineterminator="\n").writerows(rows)
     items.write_text(buf.getvalue(), encoding="utf-8")
 
-    wb = openpyxl.load_workbook(iv / "tables" / "tables.xlsx")  # promoters of a service: 2; and a formula
+    wb = openpyxl.load_workbook(
+        iv / "tables" / "tables.xlsx"
+    )  # promoters of a service: 2; and a formula
     ws = wb["nps_by_service"]
     col = [c.value for c in ws[1]].index("Suosittelijat (9–10)") + 1
     ws.cell(row=2, column=col).value = 2
@@ -181,27 +223,49 @@ def test_scanner_sees_leaks_planted_in_real_outputs(runs, identifiers, tmp_path)
     kf["key_figures"][0]["n"] = 3
     (crs / "key_figures.json").write_text(json.dumps(kf, ensure_ascii=False), encoding="utf-8")
 
-    html = (comp / "report.html").read_text(encoding="utf-8")  # a name and a phone number in the report
-    (comp / "report.html").write_text(html.replace("</body>", "<p>Kysy Laura Heiskaselta, 040 123 4567</p></body>"),
-                                      encoding="utf-8")
+    html = (comp / "report.html").read_text(
+        encoding="utf-8"
+    )  # a name and a phone number in the report
+    (comp / "report.html").write_text(
+        html.replace("</body>", "<p>Kysy Laura Heiskaselta, 040 123 4567</p></body>"),
+        encoding="utf-8",
+    )
 
     svg = next((iv / "figures").glob("*.svg"))  # a henkilötunnus in a figure
-    svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", "<text>131052-308T</text></svg>"),
-                   encoding="utf-8")
+    svg.write_text(
+        svg.read_text(encoding="utf-8").replace("</svg>", "<text>131052-308T</text></svg>"),
+        encoding="utf-8",
+    )
 
-    nb = json.loads((crs / "notebook.ipynb").read_text(encoding="utf-8"))  # a pseudonym and an e-mail in output
+    nb = json.loads(
+        (crs / "notebook.ipynb").read_text(encoding="utf-8")
+    )  # a pseudonym and an e-mail in output
     cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
-    cell.setdefault("outputs", []).append({"output_type": "stream", "name": "stdout",
-                                           "text": ["ps_0123456789abcdef riikka.heiskanen0@esimerkki.fi SR21-007\n"]})
-    cell["outputs"].append({"output_type": "display_data", "metadata": {}, "data": {
-        "text/html": "<table><thead><tr><th></th><th>email</th><th>n</th></tr></thead>"
-                     "<tbody><tr><th>0</th><td>[sähköposti]</td><td>4</td></tr></tbody></table>",
-        "text/plain": "x"}})
+    cell.setdefault("outputs", []).append(
+        {
+            "output_type": "stream",
+            "name": "stdout",
+            "text": ["ps_0123456789abcdef riikka.heiskanen0@esimerkki.fi SR21-007\n"],
+        }
+    )
+    cell["outputs"].append(
+        {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {
+                "text/html": "<table><thead><tr><th></th><th>email</th><th>n</th></tr></thead>"
+                "<tbody><tr><th>0</th><td>[sähköposti]</td><td>4</td></tr></tbody></table>",
+                "text/plain": "x",
+            },
+        }
+    )
     (crs / "notebook.ipynb").write_text(json.dumps(nb), encoding="utf-8")
 
     import matplotlib.pyplot as plt  # a PDF page whose text says "n = 2" and names a person
 
-    with matplotlib.rc_context({"pdf.fonttype": 42}):  # the house style's TrueType text, as in every figure
+    with matplotlib.rc_context(
+        {"pdf.fonttype": 42}
+    ):  # the house style's TrueType text, as in every figure
         fig = plt.figure()
         fig.text(0.1, 0.5, "Ryhmä n = 2, yhteyshenkilö Mikko")
         fig.savefig(crs / "figures" / "planted.pdf")
@@ -231,17 +295,76 @@ def test_scanner_sees_leaks_planted_in_real_outputs(runs, identifiers, tmp_path)
 
 
 def test_count_columns_are_recognised_in_both_languages():
-    counts = ["n", "n (kanta)", "n 2020", "n after", "Kaksi ylintä, n", "Top-2-box n", "Samaa mieltä (n)",
-              "Agree (n)", "Haastatteluja", "Interviews", "Vastanneita", "Mainintoja", "Mentions", "Pareja", "Pairs",
-              "Nousi", "Laski", "Ei muutosta", "Increased", "Decreased", "No change", "Suoritti", "Completed",
-              "Ei suorittanut", "Did not complete", "Suosittelijat (9–10)", "Promoters (9–10)", "Arvostelijat (0–6)",
-              "Detractors (0–6)", "Vastasi alkukyselyyn", "Answered pre", "count", "lkm", "n_answers", "top2_n",
-              "Yhteensä", "Total", "Mukana", "Kept"]
-    not_counts = ["%", "Suorittaneita %", "Completed %", "95 % LV alaraja", "95% CI low", "Keskiarvo", "Mean",
-                  "Sija", "Rank", "Piilotettuja soluja", "Suppressed cells", "Raja (n vähintään)",
-                  "Threshold (n at least)", "Väittämiä", "Items", "Ryhmiä testissä", "Groups in test", "n_chars",
-                  "Haastatteluja opiskelijaa kohden", "Interviews per student", "Rivejä viennissä", "Raw rows",
-                  "Poistettu: testi", "Dropped: test", "p", "Vapausasteet", "LR df"]
+    counts = [
+        "n",
+        "n (kanta)",
+        "n 2020",
+        "n after",
+        "Kaksi ylintä, n",
+        "Top-2-box n",
+        "Samaa mieltä (n)",
+        "Agree (n)",
+        "Haastatteluja",
+        "Interviews",
+        "Vastanneita",
+        "Mainintoja",
+        "Mentions",
+        "Pareja",
+        "Pairs",
+        "Nousi",
+        "Laski",
+        "Ei muutosta",
+        "Increased",
+        "Decreased",
+        "No change",
+        "Suoritti",
+        "Completed",
+        "Ei suorittanut",
+        "Did not complete",
+        "Suosittelijat (9–10)",
+        "Promoters (9–10)",
+        "Arvostelijat (0–6)",
+        "Detractors (0–6)",
+        "Vastasi alkukyselyyn",
+        "Answered pre",
+        "count",
+        "lkm",
+        "n_answers",
+        "top2_n",
+        "Yhteensä",
+        "Total",
+        "Mukana",
+        "Kept",
+    ]
+    not_counts = [
+        "%",
+        "Suorittaneita %",
+        "Completed %",
+        "95 % LV alaraja",
+        "95% CI low",
+        "Keskiarvo",
+        "Mean",
+        "Sija",
+        "Rank",
+        "Piilotettuja soluja",
+        "Suppressed cells",
+        "Raja (n vähintään)",
+        "Threshold (n at least)",
+        "Väittämiä",
+        "Items",
+        "Ryhmiä testissä",
+        "Groups in test",
+        "n_chars",
+        "Haastatteluja opiskelijaa kohden",
+        "Interviews per student",
+        "Rivejä viennissä",
+        "Raw rows",
+        "Poistettu: testi",
+        "Dropped: test",
+        "p",
+        "Vapausasteet",
+        "LR df",
+    ]
     assert [h for h in counts if not is_count_column(h)] == []
     assert [h for h in not_counts if is_count_column(h)] == []
 
@@ -254,7 +377,9 @@ def test_free_text_in_csv_and_xlsx_is_formula_neutralised(runs):
     for path in folder.rglob("*.csv"):
         raw = path.read_text(encoding="utf-8-sig")
         delim = ";" if raw.splitlines()[0].count(";") > raw.splitlines()[0].count(",") else ","
-        texts += [v for row in csv.reader(io.StringIO(raw, newline=""), delimiter=delim) for v in row]
+        texts += [
+            v for row in csv.reader(io.StringIO(raw, newline=""), delimiter=delim) for v in row
+        ]
     for path in folder.rglob("*.xlsx"):
         wb = openpyxl.load_workbook(path)
         for ws in wb.worksheets:
@@ -273,7 +398,9 @@ def test_free_text_in_csv_and_xlsx_is_formula_neutralised(runs):
     assert sum(("'" + a.strip()) in uncoded.replace('""', '"') for a in PLANTED_INTERVIEWS) >= 4
     # every planted competence answer that an output shows is neutralised (scan_file reports any that is not)
     competence_hits = [t for t in texts if any(a.strip()[1:20] in t for a in PLANTED_COMPETENCE)]
-    assert len(competence_hits) >= 2 and all(t.startswith("'") for t in competence_hits), competence_hits
+    assert len(competence_hits) >= 2 and all(t.startswith("'") for t in competence_hits), (
+        competence_hits
+    )
     for path in [*folder.rglob("*.csv"), *folder.rglob("*.xlsx")]:
         assert [f for f in scan_file(path, root=folder) if f.kind == "formula"] == []
 
@@ -306,20 +433,30 @@ def test_scan_command_exit_status(tmp_path, capsys):
 def test_cross_tables_and_likert_counts_are_read_as_counts(tmp_path):
     # organisation x role (label column, then whole numbers and hidden cells); a Likert table's answer columns
     # hold counts when they hold whole numbers only; a column of percentages (18.2, 3.0) is not one
-    (tmp_path / "x.csv").write_text("Organisaatio,Sosiaalityöntekijä,Esihenkilö,Yhteensä\n"
-                                    "Essote,20,,52\nKainuu,34,3,66\n", encoding="utf-8")
-    (tmp_path / "l.csv").write_text("Väittämä,Täysin eri mieltä,En osaa sanoa,Keskiarvo\nA,2,0,3.4\nB,10,12,3.1\n",
-                                    encoding="utf-8")
-    (tmp_path / "p.csv").write_text("Väittämä,Huonosti,Hyvin,n\nA,18.2,3.0,33\nB,0.0,45.5,33\n", encoding="utf-8")
+    (tmp_path / "x.csv").write_text(
+        "Organisaatio,Sosiaalityöntekijä,Esihenkilö,Yhteensä\nEssote,20,,52\nKainuu,34,3,66\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "l.csv").write_text(
+        "Väittämä,Täysin eri mieltä,En osaa sanoa,Keskiarvo\nA,2,0,3.4\nB,10,12,3.1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "p.csv").write_text(
+        "Väittämä,Huonosti,Hyvin,n\nA,18.2,3.0,33\nB,0.0,45.5,33\n", encoding="utf-8"
+    )
     found = {(f.file, f.where, f.value) for f in scan_outputs(tmp_path)}
-    assert found == {("x.csv", "row 3, column 'Esihenkilö'", "3"),
-                     ("l.csv", "row 2, column 'Täysin eri mieltä'", "2")}
+    assert found == {
+        ("x.csv", "row 3, column 'Esihenkilö'", "3"),
+        ("l.csv", "row 2, column 'Täysin eri mieltä'", "2"),
+    }
 
 
 def test_names_are_whole_case_sensitive_words(tmp_path):
     # "Aino" is a name; "ainoa" (the only) and "Ainoa" are ordinary Finnish words, "Laura" in "Laurakatu" is not
     # a whole word (an address is found by its own pattern when it has a number)
-    (tmp_path / "a.txt").write_text("Ainoa ongelma: ainoastaan Aino tiesi. Laurakatu.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "Ainoa ongelma: ainoastaan Aino tiesi. Laurakatu.", encoding="utf-8"
+    )
     found = [(f.kind, f.value) for f in scan_outputs(tmp_path, names=["Aino", "Laura"])]
     assert found == [("name", "Aino")]
 
@@ -328,7 +465,10 @@ def test_grouped_thousands_are_one_number(tmp_path):
     # Finnish groups thousands with a (no-break) space, and PDF text extraction makes it a plain one: an
     # infographic's "n = 1 500" is not "n = 1" (a false alarm on every national-size run before), while a
     # real small count after another number is still found
-    (tmp_path / "a.md").write_text("Vastaajia n = 1 500 (2 003 vastaajaa, 12\u00a0345 haastattelua). "
-                                   "Vuonna 2020 3 vastaajaa; n = 4.", encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "Vastaajia n = 1 500 (2 003 vastaajaa, 12\u00a0345 haastattelua). "
+        "Vuonna 2020 3 vastaajaa; n = 4.",
+        encoding="utf-8",
+    )
     found = sorted(f.value for f in scan_outputs(tmp_path))
     assert found == ["3 vastaajaa", "n = 4"]

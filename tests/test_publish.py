@@ -13,9 +13,15 @@ from sosrake_lib.settings import Settings
 
 
 def test_tables_get_their_file_names_and_headers_in_the_run_language(tmp_path: Path) -> None:
-    t = pd.DataFrame({"part": ["lahipaivat"], "part_label": ["Lähipäivät"], "n": [33], "mean": [4.45]})
-    fi = publish_tables("course", {"feedback_parts": t}, tmp_path / "fi", Settings(lang="fi"), drop=("part",))
-    en = publish_tables("course", {"feedback_parts": t}, tmp_path / "en", Settings(lang="en"), drop=("part",))
+    t = pd.DataFrame(
+        {"part": ["lahipaivat"], "part_label": ["Lähipäivät"], "n": [33], "mean": [4.45]}
+    )
+    fi = publish_tables(
+        "course", {"feedback_parts": t}, tmp_path / "fi", Settings(lang="fi"), drop=("part",)
+    )
+    en = publish_tables(
+        "course", {"feedback_parts": t}, tmp_path / "en", Settings(lang="en"), drop=("part",)
+    )
     assert fi[0].name == "palaute_osa_alueet.csv" and en[0].name == "feedback_parts.csv"
     assert fi[0].read_text(encoding="utf-8").splitlines()[0] == "Osa-alue,n,Keskiarvo"
     assert en[0].read_text(encoding="utf-8").splitlines()[0] == "Part,n,Mean"
@@ -27,9 +33,13 @@ def test_a_labelled_index_gets_its_header() -> None:
 
 
 @pytest.mark.parametrize("column", ["n", "n_pairs", "n_answers"])
-def test_an_unprotected_small_group_stops_publishing_and_nothing_is_written(tmp_path: Path, column: str) -> None:
+def test_an_unprotected_small_group_stops_publishing_and_nothing_is_written(
+    tmp_path: Path, column: str
+) -> None:
     t = pd.DataFrame({"area_label": ["A", "B"], column: [40, 3], "n_items": [3, 2]})
-    with pytest.raises(DisclosureError, match=f"column '{column}', row 2: 3 people is fewer than 5"):
+    with pytest.raises(
+        DisclosureError, match=f"column '{column}', row 2: 3 people is fewer than 5"
+    ):
         publish_tables("competence", {"area_scores": t}, tmp_path, Settings())
     assert not (tmp_path / "tables").exists()
     # the same table at min_n 3 is fine, and a hidden (missing) n never is a problem

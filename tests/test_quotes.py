@@ -13,22 +13,30 @@ from sosrake_lib.quotes import (
 )
 
 GOOD = [
-    "Työntekijä kuunteli minua tarkasti ja oli ystävällinen.",   # 55 chars, 1 theme
+    "Työntekijä kuunteli minua tarkasti ja oli ystävällinen.",  # 55 chars, 1 theme
     "Sain selkeät ohjeet hakemuksen tekemiseen ja apua asuntoon.",  # 2 themes
-    "Lyhyt.",                                                     # too short
+    "Lyhyt.",  # too short
     "Soitin Aino Heiskaselle, numero 040 123 4567, ja sain apua.",  # names a person: never a quote
-    "Työntekijä kuunteli minua tarkasti ja oli ystävällinen.",   # duplicate text: offered once
-    "=HYPERLINK(\"http://x\") kuunteli ja auttoi minua paljon tänään",
+    "Työntekijä kuunteli minua tarkasti ja oli ystävällinen.",  # duplicate text: offered once
+    '=HYPERLINK("http://x") kuunteli ja auttoi minua paljon tänään',
 ]
 
 
 def _coded() -> dict[str, pd.DataFrame]:
-    return {"open_good": pd.DataFrame({"kohtaaminen": [True, True, True, True, True, True],
-                                       "asuminen": [False, True, False, False, False, False]})}
+    return {
+        "open_good": pd.DataFrame(
+            {
+                "kohtaaminen": [True, True, True, True, True, True],
+                "asuminen": [False, True, False, False, False, False],
+            }
+        )
+    }
 
 
 def test_review_candidates_selection_rules():
-    q = review_candidates({"open_good": pd.Series(GOOD)}, _coded(), semester="2022-syksy", per_theme=5)
+    q = review_candidates(
+        {"open_good": pd.Series(GOOD)}, _coded(), semester="2022-syksy", per_theme=5
+    )
     # fewest themes first, then nearest to 100 characters (61 before 55), the 2-theme answer last
     assert q["quote"].tolist() == [GOOD[5], GOOD[0], GOOD[1]]
     assert q["theme"].tolist() == ["kohtaaminen", "kohtaaminen", "kohtaaminen"]
@@ -69,6 +77,9 @@ def test_carry_over_without_reviewed_file_changes_nothing(tmp_path):
 
 def test_load_approved_quotes_scrubs_again_and_limits_length(tmp_path):
     p = tmp_path / "q.csv"
-    p.write_text("quote;approved\nSoita 040 123 4567;x\n" + "a" * 250 + ";x\nEi hyväksytty;\n", encoding="utf-8")
+    p.write_text(
+        "quote;approved\nSoita 040 123 4567;x\n" + "a" * 250 + ";x\nEi hyväksytty;\n",
+        encoding="utf-8",
+    )
     assert load_approved_quotes(p)["quote"].tolist() == ["Soita [puhelinnumero]"]
     assert load_approved_quotes("").empty and load_approved_quotes(tmp_path / "none.csv").empty

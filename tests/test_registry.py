@@ -18,8 +18,11 @@ def test_every_analysis_has_a_notebook_an_infographic_and_a_command() -> None:
     names = list(registry.ANALYSES)
     assert names == ["competence", "interviews", "course"]
     assert set(infographic.SPECS) == set(names)
-    choices = next(a for a in _parser()._subparsers._group_actions[0].choices["run"]._actions  # type: ignore[union-attr]
-                   if a.dest == "analysis").choices
+    choices = next(
+        a
+        for a in _parser()._subparsers._group_actions[0].choices["run"]._actions  # type: ignore[union-attr]
+        if a.dest == "analysis"
+    ).choices
     assert list(choices) == [*names, "all"]
     for a in registry.ANALYSES.values():
         assert (NOTEBOOKS_DIR / a.notebook).is_file(), a.notebook
@@ -30,8 +33,15 @@ def test_every_analysis_has_a_notebook_an_infographic_and_a_command() -> None:
 def test_parameters_of_each_analysis_are_the_notebooks_parameters(name: str) -> None:
     """The registry's parameter function and the notebook's parameter cell name the same parameters."""
     plans = runner.plan_analyses(name, SAMPLE_DIR)
-    params = runner.notebook_parameters(plans[0], semester="s", output_dir=Path("/tmp/x"), lang="fi",
-                                        min_cell_size=5, approved_quotes=None, target_size=160)
+    params = runner.notebook_parameters(
+        plans[0],
+        semester="s",
+        output_dir=Path("/tmp/x"),
+        lang="fi",
+        min_cell_size=5,
+        approved_quotes=None,
+        target_size=160,
+    )
     declared = pm.inspect_notebook(str(NOTEBOOKS_DIR / registry.ANALYSES[name].notebook))
     assert set(params) <= set(declared)
     required = {k for k, v in declared.items() if v.get("default") is None}
@@ -42,9 +52,12 @@ def test_inputs_found_in_the_sample_by_role() -> None:
     found = discover_exports(SAMPLE_DIR)
     course = registry.ANALYSES["course"].find_inputs(found, SAMPLE_DIR, True)
     assert [(p.name, role) for p, _, role in course] == [
-        ("course_enrolment_2021.csv", "enrolment"), ("course_pre_2021.csv", "pre"),
-        ("course_post_2021.csv", "post"), ("course_feedback_2021.xlsx", "feedback"),
-        ("competence_2020.xlsx", "baseline")]
+        ("course_enrolment_2021.csv", "enrolment"),
+        ("course_pre_2021.csv", "pre"),
+        ("course_post_2021.csv", "post"),
+        ("course_feedback_2021.xlsx", "feedback"),
+        ("competence_2020.xlsx", "baseline"),
+    ]
     assert registry.ANALYSES["course"].find_inputs({}, SAMPLE_DIR, False) == []
     with pytest.raises(ExportError, match="no interviews export"):
         registry.ANALYSES["interviews"].find_inputs({}, SAMPLE_DIR, True)
@@ -68,10 +81,16 @@ def test_one_min_n_default_everywhere() -> None:
     from sosrake_lib import settings
 
     lib = Path(settings.__file__).parent
-    literal = re.compile(r"\b(min_n|min_cell_size): int = 5\b")  # (1 in the tests of stats: no rule)
-    offenders = [f"{p.name}:{i}" for p in lib.rglob("*.py") if p.name != "settings.py"
-                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-                 if literal.search(line) and not line.lstrip().startswith((">>>", "..."))]
+    literal = re.compile(
+        r"\b(min_n|min_cell_size): int = 5\b"
+    )  # (1 in the tests of stats: no rule)
+    offenders = [
+        f"{p.name}:{i}"
+        for p in lib.rglob("*.py")
+        if p.name != "settings.py"
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if literal.search(line) and not line.lstrip().startswith((">>>", "..."))
+    ]
     assert offenders == []
     from sosrake_lib.interviews import theme_top2
     from sosrake_lib.sdc import suppress_small_cells

@@ -25,8 +25,14 @@ def two_runs(tmp_path_factory):
     outs = []
     for k in range(2):
         out = tmp_path_factory.mktemp(f"run{k}")
-        runner.run_semester("all", semester="testi-syksy", raw=SAMPLE_DIR, out=out, progress=False,
-                            processed_dir=out / "processed")
+        runner.run_semester(
+            "all",
+            semester="testi-syksy",
+            raw=SAMPLE_DIR,
+            out=out,
+            progress=False,
+            processed_dir=out / "processed",
+        )
         outs.append(out / "testi-syksy")
     return outs
 
@@ -37,14 +43,25 @@ def test_layout_of_every_analysis(two_runs):
     # The cleaned data are stored too: parquet + cleaning log per export, no names or e-mails.
     processed = base.parent / "processed" / "testi-syksy"
     assert sorted(p.name for p in processed.glob("*.parquet")) == sorted(
-        p.with_suffix(".parquet").name for p in SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
+        p.with_suffix(".parquet").name
+        for p in SAMPLE_DIR.iterdir()
+        if p.suffix in (".csv", ".xlsx")
+    )
     comp = pd.read_parquet(processed / "competence_2020.parquet")
     assert len(comp) == 118 and "email" not in comp and "name" not in comp
     assert comp["respondent_id"].str.fullmatch(r"ps_[0-9a-f]{16}").all()
     for analysis in ANALYSES:
         d = base / analysis
-        for name in ("key_figures.json", "key_figures.csv", "report.html", "infographic.pdf", "infographic.png",
-                     "manifest.json", "notebook.ipynb", "tables/tables.xlsx"):
+        for name in (
+            "key_figures.json",
+            "key_figures.csv",
+            "report.html",
+            "infographic.pdf",
+            "infographic.png",
+            "manifest.json",
+            "notebook.ipynb",
+            "tables/tables.xlsx",
+        ):
             assert (d / name).is_file(), f"{analysis}: {name} missing"
         pngs = list((d / "figures").glob("*.png"))
         assert pngs, f"{analysis}: no figures"
@@ -61,7 +78,9 @@ def test_html_report_has_no_code_cells(two_runs):
     for analysis in ANALYSES:
         html = (two_runs[0] / analysis / "report.html").read_text(encoding="utf-8")
         assert html.count('class="jp-Cell jp-CodeCell') > 3  # the code cells' outputs are there ...
-        assert "hl-ipython3" not in html and not re.search(r'class="[^"]*\bjp-InputPrompt\b', html)  # ... not code
+        assert "hl-ipython3" not in html and not re.search(
+            r'class="[^"]*\bjp-InputPrompt\b', html
+        )  # ... not code
         assert "import sosrake_lib" not in html and "from sosrake_lib" not in html
         assert "<h1" in html or "<h2" in html  # the Finnish narrative is there
 
@@ -93,9 +112,20 @@ def test_manifest_contents(two_runs):
         assert "key_figures.json" in m["outputs"]
         assert "output_dir" not in m["parameters"]
     comp = json.loads((two_runs[0] / "competence" / "manifest.json").read_text(encoding="utf-8"))
-    assert comp["inputs"][0] == {**comp["inputs"][0], "file": "competence_2020.xlsx", "raw_rows": 121, "kept": 118}
+    assert comp["inputs"][0] == {
+        **comp["inputs"][0],
+        "file": "competence_2020.xlsx",
+        "raw_rows": 121,
+        "kept": 118,
+    }
     course = json.loads((two_runs[0] / "course" / "manifest.json").read_text(encoding="utf-8"))
-    assert {e["role"] for e in course["inputs"]} == {"enrolment", "pre", "post", "feedback", "baseline"}
+    assert {e["role"] for e in course["inputs"]} == {
+        "enrolment",
+        "pre",
+        "post",
+        "feedback",
+        "baseline",
+    }
 
 
 def test_second_run_gives_identical_results(two_runs):
@@ -103,13 +133,17 @@ def test_second_run_gives_identical_results(two_runs):
     compared = 0
     for analysis in ANALYSES:
         m1 = json.loads((first / analysis / "manifest.json").read_text(encoding="utf-8"))["outputs"]
-        m2 = json.loads((second / analysis / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+        m2 = json.loads((second / analysis / "manifest.json").read_text(encoding="utf-8"))[
+            "outputs"
+        ]
         assert m1.keys() == m2.keys()
         differ = [k for k in m1 if m1[k] != m2[k]]
         assert differ == [], f"{analysis}: files differ between runs: {differ}"
         compared += len(m1)
         # the report too (papermill's random cell id and pandas' random table ids once made it differ)
-        assert (first / analysis / "report.html").read_bytes() == (second / analysis / "report.html").read_bytes()
+        assert (first / analysis / "report.html").read_bytes() == (
+            second / analysis / "report.html"
+        ).read_bytes()
     assert compared > 30
 
 
@@ -118,11 +152,15 @@ def test_broken_export_stops_before_any_output(tmp_path):
     shutil.copytree(SAMPLE_DIR, raw)
     bad = raw / "interviews_2022-syksy.csv"
     text = bad.read_text(encoding="utf-8-sig")
-    bad.write_text(text.replace("Täysin samaa mieltä", "Melkein samaa mieltä", 1), encoding="utf-8-sig")
+    bad.write_text(
+        text.replace("Täysin samaa mieltä", "Melkein samaa mieltä", 1), encoding="utf-8-sig"
+    )
     before = bad.read_bytes()
     out = tmp_path / "out"
     with pytest.raises(ExportError, match="unknown answer label") as info:
-        runner.run_semester("all", semester="s", raw=raw, out=out, progress=False, processed_dir=tmp_path / "p")
+        runner.run_semester(
+            "all", semester="s", raw=raw, out=out, progress=False, processed_dir=tmp_path / "p"
+        )
     assert info.value.file == "interviews_2022-syksy.csv" and info.value.row is not None
     assert not out.exists() and not (tmp_path / "p").exists()
     assert bad.read_bytes() == before
@@ -133,8 +171,21 @@ def test_cli_run_broken_export_exits_2_with_one_line(tmp_path, capsys):
     raw.mkdir()
     shutil.copy(SAMPLE_DIR / "competence_2020.xlsx", raw / "competence_2020.xlsx")
     (raw / "competence_2020.xlsx").write_bytes(b"PK\x03\x04 truncated")
-    code = main(["run", "competence", "--semester", "s", "--raw", str(raw), "--out", str(tmp_path / "out"), "--quiet",
-                 "--processed", str(tmp_path / "p")])
+    code = main(
+        [
+            "run",
+            "competence",
+            "--semester",
+            "s",
+            "--raw",
+            str(raw),
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+            "--processed",
+            str(tmp_path / "p"),
+        ]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and "competence_2020.xlsx" in err[0] and "What to do" in err[0]
@@ -143,20 +194,37 @@ def test_cli_run_broken_export_exits_2_with_one_line(tmp_path, capsys):
 
 def test_failing_notebook_names_the_cell_and_leaves_nothing(tmp_path, monkeypatch):
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('export_path: str = ""\nsemester: str = ""\noutput_dir: str = ""\n'
-                                       'lang: str = "fi"\nmin_cell_size: int = 5\ntarget_size: int = 0')
+    params = nbformat.v4.new_code_cell(
+        'export_path: str = ""\nsemester: str = ""\noutput_dir: str = ""\n'
+        'lang: str = "fi"\nmin_cell_size: int = 5\ntarget_size: int = 0'
+    )
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"),
-                nbformat.v4.new_code_cell("# compute the rate\nrate = 1 / 0")]
-    nb.metadata["kernelspec"] = {"name": "sosrake", "display_name": "Python (sosrake)", "language": "python"}
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("# compute the rate\nrate = 1 / 0"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "sosrake",
+        "display_name": "Python (sosrake)",
+        "language": "python",
+    }
     nb_dir = tmp_path / "nbs"
     nb_dir.mkdir()
     nbformat.write(nb, nb_dir / runner.NOTEBOOKS["competence"])
     monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nb_dir)
     out = tmp_path / "out"
-    with pytest.raises(runner.RunError, match=r"failed in cell \d+ \(rate = 1 / 0\): ZeroDivisionError"):
-        runner.run_semester("competence", semester="s", raw=SAMPLE_DIR, out=out, progress=False,
-                            processed_dir=tmp_path / "p")
+    with pytest.raises(
+        runner.RunError, match=r"failed in cell \d+ \(rate = 1 / 0\): ZeroDivisionError"
+    ):
+        runner.run_semester(
+            "competence",
+            semester="s",
+            raw=SAMPLE_DIR,
+            out=out,
+            progress=False,
+            processed_dir=tmp_path / "p",
+        )
     assert not (out / "s" / "competence").exists()
     assert not list(out.rglob("*.partial"))
 
@@ -168,13 +236,22 @@ def test_approved_quote_reaches_the_infographic_on_rerun(two_runs):
     from sosrake_lib.quotes import load_approved_quotes, read_quotes_file
 
     folder = two_runs[1] / "interviews"
-    assert "Lainauksia ei ole vielä hyväksytty" in PdfReader(folder / "infographic.pdf").pages[0].extract_text()
+    assert (
+        "Lainauksia ei ole vielä hyväksytty"
+        in PdfReader(folder / "infographic.pdf").pages[0].extract_text()
+    )
     table = read_quotes_file(folder / "quotes_for_review.csv")
     chosen = table["quote"].iloc[0]
     table.loc[0, "approved"] = "kyllä"
     table.to_csv(folder / "quotes_for_review.csv", index=False)
-    runner.run_semester("interviews", semester="testi-syksy", raw=SAMPLE_DIR, out=two_runs[1].parent,
-                        progress=False, processed_dir=two_runs[1].parent / "processed")
+    runner.run_semester(
+        "interviews",
+        semester="testi-syksy",
+        raw=SAMPLE_DIR,
+        out=two_runs[1].parent,
+        progress=False,
+        processed_dir=two_runs[1].parent / "processed",
+    )
     assert load_approved_quotes(folder / "quotes_for_review.csv")["quote"].tolist() == [chosen]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["approved_quotes_carried_over"] == 1
@@ -196,8 +273,21 @@ def test_real_data_without_a_key_stops_with_instructions(tmp_path, capsys, monke
     text = (SAMPLE_DIR / "interviews_2022-syksy.csv").read_text(encoding="utf-8-sig")
     real_like = "\n".join(ln for ln in text.splitlines() if "SYNTEETTINEN" not in ln) + "\n"
     (raw / "interviews_2022-syksy.csv").write_text(real_like, encoding="utf-8")
-    code = main(["run", "interviews", "--semester", "2023-syksy", "--raw", str(raw), "--out", str(tmp_path / "out"),
-                 "--quiet", "--processed", str(tmp_path / "p")])
+    code = main(
+        [
+            "run",
+            "interviews",
+            "--semester",
+            "2023-syksy",
+            "--raw",
+            str(raw),
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+            "--processed",
+            str(tmp_path / "p"),
+        ]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1
     assert "pseudonym" in err[0].lower() and "secrets.token_urlsafe" in err[0]

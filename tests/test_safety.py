@@ -27,61 +27,108 @@ def _tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_run_never_writes_over_its_own_raw_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_never_writes_over_its_own_raw_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # --raw X/2023-syksy/interviews --out X: the output folder X/2023-syksy/interviews IS the raw folder; the
     # atomic swap would have deleted the export with the old folder
     raw = tmp_path / "2023-syksy" / "interviews"
     raw.mkdir(parents=True)
     shutil.copy2(SAMPLE_DIR / "interviews_2022-syksy.csv", raw / "interviews_2022-syksy.csv")
     before = _tree(tmp_path)
-    err = _one_line_exit_2(capsys, ["run", "interviews", "--semester", "2023-syksy", "--raw", str(raw),
-                                    "--out", str(tmp_path), "--quiet"])
+    err = _one_line_exit_2(
+        capsys,
+        [
+            "run",
+            "interviews",
+            "--semester",
+            "2023-syksy",
+            "--raw",
+            str(raw),
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ],
+    )
     assert "overlap" in err
     assert _tree(tmp_path) == before  # nothing written, nothing deleted
 
 
 @pytest.mark.parametrize("where", ["inside_raw", "contains_raw", "processed_is_raw"])
-def test_output_and_input_folders_never_overlap(where: str, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_and_input_folders_never_overlap(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy2(SAMPLE_DIR / "course_feedback_2021.xlsx", raw / "course_feedback_2021.xlsx")
-    out = {"inside_raw": raw / "out", "contains_raw": tmp_path, "processed_is_raw": tmp_path / "o"}[where]
-    extra = ["--processed", str(tmp_path)] if where == "processed_is_raw" else []  # tmp_path/<semester> = raw
+    out = {"inside_raw": raw / "out", "contains_raw": tmp_path, "processed_is_raw": tmp_path / "o"}[
+        where
+    ]
+    extra = (
+        ["--processed", str(tmp_path)] if where == "processed_is_raw" else []
+    )  # tmp_path/<semester> = raw
     before = _tree(raw)
-    argv = ["run", "all", "--semester", "2023-syksy" if where == "inside_raw" else "raw", "--raw", str(raw),
-            "--out", str(out), "--quiet", *extra]
+    argv = [
+        "run",
+        "all",
+        "--semester",
+        "2023-syksy" if where == "inside_raw" else "raw",
+        "--raw",
+        str(raw),
+        "--out",
+        str(out),
+        "--quiet",
+        *extra,
+    ]
     assert "overlap" in _one_line_exit_2(capsys, argv)
     assert _tree(raw) == before
 
 
-def test_prepare_refuses_a_processed_folder_over_the_raw_one(tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_prepare_refuses_a_processed_folder_over_the_raw_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = tmp_path / "2023-syksy"
     raw.mkdir()
     shutil.copy2(SAMPLE_DIR / "course_feedback_2021.xlsx", raw / "course_feedback_2021.xlsx")
     before = _tree(tmp_path)
-    assert "overlap" in _one_line_exit_2(capsys, ["prepare", "--raw", str(raw), "--semester", "2023-syksy",
-                                                  "--out", str(tmp_path)])
+    assert "overlap" in _one_line_exit_2(
+        capsys, ["prepare", "--raw", str(raw), "--semester", "2023-syksy", "--out", str(tmp_path)]
+    )
     assert _tree(tmp_path) == before
 
 
-@pytest.mark.parametrize("label", ["../../x", "..", " ", "a\nb", "2023 syksy", "/abs", ".hidden", "-x", "a/b"])
+@pytest.mark.parametrize(
+    "label", ["../../x", "..", " ", "a\nb", "2023 syksy", "/abs", ".hidden", "-x", "a/b"]
+)
 @pytest.mark.parametrize("command", ["prepare", "run"])
-def test_bad_semester_labels_are_refused_before_anything_is_written(command: str, label: str, tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_semester_labels_are_refused_before_anything_is_written(
+    command: str, label: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy2(SAMPLE_DIR / "course_feedback_2021.xlsx", raw / "course_feedback_2021.xlsx")
     out = tmp_path / "deep" / "er" / "out"
-    argv = ([command, "--raw", str(raw), f"--semester={label}", "--out", str(out)] if command == "prepare" else
-            [command, "course", "--raw", str(raw), f"--semester={label}", "--out", str(out), "--quiet"])
+    argv = (
+        [command, "--raw", str(raw), f"--semester={label}", "--out", str(out)]
+        if command == "prepare"
+        else [
+            command,
+            "course",
+            "--raw",
+            str(raw),
+            f"--semester={label}",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert "cannot be a folder name" in _one_line_exit_2(capsys, argv)
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["course_feedback_2021.xlsx", "raw"]
 
 
-def test_non_utf8_key_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_non_utf8_key_file_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     key = tmp_path / "pseudonym.key"
     key.write_bytes(b"\xff\xfe\x00k\x00e\x00y" * 8)
     key.chmod(0o600)
@@ -91,11 +138,17 @@ def test_non_utf8_key_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "not UTF-8" in err
 
 
-def test_unsafe_yaml_tag_in_a_codebook_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unsafe_yaml_tag_in_a_codebook_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     evil = tmp_path / "evil.yaml"
-    evil.write_text("name: evil\nitems: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
-    err = _one_line_exit_2(capsys, ["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv"),
-                                    "--instrument", str(evil)])
+    evil.write_text(
+        "name: evil\nitems: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8"
+    )
+    err = _one_line_exit_2(
+        capsys,
+        ["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv"), "--instrument", str(evil)],
+    )
     assert "evil.yaml" in err and "YAML" in err
 
 
@@ -119,9 +172,18 @@ def test_a_refused_run_writes_nothing_not_even_the_cleaned_data(tmp_path: Path) 
     from sosrake_lib.errors import ConfigError
 
     out, processed = tmp_path / "out", tmp_path / "processed"
-    with folder_lock(out / "s" / "interviews"), pytest.raises(ConfigError, match="another sosrake run"):
-        runner.run_semester("interviews", semester="s", raw=SAMPLE_DIR, out=out, progress=False,
-                            processed_dir=processed)
+    with (
+        folder_lock(out / "s" / "interviews"),
+        pytest.raises(ConfigError, match="another sosrake run"),
+    ):
+        runner.run_semester(
+            "interviews",
+            semester="s",
+            raw=SAMPLE_DIR,
+            out=out,
+            progress=False,
+            processed_dir=processed,
+        )
     assert not processed.exists() or not any(processed.rglob("*.parquet"))
     assert not (out / "s" / "interviews").exists()
 
@@ -141,38 +203,65 @@ def test_a_killed_run_leaves_no_partial_after_the_next_one(tmp_path: Path) -> No
     assert sorted(p.name for p in target.parent.iterdir()) == ["course"]
 
 
-def test_sample_data_never_overwrites_a_real_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sample_data_never_overwrites_a_real_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     real = tmp_path / "interviews_2021-syksy.csv"
     real.write_text("ID;Tulin kuulluksi\n1;Täysin samaa mieltä\n", encoding="utf-8")
     before = sha256(real)
     assert "sample" in _one_line_exit_2(capsys, ["sample-data", "--out", str(tmp_path)])
     assert sha256(real) == before
     assert main(["sample-data", "--out", str(tmp_path / "new")]) == 0  # an empty folder is fine
-    assert main(["sample-data", "--out", str(tmp_path / "new")]) == 0  # and so is its own earlier sample
+    assert (
+        main(["sample-data", "--out", str(tmp_path / "new")]) == 0
+    )  # and so is its own earlier sample
 
 
 @pytest.mark.notebook
 def test_relative_paths_from_another_folder_and_no_absolute_paths_published(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from sosrake_lib.paths import PROJECT_ROOT
 
     work = tmp_path / "staff"
     raw = work / "secret-raw" / "2021-syksy"
     raw.mkdir(parents=True)
-    for name in ("course_enrolment_2021.csv", "course_pre_2021.csv", "course_post_2021.csv",
-                 "course_feedback_2021.xlsx"):
+    for name in (
+        "course_enrolment_2021.csv",
+        "course_pre_2021.csv",
+        "course_post_2021.csv",
+        "course_feedback_2021.xlsx",
+    ):
         shutil.copy2(SAMPLE_DIR / name, raw / name)
     monkeypatch.chdir(work)
     before = {p for p in PROJECT_ROOT.rglob(".*.partial")}
-    assert main(["run", "course", "--semester", "2021-syksy", "--raw", "secret-raw/2021-syksy",
-                 "--out", "results", "--processed", "processed", "--quiet"]) == 0, capsys.readouterr().err
+    assert (
+        main(
+            [
+                "run",
+                "course",
+                "--semester",
+                "2021-syksy",
+                "--raw",
+                "secret-raw/2021-syksy",
+                "--out",
+                "results",
+                "--processed",
+                "processed",
+                "--quiet",
+            ]
+        )
+        == 0
+    ), capsys.readouterr().err
     folder = work / "results" / "2021-syksy" / "course"
     assert (folder / "report.html").is_file() and (work / "processed" / "2021-syksy").is_dir()
     assert {p for p in PROJECT_ROOT.rglob(".*.partial")} == before
     text = (folder / "notebook.ipynb").read_text(encoding="utf-8")
     for secret in (str(raw), str(work), str(PROJECT_ROOT), os.path.expanduser("~") + "/"):
         assert secret not in text, secret
-    assert "course_feedback_2021.xlsx" in text  # the names stay, so a reader knows which file was used
+    assert (
+        "course_feedback_2021.xlsx" in text
+    )  # the names stay, so a reader knows which file was used
 
 
 def _patched_xlsx(src: Path, dst: Path, sheet_edit) -> None:
@@ -204,8 +293,11 @@ def test_xlsx_claiming_a_million_rows_is_read_by_what_it_holds(tmp_path: Path) -
     from sosrake_lib import read_export
 
     _small_workbook(tmp_path / "s.xlsx")
-    _patched_xlsx(tmp_path / "s.xlsx", tmp_path / "claim.xlsx",
-                  lambda d: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD1048575"/>', d))
+    _patched_xlsx(
+        tmp_path / "s.xlsx",
+        tmp_path / "claim.xlsx",
+        lambda d: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD1048575"/>', d),
+    )
     assert (tmp_path / "claim.xlsx").stat().st_size < 10_000
     tracemalloc.start()
     df = read_export(tmp_path / "claim.xlsx", "course_feedback")
@@ -214,39 +306,56 @@ def test_xlsx_claiming_a_million_rows_is_read_by_what_it_holds(tmp_path: Path) -
     assert len(df) == 3 and peak < 50 << 20
 
 
-def test_xlsx_with_data_a_million_rows_down_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_with_data_a_million_rows_down_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _small_workbook(tmp_path / "s.xlsx")
     far = b'<row r="1048575"><c r="A1048575" t="inlineStr"><is><t>9</t></is></c></row></sheetData>'
-    _patched_xlsx(tmp_path / "s.xlsx", tmp_path / "course_feedback_far.xlsx",
-                  lambda d: d.replace(b"</sheetData>", far))
+    _patched_xlsx(
+        tmp_path / "s.xlsx",
+        tmp_path / "course_feedback_far.xlsx",
+        lambda d: d.replace(b"</sheetData>", far),
+    )
     err = _one_line_exit_2(capsys, ["validate", str(tmp_path / "course_feedback_far.xlsx")])
     assert "row 1048575" in err and "empty rows" in err
 
 
-def test_xlsx_with_huge_shared_strings_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_with_huge_shared_strings_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import zipfile
 
     from sosrake_lib import io as sio
 
     _small_workbook(tmp_path / "course_feedback_s.xlsx")
-    with zipfile.ZipFile(tmp_path / "course_feedback_s.xlsx", "a", zipfile.ZIP_DEFLATED) as z:  # as Excel writes
+    with zipfile.ZipFile(
+        tmp_path / "course_feedback_s.xlsx", "a", zipfile.ZIP_DEFLATED
+    ) as z:  # as Excel writes
         z.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>Hyvin</t></si>" * 50 + "</sst>")
-    monkeypatch.setattr(sio, "MAX_SHARED_STRINGS", 100)  # the real limit is 128 MiB; the file's strings are more
+    monkeypatch.setattr(
+        sio, "MAX_SHARED_STRINGS", 100
+    )  # the real limit is 128 MiB; the file's strings are more
     err = _one_line_exit_2(capsys, ["validate", str(tmp_path / "course_feedback_s.xlsx")])
     assert "shared strings" in err
 
 
-def test_csv_field_over_the_csv_limit_names_row_and_column(tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_field_over_the_csv_limit_names_row_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "interviews_2023.csv"
-    f.write_text("ID;Tulin kuulluksi;Mitä palvelussa pitäisi muuttaa?\n1;Täysin samaa mieltä;" + "x" * 200_000
-                 + "\n", encoding="utf-8")
+    f.write_text(
+        "ID;Tulin kuulluksi;Mitä palvelussa pitäisi muuttaa?\n1;Täysin samaa mieltä;"
+        + "x" * 200_000
+        + "\n",
+        encoding="utf-8",
+    )
     err = _one_line_exit_2(capsys, ["validate", str(f)])
     assert "interviews_2023.csv: row 2, column 3" in err
 
 
-def _no_part_given_back(table, relations, truth=None, total_row: str = "total", min_n: int = 5) -> None:
+def _no_part_given_back(
+    table, relations, truth=None, total_row: str = "total", min_n: int = 5
+) -> None:
     """No hidden small count can be worked out from what is published: every hidden cell is bounded by linear
     programming over the declared relations (total = parts within each row), the column totals and the
     number of pairs, which a key figure publishes anyway; a hidden count that is small must keep an interval
@@ -262,14 +371,19 @@ def _no_part_given_back(table, relations, truth=None, total_row: str = "total", 
     index = {cell: k for k, cell in enumerate(cells)}
     a_eq, b_eq = [], []
 
-    def add(terms: list[tuple[tuple[str, str], int]]) -> None:  # sum(sign * cell) = 0, known cells moved right
+    def add(
+        terms: list[tuple[tuple[str, str], int]],
+    ) -> None:  # sum(sign * cell) = 0, known cells moved right
         row, rhs = np.zeros(len(cells)), 0.0
         for (r, c), sign in terms:
             if (r, c) in index:
                 row[index[(r, c)]] += sign
             else:
-                rhs -= sign * float(truth.at[r, c] if (truth is not None and (r, c) == (total_row, "paired"))
-                                    else table.at[r, c])
+                rhs -= sign * float(
+                    truth.at[r, c]
+                    if (truth is not None and (r, c) == (total_row, "paired"))
+                    else table.at[r, c]
+                )
         if row.any():
             a_eq.append(row)
             b_eq.append(rhs)
@@ -285,7 +399,9 @@ def _no_part_given_back(table, relations, truth=None, total_row: str = "total", 
             continue
         obj = np.zeros(len(cells))
         obj[k] = 1
-        most = float(np.nanmax(truth[cols].to_numpy(dtype=float)))  # nobody is counted beyond the total
+        most = float(
+            np.nanmax(truth[cols].to_numpy(dtype=float))
+        )  # nobody is counted beyond the total
         res_lo = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=(1, most), method="highs")
         res_hi = linprog(-obj, A_eq=a_eq, b_eq=b_eq, bounds=(1, most), method="highs")
         assert res_lo.status == 0 and res_hi.status == 0, ((r, c), res_lo.message)
@@ -303,7 +419,9 @@ def test_pair_accounting_hides_what_subtraction_gives_back() -> None:
     pre, post = ids[:30], ids[:20] + [ids[35]]
     t = pair_accounting(enrol, pre, post, min_n=5).set_index("status")
     assert pd.isna(t.loc["completed_no", "post_only"])
-    assert t.loc["total", "paired"] == 20  # the key figure "pairs" stays shown; the answered total goes
+    assert (
+        t.loc["total", "paired"] == 20
+    )  # the key figure "pairs" stays shown; the answered total goes
     rel = {"answered_pre": ["paired", "pre_only"], "answered_post": ["paired", "post_only"]}
     truth = pair_accounting(enrol, pre, post, min_n=1).set_index("status")
     _no_part_given_back(t, rel, truth)
@@ -312,14 +430,21 @@ def test_pair_accounting_hides_what_subtraction_gives_back() -> None:
 def test_pair_accounting_of_the_shipped_sample_gives_nothing_back() -> None:
     from sosrake_lib import course
 
-    data = course.load_course_data(SAMPLE_DIR / "course_enrolment_2021.csv", SAMPLE_DIR / "course_pre_2021.csv",
-                                   SAMPLE_DIR / "course_post_2021.csv", SAMPLE_DIR / "course_feedback_2021.xlsx")
+    data = course.load_course_data(
+        SAMPLE_DIR / "course_enrolment_2021.csv",
+        SAMPLE_DIR / "course_pre_2021.csv",
+        SAMPLE_DIR / "course_post_2021.csv",
+        SAMPLE_DIR / "course_feedback_2021.xlsx",
+    )
     sa = data.instruments["selfassessment"]
     ids = (data.enrolment, data.pre[sa.respondent_id], data.post[sa.respondent_id])
     t = course.pair_accounting(*ids, min_n=5)
     truth = course.pair_accounting(*ids, min_n=1).set_index("status")
-    _no_part_given_back(t.set_index("status"), {"answered_pre": ["paired", "pre_only"],
-                                                "answered_post": ["paired", "post_only"]}, truth)
+    _no_part_given_back(
+        t.set_index("status"),
+        {"answered_pre": ["paired", "pre_only"], "answered_post": ["paired", "post_only"]},
+        truth,
+    )
 
 
 def test_interview_counts_never_give_back_a_hidden_student_count() -> None:
@@ -347,26 +472,33 @@ def test_interview_counts_never_give_back_a_hidden_student_count() -> None:
     assert pd.isna(interview_counts(df, min_n=5).iloc[0]["n_students"])
 
 
-def test_scan_treats_uncoded_answers_as_review_material(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_treats_uncoded_answers_as_review_material(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from sosrake_lib.scan import scan_outputs
 
     folder = tmp_path / "2023-syksy" / "interviews"
     (folder / "review").mkdir(parents=True)
     (folder / "tables").mkdir()
-    (folder / "review" / "uncoded_answers.csv").write_text("question,answer\nopen_missing,Apua\n", "utf-8")
+    (folder / "review" / "uncoded_answers.csv").write_text(
+        "question,answer\nopen_missing,Apua\n", "utf-8"
+    )
     (folder / "quotes_for_review.csv").write_text("quote,approved\nHyvä palvelu,False\n", "utf-8")
     assert scan_outputs(tmp_path) == []
     assert main(["scan", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     assert "2 review file(s)" in err and "review/uncoded_answers.csv" in err
     # the old place among the published tables is a finding
-    (folder / "tables" / "uncoded_answers.csv").write_text("question,answer\nopen_missing,Apua\n", "utf-8")
+    (folder / "tables" / "uncoded_answers.csv").write_text(
+        "question,answer\nopen_missing,Apua\n", "utf-8"
+    )
     [f] = scan_outputs(tmp_path)
     assert f.kind == "review_material" and f.file.endswith("tables/uncoded_answers.csv")
 
 
-def test_an_export_linked_into_raw_from_the_output_folder_is_never_deleted(tmp_path: Path,
-                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_export_linked_into_raw_from_the_output_folder_is_never_deleted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
     (out / "S" / "interviews").mkdir(parents=True)
     raw.mkdir()
@@ -374,13 +506,16 @@ def test_an_export_linked_into_raw_from_the_output_folder_is_never_deleted(tmp_p
     shutil.copy2(SAMPLE_DIR / "interviews_2022-syksy.csv", real)
     (raw / real.name).symlink_to(real)
     before = sha256(real)
-    assert "overlap" in _one_line_exit_2(capsys, ["run", "interviews", "--semester", "S", "--raw", str(raw),
-                                                  "--out", str(out), "--quiet"])
+    assert "overlap" in _one_line_exit_2(
+        capsys,
+        ["run", "interviews", "--semester", "S", "--raw", str(raw), "--out", str(out), "--quiet"],
+    )
     assert sha256(real) == before
 
 
-def test_sample_data_never_writes_over_or_beside_real_exports(tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_sample_data_never_writes_over_or_beside_real_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # staff copy the sample folder as a template and put a real export in it
     tmpl = tmp_path / "tmpl"
     shutil.copytree(SAMPLE_DIR, tmpl)
@@ -391,14 +526,17 @@ def test_sample_data_never_writes_over_or_beside_real_exports(tmp_path: Path,
     assert sha256(real) == before
     other = tmp_path / "other"
     other.mkdir()
-    (other / "interviews_2023.csv").write_text("ID;Tulin kuulluksi\n1;Täysin samaa mieltä\n", encoding="utf-8")
+    (other / "interviews_2023.csv").write_text(
+        "ID;Tulin kuulluksi\n1;Täysin samaa mieltä\n", encoding="utf-8"
+    )
     _one_line_exit_2(capsys, ["sample-data", "--out", str(other)])
     assert sorted(p.name for p in other.iterdir()) == ["interviews_2023.csv"]
 
 
 @pytest.mark.parametrize("cells", [3_024, 2_500_000])
-def test_csv_with_too_many_columns_is_refused_quickly(cells: int, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_with_too_many_columns_is_refused_quickly(
+    cells: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import time
 
     f = tmp_path / "interviews_x.csv"
@@ -408,14 +546,18 @@ def test_csv_with_too_many_columns_is_refused_quickly(cells: int, tmp_path: Path
     assert time.perf_counter() - t < 30  # refused before a frame of millions of columns is built
 
 
-def test_workbook_with_thousands_of_sheets_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_workbook_with_thousands_of_sheets_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import openpyxl
 
     wb = openpyxl.Workbook()
     for i in range(120):
         wb.create_sheet(f"s{i}")
     wb.save(tmp_path / "course_feedback_many.xlsx")
-    assert "sheets" in _one_line_exit_2(capsys, ["validate", str(tmp_path / "course_feedback_many.xlsx")])
+    assert "sheets" in _one_line_exit_2(
+        capsys, ["validate", str(tmp_path / "course_feedback_many.xlsx")]
+    )
 
 
 def test_a_one_statement_part_never_shows_what_its_statement_hides() -> None:
@@ -425,20 +567,27 @@ def test_a_one_statement_part_never_shows_what_its_statement_hides() -> None:
 
     from sosrake_lib import course
 
-    data = course.load_course_data(SAMPLE_DIR / "course_enrolment_2021.csv", SAMPLE_DIR / "course_pre_2021.csv",
-                                   SAMPLE_DIR / "course_post_2021.csv", SAMPLE_DIR / "course_feedback_2021.xlsx")
+    data = course.load_course_data(
+        SAMPLE_DIR / "course_enrolment_2021.csv",
+        SAMPLE_DIR / "course_pre_2021.csv",
+        SAMPLE_DIR / "course_post_2021.csv",
+        SAMPLE_DIR / "course_feedback_2021.xlsx",
+    )
     inst = data.instruments["feedback"]
     items = course.feedback_items(data.feedback, inst).set_index("part")
     parts = course.feedback_parts(data.feedback, inst).set_index("part")
     row, part = items.loc["kuormitus"], parts.loc["kuormitus"]
-    assert pd.isna(row["n_valid"]) and row["mean"] == 2.7  # the statement: counts hidden, mean rounded
+    assert (
+        pd.isna(row["n_valid"]) and row["mean"] == 2.7
+    )  # the statement: counts hidden, mean rounded
     assert part["mean"] == 2.7 and part["sd"] == row["sd"]
     assert pd.isna(part["n"]) and pd.isna(part["ci_low"]) and pd.isna(part["median"])
     assert part["rank"] == parts["rank"].max()  # still the weakest part
 
 
-def test_a_group_readable_key_file_warns_once_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_group_readable_key_file_warns_once_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Once per key file and run (it was repeated for every export read), in one line without source lines."""
     import secrets
     import warnings
@@ -456,11 +605,15 @@ def test_a_group_readable_key_file_warns_once_in_one_line(tmp_path: Path, monkey
         for _ in range(3):
             privacy.load_pseudonym_key()
     assert [str(w.message) for w in caught] == [
-        f"key file {key} is readable by other users; restrict it with: chmod 600 {key}"]
+        f"key file {key} is readable by other users; restrict it with: chmod 600 {key}"
+    ]
     monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)
     main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")])
     text = warnings.formatwarning(caught[0].message, UserWarning, "privacy.py", 270)
-    assert text == f"warning: key file {key} is readable by other users; restrict it with: chmod 600 {key}\n"
+    assert (
+        text
+        == f"warning: key file {key} is readable by other users; restrict it with: chmod 600 {key}\n"
+    )
 
 
 def _with_non_respondents(t, truth):  # type: ignore[no-untyped-def]
@@ -471,7 +624,9 @@ def _with_non_respondents(t, truth):  # type: ignore[no-untyped-def]
     for when in ("pre", "post"):
         truth[f"_no_{when}"] = truth["enrolled"] - truth[f"answered_{when}"]
         truth.loc["not_in_register", f"_no_{when}"] = 0
-        truth.loc["total", f"_no_{when}"] = truth.loc[["completed_yes", "completed_no"], f"_no_{when}"].sum()
+        truth.loc["total", f"_no_{when}"] = truth.loc[
+            ["completed_yes", "completed_no"], f"_no_{when}"
+        ].sum()
         # unknown where not 0 (the audit's cells are at least 1; telling it the zeros only makes it stronger)
         t[f"_no_{when}"] = truth[f"_no_{when}"].astype("Int64").mask(truth[f"_no_{when}"] > 0)
     t["_enrolled2"], truth["_enrolled2"] = t["enrolled"], truth["enrolled"]
@@ -489,22 +644,42 @@ def test_pair_accounting_hides_the_enrolled_who_did_not_answer(tmp_path: Path, s
 
     raw = tmp_path / "raw"
     write_sample(raw, rows=40, seed=seed)
-    data = course.load_course_data(raw / "course_enrolment_2021.csv", raw / "course_pre_2021.csv",
-                                   raw / "course_post_2021.csv", raw / "course_feedback_2021.xlsx")
+    data = course.load_course_data(
+        raw / "course_enrolment_2021.csv",
+        raw / "course_pre_2021.csv",
+        raw / "course_post_2021.csv",
+        raw / "course_feedback_2021.xlsx",
+    )
     sa = data.instruments["selfassessment"]
-    ids = (data.enrolment, course.area_scores(data.pre, sa).index, course.area_scores(data.post, sa).index)
+    ids = (
+        data.enrolment,
+        course.area_scores(data.pre, sa).index,
+        course.area_scores(data.post, sa).index,
+    )
     t = course.pair_accounting(*ids, min_n=5).set_index("status")
     truth = course.pair_accounting(*ids, min_n=1).set_index("status")
-    rel = {"answered_pre": ["paired", "pre_only"], "answered_post": ["paired", "post_only"],
-           "enrolled": ["answered_pre", "_no_pre"], "_enrolled2": ["answered_post", "_no_post"]}
+    rel = {
+        "answered_pre": ["paired", "pre_only"],
+        "answered_post": ["paired", "post_only"],
+        "enrolled": ["answered_pre", "_no_pre"],
+        "_enrolled2": ["answered_post", "_no_post"],
+    }
 
-    tt, tr = _with_non_respondents(t.drop(columns="status_label"), truth.drop(columns="status_label"))
+    tt, tr = _with_non_respondents(
+        t.drop(columns="status_label"), truth.drop(columns="status_label")
+    )
     _no_part_given_back(tt, rel, tr)
     # the cleaning table's kept rows of the surveys are the same respondents: 21 kept after - 20 pairs = 1
     n_pairs = int(truth.loc["total", "paired"])
-    kept = course.cleaning_summary(data.logs, pairs=t.reset_index(), min_n=5).set_index("file")["kept"]
+    kept = course.cleaning_summary(data.logs, pairs=t.reset_index(), min_n=5).set_index("file")[
+        "kept"
+    ]
     enrolled = int(kept["enrolment"])
     for when in ("pre", "post"):
         if pd.notna(kept[when]):
-            assert not 0 < int(kept[when]) - n_pairs < 5 and not 0 < enrolled - int(kept[when]) < 5, when
-            assert pd.notna(t.loc["total", f"answered_{when}"]), when  # the same figure, hidden there
+            assert (
+                not 0 < int(kept[when]) - n_pairs < 5 and not 0 < enrolled - int(kept[when]) < 5
+            ), when
+            assert pd.notna(t.loc["total", f"answered_{when}"]), (
+                when
+            )  # the same figure, hidden there

@@ -100,14 +100,18 @@ def test_alpha_hand_computed_two_items():
 
 def test_alpha_ci_uses_respondents_not_empty_rows():
     # Rows of people who skipped the whole block change neither alpha nor its CI (psych would count them in n).
-    padded = pd.concat([BINARY_MISSING, pd.DataFrame(np.nan, index=range(3), columns=BINARY_MISSING.columns)])
+    padded = pd.concat(
+        [BINARY_MISSING, pd.DataFrame(np.nan, index=range(3), columns=BINARY_MISSING.columns)]
+    )
     a, b = cronbach_alpha(BINARY_MISSING), cronbach_alpha(padded)
     assert b.n_respondents == 12
     assert (b.alpha, b.ci_low, b.ci_high) == pytest.approx((a.alpha, a.ci_low, a.ci_high))
 
 
 def test_alpha_pairwise_counts_rows_with_two_answers():
-    df = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [1, 3, 2, 5, np.nan], "c": [2, 2, 3, np.nan, np.nan]})
+    df = pd.DataFrame(
+        {"a": [1, 2, 3, 4, 5], "b": [1, 3, 2, 5, np.nan], "c": [2, 2, 3, np.nan, np.nan]}
+    )
     assert cronbach_alpha(df).n_respondents == 4  # last row has one answer only
     assert cronbach_alpha(df, nan_policy="listwise").n_respondents == 3
 
@@ -115,7 +119,9 @@ def test_alpha_pairwise_counts_rows_with_two_answers():
 def test_alpha_nan_policy_raise_and_bad_policy():
     with pytest.raises(ValueError, match="missing"):
         cronbach_alpha(BINARY_MISSING, nan_policy="raise")
-    assert cronbach_alpha(LIKERT_15x10, nan_policy="raise").alpha == pytest.approx(0.591719, abs=1e-6)
+    assert cronbach_alpha(LIKERT_15x10, nan_policy="raise").alpha == pytest.approx(
+        0.591719, abs=1e-6
+    )
     with pytest.raises(ValueError, match="nan_policy"):
         cronbach_alpha(LIKERT_15x10, nan_policy="omit")
 
@@ -182,7 +188,9 @@ def test_scale_scores_min_valid_one_requires_all_items():
 
 
 def test_scale_scores_other_scale_range_and_nullable_ints():
-    df = pd.DataFrame({"a": pd.array([0, 4, None], dtype="Int64"), "b": pd.array([4, 4, 2], dtype="Int64")})
+    df = pd.DataFrame(
+        {"a": pd.array([0, 4, None], dtype="Int64"), "b": pd.array([4, 4, 2], dtype="Int64")}
+    )
     out = scale_scores(df, {"s": ["-a", "b"]}, scale_min=0, scale_max=4, min_valid=0.5)
     # reversed a = 4 - a: row0 (4 + 4)/2 = 4; row1 (0 + 4)/2 = 2; row2 only b = 2
     assert out["s"].tolist() == [4.0, 2.0, 2.0]
@@ -210,15 +218,31 @@ def test_scale_scores_on_many_rows_matches_row_means():
     assert out.shape == (200_000, 2)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        mean_a = np.where((~np.isnan(codes[:, :8])).sum(1) >= 4, np.nanmean(codes[:, :8], axis=1), np.nan)
-        mean_b = np.where((~np.isnan(codes[:, 8:])).sum(1) >= 3.5, np.nanmean(6 - codes[:, 8:], axis=1), np.nan)
+        mean_a = np.where(
+            (~np.isnan(codes[:, :8])).sum(1) >= 4, np.nanmean(codes[:, :8], axis=1), np.nan
+        )
+        mean_b = np.where(
+            (~np.isnan(codes[:, 8:])).sum(1) >= 3.5, np.nanmean(6 - codes[:, 8:], axis=1), np.nan
+        )
     np.testing.assert_allclose(out["A"], mean_a)
     np.testing.assert_allclose(out["B"], mean_b)
 
 
 # -------------------------------------------------------------------------------------------------- NPS
 
-NPS_SAMPLE = [10, 9, 9, 8, 7, 6, 3, 10, 9, 0, np.nan]  # 5 promoters, 2 passives, 3 detractors, 1 blank
+NPS_SAMPLE = [
+    10,
+    9,
+    9,
+    8,
+    7,
+    6,
+    3,
+    10,
+    9,
+    0,
+    np.nan,
+]  # 5 promoters, 2 passives, 3 detractors, 1 blank
 
 
 def test_nps_adjusted_wald_hand_computed():
@@ -255,7 +279,12 @@ def test_nps_interval_is_clipped():
 def test_nps_empty_is_nan():
     for data in ([], [np.nan, np.nan], pd.Series([None, None], dtype="object")):
         res = nps(data)
-        assert res.n == 0 and math.isnan(res.nps) and math.isnan(res.ci_low) and math.isnan(res.ci_high)
+        assert (
+            res.n == 0
+            and math.isnan(res.nps)
+            and math.isnan(res.ci_low)
+            and math.isnan(res.ci_high)
+        )
 
 
 @pytest.mark.parametrize("bad", [[5, 11], [-1, 5], [7.5], ["9", "10"]])
@@ -277,7 +306,9 @@ def test_nps_by_groups():
     # A: 2 promoters, 1 passive, 1 detractor -> NPS = 100 * (2 - 1) / 4 = 25
     assert (a["n"], a["promoters"], a["passives"], a["detractors"]) == (4, 2, 1, 1)
     assert a["nps"] == pytest.approx(25.0)
-    assert (a["pct_promoters"], a["pct_passives"], a["pct_detractors"]) == pytest.approx((50.0, 25.0, 25.0))
+    assert (a["pct_promoters"], a["pct_passives"], a["pct_detractors"]) == pytest.approx(
+        (50.0, 25.0, 25.0)
+    )
     assert (a["ci_low"], a["ci_high"]) == pytest.approx(nps([10, 9, 6, 8])[1:3])
     b = out.iloc[1]
     assert (b["n"], b["nps"]) == (2, -100.0)
@@ -314,7 +345,9 @@ def test_borich_hand_computed():
 
 
 def test_borich_ties_share_the_smallest_rank():
-    df = pd.DataFrame({"i1": [5, 4], "c1": [3, 2], "i2": [5, 4], "c2": [3, 2], "i3": [2, 2], "c3": [2, 2]})
+    df = pd.DataFrame(
+        {"i1": [5, 4], "c1": [3, 2], "i2": [5, 4], "c2": [3, 2], "i3": [2, 2], "c3": [2, 2]}
+    )
     out = borich_needs(df, {"x": ("i1", "c1"), "y": ("i2", "c2"), "z": ("i3", "c3")})
     assert dict(zip(out["item"], out["rank"], strict=True)) == {"x": 1, "y": 1, "z": 3}
 
@@ -346,7 +379,9 @@ def test_borich_bootstrap_obvious_largest_need():
 
 
 def test_borich_bootstrap_interval_covers_point_estimate_and_columns():
-    out = borich_needs(_borich_data(), {"a": ("imp_a", "com_a"), "b": ("imp_b", "com_b")}, n_boot=200)
+    out = borich_needs(
+        _borich_data(), {"a": ("imp_a", "com_a"), "b": ("imp_b", "com_b")}, n_boot=200
+    )
     assert list(out.columns) == [
         "item",
         "n",
@@ -368,7 +403,9 @@ def test_borich_unanswered_item_is_nan_and_last():
     out = borich_needs(df, {"c": ("imp_c", "com_c"), "a": ("imp_a", "com_a")}, n_boot=50)
     assert out["item"].tolist() == ["a", "c"]
     c = out.iloc[1]
-    assert c["n"] == 0 and math.isnan(c["mwds"]) and pd.isna(c["rank"]) and pd.isna(c["rank_ci_low"])
+    assert (
+        c["n"] == 0 and math.isnan(c["mwds"]) and pd.isna(c["rank"]) and pd.isna(c["rank_ci_low"])
+    )
 
 
 def test_borich_missing_column():
@@ -423,7 +460,10 @@ def test_likert_table_all_missing_item():
 
 def test_likert_table_custom_nsa_labels_and_top():
     df = pd.DataFrame(
-        {"Q1": [1, 2, 3, np.nan], "Q1__nsa": pd.array([None, None, None, "dont_know"], dtype="string")}
+        {
+            "Q1": [1, 2, 3, np.nan],
+            "Q1__nsa": pd.array([None, None, None, "dont_know"], dtype="string"),
+        }
     )
     t = likert_table(
         df,

@@ -38,7 +38,9 @@ from sosrake_lib.stats import (
         (1, 29, 0.0061, 0.1718),
     ],
 )
-def test_proportion_ci_matches_newcombe_table_1(count: int, n: int, low: float, high: float) -> None:
+def test_proportion_ci_matches_newcombe_table_1(
+    count: int, n: int, low: float, high: float
+) -> None:
     lo, hi = proportion_ci(count, n)
     assert isinstance(lo, float)
     assert lo == pytest.approx(low, abs=1e-4)
@@ -94,7 +96,9 @@ def test_holm_nan_passthrough_and_family_size() -> None:
 
 def test_holm_caps_at_one_and_keeps_order() -> None:
     np.testing.assert_allclose(holm([0.6, 0.7]), [1.0, 1.0])
-    np.testing.assert_allclose(holm([0.04, 0.045]), [0.08, 0.08])  # 0.045*1 raised to 0.08 (monotone)
+    np.testing.assert_allclose(
+        holm([0.04, 0.045]), [0.08, 0.08]
+    )  # 0.045*1 raised to 0.08 (monotone)
 
 
 # ------------------------------------------------------------------------------------------- paired_change
@@ -116,7 +120,9 @@ def test_paired_change_wilcox_hand_computed() -> None:
     assert r.zero_method == "wilcox"
     assert r.method == "permutation"  # ties + zeros, n <= 13: scipy enumerates all sign flips
     # cross-check only: the p-value is scipy's own
-    assert r.p_value == pytest.approx(sps.wilcoxon(np.subtract(POST, PRE), zero_method="wilcox").pvalue)
+    assert r.p_value == pytest.approx(
+        sps.wilcoxon(np.subtract(POST, PRE), zero_method="wilcox").pvalue
+    )
 
 
 def test_paired_change_pratt_and_zsplit_hand_computed() -> None:
@@ -207,7 +213,9 @@ def test_paired_change_table_holm() -> None:
 
 
 def test_compare_groups_two_groups_hand_computed() -> None:
-    df = pd.DataFrame({"g": pd.Series(["a", "a", "a", "b", "b"], dtype="string"), "x": [1.0, 2, 2, 2, 3]})
+    df = pd.DataFrame(
+        {"g": pd.Series(["a", "a", "a", "b", "b"], dtype="string"), "x": [1.0, 2, 2, 2, 3]}
+    )
     # U_a = sum over (a, b) pairs of [a > b] + 0.5 [a == b]: (2 vs 2) twice -> 0.5 + 0.5 = 1.0
     r = compare_groups(df, "x", "g")
     assert r.test == "Mann-Whitney U" and r.groups == ("a", "b")
@@ -217,7 +225,9 @@ def test_compare_groups_two_groups_hand_computed() -> None:
     assert r.options["method"] == "asymptotic"  # ties -> scipy uses the normal approximation
     assert r.n == 5 and math.isnan(r.df)
     assert r.table.loc["a", "n"] == 3 and r.table.loc["a", "median"] == 2.0
-    assert r.table.loc["b", "mean"] == 2.5 and r.table.loc["b", "sd"] == pytest.approx(math.sqrt(0.5))
+    assert r.table.loc["b", "mean"] == 2.5 and r.table.loc["b", "sd"] == pytest.approx(
+        math.sqrt(0.5)
+    )
 
 
 def test_compare_groups_exact_p_hand_computed() -> None:
@@ -237,12 +247,16 @@ def test_compare_groups_kruskal_hand_computed() -> None:
     assert r.test == "Kruskal-Wallis H" and r.df == 2.0
     assert r.statistic == pytest.approx(h)
     assert r.p_value == pytest.approx(math.exp(-h / 2))  # chi-square(2) survival = exp(-x/2)
-    assert r.effect_size == pytest.approx(h / ((49 - 1) / (7 + 1)))  # Tomczak & Tomczak epsilon-squared
+    assert r.effect_size == pytest.approx(
+        h / ((49 - 1) / (7 + 1))
+    )  # Tomczak & Tomczak epsilon-squared
     assert r.effect_size_name == "epsilon-squared"
 
 
 def test_compare_groups_min_n_missing_and_category_order() -> None:
-    g = pd.Categorical(["b", "b", "b", "a", "a", "a", "c", None, "a"], categories=["b", "a", "c", "z"])
+    g = pd.Categorical(
+        ["b", "b", "b", "a", "a", "a", "c", None, "a"], categories=["b", "a", "c", "z"]
+    )
     df = pd.DataFrame({"g": g, "x": [5.0, 6, 7, 1, 2, 3, 9, 4, np.nan]})
     r = compare_groups(df, "x", "g", min_n=2)
     assert list(r.table.index) == ["b", "a", "c", "z"]
@@ -262,12 +276,14 @@ def test_compare_groups_degenerate() -> None:
 def test_compare_groups_table_holm_family() -> None:
     rng = np.random.default_rng(7)
     g = np.repeat(["a", "b"], 30)
-    df = pd.DataFrame({
-        "g": g,
-        "shift": np.r_[rng.normal(0, 1, 30), rng.normal(3, 1, 30)],
-        "null": rng.normal(0, 1, 60),
-        "empty": np.nan,
-    })
+    df = pd.DataFrame(
+        {
+            "g": g,
+            "shift": np.r_[rng.normal(0, 1, 30), rng.normal(3, 1, 30)],
+            "null": rng.normal(0, 1, 60),
+            "empty": np.nan,
+        }
+    )
     t = compare_groups_table(df, ["shift", "null", "empty"], "g")
     p = t["p_value"].to_numpy()
     lo, hi = sorted(p[:2])
@@ -297,7 +313,9 @@ def test_two_sample_ordinal_hand_computed() -> None:
         (3, 10, 9, 10, 0.1705, 0.8090),
     ],
 )
-def test_two_proportions_newcombe_table_2(c1: int, n1: int, c2: int, n2: int, low: float, high: float) -> None:
+def test_two_proportions_newcombe_table_2(
+    c1: int, n1: int, c2: int, n2: int, low: float, high: float
+) -> None:
     r = two_proportions(c1, n1, c2, n2)
     assert r.ci_low == pytest.approx(low, abs=1e-4) and r.ci_high == pytest.approx(high, abs=1e-4)
     assert r.ci_method == "Newcombe hybrid score"
@@ -316,7 +334,9 @@ def test_two_proportions_both_zero_is_wilson_limits() -> None:
 def test_two_proportions_fagerland_example() -> None:
     # Fagerland, Lydersen & Laake (2015) SMMR 24:224-254: 7/34 vs 1/34, Newcombe hybrid score 0.019 to 0.34
     r = two_proportions(1, 34, 7, 34)
-    assert r.ci_low == pytest.approx(0.019, abs=0.005) and r.ci_high == pytest.approx(0.340, abs=0.005)
+    assert r.ci_low == pytest.approx(0.019, abs=0.005) and r.ci_high == pytest.approx(
+        0.340, abs=0.005
+    )
     assert r.test == "Fisher's exact test"  # expected counts 4 < 5
 
 
@@ -328,7 +348,9 @@ def test_two_proportions_score_test_is_pearson_z() -> None:
     assert r.test == "score test for two proportions"
     assert r.statistic == pytest.approx(z)
     assert r.p_value == pytest.approx(2 * sps.norm.sf(abs(z)))
-    assert r.effect_size == pytest.approx(2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1)))
+    assert r.effect_size == pytest.approx(
+        2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1))
+    )
     assert r.effect_size_name == "Cohen's h"
 
 
@@ -350,11 +372,18 @@ def test_two_proportions_cohens_h_known_value_and_empty() -> None:
 
 # ----------------------------------------------------------------------------------------------- regression
 
-TWO_BY_TWO = pd.DataFrame({"g": ["a"] * 20 + ["b"] * 20, "y": [1] * 5 + [0] * 15 + [1] * 10 + [0] * 10})
+TWO_BY_TWO = pd.DataFrame(
+    {"g": ["a"] * 20 + ["b"] * 20, "y": [1] * 5 + [0] * 15 + [1] * 10 + [0] * 10}
+)
 # odds a = 5/15, odds b = 10/10 -> OR = 3; Woolf SE of log OR = sqrt(1/5 + 1/15 + 1/10 + 1/10)
 WOOLF_SE = math.sqrt(1 / 5 + 1 / 15 + 1 / 10 + 1 / 10)
 # likelihood-ratio G^2 = 2 sum O ln(O/E), E from the pooled rate 15/40
-G2 = 2 * (5 * math.log(5 / 7.5) + 15 * math.log(15 / 12.5) + 10 * math.log(10 / 7.5) + 10 * math.log(10 / 12.5))
+G2 = 2 * (
+    5 * math.log(5 / 7.5)
+    + 15 * math.log(15 / 12.5)
+    + 10 * math.log(10 / 7.5)
+    + 10 * math.log(10 / 12.5)
+)
 
 
 def test_logistic_two_by_two_hand_computed() -> None:
@@ -441,7 +470,9 @@ def test_ordinal_recovers_planted_effect() -> None:
 
 
 def test_ordinal_separation_and_degenerate_outcome_do_not_raise() -> None:
-    sep = pd.DataFrame({"g": ["a"] * 10 + ["b"] * 10, "y": [1, 2, 3, 1, 2, 3, 1, 2, 3, 1] + [3] * 10})
+    sep = pd.DataFrame(
+        {"g": ["a"] * 10 + ["b"] * 10, "y": [1, 2, 3, 1, 2, 3, 1, 2, 3, 1] + [3] * 10}
+    )
     r = ordinal_logit(sep, "y", ["g"])
     assert not r.estimable and "separation" in r.warning and r.table["coef"].isna().all()
     flat = ordinal_logit(pd.DataFrame({"g": ["a", "b"] * 3, "y": [2.0] * 6}), "y", ["g"])

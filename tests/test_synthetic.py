@@ -19,15 +19,27 @@ def test_shipped_sample_is_reproducible_byte_for_byte(tmp_path):
     paths = write_sample(tmp_path)
     assert len(paths) == 7
     for p in [*paths, tmp_path / "README.md"]:
-        assert _digest(p) == _digest(SAMPLE_DIR / p.name), f"{p.name} differs from the shipped sample"
+        assert _digest(p) == _digest(SAMPLE_DIR / p.name), (
+            f"{p.name} differs from the shipped sample"
+        )
 
 
 @pytest.mark.parametrize(
     ("name", "instrument", "raw", "kept"),
     [
         ("competence_2020.xlsx", "competence", 121, PLANTED["competence"]["n_respondents"]),
-        ("interviews_2021-syksy.csv", "interviews", 83, PLANTED["interviews"]["n_interviews"]["2021-syksy"]),
-        ("interviews_2022-syksy.csv", "interviews", 89, PLANTED["interviews"]["n_interviews"]["2022-syksy"]),
+        (
+            "interviews_2021-syksy.csv",
+            "interviews",
+            83,
+            PLANTED["interviews"]["n_interviews"]["2021-syksy"],
+        ),
+        (
+            "interviews_2022-syksy.csv",
+            "interviews",
+            89,
+            PLANTED["interviews"]["n_interviews"]["2022-syksy"],
+        ),
         ("course_enrolment_2021.csv", "course_enrolment", 66, PLANTED["course"]["enrolled"]),
     ],
 )
@@ -39,8 +51,10 @@ def test_sample_has_one_test_row_one_duplicate_and_one_blank_row(name, instrumen
 
 
 def test_course_register_has_the_pilot_numbers():
-    df = clean_responses(read_export(SAMPLE_DIR / "course_enrolment_2021.csv", "course_enrolment"),
-                         "course_enrolment")
+    df = clean_responses(
+        read_export(SAMPLE_DIR / "course_enrolment_2021.csv", "course_enrolment"),
+        "course_enrolment",
+    )
     assert len(df) == 63
     assert (df["completed"] == "yes").sum() == 35
     assert (df["started"] == "yes").sum() == PLANTED["course"]["started"]

@@ -54,14 +54,18 @@ def test_unknown_codebook_is_config_error():
 )
 def test_bad_codebook_entries_are_rejected(tmp_path, stems, message):
     path = tmp_path / "bad.yaml"
-    path.write_text(f"themes:\n- id: x\n  label_fi: X\n  label_en: X\n  stems: {stems}\n", encoding="utf-8")
+    path.write_text(
+        f"themes:\n- id: x\n  label_fi: X\n  label_en: X\n  stems: {stems}\n", encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match=message):
         load_theme_codebook(path)
 
 
 def test_bad_id_and_duplicate_id(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("themes:\n- id: Työ\n  label_fi: X\n  label_en: X\n  stems: [työ]\n", encoding="utf-8")
+    path.write_text(
+        "themes:\n- id: Työ\n  label_fi: X\n  label_en: X\n  stems: [työ]\n", encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="snake_case"):
         load_theme_codebook(path)
     path.write_text(
@@ -79,7 +83,9 @@ def test_staff_can_add_a_word_to_a_custom_codebook(tmp_path):
         encoding="utf-8",
     )
     cb = load_theme_codebook(path)
-    coded = code_themes(pd.Series(["Liikuntaryhmä auttoi", "Uimahalli", "Kävin uimassa", "Sauna"]), cb)
+    coded = code_themes(
+        pd.Series(["Liikuntaryhmä auttoi", "Uimahalli", "Kävin uimassa", "Sauna"]), cb
+    )
     # "liikun" (prefix), "uimahalli" is not "uin*", "uimassa" has the lemma "uida" - not "uin*" either
     assert coded["liikunta"].tolist() == [True, False, False, False]
     assert coded[UNCODED].tolist() == [False, True, True, True]
@@ -170,7 +176,9 @@ def test_asunto_matches_only_housing(interviews):
 
 
 def test_phrase_needs_adjacent_words(interviews):
-    coded = code_themes(pd.Series(["Saman työntekijän kanssa", "Sama asia, työntekijä kiireinen"]), interviews)
+    coded = code_themes(
+        pd.Series(["Saman työntekijän kanssa", "Sama asia, työntekijä kiireinen"]), interviews
+    )
     assert coded["jatkuvuus"].tolist() == [True, False]
 
 
@@ -187,24 +195,47 @@ def test_without_lemmas_gradation_is_missed(interviews):
 
 def test_other_codebooks_code_typical_answers():
     comp = load_theme_codebook("competence")
-    assert themes_of("Lisää koulutusta ja aikaa, johdon tukea", comp) == {"koulutus", "aika_resurssit", "johdon_tuki"}
-    assert themes_of("Tilastoja ja vertaistukea kollegoilta", comp) == {"data_tilastot", "vertaistuki"}
+    assert themes_of("Lisää koulutusta ja aikaa, johdon tukea", comp) == {
+        "koulutus",
+        "aika_resurssit",
+        "johdon_tuki",
+    }
+    assert themes_of("Tilastoja ja vertaistukea kollegoilta", comp) == {
+        "data_tilastot",
+        "vertaistuki",
+    }
     course = load_theme_codebook("course")
-    assert themes_of("Esihenkilöni kannusti ja aihe kiinnosti", course) == {"kannustus", "kiinnostus"}
-    assert themes_of("Howspace oli sekava, lähipäiviä enemmän", course) == {"alusta_howspace", "lahipaivat"}
+    assert themes_of("Esihenkilöni kannusti ja aihe kiinnosti", course) == {
+        "kannustus",
+        "kiinnostus",
+    }
+    assert themes_of("Howspace oli sekava, lähipäiviä enemmän", course) == {
+        "alusta_howspace",
+        "lahipaivat",
+    }
     assert "kannustus" not in themes_of("ehdottomasti hyvä", course)
 
 
 # ----------------------------------------------------------------------------------------- code_themes
 def test_multi_theme_answer_and_empty_answers(interviews):
     s = pd.Series(
-        ["Asunto löytyi mutta jonossa odotin ja toimeentulotuki myöhästyi", "", None, "   ", "Kiitos!"],
+        [
+            "Asunto löytyi mutta jonossa odotin ja toimeentulotuki myöhästyi",
+            "",
+            None,
+            "   ",
+            "Kiitos!",
+        ],
         index=[10, 11, 12, 13, 14],
     )
     coded = code_themes(s, interviews)
     assert list(coded.index) == [10, 11, 12, 13, 14]
     assert list(coded.columns) == [*interviews.ids, UNCODED]
-    assert {c for c in coded.columns if coded.loc[10, c]} == {"asuminen", "saatavuus", "toimeentulo"}
+    assert {c for c in coded.columns if coded.loc[10, c]} == {
+        "asuminen",
+        "saatavuus",
+        "toimeentulo",
+    }
     for i in (11, 12, 13):
         assert not coded.loc[i].any()  # empty/NA: not an answer, not uncoded
     assert coded[UNCODED].tolist() == [False, False, False, False, True]
@@ -225,10 +256,17 @@ def test_exclude_masks_only_that_word(interviews):
 
 def test_speed_sanity_100k_rows(interviews):
     rng = np.random.default_rng(1)
-    base = np.array(["Asunnon saaminen kesti", "Työntekijä kuunteli", "Toimeentulotuen hakemus verkossa", ""])
+    base = np.array(
+        ["Asunnon saaminen kesti", "Työntekijä kuunteli", "Toimeentulotuen hakemus verkossa", ""]
+    )
     letters = list("bcdfghjklmnprstvx")  # no vowels: random words cannot contain a stem
     noise = ["".join(rng.choice(letters, 7)) for _ in range(5000)]
-    texts = pd.Series([*base[rng.integers(0, 4, 90_000)], *(" ".join(rng.choice(noise, 5)) for _ in range(10_000))])
+    texts = pd.Series(
+        [
+            *base[rng.integers(0, 4, 90_000)],
+            *(" ".join(rng.choice(noise, 5)) for _ in range(10_000)),
+        ]
+    )
     coded = code_themes(texts, interviews)
     assert coded.shape == (100_000, len(interviews.ids) + 1)
     assert int(coded["asuminen"].sum()) == int((texts == base[0]).sum())
@@ -261,20 +299,29 @@ def test_theme_frequencies_by_group_and_english(interviews):
     assert f.loc[("2022", UNCODED), "n"] == 1 and f.loc[("2022", UNCODED), "label"] == "Uncoded"
     assert f.loc[("2021", "asuminen"), "label"] == "Housing"
     # group as a separate aligned Series gives the same table
-    g = theme_frequencies(code_themes(s, interviews), by=semester, lang="en").set_index(["semester", "theme"])
+    g = theme_frequencies(code_themes(s, interviews), by=semester, lang="en").set_index(
+        ["semester", "theme"]
+    )
     pd.testing.assert_series_equal(f["n"], g["n"])
 
 
 # ------------------------------------------------------------------------------ uncoded and quotes
 def test_uncoded_answers(interviews):
-    s = pd.Series(["asunto", " Kiitos kaikesta ", None, "", "Ei mitään lisättävää"], index=list("abcde"))
+    s = pd.Series(
+        ["asunto", " Kiitos kaikesta ", None, "", "Ei mitään lisättävää"], index=list("abcde")
+    )
     u = uncoded_answers(s, code_themes(s, interviews))
     assert u.to_dict() == {"b": "Kiitos kaikesta", "e": "Ei mitään lisättävää"}
 
 
 def test_candidate_quotes_length_limit_and_flags(interviews):
-    long = "Asunnon saaminen kesti todella pitkään ja " + "jouduin odottamaan jonossa monta kuukautta " * 8
-    s = pd.Series([long, "Asunto löytyi", "Asuminen on nyt kunnossa", "Vuokra on liian kallis", "Kiitos"])
+    long = (
+        "Asunnon saaminen kesti todella pitkään ja "
+        + "jouduin odottamaan jonossa monta kuukautta " * 8
+    )
+    s = pd.Series(
+        [long, "Asunto löytyi", "Asuminen on nyt kunnossa", "Vuokra on liian kallis", "Kiitos"]
+    )
     q = candidate_quotes(s, code_themes(s, interviews), max_chars=60, per_theme=3, seed=0)
     assert list(q.columns[:4]) == ["theme", "quote", "length", "approved"]
     assert (q["length"] <= 60).all() and (q["length"] == q["quote"].str.len()).all()
@@ -292,7 +339,12 @@ def test_candidate_quotes_length_limit_and_flags(interviews):
 def test_candidate_quotes_scrub_before_cutting(interviews):
     text = "Asunto löytyi, soita 040 123 4567 jos kysyttävää " + "x" * 5
     s = pd.Series([text])
-    q = candidate_quotes(s, code_themes(s, interviews), max_chars=35, scrub=lambda t: t.replace("040 123 4567", "[puh]"))
+    q = candidate_quotes(
+        s,
+        code_themes(s, interviews),
+        max_chars=35,
+        scrub=lambda t: t.replace("040 123 4567", "[puh]"),
+    )
     quote = q.loc[q["theme"] == "asuminen", "quote"].iloc[0]
     assert "040" not in quote and quote == "Asunto löytyi, soita [puh] jos…"
 
@@ -308,11 +360,15 @@ def test_explain_matches_shows_entry(interviews):
 def test_block_dictionary_round_trip_finds_every_key_and_no_other():
     from sosrake_lib.text import _decode_blocks, _encode_blocks
 
-    items = sorted({f"sana{i:03d}": f"lemma{i % 7}" for i in range(300)}.items()) + [("ääni", "ääni")]
+    items = sorted({f"sana{i:03d}": f"lemma{i % 7}" for i in range(300)}.items()) + [
+        ("ääni", "ääni")
+    ]
     d = _decode_blocks(_encode_blocks(items, block_size=16))
     assert d is not None and len(d) == 301
     assert all(d.get(k) == v for k, v in items)  # first, inner and last keys of every block
-    assert d.get("aaa") is None and d.get("sana0005") is None and d.get("öö") is None  # before, between, after
+    assert (
+        d.get("aaa") is None and d.get("sana0005") is None and d.get("öö") is None
+    )  # before, between, after
     assert dict(d) == dict(items)
 
 
@@ -330,7 +386,26 @@ def test_cached_lemmas_are_simplemmas_lemmas():
 
     from sosrake_lib.text import _lemma, _lemmatizer
 
-    words = ["kohdattiin", "arjessa", "työttömänä", "asunnossa", "päihdepalveluissa", "odotin", "kelalta",
-             "toimeentulotuen", "sosiaalityöntekijän", "tavoitettavissa", "xyzzyä", "Helsingissä", "kuulluksi"]
-    assert [_lemma(w) for w in words[:3]] == ["kohdata", "arki", "työtön"]  # consonant gradation undone
-    assert [_lemmatizer().lemmatize(w, "fi") for w in words] == [simplemma.lemmatize(w, lang="fi") for w in words]
+    words = [
+        "kohdattiin",
+        "arjessa",
+        "työttömänä",
+        "asunnossa",
+        "päihdepalveluissa",
+        "odotin",
+        "kelalta",
+        "toimeentulotuen",
+        "sosiaalityöntekijän",
+        "tavoitettavissa",
+        "xyzzyä",
+        "Helsingissä",
+        "kuulluksi",
+    ]
+    assert [_lemma(w) for w in words[:3]] == [
+        "kohdata",
+        "arki",
+        "työtön",
+    ]  # consonant gradation undone
+    assert [_lemmatizer().lemmatize(w, "fi") for w in words] == [
+        simplemma.lemmatize(w, lang="fi") for w in words
+    ]

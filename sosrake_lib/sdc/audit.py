@@ -64,7 +64,7 @@ def _missing(v: Any) -> bool:
 def _matches(value: float, published: float, decimals: int | None) -> bool:
     if decimals is None:
         return math.isclose(value, published, rel_tol=1e-6, abs_tol=1e-6)
-    return abs(value - published) <= 0.5 * 10.0 ** -decimals + 1e-9
+    return abs(value - published) <= 0.5 * 10.0**-decimals + 1e-9
 
 
 def possible_values(
@@ -124,7 +124,9 @@ def possible_values(
         return out
     rest = n_total - sum(known.values())
     if rest >= len(hidden) and math.comb(rest - 1, len(hidden) - 1) > limit:
-        raise TooManyCombinations(f"{math.comb(rest - 1, len(hidden) - 1)} ways to fill {len(hidden)} hidden cells")
+        raise TooManyCombinations(
+            f"{math.comb(rest - 1, len(hidden) - 1)} ways to fill {len(hidden)} hidden cells"
+        )
     for values in _compositions(rest, len(hidden)):
         full = {**known, **dict(zip(hidden, values, strict=True))}
         valid = sum(full[c] for c in scale)
@@ -132,8 +134,12 @@ def possible_values(
             continue
         if not _missing(top_n) and sum(full[c] for c in top) != int(top_n):
             continue
-        if not _missing(top_pct) and (valid == 0 or not _matches(100 * sum(full[c] for c in top) / valid,
-                                                                 float(top_pct), decimals.get("top_pct"))):
+        if not _missing(top_pct) and (
+            valid == 0
+            or not _matches(
+                100 * sum(full[c] for c in top) / valid, float(top_pct), decimals.get("top_pct")
+            )
+        ):
             continue
         if not _missing(mean) or not _missing(sd):
             if valid == 0:
@@ -208,7 +214,11 @@ def nps_possible_values(
             ok &= full[g] == int(v)
     if not _missing(nps):
         value = 100 * (p - d) / n
-        tol = 0.5 * 10.0 ** -decimals["nps"] + 1e-9 if "nps" in decimals else 1e-6 * max(1.0, abs(float(nps)))
+        tol = (
+            0.5 * 10.0 ** -decimals["nps"] + 1e-9
+            if "nps" in decimals
+            else 1e-6 * max(1.0, abs(float(nps)))
+        )
         ok &= np.abs(value - float(nps)) <= tol
     interval = [(k, v) for k, v in (("ci_low", ci_low), ("ci_high", ci_high)) if not _missing(v)]
     if interval and ok.any():
@@ -216,7 +226,11 @@ def nps_possible_values(
         sub = np.ones(int(ok.sum()), dtype=bool)
         for k, v in interval:
             got = low if k == "ci_low" else high
-            tol = 0.5 * 10.0 ** -decimals[k] + 1e-9 if k in decimals else 1e-6 * max(1.0, abs(float(v)))
+            tol = (
+                0.5 * 10.0 ** -decimals[k] + 1e-9
+                if k in decimals
+                else 1e-6 * max(1.0, abs(float(v)))
+            )
             sub &= np.abs(got - float(v)) <= tol
         ok[np.flatnonzero(ok)[~sub]] = False
     for g in hidden:
@@ -263,7 +277,9 @@ def signed_rank_possible_values(
         return out
     rest = int(n_pairs) - sum(known.values())
     if rest >= len(hidden) and math.comb(rest - 1, len(hidden) - 1) > limit:
-        raise TooManyCombinations(f"{math.comb(rest - 1, len(hidden) - 1)} ways to fill {len(hidden)} hidden cells")
+        raise TooManyCombinations(
+            f"{math.comb(rest - 1, len(hidden) - 1)} ways to fill {len(hidden)} hidden cells"
+        )
     r = None if _missing(effect_size) else float(effect_size)
     w = None if _missing(statistic) else float(statistic)
     for values in _compositions(rest, len(hidden)):
@@ -272,12 +288,21 @@ def signed_rank_possible_values(
         m = up + down
         total = m * (m + 1) / 2
         if m == 0:  # every difference zero: statistic 0, r 0 (stats.paired_change)
-            ok = (r is None or _matches(0.0, r, decimals.get("effect_size"))) and (w is None or w == 0)
+            ok = (r is None or _matches(0.0, r, decimals.get("effect_size"))) and (
+                w is None or w == 0
+            )
         else:
             lo, hi = up * (up + 1) / 2, total - down * (down + 1) / 2
             if r is not None:  # r -> a range of W+ (r rounded) or one value (full precision)
-                h = 0.5 * 10.0 ** -decimals["effect_size"] if "effect_size" in decimals else 1e-6 * max(1, abs(r))
-                lo, hi = max(lo, (r - h + 1) * total / 2 - 1e-9), min(hi, (r + h + 1) * total / 2 + 1e-9)
+                h = (
+                    0.5 * 10.0 ** -decimals["effect_size"]
+                    if "effect_size" in decimals
+                    else 1e-6 * max(1, abs(r))
+                )
+                lo, hi = (
+                    max(lo, (r - h + 1) * total / 2 - 1e-9),
+                    min(hi, (r + h + 1) * total / 2 + 1e-9),
+                )
             if w is not None:
                 ok = any(lo <= wp <= hi for wp in (w, total - w))
             else:
@@ -334,17 +359,28 @@ def restore_rounded_stats(
 
     for i in range(len(out)):
         row = out.iloc[i]
-        todo = [c for c in stats if c in out.columns and _missing(row[c]) and not _missing(full.iloc[i][c])]
+        todo = [
+            c
+            for c in stats
+            if c in out.columns and _missing(row[c]) and not _missing(full.iloc[i][c])
+        ]
         if not todo or _missing(row.get("n_total")):
             continue
         candidate = {c: round(float(full.iloc[i][c]), stats[c]) for c in todo}
         shown = {c: (candidate[c] if c in candidate else val(row, c)) for c in ("mean", "sd")}
         try:
             values = possible_values(
-                {c: val(row, c) for c in answers}, scale, int(row["n_total"]),
-                pct_of_total={c: val(row, p) for c, p in pct_cols.items()}, n_valid=val(row, "n_valid"),
-                mean=shown["mean"], sd=shown["sd"], top=top, top_n=val(row, "top_box_n"),
-                top_pct=val(row, "top_box_pct"), decimals={c: stats[c] for c in candidate},
+                {c: val(row, c) for c in answers},
+                scale,
+                int(row["n_total"]),
+                pct_of_total={c: val(row, p) for c, p in pct_cols.items()},
+                n_valid=val(row, "n_valid"),
+                mean=shown["mean"],
+                sd=shown["sd"],
+                top=top,
+                top_n=val(row, "top_box_n"),
+                top_pct=val(row, "top_box_pct"),
+                decimals={c: stats[c] for c in candidate},
             )
         except TooManyCombinations:
             continue  # too many possibilities to check: keep them hidden
@@ -369,7 +405,9 @@ __all__ = [
 ]
 
 
-def distribution_disclosed(counts: np.ndarray, hidden: np.ndarray, n_interviews: int, min_n: int) -> bool:
+def distribution_disclosed(
+    counts: np.ndarray, hidden: np.ndarray, n_interviews: int, min_n: int
+) -> bool:
     """Whether a hidden cell of an interviews-per-student column can be worked out (exactly, or as surely
     1..min_n-1) from the column's sum (the number of students) and its weighted sum (the number of
     interviews), both published by :func:`interview_counts`. Bounds by linear programming (scipy ``linprog``);
@@ -399,8 +437,12 @@ def distribution_disclosed(counts: np.ndarray, hidden: np.ndarray, n_interviews:
     for j in range(len(h)):
         c = np.zeros(len(h))
         c[j] = 1.0
-        lo = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        hi = linprog(-c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        lo = linprog(
+            c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
+        )
+        hi = linprog(
+            -c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
+        )
         if not (lo.success and hi.success):
             return True  # no room to hide in: treat as disclosed
         low, high = lo.fun, -hi.fun

@@ -99,11 +99,15 @@ def _count_matrix(table: pd.DataFrame | pd.Series) -> np.ndarray:
             raise ValueError(f"column {col!r} is not a column of counts (dtype {dtype})")
     values = frame.to_numpy(dtype="float64", na_value=np.nan)
     if np.isnan(values).any():
-        raise ValueError("the count table has missing cells; counts must be complete (use 0 for none)")
+        raise ValueError(
+            "the count table has missing cells; counts must be complete (use 0 for none)"
+        )
     if (values < 0).any():
         raise ValueError("the count table has negative cells; counts must be non-negative")
     if not np.array_equal(values, np.round(values)):
-        raise ValueError("the count table has non-integer cells; pass counts, not percentages or means")
+        raise ValueError(
+            "the count table has non-integer cells; pass counts, not percentages or means"
+        )
     return values.astype(np.int64)
 
 
@@ -115,7 +119,9 @@ def _label_mask(labels: pd.Index, wanted: Iterable[Any], what: str) -> np.ndarra
     return np.asarray(labels.isin(wanted), dtype=bool)
 
 
-def protect_hidden(sizes: Mapping[Any, float], hidden: Iterable[Any], min_n: int = MIN_N) -> set[Any]:
+def protect_hidden(
+    sizes: Mapping[Any, float], hidden: Iterable[Any], min_n: int = MIN_N
+) -> set[Any]:
     """Grow ``hidden`` until the hidden non-zero entries of one line cannot be worked out from its total.
 
     The entries of a line (a one-way table, a row of parts) add up to a published total, so the hidden ones
@@ -149,8 +155,13 @@ own total (a margin, not chosen as the extra hidden cell), and whether that tota
 cell can (a declared relation: its total is an ordinary cell of the table)."""
 
 
-def _table_lines(n_rows: int, n_cols: int, total_row: np.ndarray, total_col: np.ndarray,
-                 relations: Iterable[tuple[int, Sequence[int]]] = ()) -> list[Line]:
+def _table_lines(
+    n_rows: int,
+    n_cols: int,
+    total_row: np.ndarray,
+    total_col: np.ndarray,
+    relations: Iterable[tuple[int, Sequence[int]]] = (),
+) -> list[Line]:
     """The lines of a table in sweep order: every row, every column, then every declared relation in every row
     (``relations``: column index of a total and the column indices of its parts, e.g. answered = paired +
     pre_only)."""
@@ -168,8 +179,13 @@ def _table_lines(n_rows: int, n_cols: int, total_row: np.ndarray, total_col: np.
     return lines
 
 
-def _secondary_pass(values: np.ndarray, supp: np.ndarray, lines: Sequence[Line], min_n: int = 1,
-                    keep: np.ndarray | None = None) -> bool:
+def _secondary_pass(
+    values: np.ndarray,
+    supp: np.ndarray,
+    lines: Sequence[Line],
+    min_n: int = 1,
+    keep: np.ndarray | None = None,
+) -> bool:
     """One sweep over all lines (rows, then columns, then declared relations); returns whether anything changed.
 
     A line needs one more hidden cell when it has exactly one, or when its hidden cells (its own total aside,
@@ -191,7 +207,9 @@ def _secondary_pass(values: np.ndarray, supp: np.ndarray, lines: Sequence[Line],
             if hidden_sum == 0 or hidden_sum >= min_n:
                 continue
         cand = ~supp[line] & (values[line] > 0) & ~own_total & ~keep[line]
-        if not cand.any() and total_fallback:  # the parts are published elsewhere: hide the total instead
+        if (
+            not cand.any() and total_fallback
+        ):  # the parts are published elsewhere: hide the total instead
             cand = ~supp[line] & (values[line] > 0) & own_total & ~keep[line]
         if not cand.any():
             continue
@@ -264,13 +282,17 @@ def suppress_small_cells(
     """
     min_n = _check_min_n(min_n)
     if not isinstance(table, pd.DataFrame | pd.Series):
-        raise TypeError(f"suppress_small_cells expects a DataFrame or Series, not {type(table).__name__}")
+        raise TypeError(
+            f"suppress_small_cells expects a DataFrame or Series, not {type(table).__name__}"
+        )
     is_series = isinstance(table, pd.Series)
     values = _count_matrix(table)
     if is_series:
         total_row = _label_mask(table.index, total_rows, "total_rows")
         if list(total_cols):
-            raise ValueError("total_cols makes no sense for a Series; name its total entry in total_rows")
+            raise ValueError(
+                "total_cols makes no sense for a Series; name its total entry in total_rows"
+            )
         total_col = np.zeros(1, dtype=bool)
     else:
         total_row = _label_mask(table.index, total_rows, "total_rows")
@@ -288,7 +310,9 @@ def suppress_small_cells(
     supp = (values > 0) & (values < min_n)
     if secondary:
         # a one-way table has one line: the column; its "rows" are single cells with nothing to add
-        lines = _table_lines(*values.shape, total_row, np.ones(1, dtype=bool) if is_series else total_col, rel)
+        lines = _table_lines(
+            *values.shape, total_row, np.ones(1, dtype=bool) if is_series else total_col, rel
+        )
         kept = np.zeros(values.shape, dtype=bool)
         for r, c in keep:
             kept[list(table.index).index(r), list(table.columns).index(c)] = True
@@ -304,7 +328,9 @@ def suppress_small_cells(
                 ("row", lab) for lab, s in zip(table.index, supp.sum(axis=1), strict=True) if s == 1
             ]
             unprotected += [
-                ("column", lab) for lab, s in zip(table.columns, supp.sum(axis=0), strict=True) if s == 1
+                ("column", lab)
+                for lab, s in zip(table.columns, supp.sum(axis=0), strict=True)
+                if s == 1
             ]
     if is_series:
         result: pd.DataFrame | pd.Series = table.astype("Int64").mask(supp[:, 0])
@@ -364,11 +390,19 @@ def hide_nested_differences(
     names = list(groups)
     member = {k: np.asarray(v, dtype=bool) for k, v in groups.items()}
     size = {k: int(v.sum()) for k, v in member.items()}
-    pairs = [(a, b) for a in names for b in names
-             if a != b and size[a] > size[b] and not (member[b] & ~member[a]).any()]
+    pairs = [
+        (a, b)
+        for a in names
+        for b in names
+        if a != b and size[a] > size[b] and not (member[b] & ~member[a]).any()
+    ]
     keep_set, out = set(keep), set(hidden)
     while True:
-        broken = [(a, b) for a, b in pairs if a not in out and b not in out and 0 < size[a] - size[b] < min_n]
+        broken = [
+            (a, b)
+            for a, b in pairs
+            if a not in out and b not in out and 0 < size[a] - size[b] < min_n
+        ]
         if not broken:
             return out
         count: dict[Any, int] = {}
@@ -478,5 +512,10 @@ def suppress_by_n(
         before = _nullable(df[col])
         cells += int((hide & before.notna().to_numpy()).sum())
         out[col] = before.mask(hide)
-    out.attrs = {**df.attrs, "suppressed_cells": cells, "suppressed_rows": int(hide.sum()), "min_n": min_n}
+    out.attrs = {
+        **df.attrs,
+        "suppressed_cells": cells,
+        "suppressed_rows": int(hide.sum()),
+        "min_n": min_n,
+    }
     return out

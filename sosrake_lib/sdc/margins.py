@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 
-def protect_margins(full: pd.DataFrame, published: pd.DataFrame, groups: list[str], min_n: int) -> np.ndarray:
+def protect_margins(
+    full: pd.DataFrame, published: pd.DataFrame, groups: list[str], min_n: int
+) -> np.ndarray:
     """Rows whose NPS group counts must go too, because the semester's totals are published (the NPS table by
     semester): within a semester the hidden rows' counts add up to the total minus the visible rows. One
     hidden row would be given away whole, and several add up to a derived cell that must not be small either.

@@ -89,19 +89,29 @@ def suppress_parts(
     computed = {k: set(v) for k, v in (computed_from or {}).items()}
     out = table.copy()
     hide: dict[str, np.ndarray] = {}
-    for col in {*parts, *(c for cs in linked.values() for c in cs), *(c for s, _, d in sums for c in [s, *d]),
-                *computed}:
+    for col in {
+        *parts,
+        *(c for cs in linked.values() for c in cs),
+        *(c for s, _, d in sums for c in [s, *d]),
+        *computed,
+    }:
         hide[col] = np.zeros(len(out), dtype=bool)
     values = out[parts].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
     sum_cols = [col for col, _, _ in sums]
-    sum_values = (out[sum_cols].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan) if sum_cols
-                  else np.empty((len(out), 0)))
+    sum_values = (
+        out[sum_cols].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
+        if sum_cols
+        else np.empty((len(out), 0))
+    )
     for i, row in enumerate(values):
         if np.isnan(row).any():
             continue
         kept = suppress_small_cells(pd.Series(row.astype("int64"), index=parts), min_n)
         hidden = {p for p in parts if pd.isna(kept[p])}
-        value = {**dict(zip(parts, row, strict=True)), **dict(zip(sum_cols, sum_values[i], strict=True))}
+        value = {
+            **dict(zip(parts, row, strict=True)),
+            **dict(zip(sum_cols, sum_values[i], strict=True)),
+        }
         hidden = _close_row(hidden, parts, sums, value, min_n, whole_row)
         for p in hidden & set(parts):
             for col in [p, *linked.get(p, [])]:
@@ -124,13 +134,22 @@ def suppress_parts(
             before = before.astype("Float64")
         cells += int((mask & before.notna().to_numpy()).sum())
         out[col] = before.mask(mask)
-    out.attrs = {**table.attrs, "suppressed_cells": int(table.attrs.get("suppressed_cells", 0)) + cells,
-                 "min_n": min_n}
+    out.attrs = {
+        **table.attrs,
+        "suppressed_cells": int(table.attrs.get("suppressed_cells", 0)) + cells,
+        "min_n": min_n,
+    }
     return out
 
 
-def _close_row(hidden: set[str], parts: list[str], sums: list[tuple[str, list[list[str]], list[str]]],
-               value: Mapping[str, float], min_n: int, whole_row: bool) -> set[str]:
+def _close_row(
+    hidden: set[str],
+    parts: list[str],
+    sums: list[tuple[str, list[list[str]], list[str]]],
+    value: Mapping[str, float],
+    min_n: int,
+    whole_row: bool,
+) -> set[str]:
     """Grow a row's hidden set until nothing hidden can be worked out from what is shown (suppress_parts).
 
     Three rules, repeated until stable: a published partial sum of 1..min_n-1 people is a small cell itself;
@@ -145,7 +164,9 @@ def _close_row(hidden: set[str], parts: list[str], sums: list[tuple[str, list[li
         cands = [c for c in candidates if c not in hidden and value.get(c, 0) > 0]
         if not cands:
             return False
-        hidden.add(min(cands, key=lambda c: (c in sum_cols, value[c])))  # parts before sums, smallest first
+        hidden.add(
+            min(cands, key=lambda c: (c in sum_cols, value[c]))
+        )  # parts before sums, smallest first
         return True
 
     while True:
@@ -158,8 +179,10 @@ def _close_row(hidden: set[str], parts: list[str], sums: list[tuple[str, list[li
             hidden |= protected
             changed = True
         for col, groups, _ in sums:
-            if col not in hidden and (0 < value.get(col, 0) < min_n
-                                      or any(len(hidden.intersection(g)) == 1 for g in groups)):
+            if col not in hidden and (
+                0 < value.get(col, 0) < min_n
+                or any(len(hidden.intersection(g)) == 1 for g in groups)
+            ):
                 hidden.add(col)
                 changed = True
             if col in hidden:
@@ -173,7 +196,9 @@ def _close_row(hidden: set[str], parts: list[str], sums: list[tuple[str, list[li
 NPS_GROUPS = ("promoters", "passives", "detractors")
 
 
-def holm_carriers(p_values: Sequence[float] | np.ndarray, hidden: Sequence[bool] | np.ndarray) -> np.ndarray:
+def holm_carriers(
+    p_values: Sequence[float] | np.ndarray, hidden: Sequence[bool] | np.ndarray
+) -> np.ndarray:
     """Rows whose Holm-adjusted p would give another row's hidden p back.
 
     Holm's adjusted p of the k-th smallest p is the running maximum of ``(m - j + 1) p_(j)`` over j <= k
@@ -252,7 +277,11 @@ def suppress_nps_groups(
         extra = np.asarray(also_hide, dtype=bool)
         added = 0
         for col in [*groups, *(c for g in groups for c in (linked or {}).get(g, []))]:
-            before = out[col].astype("Float64") if out[col].dtype.kind == "f" else out[col].astype("Int64")
+            before = (
+                out[col].astype("Float64")
+                if out[col].dtype.kind == "f"
+                else out[col].astype("Int64")
+            )
             added += int((before.notna().to_numpy() & extra).sum())
             out[col] = before.mask(extra)
         out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + added
@@ -275,10 +304,18 @@ def suppress_nps_groups(
         if not ci_cols or all(pd.isna(row[c]) for c in ci_cols):
             continue
         rounded = {c: None if pd.isna(row[c]) else round(float(row[c])) for c in ci_cols}
-        row_method = str(row["method"]) if "method" in out.columns and not pd.isna(row["method"]) else method
-        values = nps_possible_values(int(n[i]), None if pd.isna(row["nps"]) else float(row["nps"]),
-                                     {g: None for g in groups}, **rounded, decimals=dict.fromkeys(ci_cols, 0),
-                                     level=level, method=row_method)
+        row_method = (
+            str(row["method"]) if "method" in out.columns and not pd.isna(row["method"]) else method
+        )
+        values = nps_possible_values(
+            int(n[i]),
+            None if pd.isna(row["nps"]) else float(row["nps"]),
+            {g: None for g in groups},
+            **rounded,
+            decimals=dict.fromkeys(ci_cols, 0),
+            level=level,
+            method=row_method,
+        )
         keep = bool(values) and not disclosed(values)
         for c in ci_cols:
             if rounded[c] is not None:

@@ -16,13 +16,21 @@ from .audit import TooManyCombinations, disclosed, signed_rank_possible_values
 from .parts import holm_carriers
 
 
-def hide_invertible_tests(table: pd.DataFrame, p_full: np.ndarray, zero_method: str, *,
-                          parts: Sequence[str]) -> pd.DataFrame:
+def hide_invertible_tests(
+    table: pd.DataFrame, p_full: np.ndarray, zero_method: str, *, parts: Sequence[str]
+) -> pd.DataFrame:
     """Hide or round the test columns of :func:`sosrake_lib.course.learning_change` rows that have a hidden count
     (see there): ``parts`` are the row's counts of increased, decreased and unchanged pairs."""
     parts = table[list(parts)]
     touched = (parts.isna().any(axis=1) & table["n_pairs"].notna()).to_numpy()
-    out = table.astype({"statistic": "Float64", "p_value": "Float64", "p_holm": "Float64", "effect_size": "Float64"})
+    out = table.astype(
+        {
+            "statistic": "Float64",
+            "p_value": "Float64",
+            "p_holm": "Float64",
+            "effect_size": "Float64",
+        }
+    )
     hidden_cells = 0
     for i in np.flatnonzero(touched):
         for col in ("statistic", "p_value", "p_holm"):
@@ -35,8 +43,11 @@ def hide_invertible_tests(table: pd.DataFrame, p_full: np.ndarray, zero_method: 
             for dec in (2, 1):
                 try:
                     values = signed_rank_possible_values(
-                        int(table.iloc[i]["n_pairs"]), {c: out.iloc[i][c] for c in parts},
-                        effect_size=round(float(r), dec), decimals={"effect_size": dec})
+                        int(table.iloc[i]["n_pairs"]),
+                        {c: out.iloc[i][c] for c in parts},
+                        effect_size=round(float(r), dec),
+                        decimals={"effect_size": dec},
+                    )
                 except TooManyCombinations:
                     break
                 if values and not disclosed(values):
@@ -46,7 +57,9 @@ def hide_invertible_tests(table: pd.DataFrame, p_full: np.ndarray, zero_method: 
             hidden_cells += 1
         out.iloc[i, out.columns.get_loc("effect_size")] = shown
     # Holm's step-down maximum can carry a hidden row's p into another row's Holm p
-    hidden_p = out["p_value"].isna().to_numpy() & ~np.isnan(p_full)  # rows above, and rows with n < min_n
+    hidden_p = out["p_value"].isna().to_numpy() & ~np.isnan(
+        p_full
+    )  # rows above, and rows with n < min_n
     carriers = holm_carriers(p_full, hidden_p) & out["p_holm"].notna().to_numpy()
     if carriers.any():
         out.loc[carriers, "p_holm"] = pd.NA
