@@ -1,0 +1,358 @@
+"""Change between semesters: pairwise comparison with Holm and trend tests over semesters (step 4)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _sps
+
+from ..codebook import Instrument
+from ..fmt import Lang, fmt_value
+from ..scoring import scale_scores
+from ..sdc.parts import holm_carriers
+from ..settings import MIN_N
+from ..stats import holm, two_proportions, two_sample_ordinal
+from .common import ALPHA, TOP2_THRESHOLD, _inst, _semesters, verdict
+from .nps import nps_difference
+from .themes import theme_scores, theme_top2
+
+
+# --------------------------------------------------------------------------- 4. change between semesters
+def compare_semesters(
+    df: pd.DataFrame,
+    inst: Instrument | str | None = None,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    alpha: float = ALPHA,
+    min_n: int = MIN_N,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
+    """Change of each THL theme and of NPS between two semesters (default: the last two), stated plainly.
+
+    Three families, each Holm-corrected across the five themes (Holm 1979, :func:`~sosrake_lib.stats.holm`):
+
+    * ``theme_score``: interview theme means, Mann-Whitney U (two-sided, ties corrected), effect size
+      rank-biserial r (> 0: higher in ``after``), via :func:`~sosrake_lib.stats.two_sample_ordinal`;
+      difference = difference of means (1-5 scale). This family decides the verdict.
+    * ``theme_top2``: top-2-box shares, score test (or Fisher's exact test when an expected count < 5) with a
+      Newcombe hybrid score CI of the difference and Cohen's h (:func:`~sosrake_lib.stats.two_proportions`);
+      difference in percentage points.
+    * ``nps``: :func:`nps_difference` (a family of one: ``p_holm == p_value``).
+
+    Small cells (``min_n``): a top-2 share of a published n is a count, so where a semester's top-2 count or
+    its complement is 1..min_n-1 people the row's shares, difference, interval, statistic, p and effect size
+    are hidden (the verdict word stays; the statement says the figures are hidden). The NPS difference's
+    interval and test use each semester's promoters + detractors, so where a semester's NPS group is small
+    they are hidden (and the NPS values too where the NPS alone gives the groups away, as in
+    :func:`nps_table`). A Holm p that would carry a hidden p (:func:`~sosrake_lib.outputs.holm_carriers`) is
+    hidden. Rows describing fewer than ``min_n`` interviews in a semester are hidden whole, and so are the
+    figures and n of a theme whose n, top-2 count, share or mean :func:`theme_top2` hides or rounds in either
+    semester (the same figures must not come out here in full: a one-statement theme is its statement).
+
+    Returns
+    -------
+    DataFrame
+        One row per measure: ``family``, ``measure``, ``label``, ``before``, ``after``, ``n_before``,
+        ``n_after``, ``value_before``, ``value_after``, ``difference``, ``ci_low``, ``ci_high``, ``ci_method``,
+        ``test``, ``statistic``, ``p_value``, ``p_holm``, ``effect_size``, ``effect_size_name``,
+        ``significant``, ``verdict_fi``, ``verdict_en``, ``statement``.
+    """
+    inst = _inst(inst)
+    sems = _semesters(df)
+    if len(sems) < 2 and (before is None or after is None):
+        return pd.DataFrame()
+    before = before or sems[-2]
+    after = after or sems[-1]
+    scores = theme_scores(df, inst)
+    m1 = (df["semester"] == before).to_numpy()
+    m2 = (df["semester"] == after).to_numpy()
+    rows: list[dict[str, Any]] = []
+    small: list[bool] = []  # row hides its figures (see the docstring)
+
+    def is_small(*counts: int) -> bool:
+        return any(0 < int(c) < min_n for c in counts)
+
+    guarded = _guarded_themes(df, inst, (before, after), min_n, lang)
+    for area in scores.columns:
+        x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
+        small.append(is_small(len(x), len(y)) or area in guarded["theme_score"])
+        r = two_sample_ordinal(x, y, labels=(before, after))
+        rows.append(
+            {
+                "family": "theme_score",
+                "measure": area,
+                "n_before": len(x),
+                "n_after": len(y),
+                "value_before": x.mean(),
+                "value_after": y.mean(),
+                "difference": y.mean() - x.mean(),
+                "ci_low": math.nan,
+                "ci_high": math.nan,
+                "ci_method": "",
+                "test": r.test + " (two-sided, tie and continuity corrected)",
+                "statistic": r.statistic,
+                "p_value": r.p_value,
+                "effect_size": r.effect_size,
+                "effect_size_name": f"rank-biserial r (> 0: {after} higher)",
+            }
+        )
+    for area in scores.columns:
+        x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
+        c1, c2 = int((x >= TOP2_THRESHOLD).sum()), int((y >= TOP2_THRESHOLD).sum())
+        small.append(
+            is_small(len(x), len(y), c1, len(x) - c1, c2, len(y) - c2)
+            or area in guarded["theme_top2"]
+        )
+        tp = two_proportions(c1, len(x), c2, len(y))
+        rows.append(
+            {
+                "family": "theme_top2",
+                "measure": area,
+                "n_before": len(x),
+                "n_after": len(y),
+                "value_before": 100 * tp.p1,
+                "value_after": 100 * tp.p2,
+                "difference": 100 * tp.difference,
+                "ci_low": 100 * tp.ci_low,
+                "ci_high": 100 * tp.ci_high,
+                "ci_method": tp.ci_method + " 95 % CI",
+                "test": tp.test,
+                "statistic": tp.statistic,
+                "p_value": tp.p_value,
+                "effect_size": tp.effect_size,
+                "effect_size_name": tp.effect_size_name,
+            }
+        )
+    nd = nps_difference(df.loc[m1, "nps"], df.loc[m2, "nps"])
+    nps_groups, nps_extreme = [], False
+    for m in (m1, m2):
+        v = pd.to_numeric(df.loc[m, "nps"]).dropna()
+        pro, det = int((v >= 9).sum()), int((v <= 6).sum())
+        nps_groups += [len(v), pro, len(v) - pro - det, det]
+        nps_extreme = nps_extreme or (
+            is_small(pro, len(v) - pro - det, det) and len(v) - abs(pro - det) <= 1
+        )
+    small.append(is_small(*nps_groups))
+    rows.append(
+        {
+            "family": "nps",
+            "measure": "nps",
+            "n_before": nd["n_before"],
+            "n_after": nd["n_after"],
+            "value_before": nd["nps_before"],
+            "value_after": nd["nps_after"],
+            "difference": nd["difference"],
+            "ci_low": nd["ci_low"],
+            "ci_high": nd["ci_high"],
+            "ci_method": nd["ci_method"],
+            "test": nd["test"],
+            "statistic": nd["statistic"],
+            "p_value": nd["p_value"],
+            "effect_size": nd["effect_size"],
+            "effect_size_name": nd["effect_size_name"],
+        }
+    )
+    out = pd.DataFrame(rows)
+    out.insert(
+        2, "label", [inst.area_label(m, lang) if m in inst.areas else "NPS" for m in out["measure"]]
+    )
+    out.insert(3, "before", before)
+    out.insert(4, "after", after)
+    p_holm = np.full(len(out), np.nan)
+    for fam in out["family"].unique():
+        idx = np.flatnonzero(out["family"].to_numpy() == fam)
+        p_holm[idx] = holm(out["p_value"].to_numpy(dtype=float)[idx])
+    out.insert(out.columns.get_loc("p_value") + 1, "p_holm", p_holm)
+    out["significant"] = np.nan_to_num(p_holm, nan=1.0) < alpha
+    words = [verdict(d, p, alpha) for d, p in zip(out["difference"], out["p_holm"], strict=True)]
+    out["verdict_fi"] = [w[0] for w in words]
+    out["verdict_en"] = [w[1] for w in words]
+    hide_n = out["measure"].isin(guarded["n"]).to_numpy()
+    return _hide_small_comparisons(
+        out, np.array(small, dtype=bool), nps_extreme, min_n, lang, hide_n=hide_n
+    )
+
+
+def _guarded_themes(
+    df: pd.DataFrame, inst: Instrument, semesters: Sequence[str], min_n: int, lang: Lang
+) -> dict[str, set[str]]:
+    """Themes whose figures :func:`theme_top2` hides or rounds in one of ``semesters``, by what they guard.
+
+    The comparison must not publish them at full precision either: its n, means and shares are the same
+    figures (a one-statement theme's mean is the statement's mean, its n the statement's valid answers).
+    Returns ``{"n": themes whose n is hidden, "theme_score": ... whose n or mean is, "theme_top2": ... whose
+    n, top-2 count or share is}``.
+    """
+    part = df[df["semester"].isin(list(semesters))]
+    published = theme_top2(part, inst, min_n=min_n, lang=lang)
+    full = theme_top2(part, inst, min_n=1, lang=lang)
+    guarded: dict[str, set[str]] = {}
+    for col in ("n", "top2_n", "top2_pct", "mean"):
+        a = pd.to_numeric(published[col]).astype("float64").to_numpy()
+        b = pd.to_numeric(full[col]).astype("float64").to_numpy()
+        changed = ~np.isclose(a, b, rtol=0, atol=1e-12, equal_nan=True) | (
+            np.isnan(a) & ~np.isnan(b)
+        )
+        guarded[col] = set(published.loc[changed, "theme"])
+    return {
+        "n": guarded["n"],
+        "theme_score": guarded["n"] | guarded["mean"],
+        "theme_top2": guarded["n"] | guarded["top2_n"] | guarded["top2_pct"],
+    }
+
+
+def _hide_small_comparisons(
+    out: pd.DataFrame,
+    small: np.ndarray,
+    nps_extreme: bool,
+    min_n: int,
+    lang: Lang,
+    *,
+    hide_n: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The published form of :func:`compare_semesters` (its docstring says what is hidden and why);
+    ``hide_n`` marks rows whose n is hidden in every family (:func:`_guarded_themes`)."""
+    p_full = out["p_value"].to_numpy(dtype=float)
+    family = out["family"].to_numpy()
+    stats = ["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]
+    values = ["value_before", "value_after", "difference"]
+    hide = {c: small.copy() for c in stats}
+    for c in (
+        values
+    ):  # top-2 shares are counts; NPS values only where the NPS itself gives the groups away
+        hide[c] = small & (
+            (family == "theme_top2") | ((family == "nps") & nps_extreme) | (family == "theme_score")
+        )
+    for c in ("n_before", "n_after"):
+        hide[c] = small & ((family == "theme_score") | (hide_n if hide_n is not None else False))
+    carried = np.zeros(len(out), dtype=bool)
+    for fam in np.unique(family):
+        idx = np.flatnonzero(family == fam)
+        carried[idx] = holm_carriers(p_full[idx], small[idx])
+    hide["p_holm"] = hide["p_holm"] | carried
+    out = out.copy()
+    cells = 0
+    for c, mask in hide.items():
+        mask = mask & out[c].notna().to_numpy()
+        if mask.any():
+            out[c] = out[c].astype("Int64" if c.startswith("n_") else "Float64").mask(mask)
+            cells += int(mask.sum())
+    out["statement"] = [_statement(r, lang, min_n) for r in out.to_dict(orient="records")]
+    out.attrs["suppressed_cells"] = cells
+    out.attrs["min_n"] = min_n
+    return out
+
+
+def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = MIN_N) -> str:
+    word = row["verdict_en"] if lang == "en" else row["verdict_fi"]
+    kind = {
+        "theme_score": ("keskiarvo", "mean"),
+        "theme_top2": ("top-2", "top-2"),
+        "nps": ("NPS", "NPS"),
+    }
+    k = kind[row["family"]][1 if lang == "en" else 0]
+    p = row["p_holm"]
+    if pd.isna(row["difference"]) or pd.isna(p):
+        why = (
+            f"luvut piilotettu: alle {min_n} hengen ryhmä"
+            if lang == "fi"
+            else f"figures suppressed: a group of fewer than {min_n}"
+        )
+        diff = (
+            ""
+            if pd.isna(row["difference"])
+            else fmt_value(row["difference"], "NPS", lang, 0) + ", "
+        )
+        return f"{row['label']} ({k}): {word} ({diff}{why})"
+    p_txt = "p < 0,001" if p < 0.001 else f"p = {p:.3f}".replace(".", ",")
+    if lang == "en":
+        p_txt = p_txt.replace(",", ".")
+    unit = {"theme_score": "", "theme_top2": " %-yks." if lang == "fi" else " pp", "nps": ""}[
+        row["family"]
+    ]
+    diff = fmt_value(
+        row["difference"],
+        "NPS" if row["family"] == "nps" else "",
+        lang,
+        1 if row["family"] == "theme_score" else 0,
+    )
+    if row["family"] != "nps" and not diff.startswith(("−", "-")):
+        diff = "+" + diff
+    return f"{row['label']} ({k}): {word} ({diff}{unit}, {'Holm ' if row['family'] != 'nps' else ''}{p_txt})"
+
+
+def trend_tests(
+    df: pd.DataFrame,
+    inst: Instrument | str | None = None,
+    *,
+    alpha: float = ALPHA,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
+    """Monotonic trend over three or more semesters: Kendall's tau-b between semester order and the outcome.
+
+    The semester's position (0, 1, 2, ...) is an ordinal predictor; :func:`scipy.stats.kendalltau`
+    (``variant="b"``, tie-corrected, two-sided asymptotic p) tests whether theme means (and the NPS category
+    detractor -1 / passive 0 / promoter +1) rise or fall steadily with it. Tau-b with one ordered grouping
+    variable is the Jonckheere-Terpstra idea (Jonckheere 1954) in correlation form (Kendall 1938); it uses
+    the whole order rather than only the last two semesters. Holm across the five themes; NPS separately.
+    Tau-b is the effect size. Returns an empty frame with fewer than three semesters.
+
+    Examples
+    --------
+    >>> toy = pd.DataFrame({"semester": pd.Categorical(["a"] * 6 + ["b"] * 6 + ["c"] * 6, ordered=True),
+    ...                     "TU1": [2, 3, 2, 3, 2, 3, 3, 4, 3, 4, 3, 4, 4, 5, 4, 5, 4, 5],
+    ...                     "nps": [5] * 18})
+    >>> t = trend_tests(toy)
+    >>> t.loc[t.measure == "turvallisuus", ["verdict_fi"]].iloc[0, 0], round(float(t.loc[0, "effect_size"]), 3)
+    ('parani', 0.801)
+    """
+    inst = _inst(inst)
+    sems = _semesters(df)
+    if len(sems) < 3:
+        return pd.DataFrame()
+    pos = (
+        df["semester"]
+        .astype("object")
+        .map({s: i for i, s in enumerate(sems)})
+        .to_numpy(dtype=float)
+    )
+    areas = {a: [i for i in items if i.lstrip("-") in df] for a, items in inst.area_items().items()}
+    scores = scale_scores(df, {a: v for a, v in areas.items() if v}, 1, 5)
+    nps_cat = np.sign(np.where(df["nps"] >= 9, 1.0, np.where(df["nps"] <= 6, -1.0, 0.0)))
+    nps_cat = np.where(df["nps"].isna(), np.nan, nps_cat)
+    series = {**{a: scores[a].to_numpy(dtype=float) for a in scores.columns}, "nps": nps_cat}
+    rows = []
+    for name, y in series.items():
+        ok = ~np.isnan(y) & ~np.isnan(pos)
+        res = _sps.kendalltau(pos[ok], y[ok], variant="b")
+        tau = float(res.statistic) if not np.isnan(res.statistic) else 0.0
+        pv = float(res.pvalue) if not np.isnan(res.pvalue) else 1.0
+        rows.append(
+            {
+                "family": "nps" if name == "nps" else "theme_score",
+                "measure": name,
+                "label": inst.area_label(name, lang) if name in inst.areas else "NPS",
+                "semesters": " < ".join(sems),
+                "n": int(ok.sum()),
+                "test": "Kendall's tau-b trend test on semester order (two-sided)",
+                "statistic": tau,
+                "p_value": pv,
+                "effect_size": tau,
+                "effect_size_name": "Kendall's tau-b",
+            }
+        )
+    out = pd.DataFrame(rows)
+    fam = out["family"].to_numpy()
+    p_holm = out["p_value"].to_numpy(dtype=float).copy()
+    p_holm[fam == "theme_score"] = holm(p_holm[fam == "theme_score"])
+    out.insert(out.columns.get_loc("p_value") + 1, "p_holm", p_holm)
+    words = [verdict(t, p, alpha) for t, p in zip(out["statistic"], out["p_holm"], strict=True)]
+    out["significant"] = out["p_holm"] < alpha
+    out["verdict_fi"] = [w[0] for w in words]
+    out["verdict_en"] = [w[1] for w in words]
+    return out

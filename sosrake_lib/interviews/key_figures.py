@@ -1,0 +1,184 @@
+"""Key figures of the interviews analysis (the infographic's big numbers) with their sources."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..fmt import fmt_int, fmt_percent, fmt_value
+from ..outputs import KeyFigures, source
+from .common import _TOP2_LABELS
+
+
+# ---------------------------------------------------------------------------------------- key figures
+def build_key_figures(
+    *,
+    counts: pd.DataFrame,
+    top2: pd.DataFrame,
+    nps_sem: pd.DataFrame,
+    comparison: pd.DataFrame,
+    open_freq: pd.DataFrame,
+    semester: str,
+    lang_question: str = "open_missing",
+) -> KeyFigures:
+    """The key figures of the run's ``semester`` (the latest one) for the infographic.
+
+    ``n_interviews``, ``n_students``, ``nps`` (with CI), ``nps_change`` (vs the previous semester, with the
+    variance-sum CI), ``<theme>_top2`` for each THL theme, ``<theme>_change`` (verdict of the theme mean), and
+    ``top_missing_theme`` / ``top_missing_theme_pct`` (most frequent theme in "what help did you miss").
+    Labels are built with :mod:`sosrake_lib.fmt`; no free text from answers is ever a key figure.
+    """
+    kf = KeyFigures()
+    row = counts[counts["semester"] == semester].iloc[0]
+    n_int = None if pd.isna(row["n_interviews"]) else int(row["n_interviews"])
+    n_stu = None if pd.isna(row["n_students"]) else int(row["n_students"])
+    kf.add(
+        "n_interviews",
+        n_int,
+        "n",
+        n=n_int,
+        method="count of interviews after cleaning",
+        label_fi=f"{fmt_int(n_int, 'fi')} haastattelua ({semester})",
+        label_en=f"{fmt_int(n_int, 'en')} interviews ({semester})",
+        suppressed=n_int is None,
+        source=source("interview_counts", "n_interviews", semester=semester),
+    )
+    kf.add(
+        "n_students",
+        n_stu,
+        "n",
+        n=n_stu,
+        method="distinct pseudonymised interviewers",
+        label_fi=f"{fmt_int(n_stu, 'fi')} sosionomiopiskelijaa haastatteli",
+        label_en=f"{fmt_int(n_stu, 'en')} sosionomi students interviewed",
+        suppressed=n_stu is None,
+        source=source("interview_counts", "n_students", semester=semester),
+    )
+    r = nps_sem[nps_sem["semester"] == semester].iloc[0]
+    ok = not pd.isna(r["nps"])
+    kf.add(
+        "nps",
+        round(float(r["nps"])) if ok else None,
+        "NPS",
+        n=None if pd.isna(r["n"]) else int(r["n"]),
+        ci_low=None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
+        ci_high=None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
+        method="NPS = % 9-10 minus % 0-6 (THL/Reichheld); adjusted-Wald 95 % CI (Rocks 2016)",
+        label_fi=f"Suositteluindeksi (NPS) {fmt_value(r['nps'], 'NPS', 'fi')}",
+        label_en=f"Net Promoter Score {fmt_value(r['nps'], 'NPS', 'en')}",
+        suppressed=not ok,
+        source=source("nps_by_semester", "nps", semester=semester),
+    )
+    if len(comparison):
+        c = comparison[comparison["family"] == "nps"].iloc[0]
+        shown = not pd.isna(c["difference"])  # hidden when an NPS alone gives its groups away
+        d = float(c["difference"]) if shown else math.nan
+        hidden_test = pd.isna(
+            c["p_value"]
+        )  # a small NPS group: the interval and test would give it back
+        kf.add(
+            "nps_change",
+            round(d) if shown else None,
+            "NPS points",
+            n=int(min(c["n_before"], c["n_after"])),
+            ci_low=None if pd.isna(c["ci_low"]) else float(c["ci_low"]),
+            ci_high=None if pd.isna(c["ci_high"]) else float(c["ci_high"]),
+            method=f"{c['ci_method']}; {c['test']}"
+            + ("" if hidden_test else f", p = {c['p_value']:.3g}"),
+            note="interval and test suppressed: a small NPS group" if hidden_test else "",
+            label_fi=f"NPS {c['verdict_fi']}: {fmt_value(d, 'NPS', 'fi')} pistettä ({c['before']} → {c['after']})",
+            label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points ({c['before']} → {c['after']})",
+            source=source("semester_comparison", "difference", family="nps", measure="nps"),
+            suppressed=not shown,
+        )
+    t = top2[top2["semester"] == semester]
+    for rec in t.to_dict(orient="records"):
+        theme = rec["theme"]
+        hidden = pd.isna(rec["top2_pct"])
+        pct = None if hidden else float(rec["top2_pct"])
+        fi_t, en_t = _TOP2_LABELS.get(
+            theme, ("{pct}: " + rec["theme_label"], "{pct}: " + rec["theme_label"])
+        )
+        kf.add(
+            f"{theme}_top2",
+            None if hidden else round(pct),
+            "%",
+            n=None if pd.isna(rec["n"]) else int(rec["n"]),
+            ci_low=None if hidden else float(rec["ci_low"]),
+            ci_high=None if hidden else float(rec["ci_high"]),
+            method=rec["method"],
+            label_fi=fi_t.format(pct=fmt_percent(pct, "fi")),
+            label_en=en_t.format(pct=fmt_percent(pct, "en")),
+            suppressed=hidden,
+            source=source("theme_top2", "top2_pct", semester=semester, theme=theme),
+        )
+    if len(comparison):
+        for rec in comparison[comparison["family"] == "theme_score"].to_dict(orient="records"):
+            shown = not pd.isna(rec["difference"]) and not pd.isna(rec["p_holm"])
+            ns = [rec["n_before"], rec["n_after"]]
+            kf.add(
+                f"{rec['measure']}_change",
+                round(float(rec["difference"]), 2) if shown else None,
+                "score 1–5 difference",
+                n=None if any(pd.isna(v) for v in ns) else int(min(ns)),
+                method=f"{rec['test']}; Holm across themes, p_holm = {rec['p_holm']:.3g}; "
+                f"{rec['effect_size_name']} = {rec['effect_size']:.2f}"
+                if shown
+                else f"{rec['test']}; Holm across themes; figures suppressed (small cells)",
+                label_fi=f"{rec['label']}: {rec['verdict_fi']}",
+                label_en=f"{rec['label']}: {rec['verdict_en']}",
+                note=rec["verdict_en"],
+                suppressed=not shown,
+                source=source(
+                    "semester_comparison",
+                    "difference",
+                    family="theme_score",
+                    measure=rec["measure"],
+                ),
+            )
+    f = open_freq[
+        (open_freq["question"] == lang_question)
+        & (open_freq["semester"] == semester)
+        & (open_freq["theme"] != "uncoded")
+    ].dropna(subset=["pct"])
+    if len(f):
+        best = f.sort_values(["pct", "theme"], ascending=[False, True]).iloc[0]
+        pct = float(best["pct"])
+        n_ans = int(best["n_answers"])
+        lab_en = best["theme_label"]
+        kf.add(
+            "top_missing_theme",
+            str(best["theme"]),
+            "theme",
+            n=n_ans,
+            method="most frequent theme of 'Millaista apua jäit kaipaamaan?' (theme codebook 'interviews')",
+            label_fi=f"Eniten kaivattiin apua: {best['theme_label'].lower()} ({fmt_percent(pct, 'fi')} vastauksista)",
+            label_en=f"Most missed help: {lab_en} ({fmt_percent(pct, 'en')} of answers)",
+            source=source(
+                "open_answer_themes",
+                "theme",
+                question=lang_question,
+                semester=semester,
+                theme=str(best["theme"]),
+            ),
+        )
+        kf.add(
+            "top_missing_theme_pct",
+            round(pct),
+            "%",
+            n=n_ans,
+            ci_low=float(best["ci_low"]),
+            ci_high=float(best["ci_high"]),
+            method="share of non-empty answers; Wilson 95 % CI",
+            label_fi=f"{fmt_percent(pct, 'fi')} kaipasi apua: {best['theme_label'].lower()}",
+            label_en=f"{fmt_percent(pct, 'en')} missed help: {lab_en}",
+            source=source(
+                "open_answer_themes",
+                "pct",
+                question=lang_question,
+                semester=semester,
+                theme=str(best["theme"]),
+            ),
+        )
+    return kf
