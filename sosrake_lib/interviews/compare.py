@@ -13,7 +13,8 @@ from scipy import stats as _sps
 from ..codebook import Instrument
 from ..fmt import Lang, fmt_value
 from ..scoring import scale_scores
-from ..sdc.parts import holm_carriers
+from ..sdc.comparisons import hide_comparisons
+from ..sdc.linked import changed_by_suppression
 from ..settings import MIN_N
 from ..stats import holm, two_proportions, two_sample_ordinal
 from .common import ALPHA, TOP2_THRESHOLD, _inst, _semesters, verdict
@@ -191,14 +192,7 @@ def _guarded_themes(
     part = df[df["semester"].isin(list(semesters))]
     published = theme_top2(part, inst, min_n=min_n, lang=lang)
     full = theme_top2(part, inst, min_n=1, lang=lang)
-    guarded: dict[str, set[str]] = {}
-    for col in ("n", "top2_n", "top2_pct", "mean"):
-        a = pd.to_numeric(published[col]).astype("float64").to_numpy()
-        b = pd.to_numeric(full[col]).astype("float64").to_numpy()
-        changed = ~np.isclose(a, b, rtol=0, atol=1e-12, equal_nan=True) | (
-            np.isnan(a) & ~np.isnan(b)
-        )
-        guarded[col] = set(published.loc[changed, "theme"])
+    guarded = changed_by_suppression(published, full, "theme", ["n", "top2_n", "top2_pct", "mean"])
     return {
         "n": guarded["n"],
         "theme_score": guarded["n"] | guarded["mean"],
@@ -217,31 +211,13 @@ def _hide_small_comparisons(
 ) -> pd.DataFrame:
     """The published form of :func:`compare_semesters` (its docstring says what is hidden and why);
     ``hide_n`` marks rows whose n is hidden in every family (:func:`_guarded_themes`)."""
-    p_full = out["p_value"].to_numpy(dtype=float)
     family = out["family"].to_numpy()
-    stats = ["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]
-    values = ["value_before", "value_after", "difference"]
-    hide = {c: small.copy() for c in stats}
-    for c in (
-        values
-    ):  # top-2 shares are counts; NPS values only where the NPS itself gives the groups away
-        hide[c] = small & (
-            (family == "theme_top2") | ((family == "nps") & nps_extreme) | (family == "theme_score")
-        )
-    for c in ("n_before", "n_after"):
-        hide[c] = small & ((family == "theme_score") | (hide_n if hide_n is not None else False))
-    carried = np.zeros(len(out), dtype=bool)
-    for fam in np.unique(family):
-        idx = np.flatnonzero(family == fam)
-        carried[idx] = holm_carriers(p_full[idx], small[idx])
-    hide["p_holm"] = hide["p_holm"] | carried
-    out = out.copy()
-    cells = 0
-    for c, mask in hide.items():
-        mask = mask & out[c].notna().to_numpy()
-        if mask.any():
-            out[c] = out[c].astype("Int64" if c.startswith("n_") else "Float64").mask(mask)
-            cells += int(mask.sum())
+    # shares are counts over n; a theme's mean with n gives its sum; an NPS only where it gives the groups away
+    hide_values = (
+        (family == "theme_top2") | ((family == "nps") & nps_extreme) | (family == "theme_score")
+    )
+    hide_n_rows = (family == "theme_score") | (hide_n if hide_n is not None else False)
+    out, cells = hide_comparisons(out, small, hide_values=hide_values, hide_n=hide_n_rows)
     out["statement"] = [_statement(r, lang, min_n) for r in out.to_dict(orient="records")]
     out.attrs["suppressed_cells"] = cells
     out.attrs["min_n"] = min_n

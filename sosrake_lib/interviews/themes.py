@@ -14,7 +14,8 @@ from ..fmt import Lang
 from ..scoring import likert_table, scale_scores
 from ..sdc.audit import restore_rounded_stats
 from ..sdc.cells import suppress_by_n
-from ..sdc.margins import protect_margins
+from ..sdc.linked import publish_as
+from ..sdc.margins import protect_margins_within
 from ..sdc.parts import suppress_parts
 from ..settings import MIN_N
 from ..stats import proportion_ci
@@ -189,25 +190,24 @@ def _protect_group_margins(
     areas: Mapping[str, Sequence[str]],
     min_n: int,
 ) -> int:
-    """The by-group rules of :func:`theme_top2` (its docstring); changes ``out`` in place, returns cells hidden."""
+    """The by-group rules of :func:`theme_top2` (its docstring); changes ``out`` in place, returns cells hidden.
+
+    Declares what the rules of :mod:`sosrake_lib.sdc` need: a group row's interviews split into the theme's
+    top-2 count, the rest of the scored and those without a score; the whole (the semester's row) is
+    published, so the hidden groups' parts must not be worked out from it (:func:`protect_margins_within`).
+    A one-statement theme's mean by group is its statement's mean in that group, which no table publishes.
+    """
     full = full.assign(_other_n=full["n"] - full["top2_n"], _nonvalid_n=sizes - full["n"])
-    parts = ["top2_n", "_other_n", "_nonvalid_n"]
-    shown = ["n", "top2_n", "top2_pct", "ci_low", "ci_high", "mean"]
-    before = int(out[shown].notna().sum().sum())
-    for _, idx in full.groupby("theme", sort=False).indices.items():
-        rows = np.asarray(idx)
-        extra = protect_margins(
-            full.iloc[rows].reset_index(drop=True),
-            out.iloc[rows].reset_index(drop=True),
-            parts,
-            min_n,
-        )
-        if extra.any():
-            for col in shown:
-                out.loc[rows[extra], col] = pd.NA
+    cells = protect_margins_within(
+        full,
+        out,
+        ["top2_n", "_other_n", "_nonvalid_n"],
+        by="theme",
+        shown=["n", "top2_n", "top2_pct", "ci_low", "ci_high", "mean"],
+        min_n=min_n,
+    )
     single = [a for a, items in areas.items() if len(items) == 1]
-    out.loc[out["theme"].isin(single).to_numpy(), "mean"] = pd.NA
-    return before - int(out[shown].notna().sum().sum())
+    return cells + publish_as(out, out["theme"].isin(single).to_numpy(), {"mean": pd.NA})
 
 
 def _single_item_as_published(
@@ -244,11 +244,9 @@ def _single_item_as_published(
             rows = (out["semester"] == sem).to_numpy() & (out["theme"] == area).to_numpy()
             if not rows.any() or item not in dist.index:
                 continue
-            for col, from_col in columns.items():
-                value = dist.at[item, from_col]
-                before = out.loc[rows, col].notna().to_numpy()
-                out.loc[rows, col] = value if pd.notna(value) else pd.NA
-                hidden += int((before & out.loc[rows, col].isna().to_numpy()).sum())
+            hidden += publish_as(
+                out, rows, {col: dist.at[item, from_col] for col, from_col in columns.items()}
+            )
     return hidden
 
 

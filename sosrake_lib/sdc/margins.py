@@ -43,3 +43,40 @@ def protect_margins(
                 break  # every row hidden: their sum is the published total itself
             extra[visible[np.argmin(n[visible])]] = True
     return extra
+
+
+def protect_margins_within(
+    full: pd.DataFrame,
+    published: pd.DataFrame,
+    parts: list[str],
+    *,
+    by: str,
+    shown: list[str],
+    min_n: int,
+) -> int:
+    """:func:`protect_margins` within each ``by`` group (each theme of a table by theme, semester and
+    service): ``parts`` are the counts that add up to a row's whole. The extra rows' ``shown`` cells are
+    hidden in ``published`` (in place); returns the number of cells hidden.
+
+    >>> full = pd.DataFrame({"theme": ["t"] * 3, "semester": ["s"] * 3, "n": [20, 30, 40],
+    ...                      "yes": [3, 10, 20], "no": [17, 20, 20]})
+    >>> pub = full.astype({"yes": "Int64", "no": "Int64"})
+    >>> pub.loc[0, ["yes", "no"]] = pd.NA
+    >>> protect_margins_within(full, pub, ["yes", "no"], by="theme", shown=["n", "yes"], min_n=5)
+    2
+    >>> pub["n"].isna().tolist()
+    [False, True, False]
+    """
+    before = int(published[shown].notna().sum().sum())
+    for _, idx in full.groupby(by, sort=False).indices.items():
+        rows = np.asarray(idx)
+        extra = protect_margins(
+            full.iloc[rows].reset_index(drop=True),
+            published.iloc[rows].reset_index(drop=True),
+            parts,
+            min_n,
+        )
+        if extra.any():
+            for col in shown:
+                published.loc[rows[extra], col] = pd.NA
+    return before - int(published[shown].notna().sum().sum())
