@@ -123,3 +123,14 @@ def test_notebooks_take_their_helpers_from_the_package(name: str) -> None:
         assert helper not in code, helper
     # tables are written by the one publish step (labels from sosrake_lib/labels_data), never directly
     assert "publish_tables(" in code and "write_tables(" not in code
+
+
+@pytest.mark.parametrize("notebook", sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb")))
+def test_notebooks_choose_their_language_through_one_helper(notebook: str) -> None:
+    """No ``"…" if lang == "fi" else "…"`` in a notebook: text in two languages goes through tr / say."""
+    import json
+    import re
+
+    nb = json.loads((NOTEBOOKS_DIR / notebook).read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"\bif\s+lang\s*==", code), notebook
