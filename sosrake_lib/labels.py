@@ -23,6 +23,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .settings import Lang
 
@@ -36,6 +37,26 @@ class Labels:
     tables: Mapping[str, Mapping[str, str]] = field(
         default_factory=dict
     )  # key -> {"fi": stem, "en": stem}
+    titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # key -> readable name
+    texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # key -> figure/axis text
+    values: Mapping[str, Mapping[str, Mapping[str, str]]] = field(
+        default_factory=dict
+    )  # column -> code value -> {"fi", "en"}
+    display: Mapping[str, Mapping[Any, tuple[str, str, str]]] = field(
+        default_factory=dict
+    )  # view -> {column or (low, high): (header fi, header en, kind)}
+
+    def title(self, key: str, lang: Lang) -> str:
+        """The readable name of a table (the key itself where none is set)."""
+        return self.titles.get(key, {}).get(lang, key)
+
+    def text(self, key: str, lang: Lang) -> str:
+        """A figure title, axis text or row label (``KeyError`` for an unknown key: a typo must show)."""
+        return self.texts[key][lang]
+
+    def value(self, column: str, value: Any, lang: Lang) -> Any:
+        """The readable label of a code ``value`` of ``column`` (the value itself where none is set)."""
+        return self.values.get(column, {}).get(value, {}).get(lang, value)
 
     def header(self, column: str, lang: Lang) -> str:
         """The published header of a machine column (the name itself where none is set)."""
@@ -67,6 +88,19 @@ class Labels:
         return [{m: v for h, v in r.items() for m in names[h]} for r in rows]
 
 
+def _display(views: Mapping[str, Any] | None, shared: Mapping[str, Any] | None) -> dict[str, dict]:
+    """``display:`` of a labels file as ``{view: {column or (low, high): (fi, en, kind)}}``; a view that
+    shared.yaml also has gets the shared columns after its own."""
+    out: dict[str, dict[Any, tuple[str, str, str]]] = {}
+    for view, cols in (views or {}).items():
+        merged = {**(cols or {}), **((shared or {}).get(view) or {})}
+        out[view] = {
+            (tuple(k.split(", ")) if ", " in k else k): (str(fi), str(en), str(kind))
+            for k, (fi, en, kind) in merged.items()
+        }
+    return out
+
+
 def _pairs(mapping: Mapping[str, object]) -> dict[str, dict[str, str]]:
     """``{name: (fi, en)}`` or ``{name: {"fi": .., "en": ..}}`` as the latter."""
     out: dict[str, dict[str, str]] = {}
@@ -92,7 +126,16 @@ def for_analysis(analysis: str) -> Labels:
     if not path.is_file():
         raise ConfigError(f"no labels for analysis {analysis!r} ({path.name} not in {LABELS_DIR})")
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return Labels(analysis, _pairs(doc.get("columns", {})), _pairs(doc.get("tables", {})))
+    shared = yaml.safe_load((LABELS_DIR / "shared.yaml").read_text(encoding="utf-8")) or {}
+    return Labels(
+        analysis,
+        _pairs(doc.get("columns", {})),
+        _pairs(doc.get("tables", {})),
+        titles=_pairs(doc.get("titles", {})),
+        texts={**_pairs(shared.get("texts", {})), **_pairs(doc.get("texts", {}))},
+        values={col: _pairs(m) for col, m in (doc.get("values") or {}).items()},
+        display=_display(doc.get("display"), shared.get("display")),
+    )
 
 
 __all__ = ["Labels", "for_analysis"]

@@ -54,6 +54,29 @@ def label_table(
 NOT_PEOPLE = frozenset({"n_items", "n_groups", "n_boot", "n_terms"})
 
 
+def display_ready(analysis: str, table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """A copy of ``table`` for people to read: each code column with labels gets a ``<column>_label``.
+
+    ``table`` (the keys in a summary of tables) gets the table's readable name (``titles:`` of the labels
+    file), and every column with ``values:`` labels gets them (``question`` -> ``question_label``), in the
+    order of the table's columns. A label column already there is kept. Display only: the notebook shows it.
+
+    >>> t = pd.DataFrame({"table": ["trend"], "question": ["open_good"]})
+    >>> display_ready("interviews", t, "en").iloc[0].tolist()[2:]
+    ['Trend tests', 'What was good in the service?']
+    """
+    labels = for_analysis(analysis)
+    out = table.copy()
+    for col in table.columns:
+        if f"{col}_label" in out.columns:
+            continue
+        if col == "table":
+            out["table_label"] = [labels.title(t, lang) for t in out["table"]]
+        elif col in labels.values:
+            out[f"{col}_label"] = [labels.value(col, v, lang) for v in out[col]]
+    return out
+
+
 def check_group_sizes(key: str, table: pd.DataFrame, min_n: int) -> None:
     """The last guard before writing: no ``n`` or ``n_…`` column (people) holds 1..min_n-1.
 

@@ -46,3 +46,33 @@ def test_an_unprotected_small_group_stops_publishing_and_nothing_is_written(
     assert publish_tables("competence", {"area_scores": t}, tmp_path, Settings(min_n=3))
     t.loc[1, column] = None
     assert publish_tables("competence", {"area_scores": t}, tmp_path / "b", Settings())
+
+
+def test_display_labels_are_read_from_the_labels_files(tmp_path: Path, monkeypatch) -> None:
+    """Staff correct a table title or a display header in labels_data/*.yaml, and the notebook shows it."""
+    import shutil
+
+    from sosrake_lib import labels
+    from sosrake_lib.publish import display_ready
+
+    folder = tmp_path / "labels_data"
+    shutil.copytree(labels.LABELS_DIR, folder)
+    path = folder / "interviews.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'en: "Trend tests"' in text
+    path.write_text(text.replace('en: "Trend tests"', 'en: "Trends over semesters"'), "utf-8")
+    shared = folder / "shared.yaml"
+    shared.write_text(shared.read_text("utf-8").replace('"Raw rows"', '"Rows read"'), "utf-8")
+    monkeypatch.setattr(labels, "LABELS_DIR", folder)
+    labels.for_analysis.cache_clear()
+    try:
+        t = pd.DataFrame({"table": ["trend", "unknown"], "question": ["open_good", "x"]})
+        ready = display_ready("interviews", t, "en")
+        assert ready["table_label"].tolist() == ["Trends over semesters", "unknown"]
+        assert ready["question_label"].tolist() == ["What was good in the service?", "x"]
+        cleaning = labels.for_analysis("interviews").display["cleaning"]
+        assert list(cleaning)[:2] == ["semester", "source_file"]  # own columns, then shared
+        assert cleaning["raw_rows"] == ("Rivejä viennissä", "Rows read", "int")
+        assert labels.for_analysis("course").display["funnel"][("ci_low", "ci_high")][2] == "ci_pct"
+    finally:
+        labels.for_analysis.cache_clear()

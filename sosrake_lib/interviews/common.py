@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..codebook import Instrument, load_instrument
 from ..fmt import Lang
+from ..labels import for_analysis
 
 INSTRUMENT = "interviews"
 OPEN_QUESTIONS = ("open_good", "open_change", "open_missing")
@@ -35,10 +36,8 @@ _VERDICTS = {
     "down": ("heikkeni", "declined"),
     "none": ("ei muutosta", "no change"),
 }
-_QUESTION_LABELS = {
-    "open_good": ("Mikä palvelussa oli hyvää?", "What was good in the service?"),
-    "open_change": ("Mitä palvelussa pitäisi muuttaa?", "What should change in the service?"),
-    "open_missing": ("Millaista apua jäit kaipaamaan?", "What help did you miss?"),
+_QUESTION_LABELS = {  # from values: question: of sosrake_lib/labels_data/interviews.yaml
+    k: (v["fi"], v["en"]) for k, v in for_analysis("interviews").values["question"].items()
 }
 _SEASON_ORDER = {
     "kevät": 0,

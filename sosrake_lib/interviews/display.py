@@ -8,11 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import publish
 from ..cleaning import write_cleaning_summary
 from ..fmt import Lang
 from ..labels import for_analysis
-from ..report import CI_LABEL, CLEANING_COLUMNS
-from .common import question_label
 
 
 def write_cleaning_log(df: pd.DataFrame, out_dir: str | Path, *, semester: str = "") -> Path:
@@ -55,92 +54,14 @@ def suppression_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------------- display
-_CI = CI_LABEL
-
 #: What the notebook shows of each table for people to read (:func:`sosrake_lib.report.display_table`):
-#: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
-DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
-    "cleaning": {"semester": ("Lukukausi", "Semester", "text"), **CLEANING_COLUMNS},
-    "counts": {
-        "semester": ("Lukukausi", "Semester", "text"),
-        "n_interviews": ("Haastatteluja", "Interviews", "int"),
-        "n_students": ("Haastatelleita opiskelijoita", "Interviewing students", "int"),
-        "interviews_per_student": (
-            "Haastatteluja opiskelijaa kohden",
-            "Interviews per student",
-            "num1",
-        ),
-    },
-    "likert": {
-        "label": ("Väittämä", "Statement", "text"),
-        "n_valid": ("Vastauksia asteikolla", "Answers on the scale", "int"),
-        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
-        "top_box_pct": ("Samaa mieltä %", "Agree %", "pct"),
-        ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct"),
-    },
-    "top2": {
-        "semester": ("Lukukausi", "Semester", "text"),
-        "service": ("Palvelu", "Service", "text"),
-        "theme_label": ("Teema", "Theme", "text"),
-        "n": ("Haastatteluja", "Interviews", "int"),
-        "top2_pct": ("Samaa mieltä %", "Agree %", "pct"),
-        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
-        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
-    },
-    "nps": {
-        "semester": ("Lukukausi", "Semester", "text"),
-        "service": ("Palvelu", "Service", "text"),
-        "n": ("Haastatteluja", "Interviews", "int"),
-        "nps": ("NPS", "NPS", "signed0"),
-        ("ci_low", "ci_high"): (*_CI, "ci0"),
-        "pct_promoters": ("Suosittelijat (9–10) %", "Promoters (9–10) %", "pct0"),
-        "pct_passives": ("Passiiviset (7–8) %", "Passives (7–8) %", "pct0"),
-        "pct_detractors": ("Arvostelijat (0–6) %", "Detractors (0–6) %", "pct0"),
-    },
-    "trend": {
-        "label": ("Mittari", "Measure", "text"),
-        "semesters": ("Lukukaudet", "Semesters", "text"),
-        "test": ("Testi", "Test", "text"),
-        "statistic": ("Testisuure", "Statistic", "num2"),
-        "p_value": ("p", "p", "p"),
-        "p_holm": ("p (Holm)", "p (Holm)", "p"),
-        "significant": ("Trendi (Holm p < 0,05)", "Trend (Holm p < 0.05)", "bool"),
-    },
-    "open": {
-        "semester": ("Lukukausi", "Semester", "text"),
-        "theme_label": ("Teema", "Theme", "text"),
-        "count": ("Mainintoja", "Mentions", "int"),
-        "pct": ("Osuus vastauksista %", "Share of answers %", "pct"),
-        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
-        "n_answers": ("Vastauksia", "Answers", "int"),
-    },
-    "quote_themes": {
-        "question_label": ("Kysymys", "Question", "text"),
-        "theme_label": ("Teema", "Theme", "text"),
-    },
-    "suppression": {
-        "table_label": ("Taulukko", "Table", "text"),
-        "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells", "int"),
-    },
-}
+#: ``{column or (low, high): (label_fi, label_en, kind)}``, from ``display:`` in
+#: ``sosrake_lib/labels_data/interviews.yaml``. Display only: the published tables are unchanged.
+DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = dict(for_analysis("interviews").display)
 
-#: Readable names of the notebook's tables (the suppression summary names them).
+#: Readable names of the notebook's tables (``titles:`` of the labels file; the suppression summary names them).
 TABLE_TITLES: dict[str, tuple[str, str]] = {
-    "interview_counts": ("Haastattelut lukukausittain", "Interviews by semester"),
-    "interviews_per_student": ("Haastatteluja opiskelijaa kohden", "Interviews per student"),
-    "service_counts": ("Haastattelut palveluittain", "Interviews by service"),
-    "client_background": ("Haastateltujen tausta", "Background of the interviewed"),
-    "likert_items": ("Kokemusväittämät", "Experience statements"),
-    "theme_top2": ("Teemat: samaa mieltä", "Themes: agree"),
-    "theme_top2_by_service": ("Teemat palveluittain", "Themes by service"),
-    "nps_by_semester": ("Suositteluindeksi lukukausittain", "NPS by semester"),
-    "nps_by_service": ("Suositteluindeksi palveluittain", "NPS by service"),
-    "semester_comparison": (
-        "Vertailu edelliseen lukukauteen",
-        "Comparison with the previous semester",
-    ),
-    "trend": ("Trenditestit", "Trend tests"),
-    "open_answer_themes": ("Avovastausten teemat", "Themes of open answers"),
+    k: (v["fi"], v["en"]) for k, v in for_analysis("interviews").titles.items()
 }
 
 
@@ -152,13 +73,7 @@ def display_ready(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
     >>> display_ready(pd.DataFrame({"table": ["trend"], "question": ["open_good"]}), "en").iloc[0].tolist()[2:]
     ['Trend tests', 'What was good in the service?']
     """
-    out = table.copy()
-    if "table" in out.columns:
-        out["table_label"] = [
-            TABLE_TITLES.get(t, (t, t))[0 if lang == "fi" else 1] for t in out["table"]
-        ]
-    if "question" in out.columns and "question_label" not in out.columns:
-        out["question_label"] = [question_label(q, lang) for q in out["question"]]
+    out = publish.display_ready("interviews", table, lang)
     if "semester" in out.columns:
         out["semester"] = out["semester"].astype("string")
     return out
