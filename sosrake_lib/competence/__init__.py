@@ -56,7 +56,7 @@ Submodules
   :func:`group_tests`, :func:`ordinal_checks`.
 - :mod:`.needs`: :func:`development_needs`, :func:`support_themes`.
 - :mod:`.key_figures`: :func:`parse_note`, :func:`build_key_figures`.
-- :mod:`.labels`: :data:`TEXTS`, :func:`text` and the codebook label lookups the statistics share.
+- :mod:`.texts`: :data:`TEXTS`, :func:`text` and the codebook label lookups the statistics share.
 - :mod:`.display`: publishing plumbing: :func:`localise`, :func:`write_cleaning_log`,
   :func:`likert_area_figure`, :func:`suppression_report`, :data:`DISPLAY`, :data:`TABLE_TITLES`,
   :func:`display_ready`, :func:`cleaning_frame`.
@@ -70,7 +70,7 @@ Examples
 {'area': 'raportointi', 'rank': '2'}
 """
 
-from ..codebook import load_instrument  # noqa: F401  (the examples above use it)
+from ..codebook import load_instrument
 from .display import (
     DISPLAY,
     TABLE_TITLES,
@@ -90,7 +90,6 @@ from .groups import (
 )
 from .items import item_distributions, likert_percentages, suppress_answer_counts
 from .key_figures import build_key_figures, parse_note
-from .labels import TEXTS, text
 from .loading import cleaning_summary, load_responses
 from .needs import development_needs, support_themes
 from .respondents import (
@@ -102,12 +101,13 @@ from .respondents import (
 )
 from .scales import (
     ALPHA_THRESHOLD,
-    Role,  # noqa: F401  (public, not in __all__)
+    Role,
     area_scales,
     area_scores,
     area_summary,
     reliability_table,
 )
+from .texts import TEXTS, text
 
 __all__ = [
     "ALPHA_THRESHOLD",

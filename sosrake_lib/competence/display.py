@@ -20,7 +20,7 @@ from ..labels import for_analysis
 from ..report import CI_LABEL, CLEANING_COLUMNS
 from ..settings import MIN_N
 from .items import likert_percentages
-from .labels import TEXTS, _grouping_label, text
+from .texts import TEXTS, _grouping_label, text
 
 #: Published headers of this module's columns (``sosrake_lib/labels_data/competence.yaml``).
 _COLUMNS: dict[str, dict[str, str]] = {

@@ -18,9 +18,9 @@ from ..fmt import Lang
 from ..sdc.cells import protect_hidden, suppress_by_n
 from ..settings import MIN_N
 from ..stats import compare_groups, holm, ordinal_logit
-from .labels import _category_label, _codes, _grouping_label
 from .respondents import respondent_counts
 from .scales import Role, area_scales, area_scores
+from .texts import _category_label, _codes, _grouping_label
 
 #: Background variables compared between groups.
 GROUPINGS: tuple[str, ...] = ("organisation", "role", "work_area")

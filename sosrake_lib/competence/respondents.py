@@ -16,7 +16,7 @@ from ..fmt import Lang
 from ..sdc.cells import suppress_small_cells
 from ..settings import MIN_N
 from ..stats import proportion_ci
-from .labels import _category_label, _codes, _grouping_label
+from .texts import _category_label, _codes, _grouping_label
 
 #: Background variables counted in the respondent tables.
 BACKGROUND: tuple[str, ...] = ("organisation", "role", "work_area", "experience")

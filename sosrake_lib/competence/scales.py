@@ -21,7 +21,7 @@ from ..scoring import ScoringWarning, cronbach_alpha, scale_scores
 from ..sdc.cells import suppress_by_n
 from ..settings import MIN_N
 from .items import _role_of
-from .labels import text
+from .texts import text
 
 #: Cronbach's alpha below this is flagged ("questionable" or worse in George & Mallery's rule of thumb;
 #: Nunnally 1978 asks 0.7 for research use; 0.6 is the usual floor for short 3-item scales).
