@@ -13,19 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import publish
 from ..cleaning import write_cleaning_summary
 from ..codebook import Instrument
 from ..fmt import Lang
 from ..labels import for_analysis
-from ..report import CI_LABEL, CLEANING_COLUMNS
 from ..settings import MIN_N
 from .items import likert_percentages
 from .texts import TEXTS, _grouping_label, text
-
-#: Published headers of this module's columns (``sosrake_lib/labels_data/competence.yaml``).
-_COLUMNS: dict[str, dict[str, str]] = {
-    k: dict(v) for k, v in for_analysis("competence").columns.items()
-}
 
 
 def localise(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
@@ -113,124 +108,14 @@ def suppression_report(
     )
 
 
-_CI = CI_LABEL
-
 #: What the notebook shows of each table, for people to read (:func:`sosrake_lib.report.display_table`):
-#: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
-DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
-    "respondents": {
-        "group_label": ("Ryhmä", "Group", "text"),
-        "n": ("Vastaajia", "Respondents", "int"),
-        "pct": ("Osuus %", "Share %", "pct"),
-        ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct"),
-    },
-    "items": {
-        "item_label": ("Väittämä", "Statement", "text"),
-        "area_label": ("Alue", "Area", "text"),
-        "n_total": ("Vastauksia", "Answers", "int"),
-        "nsa": ("En osaa sanoa", "Don't know", "int"),
-        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
-        "top_box_pct": ("Kaksi myönteisintä %", "Top two %", "pct"),
-        ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct"),
-    },
-    "reliability": {
-        "role_label": ("Osio", "Part", "text"),
-        "area_label": ("Alue", "Area", "text"),
-        "n_items": ("Väittämiä", "Items", "int"),
-        "n": ("Vastaajia", "Respondents", "int"),
-        "alpha": ("Cronbachin alfa", "Cronbach's alpha", "num2"),
-        ("alpha_ci_low", "alpha_ci_high"): (*_CI, "ci2"),
-        "alpha_low": ("Alfa alle 0,6", "Alpha below 0.6", "bool"),
-    },
-    "area_scores": {
-        "role_label": ("Osio", "Part", "text"),
-        "area_label": ("Alue", "Area", "text"),
-        "n": ("Vastaajia", "Respondents", "int"),
-        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num2"),
-        ("ci_low", "ci_high"): (*_CI, "ci2"),
-        "sd": ("Keskihajonta", "SD", "num2"),
-        "median": ("Mediaani", "Median", "num2"),
-        "alpha_low": ("Alfa alle 0,6", "Alpha below 0.6", "bool"),
-    },
-    "group_tests": {
-        "grouping_label": ("Taustamuuttuja", "Grouping", "text"),
-        "area_label": ("Osaamisalue", "Competence area", "text"),
-        "test": ("Testi", "Test", "text"),
-        "n": ("Vastaajia", "Respondents", "int"),
-        "statistic": ("Testisuure", "Statistic", "num1"),
-        "p_value": ("p", "p", "p"),
-        "p_holm": ("p (Holm)", "p (Holm)", "p"),
-        "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool"),
-        "effect_size": ("Efektikoko", "Effect size", "num2"),
-        "effect_size_name": ("Efektikoon mittari", "Effect size measure", "text"),
-    },
-    "ordinal_models": {
-        "grouping_label": ("Taustamuuttuja", "Grouping", "text"),
-        "area_label": ("Osaamisalue", "Competence area", "text"),
-        "n": ("Vastaajia", "Respondents", "int"),
-        "lr_stat": ("LR-testisuure", "LR statistic", "num1"),
-        "lr_df": ("Vapausasteet", "df", "int"),
-        "lr_p": ("p", "p", "p"),
-        "lr_p_holm": ("p (Holm)", "p (Holm)", "p"),
-        "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool"),
-    },
-    "ordinal_terms": {
-        "area_label": ("Osaamisalue", "Competence area", "text"),
-        "term": ("Vertailu", "Comparison", "text"),
-        "odds_ratio": ("Vetosuhde", "Odds ratio", "num2"),
-        ("ci_low", "ci_high"): (*_CI, "ci2"),
-        "p_value": ("p", "p", "p"),
-    },
-    "development_needs": {
-        "rank": ("Sija", "Rank", "int"),
-        "area_label": ("Osaamisalue", "Competence area", "text"),
-        "importance_mean": ("Tärkeys (ka.)", "Importance (mean)", "num2"),
-        "competence_mean": ("Osaaminen (ka.)", "Competence (mean)", "num2"),
-        "mwds": ("Koulutustarve (MWDS)", "Training need (MWDS)", "num2"),
-        ("mwds_ci_low", "mwds_ci_high"): (*_CI, "ci2"),
-        ("rank_ci_low", "rank_ci_high"): ("Sijan 95 %:n LV", "Rank 95% CI", "ci0"),
-        "top_need": ("Kärkikolmikossa", "In the top three", "bool"),
-        "n": ("Vastaajia", "Respondents", "int"),
-    },
-    "support_themes": {
-        "theme_label": ("Teema", "Theme", "text"),
-        "n": ("Mainintoja", "Mentions", "int"),
-        "pct": ("Osuus vastanneista %", "Share of answers %", "pct"),
-        ("pct_ci_low", "pct_ci_high"): (*_CI, "ci_pct"),
-    },
-    "suppression": {
-        "table_label": ("Taulukko", "Table", "text"),
-        "suppressed_cells": ("Piilotettuja soluja", "Suppressed cells", "int"),
-    },
-    "cleaning": {**CLEANING_COLUMNS},
-}
+#: ``{column or (low, high): (label_fi, label_en, kind)}``, from ``display:`` in
+#: ``sosrake_lib/labels_data/competence.yaml``. Display only: the published tables are unchanged.
+DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = dict(for_analysis("competence").display)
 
-#: Readable names of the notebook's tables (the suppression summary names them).
+#: Readable names of the notebook's tables (``titles:`` of the labels file; the suppression summary names them).
 TABLE_TITLES: dict[str, dict[str, str]] = {
-    "respondents_organisation": {
-        "fi": "Vastaajat organisaatioittain",
-        "en": "Respondents by organisation",
-    },
-    "respondents_role": {"fi": "Vastaajat tehtävittäin", "en": "Respondents by role"},
-    "respondents_work_area": {"fi": "Vastaajat työalueittain", "en": "Respondents by work area"},
-    "respondents_experience": {
-        "fi": "Vastaajat työkokemuksen mukaan",
-        "en": "Respondents by experience",
-    },
-    "respondents_org_x_role": {"fi": "Organisaatio × tehtävä", "en": "Organisation × role"},
-    "items": {"fi": "Väittämien jakaumat", "en": "Statement distributions"},
-    "area_scores": {"fi": "Osaamisalueiden pistemäärät", "en": "Competence area scores"},
-    "importance_attitude_scores": {
-        "fi": "Tärkeys ja edellytykset",
-        "en": "Importance and conditions",
-    },
-    "reliability": {"fi": "Luotettavuus (Cronbachin alfa)", "en": "Reliability (Cronbach's alpha)"},
-    "group_tests": {"fi": "Ryhmävertailut", "en": "Group comparisons"},
-    "group_descriptives": {"fi": "Ryhmien tunnusluvut", "en": "Group descriptives"},
-    "ordinal_models": {"fi": "Järjestysasteikon mallit", "en": "Ordinal models"},
-    "ordinal_terms": {"fi": "Mallien vetosuhteet", "en": "Model odds ratios"},
-    "development_needs": {"fi": "Koulutustarpeet (MWDS)", "en": "Training needs (MWDS)"},
-    "support_themes": {"fi": "Tuen tarpeen teemat", "en": "Themes of support needed"},
+    k: dict(v) for k, v in for_analysis("competence").titles.items()
 }
 
 
@@ -249,9 +134,7 @@ def display_ready(
         out["role_label"] = [TEXTS[r][lang] if r in TEXTS else r for r in out["role"]]
     if "grouping" in out.columns and inst is not None and "grouping_label" not in out.columns:
         out["grouping_label"] = [_grouping_label(inst, g, lang) for g in out["grouping"]]
-    if "table" in out.columns:
-        out["table_label"] = [TABLE_TITLES.get(t, {}).get(lang, t) for t in out["table"]]
-    return out
+    return publish.display_ready("competence", out, lang)  # table -> table_label
 
 
 def cleaning_frame(summaries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:

@@ -8,40 +8,11 @@ from typing import Any
 
 from ..codebook import Instrument
 from ..fmt import Lang
+from ..labels import for_analysis
 
-#: Figure titles and axis texts in both languages (used by the notebook).
-TEXTS: dict[str, dict[str, str]] = {
-    "area_means": {"fi": "Osaaminen osaamisalueittain", "en": "Competence by area"},
-    "needs": {"fi": "Koulutustarve osaamisalueittain", "en": "Training need by area"},
-    "quadrant": {
-        "fi": "Tärkeys ja osaaminen osaamisalueittain",
-        "en": "Importance and competence by area",
-    },
-    "themes": {
-        "fi": "Millaista tukea tarvitset rakenteelliseen työhön?",
-        "en": "What support do you need for structural work?",
-    },
-    "themes_axis": {
-        "fi": "% vastanneista (jana = 95 %:n luottamusväli)",
-        "en": "% of those answering (whisker = 95% confidence interval)",
-    },
-    "alpha_flag": {"fi": "(alfa < 0,6)", "en": "(alpha < 0.6)"},
-    "competence": {"fi": "Osaaminen", "en": "Competence"},
-    "importance": {"fi": "Tärkeys omassa työssä", "en": "Importance in own work"},
-    "attitude": {"fi": "Rakenteellisen työn edellytykset", "en": "Conditions for structural work"},
-    "mean": {
-        "fi": "Keskiarvo 1–5 (jana = 95 %:n luottamusväli)",
-        "en": "Mean 1–5 (whisker = 95% confidence interval)",
-    },
-    "mwds": {
-        "fi": "Borichin MWDS: suurempi = suurempi koulutustarve (jana = 95 %:n LV)",
-        "en": "Borich MWDS: larger = larger training need (whisker = 95% CI)",
-    },
-    "suppression_rule": {
-        "fi": "Solu, joka kuvaa 1–{n} henkilöä, on piilotettu; lisäksi toissijainen piilotus",
-        "en": "A cell describing 1–{n} people is hidden; plus secondary suppression",
-    },
-}
+#: Figure titles and axis texts in both languages (used by the notebook), from ``texts:`` in
+#: ``sosrake_lib/labels_data/competence.yaml``.
+TEXTS: dict[str, dict[str, str]] = {k: dict(v) for k, v in for_analysis("competence").texts.items()}
 
 
 def text(key: str, lang: Lang = "fi") -> str:
