@@ -239,7 +239,7 @@ def test_real_export_mentioning_synthetic_never_gets_the_demo_key(
     from sosrake_lib import io as sio
 
     monkeypatch.setattr(privacy, "is_sample_path", lambda path: True)
-    monkeypatch.setattr(sio, "is_sample_path", lambda path: True)
+    monkeypatch.setattr(sio.read, "is_sample_path", lambda path: True)
     assert not privacy.is_shipped_sample(p)
     raw = read_export(p, "interviews")
     assert raw.attrs["shipped_sample"] is False

@@ -376,9 +376,9 @@ def _read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, obj
             return ("error", str(exc), exc.row, exc.column)
         return df
 
-    monkeypatch.setattr(sio, "_ARROW_MIN_BYTES", 0)
+    monkeypatch.setattr(sio.csv_arrow, "_ARROW_MIN_BYTES", 0)
     fast = outcome()
-    monkeypatch.setattr(sio, "_read_csv_arrow", lambda p, inst, strict=False: None)
+    monkeypatch.setattr(sio.read, "_read_csv_arrow", lambda p, inst, strict=False: None)
     slow = outcome()
     return fast, slow
 
@@ -408,7 +408,7 @@ def test_arrow_reader_same_as_pandas_reader(
     path = tmp_path / f"{case}.csv"
     path.write_bytes(_variant(_sample_lines(), case))
     with monkeypatch.context() as m:
-        m.setattr(sio, "_ARROW_MIN_BYTES", 0)
+        m.setattr(sio.csv_arrow, "_ARROW_MIN_BYTES", 0)
         taken = sio._read_csv_arrow(path, load_instrument("interviews"))
     assert (taken is not None) is arrow  # the Arrow reader takes the file, or leaves it to pandas
     fast, slow = _read_both(path, monkeypatch)
@@ -476,9 +476,9 @@ def test_vectorised_date_parsing_agrees_with_strptime(monkeypatch) -> None:
         )
     uniques = list(dict.fromkeys(texts))
     for fmts in sio._DATE_FAMILIES.values():
-        monkeypatch.setattr(sio, "_FAST_DATES", 10**9)
+        monkeypatch.setattr(sio.dates, "_FAST_DATES", 10**9)
         slow = sio._parse_family(fmts, uniques)
-        monkeypatch.setattr(sio, "_FAST_DATES", 1)
+        monkeypatch.setattr(sio.dates, "_FAST_DATES", 1)
         fast = sio._parse_family(fmts, uniques)
         assert (
             ~np.isnat(slow)

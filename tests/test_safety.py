@@ -333,7 +333,7 @@ def test_xlsx_with_huge_shared_strings_is_refused_before_parsing(
     ) as z:  # as Excel writes
         z.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>Hyvin</t></si>" * 50 + "</sst>")
     monkeypatch.setattr(
-        sio, "MAX_SHARED_STRINGS", 100
+        sio.xlsx, "MAX_SHARED_STRINGS", 100
     )  # the real limit is 128 MiB; the file's strings are more
     err = _one_line_exit_2(capsys, ["validate", str(tmp_path / "course_feedback_s.xlsx")])
     assert "shared strings" in err
