@@ -129,7 +129,7 @@ def for_analysis(analysis: str) -> Labels:
     shared = yaml.safe_load((LABELS_DIR / "shared.yaml").read_text(encoding="utf-8")) or {}
     return Labels(
         analysis,
-        _pairs(doc.get("columns", {})),
+        {**_pairs(shared.get("columns", {})), **_pairs(doc.get("columns", {}))},
         _pairs(doc.get("tables", {})),
         titles=_pairs(doc.get("titles", {})),
         texts={**_pairs(shared.get("texts", {})), **_pairs(doc.get("texts", {}))},

@@ -77,6 +77,31 @@ def display_ready(analysis: str, table: pd.DataFrame, lang: Lang) -> pd.DataFram
     return out
 
 
+def suppression_summary(
+    analysis: str, tables: Mapping[str, pd.DataFrame], settings: Settings
+) -> pd.DataFrame:
+    """How many cells each table hid for small groups: one row per table, the same in every analysis.
+
+    ``table`` is the table's published file name in the run's language, ``suppressed_cells`` the count the
+    rules of :mod:`sosrake_lib.sdc` left in its ``attrs``, ``min_n`` the threshold and ``rule`` it in words.
+
+    >>> t = pd.DataFrame({"n": [3]}); t.attrs["suppressed_cells"] = 2
+    >>> s = suppression_summary("course", {"funnel": t, "x": pd.DataFrame()}, Settings(lang="en"))
+    >>> s.drop(columns="rule").values.tolist(), s.loc[0, "rule"]
+    ([['completion_funnel', 2, 5], ['x', 0, 5]], 'A cell describing 1–4 people is hidden; plus secondary suppression')
+    """
+    labels = for_analysis(analysis)
+    lang, min_n = settings.lang, settings.min_n
+    return pd.DataFrame(
+        {
+            "table": [labels.table_file(k, lang) for k in tables],
+            "suppressed_cells": [int(t.attrs.get("suppressed_cells", 0)) for t in tables.values()],
+            "min_n": [min_n] * len(tables),
+            "rule": [labels.text("suppression_rule", lang).format(n=min_n - 1)] * len(tables),
+        }
+    )
+
+
 def check_group_sizes(key: str, table: pd.DataFrame, min_n: int) -> None:
     """The last guard before writing: no ``n`` or ``n_…`` column (people) holds 1..min_n-1.
 

@@ -76,3 +76,20 @@ def test_display_labels_are_read_from_the_labels_files(tmp_path: Path, monkeypat
         assert labels.for_analysis("course").display["funnel"][("ci_low", "ci_high")][2] == "ci_pct"
     finally:
         labels.for_analysis.cache_clear()
+
+
+@pytest.mark.parametrize("analysis", ["competence", "interviews", "course"])
+def test_every_analysis_publishes_one_suppression_summary(analysis: str) -> None:
+    from sosrake_lib.publish import suppression_summary
+
+    t = pd.DataFrame({"n": [40]})
+    t.attrs["suppressed_cells"] = 3
+    s = suppression_summary(analysis, {"x": t, "y": pd.DataFrame()}, Settings(min_n=10, lang="fi"))
+    assert s[["table", "suppressed_cells", "min_n"]].values.tolist() == [["x", 3, 10], ["y", 0, 10]]
+    assert s["rule"].str.startswith("Solu, joka kuvaa 1–9 henkilöä").all()
+    assert list(label_table(analysis, s, "en").columns) == [
+        "Table",
+        "Suppressed cells",
+        "Threshold (n at least)",
+        "Rule",
+    ]

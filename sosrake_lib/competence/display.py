@@ -18,7 +18,7 @@ from ..cleaning import write_cleaning_summary
 from ..codebook import Instrument
 from ..fmt import Lang
 from ..labels import for_analysis
-from ..settings import MIN_N
+from ..settings import MIN_N, Settings
 from .items import likert_percentages
 from .texts import TEXTS, _grouping_label, text
 
@@ -87,25 +87,15 @@ def likert_area_figure(
 def suppression_report(
     tables: Mapping[str, pd.DataFrame], min_n: int, lang: Lang = "fi"
 ) -> pd.DataFrame:
-    """How many cells each table hid (from its ``attrs["suppressed_cells"]``), with the rule in words.
+    """:func:`sosrake_lib.publish.suppression_summary` of the competence tables (the older name).
 
     Examples
     --------
     >>> t = pd.DataFrame({"n": [3]}); t.attrs["suppressed_cells"] = 2
-    >>> suppression_report({"roles": t, "other": pd.DataFrame()}, 5).values.tolist()
-    [['roles', 2, 'Solu, joka kuvaa 1–4 henkilöä, on piilotettu; lisäksi toissijainen piilotus'], ['other', 0, 'Solu, joka kuvaa 1–4 henkilöä, on piilotettu; lisäksi toissijainen piilotus']]
+    >>> suppression_report({"roles": t, "other": pd.DataFrame()}, 5).iloc[:, :3].values.tolist()
+    [['roles', 2, 5], ['other', 0, 5]]
     """
-    rule = text("suppression_rule", lang).format(n=min_n - 1)
-    return pd.DataFrame(
-        [
-            {
-                "table": name,
-                "suppressed_cells": int(t.attrs.get("suppressed_cells", 0)),
-                "rule": rule,
-            }
-            for name, t in tables.items()
-        ]
-    )
+    return publish.suppression_summary("competence", tables, Settings(min_n=min_n, lang=lang))
 
 
 #: What the notebook shows of each table, for people to read (:func:`sosrake_lib.report.display_table`):

@@ -2,33 +2,9 @@
 
 from __future__ import annotations
 
+from ..labels import for_analysis
+
+#: ``{lang: {key: text}}``, from ``texts:`` of ``sosrake_lib/labels_data/course.yaml``.
 _TXT: dict[str, dict[str, str]] = {
-    "fi": {
-        "enrolled": "Ilmoittautui",
-        "completed_yes": "Suoritti",
-        "completed_no": "Ei suorittanut",
-        "total": "Yhteensä",
-        "not_in_register": "Ei rekisterissä",
-        "intercept": "Vakio",
-        "vs": "vrt.",
-        "pre": "Alkukysely",
-        "post": "Loppukysely",
-        "baseline": "Osaamiskartoitus 2020",
-        "course_pre": "Kurssilaiset, alkukysely",
-        "mean_axis": "Keskiarvo (1–5) ja 95 %:n luottamusväli",
-    },
-    "en": {
-        "enrolled": "Enrolled",
-        "completed_yes": "Completed",
-        "completed_no": "Did not complete",
-        "total": "Total",
-        "not_in_register": "Not in the register",
-        "intercept": "Intercept",
-        "vs": "vs.",
-        "pre": "Pre-course survey",
-        "post": "Post-course survey",
-        "baseline": "Competence mapping 2020",
-        "course_pre": "Course participants, pre-course",
-        "mean_axis": "Mean (1–5) and 95% confidence interval",
-    },
+    lang: {k: v[lang] for k, v in for_analysis("course").texts.items()} for lang in ("fi", "en")
 }

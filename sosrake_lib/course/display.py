@@ -12,7 +12,6 @@ import pandas as pd
 from ..cleaning import write_cleaning_summary
 from ..fmt import Lang
 from ..labels import for_analysis
-from ..report import CI_LABEL, CLEANING_COLUMNS
 from ..settings import MIN_N
 
 #: Readable column names of the published tables (machine name -> fi / en).
@@ -52,24 +51,18 @@ def localise(table: pd.DataFrame, lang: Lang = "fi", *, drop: Sequence[str] = ()
 def suppression_summary(
     tables: Mapping[str, pd.DataFrame], *, min_n: int, lang: Lang = "fi"
 ) -> pd.DataFrame:
-    """Which published table had cells hidden by the small-cell rule, and how many.
+    """:func:`sosrake_lib.publish.suppression_summary` of the course tables (the older name).
 
     Examples
     --------
     >>> t = pd.DataFrame({"n": [1]}); t.attrs["suppressed_cells"] = 2
-    >>> suppression_summary({"funnel": t}, min_n=5, lang="en").values.tolist()
+    >>> suppression_summary({"funnel": t}, min_n=5, lang="en").iloc[:, :3].values.tolist()
     [['completion_funnel', 2, 5]]
     """
-    rows = [
-        {
-            "table": TABLE_NAMES.get(k, {}).get(lang, k),
-            "suppressed_cells": int(t.attrs.get("suppressed_cells", 0)),
-            "min_n": min_n,
-        }
-        for k, t in tables.items()
-    ]
-    out = pd.DataFrame(rows, columns=["table", "suppressed_cells", "min_n"])
-    return out.set_axis([COLUMN_LABELS[c][lang] for c in out.columns], axis=1)
+    from ..publish import suppression_summary as summary
+    from ..settings import Settings
+
+    return summary("course", tables, Settings(min_n=min_n, lang=lang))
 
 
 #: Machine-code columns the course tables leave out (their readable label columns stay).
@@ -94,119 +87,13 @@ def publish_tables(
 
 
 # ------------------------------------------------------------------------------------------------- display
-_CI = CI_LABEL
-_FILE_LABELS = {
-    "enrolment": ("Ilmoittautumisrekisteri", "Enrolment register"),
-    "pre": ("Alkukysely", "Pre-course survey"),
-    "post": ("Loppukysely", "Post-course survey"),
-    "feedback": ("Palautekysely", "Feedback survey"),
-    "baseline": ("Osaamiskartoitus 2020", "Competence mapping 2020"),
-}
+#: Readable names of the course's input files (``values: file:`` of ``labels_data/course.yaml``).
+_FILE_LABELS = {k: (v["fi"], v["en"]) for k, v in for_analysis("course").values["file"].items()}
 
 #: What the notebook shows of each table for people to read (:func:`sosrake_lib.report.display_table`):
-#: ``{column or (low, high): (label_fi, label_en, kind)}``. Display only: the published tables are unchanged.
-DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = {
-    "cleaning": {"file_label": ("Aineisto", "Data", "text"), **CLEANING_COLUMNS},
-    "funnel": {
-        "step_label": ("Vaihe", "Step", "text"),
-        "n": ("Henkilöitä", "People", "int"),
-        "pct": ("% ilmoittautuneista", "% of enrolled", "pct"),
-        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
-        "pct_of_previous": ("% edellisestä vaiheesta", "% of previous step", "pct"),
-    },
-    "completion": {
-        "label": ("Ryhmä", "Group", "text"),
-        "n": ("Ilmoittautuneita", "Enrolled", "int"),
-        "completed": ("Suoritti", "Completed", "int"),
-        "not_completed": ("Ei suorittanut", "Did not complete", "int"),
-        "pct_completed": ("Suorittaneita %", "Completed %", "pct"),
-        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
-    },
-    "model": {
-        "term_label": ("Selittäjä (vertailuryhmä)", "Term (reference)", "text"),
-        "n": ("n", "n", "int"),
-        "odds_ratio": ("Vetosuhde (OR)", "Odds ratio", "num2"),
-        ("ci_low", "ci_high"): (*_CI, "ci2"),
-        "p_value": ("p", "p", "p"),
-    },
-    "pairs": {
-        "status_label": ("Osallistuja", "Participant", "text"),
-        "enrolled": ("Ilmoittautui", "Enrolled", "int"),
-        "answered_pre": ("Vastasi alkukyselyyn", "Answered pre", "int"),
-        "answered_post": ("Vastasi loppukyselyyn", "Answered post", "int"),
-        "paired": ("Pari (molemmat)", "Paired (both)", "int"),
-        "pre_only": ("Vain alkukysely", "Pre only", "int"),
-        "post_only": ("Vain loppukysely", "Post only", "int"),
-    },
-    "learning": {
-        "area_label": ("Osaamisalue", "Competence area", "text"),
-        "n_pairs": ("Pareja", "Pairs", "int"),
-        "n_increase": ("Nousi", "Increased", "int"),
-        "n_decrease": ("Laski", "Decreased", "int"),
-        "n_zero": ("Ei muutosta", "No change", "int"),
-        "median_pre": ("Mediaani ennen", "Median before", "num2"),
-        "median_post": ("Mediaani jälkeen", "Median after", "num2"),
-        "median_change": ("Muutoksen mediaani", "Median change", "num2"),
-        ("median_change_ci_low", "median_change_ci_high"): (*_CI, "ci2"),
-        "effect_size": ("Efektikoko r", "Effect size r", "num2"),
-        "p_holm": ("p (Holm)", "p (Holm)", "p"),
-        "significant": ("Muutos (Holm p < 0,05)", "Change (Holm p < 0.05)", "bool"),
-        "gain_rank": ("Kasvun sija", "Gain rank", "int"),
-    },
-    "feedback_items": {
-        "item_label": ("Väittämä", "Statement", "text"),
-        "part_label": ("Osa-alue", "Part", "text"),
-        "n_total": ("Vastauksia", "Answers", "int"),
-        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num1"),
-        "top_box_pct": ("Hyvin tai erittäin hyvin %", "Well or very well %", "pct"),
-        ("top_box_ci_low", "top_box_ci_high"): (*_CI, "ci_pct"),
-    },
-    "feedback_parts": {
-        "rank": ("Sija", "Rank", "int"),
-        "part_label": ("Osa-alue", "Part", "text"),
-        "n": ("Vastaajia", "Respondents", "int"),
-        "mean": ("Keskiarvo\u00a0(1\u2060–\u20605)", "Mean\u00a0(1\u2060–\u20605)", "num2"),
-        ("ci_low", "ci_high"): (*_CI, "ci2"),
-        "sd": ("Keskihajonta", "SD", "num2"),
-        "median": ("Mediaani", "Median", "num1"),
-    },
-    "nps": {
-        "nps": ("NPS", "NPS", "signed0"),
-        ("ci_low", "ci_high"): (*_CI, "ci0"),
-        "n": ("Vastaajia", "Respondents", "int"),
-        "promoters": ("Suosittelijat (9–10)", "Promoters (9–10)", "int"),
-        "passives": ("Passiiviset (7–8)", "Passives (7–8)", "int"),
-        "detractors": ("Arvostelijat (0–6)", "Detractors (0–6)", "int"),
-    },
-    "themes": {
-        "question_label": ("Kysymys", "Question", "text"),
-        "theme_label": ("Teema", "Theme", "text"),
-        "count": ("Mainintoja", "Mentions", "int"),
-        "pct_answered": ("% vastanneista", "% of answers", "pct"),
-        ("ci_low", "ci_high"): (*_CI, "ci_pct"),
-        "n_answered": ("Vastanneita", "Answered", "int"),
-    },
-    "baseline": {
-        "area_label": ("Osaamisalue", "Competence area", "text"),
-        "n_baseline": ("n 2020", "n 2020", "int"),
-        "mean_baseline": ("Keskiarvo 2020", "Mean 2020", "num2"),
-        ("mean_baseline_ci_low", "mean_baseline_ci_high"): (
-            "2020: 95 %:n LV",
-            "2020: 95% CI",
-            "ci2",
-        ),
-        "n_course": ("n kurssi", "n course", "int"),
-        "mean_course": ("Keskiarvo kurssin alussa", "Mean at course start", "num2"),
-        ("mean_course_ci_low", "mean_course_ci_high"): (
-            "Kurssi: 95 %:n LV",
-            "Course: 95% CI",
-            "ci2",
-        ),
-        "effect_size": ("Efektikoko r", "Effect size r", "num2"),
-        "p_holm": ("p (Holm)", "p (Holm)", "p"),
-        "significant": ("Ero (Holm p < 0,05)", "Difference (Holm p < 0.05)", "bool"),
-    },
-}
+#: ``{column or (low, high): (label_fi, label_en, kind)}``, from ``display:`` in
+#: ``sosrake_lib/labels_data/course.yaml``. Display only: the published tables are unchanged.
+DISPLAY: dict[str, dict[Any, tuple[str, str, str]]] = dict(for_analysis("course").display)
 
 
 def display_ready(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
@@ -217,9 +104,6 @@ def display_ready(table: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
     >>> display_ready(pd.DataFrame({"file": ["pre"]}), "en")["file_label"].tolist()
     ['Pre-course survey']
     """
-    out = table.copy()
-    if "file" in out.columns:
-        out["file_label"] = [
-            _FILE_LABELS.get(f, (f, f))[0 if lang == "fi" else 1] for f in out["file"]
-        ]
-    return out
+    from ..publish import display_ready as ready
+
+    return ready("course", table, lang)

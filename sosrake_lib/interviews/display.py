@@ -12,6 +12,7 @@ from .. import publish
 from ..cleaning import write_cleaning_summary
 from ..fmt import Lang
 from ..labels import for_analysis
+from ..settings import MIN_N, Settings
 
 
 def write_cleaning_log(df: pd.DataFrame, out_dir: str | Path, *, semester: str = "") -> Path:
@@ -38,19 +39,16 @@ def readable(df: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
     return label_table("interviews", df, lang)
 
 
-def suppression_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """How many cells each table hides for small n (from the suppression functions' ``attrs``).
+def suppression_summary(
+    tables: Mapping[str, pd.DataFrame], min_n: int = MIN_N, lang: Lang = "fi"
+) -> pd.DataFrame:
+    """:func:`sosrake_lib.publish.suppression_summary` of the interviews tables (the older name).
 
     >>> t = pd.DataFrame({"n": [1]}); t.attrs["suppressed_cells"] = 2
     >>> suppression_summary({"a": t, "b": pd.DataFrame()})["suppressed_cells"].tolist()
     [2, 0]
     """
-    return pd.DataFrame(
-        {
-            "table": list(tables),
-            "suppressed_cells": [int(t.attrs.get("suppressed_cells", 0)) for t in tables.values()],
-        }
-    )
+    return publish.suppression_summary("interviews", tables, Settings(min_n=min_n, lang=lang))
 
 
 # ------------------------------------------------------------------------------------------------- display
