@@ -55,15 +55,15 @@ True
 
 from __future__ import annotations
 
-from pathlib import Path  # noqa: F401  (the docstring's example uses it)
+from pathlib import Path  # the docstring's example uses it
 
 from sosrake_lib.quotes import is_approved
 
 # also re-exported though not in __all__: ChartBuilder, INTERVIEW_THEMES, the page constants, and
 # _bars_from_table (tests/test_infographic.py imports it)
-from .chart_data import Bar, Chart, ChartBuilder, Context, _bars_from_table  # noqa: F401
-from .interviews import INTERVIEW_THEMES  # noqa: F401
-from .page import BLUE, DARK, DPI, MARGIN, PAGE_H, PAGE_W, TILE_BG, TRACK  # noqa: F401
+from .chart_data import Bar, Chart, ChartBuilder, Context, _bars_from_table
+from .interviews import INTERVIEW_THEMES
+from .page import BLUE, DARK, DPI, MARGIN, PAGE_H, PAGE_W, TILE_BG, TRACK
 from .render import make_infographic, page_charts, read_approved_quotes
 from .specs import ANALYSES, SPECS
 from .texts import period_label
