@@ -183,3 +183,30 @@ def test_every_subpackage_is_installed() -> None:
         for p in (PROJECT_ROOT / "sosrake_lib").rglob("__init__.py")
     }
     assert found - listed == set()
+
+
+def test_every_import_path_the_readme_names_still_works() -> None:
+    """Old import paths named in the README keep working after the modules became packages."""
+    import importlib
+    import re
+
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    lines = re.findall(r"^from (sosrake_lib[\w.]*) import ([\w, ]+)$", text, re.M)
+    dotted = set(re.findall(r"`(sosrake_lib(?:\.\w+)+)`", text))
+    assert len(lines) >= 5 and len(dotted) >= 3
+    for module, names in lines:
+        mod = importlib.import_module(module)
+        for name in (n.strip() for n in names.split(",")):
+            assert hasattr(mod, name), f"{module}.{name}"
+    for path in dotted:
+        parts = path.split(".")
+        for i in range(len(parts), 0, -1):  # the longest importable prefix, then attributes
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ModuleNotFoundError:
+                continue
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+            break
+        else:
+            raise AssertionError(path)
