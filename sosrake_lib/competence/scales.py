@@ -10,7 +10,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _sps
 
 from ..codebook import (
     Instrument,
@@ -20,6 +19,7 @@ from ..fmt import Lang
 from ..scoring import ScoringWarning, cronbach_alpha, scale_scores
 from ..sdc.cells import suppress_by_n
 from ..settings import MIN_N
+from ..stats.means import mean_ci as _mean_ci
 from .items import _role_of
 from .texts import text
 
@@ -151,17 +151,6 @@ def reliability_table(
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _mean_ci(x: np.ndarray, ci: float) -> tuple[float, float]:
-    """t interval of a mean (scipy's Student t quantiles)."""
-    if x.size < 2:
-        return (math.nan, math.nan)
-    sem = float(x.std(ddof=1)) / math.sqrt(x.size)
-    if sem == 0:
-        return (float(x.mean()), float(x.mean()))
-    low, high = _sps.t.interval(ci, x.size - 1, loc=float(x.mean()), scale=sem)
-    return float(low), float(high)
 
 
 def area_summary(

@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _sps
 
 from ..codebook import Instrument, load_instrument  # noqa: F401 (load_instrument: doctests)
 from ..errors import ConfigError
@@ -17,6 +16,7 @@ from ..sdc.cells import suppress_by_n
 from ..sdc.parts import suppress_nps_groups, suppress_parts
 from ..settings import MIN_N
 from ..stats import proportion_ci
+from ..stats.means import mean_ci as _mean_ci
 
 
 # ----------------------------------------------------------------------------------------------- feedback
@@ -121,15 +121,6 @@ def feedback_items(
         "nsa_labels": nsa_cols,
     }
     return res
-
-
-def _mean_ci(x: np.ndarray, ci: float) -> tuple[float, float]:
-    if x.size < 2:
-        return float("nan"), float("nan")
-    if np.ptp(x) == 0:
-        return float(x[0]), float(x[0])
-    interval = _sps.ttest_1samp(x, 0.0).confidence_interval(confidence_level=ci)
-    return float(interval.low), float(interval.high)
 
 
 def feedback_parts(

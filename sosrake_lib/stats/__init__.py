@@ -24,6 +24,7 @@ proportions   -- proportion_ci, two_proportions (TwoProportionsResult)
 paired        -- paired_change, paired_change_table (PairedChangeResult)
 groups        -- compare_groups, compare_groups_table, two_sample_ordinal (CompareResult)
 multiplicity  -- holm
+means         -- mean_ci (t interval of a mean)
 models        -- ordinal_logit, logistic_regression (OrdinalResult, LogitResult)
 inputs        -- private helpers: values as float arrays with NaN, group levels in natural order
 
@@ -38,6 +39,7 @@ Examples
 """
 
 from .groups import CompareResult, compare_groups, compare_groups_table, two_sample_ordinal
+from .means import mean_ci
 from .models import LogitResult, OrdinalResult, logistic_regression, ordinal_logit
 from .multiplicity import holm
 from .paired import Alternative as Alternative
@@ -46,6 +48,7 @@ from .paired import ZeroMethod as ZeroMethod
 from .proportions import TwoProportionsResult, proportion_ci, two_proportions
 
 __all__ = [
+    "mean_ci",
     "CompareResult",
     "LogitResult",
     "OrdinalResult",
