@@ -159,6 +159,10 @@ def paired_change(
     if zero_method not in ("wilcox", "pratt", "zsplit"):
         raise ValueError(f"zero_method must be 'wilcox', 'pratt' or 'zsplit', not {zero_method!r}")
     a, b, n_dropped = _pair_up(pre, post)
+    # pairs in value order: the sums (mean change) then never depend on row order or on the pseudonym key
+    # that ordered the ids, so two keys or a re-sorted export give the same figures to the last bit
+    order = np.lexsort((b, a))
+    a, b = a[order], b[order]
     d = b - a
     n = int(d.size)
     nan = float("nan")
