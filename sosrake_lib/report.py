@@ -97,17 +97,6 @@ KINDS: frozenset[str] = frozenset(
 )
 """Every kind :func:`format_cell` knows."""
 
-#: Header of a confidence-interval column (fi, en), shared by the analyses' display specs.
-CI_LABEL = ("95 %:n LV", "95% CI")
-#: Display spec of the row accounting of cleaning (the same in every analysis).
-CLEANING_COLUMNS: dict[Any, tuple[str, str, str]] = {
-    "source_file": ("Tiedosto", "File", "text"),
-    "raw_rows": ("Rivejä viennissä", "Raw rows", "int"),
-    "kept": ("Mukana", "Kept", "int"),
-    "dropped_empty": ("Poistettu: tyhjä", "Dropped: empty", "int"),
-    "dropped_test": ("Poistettu: testi", "Dropped: test", "int"),
-    "dropped_duplicate": ("Poistettu: kaksoiskappale", "Dropped: duplicate", "int"),
-}
 _YES_NO = {"fi": ("kyllä", "ei"), "en": ("yes", "no")}
 
 
