@@ -508,3 +508,40 @@ def test_paired_change_does_not_depend_on_the_order_of_the_pairs() -> None:
         again = paired_change(pre[perm], post[perm])
         assert again.mean_change == first.mean_change  # bit for bit, not approximately
         assert again == first
+
+
+# ------------------------------------------------------------------------------ ties on paper are ties
+def test_paired_change_equal_differences_on_a_one_third_grid_are_one_tie() -> None:
+    """The issue's reproducer: 4 - 10/3 and 10/3 - 8/3 are both 2/3 and must share one rank.
+
+    By hand: d = (+2/3, -2/3), both |d| ranked 1.5, W+ = W- = 1.5, r = 0. With a tie scipy's "auto" takes the
+    exact sign-flip enumeration ("permutation"): 4 equally likely sign patterns, all with min(W+, W-) <= 1.5,
+    so p = 1. Before rounding, float noise ranked them 1 and 2 (r = 1/3, method "exact").
+    """
+    r = paired_change([8 / 3, 4], [10 / 3, 10 / 3])
+    assert (r.w_plus, r.w_minus, r.effect_size) == (1.5, 1.5, 0.0)
+    assert r.method == "permutation"
+    assert r.p_value == 1.0
+    assert (r.n_increase, r.n_decrease, r.n_zero) == (1, 1, 0)
+
+
+def test_paired_change_noise_around_zero_is_a_zero_difference() -> None:
+    """A difference of 1e-16 (0.1 + 0.2 - 0.3) is no change: it is dropped as a zero, not ranked as a rise."""
+    r = paired_change([0.3, 1.0, 2.0, 1.0], [0.1 + 0.2, 2.0, 3.0, 2.0])
+    assert (r.n_zero, r.n_increase, r.n_pairs) == (1, 3, 4)
+    assert r.effect_size == 1.0
+
+
+def test_compare_groups_ties_float_noise_between_groups() -> None:
+    """0.1 + 0.2 and 0.3 are one value: the Mann-Whitney ranks tie and scipy uses the tie-corrected normal
+    approximation (without rounding the values looked untied and the exact test ran).
+
+    By hand: x = (0.3, 1), y = (0.3, 2); pooled ranks 1.5, 1.5, 3, 4; U_x = 1.5 + 3 - 3 = 1.5, r = 1 - 2 * 1.5 / 4
+    = 0.25.
+    """
+    r = two_sample_ordinal([0.1 + 0.2, 1.0], [0.3, 2.0])
+    assert r.options["method"] == "asymptotic"
+    assert r.statistic == 1.5
+    assert r.effect_size == 0.25
+    # descriptive figures keep the values as they are
+    assert r.table.loc["x", "mean"] == pytest.approx(0.65)

@@ -15,6 +15,7 @@ proportion_ci, two_proportions                      -- Wilson / Newcombe interva
 paired_change, paired_change_table                  -- Wilcoxon signed-rank with rank-biserial r
 compare_groups, compare_groups_table, two_sample_ordinal -- Mann-Whitney U / Kruskal-Wallis H with effect sizes
 holm                                                -- Holm step-down adjustment, NaN-transparent
+tie_safe                                            -- values rounded before ranking (float noise is no tie-break)
 ordinal_logit                                       -- proportional-odds (cumulative logit) regression
 logistic_regression                                 -- binary logistic regression with EPV and separation checks
 
@@ -26,7 +27,7 @@ groups        -- compare_groups, compare_groups_table, two_sample_ordinal (Compa
 multiplicity  -- holm
 means         -- mean_ci (t interval of a mean)
 models        -- ordinal_logit, logistic_regression (OrdinalResult, LogitResult)
-inputs        -- private helpers: values as float arrays with NaN, group levels in natural order
+inputs        -- tie_safe; private helpers: values as float arrays with NaN, group levels in natural order
 
 Examples
 --------
@@ -39,6 +40,7 @@ Examples
 """
 
 from .groups import CompareResult, compare_groups, compare_groups_table, two_sample_ordinal
+from .inputs import tie_safe
 from .means import mean_ci
 from .models import LogitResult, OrdinalResult, logistic_regression, ordinal_logit
 from .multiplicity import holm
@@ -63,5 +65,6 @@ __all__ = [
     "paired_change_table",
     "proportion_ci",
     "two_proportions",
+    "tie_safe",
     "two_sample_ordinal",
 ]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
-from .inputs import _group_levels, _to_float
+from .inputs import _group_levels, _to_float, tie_safe
 from .multiplicity import holm
 
 
@@ -68,7 +68,8 @@ def _compare_samples(
     excluded = tuple(g for g in samples if g not in included)
     table["in_test"] = [g in included for g in samples]
     table.index.name = "group"
-    xs = [samples[g] for g in included]
+    # ranks are taken on tie_safe values: equal means on paper (10/3 from two different sums) are equal ties
+    xs = [tie_safe(samples[g]) for g in included]
     n = int(sum(x.size for x in xs))
     nan = float("nan")
     base: dict[str, Any] = dict(
