@@ -210,3 +210,30 @@ def test_every_import_path_the_readme_names_still_works() -> None:
             break
         else:
             raise AssertionError(path)
+
+
+def test_every_data_folder_is_a_listed_package_with_its_files() -> None:
+    """setuptools warns (and a future release drops the files) when a folder of YAML is only package data of
+    its parent: themes/ and labels_data/ must be packages of their own, with their files as package data."""
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    folders = {
+        ".".join(p.parent.relative_to(PROJECT_ROOT).parts)
+        for p in (PROJECT_ROOT / "sosrake_lib").rglob("*.yaml")
+    }
+    assert {"sosrake_lib.themes", "sosrake_lib.labels_data"} <= folders
+    for folder in folders:
+        assert folder in config["packages"], folder
+        assert "*.yaml" in config["package-data"][folder], folder
+
+
+def test_licence_is_an_spdx_string_and_ruff_is_pinned_to_a_minor_release() -> None:
+    """No setuptools deprecation warning on install (a licence table is deprecated), and a new ruff minor
+    release, which may reformat code, cannot fail `make test` on a fresh machine."""
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
+    (ruff,) = [
+        d for d in project["project"]["optional-dependencies"]["dev"] if d.startswith("ruff")
+    ]
+    assert ">=" in ruff and "<" in ruff.replace("<=", "")
