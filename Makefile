@@ -38,7 +38,8 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=.
+	@# Jupyter refuses to start as root without --allow-root (containers, CI machines)
+	$(BIN)/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

@@ -5,7 +5,8 @@
 ``sosrake map PATH [--instrument NAME] [--write YAML]`` (how each column maps; proposed aliases),
 ``sosrake prepare --raw DIR --semester S``,
 ``sosrake sample-data --out DIR [--rows N] [--seed N]``,
-``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on).
+``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on),
+``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600).
 
 Exit status 0 on success, 2 on bad input or set-up with one clear line on stderr and no traceback; 1 when a
 notebook fails (the line names the notebook and the cell) or when ``scan`` finds something.
@@ -125,6 +126,21 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="the semester's raw exports: their names, ids and identifier columns are looked for too",
+    )
+    key = sub.add_parser(
+        "key",
+        help="luo pseudonymisointiavain / create the pseudonymisation key (once per organisation)",
+    )
+    key.add_argument(
+        "action",
+        choices=["init"],
+        help="init: luo uusi avain, jota vain omistaja voi lukea / create a new key only its owner can read",
+    )
+    key.add_argument(
+        "--path",
+        type=Path,
+        default=None,
+        help="minne avain kirjoitetaan / where to write it (default ~/.config/sosrake/pseudonym.key)",
     )
     return p
 
@@ -268,6 +284,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for p in write_sample(args.out, rows=args.rows, seed=args.seed):
                 print(p)
+        elif args.command == "key":
+            from .privacy import init_key
+
+            target = init_key(args.path)
+            print(
+                f"avain luotu / key created: {target} (chmod 600). Ota siitä varmuuskopio turvalliseen paikkaan "
+                "ja käytä samaa avainta joka lukukausi / back it up safely and use the same key every semester"
+            )
         elif args.command == "scan":
             return _scan(args.folder, args.min_cell_size, args.raw)
         elif args.command == "run":

@@ -49,6 +49,7 @@ __all__ = [
     "DEMO_KEY",
     "KEY_ENV",
     "KEY_FILE_ENV",
+    "init_key",
     "MIN_KEY_LENGTH",
     "SUPPRESSED_MARK",
     "TAGS",
@@ -86,8 +87,7 @@ DEMO_KEY = b"sosrake-DEMO-key-for-synthetic-sample-data-only"
 
 _KEY_HELP = (
     "Pseudonymisointiavain puuttuu / pseudonym key not found. "
-    "Luo avain / create one: mkdir -p ~/.config/sosrake && "
-    'python -c "import secrets; print(secrets.token_urlsafe(32))" > ~/.config/sosrake/pseudonym.key '
+    "Luo avain / create one: sosrake key init "
     f"(tai/or set {KEY_ENV} or {KEY_FILE_ENV}). "
     "Säilytä avain turvassa repositorion ulkopuolella ja käytä samaa avainta joka lukukausi, jotta pseudonyymit "
     "pysyvät samoina / keep it safe outside the repository and use the same key every semester so pseudonyms "
@@ -123,11 +123,55 @@ def default_key_path() -> Path:
 MIN_KEY_BITS = 64
 """Least estimated entropy of a key (its length times the Shannon entropy of its characters, in bits)."""
 
-_NEW_KEY_FIX = (
-    'luo uusi / create a new one: mkdir -p ~/.config/sosrake && python -c "import secrets; '
-    'print(secrets.token_urlsafe(32))" > ~/.config/sosrake/pseudonym.key && chmod 600 '
-    "~/.config/sosrake/pseudonym.key"
-)
+_NEW_KEY_FIX = "luo uusi / create a new one: sosrake key init"
+
+
+def init_key(path: str | os.PathLike[str] | None = None) -> Path:
+    """Create a new pseudonym key file that only its owner can read, and return its path.
+
+    The folder is made if it is missing (``mkdir -p``, mode 700 for a new folder); the file is created with
+    mode 600 in one step (``O_CREAT | O_EXCL``), so the key is never readable by others, not even for a
+    moment. An existing key is never replaced: pseudonyms made with it would no longer match.
+
+    Parameters
+    ----------
+    path
+        Where to write the key; by default :func:`default_key_path` (``~/.config/sosrake/pseudonym.key``).
+
+    Raises
+    ------
+    ConfigError
+        When a file already exists there, or the path lies inside the repository (keys never enter git).
+
+    Examples
+    --------
+    >>> import tempfile, stat
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> key_file = init_key(folder / "new" / "pseudonym.key")
+    >>> oct(stat.S_IMODE(key_file.stat().st_mode)), len(key_file.read_text().strip()) >= 43
+    ('0o600', True)
+    >>> init_key(key_file)
+    Traceback (most recent call last):
+    ...
+    sosrake_lib.errors.ConfigError: avain on jo olemassa / a key already exists: ...
+    """
+    target = Path(path).expanduser() if path is not None else default_key_path()
+    if target.absolute().resolve().is_relative_to(PROJECT_ROOT):
+        raise ConfigError(
+            f"avain ei saa olla repositorion sisällä / the key must not be inside the repository: {target}; "
+            f"use e.g. {default_key_path()}"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ConfigError(
+            f"avain on jo olemassa / a key already exists: {target}; sitä ei korvata, koska pseudonyymit "
+            "muuttuisivat / it is not replaced, because pseudonyms would change"
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(new_key() + "\n")
+    return target
 
 
 def key_problem(key: bytes | str) -> str | None:

@@ -149,3 +149,60 @@ def test_prepare_writes_processed_files(tmp_path: Path, capsys: pytest.CaptureFi
     assert len(written) == 14  # 7 exports x (parquet + cleaning log)
     df = pd.read_parquet(out / "sample" / "competence_2020.parquet")
     assert len(df) == 118 and "email" not in df.columns
+
+
+def test_key_init_makes_the_folder_and_a_private_key_that_runs_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a fresh machine (no ~/.config/sosrake) one command makes a key only its owner can read, and the
+    key loader then finds it; a second init refuses (exit 2, one line) and leaves the first key as it was."""
+    import stat
+
+    from sosrake_lib.privacy import KEY_ENV, load_pseudonym_key
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    assert main(["key", "init"]) == 0
+    key_file = tmp_path / "config" / "sosrake" / "pseudonym.key"
+    assert "pseudonym.key" in capsys.readouterr().out
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+    first = key_file.read_bytes()
+    import warnings
+
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        key, is_demo = load_pseudonym_key()
+    assert record == []  # mode 600: no "readable by other users" warning
+    assert key == first.strip() and not is_demo
+    assert main(["key", "init"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already exists" in err
+    assert key_file.read_bytes() == first
+
+
+def test_key_init_refuses_a_path_inside_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    target = SAMPLE_DIR.parent / "pseudonym.key"
+    assert main(["key", "init", "--path", str(target)]) == 2
+    assert "inside the repository" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_make_lab_passes_allow_root_only_to_root() -> None:
+    """Jupyter refuses to start as root without --allow-root; CI machines and containers run as root."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    dry = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed-stamp", "lab"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in dry.splitlines() if "jupyter lab" in x)
+    shell = subprocess.run(
+        ["sh", "-c", "echo " + line.split("jupyter lab", 1)[1]], capture_output=True, text=True
+    )
+    assert ("--allow-root" in shell.stdout) == (os.geteuid() == 0)

@@ -420,8 +420,7 @@ def test_missing_key_raises_with_instructions(no_key_env) -> None:  # type: igno
         load_pseudonym_key()
     msg = str(info.value)
     assert "\n" not in msg
-    assert "secrets.token_urlsafe(32)" in msg
-    assert "~/.config/sosrake/pseudonym.key" in msg
+    assert "sosrake key init" in msg
     assert "repositorion ulkopuolella" in msg and "outside the repository" in msg
     assert "every semester" in msg
 
