@@ -1,4 +1,4 @@
-"""Benchmarks of issue 8: speed and scale against a floor, measured side by side in one run.
+"""Benchmarks: speed and scale against a floor, measured side by side in one run.
 
 Run from the project root (``make bench``)::
 
@@ -12,7 +12,7 @@ folder). Every timing runs in a fresh worker process (``python benchmarks/run.py
 caches and memory of one measurement never leak into the next; peak memory is that worker's
 ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` (resident set, interpreter and imports included).
 
-Targets (issue 8):
+Targets:
 
 1. ``sosrake run all`` on the sample takes at most 1.5 x the floor: the same number of Papermill runs, in the
    runner's parallelism, of notebooks that only import the same libraries.
@@ -554,7 +554,7 @@ def summary_lines(res: dict[str, Any]) -> list[str]:
 def markdown(res: dict[str, Any]) -> str:
     m = res["machine"]
     out = [
-        "# Benchmark results (issue 8)",
+        "# Benchmark results",
         "",
         f"Measured {res['date']} with `{res['command']}`.",
         "",

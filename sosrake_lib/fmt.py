@@ -1,6 +1,6 @@
 """Format numbers, percentages, intervals and dates for people to read, in Finnish or English.
 
-This is *the one* formatting helper (DESIGN.md, "Finnish conventions in what people read"): figures, tables
+This is *the one* formatting helper (decimal comma, non-breaking thin-space thousands, "95 %:n luottamusväli"): figures, tables
 for people, the infographic and the notebook narrative all format through it, so a Finnish label always reads
 ``3,4``, ``87 %``, ``1 000`` and ``12.10.2022``, and an English one ``3.4``, ``87%``, ``1,000`` and
 ``2022-10-12``. Machine files (CSV, JSON) are *not* formatted here: they keep plain ``.`` decimals.

@@ -1,6 +1,6 @@
 """Faster PDF/PS export: subset each embedded font once per process instead of once per file.
 
-Why this exists: with ``pdf.fonttype = 42`` (DESIGN.md: TrueType fonts, text stays editable) matplotlib subsets
+Why this exists: with ``pdf.fonttype = 42`` (TrueType fonts, so text in a PDF stays editable for a designer) matplotlib subsets
 the font with fontTools for every PDF it writes (``matplotlib.backends._backend_pdf_ps.get_glyphs_subset``).
 For DejaVu Sans that takes 0.1-0.15 s per font per file, mostly spent decompiling and pruning the font's
 OpenType layout tables — more than drawing the figure. A semester run writes some 40 PDFs with two or three

@@ -2,7 +2,7 @@
 
 - :class:`KeyFigures` collects :class:`KeyFigure` records (name, value, unit, n, CI, method, Finnish and
   English label) and writes ``key_figures.json`` and ``key_figures.csv``: the files the infographic and any
-  designer use (DESIGN.md). Small-n suppression is enforced *when writing*: a figure whose ``n`` is below
+  designer use. Small-n suppression is enforced *when writing*: a figure whose ``n`` is below
   ``min_n`` is written with ``value``/``ci_low``/``ci_high`` null and ``suppressed = true``, whatever the
   caller set.
 - :func:`write_tables` writes each table as ``tables/<name>.csv`` (machines: UTF-8, comma separator, ``.``
@@ -56,7 +56,7 @@ from sosrake_lib.fmt import label as pick_label
 
 from .settings import MIN_N
 
-"""Default disclosure threshold: no published figure may describe fewer people (DESIGN.md)."""
+"""Default disclosure threshold: no published figure may describe fewer people (README, "Tietosuoja / data protection")."""
 
 KEY_FIGURE_COLUMNS = (
     "name",

@@ -1,6 +1,6 @@
 """Privacy: scrub identifiers from free text, pseudonymise ids, suppress small cells.
 
-Three tools, one for each place personal data can leak (see ``DOMAIN.md``, "Privacy and disclosure control"):
+Three tools, one for each place personal data can leak (README, "Tietosuoja / data protection"):
 
 1. :func:`scrub_pii` (module :mod:`sosrake_lib.scrub`) replaces direct and strong indirect identifiers in open answers with a bracketed tag:
    henkilötunnus (personal identity code), phone numbers, e-mail addresses, street addresses and the names the

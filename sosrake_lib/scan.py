@@ -1,6 +1,6 @@
 """Scan an output folder for identifiers and small counts before anyone hands it on.
 
-The last line of defence of the privacy promises (``DOMAIN.md``, "Privacy and disclosure control"): every file an
+The last line of defence of the privacy promises (README, "Tietosuoja / data protection"): every file an
 analysis wrote is read back *as a person or a program would see it* and checked for
 
 - identifiers: henkilötunnus, phone numbers, e-mail addresses, IBANs, street addresses and car registration

@@ -21,7 +21,7 @@ from typing import Literal
 
 from .errors import ConfigError
 
-#: The smallest group a published figure may describe (DOMAIN.md: fewer than 5 people are never shown).
+#: The smallest group a published figure may describe (the project rule: fewer than 5 people are never shown).
 MIN_N = 5
 #: Seed of the bootstrap intervals (training-need ranks): the same data give the same intervals.
 BOOTSTRAP_SEED = 2020

@@ -1,4 +1,4 @@
-"""Tests for sosrake_lib.fmt: known strings from the Finnish and English conventions in DESIGN.md."""
+"""Tests for sosrake_lib.fmt: known strings from the Finnish and English number conventions."""
 
 from __future__ import annotations
 

@@ -237,3 +237,25 @@ def test_licence_is_an_spdx_string_and_ruff_is_pinned_to_a_minor_release() -> No
         d for d in project["project"]["optional-dependencies"]["dev"] if d.startswith("ruff")
     ]
     assert ">=" in ruff and "<" in ruff.replace("<=", "")
+
+
+def test_no_reference_to_files_or_issues_outside_the_repository() -> None:
+    """A newcomer reads the repository alone: no pointer to the design or domain notes (kept outside it) or to an
+    issue number of the tracker, in the README, the code, the benchmarks, the notebooks or the tests."""
+    import re
+
+    pattern = re.compile(r"\b(DESIGN|DOMAIN)\.md\b|\bissue \d+\b|\(#\d+\)", re.IGNORECASE)
+    roots = ["README.md", "sosrake_lib", "benchmarks", "notebooks", "tests", "Makefile"]
+    found = []
+    for root in roots:
+        path = PROJECT_ROOT / root
+        files = [path] if path.is_file() else sorted(path.rglob("*"))
+        for f in files:
+            if f.suffix not in {".md", ".py", ".ipynb", ".yaml", ""} or not f.is_file():
+                continue
+            if f.name == "results.md" or f == Path(__file__):
+                continue
+            for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line):
+                    found.append(f"{f.relative_to(PROJECT_ROOT)}:{i}: {line.strip()[:80]}")
+    assert found == []

@@ -1,4 +1,4 @@
-"""Issue 7: run every analysis on the sample and scan every output file for identifiers and small counts.
+"""Run every analysis on the sample and scan every output file for identifiers and small counts.
 
 Two full runs (module fixture): the shipped sample in Finnish with the default minimum cell size 5, and a copy of
 the sample with formula-like open answers planted, in English with ``--min-cell-size 10`` (so suppression must

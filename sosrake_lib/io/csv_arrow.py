@@ -106,7 +106,7 @@ def _arrow_body(
 def _read_csv_arrow(path: Path, inst: Instrument, strict: bool = False) -> pd.DataFrame | None:
     """:func:`read_export` of a large UTF-8 CSV through Arrow's multi-threaded reader, or ``None``.
 
-    Speed (benchmarks/README.md, issue 8): the pandas path parses every cell into a Python object and converts
+    Speed (benchmarks/README.md, target 2): the pandas path parses every cell into a Python object and converts
     the text columns again; here the body is read by ``pyarrow.csv`` straight into Arrow string columns, which
     the converters factorise with Arrow's hash tables. The header rows are parsed by the same pandas call as the
     pandas path (:func:`_grid_read_options`), so header finding, metadata and column mapping see the same cells.

@@ -3,7 +3,7 @@
 Figure functions follow seaborn's convention: they take ``ax=None`` (a new figure is made with
 :func:`new_figure` when none is given) and return the :class:`~matplotlib.axes.Axes` they drew on. They never
 save: :func:`save_figure` writes SVG, PDF and PNG with deterministic metadata, so a re-run gives byte-identical
-files (DESIGN.md, "Notebook conventions").
+files (README, "Staff, every semester": byte-identical re-runs).
 
 House style
 -----------

@@ -50,7 +50,7 @@ def likert_diverging(
 
     Negative answers extend left of zero and positive ones right; an odd middle category is split in half
     across zero (Heiberger & Robbins 2014). The "En osaa sanoa" share (``nsa_col``) is drawn apart on the
-    right in light grey, so it is shown but not mixed into the scale (DESIGN.md, Likert house rule).
+    right in light grey, so it is shown but not mixed into the scale (the house rule: "En osaa sanoa" is counted but kept out of means and scales).
 
     Parameters
     ----------

@@ -9,7 +9,7 @@ The suppression rule
 *Primary suppression*: a cell that describes ``0 < n < min_n`` people is hidden (``min_n`` defaults to 5 and
 is configurable). Zeros are published as 0: they describe nobody. This is the threshold (frequency) rule of
 Statistics Finland's disclosure control (kynnysarvosääntö) and of FSD's guidance on publishing aggregates; the
-project brief (``DOMAIN.md``) sets the threshold to 5.
+project brief sets the threshold to 5 (README, "Tietosuoja / data protection").
 
 *Secondary suppression*: where totals are published, a single hidden cell in a row or column could be worked out
 as the total minus the visible cells. So in every line (row, column, or a one-way table) with exactly one hidden

@@ -1,6 +1,6 @@
 """Statistical tests and intervals for the SOSRAKE surveys, each result naming its test, options and effect size.
 
-House rules (see DESIGN.md, "Statistics house rules"): every result says which test was run, with which options,
+House rules: every result says which test was run, with which options,
 and which effect size it reports; families of tests are Holm-corrected; non-substantive answers ("En osaa sanoa")
 arrive here as NaN and are left out of tests and counted.
 

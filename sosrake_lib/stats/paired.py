@@ -58,7 +58,7 @@ class PairedChangeResult:
 
     @property
     def n(self) -> int:
-        """Number of complete pairs (alias of ``n_pairs``, the "n" promised in DESIGN.md)."""
+        """Number of complete pairs (alias of ``n_pairs``: every result reports its n)."""
         return self.n_pairs
 
     def as_dict(self) -> dict[str, Any]:
