@@ -300,12 +300,24 @@ def strip_paths(notebook: Path, replacements: dict[Path, str]) -> None:
 
 
 def export_html(executed: Path, target: Path, title: str) -> None:
-    """HTML report of an executed notebook without code cells (nbconvert, exclude_input)."""
+    """HTML report of an executed notebook without code cells (nbconvert, exclude_input).
+
+    Text a cell wrote to stderr (warnings such as "key file ... is readable by other users", with a source
+    line and a local path) is for the person running, who sees it on the command line and in
+    ``notebook.ipynb``; the report is for its readers, so those outputs are left out of it.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["title"] = title
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell["outputs"] = [
+                o
+                for o in cell["outputs"]
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
     for cell in (
         nb.cells
     ):  # Papermill gives its injected cell a random id: the report must not change per run

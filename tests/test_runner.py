@@ -294,3 +294,30 @@ def test_real_data_without_a_key_stops_with_instructions(tmp_path, capsys, monke
     assert not (tmp_path / "out").exists() and not (tmp_path / "p").exists()
     monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", "a-long-enough-secret-key-for-the-test")
     assert main(["validate", str(raw / "interviews_2022-syksy.csv")]) == 0
+
+
+def test_report_leaves_out_what_cells_wrote_to_stderr(tmp_path: Path) -> None:
+    """A warning a cell printed (with a source line and a local path) reaches the command line and
+    notebook.ipynb, never the report its readers get; what the cell showed to readers stays."""
+    import nbformat
+
+    from sosrake_lib.runner import export_html
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('x')")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text="./sosrake_lib/cleaning.py:553: UserWarning: key file /home/kirsi/k is readable\n",
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="Vastaajia 42\n"),
+    ]
+    nb.cells = [cell]
+    executed = tmp_path / "executed.ipynb"
+    nbformat.write(nb, executed)
+    export_html(executed, tmp_path / "report.html", "Raportti")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Vastaajia 42" in html
+    assert "UserWarning" not in html and "/home/kirsi" not in html
+    assert "UserWarning" in executed.read_text(encoding="utf-8")  # the notebook itself keeps it
