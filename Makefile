@@ -5,13 +5,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# axe-core + playwright-core for the accessibility check of the reports (tools/a11y, versions in its lock file)
+A11Y_STAMP := tools/a11y/node_modules/.installed-stamp
 SEMESTER ?= sample
 RAW      ?= data/raw/sample
 OUT      ?= outputs
 # the sample's competence target group has 160 people (response rate); give your own with RUN_OPTS=...
 RUN_OPTS ?= --target-size 160
 
-.PHONY: setup run test lint lab bench clean-outputs
+.PHONY: setup a11y-setup run test lint lab bench clean-outputs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +24,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+$(A11Y_STAMP): tools/a11y/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tools/a11y --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility check of the reports will be skipped"; fi
+
+a11y-setup: $(A11Y_STAMP)
+
 run: setup
 	$(BIN)/sosrake run all --semester $(SEMESTER) --raw $(RAW) --out $(OUT) $(RUN_OPTS)
 
-test: setup
+test: setup a11y-setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# pytest exits 5 when it collected no test: a broken suite, so it must not pass

@@ -299,8 +299,11 @@ def strip_paths(notebook: Path, replacements: dict[Path, str]) -> None:
     atomic_write_text(notebook, text)
 
 
-def export_html(executed: Path, target: Path, title: str) -> None:
+def export_html(executed: Path, target: Path, title: str, lang: str = "fi") -> None:
     """HTML report of an executed notebook without code cells (nbconvert, exclude_input).
+
+    ``<html lang>`` is the run's language, so a screen reader reads a Finnish report with Finnish rules
+    (WCAG 2.1, 3.1.1 Language of Page; nbconvert's default says "en").
 
     Text a cell wrote to stderr (warnings such as "key file ... is readable by other users", with a source
     line and a local path) is for the person running, who sees it on the command line and in
@@ -324,7 +327,10 @@ def export_html(executed: Path, target: Path, title: str) -> None:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
     exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code=lang,
     )
     body, _ = exporter.from_notebook_node(nb)
     atomic_write_text(target, body)
@@ -425,7 +431,7 @@ def run_analysis(
             },
         )
         title = ANALYSES[plan.analysis].title(lang) + f" – {semester}"
-        export_html(executed, tmp / "report.html", title)
+        export_html(executed, tmp / "report.html", title, lang)
         from .infographic import make_infographic
 
         # Approvals from the reviewed file given and from this folder's previous run follow the quotes.
