@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--target-size", type=int, default=None, help="size of the competence target group"
     )
+    run.add_argument(
+        "--weak-alpha",
+        type=float,
+        default=None,
+        help="competence: Cronbach's alpha below this marks an area as a weak scale (default 0.6)",
+    )
     run.add_argument("--timeout", type=int, default=900, help="seconds a notebook cell may run")
     run.add_argument(
         "--processed",
@@ -311,6 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 strict=args.strict,
                 codebook_overlay=args.codebook_overlay,
                 **({"processed_dir": args.processed} if args.processed else {}),
+                **({"weak_alpha": args.weak_alpha} if args.weak_alpha is not None else {}),
             )
     except BrokenPipeError:  # `sosrake validate … | head`: the reader went away; nothing is wrong
         import os

@@ -39,6 +39,7 @@ class RunContext:
     semester: str
     target_size: int | None = None
     approved_quotes: Path | None = None
+    weak_alpha: float | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,11 @@ def _by_role(inputs: Sequence[Any]) -> dict[str, str]:
 
 
 def _competence_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, Any]:
-    return {"export_path": _by_role(inputs)["export"], "target_size": int(ctx.target_size or 0)}
+    params = {"export_path": _by_role(inputs)["export"], "target_size": int(ctx.target_size or 0)}
+    # only when given: a run without one keeps the notebook's default
+    if ctx.weak_alpha is not None:
+        params["weak_alpha"] = float(ctx.weak_alpha)
+    return params
 
 
 def _interviews_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, Any]:

@@ -184,6 +184,7 @@ def notebook_parameters(
     approved_quotes: Path | None,
     target_size: int | None,
     codebook_overlay: Path | None = None,
+    weak_alpha: float | None = None,
 ) -> dict[str, Any]:
     """The Papermill parameters of one analysis (paths as absolute strings)."""
     common: dict[str, Any] = {
@@ -197,7 +198,10 @@ def notebook_parameters(
     ):  # only when given: a run without one passes the notebooks' defaults
         common["codebook_overlay"] = str(Path(codebook_overlay).resolve())
     context = RunContext(
-        semester=semester, target_size=target_size, approved_quotes=approved_quotes
+        semester=semester,
+        target_size=target_size,
+        approved_quotes=approved_quotes,
+        weak_alpha=weak_alpha,
     )
     common.update(ANALYSES[plan.analysis].parameters(plan.inputs, context))
     return common
@@ -397,6 +401,7 @@ def run_analysis(
     notebook_slot: AbstractContextManager[Any] | None = None,
     codebook_overlay: Path | None = None,
     locked: bool = False,
+    weak_alpha: float | None = None,
 ) -> Path:
     """Run one analysis into ``out/<semester>/<analysis>`` atomically; return the folder.
 
@@ -416,6 +421,7 @@ def run_analysis(
             approved_quotes=approved_quotes,
             target_size=target_size,
             codebook_overlay=codebook_overlay,
+            weak_alpha=weak_alpha,
         )
         executed = tmp / "notebook.ipynb"
         with notebook_slot if notebook_slot is not None else contextlib.nullcontext():
@@ -510,6 +516,7 @@ def run_semester(
     processed_dir: Path | None = PROCESSED_DIR,
     strict: bool = False,
     codebook_overlay: Path | None = None,
+    weak_alpha: float | None = None,
 ) -> list[Path]:
     """Validate, store the cleaned data, then run the requested analyses (``all``: in parallel where cores allow).
 
@@ -519,6 +526,8 @@ def run_semester(
     """
     if min_cell_size < 1:
         raise ConfigError(f"--min-cell-size must be at least 1 (got {min_cell_size})")
+    if weak_alpha is not None and not 0 <= weak_alpha <= 1:
+        raise ConfigError(f"--weak-alpha must be a number from 0 to 1 (got {weak_alpha})")
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
     check_label(semester)
@@ -566,6 +575,7 @@ def run_semester(
             say=say,
             codebook_overlay=codebook_overlay,
             max_workers=max_workers,
+            **({"weak_alpha": weak_alpha} if weak_alpha is not None else {}),
         )
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "NPSResult",
     "ScoringWarning",
     "TopBoxResult",
+    "alpha_ci_method",
     "borich_needs",
     "cronbach_alpha",
     "likert_table",
@@ -103,19 +104,96 @@ def _check_ci(ci: float) -> None:
 
 
 class AlphaResult(NamedTuple):
-    """Cronbach's alpha with its Feldt confidence interval."""
+    """Cronbach's alpha with its confidence interval (``ci_method``: ``"feldt"`` or ``"bca"``)."""
 
     alpha: float
     ci_low: float
     ci_high: float
     n_respondents: int
     n_items: int
+    ci_method: str = "feldt"
+
+
+def alpha_ci_method(items: pd.DataFrame) -> str:
+    """Which interval of Cronbach's alpha these answers call for: ``"bca"`` or ``"feldt"``.
+
+    The rule: the bootstrap BCa interval when *any answer is missing* among the respondents who answered
+    the block (a row with at least one answer and at least one gap). Alpha is then computed from pairwise
+    covariances, each over its own respondents, and Feldt's F distribution, which takes one ``n`` of complete
+    answers, no longer describes it: in ``benchmarks/alpha_coverage.py`` (README, "Reliability intervals")
+    the nominal 95 % Feldt interval covered 92 % with 10 % of the answers missing, BCa 94 %. Otherwise
+    ``"feldt"``: with complete answers Feldt covered 94-95 % and is what ``psych::alpha`` reports. Answers
+    piled at the top of the scale (40 % in the top option) are *not* a reason to switch: both intervals
+    covered about 93-94 % there and BCa was not the better one.
+
+    Examples
+    --------
+    >>> alpha_ci_method(pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 1, 4, 3]}))
+    'feldt'
+    >>> alpha_ci_method(pd.DataFrame({"a": [1, 2, None, 4], "b": [2, 1, 4, 3]}))  # one gap
+    'bca'
+    >>> alpha_ci_method(pd.DataFrame({"a": [1, None, 3, 4], "b": [2, None, 4, 3]}))  # a skipped block
+    'feldt'
+    """
+    answered = ~np.isnan(_float_matrix(items, list(items.columns)))
+    return "bca" if (~answered[answered.any(axis=1)]).any() else "feldt"
+
+
+def _pairwise_alpha(x: np.ndarray) -> np.ndarray:
+    """Cronbach's alpha from pairwise-complete covariances over the last two axes ``(..., n, k)``.
+
+    The batched form of the point estimate of :func:`cronbach_alpha` (pandas' pairwise ``cov``): every
+    covariance uses the rows that answered both items, centred on those rows' means (ddof = 1).
+    """
+    m = ~np.isnan(x)
+    x0 = np.where(m, x, 0.0)
+    k = x.shape[-1]
+    cov = np.empty(x.shape[:-2] + (k, k))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for i in range(k):
+            for j in range(i, k):
+                w = m[..., i] & m[..., j]
+                nij = w.sum(axis=-1)
+                xi, xj = np.where(w, x0[..., i], 0.0), np.where(w, x0[..., j], 0.0)
+                di = np.where(w, xi - (xi.sum(axis=-1) / nij)[..., None], 0.0)
+                dj = np.where(w, xj - (xj.sum(axis=-1) / nij)[..., None], 0.0)
+                cov[..., i, j] = cov[..., j, i] = (di * dj).sum(axis=-1) / (nij - 1)
+        total = cov.sum(axis=(-2, -1))
+        return k / (k - 1) * (1 - np.trace(cov, axis1=-2, axis2=-1) / total)
+
+
+def _alpha_bca(x: np.ndarray, ci: float, n_resamples: int, seed: int) -> tuple[float, float]:
+    """BCa bootstrap interval of pairwise alpha, respondents (rows) resampled: scipy.stats.bootstrap."""
+    x = x[(~np.isnan(x)).any(axis=1)]  # a row without answers adds nothing to any covariance
+
+    def statistic(idx: np.ndarray, axis: int = -1) -> np.ndarray:
+        return _pairwise_alpha(x[np.asarray(idx, dtype=np.intp)])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a resample with an undefined alpha
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)  # e.g. every resample alike
+        res = stats.bootstrap(
+            (np.arange(len(x)),),
+            statistic,
+            n_resamples=n_resamples,
+            vectorized=True,
+            confidence_level=ci,
+            method="BCa",
+            rng=np.random.default_rng(seed),
+        )
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
 def cronbach_alpha(
-    items: pd.DataFrame, ci: float = 0.95, nan_policy: str = "pairwise"
+    items: pd.DataFrame,
+    ci: float = 0.95,
+    nan_policy: str = "pairwise",
+    *,
+    ci_method: str = "feldt",
+    n_resamples: int = 2000,
+    seed: int = 0,
 ) -> AlphaResult:
-    r"""Cronbach's (1951) coefficient alpha of a set of items, with Feldt's confidence interval.
+    r"""Cronbach's (1951) coefficient alpha of a set of items, with Feldt's or a bootstrap BCa interval.
 
     .. math::
 
@@ -137,6 +215,16 @@ def cronbach_alpha(
         ``"pairwise"`` (default, like psych): every covariance uses the respondents who answered both items.
         ``"listwise"``: drop every respondent with any missing item first.
         ``"raise"``: raise ``ValueError`` if any value is missing.
+    ci_method : {"feldt", "bca"}
+        ``"feldt"`` (default): Feldt's F interval (below). ``"bca"``: bias-corrected and accelerated
+        bootstrap interval (Efron 1987) of the same alpha, respondents (rows) resampled with
+        :func:`scipy.stats.bootstrap` (``method="BCa"``, vectorised), for missing answers, where Feldt's
+        single-``n`` F distribution does not fit pairwise alpha; :func:`alpha_ci_method` says which one the
+        data call for.
+    n_resamples : int
+        Bootstrap resamples for ``"bca"`` (2000 take ~0.1 s for 120 respondents x 3 items).
+    seed : int
+        Seed of the bootstrap (:func:`numpy.random.default_rng`): the same data give the same interval.
 
     Returns
     -------
@@ -181,6 +269,9 @@ def cronbach_alpha(
     twenty. Psychometrika 30, 357-370.
     Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient alpha.
     Applied Psychological Measurement 11, 93-103.
+    Efron, B. (1987). Better bootstrap confidence intervals. JASA 82, 171-185.
+    Padilla, M. A., Divers, J., & Newton, M. (2012). Coefficient alpha bootstrap confidence interval under
+    nonnormality. Applied Psychological Measurement 36, 331-348.
     Revelle, W. psych: Procedures for Psychological, Psychometric, and Personality Research (``alpha``,
     ``alpha.ci``). CRAN.
 
@@ -195,8 +286,18 @@ def cronbach_alpha(
     (0.75, 4, 2)
     >>> res.ci_low < res.alpha < res.ci_high
     True
+
+    The bootstrap interval of the same alpha (respondents resampled, seeded):
+
+    >>> df = pd.DataFrame({"Q1": [1, 2, 3, 4, 5, 2, 4, 3], "Q2": [2, 1, 4, 3, 5, 2, 5, 3],
+    ...                    "Q3": [1, 2, 4, 4, 4, None, 4, 2]})
+    >>> b = cronbach_alpha(df, ci_method="bca", seed=1)
+    >>> b.ci_method, b.ci_low < b.alpha < b.ci_high, b == cronbach_alpha(df, ci_method="bca", seed=1)
+    ('bca', True, True)
     """
     _check_ci(ci)
+    if ci_method not in ("feldt", "bca"):
+        raise ValueError(f"ci_method must be 'feldt' or 'bca', got {ci_method!r}")
     if nan_policy not in ("pairwise", "listwise", "raise"):
         raise ValueError(
             f"nan_policy must be 'pairwise', 'listwise' or 'raise', got {nan_policy!r}"
@@ -218,7 +319,7 @@ def cronbach_alpha(
         warnings.warn(
             f"Cronbach's alpha is undefined: {reason}; returning NaN", ScoringWarning, stacklevel=3
         )
-        return AlphaResult(math.nan, math.nan, math.nan, n, k)
+        return AlphaResult(math.nan, math.nan, math.nan, n, k, ci_method)
 
     if n < 2:
         return undefined(f"only {n} respondent(s) answered at least two items", x.shape[1])
@@ -244,6 +345,9 @@ def cronbach_alpha(
         return undefined("the variance of the total score is not positive", k)
     alpha = k / (k - 1) * (1 - np.trace(cov) / total)
 
+    if ci_method == "bca":
+        low, high = _alpha_bca(x.to_numpy(dtype=float), ci, n_resamples, seed)
+        return AlphaResult(float(alpha), low, high, n, k, "bca")
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - ci) / 2
     ci_low = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)

@@ -12,6 +12,10 @@ Examples
 Traceback (most recent call last):
 ...
 sosrake_lib.errors.ConfigError: min_n (--min-cell-size) must be a positive whole number, not 0
+>>> Settings(weak_alpha=1.5)
+Traceback (most recent call last):
+...
+sosrake_lib.errors.ConfigError: weak_alpha (--weak-alpha) must be a number from 0 to 1, not 1.5
 """
 
 from __future__ import annotations
@@ -27,18 +31,22 @@ MIN_N = 5
 BOOTSTRAP_SEED = 2020
 #: Seed of the candidate-quote sampling.
 QUOTE_SEED = 0
+#: Cronbach's alpha below this marks an area as a *weak scale* in the tables, key figures and infographic.
+WEAK_ALPHA = 0.6
 
 Lang = Literal["fi", "en"]
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run is configured with (``sosrake run --min-cell-size --lang``; the notebooks' parameters)."""
+    """What a run is configured with (``sosrake run --min-cell-size --lang --weak-alpha``; the notebooks'
+    parameters)."""
 
     min_n: int = MIN_N
     lang: Lang = "fi"
     bootstrap_seed: int = BOOTSTRAP_SEED
     quote_seed: int = QUOTE_SEED
+    weak_alpha: float = WEAK_ALPHA
 
     def __post_init__(self) -> None:
         if isinstance(self.min_n, bool) or not isinstance(self.min_n, int) or self.min_n < 1:
@@ -47,6 +55,14 @@ class Settings:
             )
         if self.lang not in ("fi", "en"):
             raise ConfigError(f"lang must be 'fi' or 'en', not {self.lang!r}")
+        if (
+            isinstance(self.weak_alpha, bool)
+            or not isinstance(self.weak_alpha, int | float)
+            or not 0 <= self.weak_alpha <= 1
+        ):
+            raise ConfigError(
+                f"weak_alpha (--weak-alpha) must be a number from 0 to 1, not {self.weak_alpha!r}"
+            )
 
 
-__all__ = ["BOOTSTRAP_SEED", "MIN_N", "QUOTE_SEED", "Lang", "Settings"]
+__all__ = ["BOOTSTRAP_SEED", "MIN_N", "QUOTE_SEED", "WEAK_ALPHA", "Lang", "Settings"]

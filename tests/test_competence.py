@@ -43,14 +43,27 @@ def _attitude_frame(scores: list[float]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------- respondents
 
 
-def test_response_rate_is_wilson_by_hand():
+def test_response_rate_is_a_census_count_without_an_interval(inst):
+    """The target group is counted whole: the rate has no sampling interval, in the result or the key figure."""
     r = comp.response_rate(118, 160)
-    low, high = _wilson(118, 160)
-    assert r.rate == pytest.approx(73.75)
-    assert (r.ci_low, r.ci_high) == pytest.approx((100 * low, 100 * high), abs=1e-9)
+    assert r.rate == pytest.approx(73.75) and (r.n, r.target_size) == (118, 160)
+    assert not hasattr(r, "ci_low") and "census" in r.method and "no sampling interval" in r.method
     assert comp.response_rate(118, 0) is None
     with pytest.raises(ValueError, match="target_size"):
         comp.response_rate(118, 100)
+    summary = pd.DataFrame(
+        {"role": ["competence"], "area": ["tiedonkeruu"], "n": [118], "mean": [3.7]}
+    )
+    needs = pd.DataFrame({"area": ["tiedonkeruu"], "n": [118], "mwds": [2.0], "rank": [1]})
+    rel = pd.DataFrame(columns=["role", "area", "n", "alpha", "alpha_ci_low", "alpha_ci_high"])
+    kf = comp.build_key_figures(
+        n_respondents=118, rate=r, summary=summary, needs=needs, reliability=rel, inst=inst
+    )
+    fig = kf["response_rate"]
+    assert fig.value == pytest.approx(73.75)
+    assert fig.ci_low is None and fig.ci_high is None
+    assert comp.parse_note(fig.note) == {"target_size": "160", "census": "yes"}
+    assert "census" in fig.method
 
 
 def test_respondent_counts_suppress_with_secondary_and_wilson(inst):
@@ -135,7 +148,12 @@ def test_reliability_flags_alpha_below_threshold_by_hand(inst):
     t = comp.reliability_table(d, inst)
     row = t[t["area"] == "yhteiso"].iloc[0]
     assert row["alpha"] == pytest.approx(-3.0)
-    assert bool(row["alpha_low"]) and row["n"] == 4
+    assert bool(row["weak_scale"]) and row["n"] == 4
+    assert row["weak_scale_note"] == "heikko mittari: alfa −3,00 < 0,6 – lue väittämittäin"
+    assert row["alpha_ci_method"] == "Feldt"  # complete answers
+    # the threshold is the caller's: below -3 nothing is weak
+    row = comp.reliability_table(d, inst, threshold=-3.5, lang="en").iloc[0]
+    assert not row["weak_scale"] and row["weak_scale_note"] == ""
 
 
 def test_area_summary_t_interval_and_flag(inst):
@@ -144,7 +162,15 @@ def test_area_summary_t_interval_and_flag(inst):
     row = t.iloc[0]
     half = stats.t.ppf(0.975, 4) * math.sqrt(2.5) / math.sqrt(5)
     assert (row["mean"], row["ci_low"], row["ci_high"]) == pytest.approx((3.0, 3 - half, 3 + half))
-    assert not row["alpha_low"] and row["plot_label"] == row["area_label"]
+    assert not row["weak_scale"] and row["plot_label"] == row["area_label"]
+    row = comp.area_summary(d, inst, min_n=5, threshold=1.0, lang="en").iloc[
+        0
+    ]  # alpha 1 < 1 is false
+    assert not row["weak_scale"]
+    d.loc[0, "ED2"] = 5.0  # alpha now below 1
+    row = comp.area_summary(d, inst, min_n=5, threshold=1.0, lang="en").iloc[0]
+    assert row["weak_scale"] and row["plot_label"].endswith("(weak scale: alpha < 1)")
+    assert row["weak_scale_note"].startswith("weak scale: alpha 0.")
 
 
 # -------------------------------------------------------------------------------------- group differences
@@ -176,6 +202,49 @@ def test_group_tests_holm_and_exclusion(inst):
     # 3 supervisors are hidden, and the 37 social workers with them: shown, 40 - 37 would give the 3 back
     assert (role_t["excluded_groups"] == "Sosiaalityöntekijä, Esihenkilö").all()
     assert (role_t["test"] == "none (fewer than 2 groups)").all() and (role_t["n"] == 0).all()
+
+
+def test_holm_families_are_one_grouping_each_and_named(sample, inst):
+    """p_holm is holm() over exactly the rows of one ``family``: a grouping's six areas for the rank tests
+    and for the model LR tests, and all level contrasts of a grouping for the odds ratios."""
+    from sosrake_lib.stats import holm
+
+    tests = comp.group_tests(sample, inst)
+    assert tests["family"].nunique() == 3
+    for _, block in tests.groupby("grouping"):
+        assert block["family"].nunique() == 1 and len(block) == 6
+        assert block["p_holm"].to_numpy() == pytest.approx(holm(block["p_value"]))
+    org = tests[tests["grouping"] == "organisation"].set_index("area")
+    assert org["family"].iloc[0] == "Organisaatio: 6 osaamisalueen järjestyslukutestit"
+    # known values: the smallest p of six is multiplied by 6 (not by 18, the three groupings together)
+    assert org.loc["yhteistyo", "p_value"] == pytest.approx(2.325661e-13, rel=1e-5)
+    assert org.loc["yhteistyo", "p_holm"] == pytest.approx(6 * org.loc["yhteistyo", "p_value"])
+    role = tests[tests["grouping"] == "role"].set_index("area")
+    assert role.loc["raportointi", "p_value"] == pytest.approx(0.0367092, rel=1e-5)
+    assert role.loc["raportointi", "p_holm"] == pytest.approx(6 * 0.0367092, rel=1e-5)
+    models, terms = comp.ordinal_checks(sample, inst, lang="en")
+    for _, block in models.groupby("grouping"):
+        assert block["family"].nunique() == 1 and len(block) == 6
+        assert block["lr_p_holm"].to_numpy() == pytest.approx(holm(block["lr_p"]))
+    assert set(models["family"]) == {
+        "Organisation: LR tests of 6 area models",
+        "Role: LR tests of 6 area models",
+        "Work area: LR tests of 6 area models",
+    }
+    sizes = terms.groupby("grouping")["family"].agg(["nunique", "size"])
+    assert sizes.loc["organisation"].tolist() == [1, 6]  # 6 areas x 1 contrast
+    assert sizes.loc["role"].tolist() == [1, 18]  # 6 areas x 3 contrasts
+    for _, block in terms.groupby("grouping"):
+        assert block["p_holm"].to_numpy() == pytest.approx(holm(block["p_value"]))
+    assert set(terms["family"]) == {
+        "Organisation: 6 odds ratios (all areas)",
+        "Role: 18 odds ratios (all areas)",
+        "Work area: 18 odds ratios (all areas)",
+    }
+    other = terms[(terms["grouping"] == "role") & (terms["area"] == "raportointi")]
+    other = other[other["term"] == "Other vs Social worker"].iloc[0]
+    assert other["p_value"] == pytest.approx(0.01378205, rel=1e-5)
+    assert other["p_holm"] == pytest.approx(18 * 0.01378205, rel=1e-5)
 
 
 def test_group_descriptives_secondary_suppression(inst):
@@ -303,9 +372,29 @@ def test_key_figures_names_and_note_convention(inst):
         "rank": "2",
         "rank_ci_low": "2",
         "rank_ci_high": "3",
+        "weak_scale": "competence",
+        "threshold": "0.6",
     }
     assert kf["need_rank_1"].value == 7.0 and kf["need_rank_1"].unit == "MWDS"
-    assert comp.parse_note(kf["alpha_yhteiso"].note)["alpha_flag"] == "low"
+    assert comp.parse_note(kf["alpha_yhteiso"].note) == {
+        "area": "yhteiso",
+        "weak_scale": "competence",
+        "threshold": "0.6",
+    }
+    # need rank 2 (yhteiso): its competence scale is weak, its importance scale (0.8) is not
+    assert comp.parse_note(kf["need_rank_2"].note)["weak_scale"] == "competence"
+    assert "weak_scale" not in comp.parse_note(kf["need_rank_1"].note)
+    kf = comp.build_key_figures(
+        n_respondents=100,
+        rate=None,
+        summary=summary,
+        needs=needs,
+        reliability=rel,
+        inst=inst,
+        threshold=0.9,
+    )  # a stricter threshold: both parts of yhteiso are weak
+    assert comp.parse_note(kf["need_rank_2"].note)["weak_scale"] == "competence+importance"
+    assert comp.parse_note(kf["need_rank_2"].note)["threshold"] == "0.9"
 
 
 def test_localise_and_suppression_report():
@@ -337,12 +426,94 @@ def test_sample_recovers_planted_effects(sample, inst):
     assert not tests.loc["tiedonkeruu", "significant"]
     models, _ = comp.ordinal_checks(sample, inst, ["organisation"])
     assert models.set_index("area").loc[gd["area"], "significant"]
-    rel = comp.reliability_table(sample, inst).set_index(["role", "area"])
-    assert rel.loc[("competence", P["low_alpha_area"]), "alpha_low"]
-    assert not rel.loc[("competence", "tiedonkeruu"), "alpha_low"]
+    rel = comp.reliability_table(sample, inst, n_resamples=200).set_index(["role", "area"])
+    assert rel.loc[("competence", P["low_alpha_area"]), "weak_scale"]
+    assert not rel.loc[("competence", "tiedonkeruu"), "weak_scale"]
     assert not rel.loc[
-        ("attitude", "edellytykset"), "alpha_low"
+        ("attitude", "edellytykset"), "weak_scale"
     ]  # only because ED3 is reversed first
+
+
+#: Cronbach's alpha of the sample's scales (pairwise), to 3 decimals.
+SAMPLE_ALPHA = {
+    ("competence", "tiedonkeruu"): 0.696,
+    ("competence", "vaikuttavuustieto"): 0.753,
+    ("competence", "raportointi"): 0.709,
+    ("competence", "vaikuttaminen"): 0.690,
+    ("competence", "yhteistyo"): 0.791,
+    ("competence", "yhteiso"): 0.374,
+    ("importance", "tiedonkeruu"): 0.289,
+    ("importance", "vaikuttavuustieto"): 0.255,
+    ("importance", "raportointi"): 0.303,
+    ("importance", "vaikuttaminen"): 0.289,
+    ("importance", "yhteistyo"): 0.403,
+    ("importance", "yhteiso"): -0.325,
+    ("attitude", "edellytykset"): 0.724,
+}
+
+
+@pytest.mark.parametrize(
+    ("threshold", "weak"),
+    [
+        # 0.6: every importance scale (.25-.40, one -.33) and competence yhteiso (.37)
+        (
+            0.6,
+            {k for k, a in SAMPLE_ALPHA.items() if k[0] == "importance"}
+            | {("competence", "yhteiso")},
+        ),
+        (0.2, {("importance", "yhteiso")}),  # only the negative alpha
+        (
+            0.75,  # importance, yhteiso and the three competence areas at .69-.71
+            {k for k, a in SAMPLE_ALPHA.items() if k[0] == "importance"}
+            | {
+                ("competence", a)
+                for a in ("yhteiso", "tiedonkeruu", "raportointi", "vaikuttaminen")
+            }
+            | {("attitude", "edellytykset")},
+        ),
+    ],
+)
+def test_sample_weak_scales_follow_the_threshold(sample, inst, threshold, weak):
+    rel = comp.reliability_table(sample, inst, threshold=threshold, n_resamples=100)
+    got = dict(zip(zip(rel["role"], rel["area"], strict=True), rel["alpha"], strict=True))
+    assert {k: round(v, 3) for k, v in got.items()} == SAMPLE_ALPHA
+    assert set(rel.loc[rel["weak_scale"], ["role", "area"]].itertuples(index=False)) == weak
+    assert (rel["weak_scale_note"] != "").tolist() == rel["weak_scale"].tolist()
+    summary = comp.area_summary(sample, inst, threshold=threshold)
+    assert set(summary.loc[summary["weak_scale"], ["role", "area"]].itertuples(index=False)) == weak
+    needs = comp.development_needs(sample, inst, n_boot=0, threshold=threshold, lang="en")
+    # an area's training need is weak when its competence or its importance scale is
+    expected = {a for r, a in weak if r in ("competence", "importance")}
+    assert set(needs.loc[needs["weak_scale"], "area"]) == expected
+    if threshold == 0.2:
+        assert needs.set_index("area").loc["yhteiso", "weak_scale_note"] == (
+            "weak scale: importance alpha -0.33 < 0.2 – read item by item"
+        )
+    if threshold == 0.6:
+        assert needs.set_index("area").loc["yhteiso", "weak_scale_note"] == (
+            "weak scale: competence alpha 0.37, importance alpha -0.33 < 0.6 – read item by item"
+        )
+
+
+def test_sample_alpha_interval_is_bca_where_answers_are_missing(sample, inst):
+    """Every area of the sample has some missing answer, so every interval is BCa (seeded, reproducible);
+    on the complete cases the same areas get Feldt's interval, as psych::alpha reports it."""
+    rel = comp.reliability_table(sample, inst, n_resamples=300, seed=11)
+    assert (rel["alpha_ci_method"] == "BCa bootstrap").all()
+    assert rel["method"].str.contains("BCa bootstrap 95 % CI .respondents resampled, 300").all()
+    assert ((rel["alpha_ci_low"] < rel["alpha"]) & (rel["alpha"] < rel["alpha_ci_high"])).all()
+    again = comp.reliability_table(sample, inst, n_resamples=300, seed=11)
+    pd.testing.assert_frame_equal(rel, again)
+    cols = [c for items in comp.area_scales(inst, "competence").values() for c in items]
+    complete = sample.dropna(subset=cols)
+    feldt = comp.reliability_table(complete, inst)
+    comp_rows = feldt[feldt["role"] == "competence"]
+    assert (comp_rows["alpha_ci_method"] == "Feldt").all()
+    # Feldt by hand for one area: 1 - (1 - alpha) F(0.975 / 0.025; n - 1, (n - 1)(k - 1))
+    row = comp_rows.iloc[0]
+    n, k = int(row["n"]), int(row["n_items"])
+    low = 1 - (1 - row["alpha"]) * stats.f.ppf(0.975, n - 1, (n - 1) * (k - 1))
+    assert row["alpha_ci_low"] == pytest.approx(low, abs=1e-12)
 
 
 def test_sample_crosstab_protects_supervisors(sample, inst):
@@ -491,3 +662,62 @@ def test_min_n_1_hides_no_group(inst):
     )
     t = comp.group_descriptives(d, inst, ["organisation"], role="attitude", min_n=1)
     assert t["n"].tolist() == [6, 1] and t["in_test"].all()
+
+
+# ------------------------------------------------------------------------------ infographic and run options
+
+
+@pytest.mark.parametrize(("threshold", "lang"), [(0.2, "fi"), (0.6, "en")])
+def test_infographic_marks_weak_areas(tmp_path, sample, inst, threshold, lang):
+    """The infographic reads the published tables: a weak area's label gets "* " in front and the chart a
+    caption saying what that means; areas that are not weak are not marked."""
+    from sosrake_lib.infographic import competence as page
+    from sosrake_lib.infographic.chart_data import Context
+    from sosrake_lib.publish import publish_tables
+    from sosrake_lib.settings import Settings
+
+    needs = comp.development_needs(sample, inst, n_boot=0, threshold=threshold, lang=lang)
+    summary = comp.area_summary(sample, inst, threshold=threshold, lang=lang)
+    tables = {
+        "development_needs": needs,
+        "area_scores": summary[summary["role"] == "competence"].drop(columns="plot_label"),
+    }
+    publish_tables("competence", tables, tmp_path, Settings(lang=lang))
+    ctx = Context(figures={}, lang=lang, min_n=5, analysis="competence", folder=tmp_path)
+    need_chart, score_chart = page._competence_chart(ctx), page._competence_chart2(ctx)
+    need_marks = {b.label for b in need_chart.bars if b.label.startswith(page.WEAK_MARK)}
+    score_marks = {b.label for b in score_chart.bars if b.label.startswith(page.WEAK_MARK)}
+    yhteiso = page.WEAK_MARK + inst.area_label("yhteiso", lang)
+    if threshold == 0.2:  # only the importance scale of yhteiso (alpha -0.33) is weak
+        assert need_marks == {yhteiso} and score_marks == set()
+        assert score_chart.caption == ""
+    else:  # every importance scale is weak, and the competence scale of yhteiso (0.37)
+        assert len(need_marks) == 6 and score_marks == {yhteiso}
+        assert score_chart.caption == page._WEAK_NOTE[lang]
+    assert need_chart.caption.endswith(page._WEAK_NOTE[lang])
+    assert ("heikko mittari" if lang == "fi" else "weak scale") in need_chart.caption.lower()
+
+
+def test_weak_alpha_reaches_the_notebook_only_when_given():
+    from sosrake_lib.cli import _parser
+    from sosrake_lib.errors import ConfigError
+    from sosrake_lib.registry import RunContext, _competence_parameters
+    from sosrake_lib.runner import run_semester
+    from sosrake_lib.settings import Settings
+
+    class _Input:
+        role = "export"
+        path = __import__("pathlib").Path("data/raw/sample/competence_2020.xlsx")
+
+    assert "weak_alpha" not in _competence_parameters([_Input()], RunContext(semester="s"))
+    params = _competence_parameters([_Input()], RunContext(semester="s", weak_alpha=0.5))
+    assert params["weak_alpha"] == 0.5
+    args = _parser().parse_args(
+        ["run", "competence", "--semester", "s", "--raw", "r", "--out", "o", "--weak-alpha", "0.7"]
+    )
+    assert args.weak_alpha == 0.7
+    with pytest.raises(ConfigError, match="--weak-alpha"):
+        run_semester("competence", semester="s", raw="r", out="o", weak_alpha=1.5)
+    with pytest.raises(ConfigError, match="weak_alpha"):
+        Settings(weak_alpha=-0.1)
+    assert Settings().weak_alpha == comp.ALPHA_THRESHOLD == 0.6

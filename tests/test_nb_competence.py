@@ -66,11 +66,9 @@ def test_notebook_recovers_planted_effects(tmp_path):
     kf = {f["name"]: f for f in doc["key_figures"]}
     assert kf["n_respondents"]["value"] == P["n_respondents"]
     assert kf["response_rate"]["value"] == pytest.approx(100 * 118 / 160)
-    assert (
-        kf["response_rate"]["ci_low"]
-        < kf["response_rate"]["value"]
-        < kf["response_rate"]["ci_high"]
-    )
+    # a count of the whole target group: no sampling interval, and the note says why
+    assert kf["response_rate"]["ci_low"] is None and kf["response_rate"]["ci_high"] is None
+    assert parse_note(kf["response_rate"]["note"])["census"] == "yes"
     top3 = {parse_note(kf[f"need_rank_{i}"]["note"])["area"] for i in (1, 2, 3)}
     assert top3 == set(P["top3_needs"])
     assert kf["need_rank_1"]["value"] >= kf["need_rank_2"]["value"] >= kf["need_rank_3"]["value"]
@@ -79,8 +77,11 @@ def test_notebook_recovers_planted_effects(tmp_path):
     low = P["low_alpha_area"]
     assert (
         kf[f"alpha_{low}"]["value"] < 0.6
-        and parse_note(kf[f"alpha_{low}"]["note"])["alpha_flag"] == "low"
+        and parse_note(kf[f"alpha_{low}"]["note"])["weak_scale"] == "competence"
     )
+    # every importance scale of the sample is weak (alpha .25-.40, one -.33): every need rank says so
+    for i in (1, 2, 3):
+        assert parse_note(kf[f"need_rank_{i}"]["note"])["weak_scale"] == "importance"
     gd = P["group_difference"]
     diff = kf[f"diff_{gd['group']}_{gd['area']}"]
     assert parse_note(diff["note"])["higher"] == gd["higher"]
@@ -94,6 +95,29 @@ def test_notebook_recovers_planted_effects(tmp_path):
     org = tests[tests["Taustamuuttuja"] == gd["group"]].set_index("Alueen tunniste")
     assert org.loc[gd["area"], "Merkitsevä (Holm, 0,05)"]
     assert not org.loc["tiedonkeruu", "Merkitsevä (Holm, 0,05)"]
+
+    rel = pd.read_csv(out / "tables" / "reliability.csv")
+    weak = rel.set_index(["Osion tunniste", "Alueen tunniste"])["Heikko mittari (alfa alle rajan)"]
+    assert weak[weak].index.tolist() == [("competence", low)] + [
+        ("importance", a) for a in rel.loc[rel["Osion tunniste"] == "importance", "Alueen tunniste"]
+    ]
+    assert (rel["Alfan LV:n menetelmä"] == "BCa bootstrap").all()  # every area has a missing answer
+    needs = pd.read_csv(out / "tables" / "development_needs.csv")
+    assert needs["Heikko mittari (alfa alle rajan)"].all()
+    assert needs["Mittarin huomautus"].str.startswith("heikko mittari: ").all()
+    assert set(tests["Holm-korjauksen testiperhe"]) == {
+        "Organisaatio: 6 osaamisalueen järjestyslukutestit",
+        "Tehtävä: 6 osaamisalueen järjestyslukutestit",
+        "Työalue: 6 osaamisalueen järjestyslukutestit",
+    }
+    terms = pd.read_csv(out / "tables" / "ordinal_terms.csv")
+    assert terms["p-arvo (Holm)"].ge(terms["p-arvo"]).all()
+    shown = (tmp_path / "run.ipynb").read_text(encoding="utf-8")  # the executed notebook's outputs
+    assert "vastausosuus **73,8" in shown and "joten sille ei ole luottamusväliä" in shown
+    assert (
+        "**Heikot mittarit.**" in shown
+        and "**Heikot mittarit koulutustarpeissa:** 6 alueen" in shown
+    )
 
     for name in TABLES:
         assert (out / "tables" / f"{name}.csv").is_file(), name

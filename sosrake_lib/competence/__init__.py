@@ -8,32 +8,36 @@ Steps
 -----
 1. Respondents: :func:`respondent_counts` (one-way, by organisation, role, work area, experience band),
    :func:`respondent_crosstab` (organisation x role, with secondary suppression: supervisors are few),
-   :func:`response_rate` (Wilson interval).
+   :func:`response_rate` (no interval: a count of the whole target group).
 2. Items: :func:`item_distributions` (counts, "En osaa sanoa" apart, mean, top-2-box % with Wilson CI) and
    :func:`likert_percentages` (the shares drawn as diverging stacked bars).
 3. Areas: :func:`area_scales`, :func:`area_scores` (mean of the area's items, reverse-coded ED3), and
-   :func:`reliability_table` (Cronbach's alpha with Feldt CI, pairwise; ``alpha < 0.6`` is *flagged*, not
-   hidden), :func:`area_summary` (mean with t interval, median, n).
+   :func:`reliability_table` (Cronbach's alpha, pairwise, with a Feldt or BCa bootstrap CI as the data call
+   for; an alpha below ``Settings.weak_alpha`` marks a *weak scale*, not hidden), :func:`area_summary`
+   (mean with t interval, median, n).
 4. Group differences: :func:`group_tests` (Mann-Whitney U / Kruskal-Wallis per area with effect size, Holm
    across the areas of one grouping variable), :func:`group_descriptives` (n, median, mean per group,
-   small groups suppressed) and :func:`ordinal_checks` (proportional-odds model as the model-based check).
+   small groups suppressed) and :func:`ordinal_checks` (proportional-odds model as the model-based check;
+   its LR tests and its odds ratios are Holm families of their own per grouping, see :mod:`.groups`).
 5. Development needs: :func:`development_needs` (Borich MWDS of the area means, bootstrap CIs of the ranks).
 6. Open answers: :func:`support_themes` (theme frequencies with the ``competence`` theme codebook).
 7. Output: :func:`build_key_figures`, :func:`localise`, :func:`cleaning_summary`, :func:`write_cleaning_log`.
 
 Key figures (``key_figures.json``; the infographic depends on these names)
 --------------------------------------------------------------------------
-``n_respondents`` (unit ``n``), ``response_rate`` (``%``, Wilson CI; value null when the target group size
-is not known), ``strongest_area`` and ``weakest_area`` (the competence area with the highest/lowest mean
+``n_respondents`` (unit ``n``), ``response_rate`` (``%``, no interval: a count of the whole target group,
+``census=yes`` in the note; value null when the target group size is not known), ``strongest_area`` and ``weakest_area`` (the competence area with the highest/lowest mean
 competence score, unit ``score 1–5``, t interval), ``need_rank_1`` .. ``need_rank_3`` (the Borich MWDS of
 the three largest training needs, unit ``MWDS``, percentile-bootstrap CI of the MWDS) and ``alpha_<area>``
-for every area (Cronbach's alpha, Feldt CI).
+for every competence and attitude area (Cronbach's alpha, Feldt or BCa CI as in the reliability table).
 
 *Which area a figure is about*: ``KeyFigure`` has no field of its own for it, so for every area figure the
 **area label** is ``label_fi`` / ``label_en`` (exactly the codebook label, ready for the infographic) and the
 **area id** is in ``note`` as ``area=<id>``. The note is a ``"; "``-separated list of ``key=value`` pairs,
 e.g. ``"area=raportointi; rank=2; rank_ci_low=1; rank_ci_high=3"`` for a need rank and
-``"area=yhteiso; alpha_flag=low"`` for an alpha below 0.6; :func:`parse_note` reads it back. (A suppressed
+``"area=yhteiso; weak_scale=competence; threshold=0.6"`` for a weak scale (an area figure whose scale has
+an alpha below the threshold; a need rank names ``competence+importance`` parts); :func:`parse_note` reads it
+back. (A suppressed
 figure gets ``"; suppressed: n < 5"`` appended by ``KeyFigures.write``; :func:`parse_note` skips it.)
 
 Disclosure control
@@ -51,9 +55,9 @@ Submodules
 - :mod:`.items`: :func:`item_distributions`, :func:`suppress_answer_counts`,
   :func:`likert_percentages`.
 - :mod:`.scales`: :data:`ALPHA_THRESHOLD`, ``Role``, :func:`area_scales`, :func:`area_scores`,
-  :func:`reliability_table`, :func:`area_summary`.
+  :func:`reliability_table`, :func:`weak_parts`, :func:`weak_scale_note`, :func:`area_summary`.
 - :mod:`.groups`: :data:`GROUPINGS`, :func:`visible_groups`, :func:`group_descriptives`,
-  :func:`group_tests`, :func:`ordinal_checks`.
+  :func:`group_tests`, :func:`ordinal_checks`, :func:`family_label` (the Holm families: its docstring).
 - :mod:`.needs`: :func:`development_needs`, :func:`support_themes`.
 - :mod:`.key_figures`: :func:`parse_note`, :func:`build_key_figures`.
 - :mod:`.texts`: :data:`TEXTS`, :func:`text` and the codebook label lookups the statistics share.
@@ -83,6 +87,7 @@ from .display import (
 )
 from .groups import (
     GROUPINGS,
+    family_label,
     group_descriptives,
     group_tests,
     ordinal_checks,
@@ -106,6 +111,8 @@ from .scales import (
     area_scores,
     area_summary,
     reliability_table,
+    weak_parts,
+    weak_scale_note,
 )
 from .texts import TEXTS, text
 
@@ -125,6 +132,7 @@ __all__ = [
     "cleaning_summary",
     "development_needs",
     "display_ready",
+    "family_label",
     "group_descriptives",
     "group_tests",
     "item_distributions",
@@ -141,6 +149,8 @@ __all__ = [
     "likert_area_figure",
     "suppression_report",
     "visible_groups",
+    "weak_parts",
+    "weak_scale_note",
     "support_themes",
     "text",
     "write_cleaning_log",

@@ -1,5 +1,21 @@
 """Group differences: which groups may be published, their descriptives, rank tests (Holm across the
-areas of one background variable) and proportional-odds models as the model-based check."""
+areas of one background variable) and proportional-odds models as the model-based check.
+
+Families of tests (Holm 1979), stated in every table's ``family`` column
+-------------------------------------------------------------------------
+Each background variable is one research question ("do organisations differ, and in which area?"), so
+the tests that answer it form one family, corrected together with Holm:
+
+- rank tests (:func:`group_tests`): the six competence areas of one background variable (6 tests);
+- proportional-odds models (:func:`ordinal_checks`): their six likelihood-ratio tests, a family of their
+  own (the same question asked with a model; the check confirms the rank tests, it does not add findings);
+- odds ratios of the models: every level-vs-reference Wald test of one background variable, over all six
+  areas (6 x (groups - 1) tests), Holm-corrected as one family (``p_holm`` beside the unadjusted ``p_value``).
+
+The three background variables are three questions, read and reported separately; the correction is not
+taken over all 18 rank tests, which would answer "does anything differ anywhere?", a question this report
+does not ask. :func:`family_label` names each family.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +36,7 @@ from ..settings import MIN_N
 from ..stats import compare_groups, holm, ordinal_logit
 from .respondents import respondent_counts
 from .scales import Role, area_scales, area_scores
-from .texts import _category_label, _codes, _grouping_label
+from .texts import _category_label, _codes, _grouping_label, text
 
 #: Background variables compared between groups.
 GROUPINGS: tuple[str, ...] = ("organisation", "role", "work_area")
@@ -78,6 +94,21 @@ def _area_groups(
         {g: sizes.get(g, 0) for g in frame["_group"].cat.categories}, min_n, hidden=hidden
     )
     return frame[frame["_group"].isin(keep)], keep
+
+
+def family_label(inst: Instrument, grouping: str, kind: str, m: int, lang: Lang = "fi") -> str:
+    """The readable name of one Holm family: ``kind`` is ``"tests"``, ``"models"`` or ``"terms"``, ``m``
+    the number of tests in it.
+
+    Examples
+    --------
+    >>> inst = load_instrument("competence")
+    >>> family_label(inst, "organisation", "tests", 6)
+    'Organisaatio: 6 osaamisalueen järjestyslukutestit'
+    >>> family_label(inst, "role", "terms", 12, "en")
+    'Role: 12 odds ratios (all areas)'
+    """
+    return f"{_grouping_label(inst, grouping, lang)}: " + text(f"family_{kind}", lang).format(m=m)
 
 
 def group_descriptives(
@@ -162,15 +193,16 @@ def group_tests(
     Kruskal-Wallis H with epsilon-squared for more; the groups :func:`visible_groups` hides (fewer than
     ``min_n`` respondents, and a secondary one) are left out of the test (``excluded_groups``), so the test's
     n is the sum of published group sizes. The family for the Holm (1979) correction is the set of areas tested
-    for one background variable (six tests answer one question: "do organisations differ, and where?").
+    for one background variable (six tests answer one question: "do organisations differ, and where?"; module
+    docstring), named in ``family``.
 
     Returns
     -------
     DataFrame
         ``grouping``, ``grouping_label``, ``area``, ``area_label``, ``test``, ``n``, ``n_groups``,
-        ``statistic``, ``df``, ``p_value``, ``p_holm``, ``significant``, ``effect_size``,
-        ``effect_size_name``, ``higher_group`` (code of the group with higher values, two groups only),
-        ``excluded_groups``.
+        ``statistic``, ``df``, ``p_value``, ``p_holm``, ``significant``, ``family`` (the Holm family),
+        ``effect_size``, ``effect_size_name``, ``higher_group`` (code of the group with higher values, two
+        groups only), ``excluded_groups``.
 
     Examples
     --------
@@ -239,6 +271,12 @@ def group_tests(
             "significant",
             np.nan_to_num(t["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha,
         )
+        m = int(t["p_value"].notna().sum())
+        t.insert(
+            t.columns.get_loc("significant") + 1,
+            "family",
+            family_label(inst, group, "tests", m, lang),
+        )
         rows.append(t)
     return pd.concat(rows, ignore_index=True)
 
@@ -264,16 +302,17 @@ def ordinal_checks(
     separate rows would count each person three times and need a mixed or cluster-robust model that
     statsmodels' ``OrderedModel`` does not offer. Fitted with :func:`~sosrake_lib.stats.ordinal_logit`
     (``OrderedModel``, ``distr="logit"``); the likelihood-ratio test against the threshold-only model is
-    Holm-corrected across the areas of one background variable. The groups :func:`visible_groups` hides
-    are left out.
+    Holm-corrected across the areas of one background variable (its own family, ``family``), and the Wald
+    tests of the odds ratios across every level contrast of one background variable, all areas together
+    (``p_holm``; families: module docstring). The groups :func:`visible_groups` hides are left out.
 
     Returns
     -------
     (summary, terms)
         ``summary``: ``grouping``, ``area``, ``area_label``, ``model``, ``n``, ``lr_stat``, ``lr_df``,
-        ``lr_p``, ``lr_p_holm``, ``significant``, ``converged``, ``warning``. ``terms``: ``grouping``,
-        ``area``, ``area_label``, ``term`` (level vs the reference level, readable), ``odds_ratio``,
-        ``ci_low``, ``ci_high``, ``p_value``.
+        ``lr_p``, ``lr_p_holm``, ``significant``, ``family``, ``converged``, ``warning``. ``terms``:
+        ``grouping``, ``area``, ``area_label``, ``term`` (level vs the reference level, readable),
+        ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value`` (Wald, unadjusted), ``p_holm``, ``family``.
 
     Examples
     --------
@@ -340,6 +379,11 @@ def ordinal_checks(
             "significant",
             np.nan_to_num(t["lr_p_holm"].to_numpy(dtype=float), nan=1.0) < alpha,
         )
+        t.insert(
+            t.columns.get_loc("significant") + 1,
+            "family",
+            family_label(inst, group, "models", int(t["lr_p"].notna().sum()), lang),
+        )
         summaries.append(t)
     terms = pd.DataFrame(
         term_rows,
@@ -354,4 +398,12 @@ def ordinal_checks(
             "p_value",
         ],
     )
+    terms["p_holm"] = np.nan
+    terms["family"] = ""
+    for group, idx in terms.groupby("grouping", sort=False).groups.items():
+        p = terms.loc[idx, "p_value"].to_numpy(dtype=float)
+        terms.loc[idx, "p_holm"] = holm(p)
+        terms.loc[idx, "family"] = family_label(
+            inst, str(group), "terms", int((~np.isnan(p)).sum()), lang
+        )
     return pd.concat(summaries, ignore_index=True), terms

@@ -19,8 +19,8 @@ def parse_note(note: str | None) -> dict[str, str]:
 
     Examples
     --------
-    >>> parse_note("area=yhteiso; alpha_flag=low")
-    {'area': 'yhteiso', 'alpha_flag': 'low'}
+    >>> parse_note("area=yhteiso; weak_scale=competence; threshold=0.6")
+    {'area': 'yhteiso', 'weak_scale': 'competence', 'threshold': '0.6'}
     >>> parse_note(None)
     {}
     """
@@ -30,6 +30,20 @@ def parse_note(note: str | None) -> dict[str, str]:
         if sep and key and " " not in key:
             out[key] = value.strip()
     return out
+
+
+def _weak_parts(reliability: pd.DataFrame, threshold: float) -> dict[str, list[str]]:
+    """Area -> the parts (``competence``, ``importance``, ``attitude``) whose alpha is below ``threshold``."""
+    out: dict[str, list[str]] = {}
+    for _, row in reliability.iterrows():
+        if float(row["alpha"]) < threshold:
+            out.setdefault(str(row["area"]), []).append(str(row["role"]))
+    return out
+
+
+def _weak_note(parts: list[str], threshold: float) -> str:
+    """``"; weak_scale=competence+importance; threshold=0.6"``, or ``""`` when no part is weak."""
+    return f"; weak_scale={'+'.join(parts)}; threshold={threshold:g}" if parts else ""
 
 
 def build_key_figures(
@@ -48,7 +62,12 @@ def build_key_figures(
     ``summary`` is :func:`area_summary`, ``needs`` :func:`development_needs` (with bootstrap CIs),
     ``reliability`` :func:`reliability_table`, ``tests`` (optional) :func:`group_tests`: every difference
     significant after Holm becomes ``diff_<grouping>_<area>`` (value = effect size, note with ``area``,
-    ``grouping``, ``higher`` group code and ``p_holm``). Suppression by ``n`` is enforced when the figures are written
+    ``grouping``, ``higher`` group code and ``p_holm``; the Holm family is in ``method``).
+
+    *Weak scales*: an area figure whose scales have an alpha below ``threshold`` (``weak_scale`` of
+    ``summary`` / ``needs``, else ``alpha < threshold``) gets ``weak_scale=<parts>; threshold=<t>`` in its note
+    (parts: ``competence``, ``importance``, ``+``-joined). The response rate carries no interval: it is
+    a count of the whole target group (``census=yes``). Suppression by ``n`` is enforced when the figures are written
     (:meth:`sosrake_lib.outputs.KeyFigures.write`).
 
     Examples
@@ -95,20 +114,20 @@ def build_key_figures(
             rate.rate,
             "%",
             n=rate.n,
-            ci_low=rate.ci_low,
-            ci_high=rate.ci_high,
             method=rate.method,
             label_fi="Vastausosuus",
             label_en="Response rate",
-            note=f"target_size={rate.target_size}",
+            note=f"target_size={rate.target_size}; census=yes",
         )
     comp = summary[(summary["role"] == "competence") & summary["mean"].notna()]
     comp = comp.sort_values(["mean", "area"], ascending=[False, True], kind="stable")
     method = (
         "highest/lowest mean competence score (mean of the area's items, 1–5); Student t 95 % CI"
     )
+    weak = _weak_parts(reliability, threshold)
     for name, row in (("strongest_area", comp.iloc[0]), ("weakest_area", comp.iloc[-1])):
         area = str(row["area"])
+        parts = [p for p in weak.get(area, []) if p == "competence"]
         kf.add(
             name,
             float(row["mean"]),
@@ -119,7 +138,7 @@ def build_key_figures(
             method=method,
             label_fi=inst.area_label(area, "fi"),
             label_en=inst.area_label(area, "en"),
-            note=f"area={area}",
+            note=f"area={area}" + _weak_note(parts, threshold),
             source=source("area_scores", "mean", role="competence", area=area),
         )
     ranked = needs[needs["mwds"].notna()].sort_values(["rank", "area"], kind="stable").head(3)
@@ -130,6 +149,9 @@ def build_key_figures(
             note += (
                 f"; rank_ci_low={int(row['rank_ci_low'])}; rank_ci_high={int(row['rank_ci_high'])}"
             )
+        note += _weak_note(
+            [p for p in weak.get(area, []) if p in ("competence", "importance")], threshold
+        )
         kf.add(
             f"need_rank_{position}",
             float(row["mwds"]),
@@ -154,10 +176,10 @@ def build_key_figures(
             n=int(row["n"]),
             ci_low=row["alpha_ci_low"],
             ci_high=row["alpha_ci_high"],
-            method="Cronbach's alpha, pairwise; Feldt 95 % CI",
+            method=str(row["method"]) if "method" in row.index else "Cronbach's alpha, pairwise",
             label_fi=inst.area_label(area, "fi"),
             label_en=inst.area_label(area, "en"),
-            note=f"area={area}" + (f"; alpha_flag=low; threshold={threshold}" if low else ""),
+            note=f"area={area}" + (_weak_note([str(row["role"])], threshold) if low else ""),
             source=source("reliability", "alpha", role=str(row["role"]), area=area),
         )
     if tests is not None:
@@ -172,8 +194,8 @@ def build_key_figures(
                 float(row["effect_size"]),
                 str(row["effect_size_name"]).split(" (")[0],
                 n=int(row["n"]),
-                method=f"{row['test']}, two-sided; Holm across areas; effect size "
-                f"{row['effect_size_name']}",
+                method=f"{row['test']}, two-sided; Holm within one family: the rank tests of this "
+                f"grouping's areas; effect size {row['effect_size_name']}",
                 label_fi=f"{inst.item(grouping).text('fi')}: {inst.area_label(area, 'fi')}",
                 label_en=f"{inst.item(grouping).text('en')}: {inst.area_label(area, 'en')}",
                 note=note,

@@ -15,7 +15,7 @@ from ..scoring import borich_needs
 from ..sdc.cells import suppress_by_n
 from ..settings import MIN_N
 from ..stats import proportion_ci
-from .scales import area_scores
+from .scales import ALPHA_THRESHOLD, area_scores, weak_parts, weak_scale_note
 
 
 def development_needs(
@@ -26,6 +26,7 @@ def development_needs(
     seed: int = 2020,
     ci: float = 0.95,
     top: int = 3,
+    threshold: float = ALPHA_THRESHOLD,
     lang: Lang = "fi",
 ) -> pd.DataFrame:
     """Borich (1980) training needs of the competence areas, ranked, with bootstrap CIs of MWDS and rank.
@@ -35,12 +36,16 @@ def development_needs(
     ``seed``, so the rank intervals say how sure the ordering is (Narine & Harder 2021). ``top_need`` marks the
     ``top`` areas with the largest MWDS: the headline of the mapping.
 
+    An area is a *weak scale* here (``weak_scale``, ``weak_scale_note`` naming the part) when the alpha of
+    its competence or its importance items is below ``threshold``: its MWDS then combines means of items
+    that do not measure one thing consistently, and the ranking should be checked item by item.
+
     Returns
     -------
     DataFrame
         ``area``, ``area_label``, ``n``, ``importance_mean``, ``competence_mean``, ``discrepancy_mean``,
-        ``mwds``, ``rank``, ``mwds_ci_low``, ``mwds_ci_high``, ``rank_ci_low``, ``rank_ci_high``, ``top_need``;
-        sorted by rank.
+        ``mwds``, ``rank``, ``mwds_ci_low``, ``mwds_ci_high``, ``rank_ci_low``, ``rank_ci_high``, ``top_need``,
+        ``weak_scale``, ``weak_scale_note``; sorted by rank.
 
     Examples
     --------
@@ -64,6 +69,14 @@ def development_needs(
     res = res.rename(columns={"item": "area"})
     res.insert(1, "area_label", [inst.area_label(a, lang) for a in res["area"]])
     res["top_need"] = res["rank"].to_numpy(dtype=float, na_value=np.nan) <= top
+    weak = {
+        area: [(role, a) for role, a in parts if role in ("competence", "importance")]
+        for area, parts in weak_parts(df, inst, threshold).items()
+    }
+    res["weak_scale"] = [bool(weak.get(a)) for a in res["area"]]
+    res["weak_scale_note"] = [
+        weak_scale_note(weak.get(a, []), threshold, lang) for a in res["area"]
+    ]
     return res
 
 

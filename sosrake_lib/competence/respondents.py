@@ -123,21 +123,29 @@ def respondent_crosstab(
 
 
 class RateResult(NamedTuple):
-    """Response rate in percent with its Wilson interval."""
+    """Response rate in percent of the whole target group: a count of a census, so no sampling interval."""
 
     rate: float
-    ci_low: float
-    ci_high: float
     n: int
     target_size: int
     method: str
 
 
-def response_rate(n: int, target_size: int, ci: float = 0.95) -> RateResult | None:
-    """Response rate ``100 n / target_size`` with a Wilson score interval; ``None`` when ``target_size`` is 0.
+#: Why the response rate has no confidence interval (the key figure's ``method``).
+RATE_METHOD = (
+    "respondents / the whole target group x 100; a count of the whole target group (census), not an "
+    "estimate from a sample: no sampling interval"
+)
 
-    The Wilson interval (:func:`sosrake_lib.stats.proportion_ci`) treats the respondents as a sample of the
-    target group's possible answers; it is the house default for proportions (Newcombe 1998).
+
+def response_rate(n: int, target_size: int) -> RateResult | None:
+    """Response rate ``100 n / target_size``, *without* an interval; ``None`` when ``target_size`` is 0.
+
+    The target group is every member of staff the survey was sent to, and ``n`` counts who of them
+    answered: both are counts of the whole population, not of a sample drawn from it, so the rate is
+    exact and a sampling interval (e.g. Wilson's) would describe an uncertainty that does not exist.
+    (Shares *among the respondents* keep their Wilson intervals: the respondents are a self-selected part
+    of the target group, and those shares are estimates of the whole group's.)
 
     Raises
     ------
@@ -147,8 +155,8 @@ def response_rate(n: int, target_size: int, ci: float = 0.95) -> RateResult | No
     Examples
     --------
     >>> r = response_rate(118, 160)
-    >>> round(r.rate, 2), round(r.ci_low, 1), round(r.ci_high, 1)
-    (73.75, 66.4, 80.0)
+    >>> round(r.rate, 2), r.n, r.target_size
+    (73.75, 118, 160)
     >>> response_rate(118, 0) is None
     True
     """
@@ -159,12 +167,4 @@ def response_rate(n: int, target_size: int, ci: float = 0.95) -> RateResult | No
             f"target_size ({target_size}) must be at least the number of respondents ({n}); "
             "set target_size = 0 if the size of the target group is not known"
         )
-    low, high = proportion_ci(n, target_size, ci=ci)
-    return RateResult(
-        100 * n / target_size,
-        100 * float(low),
-        100 * float(high),
-        int(n),
-        int(target_size),
-        f"Wilson {round(100 * ci)} % CI",
-    )
+    return RateResult(100 * n / target_size, int(n), int(target_size), RATE_METHOD)
