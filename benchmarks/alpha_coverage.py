@@ -1,4 +1,4 @@
-"""Coverage of the two intervals of Cronbach's alpha (issue 16): Feldt's F interval vs the BCa bootstrap.
+"""Coverage of the two intervals of Cronbach's alpha: Feldt's F interval vs the BCa bootstrap.
 
 Run from the project root (about 3-4 minutes on one core; not part of the test suite)::
 
