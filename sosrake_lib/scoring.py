@@ -36,6 +36,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from .stats.inputs import tie_safe
+
 __all__ = [
     "NSA_LABELS",
     "AlphaResult",
@@ -786,7 +788,10 @@ def borich_needs(
             "mwds": mwds,
         }
     )
-    out["rank"] = out["mwds"].rank(ascending=False, method="min").astype("Int64")
+    # equal needs on paper share a rank: products of means differ from each other only by float noise
+    out["rank"] = (
+        pd.Series(tie_safe(mwds)).rank(ascending=False, method="min").astype("Int64").to_numpy()
+    )
 
     if n_boot > 0:
         rng = np.random.default_rng(seed)
@@ -817,7 +822,9 @@ def borich_needs(
                         imp0[idx, j].sum(axis=1),
                         gap0[idx, j].sum(axis=1),
                     )
-        ranks = stats.rankdata(np.where(np.isnan(boot), np.inf, -boot), method="min", axis=1)
+        ranks = stats.rankdata(
+            np.where(np.isnan(boot), np.inf, -tie_safe(boot)), method="min", axis=1
+        )
         tail = 100 * (1 - ci) / 2
         has = ~np.isnan(boot).all(axis=0)
         low = np.full(len(names), np.nan)

@@ -572,3 +572,18 @@ def test_top_box():
     assert empty.n == 0 and math.isnan(empty.pct)
     with pytest.raises(ValueError, match="above scale_max"):
         top_box([6, 5], scale_max=5)
+
+
+def test_borich_equal_needs_on_paper_share_a_rank() -> None:
+    """MWDS of A = (1/10) * (42/10) and of B = (3/10) * (14/10) are both 0.42 on paper; in floating point
+    A comes out 0.42000000000000004, which ranked A above B. Equal needs share rank 1 (pandas' "min"), and the
+    bootstrap ranks treat them as ties too."""
+    imp_a = [4] * 8 + [5] * 2  # sum 42
+    com_a = [3] + imp_a[1:]  # one respondent one step below: gap sum 1
+    imp_b = [1] * 6 + [2] * 4  # sum 14
+    com_b = [1] * 6 + [1, 1, 1, 2]  # three gaps of 1: gap sum 3
+    df = pd.DataFrame({"ia": imp_a, "ca": com_a, "ib": imp_b, "cb": com_b})
+    assert (1 / 10) * (42 / 10) != (3 / 10) * (14 / 10)  # the float noise this test is about
+    out = borich_needs(df, {"A": ("ia", "ca"), "B": ("ib", "cb")}, n_boot=200, seed=3)
+    assert out["mwds"].round(12).tolist() == [0.42, 0.42]
+    assert out["rank"].tolist() == [1, 1]
