@@ -400,7 +400,9 @@ def test_semester_comparison_hides_shares_and_tests_built_on_small_counts(
     # promoters + detractors. At min_n 5 nothing in the sample is that small but the one-statement theme
     # turvallisuus, whose "En osaa sanoa" answers (2 and 3) its n would give back (see the next test).
     full = iv.compare_semesters(sample, min_n=5).set_index(["family", "measure"])
-    assert full.attrs["suppressed_cells"] == 9 + 11  # turvallisuus: mean row 9 cells, top-2 row 11
+    # turvallisuus: mean row 9 cells, top-2 row 11, and in each its 5 cluster-aware figures (p, Holm p,
+    # design effect, the two numbers of interviewers)
+    assert full.attrs["suppressed_cells"] == 9 + 11 + 2 * 5
     assert (
         full.drop(index="turvallisuus", level="measure")
         .drop(columns=["ci_low", "ci_high"])
@@ -422,6 +424,11 @@ def test_semester_comparison_hides_shares_and_tests_built_on_small_counts(
         "p_value",
         "p_holm",
         "effect_size",
+        "p_cluster",
+        "p_holm_cluster",
+        "deff",
+        "n_interviewers_before",
+        "n_interviewers_after",
     ]
     for m in ("saatavuus", "turvallisuus"):
         assert pd.isna(t.loc[("theme_top2", m), shown]).all(), m
@@ -435,13 +442,14 @@ def test_semester_comparison_hides_shares_and_tests_built_on_small_counts(
     )
     nps_row = t.loc[("nps", "nps")]
     assert pd.isna(
-        nps_row[["ci_low", "ci_high", "statistic", "p_value", "p_holm", "effect_size"]]
+        nps_row[["ci_low", "ci_high", "statistic", "p_value", "p_holm", *shown[-5:]]]
     ).all()
     assert float(nps_row["difference"]) == pytest.approx(
         float(full.loc[("nps", "nps"), "difference"])
     )
-    # two top-2 rows; the NPS interval, z, p, Holm p, effect size; turvallisuus' mean row and both of its n
-    assert t.attrs["suppressed_cells"] == 2 * 9 + 6 + 9 + 2
+    # two top-2 rows; the NPS interval, z, p, Holm p, effect size; turvallisuus' mean row and both of its n;
+    # the 5 cluster-aware figures of each of the four hidden rows
+    assert t.attrs["suppressed_cells"] == 2 * 9 + 6 + 9 + 2 + 4 * 5
     assert float(t.loc[("theme_score", "saatavuus"), "value_after"]) == pytest.approx(
         float(full.loc[("theme_score", "saatavuus"), "value_after"])
     )  # a hidden top-2 share hides no mean

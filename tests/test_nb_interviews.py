@@ -64,6 +64,44 @@ def test_customer_experience_notebook(tmp_path) -> None:
     comparison = pd.read_csv(out / "tables" / "semester_comparison.csv")
     scores = comparison[comparison["Testiperhe"] == "theme_score"].set_index("Mittaritunnus")
     assert bool(scores.loc["kohtaaminen", "Merkitsevä"]) and scores["Merkitsevä"].sum() == 1
+    # interviews are clustered in interviewers: the published tables carry the cluster-aware figures
+    assert (
+        scores.loc["kohtaaminen", "p (klusterit huomioiden, Holm)"] < 0.05
+        and scores.loc["kohtaaminen", "Haastattelijoita ennen"] == P["students"]["2021-syksy"]
+        and scores.loc["kohtaaminen", "Haastattelijoita jälkeen"] == P["students"]["2022-syksy"]
+    )
+    assert scores["Testi"].str.contains("normaaliapproksimaatio, sidos- ja jatkuvuuskorjaus").all()
+    assert kf["kohtaaminen_change"]["value"] == pytest.approx(
+        scores.loc["kohtaaminen", "Vaikutuksen suuruus"], abs=0.005
+    )  # the key figure is the tested statistic, r
+    top2 = pd.read_csv(out / "tables" / "theme_top2.csv")
+    nps = pd.read_csv(out / "tables" / "nps_by_semester.csv")
+    for table in (top2, nps):
+        assert {"Asetelmakerroin (haastattelijat)", "Haastattelijoita"} <= set(table.columns)
+        assert table["Asetelmakerroin (haastattelijat)"].notna().any()
+    assert "design effect" in kf["nps"]["method"]
+    # every new column has a label in both languages
+    from sosrake_lib.labels import for_analysis
+
+    columns = for_analysis("interviews").columns
+    for col in (
+        "deff",
+        "n_interviewers",
+        "n_interviewers_before",
+        "n_interviewers_after",
+        "cluster_test",
+        "p_cluster",
+        "p_holm_cluster",
+        "cluster_note",
+    ):
+        assert (
+            columns[col]["fi"] and columns[col]["en"] and columns[col]["fi"] != columns[col]["en"]
+        )
+    # and the notebook shows them to readers: the comparison table and the interval tables' columns
+    run = json.loads((tmp_path / "run.ipynb").read_text(encoding="utf-8"))
+    shown = json.dumps([c.get("outputs", []) for c in run["cells"]], ensure_ascii=False)
+    for text in ("Asetelmakerroin", "p (Holm), klusterit huomioiden", "Haastattelijoita"):
+        assert text in shown, text
     # every expected file
     expected = [
         "key_figures.json",

@@ -27,9 +27,9 @@ def _interviews_chart(ctx: Context) -> Chart | None:
         else "Positive experiences by theme (share 4–5 on a 1–5 scale)",
         tuple(bars),
         kind="percent",
-        caption="Viiksi = 95\u00a0%:n luottamusväli (Wilson)."
+        caption="Viiksi = 95\u00a0%:n luottamusväli (Wilson, haastattelijat huomioiden)."
         if fi
-        else "Whisker = 95% confidence interval (Wilson).",
+        else "Whisker = 95% confidence interval (Wilson, allowing for interviewers).",
     )
 
 
@@ -136,8 +136,10 @@ SPEC: dict[str, Any] = {
     "source_en": "client interviews by social services students (Xamk, Essote)",
     "methods_fi": "THL:n asiakaspalautemalli. NPS = suosittelijoiden (9–10) % − arvostelijoiden (0–6) %, "
     "asteikko −100…100. Myönteiset = vastaukset 4–5; 95\u00a0%:n luottamusvälit Wilsonin "
-    "menetelmällä; useat vertailut Holmin korjauksella. Teemat avovastauksista koodikirjalla.",
+    "menetelmällä ja vertailut Holmin korjauksella, kummassakin huomioiden, että saman opiskelijan "
+    "haastattelut muistuttavat toisiaan (asetelmakerroin). Teemat avovastauksista koodikirjalla.",
     "methods_en": "THL client feedback model. NPS = % promoters (9–10) − % detractors (0–6), range −100…100. "
-    "Positive = answers 4–5; 95% confidence intervals by Wilson; multiple comparisons "
-    "Holm-corrected. Themes coded from open answers with a codebook.",
+    "Positive = answers 4–5; 95% confidence intervals by Wilson and comparisons Holm-corrected, "
+    "both allowing for one student's interviews being alike (design effect). Themes coded from open "
+    "answers with a codebook.",
 }

@@ -9,16 +9,21 @@ Steps (each a function, each returning a tidy table that passes small-cell suppr
 1. :func:`load_exports` reads and cleans each export and stacks them with a ``semester`` column;
    :func:`interview_counts`, :func:`interviews_per_student`, :func:`service_counts`, :func:`background_table`.
 2. THL client-feedback themes: :func:`theme_scores` (mean of a theme's items per interview),
-   :func:`theme_top2` (share of interviews whose theme mean is at least 4 = "agree", Wilson CI),
+   :func:`theme_top2` (share of interviews whose theme mean is at least 4 = "agree", Wilson CI on the
+   effective n),
    :func:`likert_distribution` (item distributions for the diverging figure).
-3. Recommendation: :func:`nps_table` (THL/Reichheld NPS with Rocks' adjusted-Wald CI).
+3. Recommendation: :func:`nps_table` (THL/Reichheld NPS with Rocks' adjusted-Wald CI, design-adjusted).
 4. Change between semesters: :func:`compare_semesters` (theme scores: Mann-Whitney U with rank-biserial r;
    top-2-box: score test with Newcombe CI and Cohen's h; both Holm-corrected across the five themes; NPS:
-   :func:`nps_difference`) and, with three or more semesters, :func:`trend_tests` (Kendall's tau-b between
+   :func:`nps_difference`; the verdict from an interviewer-clustered test, its direction from the tested
+   statistic) and, with three or more semesters, :func:`trend_tests` (Kendall's tau-b between
    semester order and the outcome, Holm across the themes).
 5. Open answers: :func:`code_open_answers` (``text.code_themes`` with the ``interviews`` theme codebook),
    :func:`open_theme_frequencies`, :func:`uncoded_answers_table`.
 6. Quotes: :func:`candidate_quotes`, :func:`write_quotes_for_review`, :func:`load_approved_quotes`.
+
+Interviews are clustered in interviewers (about two per student): ``cluster`` gives the design effects,
+the design-adjusted intervals and the cluster-aware tests the tables publish beside the others.
 
 Then :func:`build_key_figures` and the figure helpers. Semester labels are ordered by
 :func:`semester_order` ("2021-syksy" < "2022-kevät" < "2022-syksy").

@@ -12,12 +12,26 @@ from scipy import stats as _sps
 
 from ..codebook import Instrument
 from ..fmt import Lang, fmt_value
+from ..labels import for_analysis
 from ..scoring import scale_scores
 from ..sdc.comparisons import hide_comparisons
 from ..sdc.linked import changed_by_suppression
+from ..sdc.parts import holm_carriers
 from ..settings import MIN_N
 from ..stats import holm, two_proportions, two_sample_ordinal
+from ..stats.groups import CompareResult
+from .cluster import (
+    ClusterFit,
+    cluster_fit,
+    cluster_rank_test,
+    few_clusters_note,
+    interviewers,
+    newcombe_effective,
+    protect_interviewer_counts,
+    wilson_effective,
+)
 from .common import ALPHA, TOP2_THRESHOLD, _inst, _semesters, verdict
+from .counts import interview_counts
 from .nps import nps_difference
 from .themes import theme_scores, theme_top2
 
@@ -35,15 +49,33 @@ def compare_semesters(
 ) -> pd.DataFrame:
     """Change of each THL theme and of NPS between two semesters (default: the last two), stated plainly.
 
-    Three families, each Holm-corrected across the five themes (Holm 1979, :func:`~sosrake_lib.stats.holm`):
+    Three families of tests, each Holm-corrected on its own (Holm 1979, :func:`~sosrake_lib.stats.holm`):
+    the five theme scores, the five top-2 shares, and the NPS (a family of one). Each family asks one
+    question of the five themes ("did the theme scores change?", "did the share who agree change?"), so a
+    theme counts as changed only after the correction for having asked it of five; the two theme families
+    are not pooled because they are two readings of the same answers, and the NPS is another question.
 
-    * ``theme_score``: interview theme means, Mann-Whitney U (two-sided, ties corrected), effect size
-      rank-biserial r (> 0: higher in ``after``), via :func:`~sosrake_lib.stats.two_sample_ordinal`;
-      difference = difference of means (1-5 scale). This family decides the verdict.
-    * ``theme_top2``: top-2-box shares, score test (or Fisher's exact test when an expected count < 5) with a
-      Newcombe hybrid score CI of the difference and Cohen's h (:func:`~sosrake_lib.stats.two_proportions`);
-      difference in percentage points.
-    * ``nps``: :func:`nps_difference` (a family of one: ``p_holm == p_value``).
+    * ``theme_score``: interview theme means. ``test``: Mann-Whitney U as it ran (exact or normal
+      approximation, :func:`mann_whitney_label`), effect size rank-biserial r (> 0: higher in ``after``),
+      via :func:`~sosrake_lib.stats.two_sample_ordinal`; difference = difference of means (1-5 scale).
+    * ``theme_top2``: top-2-box shares, ``test``: score test (or Fisher's exact test when an expected count
+      < 5) and Cohen's h (:func:`~sosrake_lib.stats.two_proportions`); difference in percentage points.
+    * ``nps``: :func:`nps_difference` (``p_holm == p_value``).
+
+    **Interviews are clustered in interviewers** (about two per student), so each row also has a
+    cluster-aware test (``cluster_test``, ``p_cluster``, ``p_holm_cluster``; :mod:`.cluster`): for theme
+    scores the Mann-Whitney comparison as a regression of the pooled mid-ranks on the semester with an
+    interviewer-clustered (CR1) variance and t on interviewers - 1 df (its estimate is the difference of mean
+    ranks = r N / 2); for top-2 the same on the 0/1 top-2 indicator; for NPS Rocks' variance sum with each
+    variance times its design effect. ``deff`` is the design effect of the tested estimate (clustered over
+    independent variance), ``n_interviewers_before``/``_after`` the interviewers behind it, ``cluster_note``
+    says when fewer than :data:`~sosrake_lib.interviews.cluster.MIN_CLUSTERS` interviewers make it unreliable.
+    The intervals are the design-adjusted ones (top-2: Newcombe's hybrid score interval from the
+    design-adjusted Wilson intervals; NPS: the design-adjusted variance sum). **The verdict** (``significant``,
+    ``verdict_fi``/``_en``, ``statement``) comes from the cluster-aware Holm p and takes its direction from
+    the sign of the statistic that test tested (difference of mean ranks, i.e. the sign of r; difference of
+    shares; adjusted NPS difference), never from another statistic: a mean that rose while the ranks fell
+    is no improvement. The statement shows r for theme scores.
 
     Small cells (``min_n``): a top-2 share of a published n is a count, so where a semester's top-2 count or
     its complement is 1..min_n-1 people the row's shares, difference, interval, statistic, p and effect size
@@ -53,7 +85,10 @@ def compare_semesters(
     :func:`nps_table`). A Holm p that would carry a hidden p (:func:`~sosrake_lib.outputs.holm_carriers`) is
     hidden. Rows describing fewer than ``min_n`` interviews in a semester are hidden whole, and so are the
     figures and n of a theme whose n, top-2 count, share or mean :func:`theme_top2` hides or rounds in either
-    semester (the same figures must not come out here in full: a one-statement theme is its statement).
+    semester (the same figures must not come out here in full: a one-statement theme is its statement). The
+    cluster-aware figures go with the other test figures; the numbers of interviewers are counts of people,
+    hidden where small or where, beside the semester's published number of students, they give a small
+    count back (:func:`~sosrake_lib.interviews.cluster.protect_interviewer_counts`).
 
     Returns
     -------
@@ -61,7 +96,9 @@ def compare_semesters(
         One row per measure: ``family``, ``measure``, ``label``, ``before``, ``after``, ``n_before``,
         ``n_after``, ``value_before``, ``value_after``, ``difference``, ``ci_low``, ``ci_high``, ``ci_method``,
         ``test``, ``statistic``, ``p_value``, ``p_holm``, ``effect_size``, ``effect_size_name``,
-        ``significant``, ``verdict_fi``, ``verdict_en``, ``statement``.
+        ``cluster_test``, ``p_cluster``, ``p_holm_cluster``, ``deff``, ``n_interviewers_before``,
+        ``n_interviewers_after``, ``significant``, ``verdict_fi``, ``verdict_en``, ``cluster_note``,
+        ``statement``.
     """
     inst = _inst(inst)
     sems = _semesters(df)
@@ -79,10 +116,19 @@ def compare_semesters(
         return any(0 < int(c) < min_n for c in counts)
 
     guarded = _guarded_themes(df, inst, (before, after), min_n, lang)
+    who = interviewers(df)
+    w1 = who[m1] if who is not None else np.arange(int(m1.sum())).astype(object)
+    w2 = who[m2] if who is not None else -np.arange(1, int(m2.sum()) + 1).astype(object)
+    clustered: list[dict[str, Any]] = []  # the cluster-aware test of each row
     for area in scores.columns:
         x, y = scores.loc[m1, area].dropna(), scores.loc[m2, area].dropna()
         small.append(is_small(len(x), len(y)) or area in guarded["theme_score"])
         r = two_sample_ordinal(x, y, labels=(before, after))
+        ok1, ok2 = scores.loc[m1, area].notna().to_numpy(), scores.loc[m2, area].notna().to_numpy()
+        fit = cluster_rank_test(x, y, w1[ok1], w2[ok2])
+        clustered.append(
+            _cluster_row(fit, "rank", lang, len(pd.unique(w1[ok1])), len(pd.unique(w2[ok2])))
+        )
         rows.append(
             {
                 "family": "theme_score",
@@ -95,7 +141,7 @@ def compare_semesters(
                 "ci_low": math.nan,
                 "ci_high": math.nan,
                 "ci_method": "",
-                "test": r.test + " (two-sided, tie and continuity corrected)",
+                "test": mann_whitney_label(r, x, y, lang),
                 "statistic": r.statistic,
                 "p_value": r.p_value,
                 "effect_size": r.effect_size,
@@ -110,6 +156,18 @@ def compare_semesters(
             or area in guarded["theme_top2"]
         )
         tp = two_proportions(c1, len(x), c2, len(y))
+        ok1, ok2 = scores.loc[m1, area].notna().to_numpy(), scores.loc[m2, area].notna().to_numpy()
+        g1, g2 = w1[ok1], w2[ok2]
+        top = np.r_[(x >= TOP2_THRESHOLD).to_numpy(float), (y >= TOP2_THRESHOLD).to_numpy(float)]
+        fit = cluster_fit(top, np.r_[g1, g2], np.r_[np.zeros(len(x), bool), np.ones(len(y), bool)])
+        f1 = cluster_fit((x >= TOP2_THRESHOLD).to_numpy(float), g1)
+        f2 = cluster_fit((y >= TOP2_THRESHOLD).to_numpy(float), g2)
+        ci1 = wilson_effective(c1, len(x), f1.deff, f1.n_clusters)
+        ci2 = wilson_effective(c2, len(y), f2.deff, f2.n_clusters)
+        d_low, d_high = (
+            newcombe_effective(tp.p1, ci1, tp.p2, ci2) if len(x) and len(y) else (math.nan,) * 2
+        )
+        clustered.append(_cluster_row(fit, "top2", lang, f1.n_clusters, f2.n_clusters))
         rows.append(
             {
                 "family": "theme_top2",
@@ -119,9 +177,10 @@ def compare_semesters(
                 "value_before": 100 * tp.p1,
                 "value_after": 100 * tp.p2,
                 "difference": 100 * tp.difference,
-                "ci_low": 100 * tp.ci_low,
-                "ci_high": 100 * tp.ci_high,
-                "ci_method": tp.ci_method + " 95 % CI",
+                "ci_low": 100 * d_low,
+                "ci_high": 100 * d_high,
+                "ci_method": tp.ci_method + " 95 % CI from the design-adjusted Wilson intervals"
+                " (effective n = n / design effect, interviewers as clusters)",
                 "test": tp.test,
                 "statistic": tp.statistic,
                 "p_value": tp.p_value,
@@ -130,6 +189,22 @@ def compare_semesters(
             }
         )
     nd = nps_difference(df.loc[m1, "nps"], df.loc[m2, "nps"])
+    fits = []
+    for m, w in ((m1, w1), (m2, w2)):
+        v = pd.to_numeric(df.loc[m, "nps"]).to_numpy(dtype=float)
+        sign = np.where(v >= 9, 1.0, np.where(v <= 6, -1.0, 0.0))
+        fits.append(cluster_fit(np.where(np.isnan(v), np.nan, sign), w))
+    nc = nps_difference(df.loc[m1, "nps"], df.loc[m2, "nps"], deff=(fits[0].deff, fits[1].deff))
+    clustered.append(
+        {
+            "cluster_test": for_analysis("interviews").text("cluster_test_nps", lang),
+            "p_cluster": nc["p_value"],
+            "_direction": nc["statistic"],
+            "deff": nc["deff"],
+            "n_interviewers_before": fits[0].n_clusters,
+            "n_interviewers_after": fits[1].n_clusters,
+        }
+    )
     nps_groups, nps_extreme = [], False
     for m in (m1, m2):
         v = pd.to_numeric(df.loc[m, "nps"]).dropna()
@@ -148,9 +223,9 @@ def compare_semesters(
             "value_before": nd["nps_before"],
             "value_after": nd["nps_after"],
             "difference": nd["difference"],
-            "ci_low": nd["ci_low"],
-            "ci_high": nd["ci_high"],
-            "ci_method": nd["ci_method"],
+            "ci_low": nc["ci_low"],
+            "ci_high": nc["ci_high"],
+            "ci_method": nc["ci_method"],
             "test": nd["test"],
             "statistic": nd["statistic"],
             "p_value": nd["p_value"],
@@ -169,14 +244,86 @@ def compare_semesters(
         idx = np.flatnonzero(out["family"].to_numpy() == fam)
         p_holm[idx] = holm(out["p_value"].to_numpy(dtype=float)[idx])
     out.insert(out.columns.get_loc("p_value") + 1, "p_holm", p_holm)
-    out["significant"] = np.nan_to_num(p_holm, nan=1.0) < alpha
-    words = [verdict(d, p, alpha) for d, p in zip(out["difference"], out["p_holm"], strict=True)]
+    cl = pd.DataFrame(clustered)
+    p_holm_c = np.full(len(out), np.nan)
+    for fam in out["family"].unique():
+        idx = np.flatnonzero(out["family"].to_numpy() == fam)
+        p_holm_c[idx] = holm(cl["p_cluster"].to_numpy(dtype=float)[idx])
+    for col in ("cluster_test", "p_cluster"):
+        out[col] = cl[col]
+    out["p_holm_cluster"] = p_holm_c
+    for col in ("deff", "n_interviewers_before", "n_interviewers_after"):
+        out[col] = cl[col]
+    out["significant"] = np.nan_to_num(p_holm_c, nan=1.0) < alpha
+    # the direction is the sign of the statistic the cluster-aware test tested (for theme scores the
+    # difference of mean ranks, the sign of the rank-biserial r), never that of another statistic
+    words = [verdict(d, p, alpha) for d, p in zip(cl["_direction"], p_holm_c, strict=True)]
     out["verdict_fi"] = [w[0] for w in words]
     out["verdict_en"] = [w[1] for w in words]
+    few = out["n_interviewers_before"].combine(out["n_interviewers_after"], min)
+    out["cluster_note"] = [few_clusters_note(g, lang) for g in few]
     hide_n = out["measure"].isin(guarded["n"]).to_numpy()
     return _hide_small_comparisons(
-        out, np.array(small, dtype=bool), nps_extreme, min_n, lang, hide_n=hide_n
+        out,
+        np.array(small, dtype=bool),
+        nps_extreme,
+        min_n,
+        lang,
+        hide_n=hide_n,
+        students=_students_hidden(df, (before, after), min_n),
     )
+
+
+def _cluster_row(
+    fit: ClusterFit, kind: str, lang: Lang, n_int_before: int, n_int_after: int
+) -> dict[str, Any]:
+    """The cluster-aware test columns of one comparison row (:func:`compare_semesters`)."""
+    name = for_analysis("interviews").text(f"cluster_test_{kind}", lang)
+    return {
+        "cluster_test": name,
+        "p_cluster": fit.p_value,
+        "_direction": fit.estimate,
+        "deff": fit.deff,
+        "n_interviewers_before": n_int_before,
+        "n_interviewers_after": n_int_after,
+    }
+
+
+def _students_hidden(df: pd.DataFrame, semesters: Sequence[str], min_n: int) -> dict[str, Any]:
+    """Each semester's number of interviewing students and whether :func:`interview_counts` hides it."""
+    if "student" not in df.columns:
+        return {}
+    counts = interview_counts(df, min_n).set_index("semester")
+    full = {s: int(df.loc[df["semester"] == s, "student"].nunique()) for s in semesters}
+    return {s: (full[s], pd.isna(counts["n_students"].get(s, pd.NA))) for s in semesters}
+
+
+def mann_whitney_label(result: CompareResult, x: Any, y: Any, lang: Lang = "fi") -> str:
+    """What the Mann-Whitney test of ``result`` (on samples ``x`` and ``y``) was, exactly, in ``lang``.
+
+    Taken from the options the test ran with (``result.options["method"]``, scipy's ``"auto"`` rule): the
+    exact distribution of U, or the normal approximation with continuity correction, and tie correction
+    where values tie (values compared at 9 decimals); always two-sided.
+
+    Examples
+    --------
+    >>> from sosrake_lib.stats import two_sample_ordinal
+    >>> x, y = [1, 2, 3], [4, 5, 6]
+    >>> mann_whitney_label(two_sample_ordinal(x, y), x, y, "en")
+    'Mann-Whitney U (two-sided, exact distribution)'
+    >>> mann_whitney_label(two_sample_ordinal(x, y), x, y, "fi")
+    'Mann–Whitneyn U-testi (kaksisuuntainen, tarkka jakauma)'
+    >>> x, y = [1, 2, 2, 3] * 3, [3, 4, 4, 5] * 3
+    >>> mann_whitney_label(two_sample_ordinal(x, y), x, y, "en")
+    'Mann-Whitney U (two-sided, normal approximation with tie and continuity correction)'
+    """
+    texts = for_analysis("interviews")
+    if result.options.get("method") == "exact":
+        return texts.text("mw_exact", lang)
+    values = np.round(np.r_[np.asarray(x, dtype=float), np.asarray(y, dtype=float)], 9)
+    values = values[~np.isnan(values)]
+    ties = np.unique(values).size < values.size
+    return texts.text("mw_asymptotic_ties" if ties else "mw_asymptotic", lang)
 
 
 def _guarded_themes(
@@ -208,9 +355,11 @@ def _hide_small_comparisons(
     lang: Lang,
     *,
     hide_n: np.ndarray | None = None,
+    students: Mapping[str, tuple[int, bool]] | None = None,
 ) -> pd.DataFrame:
     """The published form of :func:`compare_semesters` (its docstring says what is hidden and why);
-    ``hide_n`` marks rows whose n is hidden in every family (:func:`_guarded_themes`)."""
+    ``hide_n`` marks rows whose n is hidden in every family (:func:`_guarded_themes`), ``students`` gives
+    each semester's number of interviewing students and whether :func:`interview_counts` hides it."""
     family = out["family"].to_numpy()
     # shares are counts over n; a theme's mean with n gives its sum; an NPS only where it gives the groups away
     hide_values = (
@@ -218,10 +367,56 @@ def _hide_small_comparisons(
     )
     hide_n_rows = (family == "theme_score") | (hide_n if hide_n is not None else False)
     out, cells = hide_comparisons(out, small, hide_values=hide_values, hide_n=hide_n_rows)
+    cells += _hide_cluster_columns(out, small, min_n, students or {})
     out["statement"] = [_statement(r, lang, min_n) for r in out.to_dict(orient="records")]
     out.attrs["suppressed_cells"] = cells
     out.attrs["min_n"] = min_n
     return out
+
+
+def _hide_cluster_columns(
+    out: pd.DataFrame, small: np.ndarray, min_n: int, students: Mapping[str, tuple[int, bool]]
+) -> int:
+    """Hide the cluster-aware columns of :func:`compare_semesters` like its other test figures (in place).
+
+    A small row hides its cluster-aware p, Holm p and design effect as :func:`hide_comparisons` hides the
+    other test figures, and a Holm p that carries a hidden one goes (:func:`holm_carriers`). The numbers of
+    interviewers are counts of people: a small row hides them, and each semester's is a part of that
+    semester's students (:func:`~sosrake_lib.interviews.cluster.protect_interviewer_counts`). Returns the
+    number of cells hidden.
+    """
+    cells = 0
+    fam = out["family"].to_numpy()
+    carried = np.zeros(len(out), dtype=bool)
+    for f in np.unique(fam):
+        idx = np.flatnonzero(fam == f)
+        carried[idx] = holm_carriers(out["p_cluster"].to_numpy(dtype=float)[idx], small[idx])
+    for col, mask in (
+        ("p_cluster", small),
+        ("deff", small),
+        ("p_holm_cluster", small | carried),
+        ("n_interviewers_before", small),
+        ("n_interviewers_after", small),
+    ):
+        values = pd.to_numeric(out[col]).astype("Int64" if col.startswith("n_") else "Float64")
+        cells += int((mask & values.notna().to_numpy()).sum())
+        out[col] = values.mask(mask)
+    out["deff"] = out["deff"].round(2)
+    for side, col in (("before", "n_interviewers_before"), ("after", "n_interviewers_after")):
+        sem = str(out[side].iloc[0])
+        if sem not in students:
+            continue
+        total, total_hidden = students[sem]
+        part = protect_interviewer_counts(
+            pd.DataFrame({"n_interviewers": out[col]}),
+            [total] * len(out),
+            min_n,
+            also_hide=[total_hidden] * len(out),
+        )
+        cells += int(part.attrs["suppressed_cells"])
+        out[col] = part["n_interviewers"].astype("Int64").array
+    out.loc[out["p_cluster"].isna().to_numpy(), "cluster_note"] = ""
+    return cells
 
 
 def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = MIN_N) -> str:
@@ -232,7 +427,7 @@ def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = MIN_N) -> str:
         "nps": ("NPS", "NPS"),
     }
     k = kind[row["family"]][1 if lang == "en" else 0]
-    p = row["p_holm"]
+    p = row["p_holm_cluster"]
     if pd.isna(row["difference"]) or pd.isna(p):
         why = (
             f"luvut piilotettu: alle {min_n} hengen ryhmä"
@@ -251,14 +446,14 @@ def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = MIN_N) -> str:
     unit = {"theme_score": "", "theme_top2": " %-yks." if lang == "fi" else " pp", "nps": ""}[
         row["family"]
     ]
-    diff = fmt_value(
-        row["difference"],
-        "NPS" if row["family"] == "nps" else "",
-        lang,
-        1 if row["family"] == "theme_score" else 0,
-    )
-    if row["family"] != "nps" and not diff.startswith(("−", "-")):
-        diff = "+" + diff
+    if row["family"] == "theme_score":  # the tested statistic: the rank-biserial r, not the mean
+        diff = "r = " + fmt_value(row["effect_size"], "", lang, 2)
+        if not diff.startswith(("r = −", "r = -")):
+            diff = diff.replace("r = ", "r = +")
+    else:
+        diff = fmt_value(row["difference"], "NPS" if row["family"] == "nps" else "", lang, 0)
+        if row["family"] != "nps" and not diff.startswith(("−", "-")):
+            diff = "+" + diff
     return f"{row['label']} ({k}): {word} ({diff}{unit}, {'Holm ' if row['family'] != 'nps' else ''}{p_txt})"
 
 

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from ..fmt import fmt_int, fmt_percent, fmt_value
 from ..outputs import KeyFigures, source
+from .cluster import few_clusters_note
 from .common import _TOP2_LABELS
+
+
+def _design(row: Mapping[str, Any], n_col: str = "n_interviewers") -> str:
+    """``"; design effect 1.08 (41 interviewers)"`` from a published row (what it shows of the two)."""
+    deff, n_int = row.get("deff"), row.get(n_col)
+    if deff is None or pd.isna(deff):
+        return ""
+    who = "" if n_int is None or pd.isna(n_int) else f" ({int(n_int)} interviewers)"
+    return f"; design effect {float(deff):.2f}{who}"
+
+
+def _few(row: Mapping[str, Any]) -> str:
+    """The row's too-few-interviewers note in English (as key-figure notes are), or ``""``."""
+    if not str(row.get("cluster_note") or ""):
+        return ""
+    return few_clusters_note(0, "en")
 
 
 # ---------------------------------------------------------------------------------------- key figures
@@ -64,7 +83,10 @@ def build_key_figures(
         n=None if pd.isna(r["n"]) else int(r["n"]),
         ci_low=None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
         ci_high=None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
-        method="NPS = % 9-10 minus % 0-6 (THL/Reichheld); adjusted-Wald 95 % CI (Rocks 2016)",
+        method="NPS = % 9-10 minus % 0-6 (THL/Reichheld); "
+        + str(r.get("ci_method", "adjusted-Wald 95 % CI (Rocks 2016)"))
+        + _design(r),
+        note=_few(r),
         label_fi=f"Suositteluindeksi (NPS) {fmt_value(r['nps'], 'NPS', 'fi')}",
         label_en=f"Net Promoter Score {fmt_value(r['nps'], 'NPS', 'en')}",
         suppressed=not ok,
@@ -84,9 +106,10 @@ def build_key_figures(
             n=int(min(c["n_before"], c["n_after"])),
             ci_low=None if pd.isna(c["ci_low"]) else float(c["ci_low"]),
             ci_high=None if pd.isna(c["ci_high"]) else float(c["ci_high"]),
-            method=f"{c['ci_method']}; {c['test']}"
-            + ("" if hidden_test else f", p = {c['p_value']:.3g}"),
-            note="interval and test suppressed: a small NPS group" if hidden_test else "",
+            method=f"{c['ci_method']}; {c['cluster_test']}"
+            + ("" if hidden_test else f", p = {c['p_cluster']:.3g}")
+            + _design(c, "n_interviewers_after"),
+            note="interval and test suppressed: a small NPS group" if hidden_test else _few(c),
             label_fi=f"NPS {c['verdict_fi']}: {fmt_value(d, 'NPS', 'fi')} pistettä ({c['before']} → {c['after']})",
             label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points ({c['before']} → {c['after']})",
             source=source("semester_comparison", "difference", family="nps", measure="nps"),
@@ -107,7 +130,8 @@ def build_key_figures(
             n=None if pd.isna(rec["n"]) else int(rec["n"]),
             ci_low=None if hidden else float(rec["ci_low"]),
             ci_high=None if hidden else float(rec["ci_high"]),
-            method=rec["method"],
+            method=rec["method"] + _design(rec),
+            note=_few(rec),
             label_fi=fi_t.format(pct=fmt_percent(pct, "fi")),
             label_en=en_t.format(pct=fmt_percent(pct, "en")),
             suppressed=hidden,
@@ -115,20 +139,22 @@ def build_key_figures(
         )
     if len(comparison):
         for rec in comparison[comparison["family"] == "theme_score"].to_dict(orient="records"):
-            shown = not pd.isna(rec["difference"]) and not pd.isna(rec["p_holm"])
+            shown = not pd.isna(rec["effect_size"]) and not pd.isna(rec["p_holm_cluster"])
             ns = [rec["n_before"], rec["n_after"]]
-            kf.add(
+            few = _few(rec)
+            kf.add(  # the value is the tested statistic (r), whose sign the verdict follows
                 f"{rec['measure']}_change",
-                round(float(rec["difference"]), 2) if shown else None,
-                "score 1–5 difference",
+                round(float(rec["effect_size"]), 2) if shown else None,
+                "rank-biserial r",
                 n=None if any(pd.isna(v) for v in ns) else int(min(ns)),
-                method=f"{rec['test']}; Holm across themes, p_holm = {rec['p_holm']:.3g}; "
-                f"{rec['effect_size_name']} = {rec['effect_size']:.2f}"
+                method=f"{rec['cluster_test']}; Holm across the five themes, "
+                f"p_holm = {rec['p_holm_cluster']:.3g}; {rec['effect_size_name']}"
+                f"{_design(rec, 'n_interviewers_after')}"
                 if shown
-                else f"{rec['test']}; Holm across themes; figures suppressed (small cells)",
+                else f"{rec['cluster_test']}; Holm across themes; figures suppressed (small cells)",
                 label_fi=f"{rec['label']}: {rec['verdict_fi']}",
                 label_en=f"{rec['label']}: {rec['verdict_en']}",
-                note=rec["verdict_en"],
+                note=rec["verdict_en"] + (f"; {few}" if few else ""),
                 suppressed=not shown,
                 source=source(
                     "semester_comparison",

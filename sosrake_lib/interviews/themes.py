@@ -19,8 +19,15 @@ from ..sdc.margins import protect_margins_within
 from ..sdc.parts import suppress_parts
 from ..settings import MIN_N
 from ..stats import proportion_ci
+from .cluster import (
+    cluster_fit,
+    few_clusters_note,
+    interviewers,
+    protect_interviewer_counts,
+    wilson_effective,
+)
 from .common import TOP2_THRESHOLD, _inst, _semesters
-from .counts import _category_labels, _service_hidden
+from .counts import _category_labels, _service_hidden, interview_counts
 
 
 # ------------------------------------------------------------------------------------- 2. THL themes
@@ -36,11 +43,24 @@ def theme_scores(
     return scale_scores(df, inst.area_items(), scale_min=1, scale_max=5, min_valid=min_valid)
 
 
-def _top2_row(scores: pd.Series) -> dict[str, Any]:
-    x = scores.dropna()
+def _top2_row(scores: pd.Series, clusters: np.ndarray | None) -> dict[str, Any]:
+    """A theme's top-2 figures in one group; ``clusters``: the interviewer of each of ``scores``' rows.
+
+    With interviewers the interval is :func:`~sosrake_lib.interviews.cluster.wilson_effective` (Wilson on
+    the effective n) and ``deff`` the design effect of the share; without them (no ``student`` column)
+    the plain Wilson interval with NaN ``deff``.
+    """
+    ok = scores.notna().to_numpy()
+    x = scores[ok]
     n = int(len(x))
     count = int((x >= TOP2_THRESHOLD).sum())
-    low, high = proportion_ci(count, n)
+    deff, n_int = math.nan, math.nan
+    if clusters is None:
+        low, high = proportion_ci(count, n)
+    else:
+        fit = cluster_fit((x >= TOP2_THRESHOLD).astype(float).to_numpy(), clusters[ok])
+        deff, n_int = fit.deff, fit.n_clusters
+        low, high = wilson_effective(count, n, deff, fit.n_clusters)
     return {
         "n": n,
         "top2_n": count,
@@ -48,6 +68,9 @@ def _top2_row(scores: pd.Series) -> dict[str, Any]:
         "ci_low": 100 * low if n else math.nan,
         "ci_high": 100 * high if n else math.nan,
         "mean": float(x.mean()) if n else math.nan,
+        "deff": deff,
+        "n_interviewers": n_int,
+        "_students": len(pd.unique(clusters)) if clusters is not None else math.nan,
     }
 
 
@@ -64,8 +87,7 @@ def theme_top2(
 
     The unit is the interview: an interview is in the top-2 box of a theme when its theme mean is at least 4
     (on average "jokseenkin" or "täysin samaa mieltä"). Counting interviews rather than pooled item answers
-    keeps the observations independent, as the Wilson interval (:func:`~sosrake_lib.stats.proportion_ci`)
-    assumes. Groups with ``n < min_n`` are suppressed within each semester (with secondary suppression; with
+    gives one observation per interview (the interviews of one interviewer are still alike: see below). Groups with ``n < min_n`` are suppressed within each semester (with secondary suppression; with
     ``by="service"`` also every cell :func:`service_counts` hides, as in :func:`nps_table`), and
     so are ``top2_n`` and its % and CI where either the agreeing or the other interviews number 1..min_n-1
     (:func:`~sosrake_lib.outputs.suppress_parts`: with ``n`` published, either count gives the other away).
@@ -79,11 +101,22 @@ def theme_top2(
     ``semester``: only that semester's rows; the pattern shared with :func:`service_counts` still comes from
     every semester in ``df`` (the service counts are published for all of them).
 
+    Interviews are clustered in interviewers (``student``), so the interval is the Wilson interval on the
+    effective sample size n / deff, df-adjusted (:func:`~sosrake_lib.interviews.cluster.wilson_effective`,
+    Korn & Graubard 1998), ``deff`` the design effect of the share (clustered over independent variance,
+    published at two decimals and hidden with the share), ``n_interviewers`` the interviewers behind the
+    row (a count of people: hidden where small or where, beside the students of the row's group, it gives a
+    small count back, and where :func:`interview_counts` hides the semester's students:
+    :func:`~sosrake_lib.interviews.cluster.protect_interviewer_counts`) and ``cluster_note`` says where
+    fewer than 30 interviewers make the interval unreliable. Without a ``student`` column: the plain
+    Wilson interval and no design effect.
+
     Returns
     -------
     DataFrame
         ``semester``, [``by``], ``theme``, ``theme_label``, ``n``, ``top2_n``, ``top2_pct``, ``ci_low``,
-        ``ci_high`` (percent), ``mean`` (beside the distribution only), ``method``.
+        ``ci_high`` (percent), ``mean`` (beside the distribution only), ``deff``, ``n_interviewers``,
+        ``method``, ``cluster_note``.
 
     Examples
     --------
@@ -103,6 +136,7 @@ def theme_top2(
     raw_rows: list[pd.DataFrame] = []  # before suppression: the margin rule needs the hidden counts
     group_sizes: list[int] = []  # interviews in each row's group, for the non-valid part
     hidden_cells = _service_hidden(df, inst, min_n, lang) if by == "service" else set()
+    who = interviewers(df)
     for sem in _semesters(df):
         if semester is not None and sem != semester:
             continue
@@ -125,7 +159,7 @@ def theme_top2(
                     **({by: glabel} if by else {}),
                     "theme": area,
                     "theme_label": inst.area_label(area, lang),
-                    **_top2_row(scores.loc[mask, area]),
+                    **_top2_row(scores.loc[mask, area], None if who is None else who[mask]),
                 }
                 block.append(row)
                 group_sizes.append(int(mask.sum()))
@@ -152,7 +186,13 @@ def theme_top2(
         for k in ("suppressed_rows", "suppressed_cells")
     }
     out = pd.concat(rows, ignore_index=True)
-    out["method"] = f"top-2-box: theme mean >= {TOP2_THRESHOLD:g}; Wilson 95 % CI"
+    out["method"] = f"top-2-box: theme mean >= {TOP2_THRESHOLD:g}; " + (
+        "Wilson 95 % CI"
+        if who is None
+        else "Wilson 95 % CI on the effective n = n / design effect, interviewers as clusters, "
+        "t with interviewers - 1 df (Korn & Graubard 1998)"
+    )
+    n_interviewers_full = out["n_interviewers"].to_numpy(dtype=float)
     out["_other_n"] = pd.to_numeric(out["n"]) - pd.to_numeric(out["top2_n"])
     # the group's interviews are published (interview_counts, service_counts): n beside them gives the
     # interviews without a theme score ("En osaa sanoa", unanswered), so those are a part of the total too
@@ -162,12 +202,12 @@ def theme_top2(
         out,
         ["top2_n", "_other_n", "_nonvalid_n"],
         min_n,
-        linked={"top2_n": ["top2_pct", "ci_low", "ci_high"]},
+        linked={"top2_n": ["top2_pct", "ci_low", "ci_high", "deff"]},
         sums=[
             (
                 "n",
                 [["_nonvalid_n"], ["top2_n", "_other_n"]],
-                ["top2_pct", "ci_low", "ci_high", "mean"],
+                ["top2_pct", "ci_low", "ci_high", "mean", "deff"],
             )
         ],
     )
@@ -179,6 +219,35 @@ def theme_top2(
     out = parts.drop(columns=["_other_n", "_nonvalid_n"])
     if not by:
         hidden["suppressed_cells"] += _single_item_as_published(out, df, inst, areas, min_n, lang)
+    return _publish_cluster_columns(out, df, by, n_interviewers_full, hidden, min_n, lang)
+
+
+def _publish_cluster_columns(
+    out: pd.DataFrame,
+    df: pd.DataFrame,
+    by: str | None,
+    n_interviewers_full: np.ndarray,
+    hidden: dict[str, int],
+    min_n: int,
+    lang: Lang,
+) -> pd.DataFrame:
+    """The published form of :func:`theme_top2`'s interviewer columns (its docstring says what and why)."""
+    out = out.copy()
+    also_hide = None
+    if not by and "student" in df.columns:  # the semester's number of students is hidden there
+        counts = interview_counts(df, min_n).set_index("semester")["n_students"]
+        also_hide = [pd.isna(counts.get(s, pd.NA)) for s in out["semester"]]
+    out.attrs = {"suppressed_cells": 0}
+    out = protect_interviewer_counts(out, out["_students"], min_n, also_hide=also_hide)
+    hidden["suppressed_cells"] += int(out.attrs["suppressed_cells"])
+    out["n_interviewers"] = pd.to_numeric(out["n_interviewers"]).astype("Int64")
+    out["deff"] = pd.to_numeric(out["deff"]).astype("Float64").round(2)
+    shown = out["ci_low"].notna().to_numpy()
+    out["cluster_note"] = [
+        few_clusters_note(g, lang) if ok else ""
+        for g, ok in zip(n_interviewers_full, shown, strict=True)
+    ]
+    out = out.drop(columns="_students")
     out.attrs = {**hidden, "min_n": min_n}
     return out
 
@@ -203,7 +272,7 @@ def _protect_group_margins(
         out,
         ["top2_n", "_other_n", "_nonvalid_n"],
         by="theme",
-        shown=["n", "top2_n", "top2_pct", "ci_low", "ci_high", "mean"],
+        shown=["n", "top2_n", "top2_pct", "ci_low", "ci_high", "mean", "deff", "n_interviewers"],
         min_n=min_n,
     )
     single = [a for a, items in areas.items() if len(items) == 1]
@@ -244,9 +313,12 @@ def _single_item_as_published(
             rows = (out["semester"] == sem).to_numpy() & (out["theme"] == area).to_numpy()
             if not rows.any() or item not in dist.index:
                 continue
-            hidden += publish_as(
-                out, rows, {col: dist.at[item, from_col] for col, from_col in columns.items()}
-            )
+            values = {col: dist.at[item, from_col] for col, from_col in columns.items()}
+            # our interval is the design-adjusted one: it is shown where the statement's is shown
+            for col in ("ci_low", "ci_high", "deff"):
+                own = out.loc[rows, col].iloc[0]
+                values[col] = pd.NA if pd.isna(dist.at[item, "top_box_ci_low"]) else own
+            hidden += publish_as(out, rows, values)
     return hidden
 
 
