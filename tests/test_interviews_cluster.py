@@ -1,5 +1,5 @@
 """Interviews clustered in interviewers: design effects, cluster-aware intervals and tests, exact test labels,
-and a verdict whose direction comes from the statistic that was tested (issue 16)."""
+and a verdict whose direction comes from the statistic that was tested."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ from statsmodels.regression.linear_model import OLS
 
 from ..fmt import Lang
 from ..labels import for_analysis
-from ..stats import proportion_ci
+from ..stats import proportion_ci, tie_safe
 
 #: Fewer interviewers than this (in a semester or a group) and the cluster-robust figures are not to be
 #: trusted (Cameron & Miller 2015: cluster-robust variances are biased down with roughly 20-50 clusters).
@@ -230,8 +230,8 @@ def nps_effective(
 def cluster_rank_test(x: Any, y: Any, clusters_x: Any, clusters_y: Any) -> ClusterFit:
     """Interviewer-clustered test of the Mann-Whitney comparison of ``x`` (before) and ``y`` (after).
 
-    The pooled values get mid-ranks (values rounded to 9 decimals first, so float noise makes no false
-    ranks); :func:`cluster_fit` regresses the ranks on ``after``. ``estimate`` is the difference of mean
+    The pooled values get mid-ranks (through :func:`~sosrake_lib.stats.tie_safe` first, so float noise makes no
+    false ranks); :func:`cluster_fit` regresses the ranks on ``after``. ``estimate`` is the difference of mean
     ranks, ``2 * estimate / N`` the rank-biserial r of :func:`sosrake_lib.stats.two_sample_ordinal`.
 
     Examples
@@ -244,7 +244,7 @@ def cluster_rank_test(x: Any, y: Any, clusters_x: Any, clusters_y: Any) -> Clust
     gx = pd.Series(clusters_x, dtype="object").to_numpy()
     gy = pd.Series(clusters_y, dtype="object").to_numpy()
     keep_x, keep_y = ~np.isnan(xa), ~np.isnan(ya)
-    values = np.round(np.concatenate([xa[keep_x], ya[keep_y]]), 9)
+    values = tie_safe(np.concatenate([xa[keep_x], ya[keep_y]]))
     ranks = _sps.rankdata(values) if values.size else values
     after = np.r_[np.zeros(int(keep_x.sum()), bool), np.ones(int(keep_y.sum()), bool)]
     return cluster_fit(ranks, np.concatenate([gx[keep_x], gy[keep_y]]), after)
