@@ -126,12 +126,11 @@ SPEC: dict[str, Any] = {
     "source_fi": "kurssin ilmoittautumiset, osaamisen itsearvio alussa ja lopussa sekä loppupalaute",
     "source_en": "course enrolments, competence self-assessment at start and end, and final feedback",
     "methods_fi": "Suoritusaste koskee koko kohorttia (ei otos), joten sillä ei ole luottamusväliä. "
-    "Osaamisen muutos parittain (Wilcoxonin merkittyjen sijalukujen testi), osa-alueet Holmin "
-    "korjauksella. Paras osa ja suurin kasvu nimetään vain, jos ne ovat kärjessä vähintään 95\u00a0%:ssa "
-    "2000 bootstrap-toistosta; muuten ”ei selvää eroa”. "
-    "NPS = suosittelijoiden (9–10) % − arvostelijoiden (0–6) %.",
+    "Osaamisen muutos parittain (Wilcoxonin testi), osa-alueet Holmin korjauksella. Paras osa ja "
+    "suurin kasvu nimetään vain, jos ne ovat kärjessä vähintään 95\u00a0%:ssa bootstrap-toistoista; "
+    "muuten ”ei selvää eroa”. NPS = suosittelijoiden (9–10) % − arvostelijoiden (0–6) %.",
     "methods_en": "The completion rate covers the whole cohort (not a sample), so it has no confidence "
-    "interval. Competence change paired (Wilcoxon signed-rank test), areas Holm-corrected. The best "
-    "part and the largest gain are named only when they come first in at least 95% of 2000 bootstrap "
-    "replicates; otherwise \u201cno clear difference\u201d. NPS = % promoters (9–10) − % detractors (0–6).",
+    "interval. Competence change paired (Wilcoxon test), areas Holm-corrected. The best part and the "
+    "largest gain are named only when they come first in at least 95% of bootstrap replicates; "
+    "otherwise \u201cno clear difference\u201d. NPS = % promoters (9–10) − % detractors (0–6).",
 }
