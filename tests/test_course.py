@@ -24,8 +24,9 @@ def data() -> course.CourseData:
 
 
 # ---------------------------------------------------------------------------------------------------- funnel
-def test_funnel_hand_computed_counts_and_wilson() -> None:
-    # 10 enrolled; 8 started (one blank counts as not started); 5 completed.
+def test_funnel_hand_computed_counts_without_a_sampling_interval() -> None:
+    # 10 enrolled; 8 started (one blank counts as not started); 5 completed. The register is the whole
+    # cohort (a census): the funnel has counts and shares, no confidence interval.
     e = pd.DataFrame({"started": ["yes"] * 8 + ["no", None], "completed": ["yes"] * 5 + ["no"] * 5})
     f = course.completion_funnel(e, steps=("enrolled", "started", "completed"), min_n=1).set_index(
         "step"
@@ -33,18 +34,27 @@ def test_funnel_hand_computed_counts_and_wilson() -> None:
     assert f["n"].tolist() == [10, 8, 5]
     assert f["pct"].tolist() == [100.0, 80.0, 50.0]
     assert float(f.loc["completed", "pct_of_previous"]) == pytest.approx(62.5)
-    # Wilson 95 % for 5/10: (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), z = 1.959964
+    assert not any("ci" in c for c in f.columns)
+
+
+def test_completion_by_wilson_interval_is_labelled_future_cohorts() -> None:
+    # 5 of 10 completed: Wilson 95 %: (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), z = 1.959964
+    e = pd.DataFrame({"g": ["a"] * 10, "completed": ["yes"] * 5 + ["no"] * 5})
+    t = course.completion_by(e, "g", min_n=1).iloc[0]
     z = 1.959963985
     centre, half = (0.5 + z**2 / 20), z * np.sqrt(0.25 / 10 + z**2 / 400)
-    assert float(f.loc["completed", "ci_low"]) == pytest.approx(
+    assert float(t["ci_low_future"]) == pytest.approx(
         100 * (centre - half) / (1 + z**2 / 10), abs=1e-6
     )
-    assert float(f.loc["completed", "ci_high"]) == pytest.approx(
+    assert float(t["ci_high_future"]) == pytest.approx(
         100 * (centre + half) / (1 + z**2 / 10), abs=1e-6
     )
-    assert float(f.loc["completed", "ci_low"]) == pytest.approx(
-        23.66, abs=0.01
-    )  # Newcombe-style table value
+    assert float(t["ci_low_future"]) == pytest.approx(23.66, abs=0.01)
+    labels = course.localise(course.completion_by(e, "g", min_n=1), "fi").columns
+    assert "95 % LV alaraja (tulevat kohortit)" in labels
+    assert (
+        "95% CI low (future cohorts)" in course.localise(course.completion_by(e, "g"), "en").columns
+    )
 
 
 def test_funnel_small_step_is_suppressed() -> None:
@@ -67,11 +77,11 @@ def test_funnel_hides_a_small_difference_of_nested_steps() -> None:
     f = course.completion_funnel(e, steps=("enrolled", "started", "completed"), min_n=3).set_index(
         "step"
     )
-    assert pd.isna(f.loc["started", ["n", "pct", "ci_low", "ci_high", "pct_of_previous"]]).all()
+    assert pd.isna(f.loc["started", ["n", "pct", "pct_of_previous"]]).all()
     assert int(f.loc["completed", "n"]) == 6 and pd.isna(
         f.loc["completed", "pct_of_previous"]
     )  # 6/9 gives 9
-    assert f.attrs["suppressed_cells"] == 6
+    assert f.attrs["suppressed_cells"] == 4
     f = course.completion_funnel(e, steps=("enrolled", "started", "completed"), min_n=5).set_index(
         "step"
     )
@@ -194,7 +204,8 @@ def test_learning_change_ties_and_zeros_wilcox() -> None:
     assert float(t["effect_size"]) == pytest.approx(0.7)
     assert float(t["median_change"]) == 0.5
     assert float(t["mean_change"]) == pytest.approx(4 / 6)
-    assert t["zero_method"] == "wilcox" and t["test"] == "Wilcoxon signed-rank"
+    # what ran: tied |d| and zeros with 6 pairs -> scipy's permutation distribution (PairedChangeResult.method)
+    assert t["zero_method"] == "wilcox" and t["test"] == "Wilcoxon signed-rank (permutation p)"
 
 
 def test_learning_change_ties_and_zeros_pratt() -> None:
@@ -429,8 +440,11 @@ def test_key_figures_names_and_gain_notes(data: course.CourseData) -> None:
         "nps",
     ):
         assert required in names
-    rate = kf["completion_rate"]
-    assert rate.value == pytest.approx(100 * 35 / 63) and rate.ci_low < rate.value < rate.ci_high
+    rate = kf["completion_rate"]  # the whole cohort: a census fact, no sampling interval
+    assert (
+        rate.value == pytest.approx(100 * 35 / 63) and rate.ci_low is None and rate.ci_high is None
+    )
+    assert "census" in rate.method and "Wilson" not in rate.method
     assert kf["gain_rank_1"].note.startswith("area=")
     assert (
         "rank-biserial" in kf["gain_rank_1"].note

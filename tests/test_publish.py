@@ -73,7 +73,7 @@ def test_display_labels_are_read_from_the_labels_files(tmp_path: Path, monkeypat
         cleaning = labels.for_analysis("interviews").display["cleaning"]
         assert list(cleaning)[:2] == ["semester", "source_file"]  # own columns, then shared
         assert cleaning["raw_rows"] == ("Rivejä viennissä", "Rows read", "int")
-        assert labels.for_analysis("course").display["funnel"][("ci_low", "ci_high")][2] == "ci_pct"
+        assert labels.for_analysis("course").display["themes"][("ci_low", "ci_high")][2] == "ci_pct"
     finally:
         labels.for_analysis.cache_clear()
 

@@ -9,6 +9,12 @@ through small-cell suppression where it publishes counts or group statistics.
 
 Design
 ------
+* Statistics claim what the data support: the register is the whole cohort, so the funnel and the
+  completion rate are census facts without a sampling interval (the group comparisons keep a Wilson
+  interval labelled "future cohorts"); rankings carry bootstrap rank probabilities and name no winner
+  below :data:`~sosrake_lib.course.ranking.CLEAR_P`; every table with p-values names its Holm family
+  (``family``) and its test as it ran (``test``); attrition from the pre- to the post-course survey is
+  reported with the pre-course scores of those who stayed and those who left.
 * Arithmetic is delegated: Wilson intervals, Wilcoxon signed-rank, Mann-Whitney U, Holm and the logistic
   regression come from :mod:`sosrake_lib.stats` (scipy / statsmodels underneath), scale scores and Likert
   tables from :mod:`sosrake_lib.scoring`, disclosure control from :mod:`sosrake_lib.privacy`. This module only
@@ -32,8 +38,10 @@ Submodules
   :func:`completion_by`, :func:`completion_linked`.
 * :mod:`~sosrake_lib.course.regression`: :func:`completion_model`, :func:`model_note`.
 * :mod:`~sosrake_lib.course.learning`: :func:`area_scores`, :func:`learning_change`,
-  :func:`gain_ranking`, :func:`pair_accounting`, :func:`baseline_comparison`,
-  :func:`baseline_figure`.
+  :func:`gain_ranking`, :func:`pair_accounting`, :func:`attrition_counts`, :func:`attrition_comparison`,
+  :func:`baseline_comparison`, :func:`baseline_figure`.
+* :mod:`~sosrake_lib.course.ranking`: bootstrap rank probabilities of the feedback parts and the learning
+  gains, and the rule (:data:`~sosrake_lib.course.ranking.CLEAR_P`) for naming a winner.
 * :mod:`~sosrake_lib.course.feedback`: :func:`feedback_items`, :func:`feedback_parts`,
   :func:`feedback_nps`, :func:`open_themes`, :func:`nps_table`.
 * :mod:`~sosrake_lib.course.key_figures`: :func:`key_figures` and its note helpers.
@@ -73,6 +81,8 @@ from .feedback import feedback_items, feedback_nps, feedback_parts, nps_table, o
 from .key_figures import key_figures
 from .learning import (
     area_scores,
+    attrition_comparison,
+    attrition_counts,
     baseline_comparison,
     baseline_figure,
     gain_ranking,
@@ -86,6 +96,8 @@ __all__ = [
     "FUNNEL_STEPS",
     "CourseData",
     "area_scores",
+    "attrition_comparison",
+    "attrition_counts",
     "baseline_comparison",
     "baseline_figure",
     "cleaning_summary",

@@ -59,9 +59,13 @@ def completion_funnel(
     steps: Sequence[str] = FUNNEL_STEPS,
     min_n: int = MIN_N,
     lang: Lang = "fi",
-    ci: float = 0.95,
 ) -> pd.DataFrame:
-    """Participants at each step of the course, with % of the enrolled and a Wilson interval.
+    """Participants at each step of the course, with % of the enrolled (a census: no sampling interval).
+
+    The register holds the whole cohort, so a step's count and its % of the enrolled are facts about this
+    cohort, not estimates from a sample: there is no sampling error to show, and the table has no
+    confidence interval. (An interval would describe future cohorts like this one, a different question;
+    the comparisons between groups in :func:`completion_by` keep theirs, labelled so.)
 
     Parameters
     ----------
@@ -82,17 +86,17 @@ def completion_funnel(
     Returns
     -------
     DataFrame
-        ``step``, ``step_label``, ``n`` (participants who did the step), ``pct`` (% of enrolled),
-        ``ci_low``/``ci_high`` (Wilson, %) and ``pct_of_previous`` (% of the previous step's n).
+        ``step``, ``step_label``, ``n`` (participants who did the step), ``pct`` (% of enrolled) and
+        ``pct_of_previous`` (% of the previous step's n).
 
     Examples
     --------
-    Hand check: 4 of 10 completed → 40 %, Wilson 95 % CI 16,8–68,7 %.
+    Hand check: 4 of 10 completed → 40 % of this cohort, no interval.
 
     >>> e = pd.DataFrame({"completed": ["yes"] * 4 + ["no"] * 5 + [None]})
     >>> f = completion_funnel(e, steps=("enrolled", "completed"), min_n=1)
-    >>> int(f.loc[1, "n"]), float(f.loc[1, "pct"]), [round(float(x), 1) for x in f.loc[1, ["ci_low", "ci_high"]]]
-    (4, 40.0, [16.8, 68.7])
+    >>> int(f.loc[1, "n"]), float(f.loc[1, "pct"]), list(f.columns)
+    (4, 40.0, ['step', 'step_label', 'n', 'pct', 'pct_of_previous'])
     """
     total = len(enrol)
     members = {
@@ -100,7 +104,6 @@ def completion_funnel(
         for s in steps
     }
     counts = [int(members[s].sum()) for s in steps]
-    low, high = proportion_ci(np.array(counts), np.full(len(counts), total), ci=ci)
     prev = [np.nan, *counts[:-1]]
     table = pd.DataFrame(
         {
@@ -108,31 +111,25 @@ def completion_funnel(
             "step_label": [_step_label(s, inst, lang) for s in steps],
             "n": np.array(counts, dtype="int64"),
             "pct": [100.0 * c / total if total else np.nan for c in counts],
-            "ci_low": 100.0 * np.asarray(low),
-            "ci_high": 100.0 * np.asarray(high),
             "pct_of_previous": [
                 100.0 * c / p if p and p == p else np.nan for c, p in zip(counts, prev, strict=True)
             ],
         }
     )
     table = suppress_by_n(table, "n", min_n, secondary=False)
-    shown_before = int(
-        table[["n", "pct", "ci_low", "ci_high", "pct_of_previous"]].notna().sum().sum()
-    )
+    shown_before = int(table[["n", "pct", "pct_of_previous"]].notna().sum().sum())
     # nested steps: who did step B did step A, so n(A) - n(B) counts the people who stopped in between
     small = [s for s, c in zip(steps, counts, strict=True) if 0 < c < min_n]
     hidden = hide_nested_differences(members, min_n, keep=("enrolled", "completed"), hidden=small)
     extra = np.array([s in hidden and s not in small for s in steps])
     if extra.any():
         table["n"] = table["n"].astype("Int64").mask(extra)
-        for col in ("pct", "ci_low", "ci_high", "pct_of_previous"):
+        for col in ("pct", "pct_of_previous"):
             table[col] = table[col].mask(extra)
     # a share of a hidden previous step gives that step back
     after_hidden = np.array([False, *[s in hidden for s in steps[:-1]]])
     table["pct_of_previous"] = table["pct_of_previous"].mask(after_hidden)
-    shown_after = int(
-        table[["n", "pct", "ci_low", "ci_high", "pct_of_previous"]].notna().sum().sum()
-    )
+    shown_after = int(table[["n", "pct", "pct_of_previous"]].notna().sum().sum())
     table.attrs["suppressed_cells"] = (
         int(table.attrs.get("suppressed_cells", 0)) + shown_before - shown_after
     )
@@ -151,6 +148,11 @@ def completion_by(
 ) -> pd.DataFrame:
     """Completion (count, %, Wilson CI) per group of one or two register columns, small groups suppressed.
 
+    The groups are the whole cohort's, so each count and % is a fact about this cohort. The Wilson 95 %
+    interval (``ci_low_future`` / ``ci_high_future``, labelled "future cohorts") describes something else:
+    how much the completion rate of a group could vary in future cohorts like this one, which is what a
+    comparison between the groups needs (is a difference more than chance would make?).
+
     Disclosure rule, per row (group): the row is hidden when the group, its completers or its non-completers
     number 1..``min_n``-1 people (zeros describe nobody and do not trigger it). Because the overall totals
     (63 enrolled, 35 completed) are published, a single hidden row could be worked out by subtraction, so the
@@ -162,7 +164,7 @@ def completion_by(
     -------
     DataFrame
         One row per (non-empty) group: the ``by`` codes, ``label``, ``n``, ``completed``, ``not_completed``,
-        ``pct_completed``, ``ci_low``, ``ci_high`` (%) and ``suppressed`` (bool). ``attrs["suppressed_cells"]``
+        ``pct_completed``, ``ci_low_future``, ``ci_high_future`` (%) and ``suppressed`` (bool). ``attrs["suppressed_cells"]``
         and ``attrs["suppressed_rows"]`` count what was hidden.
 
     Examples
@@ -199,8 +201,8 @@ def completion_by(
             "completed": counts["completed"].astype("int64"),
             "not_completed": counts["not_completed"].astype("int64"),
             "pct_completed": 100.0 * counts["completed"] / counts["n"],
-            "ci_low": 100.0 * np.asarray(low),
-            "ci_high": 100.0 * np.asarray(high),
+            "ci_low_future": 100.0 * np.asarray(low),
+            "ci_high_future": 100.0 * np.asarray(high),
             "_smallest": smallest,
         }
     )
@@ -208,7 +210,14 @@ def completion_by(
         table,
         "_smallest",
         min_n,
-        value_cols=["n", "completed", "not_completed", "pct_completed", "ci_low", "ci_high"],
+        value_cols=[
+            "n",
+            "completed",
+            "not_completed",
+            "pct_completed",
+            "ci_low_future",
+            "ci_high_future",
+        ],
     )
     out["suppressed"] = out["_smallest"].isna().to_numpy()
     attrs = {k: out.attrs[k] for k in ("suppressed_rows", "min_n")}
@@ -310,7 +319,14 @@ def completion_linked(
 
     def apply(t: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
         out = t.copy()
-        cols_ = ["n", "completed", "not_completed", "pct_completed", "ci_low", "ci_high"]
+        cols_ = [
+            "n",
+            "completed",
+            "not_completed",
+            "pct_completed",
+            "ci_low_future",
+            "ci_high_future",
+        ]
         out = out.astype(
             {c: ("Int64" if c in ("n", "completed", "not_completed") else "Float64") for c in cols_}
         )

@@ -66,7 +66,18 @@ def suppression_summary(
 
 
 #: Machine-code columns the course tables leave out (their readable label columns stay).
-CODE_COLUMNS = ("area", "part", "item", "question", "theme", "term", "step", "status", "file")
+CODE_COLUMNS = (
+    "area",
+    "part",
+    "item",
+    "question",
+    "theme",
+    "term",
+    "step",
+    "status",
+    "subset",
+    "file",
+)
 
 
 def publish_tables(

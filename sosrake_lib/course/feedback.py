@@ -14,9 +14,10 @@ from ..scoring import NSA_LABELS, NSA_SUFFIX, NPSResult, likert_table, nps, scal
 from ..sdc.audit import restore_rounded_stats
 from ..sdc.cells import suppress_by_n
 from ..sdc.parts import suppress_nps_groups, suppress_parts
-from ..settings import MIN_N
+from ..settings import BOOTSTRAP_SEED, MIN_N
 from ..stats import proportion_ci
 from ..stats.means import mean_ci as _mean_ci
+from .ranking import N_BOOT, bootstrap_mean_ranks
 
 
 # ----------------------------------------------------------------------------------------------- feedback
@@ -131,13 +132,23 @@ def feedback_parts(
     min_valid: float = 0.5,
     lang: Lang = "fi",
     ci: float = 0.95,
+    n_boot: int = N_BOOT,
+    seed: int = BOOTSTRAP_SEED,
 ) -> pd.DataFrame:
-    """Part (area) means of the feedback, ranked from best to weakest.
+    """Part (area) means of the feedback, ranked from best to weakest, with the uncertainty of the ranks.
 
     Each respondent's part score is the mean of that part's items (:func:`~sosrake_lib.scoring.scale_scores`,
     "En osaa sanoa" left out); a part's mean is the mean of those scores with a t-based 95 % CI
     (:func:`scipy.stats.ttest_1samp`'s ``confidence_interval``), beside the median. ``rank`` 1 is the best
     rated part; parts with fewer than ``min_n`` scores are suppressed and not ranked.
+
+    The ranks carry their uncertainty (:func:`~sosrake_lib.course.ranking.bootstrap_mean_ranks`: ``n_boot``
+    bootstrap replicates of the respondents, seeded with ``seed``): ``p_best`` is the share of replicates
+    where the part has the highest mean, ``p_worst`` the lowest, ``rank_ci_low`` / ``rank_ci_high`` its 95 %
+    rank interval, among the ranked parts. A best (weakest) part is named only when its ``p_best``
+    (``p_worst``) is at least :data:`~sosrake_lib.course.ranking.CLEAR_P`; otherwise there is no clear
+    difference. The probabilities of a part whose mean is published rounded (below) are kept: they say less
+    than its rank.
 
     Examples
     --------
@@ -181,6 +192,22 @@ def feedback_parts(
         [*range(1, int(ok.sum()) + 1), *[pd.NA] * int((~ok).sum())], dtype="Int64"
     )
     table = table.reset_index(drop=True)
+    ranked = [str(p) for p in table.loc[ok.to_numpy(), "part"]]
+    boot = bootstrap_mean_ranks(scores[ranked], n_boot=n_boot, seed=seed) if ranked else None
+    for col, src in (
+        ("p_best", "p_first"),
+        ("p_worst", "p_last"),
+        ("rank_ci_low", "rank_ci_low"),
+        ("rank_ci_high", "rank_ci_high"),
+    ):
+        values = [
+            boot.at[p, src] if boot is not None and p in ranked else np.nan for p in table["part"]
+        ]
+        table[col] = (
+            pd.array(values, dtype="Float64").astype("Int64")
+            if col.startswith("rank")
+            else np.array(values, dtype=float)
+        )
     out = suppress_by_n(
         table, "n", min_n, secondary=False, value_cols=["mean", "ci_low", "ci_high", "sd", "median"]
     )

@@ -14,11 +14,12 @@ from ..scoring import scale_scores
 from ..sdc.cells import suppress_by_n, suppress_small_cells
 from ..sdc.parts import suppress_parts
 from ..sdc.stat_tests import hide_invertible_tests
-from ..settings import MIN_N
+from ..settings import BOOTSTRAP_SEED, MIN_N
 from ..stats import holm, paired_change_table, two_sample_ordinal
 from .completion import _done
 from .constants import _TXT
 from .feedback import _mean_ci
+from .ranking import N_BOOT, bootstrap_change_ranks
 
 
 # ----------------------------------------------------------------------------------------------- learning
@@ -63,6 +64,8 @@ def learning_change(
     alpha: float = 0.05,
     min_n: int = MIN_N,
     lang: Lang = "fi",
+    n_boot: int = N_BOOT,
+    seed: int = BOOTSTRAP_SEED,
 ) -> pd.DataFrame:
     """Pre→post change per area: Wilcoxon signed-rank, median change, rank-biserial r, Holm across areas.
 
@@ -70,7 +73,16 @@ def learning_change(
     (the pseudonymised participant id); only participants with both scores in an area count. ``zero_method``
     ("wilcox": zero differences dropped before ranking, Wilcoxon 1945; "pratt" or "zsplit") is reported in
     every row. The Holm family is the set of areas. Areas are ranked by median change, ties broken by the mean
-    change and then the effect size (``gain_rank`` 1 = grew most). Areas with fewer than ``min_n`` pairs are
+    change and then the effect size (``gain_rank`` 1 = grew most). The ranks carry their uncertainty
+    (:func:`~sosrake_lib.course.ranking.bootstrap_change_ranks`: ``n_boot`` bootstrap replicates of the paired
+    participants, seeded with ``seed``, ranked by median and then mean change): ``p_top_gain`` is the share
+    of replicates where the area grew most, ``gain_rank_ci_low`` / ``gain_rank_ci_high`` its 95 % rank
+    interval; the largest gain is named only when ``p_top_gain`` is at least
+    :data:`~sosrake_lib.course.ranking.CLEAR_P`. ``test`` says what ran, from the result: the p-value's
+    method (scipy's exact or permutation distribution, or the normal approximation), or that no test ran (all
+    differences zero); in a row whose p is hidden (below) it names the test only. ``family`` names the Holm
+    family: every area with pairs, one family (one question: did self-assessed competence change?).
+    Areas with fewer than ``min_n`` pairs are
     suppressed and not ranked; in the others, counts of 1..min_n-1 participants who rose, fell or stayed are
     hidden with a second count of the row (:func:`~sosrake_lib.outputs.suppress_parts`).
 
@@ -97,6 +109,10 @@ def learning_change(
     >>> t = learning_change(pre, post, min_n=1)
     >>> t[["area", "n_pairs", "median_change", "effect_size", "gain_rank"]].values.tolist()
     [['A', 6, 1.0, 1.0, 1], ['B', 6, 0.0, 1.0, 2]]
+    >>> t[["p_top_gain", "gain_rank_ci_low", "gain_rank_ci_high"]].values.tolist()
+    [[1.0, 1, 1], [0.0, 2, 2]]
+    >>> t["test"].tolist()  # tied differences, 6 pairs: scipy used the permutation distribution
+    ['Wilcoxon signed-rank (permutation p)', 'Wilcoxon signed-rank (permutation p)']
     """
     areas = [a for a in pre_scores.columns if a in post_scores.columns]
     table = paired_change_table(pre_scores, post_scores, areas, zero_method=zero_method)  # type: ignore[arg-type]
@@ -112,6 +128,32 @@ def learning_change(
     rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
     rank[order.index] = np.arange(1, len(order) + 1)
     table["gain_rank"] = rank
+    ranked = [str(a) for a in table.loc[rankable.to_numpy(), "area"]]
+    ids = pre_scores.index.intersection(post_scores.index)
+    boot = (
+        bootstrap_change_ranks(
+            post_scores.loc[ids, ranked].astype(float) - pre_scores.loc[ids, ranked].astype(float),
+            n_boot=n_boot,
+            seed=seed,
+        )
+        if ranked
+        else None
+    )
+    for col, src in (
+        ("p_top_gain", "p_first"),
+        ("gain_rank_ci_low", "rank_ci_low"),
+        ("gain_rank_ci_high", "rank_ci_high"),
+    ):
+        values = [
+            boot.at[a, src] if boot is not None and a in ranked else np.nan for a in table["area"]
+        ]
+        table[col] = (
+            pd.array(values, dtype="Float64").astype("Int64")
+            if col.startswith("gain")
+            else np.array(values, dtype=float)
+        )
+    table["test"] = [_wilcoxon_label(m) for m in table["method"]]
+    table["family"] = HOLM_FAMILY_AREAS
     keep = [
         "area",
         "area_label",
@@ -132,8 +174,12 @@ def learning_change(
         "effect_size_name",
         "significant",
         "gain_rank",
+        "p_top_gain",
+        "gain_rank_ci_low",
+        "gain_rank_ci_high",
         "test",
         "zero_method",
+        "family",
     ]
     out = table[keep]
     p_full = out["p_value"].to_numpy(
@@ -147,10 +193,34 @@ def learning_change(
         value_cols=[c for c in keep[3:17] if c != "effect_size_name"],
     )
     out = suppress_parts(out, ["n_increase", "n_decrease", "n_zero"], min_n)
-    return hide_invertible_tests(out, p_full, zero_method, parts=_CHANGE_PARTS)
+    out = hide_invertible_tests(out, p_full, zero_method, parts=_CHANGE_PARTS)
+    # a hidden p has no method to name (and "exact" would say there were no zero differences)
+    p_hidden = out["p_value"].isna().to_numpy() & ~np.isnan(p_full)
+    out["test"] = out["test"].mask(p_hidden, WILCOXON)
+    return out
 
 
 _CHANGE_PARTS = ("n_increase", "n_decrease", "n_zero")
+
+WILCOXON = "Wilcoxon signed-rank"
+#: The Holm family of the learning table (``family`` column).
+HOLM_FAMILY_AREAS = "Holm: all competence areas with pairs (one family)"
+_P_METHODS = {
+    "exact": "exact p",
+    "permutation": "permutation p",
+    "asymptotic": "normal approximation",
+}
+
+
+def _wilcoxon_label(method: str) -> str:
+    """The test as it ran, from :attr:`~sosrake_lib.stats.PairedChangeResult.method`.
+
+    >>> _wilcoxon_label("asymptotic"), _wilcoxon_label("none")
+    ('Wilcoxon signed-rank (normal approximation)', 'Wilcoxon signed-rank (not run: no non-zero difference)')
+    """
+    if method in _P_METHODS:
+        return f"{WILCOXON} ({_P_METHODS[method]})"
+    return f"{WILCOXON} (not run: no non-zero difference)"
 
 
 def gain_ranking(change: pd.DataFrame, k: int = 3) -> pd.DataFrame:
@@ -222,7 +292,8 @@ def pair_accounting(
     # enrolled = answered + did not answer (22 completers - 20 answered before = 2 who did not; in the total
     # row the respondents outside the register make it an inequality, treated as a sum: it only hides more).
     # The number of pairs and the enrolled are published anyway (a key figure, the learning table, the funnel
-    # and completion tables): they are never the cell hidden to protect a small count; the answered total goes.
+    # and completion tables), and so are the pre-course respondents and those of them lost from the pairs (the
+    # attrition report): they are never the cell hidden to protect a small count; another cell goes instead.
     supp = suppress_small_cells(
         counts,
         min_n,
@@ -233,7 +304,13 @@ def pair_accounting(
             ("enrolled", ["answered_pre", "_no_pre"]),
             ("enrolled", ["answered_post", "_no_post"]),
         ],
-        keep=[("total", "paired"), *((s, "enrolled") for s in (*order[:2], "total"))],
+        # the attrition report (attrition_counts) publishes the pre-course respondents and those lost
+        keep=[
+            ("total", "paired"),
+            ("total", "answered_pre"),
+            ("total", "pre_only"),
+            *((s, "enrolled") for s in (*order[:2], "total")),
+        ],
     )
     helpers = ["_no_pre", "_no_post"]
     cells = int(supp.attrs["suppressed_cells"]) - int(supp[helpers].isna().sum().sum())
@@ -243,6 +320,156 @@ def pair_accounting(
     out.insert(1, "status_label", [_TXT[lang][s] for s in out["status"]])
     out.attrs = supp.attrs
     return out
+
+
+# ---------------------------------------------------------------------------------------------- attrition
+#: Rows of :func:`attrition_counts`: (key, column of :func:`pair_accounting`).
+_ATTRITION_ROWS = (
+    ("answered_pre", "answered_pre"),
+    ("stayed", "paired"),
+    ("left", "pre_only"),
+)
+#: The Holm family of :func:`attrition_comparison` and :func:`baseline_comparison` (``family`` column): the
+#: areas where both groups are shown.
+HOLM_FAMILY_COMPARED = "Holm: all competence areas compared (one family)"
+
+
+def attrition_counts(pairs: pd.DataFrame, *, lang: Lang = "fi") -> pd.DataFrame:
+    """Pre→post attrition as the pair table publishes it: pre-course respondents, stayed, left, completers.
+
+    Rows: everyone who answered the pre-course survey (``answered_pre``), those of them who answered the
+    post-course survey too (``stayed``: the pairs) and those who did not (``left``); columns ``n``,
+    ``pct_of_pre`` (% of the pre-course respondents), ``completed`` (completers among them) and
+    ``pct_completed``. Every count is read from :func:`pair_accounting`'s *published* table (its total row
+    and its completers' row), so what that table hides is hidden here too, and a share is shown only where
+    both its counts are: nothing new can be worked out.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"participant_id": list("abcdefghijkl"), "completed": ["yes"] * 7 + ["no"] * 5})
+    >>> pairs = pair_accounting(e, list("abcdefghijkl"), list("abcdef"), min_n=1)
+    >>> t = attrition_counts(pairs, lang="en")
+    >>> t[["subset", "n", "pct_of_pre", "completed", "pct_completed"]].astype(object).values.tolist()
+    [['answered_pre', 12, 100.0, 7, 58.333333333333336], ['stayed', 6, 50.0, 6, 100.0], ['left', 6, 50.0, 1, 16.666666666666668]]
+    """
+    p = pairs.set_index("status")
+    rows = []
+    for key, col in _ATTRITION_ROWS:
+        n, done = p.at["total", col], p.at["completed_yes", col]
+        base = p.at["total", "answered_pre"]
+        rows.append(
+            {
+                "subset": key,
+                "subset_label": _TXT[lang][f"attrition_{key}"],
+                "n": n,
+                "pct_of_pre": np.nan if pd.isna(n) or pd.isna(base) or not base else 100 * n / base,
+                "completed": done,
+                "pct_completed": np.nan if pd.isna(n) or pd.isna(done) or not n else 100 * done / n,
+            }
+        )
+    out = pd.DataFrame(rows).astype(
+        {"n": "Int64", "completed": "Int64", "pct_of_pre": "Float64", "pct_completed": "Float64"}
+    )
+    out.attrs = {"suppressed_cells": int(out[["n", "completed"]].isna().sum().sum())}
+    return out
+
+
+def _mann_whitney_label(res: Any) -> str:
+    """The Mann-Whitney test as it ran (scipy's ``method`` and continuity correction, from the result).
+
+    >>> from sosrake_lib.stats import two_sample_ordinal
+    >>> _mann_whitney_label(two_sample_ordinal([1, 2, 3], [4, 5, 6]))
+    'Mann-Whitney U (exact p)'
+    """
+    opts = getattr(res, "options", {}) or {}
+    if res.test != "Mann-Whitney U":
+        return str(res.test)
+    if opts.get("method") == "exact":
+        return "Mann-Whitney U (exact p)"
+    cc = ", continuity correction" if opts.get("use_continuity") else ""
+    return f"Mann-Whitney U (normal approximation{cc})"
+
+
+def attrition_comparison(
+    pre_scores: pd.DataFrame,
+    post_ids: Sequence[str] | pd.Index,
+    inst: Instrument | None = None,
+    *,
+    alpha: float = 0.05,
+    min_n: int = MIN_N,
+    lang: Lang = "fi",
+) -> pd.DataFrame:
+    """Pre-course area scores of those who stayed (answered after, too) and those who left: selection check.
+
+    If the participants lost from the pairs started lower (or higher) than those who stayed, the change
+    measured on the pairs describes a selected group, and the gain may be overstated (or understated). Per
+    area: Mann-Whitney U (:func:`~sosrake_lib.stats.two_sample_ordinal`, two-sided, scipy's ``method="auto"``,
+    named in ``test`` from what ran), rank-biserial r (> 0: those who stayed scored higher before the course),
+    means and medians of both groups. ``family``: the areas compared are one Holm family (one question: do
+    the two groups differ at the start?). An area where either group has fewer than ``min_n`` scores is
+    suppressed (:func:`~sosrake_lib.sdc.suppress_by_n`) and left out of the family before Holm, so no
+    hidden p-value shapes a published one.
+
+    Examples
+    --------
+    Those who left (d, e, f) started lower than those who stayed (a, b, c):
+
+    >>> pre = pd.DataFrame({"A": [4.0, 5, 4, 2, 1, 2]}, index=list("abcdef"))
+    >>> t = attrition_comparison(pre, ["a", "b", "c"], min_n=1)
+    >>> t[["n_stayed", "n_left", "mean_stayed", "mean_left", "statistic", "effect_size"]].values.tolist()
+    [[3, 3, 4.333333333333333, 1.6666666666666667, 0.0, 1.0]]
+    """
+    stayed_ids = pre_scores.index.isin(pd.Index([str(i) for i in post_ids]))
+    rows = []
+    for a in pre_scores.columns:
+        x = pre_scores.loc[~stayed_ids, a].dropna().to_numpy(dtype=float)  # left
+        y = pre_scores.loc[stayed_ids, a].dropna().to_numpy(dtype=float)  # stayed
+        res = two_sample_ordinal(x, y, labels=("left", "stayed"))
+        rows.append(
+            {
+                "area": a,
+                "area_label": inst.area_label(a, lang) if inst is not None else a,
+                "n_stayed": int(y.size),
+                "mean_stayed": float(y.mean()) if y.size else np.nan,
+                "median_stayed": float(np.median(y)) if y.size else np.nan,
+                "n_left": int(x.size),
+                "mean_left": float(x.mean()) if x.size else np.nan,
+                "median_left": float(np.median(x)) if x.size else np.nan,
+                "statistic": res.statistic,
+                "p_value": res.p_value,
+                "effect_size": res.effect_size,
+                "effect_size_name": "rank-biserial r (> 0: stayed higher)",
+                "test": _mann_whitney_label(res),
+            }
+        )
+    cols = [
+        "area",
+        "area_label",
+        "n_stayed",
+        "mean_stayed",
+        "median_stayed",
+        "n_left",
+        "mean_left",
+        "median_left",
+        "statistic",
+        "p_value",
+        "effect_size",
+        "effect_size_name",
+        "test",
+    ]
+    table = pd.DataFrame(rows, columns=cols)
+    small = ((table["n_stayed"] < min_n) | (table["n_left"] < min_n)).to_numpy()
+    table["p_value"] = table["p_value"].astype(float).where(~small)
+    table.insert(
+        table.columns.get_loc("p_value") + 1, "p_holm", holm(table["p_value"].to_numpy(dtype=float))
+    )
+    table["significant"] = np.nan_to_num(table["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha
+    table["family"] = HOLM_FAMILY_COMPARED
+    table["n_min"] = np.minimum(table["n_stayed"], table["n_left"])
+    values = [c for c in cols[2:11] if c != "area_label"] + ["p_holm"]
+    out = suppress_by_n(table, "n_min", min_n, secondary=False, value_cols=values)
+    out["significant"] = out["significant"].where(out["p_holm"].notna(), False)
+    return out.drop(columns="n_min")
 
 
 # ----------------------------------------------------------------------------------------------- baseline
@@ -263,7 +490,9 @@ def baseline_comparison(
     than the 2020 respondents), Holm across the areas, means with t-based CIs and medians beside. The groups
     differ in who they are (the 2020 mapping: social services staff; the course: staff and sosionomi students),
     so a difference describes the groups, not an effect of anything. An area where either group has fewer than
-    ``min_n`` scores is suppressed.
+    ``min_n`` scores is suppressed and left out of the Holm family (``family``: the areas compared). ``test``
+    names the p-value's method as scipy ran it (exact, or the normal approximation with continuity
+    correction).
 
     Examples
     --------
@@ -295,7 +524,7 @@ def baseline_comparison(
                 "mean_course_ci_low": cl,
                 "mean_course_ci_high": chh,
                 "median_course": float(np.median(y)) if y.size else np.nan,
-                "test": res.test,
+                "test": _mann_whitney_label(res),
                 "statistic": res.statistic,
                 "p_value": res.p_value,
                 "effect_size": res.effect_size,
@@ -309,6 +538,7 @@ def baseline_comparison(
         table.columns.get_loc("p_value") + 1, "p_holm", holm(table["p_value"].to_numpy(dtype=float))
     )
     table["significant"] = np.nan_to_num(table["p_holm"].to_numpy(dtype=float), nan=1.0) < alpha
+    table["family"] = HOLM_FAMILY_COMPARED
     stat_cols = [c for c in table.columns if c.startswith(("mean_", "median_"))] + [
         "statistic",
         "p_value",

@@ -11,8 +11,9 @@ import pandas as pd
 from ..codebook import Instrument
 from ..fmt import Lang, fmt_number
 from ..sdc.cells import suppress_by_n
+from ..sdc.parts import holm_carriers
 from ..settings import MIN_N
-from ..stats import LogitResult, logistic_regression
+from ..stats import LogitResult, holm, logistic_regression
 from .completion import _category_label, _done
 from .constants import _TXT
 
@@ -37,7 +38,11 @@ def completion_model(
     shown, all of that predictor's terms are. The model is fitted on everyone either way.
 
     The returned table has one row per term with its readable label, the number of participants in that
-    level (``n``), odds ratio, Wald 95 % CI and p; terms whose level has fewer than ``min_n`` participants are
+    level (``n``), odds ratio, Wald 95 % CI, p and the Holm-adjusted p (``p_holm``): the odds ratios of the
+    model are one Holm family (``family``), since together they answer one question, and with two or three
+    terms an unadjusted p below 0.05 is easily a chance finding; the family is every term fitted, hidden ones
+    included, and a published Holm p that a hidden term's p determines (Holm's step-down maximum) is hidden
+    too (:func:`~sosrake_lib.sdc.parts.holm_carriers`). Terms whose level has fewer than ``min_n`` participants are
     suppressed. So is a term (its ``n`` too) where the level or the reference level has 1..min_n-1 completers
     or non-completers: an odds ratio with its interval is nearly the 2 x 2 table behind it (log OR and its
     standard error sqrt(1/a + 1/b + 1/c + 1/d)), so it would give back a completion count that the completion
@@ -53,6 +58,8 @@ def completion_model(
     >>> t, res = completion_model(e, ["g"])
     >>> round(float(t.loc[0, "odds_ratio"]), 3), int(t.loc[0, "n"]), res.n_events
     (3.0, 20, 15)
+    >>> bool(t.loc[0, "p_holm"] == t.loc[0, "p_value"])  # a family of one term
+    True
     >>> t, _ = completion_model(e, ["g"], hidden_levels={"g": ["a"]})  # a hidden: b is the reference
     >>> t[["term", "n"]].astype(object).values.tolist()
     [['g[T.a]', <NA>]]
@@ -121,17 +128,34 @@ def completion_model(
     table = pd.DataFrame(
         rows, columns=["term", "term_label", "n", "odds_ratio", "ci_low", "ci_high", "p_value"]
     )
-    out = suppress_by_n(table, "n", min_n, secondary=False)
+    p_full = table["p_value"].to_numpy(dtype=float, na_value=np.nan)
+    table["p_holm"] = holm(p_full)  # one family: every odds ratio of the model, hidden ones too
+    table["family"] = HOLM_FAMILY_MODEL
+    values = ["n", "odds_ratio", "ci_low", "ci_high", "p_value", "p_holm"]
+    out = suppress_by_n(table, "n", min_n, secondary=False, value_cols=values[1:])
     hide = np.array(small_cells, dtype=bool) & out["n"].notna().to_numpy()
     if hide.any():
-        values = ["n", "odds_ratio", "ci_low", "ci_high", "p_value"]
         out = out.astype({c: ("Int64" if c == "n" else "Float64") for c in values})
         out.loc[hide, values] = pd.NA
         out.attrs["suppressed_rows"] = int(out.attrs.get("suppressed_rows", 0)) + int(hide.sum())
         out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + int(
             hide.sum()
         ) * len(values)
+    # a Holm p carried by a hidden term's p (Holm's step-down maximum) would give that p back
+    carriers = (
+        holm_carriers(p_full, out["p_value"].isna().to_numpy()) & out["p_holm"].notna().to_numpy()
+    )
+    if carriers.any():
+        out["p_holm"] = out["p_holm"].astype("Float64").mask(carriers)
+        out.attrs["suppressed_cells"] = int(out.attrs.get("suppressed_cells", 0)) + int(
+            carriers.sum()
+        )
     return out, res
+
+
+#: The Holm family of the completion model (``family`` column): the model's odds ratios answer one
+#: question (which register categories go with completing?), so they are adjusted together.
+HOLM_FAMILY_MODEL = "Holm: all odds ratios of the model (one family)"
 
 
 def model_note(res: LogitResult, lang: Lang = "fi") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sosrake_lib.course.ranking import CLEAR_P
 from sosrake_lib.fmt import fmt_percent
 
 from .chart_data import (
@@ -16,7 +17,32 @@ from .chart_data import (
     _is_suppressed,
     _num,
 )
+from .key_figures import _themes
 from .texts import _TEXT
+
+_GAINS = ["gain_rank_1", "gain_rank_2", "gain_rank_3"]
+
+
+def _top_gain_unclear(ctx: Context) -> bool:
+    """Whether the learning table says the largest gain cannot be told apart from the next (P < 0.95)."""
+    for row in ctx.rows("learning"):
+        if _num(row.get("gain_rank")) == 1:
+            p = _num(row.get("p_top_gain"))
+            return p is not None and p < CLEAR_P
+    return False
+
+
+def _course_themes(ctx: Context) -> list[tuple[str, str]]:
+    """The largest competence gains; the first says "no clear difference" when the bootstrap cannot tell
+    it from the next (the learning table's ``p_top_gain`` below 0.95)."""
+    items = _themes(ctx, {"themes": _GAINS}, ctx.lang)
+    if items and _top_gain_unclear(ctx):
+        text, detail = items[0]
+        note = (
+            "ei selvää eroa seuraavaan" if ctx.lang == "fi" else "no clear difference to the next"
+        )
+        items[0] = (text, f"{detail} · {note}" if detail else note)
+    return items
 
 
 def _course_chart(ctx: Context) -> Chart | None:
@@ -94,15 +120,17 @@ SPEC: dict[str, Any] = {
     "n_word_en": "enrolled",
     "big": ["enrolled", "completed", ("completion_rate", 1), "nps", "best_part", "n_pairs"],
     "charts": [_course_chart, _course_chart2],
-    "themes": ["gain_rank_1", "gain_rank_2", "gain_rank_3"],
+    "themes": _course_themes,
     "themes_title_fi": "Osaaminen kasvoi eniten",
     "themes_title_en": "Largest competence gains",
     "source_fi": "kurssin ilmoittautumiset, osaamisen itsearvio alussa ja lopussa sekä loppupalaute",
     "source_en": "course enrolments, competence self-assessment at start and end, and final feedback",
-    "methods_fi": "Suoritusosuuden 95\u00a0%:n luottamusväli Wilsonin menetelmällä. Osaamisen muutos parittain "
-    "(Wilcoxonin merkittyjen sijalukujen testi), osa-alueet Holmin korjauksella. "
-    "NPS = suosittelijoiden (9–10) % − arvostelijoiden (0–6) %.",
-    "methods_en": "95% confidence interval of the completion rate by Wilson. Competence change paired "
-    "(Wilcoxon signed-rank test), areas Holm-corrected. NPS = % promoters (9–10) − % "
-    "detractors (0–6).",
+    "methods_fi": "Suoritusaste koskee koko kohorttia (ei otos), joten sillä ei ole luottamusväliä. "
+    "Osaamisen muutos parittain (Wilcoxonin testi), osa-alueet Holmin korjauksella. Paras osa ja "
+    "suurin kasvu nimetään vain, jos ne ovat kärjessä vähintään 95\u00a0%:ssa bootstrap-toistoista; "
+    "muuten ”ei selvää eroa”. NPS = suosittelijoiden (9–10) % − arvostelijoiden (0–6) %.",
+    "methods_en": "The completion rate covers the whole cohort (not a sample), so it has no confidence "
+    "interval. Competence change paired (Wilcoxon test), areas Holm-corrected. The best part and the "
+    "largest gain are named only when they come first in at least 95% of bootstrap replicates; "
+    "otherwise \u201cno clear difference\u201d. NPS = % promoters (9–10) − % detractors (0–6).",
 }
