@@ -15,7 +15,7 @@ matrix, the same respondents for every part or area, so the parts stay comparabl
 The rule for naming a winner (:data:`CLEAR_P`): the top part is named only when ``P(rank 1) >= 0.95``,
 otherwise the texts say "no clear difference" ("ei selvää eroa") and name the parts that could be first
 (those whose rank interval reaches 1). The same rule with ``P(last)`` names the weakest part. Values are
-rounded to 9 decimals before they are compared, so float noise never breaks a tie.
+rounded by :func:`~sosrake_lib.stats.tie_safe` (9 decimals) before they are compared, so float noise never breaks a tie.
 
 Cost: ``n_boot`` = 2000 replicates of the sample (33 feedback respondents x 6 parts, 31 pairs x 6 areas)
 take a few milliseconds; the replicates are drawn in chunks, so memory stays bounded for large files.
@@ -30,14 +30,13 @@ import numpy as np
 import pandas as pd
 
 from ..settings import BOOTSTRAP_SEED
+from ..stats import tie_safe
 
 #: Bootstrap replicates of the rank probabilities.
 N_BOOT = 2000
 #: A part is named the best (weakest, largest gain) only when it comes first (last) in at least this share
 #: of the bootstrap replicates; below it the top cannot be told apart from the next.
 CLEAR_P = 0.95
-#: Decimals the compared values are rounded to (float noise must not break a tie).
-_DECIMALS = 9
 
 
 def rank_summary(keys: Sequence[np.ndarray], *, ci: float = 0.95) -> pd.DataFrame:
@@ -66,10 +65,7 @@ def rank_summary(keys: Sequence[np.ndarray], *, ci: float = 0.95) -> pd.DataFram
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci}")
-    ks = [
-        np.where(np.isnan(k), -np.inf, np.round(np.asarray(k, dtype=float), _DECIMALS))
-        for k in keys
-    ]
+    ks = [np.where(np.isnan(k), -np.inf, tie_safe(k)) for k in keys]
     n_boot, k = ks[0].shape
     better = np.zeros((n_boot, k, k), dtype=bool)  # better[b, i, j]: j beats i in replicate b
     equal_so_far = np.ones((n_boot, k, k), dtype=bool)
