@@ -30,15 +30,29 @@ from .settings import Lang, Settings
 
 
 def label_table(
-    analysis: str, table: pd.DataFrame, lang: Lang, *, drop: Sequence[str] = ()
+    analysis: str,
+    table: pd.DataFrame,
+    lang: Lang,
+    *,
+    drop: Sequence[str] = (),
+    readable: Sequence[str] = (),
 ) -> pd.DataFrame:
     """``table`` with the published headers of ``analysis`` in ``lang``; columns in ``drop`` left out.
 
     Columns without a label keep their name (answer labels are readable already). A labelled index
-    (interviews per student: 1, 2, 3, 4+) gets its header too, as it becomes a column on writing.
+    (interviews per student: 1, 2, 3, 4+) gets its header too, as it becomes a column on writing. The code
+    values of the columns in ``readable`` are published as their ``values:`` labels in ``lang`` (a Holm
+    family's code becomes its sentence).
+
+    >>> t = pd.DataFrame({"family": ["model_odds_ratios"], "p_holm": [0.5]})
+    >>> label_table("course", t, "fi", readable=["family"]).iloc[0, 0]
+    'Holm: mallin kaikki vetosuhteet (yksi perhe)'
     """
     labels = for_analysis(analysis)
     out = table.drop(columns=[c for c in drop if c in table.columns])
+    for col in readable:
+        if col in out.columns:
+            out[col] = [labels.value(col, v, lang) for v in out[col]]
     present = {
         c: {"label_fi": v["fi"], "label_en": v["en"]}
         for c, v in labels.columns.items()
@@ -49,6 +63,9 @@ def label_table(
         out = out.rename_axis(labels.header(out.index.name, lang))
     return out
 
+
+#: Columns whose code values are published as their ``values:`` labels (a value without one stays as it is).
+READABLE_VALUES = ("family",)
 
 #: ``n_…`` columns that count something other than people.
 NOT_PEOPLE = frozenset({"n_items", "n_groups", "n_boot", "n_terms"})
@@ -142,17 +159,20 @@ def publish_tables(
 ) -> list[Path]:
     """Write an analysis' tables under ``out_dir/tables/``: file names and headers in ``settings.lang``.
 
-    Every table first passes :func:`check_group_sizes` (a forgotten suppression stops here). Returns the paths
-    :func:`~sosrake_lib.outputs.write_tables` wrote (CSVs, the workbook, the README).
+    Every table first passes :func:`check_group_sizes` (a forgotten suppression stops here). Code values of
+    the columns in :data:`READABLE_VALUES` are published as their labels in the run's language. Returns the
+    paths :func:`~sosrake_lib.outputs.write_tables` wrote (CSVs, the workbook, the README).
     """
     for key, table in tables.items():
         check_group_sizes(key, table, settings.min_n)
     labels = for_analysis(analysis)
     named = {
-        labels.table_file(key, settings.lang): label_table(analysis, t, settings.lang, drop=drop)
+        labels.table_file(key, settings.lang): label_table(
+            analysis, t, settings.lang, drop=drop, readable=READABLE_VALUES
+        )
         for key, t in tables.items()
     }
     return write_tables(named, out_dir, lang=settings.lang)
 
 
-__all__ = ["NOT_PEOPLE", "check_group_sizes", "label_table", "publish_tables"]
+__all__ = ["NOT_PEOPLE", "READABLE_VALUES", "check_group_sizes", "label_table", "publish_tables"]

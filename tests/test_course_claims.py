@@ -267,7 +267,7 @@ def test_attrition_comparison_known_values_and_holm_family() -> None:
     assert t["p_holm"].astype(float).tolist() == pytest.approx(
         holm(t["p_value"].astype(float).to_numpy())
     )
-    assert set(t["family"]) == {"Holm: all competence areas compared (one family)"}
+    assert set(t["family"]) == {"areas_compared"}
     assert (
         t["test"].str.startswith("Mann-Whitney U (normal approximation").all()
     )  # ties: scipy's asymptotic
@@ -312,7 +312,7 @@ def test_learning_holm_family_is_all_areas_with_pairs() -> None:
     )
     p = change["p_value"].astype(float).to_numpy()
     assert change["p_holm"].astype(float).tolist() == pytest.approx(holm(p).tolist())
-    assert set(change["family"]) == {"Holm: all competence areas with pairs (one family)"}
+    assert set(change["family"]) == {"areas_with_pairs"}
 
 
 def _pre_post() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -348,7 +348,7 @@ def test_model_odds_ratios_are_one_holm_family() -> None:
     assert t["p_holm"].astype(float).tolist() == pytest.approx(
         holm(fitted.to_numpy(dtype=float)).tolist()
     )
-    assert set(t["family"]) == {"Holm: all odds ratios of the model (one family)"}
+    assert set(t["family"]) == {"model_odds_ratios"}
     assert (t["p_holm"].astype(float) >= t["p_value"].astype(float)).all()
 
 
@@ -416,4 +416,4 @@ def test_baseline_test_label_and_family() -> None:
     assert t["p_holm"].astype(float).tolist() == pytest.approx(
         holm(t["p_value"].astype(float).to_numpy()).tolist()
     )
-    assert set(t["family"]) == {"Holm: all competence areas compared (one family)"}
+    assert set(t["family"]) == {"areas_compared"}

@@ -93,3 +93,24 @@ def test_every_analysis_publishes_one_suppression_summary(analysis: str) -> None
         "Threshold (n at least)",
         "Rule",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fi", "Holm: mallin kaikki vetosuhteet (yksi perhe)"),
+        ("en", "Holm: all odds ratios of the model (one family)"),
+    ],
+)
+def test_a_holm_family_is_published_in_the_run_language(
+    tmp_path: Path, lang: str, text: str
+) -> None:
+    """The family column names its Holm family as a sentence of the run's language, not an English constant
+    or a code; a family text an analysis already wrote in the run's language passes unchanged."""
+    t = pd.DataFrame({"family": ["model_odds_ratios", "valmis teksti"], "p_holm": [0.5, 0.2]})
+    paths = publish_tables("course", {"completion_model": t}, tmp_path, Settings(lang=lang))
+    csv = next(
+        p for p in paths if p.name.startswith(("suoritus_logistinen", "completion_logistic"))
+    )
+    published = pd.read_csv(csv)
+    assert published.iloc[:, 0].tolist() == [text, "valmis teksti"]

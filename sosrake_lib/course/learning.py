@@ -204,7 +204,8 @@ _CHANGE_PARTS = ("n_increase", "n_decrease", "n_zero")
 
 WILCOXON = "Wilcoxon signed-rank"
 #: The Holm family of the learning table (``family`` column).
-HOLM_FAMILY_AREAS = "Holm: all competence areas with pairs (one family)"
+#: Code of the family (its readable text: ``values: family:`` in ``labels_data/course.yaml``).
+HOLM_FAMILY_AREAS = "areas_with_pairs"
 _P_METHODS = {
     "exact": "exact p",
     "permutation": "permutation p",
@@ -331,7 +332,8 @@ _ATTRITION_ROWS = (
 )
 #: The Holm family of :func:`attrition_comparison` and :func:`baseline_comparison` (``family`` column): the
 #: areas where both groups are shown.
-HOLM_FAMILY_COMPARED = "Holm: all competence areas compared (one family)"
+#: Code of the family (its readable text: ``values: family:`` in ``labels_data/course.yaml``).
+HOLM_FAMILY_COMPARED = "areas_compared"
 
 
 def attrition_counts(pairs: pd.DataFrame, *, lang: Lang = "fi") -> pd.DataFrame:

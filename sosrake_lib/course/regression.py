@@ -155,7 +155,8 @@ def completion_model(
 
 #: The Holm family of the completion model (``family`` column): the model's odds ratios answer one
 #: question (which register categories go with completing?), so they are adjusted together.
-HOLM_FAMILY_MODEL = "Holm: all odds ratios of the model (one family)"
+#: Code of the family (its readable text: ``values: family:`` in ``labels_data/course.yaml``).
+HOLM_FAMILY_MODEL = "model_odds_ratios"
 
 
 def model_note(res: LogitResult, lang: Lang = "fi") -> str:
