@@ -233,6 +233,8 @@ def test_licence_is_an_spdx_string_and_ruff_is_pinned_to_a_minor_release() -> No
     release, which may reformat code, cannot fail `make test` on a fresh machine."""
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["license"] == "MIT"
+    # with the root as package dir, setuptools' editable install is a .pth file and emits no notice
+    assert project["tool"]["setuptools"]["package-dir"] == {"": "."}
     (ruff,) = [
         d for d in project["project"]["optional-dependencies"]["dev"] if d.startswith("ruff")
     ]
