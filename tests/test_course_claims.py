@@ -1,5 +1,5 @@
-"""Course pilot statistics that claim what the data support: rankings carry their uncertainty, attrition is reported with a selection
-check, the completion rate of the whole cohort has no sampling interval, every p-value names its Holm family,
+"""Course pilot statistics that claim what the data support: rankings carry their uncertainty,
+attrition is reported with a selection check, the completion rate of the whole cohort has no sampling interval, every p-value names its Holm family,
 and test labels state what ran. Known values throughout."""
 
 from __future__ import annotations
