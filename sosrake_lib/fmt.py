@@ -17,6 +17,8 @@ ryhmittely", "Prosenttimerkki" and "Päiväys":
 - Dates: Finnish ``12.10.2022`` (day and month without leading zeros, ``1.2.2022``); English ISO 8601
   ``2022-10-12``, which no reader misreads as a US date.
 - A missing value (``None``, ``NaN``, ``pd.NA``, ``NaT``) is an en dash ``–``.
+- p-values: ``p < 0,001`` below 0.001, otherwise three decimals, ``p = 0,012`` (:func:`fmt_p`); never
+  scientific notation.
 - Rounding is half away from zero on the shortest decimal form of the float (``0.125`` → ``0,13``, as people
   and Excel round), not Python's round-half-even on the binary value (which gives ``0.12``); done with
   :mod:`decimal` rather than by hand.
@@ -41,6 +43,8 @@ True
 '–'
 >>> fmt_suppressed(5)
 'piilotettu'
+>>> fmt_p(0.0000000000023)
+'p < 0,001'
 """
 
 from __future__ import annotations
@@ -333,15 +337,80 @@ def fmt_value(x: Any, unit: str = "", lang: Lang = "fi", decimals: int | None = 
     return fmt_number(x, lang, 1 if decimals is None else decimals)
 
 
+P_FLOOR = 0.001
+"""Below this a p-value is written ``p < 0,001`` (three decimals cannot show a smaller one)."""
+
+
+def fmt_p(p: Any, lang: Lang = "fi", *, with_p: bool = True) -> str:
+    """Format a p-value as a reader expects it: ``p < 0,001`` or ``p = 0,012`` (``p < 0.001`` in English).
+
+    The rule (APA 7th ed., 6.36; the usual practice of Finnish theses and journals):
+
+    - ``p < 0.001`` is written ``p < 0,001``: no scientific notation (``2.3e-13``) and no ``p = 0,000``,
+      because the exact size of a very small p-value says nothing more a reader can use;
+    - otherwise ``p`` is rounded half away from zero to **three decimals**: ``p = 0,012``, ``p = 0,046``,
+      ``p = 0,500``; a value that rounds to 0,001 shows as ``p = 0,001`` (it is not below the floor);
+    - the decimal mark follows ``lang`` (comma in Finnish); the leading zero is kept, as in Finnish usage;
+    - a missing p (no test was run, e.g. fewer than two groups) gives ``"–"``.
+
+    The same rule as the ``p`` column kind of :func:`sosrake_lib.report.format_cell`, which writes the table
+    cell without the ``p`` (``< 0,001``, ``0,046``); ``with_p=False`` gives that form here.
+
+    Parameters
+    ----------
+    p : float or missing
+        The p-value, between 0 and 1.
+    lang : {"fi", "en"}
+        Decimal comma (``fi``) or point (``en``).
+    with_p : bool
+        Start with ``p = `` / ``p < `` (default), for a sentence; ``False`` for a table cell.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is outside [0, 1].
+
+    Examples
+    --------
+    >>> fmt_p(2.3e-13), fmt_p(2.3e-13, "en")
+    ('p < 0,001', 'p < 0.001')
+    >>> fmt_p(0.01234), fmt_p(0.01234, "en")
+    ('p = 0,012', 'p = 0.012')
+    >>> fmt_p(0.0496), fmt_p(0.001), fmt_p(0.5, "en")
+    ('p = 0,050', 'p = 0,001', 'p = 0.500')
+    >>> fmt_p(0.0004, with_p=False), fmt_p(0.04567, "en", with_p=False)
+    ('< 0,001', '0.046')
+    >>> fmt_p(float("nan"))
+    '–'
+    """
+    _check_lang(lang)
+    if is_missing(p):
+        return MISSING
+    value = float(p)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"a p-value is between 0 and 1, not {p!r}")
+    if value < P_FLOOR:
+        text = "< " + fmt_number(P_FLOOR, lang, 3)
+        return f"p {text}" if with_p else text
+    text = fmt_number(value, lang, 3)
+    return f"p = {text}" if with_p else text
+
+
 __all__ = [
     "EN_DASH",
     "MINUS",
     "MISSING",
     "NBSP",
+    "P_FLOOR",
     "fmt_ci",
     "fmt_date",
     "fmt_int",
     "fmt_number",
+    "fmt_p",
     "fmt_percent",
     "fmt_suppressed",
     "fmt_value",
