@@ -65,6 +65,7 @@ from .fmt import (
     fmt_ci,
     fmt_int,
     fmt_number,
+    fmt_p,
     fmt_percent,
     fmt_suppressed,
     fmt_value,
@@ -149,10 +150,8 @@ def format_cell(
         return fmt_percent(value, lang, 1 if kind == "pct" else 0)
     if kind == "signed0":
         return fmt_value(value, "NPS", lang)
-    if kind == "p":
-        if float(value) < 0.001:
-            return "< " + fmt_number(0.001, lang, 3)
-        return fmt_number(value, lang, 3)
+    if kind == "p":  # the one p rule (fmt_p) in its table-cell form; float noise beyond 1 is 1
+        return fmt_p(min(max(float(value), 0.0), 1.0), lang, with_p=False)
     return fmt_number(value, lang, _NUM_DECIMALS[kind])
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats as _sps
 
 from ..codebook import Instrument
-from ..fmt import Lang, fmt_value
+from ..fmt import Lang, fmt_p, fmt_value
 from ..labels import for_analysis
 from ..scoring import scale_scores
 from ..sdc.comparisons import hide_comparisons
@@ -440,9 +440,7 @@ def _statement(row: Mapping[str, Any], lang: Lang, min_n: int = MIN_N) -> str:
             else fmt_value(row["difference"], "NPS", lang, 0) + ", "
         )
         return f"{row['label']} ({k}): {word} ({diff}{why})"
-    p_txt = "p < 0,001" if p < 0.001 else f"p = {p:.3f}".replace(".", ",")
-    if lang == "en":
-        p_txt = p_txt.replace(",", ".")
+    p_txt = fmt_p(min(float(p), 1.0), lang)
     unit = {"theme_score": "", "theme_top2": " %-yks." if lang == "fi" else " pp", "nps": ""}[
         row["family"]
     ]
