@@ -317,7 +317,8 @@ def test_save_figure_on_a_bare_figure_and_save_and_show_closes(tmp_path):
     ]
     fig = _figure()
     paths = plots.save_and_show(fig, tmp_path / "shown", formats=("svg",))
-    assert [p.name for p in paths] == ["shown.svg"] and not plt.fignum_exists(fig.number)
+    assert [p.name for p in paths] == ["shown.svg", "shown.alt.txt"]
+    assert not plt.fignum_exists(fig.number)
     with pytest.raises(ValueError, match="unsupported figure format 'gif'"):
         save_figure(_figure(), tmp_path / "x", formats=("gif",))
     assert not list(tmp_path.glob("x.*"))
@@ -347,16 +348,35 @@ def test_preview_is_the_print_png_shown_smaller_or_drawn_when_there_is_none(tmp_
     plt.close(fig)
 
 
-def test_save_and_show_displays_the_print_png_at_the_preview_width(tmp_path, monkeypatch):
+def test_save_and_show_displays_the_print_png_at_the_preview_width_with_its_alt_text(
+    tmp_path, monkeypatch
+):
+    import base64
+    import html
+    import re
+
     import IPython
     import IPython.display
 
     shown = []
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())
-    monkeypatch.setattr(IPython.display, "display", shown.append)
-    paths = plots.save_and_show(
-        _figure(), tmp_path / "kuva", formats=("png",), dpi=200, preview_dpi=100
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    fig, ax = new_figure(4, 3)
+    bar_with_ci(
+        pd.DataFrame({"area": ["Tiedonkeruu", "Raportointi"], "pct": [54.0, 31.5]}),
+        "pct",
+        "area",
+        ax=ax,
+        title="Osaamisen taso",
     )
-    (img,) = shown
+    paths = plots.save_and_show(fig, tmp_path / "kuva", formats=("png",), dpi=200, preview_dpi=100)
+    (bundle,) = shown
+    alt = "Osaamisen taso: Tiedonkeruu 54 %; Raportointi 32 %."  # one line, plain spaces
+    assert bundle["text/plain"] == alt
+    assert paths[1].read_text(encoding="utf-8") == alt + "\n"
+    tag = bundle["text/html"]
+    src = re.search(r'src="data:image/png;base64,([^"]+)"', tag).group(1)
+    assert base64.b64decode(src) == paths[0].read_bytes()  # the print file itself
+    assert html.unescape(re.search(r'alt="([^"]*)"', tag).group(1)) == alt
     with Image.open(paths[0]) as big:
-        assert img.data == paths[0].read_bytes() and img.width == round(big.width / 2)
+        assert f'width="{round(big.width / 2)}"' in tag
