@@ -128,6 +128,45 @@ def test_likert_diverging_geometry():
     assert not any(t.startswith(("-", "\u2212")) for t in ticks)
 
 
+def test_likert_hidden_categories_are_one_hatched_segment_and_every_bar_sums_to_100():
+    """A row 8/0/50/–/33 with "hyvä" and "En osaa sanoa" hidden: the hidden 9 % are one hatched
+    "piilotettu" segment where "hyvä" would be, not a gap that reads as "nobody answered hyvä"."""
+    cols = ["Ei lainkaan", "Vähäinen", "Kohtalainen", "Hyvä", "Erittäin hyvä", "En osaa sanoa"]
+    table = pd.DataFrame(
+        [[8.0, 0.0, 50.0, np.nan, 33.0, np.nan], [10.0, 20.0, 40.0, 20.0, 5.0, 5.0]],
+        columns=cols,
+        index=["Tiedonkeruu", "Raportointi"],
+    )
+    ax = likert_diverging(table, nsa_col="En osaa sanoa")
+    hatched = [b for b in _bars(ax) if b.get_hatch()]
+    assert [(b.get_x(), b.get_width(), b.get_y() + b.get_height() / 2) for b in hatched] == [
+        pytest.approx((25.0, 9.0, 0.0))  # after "Kohtalainen" (-25 .. 25), before "Erittäin hyvä"
+    ]
+    row0 = [b for b in _bars(ax) if abs(b.get_y() + b.get_height() / 2) < 1e-9]
+    scale0 = [b for b in row0 if to_hex(b.get_facecolor()) != NSA_GREY]
+    assert sum(b.get_width() for b in scale0) == pytest.approx(100.0)
+    row1 = [b for b in _bars(ax) if abs(b.get_y() + b.get_height() / 2 - 1) < 1e-9]
+    assert sum(b.get_width() for b in row1) == pytest.approx(100.0)  # scale 95 + NSA 5
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-1].startswith("piilotettu") and ax.get_legend().get_patches()[-1].get_hatch()
+    assert plots.alt.axes_alt(ax) == (
+        "Tiedonkeruu: Erittäin hyvä 33 %, Ei lainkaan tai Vähäinen 8 %, Kohtalainen 50 %, "
+        "piilotettu 9 %; Raportointi: Erittäin hyvä tai Hyvä 25 %, Ei lainkaan tai Vähäinen 30 %, "
+        "Kohtalainen 40 %, En osaa sanoa 5 %."
+    )
+
+
+def test_likert_only_nsa_hidden_is_hatched_in_its_own_place():
+    table = pd.DataFrame(
+        [[30.0, 60.0, np.nan]], columns=["Eri", "Samaa", "EOS"], index=["Sain apua"]
+    )
+    ax = likert_diverging(table, nsa_col="EOS", lang="en")
+    (hatched,) = [b for b in _bars(ax) if b.get_hatch()]
+    assert hatched.get_width() == pytest.approx(10.0) and hatched.get_x() > 60
+    assert "suppressed" in _texts(ax)
+    assert plots.alt.axes_alt(ax) == "Sain apua: Samaa 60%, Eri 30%, suppressed 10%."
+
+
 def test_likert_unknown_column():
     with pytest.raises(KeyError):
         likert_diverging(pd.DataFrame({"a": [1.0]}), ["a", "b"])

@@ -111,10 +111,10 @@ def likert_diverging(
     >>> [round(p.get_width()) for p in ax.patches if p.get_width() > 0]
     [30, 65, 80, 20, 5]
     >>> [t.get_text() for t in ax.texts][-3:], ax.get_legend().get_texts()[-1].get_text()
-    (['piilotettu', '5', 'piilotettu'], 'piilotettu:\\nalle 5 tai\\nlaskettavissa')
+    (['80', '5', 'piilotettu'], 'piilotettu:\\nalle 5 tai\\nlaskettavissa')
     >>> from sosrake_lib.plots.alt import axes_alt
     >>> axes_alt(ax)
-    'A: Samaa 65 %, Eri 30 %, EOS 5 %; B: Samaa 80 %, Eri 0 %, piilotettu 20 %.'
+    'A: Samaa 65 %, Eri 30 %, EOS 5 %; B: Samaa 80 %, piilotettu 20 %.'
     >>> plt.close("all")
     """
     if labels is None:
@@ -171,18 +171,6 @@ def likert_diverging(
     hidden_label = fmt_suppressed(min_n, lang)
     if scale_hidden.any():
         _hidden_bars(ax, y[scale_hidden], in_scale[scale_hidden], hidden_start[scale_hidden])
-        for yi in np.flatnonzero(scale_hidden):
-            if in_scale[yi] >= 3 * min_label:
-                ax.text(
-                    hidden_start[yi] + in_scale[yi] / 2,
-                    yi,
-                    hidden_label,
-                    ha="center",
-                    va="center",
-                    fontsize=6.5,
-                    color=TEXT_GREY,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-                )
 
     extent = float(max(left_extent.max(initial=0), right_extent.max(initial=0)))
     lim = max(20.0, math.ceil(extent / 20.0) * 20.0)  # ticks every lim/2: multiples of 10
@@ -229,6 +217,17 @@ def likert_diverging(
         )
 
     ax.set_xlim(-lim, right_lim)
+    for yi in np.flatnonzero(in_scale >= 0.14 * (right_lim + lim)):  # "piilotettu" fits inside
+        ax.text(
+            hidden_start[yi] + in_scale[yi] / 2,
+            yi,
+            hidden_label,
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color=TEXT_GREY,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+        )
     ax.set_xticks(np.linspace(-lim, lim, 5))
     ax.xaxis.set_major_formatter(FmtFormatter(lang, percent=True, absolute=True))
     ax.set_yticks(y, [wrap_label(i, label_width) for i in table.index])
@@ -325,16 +324,21 @@ def _alt_rows(
     mid_idx = [half] if k % 2 else []
     joiner = " tai " if lang == "fi" else " or "
 
-    def part(idx: list[int], row: np.ndarray) -> str:
-        name = joiner.join(str(labels[j]) for j in idx)
-        return f"{name} {fmt_percent(float(np.nansum(row[idx])), lang, 0)}"
+    def part(idx: list[int], row: np.ndarray) -> list[str]:
+        """The side's share; with a hidden category in it, its shown categories one by one."""
+        if not np.isnan(row[idx]).any():
+            name = joiner.join(str(labels[j]) for j in idx)
+            return [f"{name} {fmt_percent(float(row[idx].sum()), lang, 0)}"]
+        return [
+            f"{labels[j]} {fmt_percent(float(row[j]), lang, 0)}"
+            for j in idx
+            if not np.isnan(row[j])
+        ]
 
     rows = []
     for i, item in enumerate(index):
         row = raw[i]
-        bits = [part(pos_idx, row), part(neg_idx, row)]
-        if mid_idx and not np.isnan(row[half]):
-            bits.append(part(mid_idx, row))
+        bits = part(pos_idx, row) + part(neg_idx, row) + (part(mid_idx, row) if mid_idx else [])
         if nsa_col is not None and not np.isnan(nsa_raw[i]):
             bits.append(f"{nsa_col} {fmt_percent(float(nsa_raw[i]), lang, 0)}")
         if hidden[i] > 0:
