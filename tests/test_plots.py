@@ -419,3 +419,37 @@ def test_save_and_show_displays_the_print_png_at_the_preview_width_with_its_alt_
     assert html.unescape(re.search(r'alt="([^"]*)"', tag).group(1)) == alt
     with Image.open(paths[0]) as big:
         assert f'width="{round(big.width / 2)}"' in tag
+
+
+# ------------------------------------------------------------------------------------ colour vision
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5, 6, 7])
+def test_likert_neighbours_stay_apart_under_colour_vision_deficiencies(k):
+    """Adjacent Likert categories keep a CIEDE2000 difference of at least 10 in normal vision and with
+    simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009, complete dichromacy)."""
+    from sosrake_lib.plots.cvd import MIN_DELTA_E, closest_pair
+
+    de, who, i, j = closest_pair(plots.likert_colors(k))
+    assert de >= MIN_DELTA_E, (k, who, i, j, de)
+
+
+def test_categorical_and_infographic_colours_stay_apart_under_colour_vision_deficiencies():
+    from sosrake_lib.infographic.page import BLUE
+    from sosrake_lib.plots.cvd import MIN_DELTA_E, closest_pair
+
+    # Okabe-Ito: any two of the colours (groups of the grouped bars; before/after; top needs)
+    assert closest_pair(list(plots.OKABE_ITO), adjacent=False)[0] >= MIN_DELTA_E
+    # infographic: the first theme's highlight against the blue of the others and of the bars
+    assert closest_pair([BLUE, HIGHLIGHT])[0] >= MIN_DELTA_E
+    # "En osaa sanoa" grey against the scale's ends it stands beside in the legend
+    assert closest_pair([plots.LIKERT_5[-1], NSA_GREY])[0] >= MIN_DELTA_E
+
+
+def test_the_colour_check_tells_red_from_green_only_in_normal_vision():
+    """The check can fail: pure red and a green of the same lightness collapse with deuteranopia."""
+    from sosrake_lib.plots.cvd import MIN_DELTA_E, closest_pair, delta_e2000, simulate
+
+    assert delta_e2000(simulate("#d62728", "normal"), simulate("#2ca02c", "normal")) > 40
+    de, who, _, _ = closest_pair(["#d62728", "#6b8e23"])
+    assert de < MIN_DELTA_E and who in ("protanopia", "deuteranopia")

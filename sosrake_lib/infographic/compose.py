@@ -229,6 +229,7 @@ def _compose(
             x0 + 0.14,
             ry - 0.13,
             str(i + 1),
+            gid="theme-number",  # joins its theme in the text alternative
             fontsize=9,
             fontweight="bold",
             color="white",

@@ -116,7 +116,7 @@ def text_alternative(fig: Figure) -> str:
     pending = ""
     for t in body + foot:
         line = " ".join(re.sub(r"(?<=[a-zåäö])-\n(?=[a-zåäö])", "", t.get_text()).split())
-        if line.isdigit():  # the number in a theme's circle
+        if t.get_gid() == "theme-number":  # the number in a theme's circle
             pending = f"{line}. "
             continue
         lines.append(pending + line)
