@@ -94,8 +94,8 @@ def likert_diverging(
     -----
     Percentages are drawn as given: the caller chooses the denominator (with or without "En osaa sanoa").
     A missing share (NaN) is a suppressed cell (draw from the published table). The hidden categories of a
-    row are drawn together as **one** hatched grey segment labelled ``piilotettu``, at the place of the first
-    of them, with their combined width ``total`` minus the shown parts: every bar still adds up to 100 %, so
+    row are drawn together as **one** hatched grey segment labelled ``piilotettu`` (on the side of its
+    categories, or across zero when they lie on both sides), with their combined width ``total`` minus the shown parts: every bar still adds up to 100 %, so
     a reader does not conclude that nobody chose a category, and the width is only the complement of what
     is shown (it reveals no hidden count on its own). When only "En osaa sanoa" is hidden, the hatched
     segment stands in its place apart. The legend says what "piilotettu" covers.
@@ -140,9 +140,8 @@ def likert_diverging(
     in_nsa = np.where(
         scale_hidden, 0.0, hidden
     )  # ... or, when only "En osaa sanoa" is hidden, apart
-    first = np.where(scale_hidden, np.isnan(raw).argmax(axis=1), k)  # where the hidden segment goes
     colors = likert_colors(k)
-    starts, hidden_start, left_extent = _stack(data, in_scale, first)
+    starts, hidden_start, left_extent = _stack(data, in_scale, np.isnan(raw))
     right_extent = data.sum(axis=1) + in_scale - left_extent
 
     ax = _ax_or_new(ax, height=1.5 + 0.42 * n_items)
@@ -254,17 +253,22 @@ def likert_diverging(
 
 
 def _stack(
-    data: np.ndarray, hidden: np.ndarray, first: np.ndarray
+    data: np.ndarray, hidden: np.ndarray, is_hidden: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Starts of the segments of each row, the start of its hidden segment and its extent left of zero.
 
-    The hidden segment (width ``hidden``) goes just before category ``first``; the middle of the scale
-    (the middle category, or the boundary between the halves) is at zero. A hidden middle category puts
-    the hidden segment across zero.
+    The middle of the scale (the middle category, or the boundary between the halves) is at zero. The
+    hidden segment (width ``hidden``) stands where its categories are: just before the first of them when
+    they all lie on one side, and across zero, before the middle category, when they include the middle
+    or lie on both sides (so a hidden positive answer is never drawn as a negative one).
 
-    >>> starts, h0, left = _stack(np.array([[10.0, 0.0, 40.0, 20.0, 10.0]]), np.array([20.0]), np.array([1]))
-    >>> starts.tolist(), h0.tolist(), left.tolist()
+    >>> row = np.array([[10.0, 0.0, 40.0, 20.0, 10.0]])
+    >>> starts, h0, left = _stack(row, np.array([20.0]), np.isnan([[1, np.nan, 1, 1, 1]]))
+    >>> starts.tolist(), h0.tolist(), left.tolist()  # one negative category hidden: left of the middle
     ([[-50.0, -20.0, -20.0, 20.0, 40.0]], [-40.0], [50.0])
+    >>> starts, h0, left = _stack(row, np.array([20.0]), np.isnan([[np.nan, 1, 1, 1, np.nan]]))
+    >>> h0.tolist(), float(starts[0, 2]), left.tolist()  # both ends hidden: hidden and middle around zero
+    ([-30.0], -10.0, [40.0])
     """
     n, k = data.shape
     half = k // 2
@@ -272,22 +276,23 @@ def _stack(
     hidden_start = np.zeros(n)
     left = np.zeros(n)
     for i in range(n):
-        pos = 0.0
+        where = np.flatnonzero(is_hidden[i])
+        neg, pos = (where < half).any(), (where >= k - half).any()
+        centred = bool(where.size) and ((neg and pos) or (k % 2 == 1 and half in where))
+        first = half if centred else (int(where[0]) if where.size else k)
+        at = 0.0
         for j in range(k):
-            if j == first[i]:
-                hidden_start[i] = pos
-                pos += hidden[i]
-            starts[i, j] = pos
-            pos += data[i, j]
-        if k % 2 == 1:
-            middle_hidden = first[i] == half and data[i, half] == 0
-            centre = (
-                hidden_start[i] + hidden[i] / 2
-                if middle_hidden
-                else starts[i, half] + data[i, half] / 2
-            )
+            if j == first:
+                hidden_start[i] = at
+                at += hidden[i]
+            starts[i, j] = at
+            at += data[i, j]
+        if centred:  # the hidden segment and the middle category together straddle zero
+            centre = hidden_start[i] + (hidden[i] + (data[i, half] if k % 2 else 0.0)) / 2
+        elif k % 2 == 1:
+            centre = starts[i, half] + data[i, half] / 2
         else:
-            centre = hidden_start[i] if first[i] == half else starts[i, half]
+            centre = hidden_start[i] if first == half else starts[i, half]
         starts[i] -= centre
         hidden_start[i] -= centre
         left[i] = centre
