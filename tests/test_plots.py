@@ -215,14 +215,18 @@ def test_quadrant_highlights_top_three_gaps():
     )
     # gaps: A 2.5, B 1.0, C 0.1, D 0.1, E 1.4  -> top 3 = A, E, B
     ax = quadrant_plot(df, quadrant_labels=False)
-    highlighted = {t.get_text() for t in ax.texts if to_hex(t.get_color()) == to_hex(HIGHLIGHT)}
+    highlighted = {
+        t.get_text() for t in ax.texts if to_hex(t.get_color()) == plots.style.HIGHLIGHT_TEXT
+    }
     assert highlighted == {"A", "E", "B"}
     # mean lines at the means of x and y
     vlines = [ln.get_xdata()[0] for ln in ax.lines if ln.get_xdata()[0] == ln.get_xdata()[1]]
     assert any(v == pytest.approx(3.0) for v in vlines)  # mean of 2, 3, 3.5, 4, 2.5
     # with an explicit need column the ranking follows it
     ax2 = quadrant_plot(df.assign(mwds=[0, 0, 5, 4, 3]), need="mwds", quadrant_labels=False)
-    highlighted2 = {t.get_text() for t in ax2.texts if to_hex(t.get_color()) == to_hex(HIGHLIGHT)}
+    highlighted2 = {
+        t.get_text() for t in ax2.texts if to_hex(t.get_color()) == plots.style.HIGHLIGHT_TEXT
+    }
     assert highlighted2 == {"C", "D", "E"}
 
 
@@ -453,3 +457,17 @@ def test_the_colour_check_tells_red_from_green_only_in_normal_vision():
     assert delta_e2000(simulate("#d62728", "normal"), simulate("#2ca02c", "normal")) > 40
     de, who, _, _ = closest_pair(["#d62728", "#6b8e23"])
     assert de < MIN_DELTA_E and who in ("protanopia", "deuteranopia")
+
+
+def test_quadrant_texts_have_aa_contrast_on_white():
+    """WCAG 1.4.3: the quadrant names (grey italics) and the top needs' labels (vermillion) were 3.4:1
+    and 3.9:1 on white; every text of the figure now has at least 4.5:1."""
+    from sosrake_lib.plots.style import contrast_ratio
+
+    df = pd.DataFrame(
+        {"label": list("ABCD"), "competence_mean": [3.0, 2.5, 3.5, 2.0],
+         "importance_mean": [4.0, 4.5, 3.5, 4.2]}
+    )  # fmt: skip
+    ax = quadrant_plot(df, lang="fi")
+    ratios = {t.get_text(): contrast_ratio(to_hex(t.get_color()), "white") for t in ax.texts}
+    assert len(ratios) == 8 and min(ratios.values()) >= 4.5, ratios

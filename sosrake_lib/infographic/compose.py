@@ -45,8 +45,7 @@ def _compose(
         size=8,
         min_size=6.5,
         max_lines=1,
-        color="white",
-        alpha=0.85,
+        color="white",  # opaque: 5.2:1 on the blue band (4.2:1 at 85 %)
     )
     y -= page.extent(k)[1] + 0.1
     title = page.text(

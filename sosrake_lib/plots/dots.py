@@ -15,7 +15,7 @@ from matplotlib.transforms import Bbox
 from sosrake_lib.fmt import Lang, fmt_int, fmt_number
 
 from .alt import set_alt
-from .style import BASE, HIGHLIGHT, OKABE_ITO, TEXT_GREY, _ax_or_new
+from .style import BASE, HIGHLIGHT, HIGHLIGHT_TEXT, OKABE_ITO, QUIET_TEXT, TEXT_GREY, _ax_or_new
 from .ticks import FmtFormatter, wrap_label
 
 _TEXT = {
@@ -107,7 +107,7 @@ def quadrant_plot(
     ax.set_ylabel(ylabel or text["importance"])
 
     if quadrant_labels:
-        style = {"fontsize": 7, "color": "#8c8c8c", "style": "italic", "zorder": 1}
+        style = {"fontsize": 7, "color": QUIET_TEXT, "style": "italic", "zorder": 1}
         ax.text(0.01, 0.99, text["q_hi_lo"], transform=ax.transAxes, ha="left", va="top", **style)
         ax.text(0.99, 0.99, text["q_hi_hi"], transform=ax.transAxes, ha="right", va="top", **style)
         ax.text(
@@ -149,7 +149,7 @@ def quadrant_plot(
                 ha=ha,
                 va=va,
                 fontsize=7,
-                color=HIGHLIGHT if is_top[i] else "#1a1a1a",
+                color=HIGHLIGHT_TEXT if is_top[i] else "#1a1a1a",
                 fontweight="bold" if is_top[i] else "normal",
                 zorder=5,
             )
