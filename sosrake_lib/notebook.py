@@ -58,11 +58,16 @@ class NotebookPage:
 
         display(Markdown(self.tr(fi, en)))
 
-    def save(self, fig: Any, name: str) -> None:
-        """Save a figure as SVG, PDF and 300-dpi PNG into ``figures/``, show a preview here and close it."""
+    def save(self, fig: Any, name: str, alt: str | None = None) -> None:
+        """Save a figure as SVG, PDF and 300-dpi PNG into ``figures/``, show a preview here and close it.
+
+        The alternative text (``alt``, default: what the figure functions say of the figure's main numbers,
+        :func:`sosrake_lib.plots.alt.figure_alt`) goes into ``figures/<name>.alt.txt`` and onto the preview
+        (``<img alt>`` in the report).
+        """
         from .plots import save_and_show
 
-        save_and_show(fig, self.out / "figures" / name)
+        save_and_show(fig, self.out / "figures" / name, alt=alt, lang=self.settings.lang)
         self.figures.append(name)
 
     def show(

@@ -53,12 +53,15 @@ class _Outline(HTMLParser):
         super().__init__()
         self.lang: str | None = None
         self.headings: list[int] = []
+        self.img_alts: list[str | None] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "html":
             self.lang = dict(attrs).get("lang")
         elif re.fullmatch(r"h[1-6]", tag):
             self.headings.append(int(tag[1]))
+        elif tag == "img":
+            self.img_alts.append(dict(attrs).get("alt"))
 
 
 def _outline(path: Path) -> _Outline:
@@ -79,6 +82,26 @@ def test_report_headings_start_at_one_and_never_skip_a_level(reports, lang: str)
         levels = _outline(path).headings
         assert levels and levels[0] == 1 and levels.count(1) == 1, path
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_every_figure_has_an_alt_text_that_states_its_numbers(reports, lang: str) -> None:
+    """WCAG 1.1.1: each figure's alt is its own text with its numbers (not nbconvert's placeholder)."""
+    placeholder = "No description has been provided for this image"
+    for path in reports[lang]:
+        alts = _outline(path).img_alts
+        assert len(alts) >= 4, path  # every analysis report shows figures
+        for alt in alts:
+            assert alt and alt != placeholder and re.search(r"\d", alt), (path, alt)
+        figures = sorted((path.parent / "figures").glob("*.alt.txt"))
+        texts = {f.read_text(encoding="utf-8").strip() for f in figures}
+        assert len(figures) == len(alts) and set(alts) == texts, (
+            path
+        )  # the same text beside the files
+    shown = " ".join(a or "" for p in reports[lang] for a in _outline(p).img_alts)
+    hidden_word = "piilotettu" if lang == "fi" else "suppressed"
+    assert hidden_word in shown  # the hidden parts are named in the text too
+    assert (" tai " not in shown) if lang == "en" else (" or " not in shown)  # one language
 
 
 def _axe(paths: list[Path]) -> dict:

@@ -155,6 +155,44 @@ def test_english_version(tmp_path: Path) -> None:
     )  # course: none approved
 
 
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_pdf_names_its_title_subject_and_language(tmp_path: Path, lang: str) -> None:
+    """WCAG technique PDF16/PDF18: a PDF states its language (/Lang in the catalog) and a title."""
+    _course_figures(tmp_path)
+    make_infographic(tmp_path, "course", lang=lang, semester="2021-syksy", synthetic=True)
+    reader = PdfReader(tmp_path / "infographic.pdf", strict=True)
+    assert reader.trailer["/Root"]["/Lang"] == lang
+    meta = reader.metadata
+    if lang == "fi":
+        assert (
+            meta.title
+            == "Rakenteellisen sosiaalityön koulutuspilotti – Kurssin arviointi (5 op), Syksy 2021"
+        )
+        assert meta.subject.startswith(
+            "Kurssin arviointi (5 op), Syksy 2021: SOSRAKE-osaamisverkosto"
+        )
+    else:
+        assert meta.title.endswith("Autumn 2021") and "Syksy" not in meta.title
+    assert meta.author == "SOSRAKE" and "SOSRAKE" in meta["/Keywords"]
+    assert "55" in reader.pages[0].extract_text()  # the page is still read after the catalog grew
+
+
+def test_text_alternative_has_every_number_of_the_page(course_fi: Path) -> None:
+    text = (course_fi / "infographic.txt").read_text(encoding="utf-8").replace(NBSP, " ")
+    lines = text.splitlines()
+    assert lines[1] == "Rakenteellisen sosiaalityön koulutuspilotti"  # the title after the kicker
+    # each big number on its own line before its label; the chart's bars label, value, share
+    assert lines[3:6] == ["63", "Ilmoittautuneet", "35"]
+    assert "55,6 %" in lines and "+47" in lines and "95 % lv 43,3–67,2 % n = 63" in lines
+    assert lines[lines.index("Aloitti") + 1 : lines.index("Aloitti") + 3] == [
+        "58",
+        "92,1 % ilmoittautuneista",
+    ]
+    assert "1. Sosiaalinen raportointi" in lines  # the theme's number joins its text
+    assert lines[-1].startswith("Lähde:") and "Synteettinen esimerkkiaineisto" in lines[-1]
+    assert "SYNTEETTINEN ESIMERKKIAINEISTO" not in lines  # the stamp: the footnote says it in full
+
+
 def test_only_approved_quotes_appear(tmp_path: Path) -> None:
     quotes = [
         ("asuminen", "Asunto löytyi lopulta nopeasti", "kyllä"),
@@ -185,7 +223,7 @@ def test_placeholder_when_no_quote_approved(tmp_path: Path) -> None:
 def test_deterministic_bytes(tmp_path: Path, course_fi: Path) -> None:
     _course_figures(tmp_path)
     make_infographic(tmp_path, "course", semester="2021-syksy", synthetic=True)
-    for name in ("infographic.pdf", "infographic.png"):
+    for name in ("infographic.pdf", "infographic.png", "infographic.txt"):
         a = hashlib.sha256((course_fi / name).read_bytes()).hexdigest()
         b = hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
         assert a == b, name

@@ -128,6 +128,45 @@ def test_likert_diverging_geometry():
     assert not any(t.startswith(("-", "\u2212")) for t in ticks)
 
 
+def test_likert_hidden_categories_are_one_hatched_segment_and_every_bar_sums_to_100():
+    """A row 8/0/50/–/33 with "hyvä" and "En osaa sanoa" hidden: the hidden 9 % are one hatched
+    "piilotettu" segment where "hyvä" would be, not a gap that reads as "nobody answered hyvä"."""
+    cols = ["Ei lainkaan", "Vähäinen", "Kohtalainen", "Hyvä", "Erittäin hyvä", "En osaa sanoa"]
+    table = pd.DataFrame(
+        [[8.0, 0.0, 50.0, np.nan, 33.0, np.nan], [10.0, 20.0, 40.0, 20.0, 5.0, 5.0]],
+        columns=cols,
+        index=["Tiedonkeruu", "Raportointi"],
+    )
+    ax = likert_diverging(table, nsa_col="En osaa sanoa")
+    hatched = [b for b in _bars(ax) if b.get_hatch()]
+    assert [(b.get_x(), b.get_width(), b.get_y() + b.get_height() / 2) for b in hatched] == [
+        pytest.approx((25.0, 9.0, 0.0))  # after "Kohtalainen" (-25 .. 25), before "Erittäin hyvä"
+    ]
+    row0 = [b for b in _bars(ax) if abs(b.get_y() + b.get_height() / 2) < 1e-9]
+    scale0 = [b for b in row0 if to_hex(b.get_facecolor()) != NSA_GREY]
+    assert sum(b.get_width() for b in scale0) == pytest.approx(100.0)
+    row1 = [b for b in _bars(ax) if abs(b.get_y() + b.get_height() / 2 - 1) < 1e-9]
+    assert sum(b.get_width() for b in row1) == pytest.approx(100.0)  # scale 95 + NSA 5
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-1].startswith("piilotettu") and ax.get_legend().get_patches()[-1].get_hatch()
+    assert plots.alt.axes_alt(ax) == (
+        "Tiedonkeruu: Erittäin hyvä 33 %, Ei lainkaan tai Vähäinen 8 %, Kohtalainen 50 %, "
+        "piilotettu 9 %; Raportointi: Erittäin hyvä tai Hyvä 25 %, Ei lainkaan tai Vähäinen 30 %, "
+        "Kohtalainen 40 %, En osaa sanoa 5 %."
+    )
+
+
+def test_likert_only_nsa_hidden_is_hatched_in_its_own_place():
+    table = pd.DataFrame(
+        [[30.0, 60.0, np.nan]], columns=["Eri", "Samaa", "EOS"], index=["Sain apua"]
+    )
+    ax = likert_diverging(table, nsa_col="EOS", lang="en")
+    (hatched,) = [b for b in _bars(ax) if b.get_hatch()]
+    assert hatched.get_width() == pytest.approx(10.0) and hatched.get_x() > 60
+    assert "suppressed" in _texts(ax)
+    assert plots.alt.axes_alt(ax) == "Sain apua: Samaa 60%, Eri 30%, suppressed 10%."
+
+
 def test_likert_unknown_column():
     with pytest.raises(KeyError):
         likert_diverging(pd.DataFrame({"a": [1.0]}), ["a", "b"])
@@ -176,14 +215,18 @@ def test_quadrant_highlights_top_three_gaps():
     )
     # gaps: A 2.5, B 1.0, C 0.1, D 0.1, E 1.4  -> top 3 = A, E, B
     ax = quadrant_plot(df, quadrant_labels=False)
-    highlighted = {t.get_text() for t in ax.texts if to_hex(t.get_color()) == to_hex(HIGHLIGHT)}
+    highlighted = {
+        t.get_text() for t in ax.texts if to_hex(t.get_color()) == plots.style.HIGHLIGHT_TEXT
+    }
     assert highlighted == {"A", "E", "B"}
     # mean lines at the means of x and y
     vlines = [ln.get_xdata()[0] for ln in ax.lines if ln.get_xdata()[0] == ln.get_xdata()[1]]
     assert any(v == pytest.approx(3.0) for v in vlines)  # mean of 2, 3, 3.5, 4, 2.5
     # with an explicit need column the ranking follows it
     ax2 = quadrant_plot(df.assign(mwds=[0, 0, 5, 4, 3]), need="mwds", quadrant_labels=False)
-    highlighted2 = {t.get_text() for t in ax2.texts if to_hex(t.get_color()) == to_hex(HIGHLIGHT)}
+    highlighted2 = {
+        t.get_text() for t in ax2.texts if to_hex(t.get_color()) == plots.style.HIGHLIGHT_TEXT
+    }
     assert highlighted2 == {"C", "D", "E"}
 
 
@@ -317,7 +360,8 @@ def test_save_figure_on_a_bare_figure_and_save_and_show_closes(tmp_path):
     ]
     fig = _figure()
     paths = plots.save_and_show(fig, tmp_path / "shown", formats=("svg",))
-    assert [p.name for p in paths] == ["shown.svg"] and not plt.fignum_exists(fig.number)
+    assert [p.name for p in paths] == ["shown.svg", "shown.alt.txt"]
+    assert not plt.fignum_exists(fig.number)
     with pytest.raises(ValueError, match="unsupported figure format 'gif'"):
         save_figure(_figure(), tmp_path / "x", formats=("gif",))
     assert not list(tmp_path.glob("x.*"))
@@ -347,16 +391,83 @@ def test_preview_is_the_print_png_shown_smaller_or_drawn_when_there_is_none(tmp_
     plt.close(fig)
 
 
-def test_save_and_show_displays_the_print_png_at_the_preview_width(tmp_path, monkeypatch):
+def test_save_and_show_displays_the_print_png_at_the_preview_width_with_its_alt_text(
+    tmp_path, monkeypatch
+):
+    import base64
+    import html
+    import re
+
     import IPython
     import IPython.display
 
     shown = []
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())
-    monkeypatch.setattr(IPython.display, "display", shown.append)
-    paths = plots.save_and_show(
-        _figure(), tmp_path / "kuva", formats=("png",), dpi=200, preview_dpi=100
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    fig, ax = new_figure(4, 3)
+    bar_with_ci(
+        pd.DataFrame({"area": ["Tiedonkeruu", "Raportointi"], "pct": [54.0, 31.5]}),
+        "pct",
+        "area",
+        ax=ax,
+        title="Osaamisen taso",
     )
-    (img,) = shown
+    paths = plots.save_and_show(fig, tmp_path / "kuva", formats=("png",), dpi=200, preview_dpi=100)
+    (bundle,) = shown
+    alt = "Osaamisen taso: Tiedonkeruu 54 %; Raportointi 32 %."  # one line, plain spaces
+    assert bundle["text/plain"] == alt
+    assert paths[1].read_text(encoding="utf-8") == alt + "\n"
+    tag = bundle["text/html"]
+    src = re.search(r'src="data:image/png;base64,([^"]+)"', tag).group(1)
+    assert base64.b64decode(src) == paths[0].read_bytes()  # the print file itself
+    assert html.unescape(re.search(r'alt="([^"]*)"', tag).group(1)) == alt
     with Image.open(paths[0]) as big:
-        assert img.data == paths[0].read_bytes() and img.width == round(big.width / 2)
+        assert f'width="{round(big.width / 2)}"' in tag
+
+
+# ------------------------------------------------------------------------------------ colour vision
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5, 6, 7])
+def test_likert_neighbours_stay_apart_under_colour_vision_deficiencies(k):
+    """Adjacent Likert categories keep a CIEDE2000 difference of at least 10 in normal vision and with
+    simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009, complete dichromacy)."""
+    from sosrake_lib.plots.cvd import MIN_DELTA_E, closest_pair
+
+    de, who, i, j = closest_pair(plots.likert_colors(k))
+    assert de >= MIN_DELTA_E, (k, who, i, j, de)
+
+
+def test_categorical_and_infographic_colours_stay_apart_under_colour_vision_deficiencies():
+    from sosrake_lib.infographic.page import BLUE
+    from sosrake_lib.plots.cvd import MIN_DELTA_E, closest_pair
+
+    # Okabe-Ito: any two of the colours (groups of the grouped bars; before/after; top needs)
+    assert closest_pair(list(plots.OKABE_ITO), adjacent=False)[0] >= MIN_DELTA_E
+    # infographic: the first theme's highlight against the blue of the others and of the bars
+    assert closest_pair([BLUE, HIGHLIGHT])[0] >= MIN_DELTA_E
+    # "En osaa sanoa" grey against the scale's ends it stands beside in the legend
+    assert closest_pair([plots.LIKERT_5[-1], NSA_GREY])[0] >= MIN_DELTA_E
+
+
+def test_the_colour_check_tells_red_from_green_only_in_normal_vision():
+    """The check can fail: pure red and a green of the same lightness collapse with deuteranopia."""
+    from sosrake_lib.plots.cvd import MIN_DELTA_E, closest_pair, delta_e2000, simulate
+
+    assert delta_e2000(simulate("#d62728", "normal"), simulate("#2ca02c", "normal")) > 40
+    de, who, _, _ = closest_pair(["#d62728", "#6b8e23"])
+    assert de < MIN_DELTA_E and who in ("protanopia", "deuteranopia")
+
+
+def test_quadrant_texts_have_aa_contrast_on_white():
+    """WCAG 1.4.3: the quadrant names (grey italics) and the top needs' labels (vermillion) were 3.4:1
+    and 3.9:1 on white; every text of the figure now has at least 4.5:1."""
+    from sosrake_lib.plots.style import contrast_ratio
+
+    df = pd.DataFrame(
+        {"label": list("ABCD"), "competence_mean": [3.0, 2.5, 3.5, 2.0],
+         "importance_mean": [4.0, 4.5, 3.5, 4.2]}
+    )  # fmt: skip
+    ax = quadrant_plot(df, lang="fi")
+    ratios = {t.get_text(): contrast_ratio(to_hex(t.get_color()), "white") for t in ax.texts}
+    assert len(ratios) == 8 and min(ratios.values()) >= 4.5, ratios

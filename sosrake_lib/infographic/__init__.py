@@ -47,7 +47,7 @@ Examples
 ...          "ci_high": 67.2, "label_fi": "Suorittaneet", "label_en": "Completed"}]
 >>> _ = (d / "key_figures.json").write_text(json.dumps({"key_figures": figs}), encoding="utf-8")
 >>> [p.name for p in make_infographic(d, "course", semester="2021-syksy", synthetic=True)]
-['infographic.pdf', 'infographic.png']
+['infographic.pdf', 'infographic.png', 'infographic.txt']
 >>> text = PdfReader(d / "infographic.pdf").pages[0].extract_text().replace("\\u00a0", " ")
 >>> "55,6 %" in text and "Synteettinen esimerkkiaineisto" in text
 True

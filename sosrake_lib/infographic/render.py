@@ -4,6 +4,8 @@ are read here."""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from sosrake_lib import fontcache
-from sosrake_lib.atomic import atomic_path
+from sosrake_lib.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from sosrake_lib.fmt import Lang
 from sosrake_lib.plots import house_rc
 from sosrake_lib.quotes import load_approved_quotes
@@ -22,6 +24,7 @@ from .chart_data import Chart, Context
 from .compose import _compose
 from .page import DPI
 from .specs import SPECS
+from .texts import _TEXT, period_label
 
 _PDF_META = {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
 _PNG_META = {"Software": None}
@@ -47,14 +50,78 @@ def read_approved_quotes(path: Path | str | None) -> list[dict[str, str]]:
     ]
 
 
-def _save(fig: Figure, pdf: Path, png: Path) -> None:
+def _save(fig: Figure, pdf: Path, png: Path, *, info: Mapping[str, str], lang: Lang) -> None:
+    """Write the PDF (with ``info`` as its document information and ``/Lang``) and the PNG."""
     fontcache.install()  # the PDF's fonts are subset once per process (shared with the analysis figures)
     rc = {k: v for k, v in house_rc().items() if k.startswith(("pdf.", "ps.", "svg."))}
     with mpl.rc_context(rc):
-        with atomic_path(pdf) as tmp:
-            fig.savefig(tmp, format="pdf", metadata=_PDF_META)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="pdf", metadata={**_PDF_META, **info})
+        atomic_write_bytes(pdf, pdf_with_language(buf.getvalue(), lang))
         with atomic_path(png) as tmp:
             fig.savefig(tmp, format="png", dpi=DPI, metadata=_PNG_META)
+
+
+def pdf_with_language(data: bytes, lang: str) -> bytes:
+    """``data`` (a PDF written by matplotlib) with ``/Lang (lang)`` in its document catalog.
+
+    A screen reader reads a PDF in the language its catalog names (PDF 1.7, 14.9.2; WCAG technique PDF16);
+    matplotlib writes no ``/Lang``. The entry is put into the catalog dictionary and the cross-reference
+    offsets of the objects after it are moved by its length, so the file stays valid (pypdf reads it in the
+    tests) and deterministic, with no PDF library at run time.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> buf = io.BytesIO(); plt.figure().savefig(buf, format="pdf"); plt.close("all")
+    >>> out = pdf_with_language(buf.getvalue(), "fi")
+    >>> b"/Lang (fi)" in out and len(out) == len(buf.getvalue()) + len(b" /Lang (fi)")
+    True
+    """
+    if not re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", lang):
+        raise ValueError(f"not a language tag: {lang!r}")
+    catalog = re.search(rb"<< */Type */Catalog\b", data)
+    xref = data.rfind(b"\nxref\n")
+    if catalog is None or xref < 0 or catalog.start() > xref:
+        raise ValueError("no catalog or cross-reference table found in the PDF")
+    entry = b" /Lang (" + lang.encode("ascii") + b")"
+    at = catalog.end()
+    shift = len(entry)
+    head, tail = data[:at] + entry + data[at:xref], data[xref:]
+
+    def moved(m: re.Match[bytes]) -> bytes:
+        offset = int(m.group(1))
+        return b"%010d" % (offset + shift if offset > at else offset) + m.group(2)
+
+    table_end = tail.find(b"trailer")
+    table = re.sub(rb"(\d{10})( \d{5} n)", moved, tail[:table_end])
+    trailer = re.sub(
+        rb"startxref\n(\d+)",
+        lambda m: b"startxref\n%d" % (int(m.group(1)) + shift),
+        tail[table_end:],
+    )
+    return head + table + trailer
+
+
+def text_alternative(fig: Figure) -> str:
+    """The words and numbers of the infographic page as plain text, in reading order.
+
+    The page's texts in the order they are drawn (header, big numbers, charts, themes, quotes), the
+    footnote last, wrapped lines joined; a theme's number joins its text ("1. …").
+    """
+    texts = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    body = [t for t in texts if t.get_gid() not in ("footnote", "stamp")]
+    foot = [t for t in texts if t.get_gid() == "footnote"]
+    lines: list[str] = []
+    pending = ""
+    for t in body + foot:
+        line = " ".join(re.sub(r"(?<=[a-zåäö])-\n(?=[a-zåäö])", "", t.get_text()).split())
+        if t.get_gid() == "theme-number":  # the number in a theme's circle
+            pending = f"{line}. "
+            continue
+        lines.append(pending + line)
+        pending = ""
+    return "\n".join(lines) + "\n"
 
 
 def _context(
@@ -103,7 +170,12 @@ def make_infographic(
     min_cell_size: int = MIN_N,
     synthetic: bool | None = None,
 ) -> list[Path]:
-    """Compose the one-page A4 infographic of an analysis and write ``infographic.pdf`` and ``.png``.
+    """Compose the one-page A4 infographic of an analysis and write ``infographic.pdf``, ``.png`` and
+    ``.txt``.
+
+    The PDF names its title, subject, author, keywords and language (``/Lang``) for screen readers and
+    search; ``infographic.txt`` is its text alternative: every word and number on the page as plain text
+    (:func:`text_alternative`), for readers who cannot see the picture.
 
     Parameters
     ----------
@@ -128,7 +200,7 @@ def make_infographic(
     Returns
     -------
     list of Path
-        ``[infographic.pdf, infographic.png]``.
+        ``[infographic.pdf, infographic.png, infographic.txt]``.
 
     Raises
     ------
@@ -166,5 +238,21 @@ def make_infographic(
             n_suppressed=n_suppressed,
         )
         pdf, png = folder / "infographic.pdf", folder / "infographic.png"
-        _save(fig, pdf, png)
-    return [pdf, png]
+        _save(fig, pdf, png, info=_pdf_info(SPECS[analysis], lang, semester), lang=lang)
+    txt = folder / "infographic.txt"
+    atomic_write_text(txt, text_alternative(fig))
+    return [pdf, png, txt]
+
+
+def _pdf_info(spec: Mapping[str, Any], lang: Lang, semester: str) -> dict[str, str]:
+    """Document information of the PDF: title, subject, author and keywords in the page's language."""
+    period = period_label(semester, lang)
+    return {
+        "Title": f"{spec[f'title_{lang}']} – {spec[f'subtitle_{lang}']}, {period}",
+        "Subject": f"{spec[f'subtitle_{lang}']}, {period}: {_TEXT[lang]['kicker']}",
+        "Author": "SOSRAKE",
+        "Keywords": ", ".join(
+            ["SOSRAKE", spec[f"subtitle_{lang}"], period]
+            + (["infografiikka", "sosiaalityö"] if lang == "fi" else ["infographic", "social work"])
+        ),
+    }

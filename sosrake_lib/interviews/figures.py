@@ -37,12 +37,14 @@ def plot_grouped_ci(
 
     from ..fmt import fmt_number, fmt_suppressed
     from ..plots import OKABE_ITO, FmtFormatter, new_figure, wrap_label
+    from ..plots.alt import set_alt
 
     cats = list(dict.fromkeys(table[category]))
     groups = list(dict.fromkeys(table[group]))
     k = len(groups)
     height = 0.8 / max(k, 1)
     fig, ax = new_figure(6.3, 1.0 + 0.28 * len(cats) * k + 0.15 * len(cats))
+    alt_rows: dict[str, list[str]] = {str(c): [] for c in cats}
     for j, g in enumerate(groups):
         sub = table[table[group] == g].set_index(category).reindex(cats)
         vals = pd.to_numeric(sub[value], errors="coerce").to_numpy(dtype=float)
@@ -69,12 +71,13 @@ def plot_grouped_ci(
                 capsize=2,
                 zorder=3,
             )
-        for p, v, h in zip(pos, vals, hi, strict=True):
+        for c, p, v, h in zip(cats, pos, vals, hi, strict=True):
             text = (
                 fmt_suppressed(min_n, lang)
                 if np.isnan(v)
                 else (fmt_percent(v, lang) if percent else fmt_number(v, lang, 1))
             )
+            alt_rows[str(c)].append(f"{g} {text}" if k > 1 else text)
             x_at = 1 if np.isnan(v) else (h if not np.isnan(h) else v)
             ax.text(x_at + 1.0, p, text, va="center", ha="left", fontsize=7, color="#1a1a1a")
     ax.set_yticks(np.arange(len(cats)), [wrap_label(c, 24) for c in cats])
@@ -100,7 +103,8 @@ def plot_grouped_ci(
     if xlabel:
         ax.set_xlabel(xlabel)
     if title:
-        ax.set_title(title)
+        ax.set_title(wrap_label(title, 60))
+    set_alt(ax, [f"{c}: {', '.join(v)}" for c, v in alt_rows.items()], title=title or xlabel)
     return ax
 
 

@@ -27,7 +27,10 @@ Submodules
 - :mod:`~sosrake_lib.plots.dots`: :func:`quadrant_plot`, :func:`paired_slope`,
   :func:`finish_dot_axes`.
 - :mod:`~sosrake_lib.plots.saving`: :func:`save_figure`, :func:`save_and_show` (deterministic
-  SVG, PDF and PNG).
+  SVG, PDF and PNG, the alternative text beside them), ``fit_to_canvas`` (titles and legends kept
+  inside the canvas).
+- :mod:`~sosrake_lib.plots.alt`: the alternative text each figure function attaches (its main numbers,
+  in the run's language) and ``figure_alt``.
 
 Examples
 --------
@@ -45,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+from . import alt as alt
 from .bars import bar_with_ci, funnel
 from .dots import finish_dot_axes as finish_dot_axes
 from .dots import paired_slope, quadrant_plot

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from sosrake_lib.fmt import Lang, fmt_int, fmt_number, fmt_percent, fmt_suppressed
+from sosrake_lib.fmt import Lang, fmt_ci, fmt_int, fmt_number, fmt_percent, fmt_suppressed
 
 from ..settings import MIN_N
+from .alt import set_alt
 from .style import BASE, TEXT_GREY, _ax_or_new
 from .ticks import FmtFormatter, wrap_label
 
@@ -98,6 +99,7 @@ def bar_with_ci(
                 top * 1.15,
             )
     span = xlim[1] - xlim[0]
+    alt_rows = []
     for i in range(len(data)):
         end = highs[i] if highs is not None and np.isfinite(highs[i]) else values[i]
         if suppressed[i]:
@@ -108,6 +110,9 @@ def bar_with_ci(
             text = fmt_number(values[i], lang, decimals)
         if not np.isfinite(end):
             end = xlim[0]
+        alt_rows.append(
+            f"{data[y].iloc[i]} {text}" + _ci_alt(lows, highs, i, percent, decimals, lang)
+        )
         ax.text(
             end + 0.015 * span,
             i,
@@ -132,8 +137,24 @@ def bar_with_ci(
     if xlabel:
         ax.set_xlabel(xlabel)
     if title:
-        ax.set_title(title)
+        ax.set_title(wrap_label(title, 60))
+    set_alt(ax, alt_rows, title=title or xlabel)
     return ax
+
+
+def _ci_alt(
+    lows: np.ndarray | None,
+    highs: np.ndarray | None,
+    i: int,
+    percent: bool,
+    decimals: int,
+    lang: Lang,
+) -> str:
+    """`` (95 % LV 80–92 %)`` of row ``i`` for the alternative text, or nothing without an interval."""
+    if lows is None or highs is None or not (np.isfinite(lows[i]) and np.isfinite(highs[i])):
+        return ""
+    inner = fmt_ci(lows[i], highs[i], lang, decimals, percent=percent)
+    return f" (95 % LV {inner})" if lang == "fi" else f" (95% CI {inner})"
 
 
 def funnel(
@@ -163,8 +184,12 @@ def funnel(
     ax = _ax_or_new(ax, height=1.0 + 0.55 * len(data))
     pos = np.arange(len(data))
     ax.barh(pos, counts, left=(widest - counts) / 2, color=color, height=0.72)
+    alt_rows = []
     for i in range(len(data)):
-        if np.isnan(counts[i]):  # a hidden step: say so where its bar would be
+        if np.isnan(counts[i]):
+            alt_rows.append(
+                f"{data[step].iloc[i]} {fmt_suppressed(lang=lang)}"
+            )  # a hidden step: say so where its bar would be
             ax.text(
                 widest / 2,
                 i,
@@ -176,6 +201,7 @@ def funnel(
             )
             continue
         label_text = f"{fmt_int(counts[i], lang)} ({fmt_percent(data.loc[i, pct], lang, 1)})"
+        alt_rows.append(f"{data[step].iloc[i]} {label_text}")
         inside = counts[i] >= 0.35 * widest
         ax.text(
             widest / 2 if inside else (widest + counts[i]) / 2 + 0.01 * widest,
@@ -197,5 +223,6 @@ def funnel(
     ax.grid(False)
     ax.tick_params(axis="y", length=0)
     if title:
-        ax.set_title(title)
+        ax.set_title(wrap_label(title, 60))
+    set_alt(ax, alt_rows, title=title)
     return ax

@@ -12,9 +12,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.transforms import Bbox
 
-from sosrake_lib.fmt import Lang, fmt_int
+from sosrake_lib.fmt import Lang, fmt_int, fmt_number
 
-from .style import BASE, HIGHLIGHT, OKABE_ITO, TEXT_GREY, _ax_or_new
+from .alt import set_alt
+from .style import BASE, HIGHLIGHT, HIGHLIGHT_TEXT, OKABE_ITO, QUIET_TEXT, TEXT_GREY, _ax_or_new
 from .ticks import FmtFormatter, wrap_label
 
 _TEXT = {
@@ -106,7 +107,7 @@ def quadrant_plot(
     ax.set_ylabel(ylabel or text["importance"])
 
     if quadrant_labels:
-        style = {"fontsize": 7, "color": "#8c8c8c", "style": "italic", "zorder": 1}
+        style = {"fontsize": 7, "color": QUIET_TEXT, "style": "italic", "zorder": 1}
         ax.text(0.01, 0.99, text["q_hi_lo"], transform=ax.transAxes, ha="left", va="top", **style)
         ax.text(0.99, 0.99, text["q_hi_hi"], transform=ax.transAxes, ha="right", va="top", **style)
         ax.text(
@@ -148,7 +149,7 @@ def quadrant_plot(
                 ha=ha,
                 va=va,
                 fontsize=7,
-                color=HIGHLIGHT if is_top[i] else "#1a1a1a",
+                color=HIGHLIGHT_TEXT if is_top[i] else "#1a1a1a",
                 fontweight="bold" if is_top[i] else "normal",
                 zorder=5,
             )
@@ -159,7 +160,18 @@ def quadrant_plot(
             placed.append(ann.get_window_extent(renderer))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     if title:
-        ax.set_title(title)
+        ax.set_title(wrap_label(title, 60))
+    x_name, y_name = xlabel or text["competence"], ylabel or text["importance"]
+    set_alt(
+        ax,
+        [
+            f"{text['top'] if is_top[i] else text['other']}: {data.loc[i, label]} "
+            f"({x_name.lower()} {fmt_number(xs[i], lang, 2)}, {y_name.lower()} {fmt_number(ys[i], lang, 2)})"
+            for i in order
+            if np.isfinite(xs[i]) and np.isfinite(ys[i])
+        ],
+        title=title,
+    )
     return ax
 
 
@@ -204,6 +216,7 @@ def paired_slope(
     ax = _ax_or_new(ax, height=1.2 + 0.5 * len(areas))
     pre_c, post_c = OKABE_ITO[1], OKABE_ITO[0]
     all_vals: list[float] = []
+    alt_rows: list[str] = []
     for row, area in enumerate(areas):
         pair = pd.concat([pre[area].rename("pre"), post[area].rename("post")], axis=1, join="inner")
         pair = pair.astype(float).dropna()
@@ -222,6 +235,10 @@ def paired_slope(
         if len(pair) == 0:
             continue
         m0, m1 = float(pair["pre"].median()), float(pair["post"].median())
+        alt_rows.append(
+            f"{names[row]}: {text['pre'].lower()} {fmt_number(m0, lang, 2)}, "
+            f"{text['post'].lower()} {fmt_number(m1, lang, 2)} (n = {fmt_int(len(pair), lang)})"
+        )
         if m0 != m1:
             ax.annotate(
                 "",
@@ -268,6 +285,7 @@ def paired_slope(
         lo, hi = min(all_vals), max(all_vals)
         pad = max(0.05 * (hi - lo), 0.2)
         ax.set_xlim(lo - pad, hi + pad)
+    set_alt(ax, alt_rows, title=f"{title or xlabel or ''} ({text['median']})".strip())
     return finish_dot_axes(
         ax,
         names,
@@ -301,5 +319,22 @@ def finish_dot_axes(
     if xlabel:
         ax.set_xlabel(xlabel)
     if title:
-        ax.set_title(title)
+        ax.set_title(wrap_label(title, 60))
+    if not getattr(ax, "_sosrake_alt", None):
+        set_alt(ax, _series_alt(ax, labels, lang), title=title or xlabel)
     return ax
+
+
+def _series_alt(ax: Axes, labels: Sequence[str], lang: Lang) -> list[str]:
+    """Per row: each labelled series' value there (the dots of error bars or a scatter), for the alt text."""
+    values: dict[int, list[str]] = {i: [] for i in range(len(labels))}
+    for container in ax.containers:
+        name = container.get_label()
+        line = getattr(container, "lines", (None,))[0]
+        if not name or name.startswith("_") or line is None:
+            continue
+        for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True):
+            row = int(round(float(y)))
+            if 0 <= row < len(labels) and np.isfinite(x):
+                values[row].append(f"{name} {fmt_number(float(x), lang, 2)}")
+    return [f"{labels[i]}: {', '.join(v)}" for i, v in values.items() if v]

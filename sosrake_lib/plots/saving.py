@@ -16,8 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from sosrake_lib import fontcache
-from sosrake_lib.atomic import atomic_path
+from sosrake_lib.atomic import atomic_path, atomic_write_text
+from sosrake_lib.fmt import Lang
 
+from .alt import figure_alt
 from .style import (
     house_rc,
     new_figure,  # noqa: F401 - the doctests draw their figures with it
@@ -74,8 +76,15 @@ def save_and_show(
     dpi: int = 300,
     preview_dpi: int = 110,
     close: bool = True,
+    alt: str | None = None,
+    lang: Lang = "fi",
 ) -> list[Path]:
     """:func:`save_figure`, then show the figure in the notebook at ``preview_dpi`` size, then close it.
+
+    The figure's alternative text (``alt``, default :func:`~sosrake_lib.plots.alt.figure_alt`: what the
+    figure functions say of their main numbers) is written next to the files as ``<name>.alt.txt`` and
+    given to the picture in the notebook: it is shown as an ``<img alt="…">`` (HTML output, with the text as
+    the plain-text output too), so the HTML report carries it for screen readers.
 
     The notebooks' one call per figure: the files for print and the web, and the picture in the notebook and
     its HTML report. When a PNG is written, the picture *is* that 300-dpi file, shown at the width it would
@@ -91,25 +100,49 @@ def save_and_show(
     >>> import tempfile
     >>> fig, ax = new_figure(3, 2)
     >>> _ = ax.bar(["a", "b"], [1, 2])
-    >>> [p.suffix for p in save_and_show(fig, Path(tempfile.mkdtemp()) / "kuva")]
-    ['.svg', '.pdf', '.png']
+    >>> [p.name for p in save_and_show(fig, Path(tempfile.mkdtemp()) / "kuva")]
+    ['kuva.svg', 'kuva.pdf', 'kuva.png', 'kuva.alt.txt']
     >>> plt.fignum_exists(fig.number)
     False
     """
-    paths, preview = _save(
-        fig, Path(path_without_suffix), formats, dpi=dpi, preview_dpi=preview_dpi
-    )
+    base = Path(path_without_suffix)
+    paths, preview = _save(fig, base, formats, dpi=dpi, preview_dpi=preview_dpi)
+    text = " ".join((alt or figure_alt(fig, lang)).split())
+    alt_path = base.with_name(base.name + ".alt.txt")
+    atomic_write_text(alt_path, text + "\n")
+    paths.append(alt_path)
     if close:
         plt.close(fig)
     try:
         from IPython import get_ipython
-        from IPython.display import Image, display
+        from IPython.display import display
     except ImportError:  # pragma: no cover - IPython ships with the project
         return paths
     if preview is not None and get_ipython() is not None:
         png, width = preview
-        display(Image(data=png, format="png", width=width))
+        display(preview_bundle(png, width, text), raw=True)
     return paths
+
+
+def preview_bundle(png: bytes, width: int, alt: str) -> dict[str, str]:
+    """The notebook output of a figure: an ``<img>`` with ``alt`` and the PNG inline, and ``alt`` as text.
+
+    Examples
+    --------
+    >>> b = preview_bundle(b"png", 300, 'Osuus "A": 54 % & 3 %')
+    >>> b["text/html"]
+    '<img alt="Osuus &quot;A&quot;: 54 % &amp; 3 %" width="300" src="data:image/png;base64,cG5n">'
+    >>> b["text/plain"]
+    'Osuus "A": 54 % & 3 %'
+    """
+    import base64
+    import html
+
+    src = base64.b64encode(png).decode("ascii")
+    return {
+        "text/html": f'<img alt="{html.escape(alt)}" width="{width}" src="data:image/png;base64,{src}">',
+        "text/plain": alt,
+    }
 
 
 def _save(
@@ -162,6 +195,64 @@ def _png_width(data: bytes) -> int:
         return im.width
 
 
+def fit_to_canvas(fig: Figure, *, max_rounds: int = 4) -> None:
+    """Lay ``fig`` out and keep its titles and legends inside the canvas.
+
+    Constrained layout makes room for the text it knows about, but a title wider than the canvas, or a
+    legend wider than its axes, still runs past the edge (and was cut when saved). Here a title that runs
+    past the right edge is wrapped again (:func:`~sosrake_lib.plots.wrap_label`, at the width that fits),
+    and a legend that runs past either edge gets fewer columns, then the figure is laid out again.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure(3, 2)
+    >>> _ = ax.set_title("Tiedon kerääminen asiakastyöstä: tärkeys omassa työssä ja osaaminen")
+    >>> fit_to_canvas(fig)
+    >>> ax.get_title().count("\\n") >= 1
+    True
+    >>> plt.close(fig)
+    """
+    from .ticks import wrap_label
+
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    right = fig.bbox.x1 - 2
+    for _ in range(max_rounds):
+        changed = False
+        titles = [t for ax in fig.axes for t in (ax.title, ax._left_title, ax._right_title)]
+        if getattr(fig, "_suptitle", None) is not None:
+            titles.append(fig._suptitle)
+        for t in titles:
+            text = t.get_text()
+            if not text or not t.get_visible():
+                continue
+            box = t.get_window_extent(renderer)
+            if box.x1 <= right and box.x0 >= fig.bbox.x0:
+                continue
+            flat = " ".join(text.replace("-\n", "").split())
+            room = max(right - max(box.x0, fig.bbox.x0), 1.0)
+            longest = max(len(line) for line in text.split("\n"))
+            width = max(int(longest * room / max(box.width, 1.0)), 8)  # characters that fit
+            while width > 8:
+                t.set_text(wrap_label(flat, width))
+                if t.get_window_extent(renderer).width <= room:
+                    break
+                width -= 2
+            changed = True
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is None or not legend.get_visible():
+                continue
+            box = legend.get_window_extent(renderer)
+            ncols = legend._ncols
+            if (box.x0 < fig.bbox.x0 or box.x1 > fig.bbox.x1) and ncols > 1:
+                legend.set_ncols(ncols - 1)
+                changed = True
+        if not changed:
+            return
+        fig.draw_without_rendering()
+
+
 @contextlib.contextmanager
 def _frozen_layout(fig: Figure, pad_inches: float = 0.05) -> Iterator[Bbox]:
     """Lay ``fig`` out once, yield its padded tight bounding box (inches) with the layout engine switched off.
@@ -174,7 +265,7 @@ def _frozen_layout(fig: Figure, pad_inches: float = 0.05) -> Iterator[Bbox]:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
-    fig.draw_without_rendering()  # runs the layout engine (constrained layout) with the canvas renderer
+    fit_to_canvas(fig)  # runs the layout engine (constrained layout) with the canvas renderer
     bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad_inches)
     engine = fig.get_layout_engine()
     # No layout engine at all (not even the "none" placeholder): the positions just computed stay, and

@@ -34,6 +34,11 @@ NSA_GREY = "#e3e3e3"
 """Light grey for "En osaa sanoa" / "Ei koske minua", drawn apart from the scale."""
 TEXT_GREY = "#4d4d4d"
 HIGHLIGHT = OKABE_ITO[3]  # vermillion: top needs
+HIGHLIGHT_TEXT = "#b04a00"
+"""Vermillion darkened for text on white: 5.5:1 contrast (WCAG AA asks 4.5:1 of small text; the
+marker colour :data:`HIGHLIGHT` has 3.9:1)."""
+QUIET_TEXT = "#6b6b6b"
+"""Grey of secondary labels on white (5.3:1 contrast)."""
 BASE = OKABE_ITO[0]
 
 FONT = "DejaVu Sans"
@@ -135,6 +140,24 @@ def _ax_or_new(ax: Axes | None, height: float | None = None, width: float | None
         return ax
     _, new_ax = new_figure(width or DEFAULT_SIZE[0], height or DEFAULT_SIZE[1])
     return new_ax
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two colours (1–21).
+
+    Examples
+    --------
+    >>> round(contrast_ratio("#000000", "#ffffff"), 1), round(contrast_ratio(QUIET_TEXT, "white"), 1)
+    (21.0, 5.3)
+    """
+
+    def lum(c: str) -> float:
+        rgb = np.array(to_rgb(c))
+        lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(lin @ np.array([0.2126, 0.7152, 0.0722]))
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def _text_color(face: str) -> str:
