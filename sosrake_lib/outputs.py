@@ -163,7 +163,18 @@ def _as_count(value: Any, what: str) -> int | None:
         raise ValueError(f"{what} must be >= 0, not {value!r}")
     return int(value)
 
-_TWO_DECIMALS = ("alpha", " r", "rank-biserial", "cliff", "cohen", "delta", "odds", "effect", "kappa")
+
+_TWO_DECIMALS = (
+    "alpha",
+    " r",
+    "rank-biserial",
+    "cliff",
+    "cohen",
+    "delta",
+    "odds",
+    "effect",
+    "kappa",
+)
 
 
 def display_decimals(unit: str) -> int:

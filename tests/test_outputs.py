@@ -440,17 +440,29 @@ def test_key_figures_are_written_at_their_display_precision(tmp_path):
     from sosrake_lib.outputs import display_decimals
 
     kf = KeyFigures()
-    kf.add("gain", 1.0, "score change 1–5", n=31, ci_low=0.9999999999999996, ci_high=1.3333333333333335)
+    kf.add(
+        "gain", 1.0, "score change 1–5", n=31, ci_low=0.9999999999999996, ci_high=1.3333333333333335
+    )
     kf.add("gain2", 0.666666666666667, "score change 1–5", n=31, ci_low=0.6666666666666665)
-    kf.add("rate", 55.55555555555556, "%", n=63, ci_low=43.319638238682344, ci_high=67.1529039881082)
+    kf.add(
+        "rate", 55.55555555555556, "%", n=63, ci_low=43.319638238682344, ci_high=67.1529039881082
+    )
     kf.add("nps", 48.484848484848484, "NPS", n=33, ci_low=12.5, ci_high=46.19)
     kf.add("alpha", 0.6964309664271426, "alpha", n=118, ci_low=0.5813015181857704)
     kf.add("enrolled", 63.0, "n", n=63)
     json_path, csv_path = kf.write(tmp_path, min_n=5)
     rows = {r["name"]: r for r in read_key_figures(json_path)}
-    assert (rows["gain"]["value"], rows["gain"]["ci_low"], rows["gain"]["ci_high"]) == (1.0, 1.0, 1.3)
+    assert (rows["gain"]["value"], rows["gain"]["ci_low"], rows["gain"]["ci_high"]) == (
+        1.0,
+        1.0,
+        1.3,
+    )
     assert (rows["gain2"]["value"], rows["gain2"]["ci_low"]) == (0.7, 0.7)
-    assert (rows["rate"]["value"], rows["rate"]["ci_low"], rows["rate"]["ci_high"]) == (55.6, 43.3, 67.2)
+    assert (rows["rate"]["value"], rows["rate"]["ci_low"], rows["rate"]["ci_high"]) == (
+        55.6,
+        43.3,
+        67.2,
+    )
     assert (rows["nps"]["value"], rows["nps"]["ci_low"], rows["nps"]["ci_high"]) == (48, 13, 46)
     assert (rows["alpha"]["value"], rows["alpha"]["ci_low"]) == (0.7, 0.58)
     assert rows["enrolled"]["value"] == 63 and isinstance(rows["enrolled"]["value"], int)
