@@ -207,18 +207,22 @@ def display_decimals(unit: str) -> int:
 
 def round_display(value: Any, decimals: int) -> Any:
     """``value`` rounded half away from zero to ``decimals`` (as :mod:`sosrake_lib.fmt` rounds), as an
-    ``int`` for 0 decimals; text and missing values unchanged.
+    ``int`` for 0 decimals; whole numbers given as ``int``, text and missing values unchanged.
 
     Examples
     --------
     >>> round_display(0.9999999999999996, 1), round_display(2.675, 2), round_display(81.5, 0)
     (1.0, 2.68, 82)
+    >>> round_display(20, 1)  # a percentage the analysis already rounded stays 20, not 20.0
+    20
     >>> round_display(-0.04, 1), round_display("asuminen", 1), round_display(None, 0)
     (0.0, 'asuminen', None)
     """
     value = _plain(value)
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
     d = decimal.Decimal(str(value)).quantize(
         decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP
     )

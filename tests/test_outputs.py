@@ -473,3 +473,12 @@ def test_key_figures_are_written_at_their_display_precision(tmp_path):
             v = r[key]
             if isinstance(v, float):
                 assert len(repr(v).split(".")[1]) <= max(display_decimals(r["unit"]), 1), (r, key)
+
+
+def test_a_whole_number_stays_whole_when_written(tmp_path):
+    kf = KeyFigures()
+    kf.add("top2", 20, "%", n=86, ci_low=12.547976085704088, ci_high=29.728599624519457)
+    _, csv_path = kf.write(tmp_path, min_n=5)
+    assert (
+        csv_path.read_text(encoding="utf-8").splitlines()[1].startswith("top2,20,%,86,12.5,29.7,")
+    )
