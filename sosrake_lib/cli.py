@@ -8,156 +8,128 @@
 ``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on),
 ``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600).
 
-Exit status 0 on success, 2 on bad input or set-up with one clear line on stderr and no traceback; 1 when a
-notebook fails (the line names the notebook and the cell) or when ``scan`` finds something.
+The command line speaks Finnish, or English with ``--lang en`` (every command takes it) or an English
+locale (:func:`sosrake_lib.messages.cli_lang`); its help, messages and argparse's own words come from
+``sosrake_lib/labels_data/cli.yaml``. For ``run``, the language is also that of the outputs.
+
+Exit status 0 on success, 2 on bad input or set-up with one clear line on stderr ("sosrake: virhe: …" /
+"sosrake: error: …") and no traceback; 1 when a notebook fails (the line names the notebook and the cell)
+or when ``scan`` finds something.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import ConfigError, ExportError
+from .fmt import Lang
+from .messages import (
+    argparse_language,
+    cli_lang,
+    dropped_word,
+    help_text,
+    lang_from_argv,
+    library_text,
+    locale_source,
+    text,
+)
 from .registry import ANALYSES as REGISTRY
 
 ANALYSES = (*REGISTRY, "all")
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sosrake", description="SOSRAKE research workbench")
-    sub = p.add_subparsers(dest="command", required=True)
+def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
+    """The argument parser, its help in ``lang`` (argparse's own words: build and use it inside
+    :func:`sosrake_lib.messages.argparse_language`)."""
+    h: Callable[..., str] = functools.partial(help_text, lang=lang)
+    p = argparse.ArgumentParser(prog="sosrake", description=h("description"), epilog=h("epilog"))
 
-    run = sub.add_parser(
-        "run", help="validate the exports and run the analysis notebooks for a semester"
-    )
-    run.add_argument("analysis", choices=ANALYSES)
-    run.add_argument("--semester", required=True, help="semester label, e.g. 2023-syksy")
-    run.add_argument("--raw", required=True, type=Path, help="folder with the semester's exports")
-    run.add_argument(
-        "--out", required=True, type=Path, help="output folder (a <semester>/ folder is made in it)"
-    )
-    run.add_argument("--lang", choices=("fi", "en"), default="fi")
-    run.add_argument(
-        "--min-cell-size", type=int, default=5, help="smallest published group size (default 5)"
-    )
-    run.add_argument(
-        "--approved-quotes", type=Path, default=None, help="quotes_for_review.csv with approvals"
-    )
-    run.add_argument(
-        "--target-size", type=int, default=None, help="size of the competence target group"
-    )
-    run.add_argument(
-        "--weak-alpha",
-        type=float,
-        default=None,
-        help="competence: Cronbach's alpha below this marks an area as a weak scale (default 0.6)",
-    )
-    run.add_argument("--timeout", type=int, default=900, help="seconds a notebook cell may run")
-    run.add_argument(
-        "--processed",
-        type=Path,
-        default=None,
-        help="where the cleaned data are stored (default data/processed)",
-    )
-    run.add_argument("--quiet", action="store_true", help="no progress display")
+    def with_lang(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sp.add_argument("--lang", choices=("fi", "en"), default=lang, help=h("lang"))
+        return sp
 
-    val = sub.add_parser("validate", help="check one export against its codebook")
-    val.add_argument("path", type=Path)
-    val.add_argument(
-        "--instrument", default=None, help="codebook name (default: detected from the file)"
+    with_lang(p)
+    sub = p.add_subparsers(
+        dest="command", required=True, title=h("commands"), metavar=h("command_metavar")
     )
 
-    prep = sub.add_parser(
-        "prepare", help="read, clean and store every export of a folder in data/processed"
+    run = with_lang(sub.add_parser("run", help=h("run"), description=h("run")))
+    run.add_argument(
+        "analysis",
+        choices=ANALYSES,
+        metavar=h("mv_analysis"),
+        help=h("run_analysis", choices=", ".join(ANALYSES)),
     )
-    prep.add_argument("--raw", required=True, type=Path)
-    prep.add_argument("--semester", required=True)
-    prep.add_argument("--out", type=Path, default=None, help="default: data/processed")
+    run.add_argument("--semester", required=True, metavar=h("mv_semester"), help=h("semester"))
+    run.add_argument("--raw", required=True, type=Path, metavar=h("mv_folder"), help=h("raw"))
+    run.add_argument("--out", required=True, type=Path, metavar=h("mv_folder"), help=h("out"))
+    run.add_argument("--min-cell-size", type=int, default=5, metavar="N", help=h("min_cell_size"))
+    run.add_argument(
+        "--approved-quotes", type=Path, metavar=h("mv_file"), help=h("approved_quotes")
+    )
+    run.add_argument("--target-size", type=int, metavar="N", help=h("target_size"))
+    run.add_argument("--weak-alpha", type=float, metavar=h("mv_number"), help=h("weak_alpha"))
+    run.add_argument("--timeout", type=int, default=900, metavar=h("mv_seconds"), help=h("timeout"))
+    run.add_argument("--processed", type=Path, metavar=h("mv_folder"), help=h("processed"))
+    run.add_argument("--quiet", action="store_true", help=h("quiet"))
+
+    val = with_lang(sub.add_parser("validate", help=h("validate"), description=h("validate")))
+    val.add_argument("path", type=Path, metavar=h("mv_file"), help=h("path"))
+    val.add_argument("--instrument", metavar=h("mv_name"), help=h("instrument"))
+
+    prep = with_lang(sub.add_parser("prepare", help=h("prepare"), description=h("prepare")))
+    prep.add_argument(
+        "--raw", required=True, type=Path, metavar=h("mv_folder"), help=h("prepare_raw")
+    )
+    prep.add_argument("--semester", required=True, metavar=h("mv_semester"), help=h("semester"))
+    prep.add_argument("--out", type=Path, metavar=h("mv_folder"), help=h("prepare_out"))
 
     for sp in (run, val, prep):
+        sp.add_argument("--strict", action="store_true", help=h("strict"))
         sp.add_argument(
-            "--strict",
-            action="store_true",
-            help="every codebook item missing from an export, and every export column with answers "
-            "that matches no item, is an error (default: a warning in the logs and the report)",
-        )
-        sp.add_argument(
-            "--codebook-overlay",
-            type=Path,
-            default=None,
-            metavar="YAML",
-            help="header aliases for drifted question wordings (written by `sosrake map`)",
+            "--codebook-overlay", type=Path, default=None, metavar="YAML", help=h("overlay")
         )
 
-    mp = sub.add_parser(
-        "map",
-        help="show how each column of an export maps to the codebook; write an overlay of "
-        "proposed aliases to review",
-    )
-    mp.add_argument("path", type=Path, help="the export file")
+    mp = with_lang(sub.add_parser("map", help=h("map"), description=h("map")))
+    mp.add_argument("path", type=Path, metavar=h("mv_file"), help=h("path"))
+    mp.add_argument("--instrument", metavar=h("mv_name"), help=h("instrument"))
     mp.add_argument(
-        "--instrument", default=None, help="codebook name (default: detected from the file)"
+        "--codebook-overlay", type=Path, default=None, metavar="YAML", help=h("map_overlay")
     )
-    mp.add_argument(
-        "--codebook-overlay",
-        type=Path,
-        default=None,
-        metavar="YAML",
-        help="an overlay to apply first (and to extend with --write)",
-    )
-    mp.add_argument(
-        "--write",
-        type=Path,
-        default=None,
-        metavar="YAML",
-        help="write the proposed aliases into this overlay file (kept entries are not changed)",
-    )
+    mp.add_argument("--write", type=Path, default=None, metavar="YAML", help=h("map_write"))
 
-    sample = sub.add_parser("sample-data", help="write synthetic sample exports")
-    sample.add_argument("--out", required=True, type=Path)
-    sample.add_argument("--rows", type=int, default=None)
-    sample.add_argument("--seed", type=int, default=0)
-    scan = sub.add_parser(
-        "scan", help="scan an output folder for identifiers, small counts and formulas"
+    sample = with_lang(
+        sub.add_parser("sample-data", help=h("sample_data"), description=h("sample_data"))
     )
-    scan.add_argument("folder", type=Path)
-    scan.add_argument(
-        "--min-cell-size", type=int, default=5, help="the threshold the outputs were made with"
+    sample.add_argument(
+        "--out", required=True, type=Path, metavar=h("mv_folder"), help=h("sample_out")
     )
-    scan.add_argument(
-        "--raw",
-        type=Path,
-        default=None,
-        help="the semester's raw exports: their names, ids and identifier columns are looked for too",
-    )
-    key = sub.add_parser(
-        "key",
-        help="luo pseudonymisointiavain / create the pseudonymisation key (once per organisation)",
-    )
-    key.add_argument(
-        "action",
-        choices=["init"],
-        help="init: luo uusi avain, jota vain omistaja voi lukea / create a new key only its owner can read",
-    )
-    key.add_argument(
-        "--path",
-        type=Path,
-        default=None,
-        help="minne avain kirjoitetaan / where to write it (default ~/.config/sosrake/pseudonym.key)",
-    )
+    sample.add_argument("--rows", type=int, metavar="N", help=h("rows"))
+    sample.add_argument("--seed", type=int, default=0, metavar="N", help=h("seed"))
+
+    scan = with_lang(sub.add_parser("scan", help=h("scan"), description=h("scan")))
+    scan.add_argument("folder", type=Path, metavar=h("mv_folder"), help=h("scan_folder"))
+    scan.add_argument("--min-cell-size", type=int, default=5, metavar="N", help=h("scan_min"))
+    scan.add_argument("--raw", type=Path, metavar=h("mv_folder"), help=h("scan_raw"))
+
+    key = with_lang(sub.add_parser("key", help=h("key"), description=h("key")))
+    key.add_argument("action", choices=["init"], help=h("key_action"))
+    key.add_argument("--path", type=Path, metavar=h("mv_file"), help=h("key_path"))
     return p
 
 
-def _scan(folder: Path, min_n: int, raw: Path | None) -> int:
+def _scan(folder: Path, min_n: int, raw: Path | None, lang: Lang = "en") -> int:
     from .scan import identifiers_from_exports, review_material, scan_outputs
 
     if not folder.is_dir():
-        raise ConfigError(f"the output folder does not exist: {folder}")
+        raise ConfigError(text("scan_no_folder", lang, folder=folder))
     if min_n < 1:
-        raise ConfigError(f"--min-cell-size must be at least 1 (got {min_n})")
+        raise ConfigError(text("min_cell_size", lang, value=min_n))
     ident = identifiers_from_exports(raw) if raw is not None else None
     findings = scan_outputs(
         folder,
@@ -171,11 +143,10 @@ def _scan(folder: Path, min_n: int, raw: Path | None) -> int:
     review = review_material(folder)
     if review:
         print(
-            f"note: {len(review)} review file(s), scanned but not to be handed on as they are: "
-            + ", ".join(review),
+            text("scan_review", lang, n=len(review), files=", ".join(review)),
             file=sys.stderr,
         )
-    print(f"{len(findings)} finding(s) in {folder}", file=sys.stderr)
+    print(text("scan_findings", lang, n=len(findings), folder=folder), file=sys.stderr)
     return 1 if findings else 0
 
 
@@ -186,7 +157,11 @@ def _instrument_of(path: Path, instrument: str | None) -> str:
         return instrument
     if not path.exists():
         raise ExportError(
-            "the file does not exist", file=str(path), hint="check the path and the file name"
+            "the file does not exist",
+            file=str(path),
+            hint="check the path and the file name",
+            message_fi="tiedostoa ei ole",
+            hint_fi="tarkista polku ja tiedoston nimi",
         )
     found = instrument_for(path)
     if found is None:
@@ -194,12 +169,19 @@ def _instrument_of(path: Path, instrument: str | None) -> str:
             "no codebook matches this file's headers",
             file=path.name,
             hint="name the instrument with --instrument",
+            message_fi="yksikään koodikirja ei vastaa tiedoston otsikoita",
+            hint_fi="anna koodikirja valinnalla --instrument",
         )
     return found
 
 
 def _validate(
-    path: Path, instrument: str | None, *, strict: bool = False, overlay: Path | None = None
+    path: Path,
+    instrument: str | None,
+    *,
+    strict: bool = False,
+    overlay: Path | None = None,
+    lang: Lang = "en",
 ) -> str:
     """The validation report: an OK line, then every warning, note and drop rule (one per line)."""
     from .pipeline import prepare_file
@@ -207,61 +189,103 @@ def _validate(
     instrument = _instrument_of(path, instrument)
     res = prepare_file(path, instrument, strict=strict, overlay=overlay)
     log = res.log
-    dropped = ", ".join(f"{k} {v}" for k, v in log["dropped"].items())
+    dropped = ", ".join(f"{dropped_word(k, lang)} {v}" for k, v in log["dropped"].items())
     notices = log.get("notices", [])
     n_warn = sum(n["level"] == "warning" for n in notices)
     lines = [
-        f"OK {path.name}: {instrument}, {log['raw_rows']} rows read, {log['kept']} kept ({dropped} dropped)"
-        + (f"; {n_warn} warning(s)" if n_warn else "")
+        text(
+            "validate_ok",
+            lang,
+            file=path.name,
+            instrument=instrument,
+            raw_rows=log["raw_rows"],
+            kept=log["kept"],
+            dropped=dropped,
+        )
+        + (text("validate_warnings", lang, n=n_warn) if n_warn else "")
     ]
     for n in sorted(notices, key=lambda n: n["level"] != "warning"):
-        lines.append(f"  {'warning' if n['level'] == 'warning' else 'note'}: {n['message']}")
+        key = "notice_warning" if n["level"] == "warning" else "notice_note"
+        lines.append(text(key, lang, message=n["message"]))
     for rule, count in log.get("dropped_by_rule", {}).items():
-        lines.append(f"  dropped {count} row(s): {rule}")
+        lines.append(text("dropped_rows", lang, count=count, rule=library_text(rule, lang)))
     return "\n".join(lines)
 
 
-def _map(path: Path, instrument: str | None, overlay: Path | None, write: Path | None) -> str:
+def _map(
+    path: Path,
+    instrument: str | None,
+    overlay: Path | None,
+    write: Path | None,
+    lang: Lang = "en",
+) -> str:
     from .mapping import format_map, map_export, write_overlay
 
     m = map_export(path, _instrument_of(path, instrument), overlay=overlay)
-    text = format_map(m)
+    out = format_map(m)
     if write is not None:
         if not m.proposals():
-            return text + "\nno aliases to propose: nothing written"
+            return out + "\n" + text("map_nothing", lang)
         target = write_overlay(m, write)
-        text += (
-            f"\nwrote {len(m.proposals())} proposed alias(es) to {target}: review them, then pass the file "
-            "with --codebook-overlay"
-        )
+        out += "\n" + text("map_wrote", lang, n=len(m.proposals()), target=target)
     elif m.proposals():
-        text += "\nto keep these proposals: add --write <overlay.yaml>, review it, pass it with --codebook-overlay"
-    return text
+        out += "\n" + text("map_keep", lang)
+    return out
 
 
-def _one_line_warning(
-    message: Warning | str,
-    category: type[Warning],
-    filename: str,
-    lineno: int,
-    line: str | None = None,
-) -> str:
-    """Warnings on the command line: one line, what and what to do, no source file and line."""
-    return f"warning: {message}\n"
+def _one_line_warning(lang: Lang) -> Callable[..., str]:
+    """Warnings on the command line: one line in ``lang``, what and what to do, no source file and line."""
+
+    def formatwarning(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        line: str | None = None,
+    ) -> str:
+        return text("warning", lang, message=message) + "\n"
+
+    return formatwarning
+
+
+def _error_line(exc: Exception, lang: Lang) -> str:
+    """The one line an :class:`ExportError` or :class:`ConfigError` is shown as, in ``lang``."""
+    if isinstance(exc, ExportError):
+        msg = exc.one_line(lang, library_text)
+    else:
+        msg = library_text(" ".join(str(exc).split()), lang)
+    return text("error", lang, message=msg)
+
+
+def _say_language(argv: Sequence[str], lang: Lang) -> None:
+    """Before a run: which language the outputs will be in, when the locale chose it (no --lang)."""
+    if lang_from_argv(argv) in ("fi", "en"):
+        return
+    found = locale_source()
+    source = text("run_language_locale", lang, var=found[0], value=found[1]) if found else ""
+    print(text("run_language", lang, source=source), file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    warnings.formatwarning = _one_line_warning
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = cli_lang(argv)
+    with argparse_language(lang):
+        args = _parser(lang).parse_args(argv)
+    lang = args.lang
+    warnings.formatwarning = _one_line_warning(lang)
     try:
         if args.command == "validate":
             print(
                 _validate(
-                    args.path, args.instrument, strict=args.strict, overlay=args.codebook_overlay
+                    args.path,
+                    args.instrument,
+                    strict=args.strict,
+                    overlay=args.codebook_overlay,
+                    lang=lang,
                 )
             )
         elif args.command == "map":
-            print(_map(args.path, args.instrument, args.codebook_overlay, args.write))
+            print(_map(args.path, args.instrument, args.codebook_overlay, args.write, lang))
         elif args.command == "prepare":
             from .paths import PROCESSED_DIR, check_label, check_separate, input_paths
             from .pipeline import prepare_folder
@@ -278,9 +302,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log = item.log
                 n_warn = sum(n["level"] == "warning" for n in log.get("notices", []))
                 print(
-                    f"{item.path.name}: {item.instrument}, kept {log['kept']} of {log['raw_rows']} rows"
+                    text(
+                        "prepared",
+                        lang,
+                        file=item.path.name,
+                        instrument=item.instrument,
+                        kept=log["kept"],
+                        raw_rows=log["raw_rows"],
+                    )
                     + (
-                        f"; {n_warn} warning(s): see `sosrake validate {item.path.name}`"
+                        text("prepared_warnings", lang, n=n_warn, file=item.path.name)
                         if n_warn
                         else ""
                     )
@@ -293,22 +324,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "key":
             from .privacy import init_key
 
-            target = init_key(args.path)
-            print(
-                f"avain luotu / key created: {target} (chmod 600). Ota siitä varmuuskopio turvalliseen paikkaan "
-                "ja käytä samaa avainta joka lukukausi / back it up safely and use the same key every semester"
-            )
+            print(text("key_created", lang, path=init_key(args.path)))
         elif args.command == "scan":
-            return _scan(args.folder, args.min_cell_size, args.raw)
+            return _scan(args.folder, args.min_cell_size, args.raw, lang)
         elif args.command == "run":
             from .runner import run_semester
 
+            if not args.quiet:
+                _say_language(argv, lang)
             run_semester(
                 args.analysis,
                 semester=args.semester,
                 raw=args.raw,
                 out=args.out,
-                lang=args.lang,
+                lang=lang,
                 min_cell_size=args.min_cell_size,
                 approved_quotes=args.approved_quotes,
                 target_size=args.target_size,
@@ -326,8 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
         return 0
     except (ExportError, ConfigError) as exc:
-        msg = exc.one_line() if isinstance(exc, ExportError) else " ".join(str(exc).split())
-        print(f"sosrake: error: {msg}", file=sys.stderr)
+        print(_error_line(exc, lang), file=sys.stderr)
         return 2
     except Exception as exc:  # a failing notebook or an unexpected error: one line, no traceback
         from .runner import RunError
@@ -335,10 +363,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not isinstance(exc, RunError) and "--debug" in sys.argv:
             raise
         kind = "" if isinstance(exc, RunError) else f"{type(exc).__name__}: "
-        print(f"sosrake: error: {kind}{' '.join(str(exc).split())}", file=sys.stderr)
+        print(text("error", lang, message=kind + " ".join(str(exc).split())), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("sosrake: interrupted", file=sys.stderr)
+        print(text("interrupted", lang), file=sys.stderr)
         return 130
     return 0
 

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import numbers
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
@@ -252,6 +253,43 @@ def fmt_date(d: Any, lang: Lang = "fi") -> str:
     return f"{d.day}.{d.month}.{d.year}" if lang == "fi" else d.isoformat()
 
 
+_SEASONS = {
+    "syksy": ("Syksy", "Autumn"),
+    "kevat": ("Kevät", "Spring"),
+    "kevät": ("Kevät", "Spring"),
+    "kesa": ("Kesä", "Summer"),
+    "kesä": ("Kesä", "Summer"),
+    "talvi": ("Talvi", "Winter"),
+    "autumn": ("Syksy", "Autumn"),
+    "fall": ("Syksy", "Autumn"),
+    "spring": ("Kevät", "Spring"),
+    "summer": ("Kesä", "Summer"),
+}
+_PERIOD = re.compile(r"\s*(\d{4})[-_ ]([^\d\W]+)\s*|\s*([^\d\W]+)[-_ ](\d{4})\s*")
+
+
+def fmt_semester(semester: Any, lang: Lang = "fi") -> str:
+    """A semester code as people read it: ``"2022-syksy"`` → ``"Syksy 2022"`` / ``"Autumn 2022"``.
+
+    The one way a semester is written on a page (key-figure labels, the infographic). Codes that do not look
+    like ``<year>-<season>`` (or ``<season>-<year>``) are returned unchanged.
+
+    Examples
+    --------
+    >>> fmt_semester("2022-syksy"), fmt_semester("2022-kevat", "en"), fmt_semester("sample")
+    ('Syksy 2022', 'Spring 2022', 'sample')
+    """
+    _check_lang(lang)
+    m = _PERIOD.fullmatch(str(semester))
+    if not m:
+        return str(semester)
+    year = m.group(1) or m.group(4)
+    season = (m.group(2) or m.group(3)).lower()
+    if season not in _SEASONS:
+        return str(semester)
+    return f"{_SEASONS[season][0 if lang == 'fi' else 1]} {year}"
+
+
 def fmt_suppressed(min_n: int = MIN_N, lang: Lang = "fi") -> str:
     """The label shown instead of a suppressed value: ``piilotettu`` / ``suppressed``.
 
@@ -412,6 +450,7 @@ __all__ = [
     "fmt_number",
     "fmt_p",
     "fmt_percent",
+    "fmt_semester",
     "fmt_suppressed",
     "fmt_value",
     "is_missing",

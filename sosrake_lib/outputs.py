@@ -4,7 +4,9 @@
   English label) and writes ``key_figures.json`` and ``key_figures.csv``: the files the infographic and any
   designer use. Small-n suppression is enforced *when writing*: a figure whose ``n`` is below
   ``min_n`` is written with ``value``/``ci_low``/``ci_high`` null and ``suppressed = true``, whatever the
-  caller set.
+  caller set. ``value``, ``ci_low`` and ``ci_high`` are written rounded to the figure's display precision
+  (:func:`display_decimals`: what :func:`sosrake_lib.fmt.fmt_value` and the infographic show), so a file
+  never carries float noise such as ``0.9999999999999996``; the tables keep full precision.
 - :func:`write_tables` writes each table as ``tables/<name>.csv`` (machines: UTF-8, comma separator, ``.``
   decimals) and all of them into one ``tables/tables.xlsx`` with one sheet per table (people: bold frozen
   header, fitted column widths; Excel shows decimal commas from the user's Finnish locale because numbers
@@ -25,8 +27,8 @@ Examples
 >>> [p.name for p in kf.write(out, min_n=5)]
 ['key_figures.json', 'key_figures.csv']
 >>> rows = read_key_figures(out / "key_figures.json")
->>> [(r["name"], r["value"], r["suppressed"]) for r in rows]
-[('nps', 68, False), ('safe_pct', None, True)]
+>>> [(r["name"], r["value"], r["ci_high"], r["suppressed"]) for r in rows]
+[('nps', 68, 82, False), ('safe_pct', None, None, True)]
 >>> safe_cell("=HYPERLINK(\\"http://x\\")")
 '\\'=HYPERLINK("http://x")'
 """
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import decimal
 import io
 import json
 import math
@@ -161,6 +164,74 @@ def _as_count(value: Any, what: str) -> int | None:
     return int(value)
 
 
+_TWO_DECIMALS = (
+    "alpha",
+    " r",
+    "rank-biserial",
+    "cliff",
+    "cohen",
+    "delta",
+    "odds",
+    "effect",
+    "kappa",
+)
+
+
+def display_decimals(unit: str) -> int:
+    """Decimals a key figure of ``unit`` is shown with, and so written with.
+
+    The rule follows :func:`sosrake_lib.fmt.fmt_value` and the infographic: counts (``n``) and Net Promoter
+    Scores (``NPS``, ``NPS points``) are whole numbers; percentages carry one decimal (the finest the page
+    shows, e.g. a response rate of 73,8 %); scores, means, changes of scores and MWDS one decimal;
+    reliability (Cronbach's alpha) and effect sizes (rank-biserial r, Cliff's delta, Cohen's d) two, as
+    they are reported; any other unit two.
+
+    Examples
+    --------
+    >>> [display_decimals(u) for u in ("n", "NPS", "NPS points", "%", "score 1–5", "MWDS", "alpha")]
+    [0, 0, 0, 1, 1, 1, 2]
+    >>> display_decimals("rank-biserial r"), display_decimals("score change 1–5")
+    (2, 1)
+    """
+    u = f" {str(unit).strip().lower()}"
+    if u.strip() == "n" or u.strip().startswith("nps"):
+        return 0
+    if u.strip() == "%":
+        return 1
+    if any(k in u for k in _TWO_DECIMALS):
+        return 2
+    if any(k in u for k in ("score", "mean", "mwds", "1–5", "1-5", "change", "difference")):
+        return 1
+    return 2
+
+
+def round_display(value: Any, decimals: int) -> Any:
+    """``value`` rounded half away from zero to ``decimals`` (as :mod:`sosrake_lib.fmt` rounds), as an
+    ``int`` for 0 decimals; whole numbers given as ``int``, text and missing values unchanged.
+
+    Examples
+    --------
+    >>> round_display(0.9999999999999996, 1), round_display(2.675, 2), round_display(81.5, 0)
+    (1.0, 2.68, 82)
+    >>> round_display(20, 1)  # a percentage the analysis already rounded stays 20, not 20.0
+    20
+    >>> round_display(-0.04, 1), round_display("asuminen", 1), round_display(None, 0)
+    (0.0, 'asuminen', None)
+    """
+    value = _plain(value)
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    d = decimal.Decimal(str(value)).quantize(
+        decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP
+    )
+    if decimals == 0:
+        return int(d)
+    out = float(d)
+    return 0.0 if out == 0 else out
+
+
 @dataclass
 class KeyFigure:
     """One published number: what it is, its value, its uncertainty and how it was computed.
@@ -231,6 +302,20 @@ class KeyFigure:
     def as_dict(self) -> dict[str, Any]:
         """The record as a plain dict (JSON-ready)."""
         return {k: _plain(v) for k, v in dataclasses.asdict(self).items()}
+
+    def rounded(self) -> KeyFigure:
+        """A copy with ``value``, ``ci_low`` and ``ci_high`` rounded to :func:`display_decimals` of the unit.
+
+        >>> KeyFigure("gain", 0.9999999999999996, "score change 1–5", n=31, ci_high=1.3333).rounded().value
+        1.0
+        """
+        d = display_decimals(self.unit)
+        return dataclasses.replace(
+            self,
+            value=round_display(self.value, d),
+            ci_low=round_display(self.ci_low, d),
+            ci_high=round_display(self.ci_high, d),
+        )
 
     def checked(self, min_n: int = MIN_N) -> KeyFigure:
         """A copy with small-n suppression applied (value and CI blanked, ``suppressed=True``).
@@ -338,7 +423,7 @@ class KeyFigures:
         """
         if min_n < 1:
             raise ValueError("min_n must be >= 1")
-        checked = [kf.checked(min_n) for kf in self._items]
+        checked = [kf.checked(min_n).rounded() for kf in self._items]
         records = [kf.as_dict() for kf in checked]
         doc = {
             "schema": SCHEMA,
@@ -353,6 +438,9 @@ class KeyFigures:
         frame = pd.DataFrame(records, columns=list(KEY_FIGURE_COLUMNS)).astype(
             {"value": object, "n": "Int64"}
         )
+        # as rounded: a count or an NPS stays 63 (not 63.0) when other values of the column are decimals
+        for col in ("value", "ci_low", "ci_high"):
+            frame[col] = pd.Series([r[col] for r in records], index=frame.index, dtype=object)
         frame["source"] = [
             json.dumps(v, ensure_ascii=False, sort_keys=True) if v else "" for v in frame["source"]
         ]
@@ -624,10 +712,12 @@ __all__ = [
     "KeyFigure",
     "KeyFigures",
     "column_labels",
+    "display_decimals",
     "holm_carriers",
     "neutralise_frame",
     "NPS_GROUPS",
     "read_key_figures",
+    "round_display",
     "suppress_nps_groups",
     "safe_cell",
     "sheet_names",

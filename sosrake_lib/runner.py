@@ -39,6 +39,7 @@ from typing import Any
 from .atomic import atomic_dir, atomic_write_text, folder_lock
 from .cleaning import write_processed
 from .errors import ConfigError, ExportError
+from .messages import library_text, text
 from .paths import (
     NOTEBOOKS_DIR,
     PROCESSED_DIR,
@@ -151,15 +152,26 @@ def _check_file(
 
 
 def plan_analyses(
-    analysis: str, raw: Path, *, strict: bool = False, overlay: Path | None = None
+    analysis: str,
+    raw: Path,
+    *,
+    strict: bool = False,
+    overlay: Path | None = None,
+    skipped: list[tuple[str, ExportError]] | None = None,
 ) -> list[Plan]:
-    """Find and validate the inputs of each requested analysis. Raises ExportError before anything runs."""
+    """Find and validate the inputs of each requested analysis. Raises ExportError before anything runs.
+
+    For ``all``, an analysis without exports in the folder is skipped; when ``skipped`` is a list, each
+    skipped analysis is appended with the error it would have raised if run alone (what is missing).
+    """
     found = discover_exports(raw)
     _check = functools.partial(_check_file, strict=strict, overlay=overlay)
     plans: list[Plan] = []
     for entry in selected(analysis):
         files = entry.find_inputs(found, raw, analysis != "all")
         if not files:
+            if skipped is not None:
+                skipped.append((entry.name, _why_skipped(entry.find_inputs, found, raw)))
             continue
         inputs = [_check(path, instrument, role) for path, instrument, role in files]
         if entry.check_inputs is not None:
@@ -172,6 +184,15 @@ def plan_analyses(
             hint="put the semester's .xlsx/.csv exports there",
         )
     return plans
+
+
+def _why_skipped(find_inputs: Callable[..., Any], found: Any, raw: Path) -> ExportError:
+    """What an analysis that ``run all`` skipped lacks: the error it raises when it is required."""
+    try:
+        find_inputs(found, raw, True)
+    except ExportError as exc:
+        return exc
+    return ExportError("no exports for this analysis in the folder", file=str(raw))
 
 
 def notebook_parameters(
@@ -410,7 +431,7 @@ def run_analysis(
     """
     final = out / semester / plan.analysis
     started = time.monotonic()
-    say(f"[{plan.analysis}] running {ANALYSES[plan.analysis].notebook} …")
+    say(text("running", lang, analysis=plan.analysis, notebook=ANALYSES[plan.analysis].notebook))
     with atomic_dir(final, locked=locked) as tmp:
         params = notebook_parameters(
             plan,
@@ -486,7 +507,8 @@ def run_analysis(
         atomic_write_text(
             tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         )
-    say(f"[{plan.analysis}] done in {time.monotonic() - started:.0f} s -> {final}")
+    seconds = f"{time.monotonic() - started:.0f}"
+    say(text("done", lang, analysis=plan.analysis, seconds=seconds, folder=final))
     return final
 
 
@@ -546,16 +568,32 @@ def run_semester(
         if progress:
             print(msg, file=sys.stderr, flush=True)
 
-    say(f"Checking the exports in {raw} …")
-    plans = plan_analyses(analysis, Path(raw), strict=strict, overlay=codebook_overlay)
+    say(text("checking", lang, raw=raw))
+    skipped: list[tuple[str, ExportError]] = []
+    plans = plan_analyses(
+        analysis, Path(raw), strict=strict, overlay=codebook_overlay, skipped=skipped
+    )
     for plan in plans:
         for i in plan.inputs:
             say(
-                f"  {i.path.name}: {i.instrument} ({i.role}), {i.log['kept']} of {i.log['raw_rows']} rows kept"
+                text(
+                    "input_line",
+                    lang,
+                    file=i.path.name,
+                    instrument=i.instrument,
+                    role=i.role,
+                    kept=i.log["kept"],
+                    raw_rows=i.log["raw_rows"],
+                )
             )
             for n in i.log.get("notices", []):
                 if n["level"] == "warning":
-                    say(f"    warning: {n['message']}")
+                    say(text("input_warning", lang, message=n["message"]))
+    # an analysis `run all` leaves out is named with its reason, also with --quiet: a missing export
+    # must not pass unnoticed
+    for name, why in skipped:
+        reason = library_text(why.message, lang) if lang == "fi" else why.message
+        print(text("skipped", lang, analysis=name, reason=reason), file=sys.stderr, flush=True)
     # Every output folder of the run is locked before anything is written: a run refused because another
     # one is writing there must not have replaced the cleaned data of that run first.
     with contextlib.ExitStack() as locks:

@@ -35,6 +35,17 @@ def _configured_test_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _finnish_locale() -> Iterator[None]:
+    """The command line speaks the locale's language when no --lang is given: tests run in a Finnish-default
+    locale (C.UTF-8), whatever the developer's shell says (an English locale would make it speak English)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("LC_ALL", raising=False)
+        mp.delenv("LC_MESSAGES", raising=False)
+        mp.setenv("LANG", "C.UTF-8")
+        yield
+
+
 @pytest.fixture
 def no_env_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Hide any pseudonym key the developer's shell or config holds, so results never depend on the machine.

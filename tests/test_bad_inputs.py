@@ -67,7 +67,7 @@ def test_validate_exits_2_with_one_line(
 ) -> None:
     path = BAD_DIR / case["file"]
     before = _digest(path)
-    status = main(["validate", str(path), "--instrument", case["instrument"]])
+    status = main(["validate", str(path), "--instrument", case["instrument"], "--lang", "en"])
     out, err = capsys.readouterr()
     assert status == 2
     assert out == ""
@@ -79,6 +79,13 @@ def test_validate_exits_2_with_one_line(
     assert case["error"] in line
     assert "What to do:" in line
     assert "Traceback" not in err
+    # in Finnish (the default): the same one line, located in Finnish words
+    assert main(["validate", str(path), "--instrument", case["instrument"]]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1, err
+    assert err.startswith("sosrake: virhe: ") and case["file"] in err and "Mitä tehdä:" in err
+    if "row" in case:
+        assert f"rivi {case['row']}" in err
     assert _digest(path) == before
 
 
@@ -108,7 +115,7 @@ def test_prepare_writes_output_for_a_good_folder(
         == 0
     )
     assert (out / "2099-kevät" / "course_feedback_2021.parquet").is_file()
-    assert "kept 33 of 33 rows" in capsys.readouterr().out
+    assert "säilytetty 33/33 riviä" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -168,9 +175,10 @@ def test_installed_console_script_one_line_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1
-    assert proc.stderr.startswith(
-        "sosrake: error: unknown_label.csv: row 5, column 'Kurssin sisältö"
+    assert proc.stderr.startswith(  # the test locale is C.UTF-8: Finnish
+        "sosrake: virhe: unknown_label.csv: rivi 5, sarake 'Kurssin sisältö"
     )
+    assert "tuntematon vastausvaihtoehto" in proc.stderr
     assert "'Melko hyvin'" in proc.stderr and "Traceback" not in proc.stderr
     assert sha256(path) == before
     assert list(tmp_path.iterdir()) == []

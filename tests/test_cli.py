@@ -1,4 +1,5 @@
-"""The `sosrake` command line, run in-process: validate, sample-data and prepare."""
+"""The `sosrake` command line, run in-process: validate, sample-data and prepare (Finnish by default, the
+test locale being C.UTF-8; English with --lang en)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sosrake_lib.paths import SAMPLE_DIR
 def test_validate_ok_line(capsys: pytest.CaptureFixture[str]) -> None:
     path = SAMPLE_DIR / "competence_2020.xlsx"
     before = sha256(path)
-    assert main(["validate", str(path), "--instrument", "competence"]) == 0
+    assert main(["validate", str(path), "--instrument", "competence", "--lang", "en"]) == 0
     out, err = capsys.readouterr()
     assert out == (
         "OK competence_2020.xlsx: competence, 121 rows read, 118 kept "
@@ -25,13 +26,21 @@ def test_validate_ok_line(capsys: pytest.CaptureFixture[str]) -> None:
         "  dropped 1 row(s): duplicate: same email as a later submission (same_as)\n"
     )
     assert err == ""
+    assert main(["validate", str(path), "--instrument", "competence"]) == 0
+    assert capsys.readouterr().out == (
+        "OK competence_2020.xlsx: competence, 121 riviä luettu, 118 säilytetty "
+        "(tyhjä 1, testi 1, kaksoiskappale 1 poistettu)\n"
+        "  poistettu 1 rivi(ä): tyhjä: ei vastausta yhdessäkään kysymyssarakkeessa\n"
+        "  poistettu 1 rivi(ä): testi: testisana (testi, test, kokeilu) sarakkeessa email\n"
+        "  poistettu 1 rivi(ä): kaksoiskappale: sama email kuin myöhemmässä vastauksessa (same_as)\n"
+    )
     assert sha256(path) == before
 
 
 def test_validate_detects_instrument_from_file_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")]) == 0
     assert capsys.readouterr().out.startswith(
-        "OK interviews_2022-syksy.csv: interviews, 89 rows read, 86 kept"
+        "OK interviews_2022-syksy.csv: interviews, 89 riviä luettu, 86 säilytetty"
     )
 
 
@@ -40,7 +49,7 @@ def test_validate_detects_instrument_from_headers(
 ) -> None:
     renamed = tmp_path / "export_2021.csv"
     renamed.write_bytes((SAMPLE_DIR / "course_pre_2021.csv").read_bytes())
-    assert main(["validate", str(renamed)]) == 0
+    assert main(["validate", str(renamed), "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith(
         "OK export_2021.csv: course_selfassessment, 52 rows read, 52 kept"
     )
@@ -50,6 +59,7 @@ def test_validate_detects_instrument_from_headers(
     ("argv", "expected"),
     [
         (["validate", "/nonexistent/folder/competence_2020.xlsx"], "does not exist"),
+        (["validate", "--lang", "fi", "/nonexistent/folder/competence_2020.xlsx"], "ei ole"),
         (
             ["validate", str(SAMPLE_DIR / "competence_2020.xlsx"), "--instrument", "kysely"],
             "unknown instrument",
@@ -66,15 +76,20 @@ def test_validate_detects_instrument_from_headers(
             ["prepare", "--raw", "/nonexistent/raw", "--semester", "2023-syksy"],
             "raw-data folder does not exist",
         ),
+        (
+            ["prepare", "--lang", "fi", "--raw", "/nonexistent/raw", "--semester", "2023-syksy"],
+            "/nonexistent/raw: aineistokansiota ei ole. Mitä tehdä: anna kansio",
+        ),
     ],
 )
 def test_errors_exit_2_with_one_line(
     argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(argv) == 2
+    fi = "fi" in argv
+    assert main(argv if fi else [*argv, "--lang", "en"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.count("\n") == 1 and err.startswith("sosrake: error: ")
+    assert err.count("\n") == 1 and err.startswith("sosrake: virhe: " if fi else "sosrake: error: ")
     assert expected in err and "Traceback" not in err
 
 
@@ -111,7 +126,7 @@ def test_sample_data_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFixt
     assert {p.name for p in out.iterdir()} == expected | {"README.md"}
     # every file validates; rows follow --rows, plus a test row, a duplicate and a blank row where added
     for name in sorted(expected):
-        assert main(["validate", str(out / name)]) == 0, name
+        assert main(["validate", str(out / name), "--lang", "en"]) == 0, name
     lines = capsys.readouterr().out.splitlines()
     assert any(
         line.startswith("OK competence_2020.xlsx: competence, 33 rows read, 30 kept")
@@ -144,7 +159,7 @@ def test_prepare_writes_processed_files(tmp_path: Path, capsys: pytest.CaptureFi
         main(["prepare", "--raw", str(SAMPLE_DIR), "--semester", "sample", "--out", str(out)]) == 0
     )
     lines = capsys.readouterr().out.splitlines()
-    assert "interviews_2021-syksy.csv: interviews, kept 80 of 83 rows" in lines
+    assert "interviews_2021-syksy.csv: interviews, säilytetty 80/83 riviä" in lines
     written = sorted(p.name for p in (out / "sample").iterdir())
     assert len(written) == 14  # 7 exports x (parquet + cleaning log)
     df = pd.read_parquet(out / "sample" / "competence_2020.parquet")
@@ -164,7 +179,8 @@ def test_key_init_makes_the_folder_and_a_private_key_that_runs_use(
     monkeypatch.delenv(KEY_ENV, raising=False)
     assert main(["key", "init"]) == 0
     key_file = tmp_path / "config" / "sosrake" / "pseudonym.key"
-    assert "pseudonym.key" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert said.startswith("avain luotu: ") and "pseudonym.key" in said and " / " not in said
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
     first = key_file.read_bytes()
@@ -175,15 +191,18 @@ def test_key_init_makes_the_folder_and_a_private_key_that_runs_use(
         key, is_demo = load_pseudonym_key()
     assert record == []  # mode 600: no "readable by other users" warning
     assert key == first.strip() and not is_demo
+    assert main(["key", "init", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a key already exists" in err and "avain" not in err
     assert main(["key", "init"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "already exists" in err
+    assert err.startswith("sosrake: virhe: avain on jo olemassa: ") and "already" not in err
     assert key_file.read_bytes() == first
 
 
 def test_key_init_refuses_a_path_inside_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
     target = SAMPLE_DIR.parent / "pseudonym.key"
-    assert main(["key", "init", "--path", str(target)]) == 2
+    assert main(["key", "init", "--path", str(target), "--lang", "en"]) == 2
     assert "inside the repository" in capsys.readouterr().err
     assert not target.exists()
 

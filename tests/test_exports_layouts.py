@@ -81,7 +81,9 @@ def test_each_layout_reads_every_row_and_label(name: str, read_all) -> None:
 def test_validate_reports_each_layout(name: str, capsys, monkeypatch) -> None:
     monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
     exp = EXPECTED[name]
-    assert main(["validate", str(DATA / name), "--instrument", exp["instrument"]]) == 0
+    assert (
+        main(["validate", str(DATA / name), "--instrument", exp["instrument"], "--lang", "en"]) == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith(
         f"OK {name}: {exp['instrument']}, {exp['n_data_rows']} rows read, "
@@ -189,7 +191,7 @@ def test_deleted_column_is_loud_everywhere(read_all, capsys, monkeypatch, tmp_pa
     [note] = [n for n in df.attrs["cleaning_log"]["notices"] if n["item"] == "KO2"]
     assert note["level"] == "warning" and "Tulin kuulluksi" in note["message"]
     monkeypatch.setenv("SOSRAKE_PSEUDONYM_KEY", TEST_KEY)
-    assert main(["validate", str(DATA / name)]) == 0
+    assert main(["validate", str(DATA / name), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "1 warning(s)" in out.splitlines()[0] and "warning: item KO2 'Tulin kuulluksi'" in out
     assert main(["validate", str(DATA / name), "--strict"]) == 2

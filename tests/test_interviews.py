@@ -638,3 +638,37 @@ def test_grouped_ci_figure_draws_no_whisker_for_a_hidden_bar() -> None:
     caps = [x for line in ax.lines for x in line.get_xdata()]
     assert caps and min(caps) >= 30.0  # every cap belongs to a shown interval
     assert [tx.get_text() for tx in ax.texts].count("piilotettu") == 2
+
+
+def test_key_figure_labels_are_english_and_semesters_readable(
+    sample: pd.DataFrame, coded: dict[str, pd.DataFrame]
+) -> None:
+    """``label_en`` is English although the tables were built in Finnish (theme names from the codebooks'
+    English labels), and a semester is written one way ("Syksy 2022" / "Autumn 2022"), never "2022-syksy"."""
+    kf = iv.build_key_figures(
+        counts=iv.interview_counts(sample),
+        top2=iv.theme_top2(sample),
+        nps_sem=iv.nps_table(sample),
+        comparison=iv.compare_semesters(sample),
+        open_freq=iv.open_theme_frequencies(sample, coded),
+        semester="2022-syksy",
+    )
+    assert kf["n_interviews"].label_fi == "86 haastattelua (Syksy 2022)"
+    assert kf["n_interviews"].label_en == "86 interviews (Autumn 2022)"
+    assert kf["nps_change"].label_en.endswith("points (Autumn 2021 → Autumn 2022)")
+    assert kf["nps_change"].label_fi.endswith("pistettä (Syksy 2021 → Syksy 2022)")
+    assert kf["saatavuus_change"].label_en == "Access: no change"
+    assert kf["saatavuus_change"].label_fi == "Saatavuus: ei muutosta"
+    assert kf["top_missing_theme"].label_en.startswith("Most missed help: housing (")
+    assert kf["top_missing_theme_pct"].label_en.endswith("missed help: housing")
+    for k in kf:
+        assert "syksy" not in k.label_en.lower() and "syksy" not in k.label_fi, k.name
+    finnish = (
+        "Saatavuus",
+        "Kohtaaminen",
+        "Turvallisuus",
+        "Tiedonsaanti",
+        "Hyödyllisyys",
+        "Asuminen",
+    )
+    assert not [k.label_en for k in kf if any(w in k.label_en for w in finnish)]

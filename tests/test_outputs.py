@@ -87,7 +87,8 @@ def test_key_figures_json_round_trip_and_suppression(tmp_path):
     assert doc["min_n"] == 5
     assert doc["n_suppressed"] == 2
     rows = {r["name"]: r for r in read_key_figures(json_path)}
-    assert rows["completion_pct"]["value"] == pytest.approx(55.5555556)
+    # written at its display precision: 35/63 = 55.555...% -> 55.6 (one decimal for a percentage)
+    assert rows["completion_pct"]["value"] == 55.6
     assert rows["completion_pct"]["ci_low"] == 43.3 and rows["completion_pct"]["n"] == 63
     assert rows["nps"]["value"] == 68 and isinstance(rows["nps"]["value"], int)
     # n = 3 < 5: value and CI nulled although the caller passed them
@@ -125,11 +126,11 @@ def test_key_figures_csv_round_trip(tmp_path):
         == "name,value,unit,n,ci_low,ci_high,method,label_fi,label_en,suppressed,note,source"
     )
     assert lines[2] == (
-        "nps,68,NPS,39,49.0,81.5,THL NPS,Suositteluindeksi (NPS),Net Promoter Score,False,,"
+        "nps,68,NPS,39,49,82,THL NPS,Suositteluindeksi (NPS),Net Promoter Score,False,,"
         '"{""column"": ""nps"", ""row"": {""semester"": ""2022-syksy""}, ""table"": ""nps_by_semester""}"'
     )
     rows = {r["name"]: r for r in read_key_figures(csv_path)}
-    assert rows["nps"]["value"] == 68 and rows["nps"]["n"] == 39 and rows["nps"]["ci_high"] == 81.5
+    assert rows["nps"]["value"] == 68 and rows["nps"]["n"] == 39 and rows["nps"]["ci_high"] == 82
     assert (
         rows["supervisors_safe_pct"]["value"] is None and rows["supervisors_safe_pct"]["suppressed"]
     )
@@ -431,3 +432,53 @@ def test_a_published_partial_sum_is_a_cell_too() -> None:
     assert pd.isna(row["a1"]) and int(row["a2"]) == 40 and int(row["a3"]) == 41
     # nothing shown gives a hidden cell back: n_valid - a2 - a3 = a1 + a4 + a5 = 30, two or more unknowns
     assert int(row["n_valid"]) == 111 and int(row["nsa"]) == 0
+
+
+def test_key_figures_are_written_at_their_display_precision(tmp_path):
+    """Float noise from a median of thirds (0.9999999999999996) and 16-digit means never reach the key-figure
+    files: each figure carries at most the decimals of its unit (fmt/infographic), counts stay whole."""
+    from sosrake_lib.outputs import display_decimals
+
+    kf = KeyFigures()
+    kf.add(
+        "gain", 1.0, "score change 1–5", n=31, ci_low=0.9999999999999996, ci_high=1.3333333333333335
+    )
+    kf.add("gain2", 0.666666666666667, "score change 1–5", n=31, ci_low=0.6666666666666665)
+    kf.add(
+        "rate", 55.55555555555556, "%", n=63, ci_low=43.319638238682344, ci_high=67.1529039881082
+    )
+    kf.add("nps", 48.484848484848484, "NPS", n=33, ci_low=12.5, ci_high=46.19)
+    kf.add("alpha", 0.6964309664271426, "alpha", n=118, ci_low=0.5813015181857704)
+    kf.add("enrolled", 63.0, "n", n=63)
+    json_path, csv_path = kf.write(tmp_path, min_n=5)
+    rows = {r["name"]: r for r in read_key_figures(json_path)}
+    assert (rows["gain"]["value"], rows["gain"]["ci_low"], rows["gain"]["ci_high"]) == (
+        1.0,
+        1.0,
+        1.3,
+    )
+    assert (rows["gain2"]["value"], rows["gain2"]["ci_low"]) == (0.7, 0.7)
+    assert (rows["rate"]["value"], rows["rate"]["ci_low"], rows["rate"]["ci_high"]) == (
+        55.6,
+        43.3,
+        67.2,
+    )
+    assert (rows["nps"]["value"], rows["nps"]["ci_low"], rows["nps"]["ci_high"]) == (48, 13, 46)
+    assert (rows["alpha"]["value"], rows["alpha"]["ci_low"]) == (0.7, 0.58)
+    assert rows["enrolled"]["value"] == 63 and isinstance(rows["enrolled"]["value"], int)
+    text = csv_path.read_text(encoding="utf-8")
+    assert "9999" not in text and "3333" not in text and "enrolled,63,n," in text
+    for r in read_key_figures(csv_path):
+        for key in ("value", "ci_low", "ci_high"):
+            v = r[key]
+            if isinstance(v, float):
+                assert len(repr(v).split(".")[1]) <= max(display_decimals(r["unit"]), 1), (r, key)
+
+
+def test_a_whole_number_stays_whole_when_written(tmp_path):
+    kf = KeyFigures()
+    kf.add("top2", 20, "%", n=86, ci_low=12.547976085704088, ci_high=29.728599624519457)
+    _, csv_path = kf.write(tmp_path, min_n=5)
+    assert (
+        csv_path.read_text(encoding="utf-8").splitlines()[1].startswith("top2,20,%,86,12.5,29.7,")
+    )

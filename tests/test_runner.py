@@ -185,6 +185,8 @@ def test_cli_run_broken_export_exits_2_with_one_line(tmp_path, capsys):
             "--quiet",
             "--processed",
             str(tmp_path / "p"),
+            "--lang",
+            "en",
         ]
     )
     err = capsys.readouterr().err.strip().splitlines()

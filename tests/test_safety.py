@@ -17,7 +17,7 @@ from sosrake_lib.paths import SAMPLE_DIR
 
 
 def _one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
-    assert main(argv) == 2
+    assert main([*argv, "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("sosrake: error: "), err
     return err
@@ -485,7 +485,7 @@ def test_scan_treats_uncoded_answers_as_review_material(
     )
     (folder / "quotes_for_review.csv").write_text("quote,approved\nHyvä palvelu,False\n", "utf-8")
     assert scan_outputs(tmp_path) == []
-    assert main(["scan", str(tmp_path)]) == 0
+    assert main(["scan", str(tmp_path), "--lang", "en"]) == 0
     err = capsys.readouterr().err
     assert "2 review file(s)" in err and "review/uncoded_answers.csv" in err
     # the old place among the published tables is a finding
@@ -608,11 +608,15 @@ def test_a_group_readable_key_file_warns_once_in_one_line(
         f"key file {key} is readable by other users; restrict it with: chmod 600 {key}"
     ]
     monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)
-    main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")])
+    main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv"), "--lang", "en"])
     text = warnings.formatwarning(caught[0].message, UserWarning, "privacy.py", 270)
     assert (
         text
         == f"warning: key file {key} is readable by other users; restrict it with: chmod 600 {key}\n"
+    )
+    main(["validate", str(SAMPLE_DIR / "interviews_2022-syksy.csv")])  # Finnish: the same one line
+    assert warnings.formatwarning(caught[0].message, UserWarning, "privacy.py", 270).startswith(
+        "varoitus: key file "
     )
 
 

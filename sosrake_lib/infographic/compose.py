@@ -15,7 +15,7 @@ from .chart_data import Context, _is_suppressed, _num
 from .chart_drawing import _draw_chart
 from .key_figures import _any_suppressed, _big_numbers, _themes
 from .page import BLUE, DARK, MARGIN, PAGE_H, PAGE_W, TILE_BG, _Page
-from .texts import _TEXT, _translate, period_label
+from .texts import _TEXT, _translate, subtitle_period
 
 
 def _compose(
@@ -62,7 +62,9 @@ def _compose(
     )
     y -= page.extent(title)[1] + 0.1
     n_rec = next((ctx.fig(nm) for nm in spec["n"] if ctx.fig(nm) is not None), None)
-    sub = [spec[f"subtitle_{lang}"], period_label(semester, lang)]
+    sub = [spec[f"subtitle_{lang}"]]
+    if period := subtitle_period(semester, lang, synthetic=synthetic):
+        sub.append(period)
     if n_rec is not None:
         n_shown = (
             fmt_suppressed(ctx.min_n, lang)
@@ -127,7 +129,12 @@ def _compose(
 
     # --- footnote (bottom up)
     foot_parts = [
-        f"{t['source']}: {spec[f'source_{lang}']}, {period_label(semester, lang)}"
+        f"{t['source']}: {spec[f'source_{lang}']}"
+        + (
+            f", {period}"
+            if (period := subtitle_period(semester, lang, synthetic=synthetic))
+            else ""
+        )
         + (
             f"; n = {fmt_int(_num(n_rec.get('value')), lang)}."
             if n_rec is not None

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sosrake_lib.fmt import Lang
+from sosrake_lib.fmt import Lang, fmt_semester
 
 _TEXT: dict[str, dict[str, str]] = {
     "fi": {
@@ -32,6 +32,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "n_people": "n = {n}",
         "pct_of": "{pct} ilmoittautuneista",
         "missing": "ei tietoa",
+        "sample_period": "Esimerkkiaineisto",
     },
     "en": {
         "kicker": "SOSRAKE competence network · structural social work",
@@ -48,26 +49,35 @@ _TEXT: dict[str, dict[str, str]] = {
         "n_people": "n = {n}",
         "pct_of": "{pct} of enrolled",
         "missing": "no data",
+        "sample_period": "Sample data",
     },
 }
 
 
-_SEASONS = {
-    "syksy": ("Syksy", "Autumn"),
-    "kevat": ("Kevät", "Spring"),
-    "kevät": ("Kevät", "Spring"),
-    "kesa": ("Kesä", "Summer"),
-    "kesä": ("Kesä", "Summer"),
-    "talvi": ("Talvi", "Winter"),
-    "autumn": ("Syksy", "Autumn"),
-    "fall": ("Syksy", "Autumn"),
-    "spring": ("Kevät", "Spring"),
-    "summer": ("Kesä", "Summer"),
-}
+def subtitle_period(semester: str, lang: Lang = "fi", *, synthetic: bool = False) -> str:
+    """The period on the page (subtitle, source line): ``"Syksy 2022"`` for a semester code; on synthetic data
+    "Esimerkkiaineisto" / "Sample data" for a run label that is no semester (``sample``); otherwise a label
+    with a year as it is (``2023-uusinta``) and nothing (``""``) for one without: a machine label such as
+    ``sample`` or ``s`` is never shown.
+
+    Examples
+    --------
+    >>> subtitle_period("2022-syksy"), subtitle_period("sample", "en", synthetic=True)
+    ('Syksy 2022', 'Sample data')
+    >>> subtitle_period("sample"), subtitle_period("2023-uusinta")
+    ('', '2023-uusinta')
+    """
+    shown = fmt_semester(semester, lang)
+    if shown != str(semester):
+        return shown
+    if synthetic:
+        return _TEXT[lang]["sample_period"]
+    return shown if re.search(r"\d{4}", shown) else ""
 
 
 def period_label(semester: str, lang: Lang = "fi") -> str:
-    """A readable period from a semester code: ``"2021-syksy"`` → ``"Syksy 2021"`` / ``"Autumn 2021"``.
+    """A readable period from a semester code: ``"2021-syksy"`` → ``"Syksy 2021"`` / ``"Autumn 2021"``
+    (:func:`sosrake_lib.fmt.fmt_semester`, the one way a semester is written on a page).
 
     Codes that do not look like ``<year>-<season>`` (or ``<season>-<year>``) are returned unchanged.
 
@@ -76,14 +86,7 @@ def period_label(semester: str, lang: Lang = "fi") -> str:
     >>> period_label("2021-syksy"), period_label("2022-kevat", "en"), period_label("sample")
     ('Syksy 2021', 'Spring 2022', 'sample')
     """
-    m = re.fullmatch(r"\s*(\d{4})[-_ ]([^\d\W]+)\s*|\s*([^\d\W]+)[-_ ](\d{4})\s*", str(semester))
-    if not m:
-        return str(semester)
-    year = m.group(1) or m.group(4)
-    season = (m.group(2) or m.group(3)).lower()
-    if season not in _SEASONS:
-        return str(semester)
-    return f"{_SEASONS[season][0 if lang == 'fi' else 1]} {year}"
+    return fmt_semester(semester, lang)
 
 
 @lru_cache(maxsize=1)

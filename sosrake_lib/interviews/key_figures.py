@@ -8,8 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..fmt import fmt_int, fmt_percent, fmt_value
+from ..codebook import load_instrument
+from ..fmt import fmt_int, fmt_percent, fmt_semester, fmt_value
 from ..outputs import KeyFigures, source
+from ..text import load_theme_codebook
 from .cluster import few_clusters_note
 from .common import _TOP2_LABELS
 
@@ -28,6 +30,27 @@ def _few(row: Mapping[str, Any]) -> str:
     if not str(row.get("cluster_note") or ""):
         return ""
     return few_clusters_note(0, "en")
+
+
+def _labels(
+    instrument: str = "interviews", themes: str = "interviews"
+) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """Id -> (Finnish, English) label of the THL themes (the codebook's areas) and of the open-answer themes
+    (the theme codebook): a key figure's ``label_en`` is English whatever the language of the run's tables.
+
+    >>> areas, themes = _labels()
+    >>> areas["kohtaaminen"], themes["asuminen"]
+    (('Kohtaaminen ja osallistuminen', 'Being met and involved'), ('Asuminen', 'Housing'))
+    """
+    inst = load_instrument(instrument)
+    areas = {str(a): (inst.area_label(a, "fi"), inst.area_label(a, "en")) for a in inst.areas}
+    book = load_theme_codebook(themes)
+    return areas, {t.id: (t.label_fi, t.label_en) for t in book.themes}
+
+
+def _period(semester: Any) -> tuple[str, str]:
+    """A semester as people read it, in Finnish and English (``('Syksy 2022', 'Autumn 2022')``)."""
+    return fmt_semester(semester, "fi"), fmt_semester(semester, "en")
 
 
 # ---------------------------------------------------------------------------------------- key figures
@@ -49,6 +72,8 @@ def build_key_figures(
     Labels are built with :mod:`sosrake_lib.fmt`; no free text from answers is ever a key figure.
     """
     kf = KeyFigures()
+    labels, open_labels = _labels()
+    sem_fi, sem_en = _period(semester)
     row = counts[counts["semester"] == semester].iloc[0]
     n_int = None if pd.isna(row["n_interviews"]) else int(row["n_interviews"])
     n_stu = None if pd.isna(row["n_students"]) else int(row["n_students"])
@@ -58,8 +83,8 @@ def build_key_figures(
         "n",
         n=n_int,
         method="count of interviews after cleaning",
-        label_fi=f"{fmt_int(n_int, 'fi')} haastattelua ({semester})",
-        label_en=f"{fmt_int(n_int, 'en')} interviews ({semester})",
+        label_fi=f"{fmt_int(n_int, 'fi')} haastattelua ({sem_fi})",
+        label_en=f"{fmt_int(n_int, 'en')} interviews ({sem_en})",
         suppressed=n_int is None,
         source=source("interview_counts", "n_interviews", semester=semester),
     )
@@ -110,8 +135,10 @@ def build_key_figures(
             + ("" if hidden_test else f", p = {c['p_cluster']:.3g}")
             + _design(c, "n_interviewers_after"),
             note="interval and test suppressed: a small NPS group" if hidden_test else _few(c),
-            label_fi=f"NPS {c['verdict_fi']}: {fmt_value(d, 'NPS', 'fi')} pistettä ({c['before']} → {c['after']})",
-            label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points ({c['before']} → {c['after']})",
+            label_fi=f"NPS {c['verdict_fi']}: {fmt_value(d, 'NPS', 'fi')} pistettä "
+            f"({_period(c['before'])[0]} → {_period(c['after'])[0]})",
+            label_en=f"NPS {c['verdict_en']}: {fmt_value(d, 'NPS', 'en')} points "
+            f"({_period(c['before'])[1]} → {_period(c['after'])[1]})",
             source=source("semester_comparison", "difference", family="nps", measure="nps"),
             suppressed=not shown,
         )
@@ -120,9 +147,8 @@ def build_key_figures(
         theme = rec["theme"]
         hidden = pd.isna(rec["top2_pct"])
         pct = None if hidden else float(rec["top2_pct"])
-        fi_t, en_t = _TOP2_LABELS.get(
-            theme, ("{pct}: " + rec["theme_label"], "{pct}: " + rec["theme_label"])
-        )
+        own = labels.get(theme, (rec["theme_label"], rec["theme_label"]))
+        fi_t, en_t = _TOP2_LABELS.get(theme, ("{pct}: " + own[0], "{pct}: " + own[1]))
         kf.add(
             f"{theme}_top2",
             None if hidden else round(pct),
@@ -152,8 +178,8 @@ def build_key_figures(
                 f"{_design(rec, 'n_interviewers_after')}"
                 if shown
                 else f"{rec['cluster_test']}; Holm across themes; figures suppressed (small cells)",
-                label_fi=f"{rec['label']}: {rec['verdict_fi']}",
-                label_en=f"{rec['label']}: {rec['verdict_en']}",
+                label_fi=f"{labels.get(rec['measure'], (rec['label'],))[0]}: {rec['verdict_fi']}",
+                label_en=f"{labels.get(rec['measure'], ('', rec['label']))[1]}: {rec['verdict_en']}",
                 note=rec["verdict_en"] + (f"; {few}" if few else ""),
                 suppressed=not shown,
                 source=source(
@@ -172,15 +198,17 @@ def build_key_figures(
         best = f.sort_values(["pct", "theme"], ascending=[False, True]).iloc[0]
         pct = float(best["pct"])
         n_ans = int(best["n_answers"])
-        lab_en = best["theme_label"]
+        lab_fi, lab_en = open_labels.get(
+            str(best["theme"]), (best["theme_label"], best["theme_label"])
+        )
         kf.add(
             "top_missing_theme",
             str(best["theme"]),
             "theme",
             n=n_ans,
             method="most frequent theme of 'Millaista apua jäit kaipaamaan?' (theme codebook 'interviews')",
-            label_fi=f"Eniten kaivattiin apua: {best['theme_label'].lower()} ({fmt_percent(pct, 'fi')} vastauksista)",
-            label_en=f"Most missed help: {lab_en} ({fmt_percent(pct, 'en')} of answers)",
+            label_fi=f"Eniten kaivattiin apua: {lab_fi.lower()} ({fmt_percent(pct, 'fi')} vastauksista)",
+            label_en=f"Most missed help: {lab_en.lower()} ({fmt_percent(pct, 'en')} of answers)",
             source=source(
                 "open_answer_themes",
                 "theme",
@@ -197,8 +225,8 @@ def build_key_figures(
             ci_low=float(best["ci_low"]),
             ci_high=float(best["ci_high"]),
             method="share of non-empty answers; Wilson 95 % CI",
-            label_fi=f"{fmt_percent(pct, 'fi')} kaipasi apua: {best['theme_label'].lower()}",
-            label_en=f"{fmt_percent(pct, 'en')} missed help: {lab_en}",
+            label_fi=f"{fmt_percent(pct, 'fi')} kaipasi apua: {lab_fi.lower()}",
+            label_en=f"{fmt_percent(pct, 'en')} missed help: {lab_en.lower()}",
             source=source(
                 "open_answer_themes",
                 "pct",

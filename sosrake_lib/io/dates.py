@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Instrument, Item
-from .values import _categorise, _fail
+from ..errors import ExportError
+from .values import _categorise, _first_row
 
 # Families of date formats; a column must fit one family throughout.
 _DATE_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -172,6 +173,119 @@ def _slash_order(
     return ""
 
 
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTHS_FI_IN = (
+    "tammikuussa", "helmikuussa", "maaliskuussa", "huhtikuussa", "toukokuussa", "kesäkuussa",
+    "heinäkuussa", "elokuussa", "syyskuussa", "lokakuussa", "marraskuussa", "joulukuussa",
+)  # fmt: skip
+_DMY = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_YMD = re.compile(r"^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b")
+_SLASH = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
+
+
+def _ordinal(day: int) -> str:
+    """``1st``, ``2nd``, ``31st``, ``11th``."""
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def _calendar_problem(day: int, month: int, year: int) -> tuple[str, str] | None:
+    """Why day.month.year is no date, in English and Finnish (None: it is one)."""
+    import calendar
+
+    if not 1 <= month <= 12:
+        return f"there is no month {month}", f"kuukautta {month} ei ole"
+    last = calendar.monthrange(year, month)[1]
+    if day < 1:
+        return f"there is no day {day}", f"päivää {day} ei ole"
+    if day <= last:
+        return None
+    if month == 2 and day == 29:
+        return (
+            f"{year} is not a leap year: February has 28 days",
+            f"{year} ei ole karkausvuosi: helmikuussa on 28 päivää",
+        )
+    return (
+        f"{_MONTHS_EN[month - 1]} has no {_ordinal(day)}",
+        f"{_MONTHS_FI_IN[month - 1]} ei ole {day}. päivää",
+    )
+
+
+def date_problem(text: str, date_order: str = "") -> tuple[str, str] | None:
+    """Why ``text``, written like a date, is not one (English, Finnish), or None when no reason is seen.
+
+    Examples
+    --------
+    >>> date_problem("31.2.2022")
+    ('February has no 31st', 'helmikuussa ei ole 31. päivää')
+    >>> date_problem("29.2.2023")[1]
+    '2023 ei ole karkausvuosi: helmikuussa on 28 päivää'
+    >>> date_problem("13/13/2022"), date_problem("2022-04-31 10:00")[0]
+    (('there is no month 13', 'kuukautta 13 ei ole'), 'April has no 31st')
+    >>> date_problem("eilen") is None, date_problem("1.2.2022") is None
+    (True, True)
+    """
+    if m := _DMY.match(text):
+        return _calendar_problem(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _YMD.match(text):
+        return _calendar_problem(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    if m := _SLASH.match(text):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        year = y if y >= 100 else 2000 + y
+        day_first = (date_order == "day_first" or a > 12) and b <= 12
+        day, month = (a, b) if day_first else (b, a)
+        if month > 12 and day <= 12:
+            day, month = month, day
+        return _calendar_problem(day, month, year)
+    return None
+
+
+def _date_error(
+    col: pd.Series,
+    rows: pd.Series,
+    value: str,
+    file: str,
+    header: str,
+    *,
+    mixed: str = "",
+    date_order: str = "",
+) -> ExportError:
+    """The error for a value of a date column that cannot be read: what is wrong with it, in English and
+    Finnish (``mixed``: the column's main format, when the value is a date of another format)."""
+    shown = " ".join(str(value).split())
+    problem = date_problem(str(value), date_order)
+    if problem:
+        en = f"{shown} is not a date ({problem[0]})"
+        fi = f"{shown} ei ole päivämäärä ({problem[1]})"
+        hint = "correct the date in the cell, or leave the cell empty"
+        hint_fi = "korjaa solun päivämäärä tai jätä solu tyhjäksi"
+    elif mixed:
+        en = f"dates in mixed formats: {shown} does not follow the column's main format ({mixed})"
+        fi = f"päivämäärät eri muodoissa: {shown} ei ole sarakkeen muiden päivämäärien muotoa ({mixed})"
+        hint = f"write every date of the column in one format ({mixed})"
+        hint_fi = f"kirjoita sarakkeen kaikki päivämäärät samassa muodossa ({mixed})"
+    else:
+        en = f"{shown} is not a date"
+        fi = f"{shown} ei ole päivämäärä"
+        hint = "write a date such as 12.10.2022 or 2022-10-12 in the cell, or leave it empty"
+        hint_fi = (
+            "kirjoita soluun päivämäärä, esim. 12.10.2022 tai 2022-10-12, tai jätä se tyhjäksi"
+        )
+    return ExportError(
+        en,
+        file=file,
+        row=_first_row(col, rows, value),
+        column=header,
+        value=value,
+        hint=hint,
+        message_fi=fi,
+        hint_fi=hint_fi,
+    )
+
+
 def _convert_date(
     item: Item, col: pd.Series, rows: pd.Series, file: str, header: str, date_order: str = ""
 ) -> pd.Series:
@@ -198,36 +312,34 @@ def _convert_date(
                 twin = _parse_family(_DATE_FAMILIES[other], uniques)
                 if (~np.isnat(twin)).all() and not np.array_equal(twin, attempt):
                     k = int(np.flatnonzero(twin != attempt)[0])
-                    _fail(
-                        col,
-                        rows,
-                        raw_uniques[k],
-                        "the dates can be read day first or month first (every day "
-                        "is 12 or less), and the two give different dates",
-                        file,
-                        header,
-                        "add 'date_order: day_first' (or month_first) under the instrument in a codebook overlay "
-                        "(--codebook-overlay), or export the dates as 1.9.2021 or 2021-09-01",
+                    raise ExportError(
+                        "the dates can be read day first or month first (every day is 12 or less), "
+                        "and the two give different dates",
+                        file=file,
+                        row=_first_row(col, rows, raw_uniques[k]),
+                        column=header,
+                        value=raw_uniques[k],
+                        hint="add 'date_order: day_first' (or month_first) under the instrument in a "
+                        "codebook overlay (--codebook-overlay), or export the dates as 1.9.2021 or "
+                        "2021-09-01",
+                        message_fi="päivämäärät voi lukea päivä tai kuukausi edellä (jokainen päivä on "
+                        "12 tai pienempi), ja ne antavat eri päivämäärät",
+                        hint_fi="lisää 'date_order: day_first' (tai month_first) lisäkoodikirjaan "
+                        "(--codebook-overlay) tai vie päivämäärät muodossa 1.9.2021 tai 2021-09-01",
                     )
             break
     if values is None:
         family = max(fits, key=lambda f: fits[f])
         k = next(k for k, u in enumerate(uniques) if _parse_with(_DATE_FAMILIES[family], u) is None)
         anywhere = any(_parse_with(f, uniques[k]) for f in _DATE_FAMILIES.values())
-        msg = (
-            "dates in mixed formats: this value does not follow the column's main format "
-            f"({family})"
-            if anywhere and fits[family]
-            else "not a date"
-        )
-        _fail(
+        raise _date_error(
             col,
             rows,
             raw_uniques[k],
-            msg,
             file,
             header,
-            "write every date in one format, e.g. 12.10.2022 or 2022-10-12",
+            mixed=family if anywhere and fits[family] else "",
+            date_order=date_order,
         )
     out = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[s]")
     out[codes >= 0] = values[codes[codes >= 0]]
