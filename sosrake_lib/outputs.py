@@ -8,9 +8,9 @@
   (:func:`display_decimals`: what :func:`sosrake_lib.fmt.fmt_value` and the infographic show), so a file
   never carries float noise such as ``0.9999999999999996``; the tables keep full precision.
 - :func:`write_tables` writes each table as ``tables/<name>.csv`` (machines: UTF-8, comma separator, ``.``
-  decimals) and all of them into one ``tables/tables.xlsx`` with one sheet per table (people: bold frozen
-  header, fitted column widths; Excel shows decimal commas from the user's Finnish locale because numbers
-  stay numbers).
+  decimals) and all of them into one ``tables/tables.xlsx`` with one sheet per table (people: title, notes
+  line, bold frozen header, number formats, the hidden-cell word, fitted column widths; Excel shows decimal
+  commas from the user's Finnish locale because numbers stay numbers; :mod:`sosrake_lib.workbook`).
 - Free text is neutralised against spreadsheet formula injection (:func:`safe_cell`, following the OWASP
   "CSV Injection" guidance): a cell starting with ``= + - @``, tab or carriage return gets a leading ``'``.
 - Everything is written atomically (:mod:`sosrake_lib.atomic`) and deterministically: re-running an analysis
@@ -45,7 +45,7 @@ import numbers
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,7 @@ from sosrake_lib.fmt import Lang, is_missing
 from sosrake_lib.fmt import label as pick_label
 
 from .settings import MIN_N
+from .workbook import Sheet, cell_kinds, excel_cells, number_format, workbook_bytes
 
 """Default disclosure threshold: no published figure may describe fewer people (README, "Tietosuoja / data protection")."""
 
@@ -549,12 +550,14 @@ _README = {
         "Taulukot: {names}.\n"
         "CSV-tiedostot ovat koneluettavia: UTF-8, erotin pilkku (,), desimaalierotin piste (.).\n"
         "Avaa {xlsx} Excelillä: jokainen taulukko on omalla välilehdellään.\n"
+        "Piilotettu solu (pieni ryhmä) on CSV-tiedostossa tyhjä; {xlsx}-tiedostossa siinä lukee piilotettu.\n"
         "Tekstisoluihin, jotka alkavat merkillä = + - @, on lisätty heittomerkki (') kaavojen estämiseksi.\n"
     ),
     "en": (
         "Tables: {names}.\n"
         "The CSV files are for machines: UTF-8, comma (,) separator, point (.) decimal mark.\n"
         "Open {xlsx} in Excel: one sheet per table.\n"
+        "A hidden cell (a small group) is empty in the CSV files; {xlsx} shows the word suppressed.\n"
         "Text cells starting with = + - @ carry a leading apostrophe (') so they are not run as formulas.\n"
     ),
 }
@@ -566,6 +569,8 @@ def write_tables(
     *,
     lang: Lang = "fi",
     xlsx_name: str = "tables.xlsx",
+    sheets: Sequence[Sheet] | None = None,
+    readme: Sequence[Sequence[str]] = (),
 ) -> list[Path]:
     """Write each table to ``<out_dir>/tables/<name>.csv`` and all of them to one ``.xlsx``.
 
@@ -580,6 +585,12 @@ def write_tables(
         Language of the ``README.txt`` that states the CSV format.
     xlsx_name : str
         File name of the workbook.
+    sheets : sequence of :class:`sosrake_lib.workbook.Sheet`, optional
+        The workbook's sheets as people read them (titles, notes, number formats, hidden-cell markers:
+        :func:`sosrake_lib.publish.publish_tables` makes them). Without, each table gets a sheet named and
+        titled after it, its numbers formatted by their type.
+    readme : rows of text, optional
+        A first "read me" sheet (:func:`sosrake_lib.workbook.workbook_bytes`).
 
     Returns
     -------
@@ -608,7 +619,9 @@ def write_tables(
         atomic_write_text(path, _to_csv(df))
         written.append(path)
     xlsx_path = folder / xlsx_name
-    atomic_write_bytes(xlsx_path, _xlsx_bytes(prepared))
+    if sheets is None:
+        sheets = _plain_sheets(prepared, lang)
+    atomic_write_bytes(xlsx_path, workbook_bytes(sheets, readme))
     written.append(xlsx_path)
     readme = folder / "README.txt"
     atomic_write_text(
@@ -618,41 +631,14 @@ def write_tables(
     return written
 
 
-def _strip_illegal(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _xlsx_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    buffer = io.BytesIO()
-    names = sheet_names(tables)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, df in zip(names, tables.values(), strict=True):
-            clean = df.copy()
-            for col in clean.columns:
-                if _is_text_column(clean[col]):
-                    clean[col] = clean[col].astype(object).map(_strip_illegal)
-            clean.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            for j, col in enumerate(clean.columns, start=1):
-                lengths = [len(str(col))] + [len(str(v)) for v in clean[col] if not is_missing(v)]
-                ws.column_dimensions[get_column_letter(j)].width = min(max(max(lengths) + 2, 8), 60)
-        book = writer.book
-        book.properties.creator = "sosrake"
-        book.properties.lastModifiedBy = "sosrake"
-        book.properties.created = FIXED_TIMESTAMP
-        book.properties.modified = FIXED_TIMESTAMP
-    return _normalise_zip(buffer.getvalue())
+def _plain_sheets(tables: Mapping[str, pd.DataFrame], lang: Lang) -> list[Sheet]:
+    """A sheet per table, named and titled after it; kinds from the column types (no display views)."""
+    sheets = []
+    for name, sheet, df in zip(tables, sheet_names(tables), tables.values(), strict=True):
+        kinds = cell_kinds(df)
+        formats = {c: f for c, k in kinds.items() if (f := number_format(k, lang))}
+        sheets.append(Sheet(sheet, str(name), "", excel_cells(df, kinds, lang), formats))
+    return sheets
 
 
 def _normalise_zip(data: bytes) -> bytes:

@@ -18,8 +18,11 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -27,6 +30,9 @@ from .errors import DisclosureError
 from .labels import for_analysis
 from .outputs import column_labels, write_tables
 from .settings import Lang, Settings
+
+if TYPE_CHECKING:
+    from .workbook import Sheet
 
 
 def label_table(
@@ -156,12 +162,16 @@ def publish_tables(
     settings: Settings,
     *,
     drop: Sequence[str] = (),
+    semester: str | None = None,
 ) -> list[Path]:
     """Write an analysis' tables under ``out_dir/tables/``: file names and headers in ``settings.lang``.
 
     Every table first passes :func:`check_group_sizes` (a forgotten suppression stops here). Code values of
-    the columns in :data:`READABLE_VALUES` are published as their labels in the run's language. Returns the
-    paths :func:`~sosrake_lib.outputs.write_tables` wrote (CSVs, the workbook, the README).
+    the columns in :data:`READABLE_VALUES` are published as their labels in the run's language. The CSV files
+    are for machines; ``tables.xlsx`` is for people (:func:`workbook_sheets`: titles, source and notes, number
+    formats, the hidden-cell word, a read-me sheet). ``semester`` (for the workbook's source lines) defaults
+    to the one in the analysis' ``cleaning_log.json`` in ``out_dir``. Returns the paths
+    :func:`~sosrake_lib.outputs.write_tables` wrote (CSVs, the workbook, the README).
     """
     for key, table in tables.items():
         check_group_sizes(key, table, settings.min_n)
@@ -172,7 +182,189 @@ def publish_tables(
         )
         for key, t in tables.items()
     }
-    return write_tables(named, out_dir, lang=settings.lang)
+    if semester is None:
+        semester = _semester_of(Path(out_dir))
+    sheets, readme = workbook_sheets(analysis, tables, settings, drop=drop, semester=semester)
+    return write_tables(named, out_dir, lang=settings.lang, sheets=sheets, readme=readme)
 
 
-__all__ = ["NOT_PEOPLE", "READABLE_VALUES", "check_group_sizes", "label_table", "publish_tables"]
+# ------------------------------------------------------------------------------------------- the workbook
+
+
+def _semester_of(out_dir: Path) -> str:
+    """The semester the analysis wrote into its ``cleaning_log.json`` (written before its tables), or ``""``."""
+    import json
+
+    try:
+        doc = json.loads((out_dir / "cleaning_log.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return str(doc.get("semester") or "") if isinstance(doc, dict) else ""
+
+
+@functools.cache
+def _workbook_spec(analysis: str) -> dict[str, Any]:
+    """``workbook:`` of ``labels_data/<analysis>.yaml``: per table its view, dash columns, sheet name, note."""
+    import yaml
+
+    from .labels import LABELS_DIR
+
+    doc = yaml.safe_load((LABELS_DIR / f"{analysis}.yaml").read_text(encoding="utf-8")) or {}
+    return dict(doc.get("workbook") or {})
+
+
+_WORKBOOK_TEXT = {
+    "fi": {
+        "readme": "Lue minut",
+        "about": "{title}: julkaistut taulukot, lukukausi {semester}",
+        "what": (
+            "Tässä työkirjassa on analyysin julkaistut taulukot, yksi taulukko välilehdellään. Samat "
+            "taulukot ovat koneluettavina CSV-tiedostoina samassa kansiossa (ks. README.txt)."
+        ),
+        "numbers": (
+            "Luvut ovat soluissa lukuina täydellä tarkkuudella: niillä voi laskea. Ne näkyvät raportin "
+            "tarkkuudella (esim. 45,8 %); osuudet ovat prosentteja asteikolla 0–100."
+        ),
+        "hidden": "Piilotetut solut: {note} Sääntö: {rule}.",
+        "dash": "”–” = luku puuttuu muusta syystä (ei laskettavissa tai ei sovellu).",
+        "run": (
+            "Pienin julkaistava ryhmä: {min_n} henkilöä. Ajon päivämäärä, asetukset ja aineistot: "
+            "manifest.json analyysin kansiossa (created_utc, parameters, inputs)."
+        ),
+        "sheets": ("Välilehti", "Sisältö"),
+        "source": "Lähde: SOSRAKE-työpöytä, {title}, lukukausi {semester}.",
+    },
+    "en": {
+        "readme": "Read me",
+        "about": "{title}: published tables, semester {semester}",
+        "what": (
+            "This workbook holds the analysis' published tables, one table per sheet. The same tables are "
+            "in the same folder as machine-readable CSV files (see README.txt)."
+        ),
+        "numbers": (
+            "Numbers are stored as numbers at full precision, so they can be computed with; they show at "
+            "the report's precision (e.g. 45.8%); shares are percentages on the 0–100 scale."
+        ),
+        "hidden": "Hidden cells: {note} Rule: {rule}.",
+        "dash": "“–” = the value is missing for another reason (not estimable or not applicable).",
+        "run": (
+            "Smallest published group: {min_n} people. Date of the run, settings and data: manifest.json "
+            "in the analysis folder (created_utc, parameters, inputs)."
+        ),
+        "sheets": ("Sheet", "Contents"),
+        "source": "Source: SOSRAKE workbench, {title}, semester {semester}.",
+    },
+}
+
+
+def _analysis_title(analysis: str, lang: Lang) -> str:
+    from .registry import ANALYSES
+
+    return ANALYSES[analysis].title(lang) if analysis in ANALYSES else analysis
+
+
+def workbook_sheets(
+    analysis: str,
+    tables: Mapping[str, pd.DataFrame],
+    settings: Settings,
+    *,
+    drop: Sequence[str] = (),
+    semester: str = "",
+) -> tuple[list[Sheet], list[list[str]]]:
+    """The sheets of ``tables.xlsx`` for ``tables`` (keys and machine columns) and its read-me sheet.
+
+    Each sheet is named after the table's title (``titles:``; ``workbook: <key>: sheet:`` where the title is
+    longer than Excel's 31 characters), has the title and a source line (analysis, semester, what
+    ``piilotettu`` means, the table's own ``note``), the published headers (``columns:``), and its cells
+    from :func:`sosrake_lib.workbook.excel_cells`: number formats from the table's display ``view`` (as the
+    report shows it), ``dash`` columns whose missing value is not a hidden cell, code values relabelled
+    where the labels file has ``values:`` for a column without a ``<column>_label`` beside it, and a
+    ``table`` column (the suppression summary) naming the sheets. The CSV files are not affected.
+
+    >>> t = pd.DataFrame({"nps": [48.48], "ci_low": [30.2], "ci_high": [63.0], "n": [33],
+    ...                   "method": ["adjusted_wald"]})
+    >>> sheets, readme = workbook_sheets("course", {"nps": t}, Settings(lang="en"), semester="2021-syksy")
+    >>> s = sheets[0]
+    >>> s.name, s.cells.iloc[0].tolist()[-1], s.formats["NPS"], s.formats["95% CI low"]
+    ('Net Promoter Score (NPS)', 'adjusted Wald 95% CI (Rocks 2016)', '+0;"−"0;0', '0')
+    >>> readme[0], readme[-1]
+    (['Read me'], ['Net Promoter Score (NPS)', 'Net Promoter Score (NPS)'])
+    """
+    from .outputs import _prepare, sheet_names
+    from .report import suppression_note
+    from .workbook import Sheet, cell_kinds, excel_cells, number_format
+
+    lang, min_n = settings.lang, settings.min_n
+    labels = for_analysis(analysis)
+    spec = _workbook_spec(analysis)
+    texts = _WORKBOOK_TEXT[lang]
+    title = _analysis_title(analysis, lang)
+    semester = semester or "–"
+    source = texts["source"].format(title=title, semester=semester)
+    hidden_note = suppression_note(min_n, lang)
+    keys = list(tables)
+    names = sheet_names(  # a colon cannot be in a sheet name: "Teemat: samaa mieltä" -> "Teemat – samaa mieltä"
+        re.sub(
+            r"\s*:\s*",
+            " – ",
+            (spec.get(k) or {}).get("sheet", {}).get(lang) or labels.title(k, lang),
+        )
+        for k in keys
+    )
+    sheet_of_file = {labels.table_file(k, lang): n for k, n in zip(keys, names, strict=True)}
+    sheets = []
+    for key, name in zip(keys, names, strict=True):
+        entry = spec.get(key) or {}
+        table = tables[key].drop(columns=[c for c in drop if c in tables[key].columns])
+        flat = _prepare(table)
+        views = [labels.display[v] for v in entry.get("views", [key]) if v in labels.display]
+        views.insert(0, {c: ("", "", k) for c, k in (entry.get("kinds") or {}).items()})
+        kinds = cell_kinds(flat, views, floats=entry.get("floats", "num2"))
+        people = [
+            c for c in flat.columns if (c == "n" or c.startswith("n_")) and c not in NOT_PEOPLE
+        ]
+        cells = excel_cells(flat, kinds, lang, min_n, dash=entry.get("dash", ()), people=people)
+        for col in cells.columns:
+            if col in labels.values and f"{col}_label" not in cells.columns:
+                cells[col] = [
+                    v if v is None else labels.value(col, v, lang) for v in cells[col].tolist()
+                ]
+        if key == "suppression" and "table" in cells.columns:
+            cells["table"] = [sheet_of_file.get(v, v) for v in cells["table"].tolist()]
+        headers = {c: labels.header(c, lang) for c in cells.columns}
+        if key == "suppression" and "table" in headers:
+            headers["table"] = texts["sheets"][0]
+        formats = {
+            headers[c]: f
+            for c, k in kinds.items()
+            if c in headers and (f := number_format(k, lang))
+        }
+        note = (entry.get("note") or {}).get(lang, "")
+        notes = " ".join(x for x in (source, note, hidden_note) if x)
+        sheets.append(
+            Sheet(name, labels.title(key, lang), notes, cells.rename(columns=headers), formats)
+        )
+    rule = labels.text("suppression_rule", lang).format(n=min_n - 1)
+    readme = [
+        [texts["readme"]],
+        [texts["about"].format(title=title, semester=semester)],
+        [texts["what"]],
+        [texts["numbers"]],
+        [texts["hidden"].format(note=hidden_note, rule=rule)],
+        [texts["dash"]],
+        [texts["run"].format(min_n=min_n)],
+        [],
+        list(texts["sheets"]),
+        *[[n, s.title] for n, s in zip(names, sheets, strict=True)],
+    ]
+    return sheets, readme
+
+
+__all__ = [
+    "NOT_PEOPLE",
+    "READABLE_VALUES",
+    "check_group_sizes",
+    "label_table",
+    "publish_tables",
+    "workbook_sheets",
+]

@@ -439,13 +439,33 @@ def _read_xlsx(sc: _Scanner, path: Path) -> None:
                     sc.formula(f"sheet {ws.title!r} {c.coordinate}", c.value)
         if not cells:
             continue
-        header = [c.value for c in cells[0]]
-        body = [[c.value for c in row] for row in cells[1:]]
+        # the header row: the last frozen row (tables.xlsx has a title and a notes line above its headers,
+        # and freezes the panes below the headers); the first row of a sheet without frozen rows
+        top = _frozen_rows(ws.freeze_panes)
+        top = top if 0 < top <= len(cells) else 1
+        for row in cells[: top - 1]:  # title and notes: text, with counts written in words
+            for c in row:
+                if isinstance(c.value, str):
+                    sc.text(f"sheet {ws.title!r} {c.coordinate}", c.value, counts=True)
+                else:
+                    sc.count(f"sheet {ws.title!r} {c.coordinate}", c.value)
+        header = [c.value for c in cells[top - 1]]
+        body = [[c.value for c in row] for row in cells[top:]]
 
-        def cell_name(i: int, j: int, header: list[Any] = header) -> str:
-            return f"{get_column_letter(j + 1)}{i + 2} ({header[j]!r})"
+        def cell_name(i: int, j: int, header: list[Any] = header, top: int = top) -> str:
+            return f"{get_column_letter(j + 1)}{i + top + 1} ({header[j]!r})"
 
         sc.table(f"sheet {ws.title!r} ", header, body, cell_name=cell_name)
+
+
+def _frozen_rows(freeze: Any) -> int:
+    """How many rows a sheet's ``freeze_panes`` (``"A4"``) keeps in view: 3 for ``"A4"``, 0 for none.
+
+    >>> _frozen_rows("A4"), _frozen_rows("B2"), _frozen_rows(None)
+    (3, 1, 0)
+    """
+    m = re.fullmatch(r"[A-Z]+(\d+)", str(freeze or ""))
+    return int(m.group(1)) - 1 if m else 0
 
 
 _KF_COUNT_KEYS = ("n",)

@@ -266,18 +266,22 @@ def test_write_tables_xlsx_content(tmp_path):
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["Avoimet vastaukset_ kaikki _202", "alueet"]
     ws = wb.worksheets[0]
-    assert [c.value for c in ws[1]] == ["Vastaus", "n", "Keskiarvo"]
-    assert all(c.font.b for c in ws[1])
-    assert ws.freeze_panes == "A2"
-    injected = ws["A2"]
+    # row 1 the title, row 3 the headers (bold, frozen below), data from row 4
+    assert ws["A1"].value == "Avoimet vastaukset: kaikki [2021]" and ws["A1"].font.b
+    assert [c.value for c in ws[3]] == ["Vastaus", "n", "Keskiarvo"]
+    assert all(c.font.b for c in ws[3])
+    assert ws.freeze_panes == "A4"
+    injected = ws["A4"]
     assert injected.value.startswith("'=SUM") and injected.data_type == "s"
-    assert ws["A3"].value == "Hyvä, että kuunneltiin"  # vertical tab removed (illegal in XML)
-    assert ws["A4"].value == "'-2+3"
-    assert ws["C2"].value == 3.4 and ws["C2"].data_type == "n"  # numbers stay numbers
+    assert ws["A5"].value == "Hyvä, että kuunneltiin"  # vertical tab removed (illegal in XML)
+    assert ws["A6"].value == "'-2+3"
+    assert ws["C4"].value == 3.4 and ws["C4"].data_type == "n"  # numbers stay numbers
+    assert ws["C4"].number_format == "0.00" and ws["B4"].number_format == "#,##0"
+    assert ws["C5"].value == "piilotettu"  # a missing number is a hidden cell
     assert ws.column_dimensions["A"].width > ws.column_dimensions["B"].width
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
     ws2 = wb.worksheets[1]
-    assert [c.value for c in ws2[2]] == ["Mielenterveys- ja päihdetyö", 3.4]
+    assert [c.value for c in ws2[4]] == ["Mielenterveys- ja päihdetyö", 3.4]
     assert wb.properties.modified == FIXED_TIMESTAMP
 
 

@@ -213,10 +213,10 @@ def test_scanner_sees_leaks_planted_in_real_outputs(runs, identifiers, tmp_path)
     wb = openpyxl.load_workbook(
         iv / "tables" / "tables.xlsx"
     )  # promoters of a service: 2; and a formula
-    ws = wb["nps_by_service"]
-    col = [c.value for c in ws[1]].index("Suosittelijat (9–10)") + 1
-    ws.cell(row=2, column=col).value = 2
-    ws.cell(row=3, column=1).value = "=1+1"
+    ws = wb["Suositteluindeksi palveluittain"]  # title on row 1, notes on row 2, headers on row 3
+    col = [c.value for c in ws[3]].index("Suosittelijat (9–10)") + 1
+    ws.cell(row=4, column=col).value = 2
+    ws.cell(row=5, column=1).value = "=1+1"
     wb.save(iv / "tables" / "tables.xlsx")
 
     kf = json.loads((crs / "key_figures.json").read_text(encoding="utf-8"))  # a key figure of n = 3

@@ -87,7 +87,9 @@ def completion_funnel(
     -------
     DataFrame
         ``step``, ``step_label``, ``n`` (participants who did the step), ``pct`` (% of enrolled) and
-        ``pct_of_previous`` (% of the previous step's n).
+        ``pct_of_previous`` (% of the previous step's n; only where the step is nested in the previous one,
+        i.e. everyone at this step also did the previous step: contact days do not follow module 5, so a
+        share of it could exceed 100 %; elsewhere missing).
 
     Examples
     --------
@@ -105,6 +107,12 @@ def completion_funnel(
     }
     counts = [int(members[s].sum()) for s in steps]
     prev = [np.nan, *counts[:-1]]
+    # a share of the previous step only where this step is nested in it (no one here skipped the previous)
+    nested = [False] + [
+        not bool((members[b] & ~members[a]).any())
+        for a, b in zip(steps[:-1], steps[1:], strict=True)
+    ]
+    prev = [p if ok else np.nan for p, ok in zip(prev, nested, strict=True)]
     table = pd.DataFrame(
         {
             "step": list(steps),
