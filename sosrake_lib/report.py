@@ -67,6 +67,7 @@ from .fmt import (
     fmt_number,
     fmt_p,
     fmt_percent,
+    fmt_semester,
     fmt_suppressed,
     fmt_value,
     is_missing,
@@ -94,7 +95,19 @@ ColumnSpec = tuple[str, str, str]
 _NUM_DECIMALS = {"num0": 0, "num1": 1, "num2": 2, "num3": 3}
 _CI_DECIMALS = {"ci0": 0, "ci1": 1, "ci2": 2, "ci3": 3, "ci_pct": 1, "ci_pct0": 0}
 KINDS: frozenset[str] = frozenset(
-    {"text", "raw", "int", "pct", "pct0", "signed0", "p", "bool", *_NUM_DECIMALS, *_CI_DECIMALS}
+    {
+        "text",
+        "raw",
+        "int",
+        "pct",
+        "pct0",
+        "signed0",
+        "p",
+        "bool",
+        "semester",
+        *_NUM_DECIMALS,
+        *_CI_DECIMALS,
+    }
 )
 """Every kind :func:`format_cell` knows."""
 
@@ -130,6 +143,8 @@ def format_cell(
     ('piilotettu', 'suppressed')
     >>> format_cell(None, "num1", na="–"), format_cell(True, "bool"), format_cell("Essote", "text")
     ('–', 'kyllä', 'Essote')
+    >>> format_cell("2022-syksy", "semester"), format_cell("2022-syksy", "semester", "en")
+    ('Syksy 2022', 'Autumn 2022')
     """
     _check_kind(kind)
     hidden = fmt_suppressed(min_n, lang) if na is None else na
@@ -137,6 +152,8 @@ def format_cell(
         return MISSING if is_missing(value) else str(value)
     if kind == "bool":
         return MISSING if is_missing(value) else _YES_NO[lang][0 if bool(value) else 1]
+    if kind == "semester":  # the one way a semester is written on a page
+        return MISSING if is_missing(value) else fmt_semester(value, lang)
     if kind in _CI_DECIMALS:
         low, high = value
         if is_missing(low) or is_missing(high):
@@ -221,7 +238,7 @@ def suppression_note(min_n: int = MIN_N, lang: Lang = "fi") -> str:
     )
 
 
-_NUMERIC_KINDS = KINDS - {"text", "bool"}
+_NUMERIC_KINDS = KINDS - {"text", "bool", "semester"}
 
 
 def display_table(

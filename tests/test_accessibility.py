@@ -137,3 +137,14 @@ def test_axe_finds_no_serious_or_critical_violation(reports, lang: str) -> None:
         for path, violations in result["reports"].items()
     }
     assert bad == {path: [] for path in bad}
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_semester_is_written_one_way_on_a_page(reports, lang: str) -> None:
+    """The interviews report writes "Syksy 2022" / "Autumn 2022" in titles, tables, crosstab headers and figure
+    groups; the code "2022-syksy" is left only inside export file names (interviews_2022-syksy.csv)."""
+    (path,) = [p for p in reports[lang] if p.parent.name == "interviews"]
+    html = path.read_text(encoding="utf-8")
+    codes = [m.group() for m in re.finditer(r"\b20\d\d-syksy\b(?!\.csv)", html)]
+    assert codes == []
+    assert html.count({"fi": "Syksy 2022", "en": "Autumn 2022"}[lang]) >= 10

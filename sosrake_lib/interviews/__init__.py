@@ -53,6 +53,7 @@ from .common import (
     TOP2_THRESHOLD,
     _inst,
     question_label,
+    readable_semesters,
     semester_order,
     verdict,
 )
@@ -83,6 +84,7 @@ from .open_answers import (
 from .themes import likert_distribution, theme_scores, theme_top2
 
 __all__ = [
+    "readable_semesters",
     "DISPLAY",
     "TABLE_TITLES",
     "cleaning_frame",

@@ -112,3 +112,28 @@ def verdict(difference: float, p_adjusted: float, alpha: float = ALPHA) -> tuple
     if p_adjusted is None or math.isnan(p_adjusted) or p_adjusted >= alpha or difference == 0:
         return _VERDICTS["none"]
     return _VERDICTS["up"] if difference > 0 else _VERDICTS["down"]
+
+
+def readable_semesters(
+    frame: pd.DataFrame, lang: Lang = "fi", column: str = "semester"
+) -> pd.DataFrame:
+    """A copy of ``frame`` whose ``column`` shows semesters as people read them ("Syksy 2022"), in the
+    same order (categories renamed, not re-sorted), for a figure's groups and labels.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"semester": pd.Categorical(["2022-syksy", "2021-syksy"],
+    ...                                              ["2021-syksy", "2022-syksy"])})
+    >>> out = readable_semesters(t, "en")
+    >>> out["semester"].tolist(), list(out["semester"].cat.categories)
+    (['Autumn 2022', 'Autumn 2021'], ['Autumn 2021', 'Autumn 2022'])
+    """
+    from ..fmt import fmt_semester
+
+    out = frame.copy()
+    col = out[column]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        out[column] = col.cat.rename_categories([fmt_semester(c, lang) for c in col.cat.categories])
+    else:
+        out[column] = [v if pd.isna(v) else fmt_semester(v, lang) for v in col.tolist()]
+    return out
