@@ -36,29 +36,15 @@ if TYPE_CHECKING:
 
 
 def label_table(
-    analysis: str,
-    table: pd.DataFrame,
-    lang: Lang,
-    *,
-    drop: Sequence[str] = (),
-    readable: Sequence[str] = (),
+    analysis: str, table: pd.DataFrame, lang: Lang, *, drop: Sequence[str] = ()
 ) -> pd.DataFrame:
     """``table`` with the published headers of ``analysis`` in ``lang``; columns in ``drop`` left out.
 
     Columns without a label keep their name (answer labels are readable already). A labelled index
-    (interviews per student: 1, 2, 3, 4+) gets its header too, as it becomes a column on writing. The code
-    values of the columns in ``readable`` are published as their ``values:`` labels in ``lang`` (a Holm
-    family's code becomes its sentence).
-
-    >>> t = pd.DataFrame({"family": ["model_odds_ratios"], "p_holm": [0.5]})
-    >>> label_table("course", t, "fi", readable=["family"]).iloc[0, 0]
-    'Holm: mallin kaikki vetosuhteet (yksi perhe)'
+    (interviews per student: 1, 2, 3, 4+) gets its header too, as it becomes a column on writing.
     """
     labels = for_analysis(analysis)
     out = table.drop(columns=[c for c in drop if c in table.columns])
-    for col in readable:
-        if col in out.columns:
-            out[col] = [labels.value(col, v, lang) for v in out[col]]
     present = {
         c: {"label_fi": v["fi"], "label_en": v["en"]}
         for c, v in labels.columns.items()
@@ -69,9 +55,6 @@ def label_table(
         out = out.rename_axis(labels.header(out.index.name, lang))
     return out
 
-
-#: Columns whose code values are published as their ``values:`` labels (a value without one stays as it is).
-READABLE_VALUES = ("family",)
 
 #: ``n_…`` columns that count something other than people.
 NOT_PEOPLE = frozenset({"n_items", "n_groups", "n_boot", "n_terms"})
@@ -166,8 +149,7 @@ def publish_tables(
 ) -> list[Path]:
     """Write an analysis' tables under ``out_dir/tables/``: file names and headers in ``settings.lang``.
 
-    Every table first passes :func:`check_group_sizes` (a forgotten suppression stops here). Code values of
-    the columns in :data:`READABLE_VALUES` are published as their labels in the run's language. The CSV files
+    Every table first passes :func:`check_group_sizes` (a forgotten suppression stops here). The CSV files
     are for machines; ``tables.xlsx`` is for people (:func:`workbook_sheets`: titles, source and notes, number
     formats, the hidden-cell word, a read-me sheet). ``semester`` (for the workbook's source lines) defaults
     to the one in the analysis' ``cleaning_log.json`` in ``out_dir``. Returns the paths
@@ -177,9 +159,7 @@ def publish_tables(
         check_group_sizes(key, table, settings.min_n)
     labels = for_analysis(analysis)
     named = {
-        labels.table_file(key, settings.lang): label_table(
-            analysis, t, settings.lang, drop=drop, readable=READABLE_VALUES
-        )
+        labels.table_file(key, settings.lang): label_table(analysis, t, settings.lang, drop=drop)
         for key, t in tables.items()
     }
     if semester is None:
@@ -362,7 +342,6 @@ def workbook_sheets(
 
 __all__ = [
     "NOT_PEOPLE",
-    "READABLE_VALUES",
     "check_group_sizes",
     "label_table",
     "publish_tables",

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .fmt import MISSING, Lang, fmt_suppressed, is_missing
+from .settings import MIN_N
 
 __all__ = [
     "Sheet",
@@ -188,7 +189,7 @@ def excel_cells(
     table: pd.DataFrame,
     kinds: Mapping[str, str],
     lang: Lang = "fi",
-    min_n: int = 5,
+    min_n: int = MIN_N,
     *,
     dash: Collection[str] = (),
     people: Collection[str] = (),

@@ -184,6 +184,7 @@ def _checks(nb: nbformat.NotebookNode) -> dict[int, str]:
 def test_runs_saves_its_figure_and_finds_the_planted_difference(as_committed):
     nb, tmp = as_committed
     assert sorted(p.name for p in (tmp / "out").iterdir()) == [
+        "area_means.alt.txt",  # the figure's text alternative, beside it
         "area_means.pdf",
         "area_means.png",
         "area_means.svg",

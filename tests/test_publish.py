@@ -102,15 +102,19 @@ def test_every_analysis_publishes_one_suppression_summary(analysis: str) -> None
         ("en", "Holm: all odds ratios of the model (one family)"),
     ],
 )
-def test_a_holm_family_is_published_in_the_run_language(
+def test_a_holm_family_reads_as_a_sentence_in_the_workbook(
     tmp_path: Path, lang: str, text: str
 ) -> None:
-    """The family column names its Holm family as a sentence of the run's language, not an English constant
-    or a code; a family text an analysis already wrote in the run's language passes unchanged."""
+    """The CSV keeps the family's code for machines (a key figure's source can point at it); the workbook
+    for people shows its sentence in the run's language; a family text without a label passes unchanged."""
+    import openpyxl
+
     t = pd.DataFrame({"family": ["model_odds_ratios", "valmis teksti"], "p_holm": [0.5, 0.2]})
     paths = publish_tables("course", {"completion_model": t}, tmp_path, Settings(lang=lang))
     csv = next(
         p for p in paths if p.name.startswith(("suoritus_logistinen", "completion_logistic"))
     )
-    published = pd.read_csv(csv)
-    assert published.iloc[:, 0].tolist() == [text, "valmis teksti"]
+    assert pd.read_csv(csv).iloc[:, 0].tolist() == ["model_odds_ratios", "valmis teksti"]
+    book = openpyxl.load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
+    values = [c.value for row in book.worksheets[1].iter_rows() for c in row]
+    assert text in values and "valmis teksti" in values and "model_odds_ratios" not in values
