@@ -17,7 +17,7 @@ from ..sdc.parts import suppress_nps_groups, suppress_parts
 from ..settings import BOOTSTRAP_SEED, MIN_N
 from ..stats import proportion_ci
 from ..stats.means import mean_ci as _mean_ci
-from .ranking import N_BOOT, bootstrap_mean_ranks
+from .ranking import N_BOOT, attach_ranks, bootstrap_mean_ranks
 
 
 # ----------------------------------------------------------------------------------------------- feedback
@@ -194,20 +194,17 @@ def feedback_parts(
     table = table.reset_index(drop=True)
     ranked = [str(p) for p in table.loc[ok.to_numpy(), "part"]]
     boot = bootstrap_mean_ranks(scores[ranked], n_boot=n_boot, seed=seed) if ranked else None
-    for col, src in (
-        ("p_best", "p_first"),
-        ("p_worst", "p_last"),
-        ("rank_ci_low", "rank_ci_low"),
-        ("rank_ci_high", "rank_ci_high"),
-    ):
-        values = [
-            boot.at[p, src] if boot is not None and p in ranked else np.nan for p in table["part"]
-        ]
-        table[col] = (
-            pd.array(values, dtype="Float64").astype("Int64")
-            if col.startswith("rank")
-            else np.array(values, dtype=float)
-        )
+    table = attach_ranks(
+        table,
+        "part",
+        boot,
+        {
+            "p_best": "p_first",
+            "p_worst": "p_last",
+            "rank_ci_low": "rank_ci_low",
+            "rank_ci_high": "rank_ci_high",
+        },
+    )
     out = suppress_by_n(
         table, "n", min_n, secondary=False, value_cols=["mean", "ci_low", "ci_high", "sd", "median"]
     )

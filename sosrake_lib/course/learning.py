@@ -19,7 +19,7 @@ from ..stats import holm, paired_change_table, two_sample_ordinal
 from .completion import _done
 from .constants import _TXT
 from .feedback import _mean_ci
-from .ranking import N_BOOT, bootstrap_change_ranks
+from .ranking import N_BOOT, attach_ranks, bootstrap_change_ranks
 
 
 # ----------------------------------------------------------------------------------------------- learning
@@ -139,19 +139,16 @@ def learning_change(
         if ranked
         else None
     )
-    for col, src in (
-        ("p_top_gain", "p_first"),
-        ("gain_rank_ci_low", "rank_ci_low"),
-        ("gain_rank_ci_high", "rank_ci_high"),
-    ):
-        values = [
-            boot.at[a, src] if boot is not None and a in ranked else np.nan for a in table["area"]
-        ]
-        table[col] = (
-            pd.array(values, dtype="Float64").astype("Int64")
-            if col.startswith("gain")
-            else np.array(values, dtype=float)
-        )
+    table = attach_ranks(
+        table,
+        "area",
+        boot,
+        {
+            "p_top_gain": "p_first",
+            "gain_rank_ci_low": "rank_ci_low",
+            "gain_rank_ci_high": "rank_ci_high",
+        },
+    )
     table["test"] = [_wilcoxon_label(m) for m in table["method"]]
     table["family"] = HOLM_FAMILY_AREAS
     keep = [

@@ -24,7 +24,7 @@ take a few milliseconds; the replicates are drawn in chunks, so memory stays bou
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -170,6 +170,38 @@ def bootstrap_change_ranks(
             means.append(np.nanmean(drawn, axis=1))
     out = rank_summary([np.vstack(medians), np.vstack(means)], ci=ci)
     out.index = pd.Index(change.columns)
+    return out
+
+
+def attach_ranks(
+    table: pd.DataFrame,
+    key: str,
+    boot: pd.DataFrame | None,
+    columns: Mapping[str, str],
+) -> pd.DataFrame:
+    """``table`` with the bootstrap summary ``boot`` (from :func:`rank_summary`) copied in, row by ``key``.
+
+    ``columns`` maps a new column to its ``boot`` column; rank bounds (``rank_ci_*``) become whole numbers
+    (``Int64``), probabilities floats. Rows not in ``boot`` (not ranked) get missing values.
+
+    Examples
+    --------
+    >>> boot = pd.DataFrame({"p_first": [0.9], "rank_ci_low": [1.0]}, index=["a"])
+    >>> t = attach_ranks(pd.DataFrame({"part": ["a", "b"]}), "part", boot,
+    ...                  {"p_best": "p_first", "rank_low": "rank_ci_low"})
+    >>> t["p_best"].tolist(), t["rank_low"].tolist()
+    ([0.9, nan], [1, <NA>])
+    """
+    out = table.copy()
+    for col, src in columns.items():
+        values = [
+            boot.at[k, src] if boot is not None and k in boot.index else np.nan for k in out[key]
+        ]
+        out[col] = (
+            pd.array(values, dtype="Float64").astype("Int64")
+            if src.startswith("rank_ci")
+            else np.array(values, dtype=float)
+        )
     return out
 
 
