@@ -6,7 +6,10 @@
 ``sosrake prepare --raw DIR --semester S``,
 ``sosrake sample-data --out DIR [--rows N] [--seed N]``,
 ``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on),
-``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600).
+``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600),
+``sosrake coding-sample RUN_FOLDER [--n N] [--seed S] [--force]`` (a worksheet for human coders),
+``sosrake coding-agreement WORKSHEET [--out DIR] [--codebook NAME|YAML] [--run RUN_FOLDER]`` (codebook vs
+people), ``sosrake codebook-suggest RUN_FOLDER [--top N]`` (frequent words of the answers no theme covers).
 
 The command line speaks Finnish, or English with ``--lang en`` (every command takes it) or an English
 locale (:func:`sosrake_lib.messages.cli_lang`); its help, messages and argparse's own words come from
@@ -116,6 +119,32 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     scan.add_argument("folder", type=Path, metavar=h("mv_folder"), help=h("scan_folder"))
     scan.add_argument("--min-cell-size", type=int, default=5, metavar="N", help=h("scan_min"))
     scan.add_argument("--raw", type=Path, metavar=h("mv_folder"), help=h("scan_raw"))
+
+    cs = with_lang(
+        sub.add_parser("coding-sample", help=h("coding_sample"), description=h("coding_sample"))
+    )
+    cs.add_argument("run_folder", type=Path, metavar=h("mv_folder"), help=h("coding_run"))
+    cs.add_argument("--n", type=int, default=100, metavar="N", help=h("coding_n"))
+    cs.add_argument("--seed", type=int, default=0, metavar="N", help=h("coding_seed"))
+    cs.add_argument("--force", action="store_true", help=h("coding_force"))
+
+    ca = with_lang(
+        sub.add_parser(
+            "coding-agreement", help=h("coding_agreement"), description=h("coding_agreement")
+        )
+    )
+    ca.add_argument("worksheet", type=Path, metavar=h("mv_file"), help=h("coding_worksheet"))
+    ca.add_argument("--out", type=Path, metavar=h("mv_folder"), help=h("coding_out"))
+    ca.add_argument("--codebook", metavar="YAML", help=h("coding_codebook"))
+    ca.add_argument("--run", type=Path, metavar=h("mv_folder"), help=h("coding_from_run"))
+
+    sg = with_lang(
+        sub.add_parser(
+            "codebook-suggest", help=h("codebook_suggest"), description=h("codebook_suggest")
+        )
+    )
+    sg.add_argument("run_folder", type=Path, metavar=h("mv_folder"), help=h("coding_run"))
+    sg.add_argument("--top", type=int, default=30, metavar="N", help=h("suggest_top"))
 
     key = with_lang(sub.add_parser("key", help=h("key"), description=h("key")))
     key.add_argument("action", choices=["init"], help=h("key_action"))
@@ -327,6 +356,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(text("key_created", lang, path=init_key(args.path)))
         elif args.command == "scan":
             return _scan(args.folder, args.min_cell_size, args.raw, lang)
+        elif args.command == "coding-sample":
+            from .coding.worksheet import write_worksheet
+
+            path = write_worksheet(
+                args.run_folder, n=args.n, seed=args.seed, lang=lang, force=args.force
+            )
+            print(text("coding_sample_written", lang, path=path))
+        elif args.command == "coding-agreement":
+            from .coding.cli import agreement_command
+
+            print(agreement_command(args.worksheet, args.out, args.codebook, args.run, lang))
+        elif args.command == "codebook-suggest":
+            from .coding.suggest import suggest_command
+
+            print(suggest_command(args.run_folder, args.top, lang))
         elif args.command == "run":
             from .runner import run_semester
 

@@ -79,6 +79,7 @@ from .open_answers import (
     code_open_answers,
     open_theme_frequencies,
     uncoded_answers_table,
+    write_coding_answers,
     write_uncoded_answers,
 )
 from .themes import likert_distribution, theme_scores, theme_top2
@@ -113,5 +114,6 @@ __all__ = [
     "verdict",
     "write_cleaning_log",
     "write_quotes_for_review",
+    "write_coding_answers",
     "write_uncoded_answers",
 ]

@@ -162,6 +162,30 @@ def write_uncoded_answers(
     return path
 
 
+def write_coding_answers(
+    df: pd.DataFrame,
+    coded: Mapping[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    lang: Lang = "fi",
+    codebook: str = "interviews",
+) -> Path:
+    """Write ``<out_dir>/review/coding_answers.csv``: every non-empty open answer, scrubbed, with its id and
+    the codebook's codes, the material ``sosrake coding-sample`` draws a worksheet from (review material,
+    see :mod:`sosrake_lib.coding.answers`)."""
+    from ..coding.answers import coding_answers
+    from ..coding.answers import write_coding_answers as _write
+
+    table = coding_answers(
+        df,
+        coded,
+        id_column="interview_id",
+        codebook=codebook,
+        question_label=lambda q: question_label(q, lang),
+    )
+    return _write(table, out_dir)
+
+
 # ------------------------------------------------------------------------------------------- 6. quotes
 def candidate_quotes(
     df: pd.DataFrame,
