@@ -77,6 +77,12 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     )
     run.add_argument("--target-size", type=int, metavar="N", help=h("target_size"))
     run.add_argument("--weak-alpha", type=float, metavar=h("mv_number"), help=h("weak_alpha"))
+    run.add_argument(
+        "--coded-worksheet", type=Path, metavar=h("mv_file"), help=h("coded_worksheet")
+    )
+    run.add_argument(
+        "--kappa-bound", type=float, default=None, metavar=h("mv_number"), help=h("kappa_bound")
+    )
     run.add_argument("--timeout", type=int, default=900, metavar=h("mv_seconds"), help=h("timeout"))
     run.add_argument("--processed", type=Path, metavar=h("mv_folder"), help=h("processed"))
     run.add_argument("--quiet", action="store_true", help=h("quiet"))
@@ -391,6 +397,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 codebook_overlay=args.codebook_overlay,
                 **({"processed_dir": args.processed} if args.processed else {}),
                 **({"weak_alpha": args.weak_alpha} if args.weak_alpha is not None else {}),
+                **(
+                    {"coded_worksheet": args.coded_worksheet, "kappa_bound": args.kappa_bound}
+                    if args.coded_worksheet is not None
+                    else {}
+                ),
             )
     except BrokenPipeError:  # `sosrake validate … | head`: the reader went away; nothing is wrong
         import os

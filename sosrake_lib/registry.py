@@ -40,6 +40,8 @@ class RunContext:
     target_size: int | None = None
     approved_quotes: Path | None = None
     weak_alpha: float | None = None
+    coded_worksheet: Path | None = None
+    kappa_bound: float | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,18 @@ def _interviews_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, 
 
         params["semester"] = semester_order(list(exports))[-1]
     params["approved_quotes"] = str(ctx.approved_quotes.resolve()) if ctx.approved_quotes else ""
+    params.update(_coding_parameters(ctx))
+    return params
+
+
+def _coding_parameters(ctx: RunContext) -> dict[str, Any]:
+    """The coded worksheet and the kappa bound, only when a worksheet is given: a run without one passes
+    the notebook's defaults, so its outputs stay as they were."""
+    if ctx.coded_worksheet is None:
+        return {}
+    params: dict[str, Any] = {"coded_worksheet": str(Path(ctx.coded_worksheet).resolve())}
+    if ctx.kappa_bound is not None:
+        params["kappa_bound"] = float(ctx.kappa_bound)
     return params
 
 

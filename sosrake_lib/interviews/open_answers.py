@@ -186,6 +186,79 @@ def write_coding_answers(
     return _write(table, out_dir)
 
 
+def coding_agreement(
+    df: pd.DataFrame,
+    coded: Mapping[str, pd.DataFrame],
+    worksheet: str | Path,
+    *,
+    lang: Lang = "fi",
+    min_n: int = MIN_N,
+    kappa_bound: float = 0.6,
+    codebook: str = "interviews",
+) -> pd.DataFrame:
+    """The codebook's agreement with the coders of ``worksheet``, per theme, for publication.
+
+    Joins the worksheet to this run's codes by answer id; see
+    :func:`sosrake_lib.coding.publish.agreement_table` (disclosure: a theme with fewer than ``min_n`` coded
+    positives shows no shares or kappas).
+    """
+    from ..coding.answers import coding_answers
+    from ..coding.publish import agreement_table
+    from ..text import load_theme_codebook
+
+    table = coding_answers(df, coded, id_column="interview_id", codebook=codebook)
+    labels = load_theme_codebook(codebook).labels(lang)
+    return agreement_table(table, worksheet, labels=labels, min_n=min_n, kappa_bound=kappa_bound)
+
+
+def mark_uncertain(table: pd.DataFrame, agreement: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
+    """``table`` with "(epävarma luokittelu)" / "(uncertain coding)" after the label of every theme the
+    agreement marks uncertain.
+
+    >>> t = pd.DataFrame({"theme": ["a", "b"], "theme_label": ["A", "B"]})
+    >>> a = pd.DataFrame({"theme": ["a", "b"], "uncertain": [True, False]})
+    >>> mark_uncertain(t, a)["theme_label"].tolist()
+    ['A (epävarma luokittelu)', 'B']
+    """
+    bad = set(agreement.loc[agreement["uncertain"].astype(bool), "theme"].astype(str))
+    word = "uncertain coding" if lang == "en" else "epävarma luokittelu"
+    out = table.copy()
+    hit = out["theme"].astype(str).isin(bad).to_numpy()
+    out["theme_label"] = out["theme_label"].astype(object)
+    out.loc[hit, "theme_label"] = [f"{x} ({word})" for x in out.loc[hit, "theme_label"]]
+    return out
+
+
+def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
+    """What the reader must know beside the agreement table (fi, en): who the reference is, rows left out,
+    the bound, how overall is computed."""
+    a = agreement.attrs
+    bound_fi, bound_en = (
+        f"{a.get('kappa_bound', 0.6):.2f}".replace(".", ","),
+        f"{a.get('kappa_bound', 0.6):.2f}",
+    )
+    left = sum(a.get("n_uncoded", {}).values())
+    fi = (
+        f"Vertailukohta on ensimmäinen koodaaja; raja kappa {bound_fi}. Rivit, joilla ei ollut yhtään "
+        f"merkintää, jätettiin pois ({left} riviä koodaajat yhteensä)"
+        + (
+            f"; {a['n_unknown']} koodattua vastausta ei kuulunut tähän ajoon"
+            if a.get("n_unknown")
+            else ""
+        )
+        + ". Tyhjä kappa: teemaa ei esiintynyt otoksessa (ei määritelty) tai solu on piilotettu, kun "
+        f"teeman koodattuja mainintoja oli alle {a.get('min_n')}."
+    )
+    en = (
+        f"The reference is the first coder; bound kappa {bound_en}. Rows with no tick were left out "
+        f"({left} rows, coders together)"
+        + (f"; {a['n_unknown']} coded answers were not of this run" if a.get("n_unknown") else "")
+        + ". An empty kappa: the theme did not occur in the sample (not defined) or the cell is hidden "
+        f"because the theme had fewer than {a.get('min_n')} coded mentions."
+    )
+    return fi, en
+
+
 # ------------------------------------------------------------------------------------------- 6. quotes
 def candidate_quotes(
     df: pd.DataFrame,

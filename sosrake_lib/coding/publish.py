@@ -1,0 +1,152 @@
+"""The coding agreement a run publishes beside its theme shares, and which themes it may headline.
+
+When a run is given a coded worksheet (``sosrake run … --coded-worksheet PATH``), :func:`agreement_table`
+joins the worksheet's ticks to the run's own codes (``answer_id``) and returns one row per theme: the
+codebook's and the human coder's share of the coded answers, Cohen's kappa with its 95 % CI, the two coders'
+own kappa (the ceiling) and ``uncertain`` = kappa below the bound (or not computable). The human reference is
+the first coder who coded the answer sheet (*Koodaaja 1*; the second only when the first coded nothing).
+
+Disclosure: the table says how many answers were coded, and its shares and kappas would give the counts of
+coded positives back (with n and the two shares the whole 2 x 2 table follows). So for a theme with
+``0 < count < min_n`` coded positives by the human or the codebook (:func:`sosrake_lib.sdc.is_small`), the
+shares, kappas and CIs are hidden; when fewer than ``min_n`` answers were coded, everything is. The
+``uncertain`` mark stays: it says only that the kappa is below the bound.
+
+:func:`headline_themes` is the rule for headlines: a theme marked uncertain is never the headline; the most
+frequent theme that passes is, or none.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..sdc import is_small
+from ..settings import MIN_N
+from .agreement import binary_agreement
+from .compare import run_codes
+from .worksheet import read_worksheet
+
+__all__ = ["DEFAULT_KAPPA_BOUND", "agreement_table", "passing_themes"]
+
+DEFAULT_KAPPA_BOUND = 0.6
+_HIDDEN = ["codebook_pct", "human_pct", "kappa", "kappa_ci_low", "kappa_ci_high", "kappa_coders"]
+
+
+def agreement_table(
+    answers: pd.DataFrame,
+    worksheet: str | Path,
+    *,
+    labels: Mapping[str, str] | None = None,
+    min_n: int = MIN_N,
+    kappa_bound: float = DEFAULT_KAPPA_BOUND,
+) -> pd.DataFrame:
+    """Per theme: codebook share, human share, kappa (95 % CI), the coders' kappa, n coded, uncertain.
+
+    Parameters
+    ----------
+    answers : DataFrame
+        The run's :func:`~sosrake_lib.coding.answers.coding_answers` (``answer_id`` and ``cb:<theme>``).
+    worksheet : path
+        The coded worksheet.
+    labels : mapping, optional
+        Theme id -> label in the run's language.
+    min_n, kappa_bound : int, float
+        Disclosure threshold and the smallest acceptable kappa.
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``theme_label``, ``n_coded``, ``codebook_pct``, ``human_pct``, ``kappa``,
+        ``kappa_ci_low``, ``kappa_ci_high``, ``kappa_coders``, ``uncertain``; hidden cells are missing.
+        ``attrs``: ``mean_kappa`` and ``pooled_kappa`` (over the themes whose kappa is defined, unrounded:
+        for the key figure), ``n_coded``, ``n_uncoded`` (coder -> rows left without a tick), ``n_unknown``
+        (coded answers not in this run), ``suppressed_cells``, ``min_n``, ``kappa_bound``.
+    """
+    ws = read_worksheet(worksheet)
+    codes = run_codes(answers, ws.themes)
+    coders = {k: v.loc[v.index.isin(codes.index)] for k, v in ws.coders.items()}
+    n_unknown = max(
+        (int((~v.index.isin(codes.index)).sum()) for v in ws.coders.values()), default=0
+    )
+    coders = {k: v for k, v in coders.items() if len(v)}
+    if not coders:
+        from ..errors import ConfigError
+
+        raise ConfigError(
+            f"none of the coded answers of {Path(worksheet).name} is an answer of this run "
+            "(a worksheet of another run or another pseudonym key?)"
+        )
+    ref_name = next(iter(coders))
+    ref = coders[ref_name]
+    other = [c for c in coders if c != ref_name]
+    labels = labels or {}
+    rows, hide = [], []
+    kappas = []
+    for theme in ws.themes:
+        r = binary_agreement(ref[theme].to_numpy(bool), codes.loc[ref.index, theme].to_numpy(bool))
+        k2 = math.nan
+        if other:
+            o = coders[other[0]]
+            both = ref.index.intersection(o.index)
+            k2 = binary_agreement(ref.loc[both, theme], o.loc[both, theme])["kappa"]
+        kappas.append(r["kappa"])
+        rows.append(
+            {
+                "theme": theme,
+                "theme_label": labels.get(theme, theme),
+                "n_coded": r["n"],
+                "codebook_pct": r["codebook_pct"],
+                "human_pct": r["human_pct"],
+                "kappa": r["kappa"],
+                "kappa_ci_low": r["kappa_low"],
+                "kappa_ci_high": r["kappa_high"],
+                "kappa_coders": k2,
+                "uncertain": bool(math.isnan(r["kappa"]) or r["kappa"] < kappa_bound),
+            }
+        )
+        hide.append(
+            is_small(r["human_count"], min_n)
+            or is_small(r["codebook_count"], min_n)
+            or is_small(r["n"], min_n)
+        )
+    out = pd.DataFrame(rows)
+    mask = np.asarray(hide, dtype=bool)
+    for col in _HIDDEN:
+        out[col] = out[col].astype("Float64").mask(mask)
+    n_coded = len(ref)
+    out["n_coded"] = (
+        out["n_coded"].astype("Int64").mask(np.full(len(out), is_small(n_coded, min_n)))
+    )
+    pooled = binary_agreement(
+        ref[ws.themes].to_numpy(bool).ravel(),
+        codes.loc[ref.index, ws.themes].to_numpy(bool).ravel(),
+    )
+    valid = [k for k in kappas if not math.isnan(k)]
+    out.attrs = {
+        "mean_kappa": float(np.mean(valid)) if valid else math.nan,
+        "pooled_kappa": pooled["kappa"],
+        "n_coded": n_coded,
+        "n_uncoded": dict(ws.uncoded),
+        "n_unknown": n_unknown,
+        "suppressed_cells": int(mask.sum()) * len(_HIDDEN),
+        "min_n": min_n,
+        "kappa_bound": kappa_bound,
+    }
+    return out
+
+
+def passing_themes(agreement: pd.DataFrame | None) -> set[str] | None:
+    """The themes a headline may name: those not marked uncertain (``None``: no agreement, any theme).
+
+    >>> t = pd.DataFrame({"theme": ["a", "b"], "uncertain": [False, True]})
+    >>> passing_themes(t), passing_themes(None)
+    ({'a'}, None)
+    """
+    if agreement is None:
+        return None
+    return set(agreement.loc[~agreement["uncertain"].astype(bool), "theme"].astype(str))
