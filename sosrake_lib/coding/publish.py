@@ -5,6 +5,9 @@ joins the worksheet's ticks to the run's own codes (``answer_id``) and returns o
 codebook's and the human coder's share of the coded answers, Cohen's kappa with its 95 % CI, the two coders'
 own kappa (the ceiling) and ``uncertain`` = kappa below the bound (or not computable). The human reference is
 the first coder who coded the answer sheet (*Koodaaja 1*; the second only when the first coded nothing).
+The answer ids depend on the pseudonym key; when none of the worksheet's ids is of this run (a worksheet
+made with another key, e.g. the shipped sample's on a machine with its own key), the codebook's codes are
+computed from the worksheet's scrubbed text instead (``attrs["source"] = "text"``; the report says so).
 
 Disclosure: the table says how many answers were coded, and its shares and kappas would give the counts of
 coded positives back (with n and the two shares the whole 2 x 2 table follows). So for a theme with
@@ -28,7 +31,7 @@ import pandas as pd
 from ..sdc import is_small
 from ..settings import MIN_N
 from .agreement import binary_agreement
-from .compare import run_codes
+from .compare import codebook_codes, run_codes
 from .worksheet import read_worksheet
 
 __all__ = ["DEFAULT_KAPPA_BOUND", "agreement_table", "passing_themes"]
@@ -69,18 +72,16 @@ def agreement_table(
     """
     ws = read_worksheet(worksheet)
     codes = run_codes(answers, ws.themes)
+    source = "run"
+    if not any(v.index.isin(codes.index).any() for v in ws.coders.values()):
+        # ids of another pseudonym key (or another run): code the worksheet's own text with the codebook
+        codes = codebook_codes(ws, str(answers["codebook"].iloc[0]) if len(answers) else None)
+        source = "text"
     coders = {k: v.loc[v.index.isin(codes.index)] for k, v in ws.coders.items()}
     n_unknown = max(
         (int((~v.index.isin(codes.index)).sum()) for v in ws.coders.values()), default=0
     )
     coders = {k: v for k, v in coders.items() if len(v)}
-    if not coders:
-        from ..errors import ConfigError
-
-        raise ConfigError(
-            f"none of the coded answers of {Path(worksheet).name} is an answer of this run "
-            "(a worksheet of another run or another pseudonym key?)"
-        )
     ref_name = next(iter(coders))
     ref = coders[ref_name]
     other = [c for c in coders if c != ref_name]
@@ -133,6 +134,7 @@ def agreement_table(
         "n_coded": n_coded,
         "n_uncoded": dict(ws.uncoded),
         "n_unknown": n_unknown,
+        "source": source,
         "suppressed_cells": int(mask.sum()) * len(_HIDDEN),
         "min_n": min_n,
         "kappa_bound": kappa_bound,

@@ -230,33 +230,47 @@ def mark_uncertain(table: pd.DataFrame, agreement: pd.DataFrame, lang: Lang = "f
 
 
 def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
-    """What the reader must know beside the agreement table (fi, en): who the reference is, rows left out,
-    the bound, how overall is computed."""
+    """What the reader must know beside the agreement table (fi, en): the reference coder, the bound, the
+    overall kappas, rows left out, where the codebook's codes came from, what an empty kappa means."""
+    from ..fmt import fmt_number
+
     a = agreement.attrs
-    bound_fi, bound_en = (
-        f"{a.get('kappa_bound', 0.6):.2f}".replace(".", ","),
-        f"{a.get('kappa_bound', 0.6):.2f}",
-    )
+    bound = a.get("kappa_bound", 0.6)
     left = sum(a.get("n_uncoded", {}).values())
-    fi = (
-        f"Vertailukohta on ensimmäinen koodaaja; raja kappa {bound_fi}. Rivit, joilla ei ollut yhtään "
-        f"merkintää, jätettiin pois ({left} riviä koodaajat yhteensä)"
-        + (
-            f"; {a['n_unknown']} koodattua vastausta ei kuulunut tähän ajoon"
-            if a.get("n_unknown")
-            else ""
-        )
-        + ". Tyhjä kappa: teemaa ei esiintynyt otoksessa (ei määritelty) tai solu on piilotettu, kun "
-        f"teeman koodattuja mainintoja oli alle {a.get('min_n')}."
-    )
-    en = (
-        f"The reference is the first coder; bound kappa {bound_en}. Rows with no tick were left out "
-        f"({left} rows, coders together)"
-        + (f"; {a['n_unknown']} coded answers were not of this run" if a.get("n_unknown") else "")
-        + ". An empty kappa: the theme did not occur in the sample (not defined) or the cell is hidden "
-        f"because the theme had fewer than {a.get('min_n')} coded mentions."
-    )
-    return fi, en
+    unknown = int(a.get("n_unknown", 0))
+    text = a.get("source") == "text"
+    fi = [
+        f"Vertailukohta on ensimmäinen koodaaja ({a.get('n_coded')} koodattua vastausta); raja: kappa "
+        f"{fmt_number(bound, 'fi', 2)}. Kaikki teemat yhdessä (poolattu) kappa "
+        f"{fmt_number(a.get('pooled_kappa'), 'fi', 2)}, teemojen kappojen keskiarvo "
+        f"{fmt_number(a.get('mean_kappa'), 'fi', 2)}.",
+        f"Rivit, joilla ei ollut yhtään merkintää, jätettiin pois: {left} riviä (koodaajat yhteensä).",
+        f"{unknown} koodattua vastausta ei kuulunut tähän ajoon, ne jätettiin pois."
+        if unknown
+        else "",
+        "Lomakkeen tunnisteet eivät olleet tämän ajon (toinen pseudonymisointiavain), joten koodiston "
+        "koodit laskettiin lomakkeen siivotusta tekstistä."
+        if text
+        else "",
+        "Tyhjä kappa: teemaa ei ollut otoksessa (kappa ei määritelty; teema lasketaan epävarmaksi) tai "
+        f"luku on piilotettu, koska teeman koodattuja mainintoja oli alle {a.get('min_n')}.",
+    ]
+    en = [
+        f"The reference is the first coder ({a.get('n_coded')} coded answers); bound: kappa "
+        f"{fmt_number(bound, 'en', 2)}. All themes pooled: kappa "
+        f"{fmt_number(a.get('pooled_kappa'), 'en', 2)}; mean of the themes' kappas "
+        f"{fmt_number(a.get('mean_kappa'), 'en', 2)}.",
+        f"Rows with no tick were left out: {left} rows (coders together).",
+        f"{unknown} coded answers were not of this run and were left out." if unknown else "",
+        "The worksheet's ids were not of this run (another pseudonym key), so the codebook's codes were "
+        "computed from the worksheet's scrubbed text."
+        if text
+        else "",
+        "An empty kappa: the theme was not in the sample (kappa not defined; the theme counts as "
+        "uncertain) or the figure is hidden because the theme had fewer than "
+        f"{a.get('min_n')} coded mentions.",
+    ]
+    return " ".join(x for x in fi if x), " ".join(x for x in en if x)
 
 
 # ------------------------------------------------------------------------------------------- 6. quotes
