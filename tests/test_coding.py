@@ -426,3 +426,28 @@ def test_review_material_scan_treats_the_worksheet_like_quotes(run_dir: Path) ->
     moved.mkdir()
     (run_dir / "review" / "coding_sample.xlsx").rename(moved / "coding_sample.xlsx")
     assert [f for f in scan_outputs(run_dir) if f.kind == "review_material"]
+
+
+def test_a_rerun_keeps_a_worksheet_being_coded(tmp_path: Path) -> None:
+    from sosrake_lib.runner import _keep_worksheets
+
+    final, tmp = tmp_path / "final", tmp_path / "tmp"
+    (final / "review").mkdir(parents=True)
+    (final / "review" / "coding_sample.xlsx").write_bytes(b"ticked")
+    assert _keep_worksheets(final, tmp) == [tmp / "review" / "coding_sample.xlsx"]
+    assert (tmp / "review" / "coding_sample.xlsx").read_bytes() == b"ticked"
+
+
+def test_the_scanner_flags_coding_material_outside_review(tmp_path: Path) -> None:
+    from sosrake_lib.scan import scan_outputs
+
+    for name in ("coding_answers.csv", "coding_disagreements.csv", "codebook_suggestions.csv"):
+        (tmp_path / "tables").mkdir(exist_ok=True)
+        (tmp_path / "tables" / name).write_text("a\n1\n", encoding="utf-8")
+    (tmp_path / "tables" / "coding_agreement.csv").write_text("a\n1\n", encoding="utf-8")
+    flagged = {f.file for f in scan_outputs(tmp_path, min_n=1) if f.kind == "review_material"}
+    assert flagged == {
+        "tables/coding_answers.csv",
+        "tables/coding_disagreements.csv",
+        "tables/codebook_suggestions.csv",
+    }
