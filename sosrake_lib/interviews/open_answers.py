@@ -252,8 +252,9 @@ def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
         "koodit laskettiin lomakkeen siivotusta tekstistä."
         if text
         else "",
-        "Tyhjä kappa: teemaa ei ollut otoksessa (kappa ei määritelty; teema lasketaan epävarmaksi) tai "
-        f"luku on piilotettu, koska teeman koodattuja mainintoja oli alle {a.get('min_n')}.",
+        "Viiva (–) kappan kohdalla: teemaa ei ollut otoksessa (kappa ei määritelty; teema lasketaan "
+        "epävarmaksi) tai luku on piilotettu, koska teeman koodattuja mainintoja oli alle "
+        f"{a.get('min_n')} (silloin myös osuudet ovat piilotettuja).",
     ]
     en = [
         f"The reference is the first coder ({a.get('n_coded')} coded answers); bound: kappa "
@@ -266,9 +267,9 @@ def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
         "computed from the worksheet's scrubbed text."
         if text
         else "",
-        "An empty kappa: the theme was not in the sample (kappa not defined; the theme counts as "
+        "A dash (–) for kappa: the theme was not in the sample (kappa not defined; the theme counts as "
         "uncertain) or the figure is hidden because the theme had fewer than "
-        f"{a.get('min_n')} coded mentions.",
+        f"{a.get('min_n')} coded mentions (then the shares are hidden too).",
     ]
     return " ".join(x for x in fi if x), " ".join(x for x in en if x)
 
