@@ -392,6 +392,10 @@ def test_cli_coding_sample_and_agreement_exit_codes(
     )
     capsys.readouterr()
 
+    # outside a run's review/ folder (e.g. under data/raw) nothing is written without --out
+    assert main(["coding-agreement", str(coded_sheet)]) == 2
+    assert "--out" in capsys.readouterr().err
+
     _tick(coded_sheet, "Koodaaja 1", 4, 5, "joo")
     assert main(["coding-agreement", str(coded_sheet), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from ..errors import ConfigError
 from ..fmt import Lang, fmt_number
 from .answers import read_coding_answers
 from .compare import codebook_codes, run_codes, worksheet_agreement, write_agreement
@@ -70,6 +71,16 @@ def _num(x: float, lang: Lang, decimals: int = 2) -> str:
     return fmt_number(x, lang, decimals)
 
 
+def _theme_labels(meta: dict[str, str], codebook: str | None, lang: Lang) -> dict[str, str]:
+    from ..text import load_theme_codebook
+
+    try:
+        cb = load_theme_codebook(codebook or meta.get("codebook", ""))
+    except Exception:  # the labels are a courtesy: ids are shown when the codebook cannot be read
+        return {}
+    return {t.id: f"{t.label(lang)} ({t.id})" for t in cb.themes}
+
+
 def agreement_command(
     worksheet: Path,
     out: Path | None,
@@ -87,14 +98,22 @@ def agreement_command(
         codes = codebook_codes(ws, codebook)
         source = w["recoded"]
     res = worksheet_agreement(ws, codes, source)
-    files = write_agreement(res, out or Path(worksheet).parent)
+    if out is None:
+        out = Path(worksheet).parent
+        if out.name != "review":  # e.g. data/raw/...: raw folders are never written to
+            raise ConfigError(
+                f"{Path(worksheet).name} is not in a run's review/ folder: give --out, the folder for "
+                "coding_agreement.csv and coding_disagreements.csv (review material), e.g. "
+                "outputs/<semester>/<analysis>/review"
+            )
+    files = write_agreement(res, out)
     lines = [
         w["head"].format(
             file=Path(worksheet).name, cb=codebook or ws.meta.get("codebook"), source=source
         )
     ]
     t = res.table
-    labels = {"_pooled": w["pooled"], "_mean": w["mean"]}
+    labels = {"_pooled": w["pooled"], "_mean": w["mean"], **_theme_labels(ws.meta, codebook, lang)}
     for comparison in t["comparison"].unique():
         a, _, b = comparison.partition("~")
         human = comparison.count("coder") == 2
@@ -104,7 +123,10 @@ def agreement_command(
             else w["vs"].format(coder=w["coder"].get(b, b))
         )
         lines += ["", (w["humans"] + " " if human else "") + title]
-        lines.append(" | ".join(w["cols"]) + (f" | {w['alpha']}" if human else ""))
+        cols = list(w["cols"])
+        if human:  # the second coder stands where the codebook stands in the other blocks
+            cols[1:3] = [f"{w['coder'].get(a, a)} %", f"{w['coder'].get(b, b)} %"]
+        lines.append(" | ".join(cols) + (f" | {w['alpha']}" if human else ""))
         for r in t[t["comparison"] == comparison].itertuples(index=False):
             kappa = _num(r.kappa, lang)
             if not (isinstance(r.kappa_low, float) and math.isnan(r.kappa_low)):
