@@ -582,9 +582,19 @@ def run_semester(
     if kappa_bound is not None and not 0 <= kappa_bound <= 1:
         raise ConfigError(f"--kappa-bound must be a number from 0 to 1 (got {kappa_bound})")
     if coded_worksheet is not None:
-        from .coding.worksheet import read_worksheet
+        from .coding.worksheet import read_worksheet, worksheet_codebook
+        from .registry import CODING_CODEBOOKS
 
         coded_worksheet = Path(coded_worksheet).resolve()
+        if not coded_worksheet.is_file():
+            raise ConfigError(f"the coding worksheet does not exist: {coded_worksheet}")
+        made_with = worksheet_codebook(coded_worksheet)
+        if made_with not in {CODING_CODEBOOKS.get(a.name) for a in selected(analysis)}:
+            raise ConfigError(
+                f"the coded worksheet {coded_worksheet.name} is for the {made_with or 'unknown'} theme "
+                f"codebook, which the run {analysis} does not code with; give it to the analysis it was "
+                "drawn from"
+            )
         read_worksheet(coded_worksheet)  # a bad tick stops the run before anything is written
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")

@@ -455,3 +455,69 @@ def test_the_scanner_flags_coding_material_outside_review(tmp_path: Path) -> Non
         "tables/coding_disagreements.csv",
         "tables/codebook_suggestions.csv",
     }
+
+
+def _competence_worksheet(tmp_path: Path) -> Path:
+    from sosrake_lib.text import code_themes
+
+    df = pd.DataFrame(
+        {
+            "respondent_id": [f"ps_{i:016x}" for i in range(12)],
+            "support_needed": ["Tarvitsen koulutusta raportointiin.", "Aikaa ei ole."] * 6,
+        }
+    )
+    folder = tmp_path / "sample" / "competence"
+    write_coding_answers(
+        coding_answers(
+            df,
+            {"support_needed": code_themes(df["support_needed"], "competence")},
+            id_column="respondent_id",
+            codebook="competence",
+        ),
+        folder,
+    )
+    return write_worksheet(folder, n=10, seed=0)
+
+
+def test_a_worksheet_goes_to_the_analysis_of_its_codebook(
+    coded_sheet: Path, tmp_path: Path
+) -> None:
+    from sosrake_lib.coding.worksheet import worksheet_codebook
+    from sosrake_lib.registry import RunContext, _coding_parameters
+    from sosrake_lib.runner import run_semester
+
+    comp_sheet = _competence_worksheet(tmp_path)
+    assert (worksheet_codebook(coded_sheet), worksheet_codebook(comp_sheet)) == (
+        "interviews",
+        "competence",
+    )
+    ctx = RunContext(semester="s", coded_worksheet=coded_sheet, kappa_bound=0.7)
+    assert _coding_parameters(ctx, "interviews") == {
+        "coded_worksheet": str(coded_sheet.resolve()),
+        "kappa_bound": 0.7,
+    }
+    assert _coding_parameters(ctx, "competence") == {}  # `run all`: only interviews gets it
+    assert _coding_parameters(RunContext(semester="s"), "interviews") == {}
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match="competence theme codebook"):
+        run_semester(
+            "interviews",
+            semester="s",
+            raw=SAMPLE_DIR,
+            out=out,
+            coded_worksheet=comp_sheet,
+            processed_dir=None,
+            progress=False,
+        )
+    with pytest.raises(ConfigError, match="--kappa-bound"):
+        run_semester(
+            "interviews",
+            semester="s",
+            raw=SAMPLE_DIR,
+            out=out,
+            coded_worksheet=coded_sheet,
+            kappa_bound=1.5,
+            processed_dir=None,
+            progress=False,
+        )
+    assert not out.exists()  # refused before anything was written

@@ -122,3 +122,42 @@ def test_the_published_agreement_hides_small_counts_at_min_cell_size_20(
 
     found = scan_file(out / "tables" / "coding_agreement.csv", min_n=20)
     assert [f for f in found if f.kind == "small_count"] == []
+
+
+def test_competence_run_with_a_coded_worksheet(tmp_path: Path) -> None:
+    """The competence run leaves its support answers for coding; a worksheet ticked as the codebook codes
+    them, except one theme a person never ticks, shows kappa 1 for the rest and marks that theme."""
+    from openpyxl import load_workbook
+
+    common = ["--semester", "sample", "--raw", str(SAMPLE_DIR), "--quiet"]
+    a = ["--out", str(tmp_path / "a"), "--processed", str(tmp_path / "pa")]
+    assert main(["run", "competence", *common, *a]) == 0
+    run_dir = tmp_path / "a" / "sample" / "competence"
+    assert main(["coding-sample", str(run_dir), "--n", "60"]) == 0
+    sheet = run_dir / "review" / "coding_sample.xlsx"
+    answers = pd.read_csv(run_dir / "review" / "coding_answers.csv").set_index("answer_id")
+    wb = load_workbook(sheet)
+    meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True)}
+    themes = str(meta["themes"]).split(",")
+    never = "koulutus"  # the person never ticks it: its kappa falls to 0
+    ws = wb["Koodaaja 1"]
+    for r in range(2, ws.max_row + 1):
+        aid = ws.cell(row=r, column=1).value
+        ticked = [t for t in themes if answers.loc[aid, f"cb:{t}"] and t != never]
+        for j, t in enumerate(themes, start=4):
+            if t in ticked:
+                ws.cell(row=r, column=j, value="x")
+        if not ticked:
+            ws.cell(row=r, column=4 + len(themes), value="x")
+    coded = tmp_path / "competence_coded.xlsx"
+    wb.save(coded)
+    b = ["--out", str(tmp_path / "b"), "--processed", str(tmp_path / "pb")]
+    assert main(["run", "competence", *common, *b, "--coded-worksheet", str(coded)]) == 0
+    out = tmp_path / "b" / "sample" / "competence"
+    table = pd.read_csv(out / "tables" / "coding_agreement.csv").set_index("Teematunnus")
+    assert bool(table.loc[never, "Epävarma luokittelu"])
+    shown = table.drop(index=never)["Cohenin kappa"].dropna()
+    assert len(shown) >= 1 and (shown == 1.0).all()
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Teemaluokittelun yhtäpitävyys ihmiskoodaajan kanssa" in report
+    assert "(epävarma luokittelu)" in report

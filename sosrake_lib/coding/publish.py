@@ -34,7 +34,13 @@ from .agreement import binary_agreement
 from .compare import codebook_codes, run_codes
 from .worksheet import read_worksheet
 
-__all__ = ["DEFAULT_KAPPA_BOUND", "agreement_table", "passing_themes"]
+__all__ = [
+    "DEFAULT_KAPPA_BOUND",
+    "agreement_notes",
+    "agreement_table",
+    "mark_uncertain",
+    "passing_themes",
+]
 
 DEFAULT_KAPPA_BOUND = 0.6
 _HIDDEN = ["codebook_pct", "human_pct", "kappa", "kappa_ci_low", "kappa_ci_high", "kappa_coders"]
@@ -152,3 +158,66 @@ def passing_themes(agreement: pd.DataFrame | None) -> set[str] | None:
     if agreement is None:
         return None
     return set(agreement.loc[~agreement["uncertain"].astype(bool), "theme"].astype(str))
+
+
+def mark_uncertain(table: pd.DataFrame, agreement: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
+    """``table`` with "(epävarma luokittelu)" / "(uncertain coding)" after the label of every theme the
+    agreement marks uncertain (``theme`` and ``theme_label`` columns).
+
+    >>> t = pd.DataFrame({"theme": ["a", "b"], "theme_label": ["A", "B"]})
+    >>> a = pd.DataFrame({"theme": ["a", "b"], "uncertain": [True, False]})
+    >>> mark_uncertain(t, a)["theme_label"].tolist()
+    ['A (epävarma luokittelu)', 'B']
+    """
+    bad = set(agreement.loc[agreement["uncertain"].astype(bool), "theme"].astype(str))
+    word = "uncertain coding" if lang == "en" else "epävarma luokittelu"
+    out = table.copy()
+    hit = out["theme"].astype(str).isin(bad).to_numpy()
+    out["theme_label"] = out["theme_label"].astype(object)
+    out.loc[hit, "theme_label"] = [f"{x} ({word})" for x in out.loc[hit, "theme_label"]]
+    return out
+
+
+def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
+    """What the reader must know beside the agreement table (fi, en): the reference coder, the bound, the
+    overall kappas, rows left out, where the codebook's codes came from, what an empty kappa means."""
+    from ..fmt import fmt_number
+
+    a = agreement.attrs
+    bound = a.get("kappa_bound", 0.6)
+    left = sum(a.get("n_uncoded", {}).values())
+    unknown = int(a.get("n_unknown", 0))
+    text = a.get("source") == "text"
+    fi = [
+        f"Vertailukohta on ensimmäinen koodaaja ({a.get('n_coded')} koodattua vastausta); raja: kappa "
+        f"{fmt_number(bound, 'fi', 2)}. Kaikki teemat yhdessä (poolattu) kappa "
+        f"{fmt_number(a.get('pooled_kappa'), 'fi', 2)}, teemojen kappojen keskiarvo "
+        f"{fmt_number(a.get('mean_kappa'), 'fi', 2)}.",
+        f"Rivit, joilla ei ollut yhtään merkintää, jätettiin pois: {left} riviä (koodaajat yhteensä).",
+        f"{unknown} koodattua vastausta ei kuulunut tähän ajoon, ne jätettiin pois."
+        if unknown
+        else "",
+        "Lomakkeen tunnisteet eivät olleet tämän ajon (toinen pseudonymisointiavain), joten koodiston "
+        "koodit laskettiin lomakkeen siivotusta tekstistä."
+        if text
+        else "",
+        "Viiva (–) kappan kohdalla: teemaa ei ollut otoksessa (kappa ei määritelty; teema lasketaan "
+        "epävarmaksi) tai luku on piilotettu, koska teeman koodattuja mainintoja oli alle "
+        f"{a.get('min_n')} (silloin myös osuudet ovat piilotettuja).",
+    ]
+    en = [
+        f"The reference is the first coder ({a.get('n_coded')} coded answers); bound: kappa "
+        f"{fmt_number(bound, 'en', 2)}. All themes pooled: kappa "
+        f"{fmt_number(a.get('pooled_kappa'), 'en', 2)}; mean of the themes' kappas "
+        f"{fmt_number(a.get('mean_kappa'), 'en', 2)}.",
+        f"Rows with no tick were left out: {left} rows (coders together).",
+        f"{unknown} coded answers were not of this run and were left out." if unknown else "",
+        "The worksheet's ids were not of this run (another pseudonym key), so the codebook's codes were "
+        "computed from the worksheet's scrubbed text."
+        if text
+        else "",
+        "A dash (–) for kappa: the theme was not in the sample (kappa not defined; the theme counts as "
+        "uncertain) or the figure is hidden because the theme had fewer than "
+        f"{a.get('min_n')} coded mentions (then the shares are hidden too).",
+    ]
+    return " ".join(x for x in fi if x), " ".join(x for x in en if x)

@@ -49,6 +49,7 @@ __all__ = [
     "Worksheet",
     "is_tick",
     "read_worksheet",
+    "worksheet_codebook",
     "worksheet_bytes",
     "write_worksheet",
 ]
@@ -316,6 +317,21 @@ def _bad(path: Path, sheet: str, row: int, column: str, value: Any, what: str) -
         hint="tick with x, X, 1 or kyllä, or leave the cell empty",
         hint_fi="merkitse x, X, 1 tai kyllä, tai jätä solu tyhjäksi",
     )
+
+
+def worksheet_codebook(path: str | Path) -> str:
+    """The theme codebook a worksheet was made with (its hidden ``_meta`` sheet); ``""`` when unknown."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+        rows = (
+            list(wb[META_SHEET].iter_rows(values_only=True)) if META_SHEET in wb.sheetnames else []
+        )
+        wb.close()
+    except Exception:
+        return ""
+    return next((str(r[1]) for r in rows if r and r[0] == "codebook"), "")
 
 
 def read_worksheet(path: str | Path) -> Worksheet:
