@@ -154,7 +154,7 @@ def test_competence_run_with_a_coded_worksheet(tmp_path: Path) -> None:
     b = ["--out", str(tmp_path / "b"), "--processed", str(tmp_path / "pb")]
     assert main(["run", "competence", *common, *b, "--coded-worksheet", str(coded)]) == 0
     out = tmp_path / "b" / "sample" / "competence"
-    table = pd.read_csv(out / "tables" / "coding_agreement.csv").set_index("Teematunnus")
+    table = pd.read_csv(out / "tables" / "coding_agreement.csv").set_index("Teeman tunniste")
     assert bool(table.loc[never, "Epävarma luokittelu"])
     shown = table.drop(index=never)["Cohenin kappa"].dropna()
     assert len(shown) >= 1 and (shown == 1.0).all()

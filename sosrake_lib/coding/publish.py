@@ -72,9 +72,11 @@ def agreement_table(
     DataFrame
         ``theme``, ``theme_label``, ``n_coded``, ``codebook_pct``, ``human_pct``, ``kappa``,
         ``kappa_ci_low``, ``kappa_ci_high``, ``kappa_coders``, ``uncertain``; hidden cells are missing.
-        ``attrs``: ``mean_kappa`` and ``pooled_kappa`` (over the themes whose kappa is defined, unrounded:
-        for the key figure), ``n_coded``, ``n_uncoded`` (coder -> rows left without a tick), ``n_unknown``
-        (coded answers not in this run), ``suppressed_cells``, ``min_n``, ``kappa_bound``.
+        ``attrs``: ``mean_kappa`` (over the kappas the table shows: a mean over hidden ones too would
+        give a hidden kappa back) and ``pooled_kappa`` (all theme decisions in one table; only when no
+        theme is hidden), unrounded, for the key figure and the notes; ``n_coded``, ``n_uncoded``
+        (coder -> rows left without a tick), ``n_unknown`` (coded answers not in this run), ``source``,
+        ``not_defined`` (themes absent from the sample), ``suppressed_cells``, ``min_n``, ``kappa_bound``.
     """
     ws = read_worksheet(worksheet)
     codes = run_codes(answers, ws.themes)
@@ -133,14 +135,18 @@ def agreement_table(
         ref[ws.themes].to_numpy(bool).ravel(),
         codes.loc[ref.index, ws.themes].to_numpy(bool).ravel(),
     )
-    valid = [k for k in kappas if not math.isnan(k)]
+    # overall figures from what the table shows: a mean over every theme beside the shown kappas would
+    # give a hidden one back, and the pooled table holds the hidden themes' counts
+    valid = [float(k) for k in out["kappa"].dropna()]
     out.attrs = {
         "mean_kappa": float(np.mean(valid)) if valid else math.nan,
-        "pooled_kappa": pooled["kappa"],
+        "pooled_kappa": pooled["kappa"] if not mask.any() else math.nan,
         "n_coded": n_coded,
         "n_uncoded": dict(ws.uncoded),
         "n_unknown": n_unknown,
         "source": source,
+        # themes with no variation in the sample (kappa not defined): uncertain because unverified
+        "not_defined": [t for t, k in zip(ws.themes, kappas, strict=True) if math.isnan(k)],
         "suppressed_cells": int(mask.sum()) * len(_HIDDEN),
         "min_n": min_n,
         "kappa_bound": kappa_bound,
