@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,7 @@ from .worksheet import read_worksheet
 
 __all__ = [
     "DEFAULT_KAPPA_BOUND",
+    "add_agreement_figure",
     "agreement_notes",
     "agreement_table",
     "mark_uncertain",
@@ -227,3 +229,45 @@ def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
         f"{a.get('min_n')} coded mentions (then the shares are hidden too).",
     ]
     return " ".join(x for x in fi if x), " ".join(x for x in en if x)
+
+
+def add_agreement_figure(
+    kf: Any, agreement: pd.DataFrame, labels: Mapping[str, tuple[str, str]]
+) -> None:
+    """Add key figure ``coding_agreement``: the mean of the shown kappas (codebook vs the human coder), the
+    themes below the bound and those absent from the sample named; ``labels``: theme id -> (fi, en).
+    The infographic's footnote says it when the figure is there."""
+    from ..fmt import fmt_number
+    from ..outputs import source
+
+    mean = agreement.attrs.get("mean_kappa", math.nan)
+    n = int(agreement.attrs.get("n_coded", 0))
+    absent = set(agreement.attrs.get("not_defined", []))
+    marked = agreement.loc[agreement["uncertain"].astype(bool), "theme"].astype(str).tolist()
+    bad = [t for t in marked if t not in absent]
+
+    def names(themes: list[str], k: int) -> str:
+        return ", ".join(labels.get(t, (t, t))[k].lower() for t in themes)
+
+    names_fi, names_en = names(bad, 0), names(bad, 1)
+    gone = [t for t in marked if t in absent]
+    gone_fi = f"; ei otoksessa (ei tarkistettu): {names(gone, 0)}" if gone else ""
+    gone_en = f"; not in the sample (not checked): {names(gone, 1)}" if gone else ""
+    value = None if math.isnan(mean) else float(mean)
+    k_fi = fmt_number(value, "fi", 2)
+    k_en = fmt_number(value, "en", 2)
+    kf.add(
+        "coding_agreement",
+        value,
+        "kappa",
+        n=n,
+        method="Cohen's kappa of the theme codebook against a human coder on a coded sample of the open "
+        "answers, mean over the themes; a theme below the bound is marked uncertain and not headlined",
+        label_fi=f"Teemaluokittelu vastasi ihmiskoodaajaa: kappa keskimäärin {k_fi} ({n} vastausta)"
+        + (f"; epävarma luokittelu: {names_fi}" if bad else "")
+        + gone_fi,
+        label_en=f"Theme coding agreed with a human coder: mean kappa {k_en} ({n} answers)"
+        + (f"; uncertain coding: {names_en}" if bad else "")
+        + gone_en,
+        source=source("coding_agreement", "kappa"),
+    )

@@ -98,7 +98,13 @@ from .groups import (
 from .items import item_distributions, likert_percentages, suppress_answer_counts
 from .key_figures import build_key_figures, parse_note
 from .loading import cleaning_summary, load_responses
-from .needs import coding_agreement, development_needs, support_themes, write_coding_answers
+from .needs import (
+    add_agreement_figure,
+    coding_agreement,
+    development_needs,
+    support_themes,
+    write_coding_answers,
+)
 from .respondents import (
     BACKGROUND,
     RateResult,
@@ -154,6 +160,7 @@ __all__ = [
     "weak_parts",
     "weak_scale_note",
     "support_themes",
+    "add_agreement_figure",
     "agreement_notes",
     "coding_agreement",
     "mark_uncertain",

@@ -4,6 +4,7 @@ answers on the support needed."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -176,3 +177,13 @@ def coding_agreement(
     table = _coding_table(df, column=column, codebook=codebook, lang=lang)
     labels = load_theme_codebook(codebook).labels(lang)
     return agreement_table(table, worksheet, labels=labels, min_n=min_n, kappa_bound=kappa_bound)
+
+
+def add_agreement_figure(kf: Any, agreement: pd.DataFrame, codebook: str = "competence") -> None:
+    """Key figure ``coding_agreement`` of the support themes (see
+    :func:`sosrake_lib.coding.publish.add_agreement_figure`)."""
+    from ..coding.publish import add_agreement_figure as _add
+    from ..text import load_theme_codebook
+
+    cb = load_theme_codebook(codebook)
+    _add(kf, agreement, {t.id: (t.label("fi"), t.label("en")) for t in cb.themes})

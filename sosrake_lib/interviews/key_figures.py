@@ -269,37 +269,6 @@ def build_key_figures(
 def _agreement_figure(
     kf: KeyFigures, agreement: pd.DataFrame, open_labels: dict[str, tuple[str, str]]
 ) -> None:
-    """Key figure ``coding_agreement``: the mean kappa of codebook vs human, the uncertain themes named."""
-    import math
+    from ..coding.publish import add_agreement_figure
 
-    mean = agreement.attrs.get("mean_kappa", math.nan)
-    n = int(agreement.attrs.get("n_coded", 0))
-    absent = set(agreement.attrs.get("not_defined", []))
-    marked = agreement.loc[agreement["uncertain"].astype(bool), "theme"].astype(str).tolist()
-    bad = [t for t in marked if t not in absent]
-
-    def names(themes: list[str], k: int) -> str:
-        return ", ".join(open_labels.get(t, (t, t))[k].lower() for t in themes)
-
-    names_fi, names_en = names(bad, 0), names(bad, 1)
-    gone = [t for t in marked if t in absent]
-    gone_fi = f"; ei otoksessa (ei tarkistettu): {names(gone, 0)}" if gone else ""
-    gone_en = f"; not in the sample (not checked): {names(gone, 1)}" if gone else ""
-    value = None if math.isnan(mean) else float(mean)
-    k_fi = fmt_number(value, "fi", 2)
-    k_en = fmt_number(value, "en", 2)
-    kf.add(
-        "coding_agreement",
-        value,
-        "kappa",
-        n=n,
-        method="Cohen's kappa of the theme codebook against a human coder on a coded sample of the open "
-        "answers, mean over the themes; a theme below the bound is marked uncertain and not headlined",
-        label_fi=f"Teemaluokittelu vastasi ihmiskoodaajaa: kappa keskimäärin {k_fi} ({n} vastausta)"
-        + (f"; epävarma luokittelu: {names_fi}" if bad else "")
-        + gone_fi,
-        label_en=f"Theme coding agreed with a human coder: mean kappa {k_en} ({n} answers)"
-        + (f"; uncertain coding: {names_en}" if bad else "")
-        + gone_en,
-        source=source("coding_agreement", "kappa"),
-    )
+    add_agreement_figure(kf, agreement, open_labels)
