@@ -161,3 +161,4 @@ def test_competence_run_with_a_coded_worksheet(tmp_path: Path) -> None:
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "Teemaluokittelun yhtäpitävyys ihmiskoodaajan kanssa" in report
     assert "(epävarma luokittelu)" in report
+    assert "Teemaluokittelu vastasi ihmiskoodaajaa" in (out / "infographic.txt").read_text("utf-8")
