@@ -2,8 +2,9 @@
 
 An analysis that codes open answers with a theme codebook writes ``review/coding_answers.csv``: one row per
 non-empty answer with a stable ``answer_id``, the semester, the question, the answer scrubbed of identifiers
-(:func:`~sosrake_lib.privacy.scrub_pii`, again after cleaning did it once) and one 0/1 column
-``cb:<theme>`` per theme of the codebook. It is review material (scrubbed but unreviewed free text) in the
+(:func:`~sosrake_lib.privacy.scrub_pii`, again after cleaning did it once) and one column
+``cb:<theme>`` per theme of the codebook (``x`` where the codebook flags the theme: a flag, never a
+number a reader or the privacy scanner could take for a count of people; 0/1 in memory). It is review material (scrubbed but unreviewed free text) in the
 run's ``review/`` folder, never published; :func:`~sosrake_lib.coding.worksheet.write_worksheet` samples it
 and leaves the ``cb:`` columns out (the coder is blind to them), and the agreement step joins a coded
 worksheet back to them by ``answer_id``.
@@ -131,8 +132,11 @@ def coding_answers(
 def write_coding_answers(table: pd.DataFrame, out_dir: str | Path) -> Path:
     """Write ``<out_dir>/review/coding_answers.csv`` (UTF-8, comma, formula-safe): review material."""
     path = Path(out_dir) / REVIEW_DIR / ANSWERS_FILE
-    text_cols = [c for c in table.columns if not c.startswith(CB_PREFIX)]
-    safe = neutralise_frame(table.astype({c: object for c in text_cols}))
+    out = table.astype(object)
+    for c in table.columns:
+        if c.startswith(CB_PREFIX):  # "x" as on the worksheet: a flag, not a count of people
+            out[c] = ["x" if int(v) else "" for v in table[c]]
+    safe = neutralise_frame(out)
     atomic_write_text(path, safe.to_csv(index=False, lineterminator="\n"))
     return path
 
@@ -148,5 +152,5 @@ def read_coding_answers(run_dir: str | Path) -> pd.DataFrame:
     table = pd.read_csv(path, dtype={"answer_id": "str", "semester": "str"}, keep_default_na=False)
     for c in table.columns:
         if c.startswith(CB_PREFIX):
-            table[c] = table[c].astype(int)
+            table[c] = table[c].astype("str").str.strip().str.lower().eq("x").astype(int)
     return table

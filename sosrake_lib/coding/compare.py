@@ -3,7 +3,9 @@
 :func:`worksheet_agreement` takes a worksheet read by :func:`~sosrake_lib.coding.worksheet.read_worksheet`
 and the codebook's codes of its answers, and returns the agreement table of
 :func:`~sosrake_lib.coding.agreement.theme_agreement` and the answers where the codebook and a coder (or the
-two coders) disagree on a theme, with the scrubbed answer text: the material for the next codebook edit.
+two coders) disagree on a theme, with the scrubbed answer text: the material for the next codebook edit
+(``x`` where the codebook or a coder has the theme, empty where not, "(ei koodattu)" where that coder did
+not code the answer).
 
 The codebook's codes come either from the run (``review/coding_answers.csv``, joined by ``answer_id``:
 what the run's theme shares were computed from) or, by default on the command line, from coding the
@@ -123,8 +125,10 @@ def worksheet_agreement(ws: Worksheet, codes: pd.DataFrame, source: str = "") ->
                         "answer_id": aid,
                         "question": text.at[aid, "question_label"],
                         "theme": theme,
-                        "codebook": int(values["codebook"]),
-                        **{n: (int(values[n]) if n in values else pd.NA) for n in names},
+                        "codebook": _mark(values["codebook"]),
+                        **{
+                            n: (_mark(values[n]) if n in values else "(ei koodattu)") for n in names
+                        },
                         "answer": text.at[aid, "answer"],
                     }
                 )
@@ -132,6 +136,11 @@ def worksheet_agreement(ws: Worksheet, codes: pd.DataFrame, source: str = "") ->
         rows, columns=["answer_id", "question", "theme", "codebook", *names, "answer"]
     )
     return Agreement(table, dis, list(ws.themes), dict(ws.uncoded), missing, source)
+
+
+def _mark(flag: bool) -> str:
+    """A flag as the worksheet writes it: ``x`` or empty (never a number that reads as a count)."""
+    return "x" if flag else ""
 
 
 def write_agreement(result: Agreement, out_dir: str | Path) -> list[Path]:
