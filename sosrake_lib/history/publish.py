@@ -330,6 +330,37 @@ def trend_section(
     return TrendSection(_cells(rows, figures, analysis, lang, min_n), history_runs(runs), figures)
 
 
+#: Tag of the notebook cell that explains in Finnish how to read a trend: the section goes around it.
+TREND_TAG = "trend"
+
+
+def place_trend_section(notebook: Path, section: TrendSection | None) -> None:
+    """Put the section into an executed notebook (before its report is exported), or take the tagged
+    explanation out when there is no trend: a report with one round is as before.
+
+    The heading goes before the cell tagged :data:`TREND_TAG`, the table and figures after it; a notebook
+    without the tag gets the section at its end.
+    """
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    at = next(
+        (i for i, c in enumerate(nb.cells) if TREND_TAG in c.get("metadata", {}).get("tags", [])),
+        None,
+    )
+    if section is None:
+        if at is None:
+            return
+        del nb.cells[at]
+    elif at is None:
+        nb.cells.extend(section.cells)
+    else:
+        head, *rest = section.cells
+        nb.cells[at + 1 : at + 1] = rest
+        nb.cells.insert(at, head)
+    atomic_write_text(notebook, nbformat.writes(nb) + "\n")
+
+
 def manifest_record(section: TrendSection | None) -> dict[str, Any]:
     """The manifest's ``history`` entry: the runs the trend section was made from (``[]``: no section)."""
     return {"trend_section": section is not None, "runs": section.runs if section else []}
@@ -343,6 +374,7 @@ __all__ = [
     "draw_figures",
     "history_runs",
     "manifest_record",
+    "place_trend_section",
     "trend_rows",
     "trend_section",
     "write_history",

@@ -138,7 +138,7 @@ def read_run(
 ) -> Run | Skipped:
     """Read one run folder; ``manifest`` given: the run being written now (its manifest is not on disk yet)."""
     relative = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder.name
-    if folder.name.startswith("."):
+    if folder.name.startswith(".") and manifest is None:
         return Skipped(relative, *_both("skip_partial"))
     kf_path = folder / "key_figures.json"
     if manifest is None:
