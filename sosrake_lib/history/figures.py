@@ -115,7 +115,7 @@ def trend_plot(
         xs = [x_of[r] + dodge for r in shown["round"]]
         ys = [_num(v) for v in shown["value"]]
         style = "-" if int(first["series"]) == 1 else "--"
-        ax.plot(xs, ys, style, marker="o", color=color, label=wrap_label(label, 40), lw=1.6, ms=5)
+        ax.plot(xs, ys, style, marker="o", color=color, label=wrap_label(label, 44), lw=1.6, ms=5)
         lows = [_num(v) for v in shown["ci_low"]]
         highs = [_num(v) for v in shown["ci_high"]]
         for x, y, lo, hi in zip(xs, ys, lows, highs, strict=True):
@@ -131,7 +131,15 @@ def trend_plot(
     if title:
         ax.set_title(wrap_label(title, 60))
     if len(rows["series_id"].unique()) > 1:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncol=2,
+            frameon=False,
+            fontsize="small",
+        )
+    if rows["unit"].astype(str).str.upper().str.startswith("NPS").all():
+        ax.axhline(0, color="#9e9e9e", lw=0.8, zorder=0)
     ax.grid(axis="y", color="#e0e0e0", lw=0.6)
     set_alt(ax, alt_parts, title=title)
     return ax

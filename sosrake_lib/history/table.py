@@ -260,7 +260,8 @@ def _run_order(run: Run) -> tuple[Any, ...]:
 _DATA_CLAUSE = re.compile(
     r"design effect [\d.]|p_holm\s*=|\bp\s*=\s*[\d.]|figures suppressed", re.I
 )
-_DATA_PART = re.compile(r"\s*\(> ?0:[^)]*\)")
+#: A test's exact or normal-approximation form is chosen by the data (sample size, ties): not a new method.
+_DATA_PART = re.compile(r"\s*\(> ?0:[^)]*\)|\s*\(normal approximation\)")
 
 
 def method_family(method: str) -> str:
@@ -291,6 +292,19 @@ def _short(value: Any, limit: int = 40) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def _method_change(old: str, new: str) -> tuple[str, str]:
+    """The clauses of two method families that differ (shortened), so a reader sees what changed.
+
+    >>> _method_change("mean; t ci", "mean; bootstrap ci")
+    ('t ci', 'bootstrap ci')
+    """
+    a, b = old.split("; "), new.split("; ")
+    return (
+        _short("; ".join(c for c in a if c not in b), 80),
+        _short("; ".join(c for c in b if c not in a), 80),
+    )
+
+
 def _break_reasons(previous: Mapping[str, Any], row: Mapping[str, Any]) -> tuple[str, str]:
     fi, en = [], []
     for column, key in _BREAK_FIELDS:
@@ -301,9 +315,7 @@ def _break_reasons(previous: Mapping[str, Any], row: Mapping[str, Any]) -> tuple
             continue  # a manifest older than the field: the version is unknown, not changed
         if old != new:
             a, b = (
-                (previous[column], row[column])
-                if column != "method"
-                else (_short(old), _short(new))
+                (previous[column], row[column]) if column != "method" else _method_change(old, new)
             )
             fi.append(text(key, "fi", old=a, new=b))
             en.append(text(key, "en", old=a, new=b))
