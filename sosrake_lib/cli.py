@@ -187,6 +187,13 @@ def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
             file=sys.stderr,
         )
     folder = result.paths[0].parent
+    # the privacy scan of `sosrake scan` on what was written, at the lowest threshold of the runs read
+    # (each run's own threshold was applied row by row when the table was made)
+    from .scan import scan_outputs
+
+    findings = scan_outputs(folder, min_n=min(r.min_n for r in result.runs))
+    for f in findings:
+        print(f)
     print(
         text(
             "history_done",
@@ -197,7 +204,9 @@ def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
             folder=folder,
         )
     )
-    return 0
+    if findings:
+        print(text("scan_findings", lang, n=len(findings), folder=folder), file=sys.stderr)
+    return 1 if findings else 0
 
 
 def _instrument_of(path: Path, instrument: str | None) -> str:

@@ -15,7 +15,8 @@ A round given by several runs keeps one row: a key figure before a table row, th
 Series. A line over rounds joins rows of the same *definition*: the series key is (analysis, name, unit,
 codebook versions of the inputs, minimum cell size, method). When a row's key differs from the previous
 round's, a new series starts and ``break_reason_fi/en`` says why. Nothing with ``n`` below its run's
-minimum cell size carries a value (checked again here, whatever the file says).
+minimum cell size carries a value (checked again here, whatever the file says), and a figure without a value
+(hidden for a secondary reason, said in its note) is marked ``suppressed`` too.
 
 Examples
 --------
@@ -360,8 +361,11 @@ def history_table(runs: Sequence[Run]) -> pd.DataFrame:
         }
         out.append(row)
         previous = row
-    frame = pd.DataFrame(out, columns=list(HISTORY_COLUMNS))
-    return frame.astype({"value": object, "ci_low": object, "ci_high": object, "n": "Int64"})
+    frame = pd.DataFrame(out, columns=list(HISTORY_COLUMNS)).astype({"n": "Int64"})
+    # as the key figures hold them: a missing value is None (not NaN), a whole number stays an int
+    for col in ("value", "ci_low", "ci_high"):
+        frame[col] = pd.Series([r[col] for r in out], index=frame.index, dtype=object)
+    return frame
 
 
 def rounds_of(table: pd.DataFrame, analysis: str | None = None) -> list[str]:
