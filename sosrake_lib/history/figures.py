@@ -53,7 +53,7 @@ def _point_alt(r: Any, lang: Lang) -> str:
     if bool(r.suppressed) or math.isnan(_num(r.value)):
         return f"{when} {text('suppressed_point', lang)}"
     unit = str(r.unit)
-    out = f"{when} {fmt_value(r.value, unit, lang)}"
+    out = f"{when} {fmt_value(r.value, unit, lang, display_decimals(unit))}"
     low, high = _num(r.ci_low), _num(r.ci_high)
     if not (math.isnan(low) or math.isnan(high)):
         d = display_decimals(unit)
