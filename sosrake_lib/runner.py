@@ -582,6 +582,12 @@ def run_semester(
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
     check_label(semester)
+    from .history.runs import HISTORY_DIR
+
+    if semester.lower() == HISTORY_DIR:
+        raise ConfigError(
+            f"the semester label {semester!r} is reserved for the folder of sosrake history; use another label"
+        )
     # Every path once, absolute, as the caller meant it (relative to the working directory); nothing is written
     # where it would overlap an input: the atomic swap of an output folder must never delete an export.
     raw, out = Path(raw).resolve(), Path(out).resolve()

@@ -230,3 +230,21 @@ def test_history_is_reproducible(root: Path, tmp_path: Path) -> None:
         q = tmp_path / "b" / p.relative_to(tmp_path / "a")
         assert p.read_bytes() == q.read_bytes(), p.name
     assert len(b.paths) == len(a.paths)
+
+
+def test_history_is_no_semester_label(tmp_path: Path, capsys) -> None:
+    argv = [
+        "run",
+        "course",
+        "--semester",
+        "history",
+        "--raw",
+        str(SAMPLE_DIR),
+        "--out",
+        str(tmp_path),
+    ]
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "sosrake: virhe: lukukauden nimi 'history' on varattu sosrake history -komennon kansiolle; "
+        "käytä toista nimeä"
+    )
