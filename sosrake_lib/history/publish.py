@@ -163,14 +163,49 @@ def _csv(table: pd.DataFrame) -> str:
 
 
 def _xlsx(table: pd.DataFrame, lang: Lang, min_n: int) -> bytes:
+    """One sheet for people: numbers stay numbers (units differ by row, so they show as stored), a hidden
+    value is the report's word, the note says series breaks, census and guessed rounds."""
+    from ..registry import ANALYSES
     from ..workbook import Sheet, workbook_bytes
 
     title = text("summary_title", lang)
-    readable = display_rows(table, lang, min_n)
-    readable.insert(0, "analysis", table["analysis"].tolist())
-    readable = readable.rename(columns={"analysis": "Analyysi" if lang == "fi" else "Analysis"})
+    hidden = fmt_suppressed(min_n, lang)
+    rows = []
+    for r in table.to_dict("records"):
+        n = None if r["n"] is None or r["n"] is pd.NA else int(r["n"])
+        rows.append(
+            {
+                "analysis": ANALYSES[r["analysis"]].title(lang)
+                if r["analysis"] in ANALYSES
+                else r["analysis"],
+                "measure": r[f"label_{lang}"],
+                "round": fmt_semester(r["round"], lang),
+                "value": hidden if r["suppressed"] else r["value"],
+                "unit": r["unit"],
+                "n": n,
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "series": int(r["series"]),
+                "note": _note(r, lang),
+            }
+        )
+    heads = {
+        "analysis": "Analyysi" if lang == "fi" else "Analysis",
+        "measure": text("col_measure", lang),
+        "round": text("col_round", lang),
+        "value": text("col_value", lang),
+        "unit": "Yksikkö" if lang == "fi" else "Unit",
+        "n": "n",
+        "ci_low": "95 %:n LV alaraja" if lang == "fi" else "95% CI low",
+        "ci_high": "95 %:n LV yläraja" if lang == "fi" else "95% CI high",
+        "series": text("col_series", lang),
+        "note": text("col_note", lang),
+    }
+    cells = neutralise_frame(
+        pd.DataFrame(rows, columns=list(heads), dtype=object).rename(columns=heads)
+    )
     note = text("summary_reading", lang)
-    return workbook_bytes([Sheet(title[:31], title, note, neutralise_frame(readable))])
+    return workbook_bytes([Sheet(title[:31], title, note, cells, {"n": "#,##0"})])
 
 
 def _summary_md(result: HistoryResult, lang: Lang) -> str:
