@@ -248,3 +248,10 @@ def test_history_is_no_semester_label(tmp_path: Path, capsys) -> None:
         "sosrake: virhe: lukukauden nimi 'history' on varattu sosrake history -komennon kansiolle; "
         "käytä toista nimeä"
     )
+
+
+def test_out_never_wipes_other_files(root: Path, tmp_path: Path, capsys) -> None:
+    (tmp_path / "own.txt").write_text("x", encoding="utf-8")
+    assert cli.main(["history", str(root), "--out", str(tmp_path)]) == 2
+    assert "ei ole tyhjä eikä siinä ole history.csv" in capsys.readouterr().err
+    assert (tmp_path / "own.txt").is_file()

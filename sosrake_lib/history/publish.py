@@ -248,28 +248,40 @@ def _summary_md(result: HistoryResult, lang: Lang) -> str:
 def write_history(
     root: str | Path, out: str | Path | None = None, *, lang: Lang = "fi"
 ) -> HistoryResult:
-    """Collect every completed run under ``root`` and write the history into ``out`` (``root/history``)."""
-    root = Path(root)
-    folder = Path(out) if out is not None else root / HISTORY_DIR
+    """Collect every completed run under ``root`` and write the history into ``out`` (``root/history``).
+
+    The folder is written whole and atomically (:func:`sosrake_lib.atomic.atomic_dir`): it appears complete
+    or not at all, and figures of an earlier history that no longer apply do not linger. A non-empty folder
+    that holds no ``history.csv`` is not replaced (``ConfigError``): ``--out`` must not wipe other files.
+    """
+    from ..atomic import atomic_dir
+    from ..errors import ConfigError
+
+    root = Path(root).resolve()
+    folder = Path(out).resolve() if out is not None else root / HISTORY_DIR
     runs, skipped = find_runs(root)
     table = history_table(runs)
     result = HistoryResult(table, runs, skipped)
     if not runs:
         return result
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / "history.csv").is_file():
+        raise ConfigError(
+            f"{folder} is not empty and holds no history.csv: it is not replaced; give an empty or new folder"
+        )
+    if root == folder or root.is_relative_to(folder):
+        raise ConfigError(f"{folder} would replace the runs it reads; give another folder")
     min_n = max(r.min_n for r in runs)
-    csv_path, xlsx_path, md_path = (
-        folder / "history.csv",
-        folder / "history.xlsx",
-        folder / "summary.md",
-    )
-    atomic_write_text(csv_path, _csv(table))
-    atomic_write_bytes(xlsx_path, _xlsx(table, lang, min_n))
-    result.paths += [csv_path, xlsx_path]
-    for analysis in dict.fromkeys(table["analysis"]):
-        for fig in draw_figures(table, analysis, folder / "figures", lang, prefix=f"{analysis}_"):
-            result.paths += fig.paths
-    atomic_write_text(md_path, _summary_md(result, lang))
-    result.paths.append(md_path)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_dir(folder) as tmp:
+        atomic_write_text(tmp / "history.csv", _csv(table))
+        atomic_write_bytes(tmp / "history.xlsx", _xlsx(table, lang, min_n))
+        written = [tmp / "history.csv", tmp / "history.xlsx"]
+        for analysis in dict.fromkeys(table["analysis"]):
+            for fig in draw_figures(table, analysis, tmp / "figures", lang, prefix=f"{analysis}_"):
+                written += fig.paths
+        written.append(tmp / "summary.md")
+        result.paths = [folder / p.relative_to(tmp) for p in written]
+        atomic_write_text(tmp / "summary.md", _summary_md(result, lang))
     return result
 
 
