@@ -255,3 +255,28 @@ def test_out_never_wipes_other_files(root: Path, tmp_path: Path, capsys) -> None
     assert cli.main(["history", str(root), "--out", str(tmp_path)]) == 2
     assert "ei ole tyhjä eikä siinä ole history.csv" in capsys.readouterr().err
     assert (tmp_path / "own.txt").is_file()
+
+
+def test_report_section_names_the_runs_and_the_folders_left_out(root: Path, tmp_path: Path) -> None:
+    from sosrake_lib.history.publish import manifest_record, trend_section
+
+    shutil.copytree(root / "2022" / "course", tmp_path / "2022" / "course")
+    shutil.copytree(root / "2022" / "course", tmp_path / "2023-kevät" / "course")
+    (tmp_path / "2023-kevät" / "course" / "manifest.json").unlink()
+    current = tmp_path / "2023-syksy" / "course"
+    shutil.copytree(root / "2022" / "course", current)
+    manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    manifest["semester"] = "2023-syksy"
+    section = trend_section(
+        tmp_path, "course", lang="en", current=current, manifest=manifest, exclude=[current]
+    )
+    assert section is not None and section.cells[0].source.startswith("## Trend")
+    record = manifest_record(section)
+    assert [r["run"] for r in record["runs"]] == ["2022/course", "2023-syksy/course"]
+    assert record["skipped"] == [
+        {
+            "folder": "2023-kevät/course",
+            "reason": "no manifest.json (the run is incomplete or failed)",
+        }
+    ]
+    assert (current / "figures" / "trend_completion_rate.alt.txt").is_file()

@@ -293,6 +293,7 @@ class TrendSection:
     cells: list[Any]
     runs: list[dict[str, str]]
     figures: list[Figure]
+    skipped: list[dict[str, str]] = field(default_factory=list)
 
 
 def history_runs(runs: Sequence[Run]) -> list[dict[str, str]]:
@@ -357,7 +358,7 @@ def trend_section(
     ``current`` (with its ``manifest``, not yet on disk) is the run being written; ``exclude`` the folders
     it will replace. Figures go to ``figures_dir`` (default ``current/figures``) as ``trend_<figure>``.
     """
-    runs, _ = find_runs(root, analysis=analysis, exclude=exclude)
+    runs, skipped = find_runs(root, analysis=analysis, exclude=exclude)
     if current is not None and manifest is not None:
         got = read_run(current, Path(root), manifest=manifest)
         if isinstance(got, Run):
@@ -374,7 +375,9 @@ def trend_section(
         current / "figures" if current is not None else Path(root) / HISTORY_DIR
     )
     figures = draw_figures(table, analysis, folder, lang)
-    return TrendSection(_cells(rows, figures, analysis, lang, min_n), history_runs(runs), figures)
+    left_out = [{"folder": x.folder, "reason": x.reason_en} for x in skipped]
+    cells = _cells(rows, figures, analysis, lang, min_n)
+    return TrendSection(cells, history_runs(runs), figures, left_out)
 
 
 #: Tag of the notebook cell that explains in Finnish how to read a trend: the section goes around it.
@@ -409,8 +412,14 @@ def place_trend_section(notebook: Path, section: TrendSection | None) -> None:
 
 
 def manifest_record(section: TrendSection | None) -> dict[str, Any]:
-    """The manifest's ``history`` entry: the runs the trend section was made from (``[]``: no section)."""
-    return {"trend_section": section is not None, "runs": section.runs if section else []}
+    """The manifest's ``history`` entry: the runs the trend section was made from (``[]``: no section) and,
+    with a section, the folders of the analysis that were not used and why."""
+    if section is None:
+        return {"trend_section": False, "runs": []}
+    record: dict[str, Any] = {"trend_section": True, "runs": section.runs}
+    if section.skipped:
+        record["skipped"] = section.skipped
+    return record
 
 
 __all__ = [
