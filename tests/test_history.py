@@ -280,3 +280,17 @@ def test_report_section_names_the_runs_and_the_folders_left_out(root: Path, tmp_
         }
     ]
     assert (current / "figures" / "trend_completion_rate.alt.txt").is_file()
+    # a report made with a higher threshold shows the earlier rounds under it too
+    strict = trend_section(
+        tmp_path,
+        "course",
+        lang="en",
+        current=current,
+        manifest=manifest,
+        exclude=[current],
+        min_n=40,
+        figures_dir=tmp_path / "f40",
+    )
+    assert strict is not None
+    shown = strict.cells[1].outputs[0].data["text/html"]
+    assert ">63<" in shown and ">31<" not in shown and ">33<" not in shown

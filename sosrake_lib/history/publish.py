@@ -35,7 +35,7 @@ from ..fmt import Lang, fmt_ci, fmt_semester, fmt_suppressed, fmt_value
 from ..outputs import display_decimals, neutralise_frame
 from ..settings import MIN_N
 from .runs import HISTORY_DIR, Run, Skipped, find_runs, read_run
-from .table import breaks, guessed_runs, history_table, round_key, rounds_of
+from .table import at_threshold, breaks, guessed_runs, history_table, round_key, rounds_of
 from .texts import matches, spec, text
 
 
@@ -367,7 +367,7 @@ def trend_section(
             runs.append(got)
     if not runs:
         return None
-    table = history_table(runs)
+    table = at_threshold(history_table(runs), min_n)  # earlier rounds under this report's threshold
     rows = trend_rows(table, analysis)
     if rows.empty or len(rounds_of(rows)) < 2:
         return None

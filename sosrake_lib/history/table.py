@@ -368,6 +368,31 @@ def history_table(runs: Sequence[Run]) -> pd.DataFrame:
     return frame
 
 
+def at_threshold(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """``table`` with every row describing fewer than ``min_n`` people hidden (value, interval and n).
+
+    A report shows earlier rounds under its own threshold: a round published with ``--min-cell-size 5``
+    does not show a group of 12 in a report made with 20.
+
+    >>> t = pd.DataFrame({"value": [40.0, 55.0], "n": pd.array([12, 63], dtype="Int64"),
+    ...                   "ci_low": [20.0, None], "ci_high": [60.0, None], "suppressed": [False, False]})
+    >>> at_threshold(t, 20)[["value", "n", "suppressed"]].values.tolist()
+    [[None, <NA>, True], [55.0, 63, False]]
+    """
+    out = table.copy()
+    n = pd.to_numeric(out["n"], errors="coerce")
+    small = ((n > 0) & (n < min_n)).fillna(False).to_numpy(dtype=bool)
+    for col in ("value", "ci_low", "ci_high"):
+        out[col] = pd.Series(
+            [None if s else v for s, v in zip(small, out[col], strict=True)],
+            index=out.index,
+            dtype=object,
+        )
+    out.loc[small, "n"] = pd.NA
+    out.loc[small, "suppressed"] = True
+    return out
+
+
 def rounds_of(table: pd.DataFrame, analysis: str | None = None) -> list[str]:
     """The rounds in ``table`` (of one analysis), in time order."""
     t = table if analysis is None else table[table["analysis"] == analysis]
@@ -393,6 +418,7 @@ def collect(runs: Iterable[Run]) -> pd.DataFrame:
 
 __all__ = [
     "HISTORY_COLUMNS",
+    "at_threshold",
     "breaks",
     "collect",
     "guessed_runs",
