@@ -6,6 +6,7 @@
 ``sosrake prepare --raw DIR --semester S``,
 ``sosrake sample-data --out DIR [--rows N] [--seed N]``,
 ``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on),
+``sosrake history OUTPUTS [--out DIR]`` (the key figures of every completed run, by round, with trend figures),
 ``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600).
 
 The command line speaks Finnish, or English with ``--lang en`` (every command takes it) or an English
@@ -117,6 +118,10 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     scan.add_argument("--min-cell-size", type=int, default=5, metavar="N", help=h("scan_min"))
     scan.add_argument("--raw", type=Path, metavar=h("mv_folder"), help=h("scan_raw"))
 
+    hist = with_lang(sub.add_parser("history", help=h("history"), description=h("history")))
+    hist.add_argument("outputs", type=Path, metavar=h("mv_folder"), help=h("history_outputs"))
+    hist.add_argument("--out", type=Path, metavar=h("mv_folder"), help=h("history_out"))
+
     key = with_lang(sub.add_parser("key", help=h("key"), description=h("key")))
     key.add_argument("action", choices=["init"], help=h("key_action"))
     key.add_argument("--path", type=Path, metavar=h("mv_file"), help=h("key_path"))
@@ -147,6 +152,60 @@ def _scan(folder: Path, min_n: int, raw: Path | None, lang: Lang = "en") -> int:
             file=sys.stderr,
         )
     print(text("scan_findings", lang, n=len(findings), folder=folder), file=sys.stderr)
+    return 1 if findings else 0
+
+
+def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
+    """``sosrake history``: collect the key figures of every completed run; say what was skipped or guessed."""
+    from .history.publish import write_history
+    from .history.table import breaks, guessed_runs
+
+    if not outputs.is_dir():
+        raise ConfigError(text("history_no_folder", lang, folder=outputs))
+    result = write_history(outputs, out, lang=lang)
+    for s in result.skipped:
+        print(
+            text("history_skipped", lang, folder=s.folder, reason=s.reason(lang)), file=sys.stderr
+        )
+    if not result.runs:
+        raise ConfigError(text("history_no_runs", lang, folder=outputs))
+    for run, fi, en in guessed_runs(result.table):
+        print(
+            text("history_guessed", lang, run=run, note=fi if lang == "fi" else en), file=sys.stderr
+        )
+    for r in breaks(result.table).to_dict("records"):
+        reason = r["break_reason_fi"] if lang == "fi" else r["break_reason_en"]
+        print(
+            text(
+                "history_break",
+                lang,
+                analysis=r["analysis"],
+                name=r["name"],
+                round=r["round"],
+                reason=reason,
+            ),
+            file=sys.stderr,
+        )
+    folder = result.paths[0].parent
+    # the privacy scan of `sosrake scan` on what was written, at the lowest threshold of the runs read
+    # (each run's own threshold was applied row by row when the table was made)
+    from .scan import scan_outputs
+
+    findings = scan_outputs(folder, min_n=min(r.min_n for r in result.runs))
+    for f in findings:
+        print(f)
+    print(
+        text(
+            "history_done",
+            lang,
+            runs=len(result.runs),
+            rows=len(result.table),
+            files=len(result.paths),
+            folder=folder,
+        )
+    )
+    if findings:
+        print(text("scan_findings", lang, n=len(findings), folder=folder), file=sys.stderr)
     return 1 if findings else 0
 
 
@@ -325,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .privacy import init_key
 
             print(text("key_created", lang, path=init_key(args.path)))
+        elif args.command == "history":
+            return _history(args.outputs, args.out, lang)
         elif args.command == "scan":
             return _scan(args.folder, args.min_cell_size, args.raw, lang)
         elif args.command == "run":

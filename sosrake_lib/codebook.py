@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -350,6 +350,22 @@ class Instrument:
 def available_instruments() -> list[str]:
     """Names of the codebooks shipped with the package."""
     return sorted(p.stem for p in INSTRUMENTS_DIR.glob("*.yaml") if not p.name.startswith("_"))
+
+
+@cache
+def instrument_version(name: str) -> str | None:
+    """The ``version:`` of a shipped codebook (``None`` when it has none): raise it when a question's
+    meaning or scale changes, so results of the old and the new version are not joined in a trend.
+
+    >>> instrument_version("interviews")
+    '1'
+    """
+    path = INSTRUMENTS_DIR / f"{name}.yaml"
+    if not path.is_file():
+        return None
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    version = doc.get("version") if isinstance(doc, dict) else None
+    return None if version is None else str(version)
 
 
 @lru_cache(maxsize=1)

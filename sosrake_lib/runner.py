@@ -38,7 +38,9 @@ from typing import Any
 
 from .atomic import atomic_dir, atomic_write_text, folder_lock
 from .cleaning import write_processed
+from .codebook import instrument_version
 from .errors import ConfigError, ExportError
+from .history.publish import manifest_record, place_trend_section, trend_section
 from .messages import library_text, text
 from .paths import (
     NOTEBOOKS_DIR,
@@ -101,6 +103,7 @@ class InputFile:
         return {
             "file": self.path.name,
             "instrument": self.instrument,
+            "instrument_version": instrument_version(self.instrument),
             "role": self.role,
             "sha256": self.sha256,
             "semester": self.semester,
@@ -404,6 +407,22 @@ def _file_hashes(folder: Path) -> dict[str, str]:
     }
 
 
+def _stored_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """The notebook parameters as the manifest keeps them: file names, not paths."""
+    stored = {
+        k: (Path(v).name if k.endswith("_path") and v else v)
+        for k, v in params.items()
+        if k != "output_dir"
+    }
+    if "exports" in stored:
+        stored["exports"] = {k: Path(v).name for k, v in stored["exports"].items()}
+    if stored.get("approved_quotes"):
+        stored["approved_quotes"] = Path(stored["approved_quotes"]).name
+    if stored.get("codebook_overlay"):
+        stored["codebook_overlay"] = Path(stored["codebook_overlay"]).name
+    return stored
+
+
 #: Report title of each analysis (from the registry; kept for code that imported it from here).
 TITLES = {a.name: a.titles for a in ANALYSES.values()}
 
@@ -457,6 +476,25 @@ def run_analysis(
                 PROJECT_ROOT: ".",
             },
         )
+        stored = _stored_parameters(params)
+        inputs = [i.manifest_entry() for i in plan.inputs]
+        # the trend section: earlier runs of this analysis under the same output root + this run
+        with _MATPLOTLIB_LOCK:
+            section = trend_section(
+                out,
+                plan.analysis,
+                lang=lang,  # type: ignore[arg-type]
+                current=tmp,
+                manifest={
+                    "analysis": plan.analysis,
+                    "semester": semester,
+                    "parameters": stored,
+                    "inputs": inputs,
+                },
+                exclude=[final, tmp],
+                min_n=min_cell_size,
+            )
+        place_trend_section(executed, section)
         title = ANALYSES[plan.analysis].title(lang) + f" – {semester}"
         export_html(executed, tmp / "report.html", title, lang)
         from .infographic import make_infographic
@@ -476,28 +514,19 @@ def run_analysis(
                 min_cell_size=min_cell_size,
                 synthetic=plan.synthetic,
             )
-        stored = {
-            k: (Path(v).name if k.endswith("_path") and v else v)
-            for k, v in params.items()
-            if k != "output_dir"
-        }
-        if "exports" in stored:
-            stored["exports"] = {k: Path(v).name for k, v in stored["exports"].items()}
-        if stored.get("approved_quotes"):
-            stored["approved_quotes"] = Path(stored["approved_quotes"]).name
-        if stored.get("codebook_overlay"):
-            stored["codebook_overlay"] = Path(stored["codebook_overlay"]).name
         manifest = {
             "analysis": plan.analysis,
             "semester": semester,
             "notebook": ANALYSES[plan.analysis].notebook,
             "parameters": stored,
-            "inputs": [i.manifest_entry() for i in plan.inputs],
+            "inputs": inputs,
             "synthetic_sample": plan.synthetic,
             "approved_quotes_carried_over": carried,
             "packages": package_versions(),
             "git_commit": git_commit(),
             "created_utc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            # the report's trend section depends on these earlier runs in the same output root
+            "history": manifest_record(section),
             "outputs": _file_hashes(tmp),
             # staff work material: scrubbed but unreviewed free text, never to be forwarded as it is
             "review_material": sorted(
@@ -553,6 +582,12 @@ def run_semester(
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
     check_label(semester)
+    from .history.runs import HISTORY_DIR
+
+    if semester.lower() == HISTORY_DIR:
+        raise ConfigError(
+            f"the semester label {semester!r} is reserved for the folder of sosrake history; use another label"
+        )
     # Every path once, absolute, as the caller meant it (relative to the working directory); nothing is written
     # where it would overlap an input: the atomic swap of an output folder must never delete an export.
     raw, out = Path(raw).resolve(), Path(out).resolve()
