@@ -4,7 +4,7 @@
 ``sosrake validate PATH [--instrument NAME] [--strict] [--codebook-overlay YAML]``,
 ``sosrake map PATH [--instrument NAME] [--write YAML]`` (how each column maps; proposed aliases),
 ``sosrake prepare --raw DIR --semester S``,
-``sosrake sample-data --out DIR [--rows N] [--seed N]``,
+``sosrake sample-data --out DIR [--rows N] [--seed N] [--followup]``,
 ``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on),
 ``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600).
 
@@ -111,6 +111,7 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     )
     sample.add_argument("--rows", type=int, metavar="N", help=h("rows"))
     sample.add_argument("--seed", type=int, default=0, metavar="N", help=h("seed"))
+    sample.add_argument("--followup", action="store_true", help=h("followup"))
 
     scan = with_lang(sub.add_parser("scan", help=h("scan"), description=h("scan")))
     scan.add_argument("folder", type=Path, metavar=h("mv_folder"), help=h("scan_folder"))
@@ -317,9 +318,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                 )
         elif args.command == "sample-data":
-            from .synthetic import write_sample
+            from .synthetic import write_followup_sample, write_sample
 
-            for p in write_sample(args.out, rows=args.rows, seed=args.seed):
+            if args.followup:
+                written = write_followup_sample(args.out, seed=args.seed)
+            else:
+                written = write_sample(args.out, rows=args.rows, seed=args.seed)
+            for p in written:
                 print(p)
         elif args.command == "key":
             from .privacy import init_key
