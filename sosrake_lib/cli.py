@@ -74,6 +74,8 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     )
     run.add_argument("--target-size", type=int, metavar="N", help=h("target_size"))
     run.add_argument("--weak-alpha", type=float, metavar=h("mv_number"), help=h("weak_alpha"))
+    run.add_argument("--earlier-round", type=Path, metavar=h("mv_file"), help=h("earlier_round"))
+    run.add_argument("--trained-areas", default="", metavar="A,B,C", help=h("trained_areas"))
     run.add_argument("--timeout", type=int, default=900, metavar=h("mv_seconds"), help=h("timeout"))
     run.add_argument("--processed", type=Path, metavar=h("mv_folder"), help=h("processed"))
     run.add_argument("--quiet", action="store_true", help=h("quiet"))
@@ -352,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 codebook_overlay=args.codebook_overlay,
                 **({"processed_dir": args.processed} if args.processed else {}),
                 **({"weak_alpha": args.weak_alpha} if args.weak_alpha is not None else {}),
+                **({"earlier_round": args.earlier_round} if args.earlier_round else {}),
+                **({"trained_areas": args.trained_areas} if args.trained_areas else {}),
             )
     except BrokenPipeError:  # `sosrake validate … | head`: the reader went away; nothing is wrong
         import os

@@ -75,10 +75,8 @@ def test_sample_names_are_invented():
 def test_every_shipped_sample_file_is_listed_by_its_hash():
     # only these files may use the public demo key (privacy.is_shipped_sample); after a deliberate change of the
     # sample, write the new digests into sosrake_lib/sample_sha256.json
-    from sosrake_lib.paths import _sample_hashes
+    from sosrake_lib.paths import SAMPLE_DIRS, _sample_hashes
     from sosrake_lib.privacy import is_shipped_sample
-
-    from sosrake_lib.paths import SAMPLE_DIRS
 
     files = sorted(p for d in SAMPLE_DIRS for p in d.iterdir() if p.suffix in (".csv", ".xlsx"))
     assert sorted(_sample_hashes()) == sorted(p.name for p in files)
