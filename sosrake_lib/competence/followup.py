@@ -530,7 +530,7 @@ def needs_side_by_side(
     cols = ["n", "mwds", "mwds_ci_low", "mwds_ci_high", "rank", "rank_ci_low", "rank_ci_high"]
     parts = []
     for t, suffix in ((needs_earlier, "earlier"), (needs_later, "later")):
-        s = suppress_by_n(t[["area", *cols]], "n", min_n, secondary=False)
+        s = suppress_by_n(t[["area", *[c for c in cols if c in t]]], "n", min_n, secondary=False)
         parts.append(s.set_index("area").add_suffix(f"_{suffix}"))
     out = needs_earlier[["area", "area_label"]].set_index("area").join(parts[0]).join(parts[1])
     out.insert(1, "trained", [a in trained for a in out.index])
