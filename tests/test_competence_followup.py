@@ -154,14 +154,18 @@ def test_every_followup_table_passes_disclosure_at_min_cell_size_20(rounds):
     tables, _ = fu.followup_tables(early, late, ie, il, n_boot=200, min_n=20)
     for key, t in tables.items():
         check_group_sizes(key, t, 20)  # no n column below 20
-    top2 = tables["followup_top2"]
-    # a share with fewer than 20 people in or out of the top two is hidden, and its change with it
-    shown = top2["top2_earlier_pct"].notna()
-    assert top2.loc[~shown, "change_pp"].isna().all()
-    for _, r in top2[shown].iterrows():
-        for pct, n in (("top2_earlier_pct", "n_earlier"), ("top2_later_pct", "n_later")):
-            count = round(r[pct] * r[n] / 100)
-            assert count == 0 or 20 <= count <= r[n] - 20 or count == r[n]
+    full, _ = fu.followup_tables(early, late, ie, il, n_boot=0, min_n=1)  # the true counts
+    for key in ("followup_top2", "followup_items_top2"):
+        top2, true = tables[key], full[key]
+        # a share with fewer than 20 people in or out of the top two is hidden, and its change with it
+        shown = top2["top2_earlier_pct"].notna().to_numpy()
+        assert top2.loc[~shown, "change_pp"].isna().all()
+        assert shown.any() and not shown.all()
+        for (_, r), (_, t) in zip(top2[shown].iterrows(), true[shown].iterrows(), strict=True):
+            for pct, n in (("top2_earlier_pct", "n_earlier"), ("top2_later_pct", "n_later")):
+                count = round(t[pct] * t[n] / 100)
+                assert r[pct] == t[pct]
+                assert count == 0 or 20 <= count <= t[n] - 20 or count == t[n]
 
 
 def test_a_small_linked_group_hides_the_whole_split(rounds):
@@ -286,3 +290,29 @@ def test_end_to_end_run_writes_the_followup_tables(tmp_path):
     assert len(areas) == 12  # 6 areas x (linked, unlinked)
     # the earlier round is not stored as this semester's processed data
     assert not list((tmp_path / "proc").rglob("competence_2020*"))
+
+
+def test_a_hidden_row_hides_the_counts_of_its_partner_row(rounds):
+    early, late, ie, il = rounds
+    r = fu.comparable_scores(early, late, ie, il)
+    later = r.later.copy()
+    linked_rows = np.flatnonzero(r.linked_later)
+    later.iloc[linked_rows[3:], later.columns.get_loc("raportointi")] = np.nan  # 3 pairs left
+    r = fu.Rounds(r.earlier, later, r.linked_earlier, r.linked_later)
+    t = fu.mean_changes(r, ie, min_n=5).set_index(["unit", "group"])
+    assert pd.isna(t.loc[("raportointi", "linked"), "mean_change"])
+    # the unlinked row would give 3 away: the round's raportointi n minus its n
+    assert t.loc[("raportointi", "unlinked"), ["n_earlier", "n_later"]].isna().all()
+    assert pd.notna(t.loc[("raportointi", "unlinked"), "mean_change"])
+    assert t.loc[("tiedonkeruu", "unlinked"), ["n_earlier", "n_later"]].notna().all()
+
+
+def test_item_top2_is_the_top_two_box(tables):
+    t = tables[0]["followup_items_top2"]
+    assert "C_VT2" in set(t["unit"])
+    check_group_sizes("followup_items_top2", t, 5)
+    assert set(t["test"].dropna()) <= {
+        "McNemar exact",
+        "score test for two proportions",
+        "Fisher's exact test",
+    }

@@ -394,6 +394,7 @@ def _finish(
     ]
     res = suppress_by_n(out, "n_min", min_n, value_cols=values, secondary=False, also_hide=extra)
     hidden = res["n_min"].isna().to_numpy()
+    _hide_partner_counts(res, hidden)
     res["significant"] = res["significant"].astype("boolean")
     res.loc[hidden, "significant"] = pd.NA
     if split_hidden:
@@ -403,6 +404,15 @@ def _finish(
         "suppressed_cells": int(res[values].isna().sum().sum() - out[values].isna().sum().sum())
     }
     return res
+
+
+def _hide_partner_counts(res: pd.DataFrame, hidden: np.ndarray, by: str | None = "unit") -> None:
+    """A unit's linked and unlinked rows add up to the round's count of that unit (published in the round's
+    own report): where one row is hidden, the other row's counts are hidden too, so the hidden one cannot be
+    worked out by subtraction. In place."""
+    keys = res[by] if by else pd.Series(0, index=res.index)
+    for key in set(keys[hidden]):
+        res.loc[keys == key, ["n_earlier", "n_later"]] = pd.NA
 
 
 def difference_in_change(
@@ -506,6 +516,7 @@ def difference_in_change(
     out["n_min"] = out[["n_earlier", "n_later"]].min(axis=1)
     values = ["did", "ci_low", "ci_high", "p_value", "wilcoxon_p", "effect_size"]
     res = suppress_by_n(out, "n_min", min_n, value_cols=values, secondary=False)
+    _hide_partner_counts(res, res["n_min"].isna().to_numpy(), by=None)
     if split_hidden:
         res[["n_earlier", "n_later"]] = pd.NA
     return res.drop(columns="n_min")
@@ -583,7 +594,8 @@ def followup_tables(
     computed. Tables: ``followup_counts`` (:func:`linkage_counts`), ``followup_mapping``
     (:func:`item_mapping`), ``followup_not_comparable``, ``followup_areas`` (:func:`mean_changes` of the
     competence areas), ``followup_top2`` (:func:`top2_changes` of the areas), ``followup_items``
-    (:func:`mean_changes` of the comparable competence items), ``followup_did``
+    (:func:`mean_changes` of the comparable competence items), ``followup_items_top2`` (their top-2-box
+    shares, answer 4 or 5), ``followup_did``
     (:func:`difference_in_change`), ``followup_needs`` (:func:`needs_side_by_side`).
     """
     from .needs import development_needs
@@ -605,6 +617,7 @@ def followup_tables(
         "followup_areas": mean_changes(areas, earlier, **opts),
         "followup_top2": top2_changes(areas, earlier, **opts),
         "followup_items": mean_changes(items, earlier, unit="item", **opts),
+        "followup_items_top2": top2_changes(items, earlier, unit="item", **opts),
         "followup_did": difference_in_change(
             areas, trained, n_boot=n_boot, seed=seed, min_n=min_n, split_hidden=hide
         ),
