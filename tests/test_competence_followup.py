@@ -58,7 +58,7 @@ def test_about_40_percent_of_the_2020_respondents_are_linked(tables):
 @pytest.mark.parametrize("group", ["linked", "unlinked"])
 def test_trained_areas_improve_by_about_0_4_and_the_others_not(tables, group):
     t = tables[0]["followup_areas"]
-    t = t[t["group"] == group].set_index("unit")
+    t = t[t["linkage"] == group].set_index("unit")
     assert set(t["design"]) == {"paired" if group == "linked" else "independent"}
     for area, planted in P["change"].items():
         lo, hi = t.loc[area, "ci_low"], t.loc[area, "ci_high"]
@@ -72,8 +72,8 @@ def test_trained_areas_improve_by_about_0_4_and_the_others_not(tables, group):
 
 def test_linked_and_unlinked_are_never_mixed(tables, rounds):
     t = tables[0]["followup_areas"]
-    linked = t[t["group"] == "linked"]
-    unlinked = t[t["group"] == "unlinked"]
+    linked = t[t["linkage"] == "linked"]
+    unlinked = t[t["linkage"] == "unlinked"]
     assert (linked["n_earlier"] == linked["n_later"]).all()
     assert (linked["n_earlier"] <= P["linked"]).all()
     assert (unlinked["n_earlier"] <= 118 - P["linked"]).all()
@@ -88,7 +88,7 @@ def test_linked_and_unlinked_are_never_mixed(tables, rounds):
 
 
 def test_difference_in_change_recovers_the_planted_0_4(tables):
-    did = tables[0]["followup_did"].set_index("group")
+    did = tables[0]["followup_did"].set_index("linkage")
     for group in ("linked", "unlinked"):
         lo, hi = did.loc[group, "ci_low"], did.loc[group, "ci_high"]
         assert lo > 0, group
@@ -99,9 +99,9 @@ def test_difference_in_change_recovers_the_planted_0_4(tables):
 
 def test_top2_changes_name_their_tests(tables):
     t = tables[0]["followup_top2"]
-    assert set(t.loc[t["group"] == "linked", "test"]) == {"McNemar exact"}
-    assert set(t.loc[t["group"] == "linked", "ci_method"]) == {"Bonett-Price"}
-    assert set(t.loc[t["group"] == "unlinked", "ci_method"]) == {"Newcombe"}
+    assert set(t.loc[t["linkage"] == "linked", "test"]) == {"McNemar exact"}
+    assert set(t.loc[t["linkage"] == "linked", "ci_method"]) == {"Bonett-Price"}
+    assert set(t.loc[t["linkage"] == "unlinked", "ci_method"]) == {"Newcombe"}
     assert set(t["effect_size_name"].dropna()) == {"Cohen's h"}
 
 
@@ -185,7 +185,7 @@ def test_a_small_linked_group_hides_the_whole_split(rounds):
         t = tables[key]
         assert t[["n_earlier", "n_later"]].isna().all().all(), key
         check_group_sizes(key, t, 5)
-    linked_rows = tables["followup_areas"]["group"] == "linked"
+    linked_rows = tables["followup_areas"]["linkage"] == "linked"
     assert tables["followup_areas"].loc[linked_rows, "mean_change"].isna().all()
 
 
@@ -299,7 +299,7 @@ def test_a_hidden_row_hides_the_counts_of_its_partner_row(rounds):
     linked_rows = np.flatnonzero(r.linked_later)
     later.iloc[linked_rows[3:], later.columns.get_loc("raportointi")] = np.nan  # 3 pairs left
     r = fu.Rounds(r.earlier, later, r.linked_earlier, r.linked_later)
-    t = fu.mean_changes(r, ie, min_n=5).set_index(["unit", "group"])
+    t = fu.mean_changes(r, ie, min_n=5).set_index(["unit", "linkage"])
     assert pd.isna(t.loc[("raportointi", "linked"), "mean_change"])
     # the unlinked row would give 3 away: the round's raportointi n minus its n
     assert t.loc[("raportointi", "unlinked"), ["n_earlier", "n_later"]].isna().all()

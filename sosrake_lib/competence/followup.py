@@ -204,7 +204,7 @@ def mean_changes(
 ) -> pd.DataFrame:
     """Change of the mean per area (or item), linked respondents paired, the others as independent samples.
 
-    One row per unit and group (``linked``, ``unlinked``). Linked: ``n_pairs`` complete pairs, mean change
+    One row per unit and ``linkage`` (``linked``, ``unlinked``). Linked: ``n_pairs`` complete pairs, mean change
     (later - earlier) with a Student t interval, Wilcoxon signed-rank (``zero_method="wilcox"``, scipy's
     ``method="auto"``), matched-pairs rank-biserial r. Unlinked: ``n_earlier`` earlier-only and ``n_later``
     later-only respondents, difference of means with a Welch t interval, Mann-Whitney U (two-sided, with tie
@@ -215,7 +215,7 @@ def mean_changes(
     Returns
     -------
     DataFrame
-        ``unit``, ``unit_label``, ``trained``, ``group``, ``design``, ``n_earlier``, ``n_later``,
+        ``unit``, ``unit_label``, ``trained``, ``linkage``, ``design``, ``n_earlier``, ``n_later``,
         ``mean_earlier``, ``mean_later``, ``mean_change``, ``ci_low``, ``ci_high``, ``ci_method``,
         ``median_change``, ``test``, ``statistic``, ``p_value``, ``p_holm``, ``significant``,
         ``effect_size``, ``effect_size_name``, ``family``.
@@ -234,7 +234,7 @@ def mean_changes(
             rows.append(
                 base
                 | {
-                    "group": "linked",
+                    "linkage": "linked",
                     "design": "paired",
                     "n_earlier": len(d),
                     "n_later": len(d),
@@ -260,7 +260,7 @@ def mean_changes(
             rows.append(
                 base
                 | {
-                    "group": "unlinked",
+                    "linkage": "unlinked",
                     "design": "independent",
                     "n_earlier": len(x),
                     "n_later": len(y),
@@ -322,7 +322,7 @@ def top2_changes(
                 base
                 | _shares(be.sum(), n, bl.sum(), n, min_n)
                 | {
-                    "group": "linked",
+                    "linkage": "linked",
                     "design": "paired",
                     "change_pp": 100 * (n01 - n10) / n,
                     "ci_low": 100 * (p2 - p1 - 1.959964 * se),
@@ -340,7 +340,7 @@ def top2_changes(
                 base
                 | _shares(cx, len(x), cy, len(y), min_n)
                 | {
-                    "group": "unlinked",
+                    "linkage": "unlinked",
                     "design": "independent",
                     "change_pp": 100 * r.difference,
                     "ci_low": 100 * r.ci_low,
@@ -377,7 +377,7 @@ def _finish(
         return out
     out["p_holm"] = np.nan
     out["family"] = ""
-    for g, idx in out.groupby("group", sort=False).indices.items():
+    for g, idx in out.groupby("linkage", sort=False).indices.items():
         out.loc[out.index[idx], "p_holm"] = holm(out["p_value"].to_numpy(dtype=float)[idx])
         out.loc[out.index[idx], "family"] = text(f"family_followup_{g}_{measure}", lang).format(
             m=len(idx), units=text(f"followup_units_{unit}", lang)
@@ -388,7 +388,7 @@ def _finish(
     values = [
         c
         for c in out.columns
-        if c not in ("unit", "unit_label", "trained", "group", "design", "ci_method", "test")
+        if c not in ("unit", "unit_label", "trained", "linkage", "design", "ci_method", "test")
         and c not in ("effect_size_name", "family", "n_min", "significant")
         and pd.api.types.is_numeric_dtype(out[c])
     ]
@@ -438,7 +438,7 @@ def difference_in_change(
     Returns
     -------
     DataFrame
-        ``group``, ``design``, ``n_earlier``, ``n_later``, ``trained_areas``, ``did``, ``ci_low``,
+        ``linkage``, ``design``, ``n_earlier``, ``n_later``, ``trained_areas``, ``did``, ``ci_low``,
         ``ci_high``, ``ci_method``, ``test``, ``p_value``, ``wilcoxon_p``, ``effect_size``,
         ``effect_size_name``.
     """
@@ -462,7 +462,7 @@ def difference_in_change(
         sd = d.std(ddof=1)
         rows.append(
             {
-                "group": "linked",
+                "linkage": "linked",
                 "design": "paired",
                 "n_earlier": len(d),
                 "n_later": len(d),
@@ -494,7 +494,7 @@ def difference_in_change(
         g = (y.mean() - x.mean()) / sp * (1 - 3 / (4 * (len(x) + len(y)) - 9)) if sp > 0 else np.nan
         rows.append(
             {
-                "group": "unlinked",
+                "linkage": "unlinked",
                 "design": "independent",
                 "n_earlier": len(x),
                 "n_later": len(y),
@@ -646,7 +646,7 @@ def add_key_figures(kf: KeyFigures, tables: dict[str, pd.DataFrame]) -> KeyFigur
     )
     did = tables["followup_did"]
     for group, name in (("linked", "followup_did"), ("unlinked", "followup_did_unlinked")):
-        row = did[did["group"] == group] if len(did) else did
+        row = did[did["linkage"] == group] if len(did) else did
         if row.empty:
             continue
         r = row.iloc[0]
@@ -667,7 +667,7 @@ def add_key_figures(kf: KeyFigures, tables: dict[str, pd.DataFrame]) -> KeyFigur
             + (" (same people)" if group == "linked" else " (different people)"),
             note=f"group={group}; trained={r['trained_areas']}",
             suppressed=bool(pd.isna(value)),
-            source={"table": "followup_did", "column": "did", "row": {"group": group}},
+            source={"table": "followup_did", "column": "did", "row": {"linkage": group}},
         )
     return kf
 
