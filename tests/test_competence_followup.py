@@ -316,3 +316,9 @@ def test_item_top2_is_the_top_two_box(tables):
         "score test for two proportions",
         "Fisher's exact test",
     }
+
+
+def test_sample_data_followup_writes_the_shipped_round(tmp_path):
+    assert main(["sample-data", "--followup", "--out", str(tmp_path / "s")]) == 0
+    for p in FOLLOWUP_SAMPLE_DIR.iterdir():
+        assert (tmp_path / "s" / p.name).read_bytes() == p.read_bytes(), p.name
