@@ -322,3 +322,18 @@ def test_sample_data_followup_writes_the_shipped_round(tmp_path):
     assert main(["sample-data", "--followup", "--out", str(tmp_path / "s")]) == 0
     for p in FOLLOWUP_SAMPLE_DIR.iterdir():
         assert (tmp_path / "s" / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+def test_suppression_summary_counts_the_hidden_split(rounds):
+    early, late, ie, il = rounds
+    r = fu.comparable_scores(early, late, ie, il)
+    keep = np.flatnonzero(r.linked_later)[:3]
+    linked_later = np.zeros_like(r.linked_later)
+    linked_later[keep] = True
+    keys = set(r.later.index[keep])
+    small = fu.Rounds(r.earlier, r.later, r.earlier.index.isin(keys), linked_later)
+    counts = fu.linkage_counts(small, min_n=5)
+    assert counts.attrs["split_hidden"]
+    assert (
+        counts.attrs["suppressed_cells"] == 5
+    )  # 3 counts and 2 shares (the later-only share is a dash)

@@ -180,10 +180,11 @@ def linkage_counts(rounds: Rounds, *, min_n: int = MIN_N, lang: Lang = "fi") -> 
     out["pct_of_earlier"] = 100 * out["n"].astype("Float64") / n_e if n_e else np.nan
     out.loc[out["group"].isin(["later_all", "later_only"]), "pct_of_earlier"] = np.nan
     hidden = any(0 < v < min_n for v in parts.values())
+    before = int(out[["n", "pct_of_earlier"]].isna().sum().sum())
     if hidden:
         out.loc[out["group"].isin(list(parts)), ["n", "pct_of_earlier"]] = pd.NA
     out.attrs["split_hidden"] = hidden
-    out.attrs["suppressed_cells"] = 2 * len(parts) if hidden else 0
+    out.attrs["suppressed_cells"] = int(out[["n", "pct_of_earlier"]].isna().sum().sum()) - before
     out.attrs["min_n"] = min_n
     return out
 
@@ -204,7 +205,8 @@ def mean_changes(
 ) -> pd.DataFrame:
     """Change of the mean per area (or item), linked respondents paired, the others as independent samples.
 
-    One row per unit and ``linkage`` (``linked``, ``unlinked``). Linked: ``n_pairs`` complete pairs, mean change
+    One row per unit and ``linkage`` (``linked``, ``unlinked``). Linked: complete pairs (``n_earlier`` =
+    ``n_later``), mean change
     (later - earlier) with a Student t interval, Wilcoxon signed-rank (``zero_method="wilcox"``, scipy's
     ``method="auto"``), matched-pairs rank-biserial r. Unlinked: ``n_earlier`` earlier-only and ``n_later``
     later-only respondents, difference of means with a Welch t interval, Mann-Whitney U (two-sided, with tie
@@ -519,6 +521,10 @@ def difference_in_change(
     _hide_partner_counts(res, res["n_min"].isna().to_numpy(), by=None)
     if split_hidden:
         res[["n_earlier", "n_later"]] = pd.NA
+    shown = [*values, "n_earlier", "n_later"]
+    res.attrs["suppressed_cells"] = int(
+        res[shown].isna().sum().sum() - out[shown].isna().sum().sum()
+    )
     return res.drop(columns="n_min")
 
 
