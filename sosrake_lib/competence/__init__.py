@@ -61,7 +61,8 @@ Submodules
 - :mod:`.needs`: :func:`development_needs`, :func:`support_themes`.
 - :mod:`.key_figures`: :func:`parse_note`, :func:`build_key_figures`.
 - :mod:`.texts`: :data:`TEXTS`, :func:`text` and the codebook label lookups the statistics share.
-- :mod:`.followup`: a follow-up round against an earlier one: :func:`~.followup.followup_tables` (linked
+- :mod:`.followup`: a follow-up round against an earlier one (built on :mod:`.rounds`: comparable items,
+  linked people, linkage counts; and :mod:`.change`: the statistics): :func:`~.followup.followup_tables` (linked
   people paired, the others as independent samples, Holm per family, difference in change of the trained
   areas, Borich then and now, the items that cannot be compared) and :func:`~.followup.add_key_figures`
   (``followup_linked_n``, ``followup_did``, ``followup_did_unlinked``).
