@@ -4,7 +4,7 @@
 ``sosrake validate PATH [--instrument NAME] [--strict] [--codebook-overlay YAML]``,
 ``sosrake map PATH [--instrument NAME] [--write YAML]`` (how each column maps; proposed aliases),
 ``sosrake prepare --raw DIR --semester S``,
-``sosrake sample-data --out DIR [--rows N] [--seed N]``,
+``sosrake sample-data --out DIR [--rows N] [--seed N] [--followup]``,
 ``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on),
 ``sosrake history OUTPUTS [--out DIR]`` (the key figures of every completed run, by round, with trend figures),
 ``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600).
@@ -75,6 +75,8 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     )
     run.add_argument("--target-size", type=int, metavar="N", help=h("target_size"))
     run.add_argument("--weak-alpha", type=float, metavar=h("mv_number"), help=h("weak_alpha"))
+    run.add_argument("--earlier-round", type=Path, metavar=h("mv_file"), help=h("earlier_round"))
+    run.add_argument("--trained-areas", default="", metavar="A,B,C", help=h("trained_areas"))
     run.add_argument("--timeout", type=int, default=900, metavar=h("mv_seconds"), help=h("timeout"))
     run.add_argument("--processed", type=Path, metavar=h("mv_folder"), help=h("processed"))
     run.add_argument("--quiet", action="store_true", help=h("quiet"))
@@ -112,6 +114,7 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     )
     sample.add_argument("--rows", type=int, metavar="N", help=h("rows"))
     sample.add_argument("--seed", type=int, default=0, metavar="N", help=h("seed"))
+    sample.add_argument("--followup", action="store_true", help=h("followup"))
 
     scan = with_lang(sub.add_parser("scan", help=h("scan"), description=h("scan")))
     scan.add_argument("folder", type=Path, metavar=h("mv_folder"), help=h("scan_folder"))
@@ -376,9 +379,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                 )
         elif args.command == "sample-data":
-            from .synthetic import write_sample
+            from .synthetic import write_followup_sample, write_sample
 
-            for p in write_sample(args.out, rows=args.rows, seed=args.seed):
+            if args.followup:
+                written = write_followup_sample(args.out, seed=args.seed)
+            else:
+                written = write_sample(args.out, rows=args.rows, seed=args.seed)
+            for p in written:
                 print(p)
         elif args.command == "key":
             from .privacy import init_key
@@ -408,6 +415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 codebook_overlay=args.codebook_overlay,
                 **({"processed_dir": args.processed} if args.processed else {}),
                 **({"weak_alpha": args.weak_alpha} if args.weak_alpha is not None else {}),
+                **({"earlier_round": args.earlier_round} if args.earlier_round else {}),
+                **({"trained_areas": args.trained_areas} if args.trained_areas else {}),
             )
     except BrokenPipeError:  # `sosrake validate … | head`: the reader went away; nothing is wrong
         import os

@@ -161,11 +161,14 @@ def plan_analyses(
     strict: bool = False,
     overlay: Path | None = None,
     skipped: list[tuple[str, ExportError]] | None = None,
+    earlier_round: Path | None = None,
 ) -> list[Plan]:
     """Find and validate the inputs of each requested analysis. Raises ExportError before anything runs.
 
     For ``all``, an analysis without exports in the folder is skipped; when ``skipped`` is a list, each
     skipped analysis is appended with the error it would have raised if run alone (what is missing).
+    ``earlier_round``: an earlier round's export, added with role ``"earlier"`` to each analysis whose registry
+    entry takes one (:attr:`~sosrake_lib.registry.Analysis.earlier_round`).
     """
     found = discover_exports(raw)
     _check = functools.partial(_check_file, strict=strict, overlay=overlay)
@@ -177,6 +180,8 @@ def plan_analyses(
                 skipped.append((entry.name, _why_skipped(entry.find_inputs, found, raw)))
             continue
         inputs = [_check(path, instrument, role) for path, instrument, role in files]
+        if earlier_round is not None and entry.earlier_round:
+            inputs.append(_check(Path(earlier_round), entry.earlier_round, "earlier"))
         if entry.check_inputs is not None:
             entry.check_inputs(inputs, raw)
         plans.append(Plan(entry.name, inputs))
@@ -209,6 +214,7 @@ def notebook_parameters(
     target_size: int | None,
     codebook_overlay: Path | None = None,
     weak_alpha: float | None = None,
+    trained_areas: str = "",
 ) -> dict[str, Any]:
     """The Papermill parameters of one analysis (paths as absolute strings)."""
     common: dict[str, Any] = {
@@ -226,6 +232,7 @@ def notebook_parameters(
         target_size=target_size,
         approved_quotes=approved_quotes,
         weak_alpha=weak_alpha,
+        trained_areas=trained_areas,
     )
     common.update(ANALYSES[plan.analysis].parameters(plan.inputs, context))
     return common
@@ -442,6 +449,7 @@ def run_analysis(
     codebook_overlay: Path | None = None,
     locked: bool = False,
     weak_alpha: float | None = None,
+    trained_areas: str = "",
 ) -> Path:
     """Run one analysis into ``out/<semester>/<analysis>`` atomically; return the folder.
 
@@ -462,6 +470,7 @@ def run_analysis(
             target_size=target_size,
             codebook_overlay=codebook_overlay,
             weak_alpha=weak_alpha,
+            trained_areas=trained_areas,
         )
         executed = tmp / "notebook.ipynb"
         with notebook_slot if notebook_slot is not None else contextlib.nullcontext():
@@ -542,11 +551,13 @@ def run_analysis(
 
 
 def store_processed(plans: list[Plan], semester: str, processed_dir: Path) -> list[Path]:
-    """Write each validated input's cleaned frame to ``<processed_dir>/<semester>/<file stem>.parquet`` (+ log)."""
+    """Write each validated input's cleaned frame to ``<processed_dir>/<semester>/<file stem>.parquet`` (+ log).
+
+    An earlier round's export (role ``"earlier"``) belongs to its own semester and is not stored here."""
     written: dict[Path, Path] = {}
     for plan in plans:
         for i in plan.inputs:
-            if i.path not in written and i.data is not None:
+            if i.path not in written and i.data is not None and i.role != "earlier":
                 written[i.path] = write_processed(i.data, semester, i.path.stem, processed_dir)
     return list(written.values())
 
@@ -568,12 +579,16 @@ def run_semester(
     strict: bool = False,
     codebook_overlay: Path | None = None,
     weak_alpha: float | None = None,
+    earlier_round: Path | None = None,
+    trained_areas: str = "",
 ) -> list[Path]:
     """Validate, store the cleaned data, then run the requested analyses (``all``: in parallel where cores allow).
 
     Every export is read and cleaned first; a broken one raises :class:`~sosrake_lib.errors.ExportError`
     before anything is written. The cleaned, pseudonymised data go to ``processed_dir/<semester>/`` as parquet
-    with their cleaning logs (``None``: not stored).
+    with their cleaning logs (``None``: not stored). ``earlier_round``: an earlier round's export for a
+    follow-up comparison (``sosrake run competence --earlier-round``); ``trained_areas``: comma-separated area
+    ids that override the follow-up's trained areas.
     """
     if min_cell_size < 1:
         raise ConfigError(f"--min-cell-size must be at least 1 (got {min_cell_size})")
@@ -581,6 +596,15 @@ def run_semester(
         raise ConfigError(f"--weak-alpha must be a number from 0 to 1 (got {weak_alpha})")
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
+    if earlier_round is not None and not Path(earlier_round).is_file():
+        raise ConfigError(
+            f"the earlier round's export does not exist: {earlier_round}; give the earlier round's "
+            "competence export, e.g. data/raw/sample/competence_2020.xlsx"
+        )
+    if trained_areas and earlier_round is None:
+        raise ConfigError(
+            "--trained-areas needs --earlier-round (the areas of a follow-up comparison)"
+        )
     check_label(semester)
     from .history.runs import HISTORY_DIR
 
@@ -593,11 +617,19 @@ def run_semester(
     raw, out = Path(raw).resolve(), Path(out).resolve()
     approved_quotes = Path(approved_quotes).resolve() if approved_quotes is not None else None
     codebook_overlay = Path(codebook_overlay).resolve() if codebook_overlay is not None else None
+    earlier_round = Path(earlier_round).resolve() if earlier_round is not None else None
     outputs = {f"--out {a.name}": out / semester / a.name for a in selected(analysis)}
     if processed_dir is not None:
         processed_dir = Path(processed_dir).resolve()
         outputs["--processed"] = processed_dir / semester
-    check_separate(outputs, {**input_paths(raw), "--codebook-overlay": codebook_overlay})
+    check_separate(
+        outputs,
+        {
+            **input_paths(raw),
+            "--codebook-overlay": codebook_overlay,
+            "--earlier-round": earlier_round,
+        },
+    )
 
     def say(msg: str) -> None:
         if progress:
@@ -606,7 +638,12 @@ def run_semester(
     say(text("checking", lang, raw=raw))
     skipped: list[tuple[str, ExportError]] = []
     plans = plan_analyses(
-        analysis, Path(raw), strict=strict, overlay=codebook_overlay, skipped=skipped
+        analysis,
+        Path(raw),
+        strict=strict,
+        overlay=codebook_overlay,
+        skipped=skipped,
+        earlier_round=earlier_round,
     )
     for plan in plans:
         for i in plan.inputs:
@@ -649,6 +686,7 @@ def run_semester(
             codebook_overlay=codebook_overlay,
             max_workers=max_workers,
             **({"weak_alpha": weak_alpha} if weak_alpha is not None else {}),
+            **({"trained_areas": trained_areas} if trained_areas else {}),
         )
 
 
