@@ -7,8 +7,9 @@ hash no longer matches the manifest, or a temporary ``.….partial`` folder of a
 
 The round of a run (:func:`run_round`): the run's label when it is a semester or a year (``2022-syksy``,
 ``2021``); otherwise it is *guessed*, and said so: from the inputs' semester (the manifest's ``inputs``),
-else from a year in the export file names (``competence_2022.xlsx``, ``course_pre_2021.csv``). The
-baseline input of the course (an earlier competence mapping) is not the course's round.
+else from a year in the export file names (``competence_2022.xlsx``, ``course_pre_2021.csv``). Inputs that
+describe another round are not the run's round: the course's baseline (an earlier competence mapping) and a
+follow-up run's earlier round (``sosrake run --earlier-round``).
 
 Examples
 --------
@@ -17,6 +18,9 @@ Examples
 >>> r = run_round({"semester": "sample", "inputs": [{"file": "competence_2020.xlsx", "role": "export"}]})
 >>> r.round, r.source, r.guessed
 ('2020', 'file_name', True)
+>>> run_round({"semester": "s", "inputs": [{"file": "competence_2022.xlsx", "role": "export"},
+...                                         {"file": "competence_2020.xlsx", "role": "earlier"}]}).round
+'2022'
 >>> is_round("2021"), is_round("2023-kevät"), is_round("sample")
 (True, True, False)
 """
@@ -104,12 +108,16 @@ def _both(key: str, **kw: Any) -> tuple[str, str]:
     return text(key, "fi", **kw), text(key, "en", **kw)
 
 
+#: Input roles that describe another round than the run's own (see the module docstring).
+_OTHER_ROUND_ROLES = ("baseline", "earlier")
+
+
 def run_round(manifest: Mapping[str, Any]) -> Round | Skipped:
     """The round of a run from its manifest (see the module docstring); :class:`Skipped` when unknown."""
     label = str(manifest.get("semester") or "")
     if is_round(label):
         return Round(label, "run_label")
-    inputs = [i for i in manifest.get("inputs") or [] if i.get("role") != "baseline"]
+    inputs = [i for i in manifest.get("inputs") or [] if i.get("role") not in _OTHER_ROUND_ROLES]
     files = ", ".join(str(i.get("file")) for i in inputs)
     semesters = sorted({str(i["semester"]) for i in inputs if is_round(i.get("semester"))})
     if semesters:
