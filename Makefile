@@ -12,6 +12,10 @@ RAW      ?= data/raw/sample
 OUT      ?= outputs
 # the sample's competence target group has 160 people (response rate); give your own with RUN_OPTS=...
 RUN_OPTS ?= --target-size 160
+# The shipped sample has a follow-up round (competence 2022 against 2020, the course's 2022 round); with your
+# own RAW folder there is none unless you name one: FOLLOWUP_RAW=data/raw/2022 EARLIER=data/raw/2020/x.xlsx
+FOLLOWUP_RAW ?= $(if $(filter data/raw/sample data/raw/sample/,$(RAW)),data/raw/sample_2022,)
+EARLIER      ?= $(RAW)/competence_2020.xlsx
 
 .PHONY: setup a11y-setup run test lint lab bench clean-outputs
 
@@ -33,6 +37,10 @@ a11y-setup: $(A11Y_STAMP)
 
 run: setup
 	$(BIN)/sosrake run all --semester $(SEMESTER) --raw $(RAW) --out $(OUT) $(RUN_OPTS)
+	@# the follow-up round, then the history of every round's key figures (outputs/history/)
+	$(if $(FOLLOWUP_RAW),$(BIN)/sosrake run all --semester $(SEMESTER)_2022 --raw $(FOLLOWUP_RAW) \
+		--earlier-round $(EARLIER) --out $(OUT) $(RUN_OPTS))
+	$(BIN)/sosrake history $(OUT)
 
 test: setup a11y-setup
 	$(BIN)/ruff check .

@@ -617,6 +617,8 @@ def clean_responses(
             new = _scrubbed_rows(df[it.id], sorted(names), keep, kept.index)
         kept.insert(sum(c in kept for c in columns[: columns.index(it.id)]), it.id, new)
     kept = kept.reset_index(drop=True)
+    if inst.link_key and inst.link_key in df:
+        kept["person_key"] = _person_keys(df[inst.link_key], keep, key_bytes)
 
     counts = np.bincount(status, minlength=len(_STATUS))
     log = CleaningLog(
@@ -634,6 +636,18 @@ def clean_responses(
     kept.attrs = {k: v for k, v in raw.attrs.items() if k != "source_path"}
     kept.attrs["cleaning_log"] = log.to_dict()
     return kept
+
+
+def _person_keys(col: pd.Series, keep: np.ndarray | None, key: bytes) -> np.ndarray:
+    """Keyed hashes of the codebook's ``link_key`` column (an e-mail), so one person's answers in two rounds
+    can be linked without keeping the address: the same key gives the same ``person_key``. A value without
+    ``@`` (``anonymous``, empty) gets none: it cannot link anyone."""
+    s = col.astype("str")
+    s = s if keep is None else s.take(keep)
+    s = s.where(s.str.contains("@", regex=False).fillna(False).astype(bool))
+    return np.asarray(
+        pseudonymise(s, key, length=PSEUDONYM_LENGTH, prefix=PSEUDONYM_PREFIX), dtype=object
+    )
 
 
 def cleaning_log(df: pd.DataFrame) -> dict[str, Any]:

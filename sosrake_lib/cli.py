@@ -4,8 +4,9 @@
 ``sosrake validate PATH [--instrument NAME] [--strict] [--codebook-overlay YAML]``,
 ``sosrake map PATH [--instrument NAME] [--write YAML]`` (how each column maps; proposed aliases),
 ``sosrake prepare --raw DIR --semester S``,
-``sosrake sample-data --out DIR [--rows N] [--seed N]``,
+``sosrake sample-data --out DIR [--rows N] [--seed N] [--followup]``,
 ``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on),
+``sosrake history OUTPUTS [--out DIR]`` (the key figures of every completed run, by round, with trend figures),
 ``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600),
 ``sosrake coding-sample RUN_FOLDER [--n N] [--seed S] [--force]`` (a worksheet for human coders),
 ``sosrake coding-agreement WORKSHEET [--out DIR] [--codebook NAME|YAML] [--run RUN_FOLDER]`` (codebook vs
@@ -77,6 +78,8 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     )
     run.add_argument("--target-size", type=int, metavar="N", help=h("target_size"))
     run.add_argument("--weak-alpha", type=float, metavar=h("mv_number"), help=h("weak_alpha"))
+    run.add_argument("--earlier-round", type=Path, metavar=h("mv_file"), help=h("earlier_round"))
+    run.add_argument("--trained-areas", default="", metavar="A,B,C", help=h("trained_areas"))
     run.add_argument(
         "--coded-worksheet", type=Path, metavar=h("mv_file"), help=h("coded_worksheet")
     )
@@ -120,12 +123,16 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     )
     sample.add_argument("--rows", type=int, metavar="N", help=h("rows"))
     sample.add_argument("--seed", type=int, default=0, metavar="N", help=h("seed"))
+    sample.add_argument("--followup", action="store_true", help=h("followup"))
 
     scan = with_lang(sub.add_parser("scan", help=h("scan"), description=h("scan")))
     scan.add_argument("folder", type=Path, metavar=h("mv_folder"), help=h("scan_folder"))
     scan.add_argument("--min-cell-size", type=int, default=5, metavar="N", help=h("scan_min"))
     scan.add_argument("--raw", type=Path, metavar=h("mv_folder"), help=h("scan_raw"))
 
+    hist = with_lang(sub.add_parser("history", help=h("history"), description=h("history")))
+    hist.add_argument("outputs", type=Path, metavar=h("mv_folder"), help=h("history_outputs"))
+    hist.add_argument("--out", type=Path, metavar=h("mv_folder"), help=h("history_out"))
     cs = with_lang(
         sub.add_parser("coding-sample", help=h("coding_sample"), description=h("coding_sample"))
     )
@@ -182,6 +189,60 @@ def _scan(folder: Path, min_n: int, raw: Path | None, lang: Lang = "en") -> int:
             file=sys.stderr,
         )
     print(text("scan_findings", lang, n=len(findings), folder=folder), file=sys.stderr)
+    return 1 if findings else 0
+
+
+def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
+    """``sosrake history``: collect the key figures of every completed run; say what was skipped or guessed."""
+    from .history.publish import write_history
+    from .history.table import breaks, guessed_runs
+
+    if not outputs.is_dir():
+        raise ConfigError(text("history_no_folder", lang, folder=outputs))
+    result = write_history(outputs, out, lang=lang)
+    for s in result.skipped:
+        print(
+            text("history_skipped", lang, folder=s.folder, reason=s.reason(lang)), file=sys.stderr
+        )
+    if not result.runs:
+        raise ConfigError(text("history_no_runs", lang, folder=outputs))
+    for run, fi, en in guessed_runs(result.table):
+        print(
+            text("history_guessed", lang, run=run, note=fi if lang == "fi" else en), file=sys.stderr
+        )
+    for r in breaks(result.table).to_dict("records"):
+        reason = r["break_reason_fi"] if lang == "fi" else r["break_reason_en"]
+        print(
+            text(
+                "history_break",
+                lang,
+                analysis=r["analysis"],
+                name=r["name"],
+                round=r["round"],
+                reason=reason,
+            ),
+            file=sys.stderr,
+        )
+    folder = result.paths[0].parent
+    # the privacy scan of `sosrake scan` on what was written, at the lowest threshold of the runs read
+    # (each run's own threshold was applied row by row when the table was made)
+    from .scan import scan_outputs
+
+    findings = scan_outputs(folder, min_n=min(r.min_n for r in result.runs))
+    for f in findings:
+        print(f)
+    print(
+        text(
+            "history_done",
+            lang,
+            runs=len(result.runs),
+            rows=len(result.table),
+            files=len(result.paths),
+            folder=folder,
+        )
+    )
+    if findings:
+        print(text("scan_findings", lang, n=len(findings), folder=folder), file=sys.stderr)
     return 1 if findings else 0
 
 
@@ -352,14 +413,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                 )
         elif args.command == "sample-data":
-            from .synthetic import write_sample
+            from .synthetic import write_followup_sample, write_sample
 
-            for p in write_sample(args.out, rows=args.rows, seed=args.seed):
+            if args.followup:
+                written = write_followup_sample(args.out, seed=args.seed)
+            else:
+                written = write_sample(args.out, rows=args.rows, seed=args.seed)
+            for p in written:
                 print(p)
         elif args.command == "key":
             from .privacy import init_key
 
             print(text("key_created", lang, path=init_key(args.path)))
+        elif args.command == "history":
+            return _history(args.outputs, args.out, lang)
         elif args.command == "scan":
             return _scan(args.folder, args.min_cell_size, args.raw, lang)
         elif args.command == "coding-sample":
@@ -397,6 +464,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 codebook_overlay=args.codebook_overlay,
                 **({"processed_dir": args.processed} if args.processed else {}),
                 **({"weak_alpha": args.weak_alpha} if args.weak_alpha is not None else {}),
+                **({"earlier_round": args.earlier_round} if args.earlier_round else {}),
+                **({"trained_areas": args.trained_areas} if args.trained_areas else {}),
                 **(
                     {"coded_worksheet": args.coded_worksheet, "kappa_bound": args.kappa_bound}
                     if args.coded_worksheet is not None

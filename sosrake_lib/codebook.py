@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +196,7 @@ class Item:
     grid: str | None = None
     statement: str = ""
     labels: tuple[str, ...] = ()
+    previous_id: str | None = None
 
     def text(self, lang: str = "fi") -> str:
         """The item text in ``lang`` (falls back to the id)."""
@@ -249,6 +250,9 @@ class Instrument:
     date_order: str = (
         ""  # "day_first" or "month_first" for slash dates that fit both (from an overlay)
     )
+    version: int = 1
+    dropped: dict[str, str] = field(default_factory=dict)
+    link_key: str = ""
 
     def item(self, item_id: str) -> Item:
         for it in self.items:
@@ -347,9 +351,41 @@ class Instrument:
         return winners[0] if len(winners) == 1 else None
 
 
+def editions(name: str) -> list[Path]:
+    """The codebook files of one shipped instrument, oldest version first: ``NAME.yaml`` and the later
+    versions ``_NAME_v2.yaml``, ``_NAME_v3.yaml``, ... (written as changes with ``extends:``).
+
+    >>> [p.name for p in editions("competence")]
+    ['competence.yaml', '_competence_v2.yaml']
+    >>> load_instrument(editions("competence")[1]).item("C_VT2b").previous_id
+    'C_VT2'
+    """
+    later = sorted(
+        INSTRUMENTS_DIR.glob(f"_{name}_v*.yaml"),
+        key=lambda p: int(p.stem.rsplit("_v", 1)[1]) if p.stem.rsplit("_v", 1)[1].isdigit() else 0,
+    )
+    return [INSTRUMENTS_DIR / f"{name}.yaml", *later]
+
+
 def available_instruments() -> list[str]:
     """Names of the codebooks shipped with the package."""
     return sorted(p.stem for p in INSTRUMENTS_DIR.glob("*.yaml") if not p.name.startswith("_"))
+
+
+@cache
+def instrument_version(name: str) -> str | None:
+    """The ``version:`` of a shipped codebook (``None`` when it has none): raise it when a question's
+    meaning or scale changes, so results of the old and the new version are not joined in a trend.
+
+    >>> instrument_version("interviews")
+    '1'
+    """
+    path = INSTRUMENTS_DIR / f"{name}.yaml"
+    if not path.is_file():
+        return None
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    version = doc.get("version") if isinstance(doc, dict) else None
+    return None if version is None else str(version)
 
 
 @lru_cache(maxsize=1)
@@ -397,6 +433,7 @@ def _build_item(d: dict[str, Any], scales: dict[str, Scale], source: str) -> Ite
         grid=d.get("grid"),
         statement=str(d.get("statement") or ""),
         labels=tuple(str(x) for x in d.get("labels", ())),
+        previous_id=d.get("previous_id"),
     )
 
 
@@ -537,6 +574,27 @@ def _with_overlay(path: str, overlay: str, _mtime: int) -> Instrument:
     )
 
 
+def _extended(d: dict[str, Any], path: Path) -> dict[str, Any]:
+    """A later codebook version written as changes to an earlier one (``extends:``): the earlier codebook's
+    keys, with ``drop_items`` (item id -> why) left out and ``replace_items`` (earlier id -> the new item, which
+    names the earlier one in ``previous_id``) put in the earlier item's place."""
+    base_path = path.parent / str(d["extends"])
+    try:
+        base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(
+            f"{path.name}: extends {d['extends']!r}, which cannot be read ({exc.strerror})"
+        ) from None
+    drop = d.get("drop_items") or {}
+    repl = d.get("replace_items") or {}
+    base_ids = {it["id"] for it in base["items"]}
+    unknown = sorted((set(drop) | set(repl)) - base_ids)
+    if unknown:
+        raise ConfigError(f"{path.name}: drop_items/replace_items name unknown items {unknown}")
+    items = [repl.get(it["id"], it) for it in base["items"] if it["id"] not in drop]
+    return {**base, **{k: v for k, v in d.items() if k != "extends"}, "items": items}
+
+
 @lru_cache(maxsize=32)
 def _load(path: str) -> Instrument:
     try:
@@ -550,6 +608,8 @@ def _load(path: str) -> Instrument:
             f"the codebook {Path(path).name} is not valid UTF-8 YAML{at} ({type(exc).__name__}; "
             "tags such as !!python/... are refused); correct the file"
         ) from None
+    if isinstance(d, dict) and d.get("extends"):
+        d = _extended(d, Path(path))
     if not isinstance(d, dict) or not isinstance(d.get("items"), list):
         raise ConfigError(
             f"the codebook {Path(path).name} has no 'items:' list; start from a shipped codebook"
@@ -618,4 +678,7 @@ def _load(path: str) -> Instrument:
         generated_id=bool(d.get("generated_id", False)),
         statement_lookup=statements,
         label_lookup=labels,
+        version=int(d.get("version") or 1),
+        dropped={str(k): str(v) for k, v in (d.get("drop_items") or {}).items()},
+        link_key=str(d.get("link_key") or ""),
     )

@@ -25,6 +25,9 @@ PROJECT_ROOT = Path(os.environ.get("SOSRAKE_ROOT", PACKAGE_DIR.parent)).resolve(
 DATA_DIR = PROJECT_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 SAMPLE_DIR = RAW_DIR / "sample"
+#: The shipped synthetic follow-up round (2022) of the sample; its files are shipped sample files too.
+FOLLOWUP_SAMPLE_DIR = RAW_DIR / "sample_2022"
+SAMPLE_DIRS = (SAMPLE_DIR, FOLLOWUP_SAMPLE_DIR)
 PROCESSED_DIR = DATA_DIR / "processed"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -38,18 +41,16 @@ SAMPLE_MARKER = (
 
 
 def is_sample_path(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` lies inside the shipped synthetic sample folder ``data/raw/sample``.
+    """True when ``path`` lies inside a shipped synthetic sample folder (``data/raw/sample`` or the follow-up
+    round ``data/raw/sample_2022``).
 
-    >>> is_sample_path(SAMPLE_DIR / "competence_2020.xlsx")
-    True
+    >>> is_sample_path(SAMPLE_DIR / "competence_2020.xlsx"), is_sample_path(FOLLOWUP_SAMPLE_DIR / "x.csv")
+    (True, True)
     >>> is_sample_path("/tmp/export.csv")
     False
     """
-    try:
-        Path(path).resolve().relative_to(SAMPLE_DIR)
-    except ValueError:
-        return False
-    return True
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(d) for d in SAMPLE_DIRS)
 
 
 @functools.cache

@@ -89,7 +89,9 @@ def prepare_file(
 ) -> Prepared:
     """Read and clean one export (nothing written). ``strict``: every absent item and unmatched answer column
     is an error; ``overlay``: a codebook overlay with header aliases (``sosrake map``)."""
-    inst = load_instrument(instrument, overlay=overlay)
+    from .editions import pick_edition
+
+    inst = pick_edition(path, instrument, overlay)  # the codebook version the export was asked with
     df = clean_responses(read_export(path, inst, strict=strict), inst)
     return Prepared(Path(path), instrument, df)
 

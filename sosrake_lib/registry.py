@@ -40,6 +40,7 @@ class RunContext:
     target_size: int | None = None
     approved_quotes: Path | None = None
     weak_alpha: float | None = None
+    trained_areas: str = ""
     coded_worksheet: Path | None = None
     kappa_bound: float | None = None
 
@@ -68,6 +69,9 @@ class Analysis:
         ``(inputs, raw) -> None``: checks that need the cleaned inputs (two interview exports of one semester).
     run_rank : int
         Order of the usual run time, longest first: parallel runs start the longest notebook first.
+    earlier_round : str, optional
+        The instrument of an earlier round's export that ``sosrake run --earlier-round`` adds to the inputs
+        (role ``"earlier"``) for a follow-up comparison; ``""``: the analysis takes none.
     """
 
     name: str
@@ -77,6 +81,7 @@ class Analysis:
     parameters: Callable[[Sequence[Any], RunContext], dict[str, Any]]
     check_inputs: Callable[[Sequence[Any], Path], None] | None = None
     run_rank: int = 0
+    earlier_round: str = ""
 
     def title(self, lang: str = "fi") -> str:
         return self.titles[0 if lang == "fi" else 1]
@@ -170,10 +175,15 @@ def _by_role(inputs: Sequence[Any]) -> dict[str, str]:
 
 
 def _competence_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, Any]:
-    params = {"export_path": _by_role(inputs)["export"], "target_size": int(ctx.target_size or 0)}
+    by_role = _by_role(inputs)
+    params = {"export_path": by_role["export"], "target_size": int(ctx.target_size or 0)}
     # only when given: a run without one keeps the notebook's default
     if ctx.weak_alpha is not None:
         params["weak_alpha"] = float(ctx.weak_alpha)
+    if "earlier" in by_role:  # a follow-up round: the earlier round's export beside this one
+        params["earlier_export_path"] = by_role["earlier"]
+    if ctx.trained_areas:
+        params["trained_areas"] = ctx.trained_areas
     params.update(_coding_parameters(ctx, "competence"))
     return params
 
@@ -232,6 +242,7 @@ ANALYSES: dict[str, Analysis] = {
             _competence_inputs,
             _competence_parameters,
             run_rank=0,
+            earlier_round="competence",
         ),
         Analysis(
             "interviews",

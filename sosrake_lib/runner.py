@@ -38,7 +38,9 @@ from typing import Any
 
 from .atomic import atomic_dir, atomic_write_text, folder_lock
 from .cleaning import write_processed
+from .codebook import instrument_version
 from .errors import ConfigError, ExportError
+from .history.publish import manifest_record, place_trend_section, trend_section
 from .messages import library_text, text
 from .paths import (
     NOTEBOOKS_DIR,
@@ -101,6 +103,7 @@ class InputFile:
         return {
             "file": self.path.name,
             "instrument": self.instrument,
+            "instrument_version": instrument_version(self.instrument),
             "role": self.role,
             "sha256": self.sha256,
             "semester": self.semester,
@@ -158,11 +161,14 @@ def plan_analyses(
     strict: bool = False,
     overlay: Path | None = None,
     skipped: list[tuple[str, ExportError]] | None = None,
+    earlier_round: Path | None = None,
 ) -> list[Plan]:
     """Find and validate the inputs of each requested analysis. Raises ExportError before anything runs.
 
     For ``all``, an analysis without exports in the folder is skipped; when ``skipped`` is a list, each
     skipped analysis is appended with the error it would have raised if run alone (what is missing).
+    ``earlier_round``: an earlier round's export, added with role ``"earlier"`` to each analysis whose registry
+    entry takes one (:attr:`~sosrake_lib.registry.Analysis.earlier_round`).
     """
     found = discover_exports(raw)
     _check = functools.partial(_check_file, strict=strict, overlay=overlay)
@@ -174,6 +180,8 @@ def plan_analyses(
                 skipped.append((entry.name, _why_skipped(entry.find_inputs, found, raw)))
             continue
         inputs = [_check(path, instrument, role) for path, instrument, role in files]
+        if earlier_round is not None and entry.earlier_round:
+            inputs.append(_check(Path(earlier_round), entry.earlier_round, "earlier"))
         if entry.check_inputs is not None:
             entry.check_inputs(inputs, raw)
         plans.append(Plan(entry.name, inputs))
@@ -206,6 +214,7 @@ def notebook_parameters(
     target_size: int | None,
     codebook_overlay: Path | None = None,
     weak_alpha: float | None = None,
+    trained_areas: str = "",
     coded_worksheet: Path | None = None,
     kappa_bound: float | None = None,
 ) -> dict[str, Any]:
@@ -225,6 +234,7 @@ def notebook_parameters(
         target_size=target_size,
         approved_quotes=approved_quotes,
         weak_alpha=weak_alpha,
+        trained_areas=trained_areas,
         coded_worksheet=coded_worksheet,
         kappa_bound=kappa_bound,
     )
@@ -408,6 +418,24 @@ def _file_hashes(folder: Path) -> dict[str, str]:
     }
 
 
+def _stored_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """The notebook parameters as the manifest keeps them: file names, not paths."""
+    stored = {
+        k: (Path(v).name if k.endswith("_path") and v else v)
+        for k, v in params.items()
+        if k != "output_dir"
+    }
+    if "exports" in stored:
+        stored["exports"] = {k: Path(v).name for k, v in stored["exports"].items()}
+    if stored.get("approved_quotes"):
+        stored["approved_quotes"] = Path(stored["approved_quotes"]).name
+    if stored.get("codebook_overlay"):
+        stored["codebook_overlay"] = Path(stored["codebook_overlay"]).name
+    if stored.get("coded_worksheet"):
+        stored["coded_worksheet"] = Path(stored["coded_worksheet"]).name
+    return stored
+
+
 #: Report title of each analysis (from the registry; kept for code that imported it from here).
 TITLES = {a.name: a.titles for a in ANALYSES.values()}
 
@@ -427,6 +455,7 @@ def run_analysis(
     codebook_overlay: Path | None = None,
     locked: bool = False,
     weak_alpha: float | None = None,
+    trained_areas: str = "",
     coded_worksheet: Path | None = None,
     kappa_bound: float | None = None,
 ) -> Path:
@@ -449,6 +478,7 @@ def run_analysis(
             target_size=target_size,
             codebook_overlay=codebook_overlay,
             weak_alpha=weak_alpha,
+            trained_areas=trained_areas,
             coded_worksheet=coded_worksheet,
             kappa_bound=kappa_bound,
         )
@@ -466,6 +496,25 @@ def run_analysis(
                 PROJECT_ROOT: ".",
             },
         )
+        stored = _stored_parameters(params)
+        inputs = [i.manifest_entry() for i in plan.inputs]
+        # the trend section: earlier runs of this analysis under the same output root + this run
+        with _MATPLOTLIB_LOCK:
+            section = trend_section(
+                out,
+                plan.analysis,
+                lang=lang,  # type: ignore[arg-type]
+                current=tmp,
+                manifest={
+                    "analysis": plan.analysis,
+                    "semester": semester,
+                    "parameters": stored,
+                    "inputs": inputs,
+                },
+                exclude=[final, tmp],
+                min_n=min_cell_size,
+            )
+        place_trend_section(executed, section)
         title = ANALYSES[plan.analysis].title(lang) + f" – {semester}"
         export_html(executed, tmp / "report.html", title, lang)
         from .infographic import make_infographic
@@ -486,30 +535,19 @@ def run_analysis(
                 synthetic=plan.synthetic,
             )
         _keep_worksheets(final, tmp)
-        stored = {
-            k: (Path(v).name if k.endswith("_path") and v else v)
-            for k, v in params.items()
-            if k != "output_dir"
-        }
-        if "exports" in stored:
-            stored["exports"] = {k: Path(v).name for k, v in stored["exports"].items()}
-        if stored.get("approved_quotes"):
-            stored["approved_quotes"] = Path(stored["approved_quotes"]).name
-        if stored.get("codebook_overlay"):
-            stored["codebook_overlay"] = Path(stored["codebook_overlay"]).name
-        if stored.get("coded_worksheet"):
-            stored["coded_worksheet"] = Path(stored["coded_worksheet"]).name
         manifest = {
             "analysis": plan.analysis,
             "semester": semester,
             "notebook": ANALYSES[plan.analysis].notebook,
             "parameters": stored,
-            "inputs": [i.manifest_entry() for i in plan.inputs],
+            "inputs": inputs,
             "synthetic_sample": plan.synthetic,
             "approved_quotes_carried_over": carried,
             "packages": package_versions(),
             "git_commit": git_commit(),
             "created_utc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            # the report's trend section depends on these earlier runs in the same output root
+            "history": manifest_record(section),
             "outputs": _file_hashes(tmp),
             # staff work material: scrubbed but unreviewed free text, never to be forwarded as it is
             "review_material": sorted(
@@ -540,11 +578,13 @@ def _keep_worksheets(final: Path, tmp: Path) -> list[Path]:
 
 
 def store_processed(plans: list[Plan], semester: str, processed_dir: Path) -> list[Path]:
-    """Write each validated input's cleaned frame to ``<processed_dir>/<semester>/<file stem>.parquet`` (+ log)."""
+    """Write each validated input's cleaned frame to ``<processed_dir>/<semester>/<file stem>.parquet`` (+ log).
+
+    An earlier round's export (role ``"earlier"``) belongs to its own semester and is not stored here."""
     written: dict[Path, Path] = {}
     for plan in plans:
         for i in plan.inputs:
-            if i.path not in written and i.data is not None:
+            if i.path not in written and i.data is not None and i.role != "earlier":
                 written[i.path] = write_processed(i.data, semester, i.path.stem, processed_dir)
     return list(written.values())
 
@@ -566,6 +606,8 @@ def run_semester(
     strict: bool = False,
     codebook_overlay: Path | None = None,
     weak_alpha: float | None = None,
+    earlier_round: Path | None = None,
+    trained_areas: str = "",
     coded_worksheet: Path | None = None,
     kappa_bound: float | None = None,
 ) -> list[Path]:
@@ -573,7 +615,9 @@ def run_semester(
 
     Every export is read and cleaned first; a broken one raises :class:`~sosrake_lib.errors.ExportError`
     before anything is written. The cleaned, pseudonymised data go to ``processed_dir/<semester>/`` as parquet
-    with their cleaning logs (``None``: not stored).
+    with their cleaning logs (``None``: not stored). ``earlier_round``: an earlier round's export for a
+    follow-up comparison (``sosrake run competence --earlier-round``); ``trained_areas``: comma-separated area
+    ids that override the follow-up's trained areas.
     """
     if min_cell_size < 1:
         raise ConfigError(f"--min-cell-size must be at least 1 (got {min_cell_size})")
@@ -598,17 +642,40 @@ def run_semester(
         read_worksheet(coded_worksheet)  # a bad tick stops the run before anything is written
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
+    if earlier_round is not None and not Path(earlier_round).is_file():
+        raise ConfigError(
+            f"the earlier round's export does not exist: {earlier_round}; give the earlier round's "
+            "competence export, e.g. data/raw/sample/competence_2020.xlsx"
+        )
+    if trained_areas and earlier_round is None:
+        raise ConfigError(
+            "--trained-areas needs --earlier-round (the areas of a follow-up comparison)"
+        )
     check_label(semester)
+    from .history.runs import HISTORY_DIR
+
+    if semester.lower() == HISTORY_DIR:
+        raise ConfigError(
+            f"the semester label {semester!r} is reserved for the folder of sosrake history; use another label"
+        )
     # Every path once, absolute, as the caller meant it (relative to the working directory); nothing is written
     # where it would overlap an input: the atomic swap of an output folder must never delete an export.
     raw, out = Path(raw).resolve(), Path(out).resolve()
     approved_quotes = Path(approved_quotes).resolve() if approved_quotes is not None else None
     codebook_overlay = Path(codebook_overlay).resolve() if codebook_overlay is not None else None
+    earlier_round = Path(earlier_round).resolve() if earlier_round is not None else None
     outputs = {f"--out {a.name}": out / semester / a.name for a in selected(analysis)}
     if processed_dir is not None:
         processed_dir = Path(processed_dir).resolve()
         outputs["--processed"] = processed_dir / semester
-    check_separate(outputs, {**input_paths(raw), "--codebook-overlay": codebook_overlay})
+    check_separate(
+        outputs,
+        {
+            **input_paths(raw),
+            "--codebook-overlay": codebook_overlay,
+            "--earlier-round": earlier_round,
+        },
+    )
 
     def say(msg: str) -> None:
         if progress:
@@ -617,7 +684,12 @@ def run_semester(
     say(text("checking", lang, raw=raw))
     skipped: list[tuple[str, ExportError]] = []
     plans = plan_analyses(
-        analysis, Path(raw), strict=strict, overlay=codebook_overlay, skipped=skipped
+        analysis,
+        Path(raw),
+        strict=strict,
+        overlay=codebook_overlay,
+        skipped=skipped,
+        earlier_round=earlier_round,
     )
     for plan in plans:
         for i in plan.inputs:
@@ -660,6 +732,7 @@ def run_semester(
             codebook_overlay=codebook_overlay,
             max_workers=max_workers,
             **({"weak_alpha": weak_alpha} if weak_alpha is not None else {}),
+            **({"trained_areas": trained_areas} if trained_areas else {}),
             **({"coded_worksheet": coded_worksheet} if coded_worksheet is not None else {}),
             **({"kappa_bound": kappa_bound} if kappa_bound is not None else {}),
         )

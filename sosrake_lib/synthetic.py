@@ -176,6 +176,57 @@ PLANTED: dict[str, Any] = {
         "weakest_part": "kuormitus",
         "n_feedback": 33,
     },
+    # The follow-up round (data/raw/sample_2022, written by write_followup_sample): the competence mapping asked
+    # again in September 2022 with codebook version 2, and the course's second round in autumn 2022.
+    "competence_2022": {
+        "n_respondents": 110,  # after cleaning (raw adds a test row, a duplicate and a blank row)
+        "target_group_size": 160,
+        "linked": 47,  # 2020 respondents who answer again (same e-mail): 47 / 118 = 40 %
+        "new": 63,  # respondents not in the 2020 round
+        "trained_areas": [
+            "vaikuttavuustieto",
+            "raportointi",
+            "vaikuttaminen",
+        ],  # 2020's top-3 Borich needs
+        "change": {  # added to the latent competence mean of every item of the area, linked and new alike
+            "tiedonkeruu": 0.0,
+            "vaikuttavuustieto": 0.4,
+            "raportointi": 0.4,
+            "vaikuttaminen": 0.4,
+            "yhteistyo": 0.0,
+            "yhteiso": 0.0,
+        },
+        "did": 0.4,  # mean change of the trained areas minus that of the others
+        "renamed": {"C_VT2b": "C_VT2", "I_VT2b": "I_VT2"},  # codebook v2 item -> its 2020 item
+        "dropped": ["C_YS3", "I_YS3"],  # not asked in 2022: cannot be compared
+    },
+    "course_2022": {
+        "enrolled": 60,
+        "completed": 42,  # 70 % (2021: 35 / 63 = 55.6 %): the lighter second round kept more people
+        "started": 57,
+        "completed_by_group": {"working_life": (30, 38), "student": (12, 22)},
+        "module_counts": {"M1": 55, "M2": 52, "M3": 49, "M4": 46, "M5": 43},
+        "contact_days": {"contact_day1": 51, "contact_day2": 45},
+        "gains": {
+            "tiedonkeruu": 0.1,
+            "vaikuttavuustieto": 0.9,
+            "raportointi": 1.1,
+            "vaikuttaminen": 0.8,
+            "yhteistyo": 0.3,
+            "yhteiso": 0.0,
+        },
+        "n_pre": 50,
+        "n_post": 40,
+        "feedback_means": {
+            "sisalto": 4.1,
+            "alusta": 3.4,
+            "lahipaivat": 4.4,
+            "kuormitus": 3.4,  # 2021: 2.8; the workload was lightened
+            "hyoty": 4.2,
+            "ohjaus": 3.9,
+        },
+        "n_feedback": 40,
+    },
 }
 
 #: The shipped human-coded worksheet (``data/raw/sample/coding/interviews_coded.xlsx``): written by
@@ -310,7 +361,29 @@ def competence_frame(n: int = 118, seed: int = 2020) -> pd.DataFrame:
 
     Returns the frame of ``n`` clean respondents (messiness is added by :func:`write_sample`).
     """
-    inst = load_instrument("competence")
+    return _competence_round(n, seed)[0]
+
+
+def _competence_round(
+    n: int,
+    seed: int,
+    *,
+    inst: Instrument | None = None,
+    shifts: dict[str, float] | None = None,
+    carry: dict[str, np.ndarray] | None = None,
+    start_day: str = "2020-09-07 08:00",
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """One competence round and its respondents' hidden traits (background, latent level ``theta``, names
+    and e-mails), so that a later round can ask some of the same people again.
+
+    ``inst``: the codebook edition whose texts head the columns (default version 1); ``shifts``: area -> a
+    change added to the competence items' latent mean (a later round's planted change); ``carry``: the traits
+    of earlier respondents who answer again (arrays of equal length; ``"rows"`` says which rows of this round
+    they take). All random draws happen in the same order whatever the options, so the defaults give the
+    shipped 2020 sample.
+    """
+    inst = inst or load_instrument("competence")
+    shifts = shifts or {}
     p = PLANTED["competence"]
     rng = np.random.default_rng(seed)
     org = rng.choice(["essote", "kainuu"], n, p=[0.55, 0.45])
@@ -325,9 +398,23 @@ def competence_frame(n: int = 118, seed: int = 2020) -> pd.DataFrame:
     exp = rng.choice(["lt2", "2to5", "6to10", "gt10"], n, p=[0.15, 0.3, 0.25, 0.3])
     theta = rng.normal(0, 0.45, n)
     names, emails = _people(rng, n, "esimerkki.fi")
-    start = pd.Timestamp("2020-09-07 08:00") + pd.to_timedelta(
-        rng.integers(0, 60 * 24 * 18, n), unit="min"
-    )
+    traits = {
+        "org": org,
+        "role": role,
+        "area": area,
+        "exp": exp,
+        "theta": theta,
+        "names": names,
+        "emails": emails,
+    }
+    if carry is not None:
+        rows = carry["rows"]
+        for k, v in traits.items():
+            v = v.astype(object) if v.dtype.kind == "U" else v
+            v[rows] = carry[k]
+            traits[k] = v
+        org, role, area, exp, theta, names, emails = (traits[k] for k in traits)
+    start = pd.Timestamp(start_day) + pd.to_timedelta(rng.integers(0, 60 * 24 * 18, n), unit="min")
     cols: dict[str, Any] = {
         "ID": np.arange(1, n + 1).astype(str),
         "Aloitusaika": start.strftime("%d.%m.%Y %H.%M.%S"),
@@ -355,7 +442,7 @@ def competence_frame(n: int = 118, seed: int = 2020) -> pd.DataFrame:
             for k, it in enumerate(inst.likert_items(area=a, role=role_kind)):
                 mean = np.full(n, mu + (k - 1) * 0.1)
                 if role_kind == "competence":
-                    mean = mean + theta + u
+                    mean = mean + theta + u + shifts.get(a, 0.0)
                     if a == p["group_difference"]["area"]:
                         mean = mean + np.where(
                             org == p["group_difference"]["higher"],
@@ -379,7 +466,7 @@ def competence_frame(n: int = 118, seed: int = 2020) -> pd.DataFrame:
     texts[3] = "Koulutusta. Voitte soittaa minulle 040 765 4321 tai laittaa viestiä."
     texts[7] = f"Koulutusta kaipaisin, ks. {emails[7]}"
     cols[inst.item("support_needed").text_fi] = texts
-    return pd.DataFrame(cols)
+    return pd.DataFrame(cols), traits
 
 
 # --------------------------------------------------------------------------------------- interviews
@@ -549,9 +636,19 @@ def interviews_frame(
 # ------------------------------------------------------------------------------------------- course
 
 
-def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFrame]:
-    """The course pilot's enrolment register, pre/post self-assessments and feedback survey."""
-    p = PLANTED["course"]
+def course_frames(
+    seed: int = 2021,
+    n: int | None = None,
+    *,
+    planted: dict[str, Any] | None = None,
+    year: int = 2021,
+) -> dict[str, pd.DataFrame]:
+    """The course pilot's enrolment register, pre/post self-assessments and feedback survey.
+
+    ``planted``: the course round's planted numbers (default ``PLANTED["course"]``, the 2021 round; the 2022
+    round is ``PLANTED["course_2022"]``); ``year``: the round's year (participant ids, dates).
+    """
+    p = planted or PLANTED["course"]
     rng = np.random.default_rng(seed)
     n = n or p["enrolled"]
     scale = n / p["enrolled"]
@@ -599,8 +696,9 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
     names, emails = _people(rng, n, "esimerkki.fi")
     first = np.array([s.split()[0] for s in names])
     last = np.array([s.split()[1] for s in names])
-    pid = np.array([f"SR21-{i:03d}" for i in range(1, n + 1)])
-    enrol_day = pd.Timestamp("2021-08-16") + pd.to_timedelta(rng.integers(0, 25, n), unit="D")
+    pid = np.array([f"SR{year % 100:02d}-{i:03d}" for i in range(1, n + 1)])
+    first_day = {2021: "2021-08-16"}.get(year, f"{year}-08-15")
+    enrol_day = pd.Timestamp(first_day) + pd.to_timedelta(rng.integers(0, 25, n), unit="D")
 
     def lab(item: str, codes: np.ndarray) -> np.ndarray:
         it = enr.item(item)
@@ -664,7 +762,7 @@ def course_frames(seed: int = 2021, n: int | None = None) -> dict[str, pd.DataFr
     like = rng.normal(0, 0.5, n_fb)
     cols = {
         "ID": np.arange(1, n_fb + 1).astype(str),
-        "Valmistumisaika": ["12.12.2021 14.0" + str(i % 10) for i in range(n_fb)],
+        "Valmistumisaika": [f"12.12.{year} 14.0" + str(i % 10) for i in range(n_fb)],
         "Osallistujaryhmä": lab("group", group[fb_idx]),
         "Lähipäivien kampus": lab("campus", campus[fb_idx]),
     }
@@ -794,15 +892,9 @@ def _is_ours(path: Path) -> bool:
         return False
 
 
-def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0) -> list[Path]:
-    """Write the whole synthetic sample set into ``out_dir`` and return the paths.
-
-    ``rows`` sets the number of competence respondents and of interviews per semester (default: the planted
-    sizes). ``seed`` shifts every generator's seed, so seed 0 gives the shipped sample.
-    """
-    out = Path(out_dir)
-    # Never write over a real export, nor beside one (a run reads every export of a folder): only files that
-    # carry the sample's own marker line are ours to replace, whatever README lies beside them.
+def _refuse_foreign(out: Path) -> None:
+    """Never write over a real export, nor beside one (a run reads every export of a folder): only files that
+    carry the sample's own marker line are ours to replace, whatever README lies beside them."""
     from .errors import ConfigError
 
     if out.is_dir():
@@ -818,19 +910,21 @@ def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0)
                 f"{out} holds files that are no synthetic sample ({', '.join(foreign[:3])}); give "
                 "an empty folder for the synthetic sample"
             )
+
+
+def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0) -> list[Path]:
+    """Write the whole synthetic sample set into ``out_dir`` and return the paths.
+
+    ``rows`` sets the number of competence respondents and of interviews per semester (default: the planted
+    sizes). ``seed`` shifts every generator's seed, so seed 0 gives the shipped sample.
+    """
+    out = Path(out_dir)
+    _refuse_foreign(out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed + 99)
     paths = []
-    comp_inst = load_instrument("competence")
     comp = competence_frame(rows or PLANTED["competence"]["n_respondents"], seed=2020 + seed)
-    labels = [it.text_fi for it in comp_inst.likert_items()][::5] + ["Tehtävänimike"]
-    comp = comp.rename(columns={comp_inst.item("role").text_fi: "Tehtävänimike"})
-    comp = _add_messiness(
-        comp, rng, id_col="ID", name_col="Nimi", email_col="Sähköposti", label_cols=labels
-    )
-    p = out / "competence_2020.xlsx"
-    _write_xlsx(comp, p, meta=["SOSRAKE osaamiskartoitus syyskuu 2020", MARKER])
-    paths.append(p)
+    paths.append(_write_competence(comp, rng, out, 2020, load_instrument("competence")))
 
     for k, (sem, sep, enc) in enumerate(
         (("2021-syksy", ";", "cp1252"), ("2022-syksy", ",", "utf-8-sig"))
@@ -850,7 +944,29 @@ def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0)
         _write_csv(df, p, sep=sep, encoding=enc, meta=[f"Asiakaskokemushaastattelut {sem}", MARKER])
         paths.append(p)
 
-    frames = course_frames(seed=2021 + seed, n=rows)
+    paths += _write_course(course_frames(seed=2021 + seed, n=rows), rng, out, 2021)
+    atomic_write_text(out / "README.md", _readme())
+    return paths
+
+
+def _write_competence(
+    comp: pd.DataFrame, rng: np.random.Generator, out: Path, year: int, inst: Instrument
+) -> Path:
+    """A competence round as Microsoft Forms writes it (.xlsx, metadata rows, a re-typed role header)."""
+    labels = [it.text_fi for it in inst.likert_items()][::5] + ["Tehtävänimike"]
+    comp = comp.rename(columns={inst.item("role").text_fi: "Tehtävänimike"})
+    comp = _add_messiness(
+        comp, rng, id_col="ID", name_col="Nimi", email_col="Sähköposti", label_cols=labels
+    )
+    p = out / f"competence_{year}.xlsx"
+    _write_xlsx(comp, p, meta=[f"SOSRAKE osaamiskartoitus syyskuu {year}", MARKER])
+    return p
+
+
+def _write_course(
+    frames: dict[str, pd.DataFrame], rng: np.random.Generator, out: Path, year: int
+) -> list[Path]:
+    """A course round: Moodle-style tab-separated register, semicolon CSV self-assessments, xlsx feedback."""
     enrol = _add_messiness(
         frames["course_enrolment"],
         rng,
@@ -859,17 +975,69 @@ def write_sample(out_dir: str | Path, *, rows: int | None = None, seed: int = 0)
         email_col="Sähköpostiosoite",
         label_cols=["Osallistujaryhmä", "Lähipäivä 1"],
     )
-    p = out / "course_enrolment_2021.csv"
-    _write_csv(enrol, p, sep="\t", encoding="utf-8", meta=[MARKER])
-    paths.append(p)
+    paths = [out / f"course_enrolment_{year}.csv"]
+    _write_csv(enrol, paths[0], sep="\t", encoding="utf-8", meta=[MARKER])
     for name in ("course_pre", "course_post"):
-        p = out / f"{name}_2021.csv"
+        p = out / f"{name}_{year}.csv"
         _write_csv(frames[name], p, sep=";", encoding="utf-8-sig", meta=[MARKER])
         paths.append(p)
-    p = out / "course_feedback_2021.xlsx"
-    _write_xlsx(frames["course_feedback"], p, meta=["Koulutuspilotin palaute syksy 2021", MARKER])
-    paths.append(p)
-    atomic_write_text(out / "README.md", _readme())
+    p = out / f"course_feedback_{year}.xlsx"
+    _write_xlsx(
+        frames["course_feedback"], p, meta=[f"Koulutuspilotin palaute syksy {year}", MARKER]
+    )
+    return [*paths, p]
+
+
+def followup_frames(seed: int = 0) -> dict[str, pd.DataFrame]:
+    """The follow-up round of :data:`PLANTED` ``["competence_2022"]``: the 2022 competence round (codebook
+    version 2) with about 40 % of the 2020 respondents answering again, and the course's 2022 round.
+
+    Examples
+    --------
+    >>> f = followup_frames()
+    >>> len(f["competence"]), int(f["competence"]["Sähköposti"].isin(competence_frame()["Sähköposti"]).sum())
+    (110, 47)
+    """
+    from .codebook import editions
+
+    p = PLANTED["competence_2022"]
+    earlier, traits = _competence_round(PLANTED["competence"]["n_respondents"], 2020 + seed)
+    del earlier
+    rng = np.random.default_rng(2022 + seed)
+    n = p["linked"] + p["new"]
+    again = np.sort(rng.choice(len(traits["theta"]), p["linked"], replace=False))
+    carry = {k: v[again] for k, v in traits.items()}
+    carry["rows"] = np.sort(rng.choice(n, p["linked"], replace=False))
+    comp, _ = _competence_round(
+        n,
+        2022 + 100 + seed,
+        inst=load_instrument(editions("competence")[1]),
+        shifts=p["change"],
+        carry=carry,
+        start_day="2022-09-05 08:00",
+    )
+    frames = course_frames(seed=2022 + seed, planted=PLANTED["course_2022"], year=2022)
+    return {"competence": comp, **frames}
+
+
+def write_followup_sample(out_dir: str | Path, *, seed: int = 0) -> list[Path]:
+    """Write the follow-up round (:data:`PLANTED` ``["competence_2022"]`` and ``["course_2022"]``) into
+    ``out_dir``: ``competence_2022.xlsx``, the four course files of 2022 and a README. ``seed`` 0 gives the
+    shipped ``data/raw/sample_2022``. Like :func:`write_sample`, it refuses a folder with other exports."""
+    out = Path(out_dir)
+    _refuse_foreign(out)
+    out.mkdir(parents=True, exist_ok=True)
+    from .codebook import editions
+
+    frames = followup_frames(seed)
+    rng = np.random.default_rng(seed + 122)
+    paths = [
+        _write_competence(
+            frames["competence"], rng, out, 2022, load_instrument(editions("competence")[1])
+        )
+    ]
+    paths += _write_course(frames, rng, out, 2022)
+    atomic_write_text(out / "README.md", _followup_readme())
     return paths
 
 
@@ -888,6 +1056,44 @@ def _readme() -> str:
         "| course_enrolment_2021.csv | course_enrolment | Moodle-style tab-separated register |\n"
         "| course_pre_2021.csv, course_post_2021.csv | course_selfassessment | semicolon CSV, UTF-8 BOM |\n"
         "| course_feedback_2021.xlsx | course_feedback | anonymous feedback survey |\n"
+    )
+
+
+def _followup_readme() -> str:
+    c, k = PLANTED["competence_2022"], PLANTED["course_2022"]
+    trained = ", ".join(c["trained_areas"])
+    return (
+        "# Synteettinen seurantakierros 2022 / synthetic follow-up round 2022\n\n"
+        "Tämän kansion tiedostot on tuottanut `sosrake sample-data --followup` (funktio\n"
+        "`sosrake_lib.synthetic.write_followup_sample`). Kaikki henkilöt ovat keksittyjä. Kansio on vuoden 2020\n"
+        "osaamiskartoituksen (`data/raw/sample/competence_2020.xlsx`) seurantakierros ja koulutuspilotin toinen\n"
+        "toteutus. Every person here is invented. Regenerate with\n"
+        "`sosrake sample-data --followup --out data/raw/sample_2022`.\n\n"
+        "Aja seuranta / run the follow-up:\n\n"
+        "```bash\n"
+        "sosrake run competence --semester 2022-syksy --raw data/raw/sample_2022 \\\n"
+        "    --earlier-round data/raw/sample/competence_2020.xlsx --out outputs/\n"
+        "```\n\n"
+        "## Istutetut vaikutukset / planted effects (`PLANTED` in `sosrake_lib/synthetic.py`)\n\n"
+        f"- {c['n_respondents']} vastaajaa siivouksen jälkeen; heistä {c['linked']} vastasi myös vuonna 2020 (sama\n"
+        f"  sähköposti, eli sama pseudonyymi samalla avaimella: {c['linked']} / 118 = 40 % vuoden 2020 vastaajista),\n"
+        f"  {c['new']} on uusia. / {c['n_respondents']} respondents after cleaning, {c['linked']} of them answered in 2020 too.\n"
+        f"- Koulutetut osaamisalueet ({trained}: vuoden 2020 kolme suurinta Borich-tarvetta ja\n"
+        "  koulutuspilotin alueet) paranevat noin +0,4 asteikolla 1–5, muut noin 0, sekä samoilla henkilöillä\n"
+        "  (parittain) että uusilla vastaajilla. Ero muutoksissa (koulutetut − muut) on noin 0,4.\n"
+        "  / The trained areas improve by about +0.4, the others by about 0, within person and between rounds.\n"
+        "- Koodikirjan versio 2: kysymys C_VT2/I_VT2 muotoiltiin uudelleen (C_VT2b/I_VT2b, `previous_id`), ja sitä\n"
+        "  verrataan vain tämän kytkennän kautta; C_YS3/I_YS3 jätettiin pois eikä sitä voi verrata.\n"
+        "  / Codebook version 2: one statement reworded (compared through `previous_id`), one dropped (listed).\n"
+        f"- Koulutuspilotti 2022: {k['enrolled']} ilmoittautunutta, {k['completed']} suoritti"
+        f" ({100 * k['completed'] / k['enrolled']:.0f} %; 2021: 55,6 %),\n"
+        "  kuormitus koettiin kevyemmäksi (palautteen kuormitus-osion keskiarvo 3,4; 2021: 2,8).\n"
+        "  / Course round 2022: a higher completion rate and a lighter workload.\n\n"
+        "| file | instrument | like |\n|---|---|---|\n"
+        "| competence_2022.xlsx | competence (codebook version 2) | Microsoft Forms .xlsx, metadata rows |\n"
+        "| course_enrolment_2022.csv | course_enrolment | Moodle-style tab-separated register |\n"
+        "| course_pre_2022.csv, course_post_2022.csv | course_selfassessment | semicolon CSV, UTF-8 BOM |\n"
+        "| course_feedback_2022.xlsx | course_feedback | anonymous feedback survey |\n"
     )
 
 

@@ -56,6 +56,7 @@ def test_every_command_and_argument_has_help_and_takes_lang(lang: str) -> None:
         "map",
         "sample-data",
         "scan",
+        "history",
         "key",
         "coding-sample",
         "coding-agreement",

@@ -75,9 +75,47 @@ def test_sample_names_are_invented():
 def test_every_shipped_sample_file_is_listed_by_its_hash():
     # only these files may use the public demo key (privacy.is_shipped_sample); after a deliberate change of the
     # sample, write the new digests into sosrake_lib/sample_sha256.json
-    from sosrake_lib.paths import _sample_hashes
+    from sosrake_lib.paths import SAMPLE_DIRS, _sample_hashes
     from sosrake_lib.privacy import is_shipped_sample
 
-    files = sorted(p.name for p in SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
-    assert sorted(_sample_hashes()) == files
-    assert all(is_shipped_sample(SAMPLE_DIR / f) for f in files)
+    files = sorted(p for d in SAMPLE_DIRS for p in d.iterdir() if p.suffix in (".csv", ".xlsx"))
+    assert sorted(_sample_hashes()) == sorted(p.name for p in files)
+    assert all(is_shipped_sample(p) for p in files)
+
+
+def test_followup_round_is_reproducible_byte_for_byte(tmp_path):
+    from sosrake_lib.paths import FOLLOWUP_SAMPLE_DIR
+    from sosrake_lib.synthetic import write_followup_sample
+
+    paths = write_followup_sample(tmp_path)
+    assert [p.name for p in paths] == [
+        "competence_2022.xlsx",
+        "course_enrolment_2022.csv",
+        "course_pre_2022.csv",
+        "course_post_2022.csv",
+        "course_feedback_2022.xlsx",
+    ]
+    for p in [*paths, tmp_path / "README.md"]:
+        assert _digest(p) == _digest(FOLLOWUP_SAMPLE_DIR / p.name), f"{p.name} differs"
+
+
+def test_followup_round_links_40_percent_of_2020_and_has_the_course_numbers():
+    from sosrake_lib.competence import load_responses
+    from sosrake_lib.paths import FOLLOWUP_SAMPLE_DIR
+
+    p = PLANTED["competence_2022"]
+    early = load_responses(SAMPLE_DIR / "competence_2020.xlsx")
+    late = load_responses(FOLLOWUP_SAMPLE_DIR / "competence_2022.xlsx")
+    assert len(late) == p["n_respondents"]
+    linked = set(early["person_key"]) & set(late["person_key"])
+    assert len(linked) == p["linked"]
+    assert 0.35 <= len(linked) / len(early) <= 0.45
+    assert "C_VT2b" in late and "C_VT2" not in late and "C_YS3" not in late
+    enrol = clean_responses(
+        read_export(FOLLOWUP_SAMPLE_DIR / "course_enrolment_2022.csv", "course_enrolment"),
+        "course_enrolment",
+    )
+    k = PLANTED["course_2022"]
+    assert len(enrol) == k["enrolled"]
+    assert (enrol["completed"] == "yes").sum() == k["completed"]
+    assert k["completed"] / k["enrolled"] > 35 / 63

@@ -62,6 +62,11 @@ Submodules
 - :mod:`.needs`: :func:`development_needs`, :func:`support_themes`.
 - :mod:`.key_figures`: :func:`parse_note`, :func:`build_key_figures`.
 - :mod:`.texts`: :data:`TEXTS`, :func:`text` and the codebook label lookups the statistics share.
+- :mod:`.followup`: a follow-up round against an earlier one (built on :mod:`.rounds`: comparable items,
+  linked people, linkage counts; and :mod:`.change`: the statistics): :func:`~.followup.followup_tables` (linked
+  people paired, the others as independent samples, Holm per family, difference in change of the trained
+  areas, Borich then and now, the items that cannot be compared) and :func:`~.followup.add_key_figures`
+  (``followup_linked_n``, ``followup_did``, ``followup_did_unlinked``).
 - :mod:`.display`: publishing plumbing: :func:`localise`, :func:`write_cleaning_log`,
   :func:`likert_area_figure`, :func:`suppression_report`, :data:`DISPLAY`, :data:`TABLE_TITLES`,
   :func:`display_ready`, :func:`cleaning_frame`.
@@ -77,6 +82,7 @@ Examples
 
 from ..codebook import load_instrument
 from ..coding.publish import agreement_notes, mark_uncertain
+from . import followup
 from .display import (
     DISPLAY,
     TABLE_TITLES,
@@ -139,6 +145,7 @@ __all__ = [
     "cleaning_frame",
     "cleaning_summary",
     "development_needs",
+    "followup",
     "display_ready",
     "family_label",
     "group_descriptives",

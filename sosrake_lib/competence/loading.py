@@ -10,13 +10,14 @@ from typing import Any
 import pandas as pd
 
 from ..cleaning import SUMMARY_KEYS, clean_responses
-from ..codebook import Instrument, load_instrument
+from ..codebook import Instrument
 from ..io import read_export
 
 
 def load_responses(path: str | os.PathLike[str], inst: Instrument | None = None) -> pd.DataFrame:
     """Read and clean a competence-mapping export (:func:`~sosrake_lib.io.read_export` then
     :func:`~sosrake_lib.cleaning.clean_responses`). A relative ``path`` is resolved against the project root.
+    Without ``inst`` the codebook version that fits the export is used (:func:`~sosrake_lib.editions.pick_edition`).
 
     Examples
     --------
@@ -29,7 +30,10 @@ def load_responses(path: str | os.PathLike[str], inst: Instrument | None = None)
     p = Path(path)
     if not p.is_absolute():
         p = PROJECT_ROOT / p
-    inst = inst or load_instrument("competence")
+    if inst is None:
+        from ..editions import pick_edition
+
+        inst = pick_edition(p, "competence")
     return clean_responses(read_export(p, inst), inst)
 
 
