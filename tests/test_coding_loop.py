@@ -107,7 +107,9 @@ def test_the_published_agreement_hides_small_counts_at_min_cell_size_20(
 
     out = loop["b"]
     table = pd.read_csv(out / "tables" / "coding_agreement.csv").set_index("Teematunnus")
-    answers = pd.read_csv(out / "review" / "coding_answers.csv").set_index("answer_id")
+    from sosrake_lib.coding.answers import read_coding_answers
+
+    answers = read_coding_answers(out).set_index("answer_id")
     ws = read_worksheet(loop["coded"])
     ids = ws.coders["coder1"].index
     for theme in ws.themes:
@@ -135,7 +137,9 @@ def test_competence_run_with_a_coded_worksheet(tmp_path: Path) -> None:
     run_dir = tmp_path / "a" / "sample" / "competence"
     assert main(["coding-sample", str(run_dir), "--n", "60"]) == 0
     sheet = run_dir / "review" / "coding_sample.xlsx"
-    answers = pd.read_csv(run_dir / "review" / "coding_answers.csv").set_index("answer_id")
+    from sosrake_lib.coding.answers import read_coding_answers
+
+    answers = read_coding_answers(run_dir).set_index("answer_id")  # "x" flags as 0/1
     wb = load_workbook(sheet)
     meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True)}
     themes = str(meta["themes"]).split(",")
