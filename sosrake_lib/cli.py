@@ -7,7 +7,10 @@
 ``sosrake sample-data --out DIR [--rows N] [--seed N] [--followup]``,
 ``sosrake scan DIR [--min-cell-size N] [--raw PATH]`` (check an output folder before handing it on),
 ``sosrake history OUTPUTS [--out DIR]`` (the key figures of every completed run, by round, with trend figures),
-``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600).
+``sosrake key init [--path FILE]`` (create the pseudonym key once: folder made, file mode 600),
+``sosrake coding-sample RUN_FOLDER [--n N] [--seed S] [--force]`` (a worksheet for human coders),
+``sosrake coding-agreement WORKSHEET [--out DIR] [--codebook NAME|YAML] [--run RUN_FOLDER]`` (codebook vs
+people), ``sosrake codebook-suggest RUN_FOLDER [--top N]`` (frequent words of the answers no theme covers).
 
 The command line speaks Finnish, or English with ``--lang en`` (every command takes it) or an English
 locale (:func:`sosrake_lib.messages.cli_lang`); its help, messages and argparse's own words come from
@@ -77,6 +80,12 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     run.add_argument("--weak-alpha", type=float, metavar=h("mv_number"), help=h("weak_alpha"))
     run.add_argument("--earlier-round", type=Path, metavar=h("mv_file"), help=h("earlier_round"))
     run.add_argument("--trained-areas", default="", metavar="A,B,C", help=h("trained_areas"))
+    run.add_argument(
+        "--coded-worksheet", type=Path, metavar=h("mv_file"), help=h("coded_worksheet")
+    )
+    run.add_argument(
+        "--kappa-bound", type=float, default=None, metavar=h("mv_number"), help=h("kappa_bound")
+    )
     run.add_argument("--timeout", type=int, default=900, metavar=h("mv_seconds"), help=h("timeout"))
     run.add_argument("--processed", type=Path, metavar=h("mv_folder"), help=h("processed"))
     run.add_argument("--quiet", action="store_true", help=h("quiet"))
@@ -124,6 +133,31 @@ def _parser(lang: Lang = "fi") -> argparse.ArgumentParser:
     hist = with_lang(sub.add_parser("history", help=h("history"), description=h("history")))
     hist.add_argument("outputs", type=Path, metavar=h("mv_folder"), help=h("history_outputs"))
     hist.add_argument("--out", type=Path, metavar=h("mv_folder"), help=h("history_out"))
+    cs = with_lang(
+        sub.add_parser("coding-sample", help=h("coding_sample"), description=h("coding_sample"))
+    )
+    cs.add_argument("run_folder", type=Path, metavar=h("mv_folder"), help=h("coding_run"))
+    cs.add_argument("--n", type=int, default=100, metavar="N", help=h("coding_n"))
+    cs.add_argument("--seed", type=int, default=0, metavar="N", help=h("coding_seed"))
+    cs.add_argument("--force", action="store_true", help=h("coding_force"))
+
+    ca = with_lang(
+        sub.add_parser(
+            "coding-agreement", help=h("coding_agreement"), description=h("coding_agreement")
+        )
+    )
+    ca.add_argument("worksheet", type=Path, metavar=h("mv_file"), help=h("coding_worksheet"))
+    ca.add_argument("--out", type=Path, metavar=h("mv_folder"), help=h("coding_out"))
+    ca.add_argument("--codebook", metavar="YAML", help=h("coding_codebook"))
+    ca.add_argument("--run", type=Path, metavar=h("mv_folder"), help=h("coding_from_run"))
+
+    sg = with_lang(
+        sub.add_parser(
+            "codebook-suggest", help=h("codebook_suggest"), description=h("codebook_suggest")
+        )
+    )
+    sg.add_argument("run_folder", type=Path, metavar=h("mv_folder"), help=h("coding_run"))
+    sg.add_argument("--top", type=int, default=30, metavar="N", help=h("suggest_top"))
 
     key = with_lang(sub.add_parser("key", help=h("key"), description=h("key")))
     key.add_argument("action", choices=["init"], help=h("key_action"))
@@ -395,6 +429,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _history(args.outputs, args.out, lang)
         elif args.command == "scan":
             return _scan(args.folder, args.min_cell_size, args.raw, lang)
+        elif args.command == "coding-sample":
+            from .coding.worksheet import write_worksheet
+
+            path = write_worksheet(
+                args.run_folder, n=args.n, seed=args.seed, lang=lang, force=args.force
+            )
+            print(text("coding_sample_written", lang, path=path))
+        elif args.command == "coding-agreement":
+            from .coding.cli import agreement_command
+
+            print(agreement_command(args.worksheet, args.out, args.codebook, args.run, lang))
+        elif args.command == "codebook-suggest":
+            from .coding.suggest import suggest_command
+
+            print(suggest_command(args.run_folder, args.top, lang))
         elif args.command == "run":
             from .runner import run_semester
 
@@ -417,6 +466,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 **({"weak_alpha": args.weak_alpha} if args.weak_alpha is not None else {}),
                 **({"earlier_round": args.earlier_round} if args.earlier_round else {}),
                 **({"trained_areas": args.trained_areas} if args.trained_areas else {}),
+                **(
+                    {"coded_worksheet": args.coded_worksheet, "kappa_bound": args.kappa_bound}
+                    if args.coded_worksheet is not None
+                    else {}
+                ),
             )
     except BrokenPipeError:  # `sosrake validate … | head`: the reader went away; nothing is wrong
         import os

@@ -41,6 +41,8 @@ class RunContext:
     approved_quotes: Path | None = None
     weak_alpha: float | None = None
     trained_areas: str = ""
+    coded_worksheet: Path | None = None
+    kappa_bound: float | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ def _competence_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, 
         params["earlier_export_path"] = by_role["earlier"]
     if ctx.trained_areas:
         params["trained_areas"] = ctx.trained_areas
+    params.update(_coding_parameters(ctx, "competence"))
     return params
 
 
@@ -195,6 +198,26 @@ def _interviews_parameters(inputs: Sequence[Any], ctx: RunContext) -> dict[str, 
 
         params["semester"] = semester_order(list(exports))[-1]
     params["approved_quotes"] = str(ctx.approved_quotes.resolve()) if ctx.approved_quotes else ""
+    params.update(_coding_parameters(ctx, "interviews"))
+    return params
+
+
+#: Analysis -> the theme codebook its open answers are coded with (a coded worksheet goes to that analysis).
+CODING_CODEBOOKS = {"interviews": "interviews", "competence": "competence"}
+
+
+def _coding_parameters(ctx: RunContext, analysis: str) -> dict[str, Any]:
+    """The coded worksheet and the kappa bound, only when a worksheet of this analysis' codebook is given:
+    a run without one passes the notebook's defaults, so its outputs stay as they were."""
+    if ctx.coded_worksheet is None:
+        return {}
+    from .coding.worksheet import worksheet_codebook
+
+    if worksheet_codebook(ctx.coded_worksheet) != CODING_CODEBOOKS.get(analysis):
+        return {}
+    params: dict[str, Any] = {"coded_worksheet": str(Path(ctx.coded_worksheet).resolve())}
+    if ctx.kappa_bound is not None:
+        params["kappa_bound"] = float(ctx.kappa_bound)
     return params
 
 
@@ -255,4 +278,13 @@ def selected(name: str) -> list[Analysis]:
     return [ANALYSES[name]]
 
 
-__all__ = ["ANALYSES", "Analysis", "Input", "RunContext", "one_export", "pre_post", "selected"]
+__all__ = [
+    "ANALYSES",
+    "CODING_CODEBOOKS",
+    "Analysis",
+    "Input",
+    "RunContext",
+    "one_export",
+    "pre_post",
+    "selected",
+]

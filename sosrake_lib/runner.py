@@ -215,6 +215,8 @@ def notebook_parameters(
     codebook_overlay: Path | None = None,
     weak_alpha: float | None = None,
     trained_areas: str = "",
+    coded_worksheet: Path | None = None,
+    kappa_bound: float | None = None,
 ) -> dict[str, Any]:
     """The Papermill parameters of one analysis (paths as absolute strings)."""
     common: dict[str, Any] = {
@@ -233,6 +235,8 @@ def notebook_parameters(
         approved_quotes=approved_quotes,
         weak_alpha=weak_alpha,
         trained_areas=trained_areas,
+        coded_worksheet=coded_worksheet,
+        kappa_bound=kappa_bound,
     )
     common.update(ANALYSES[plan.analysis].parameters(plan.inputs, context))
     return common
@@ -427,6 +431,8 @@ def _stored_parameters(params: dict[str, Any]) -> dict[str, Any]:
         stored["approved_quotes"] = Path(stored["approved_quotes"]).name
     if stored.get("codebook_overlay"):
         stored["codebook_overlay"] = Path(stored["codebook_overlay"]).name
+    if stored.get("coded_worksheet"):
+        stored["coded_worksheet"] = Path(stored["coded_worksheet"]).name
     return stored
 
 
@@ -450,6 +456,8 @@ def run_analysis(
     locked: bool = False,
     weak_alpha: float | None = None,
     trained_areas: str = "",
+    coded_worksheet: Path | None = None,
+    kappa_bound: float | None = None,
 ) -> Path:
     """Run one analysis into ``out/<semester>/<analysis>`` atomically; return the folder.
 
@@ -471,6 +479,8 @@ def run_analysis(
             codebook_overlay=codebook_overlay,
             weak_alpha=weak_alpha,
             trained_areas=trained_areas,
+            coded_worksheet=coded_worksheet,
+            kappa_bound=kappa_bound,
         )
         executed = tmp / "notebook.ipynb"
         with notebook_slot if notebook_slot is not None else contextlib.nullcontext():
@@ -482,6 +492,7 @@ def run_analysis(
                 **{i.path: i.path.name for i in plan.inputs},
                 **({approved_quotes: Path(approved_quotes).name} if approved_quotes else {}),
                 **({codebook_overlay: Path(codebook_overlay).name} if codebook_overlay else {}),
+                **({coded_worksheet: Path(coded_worksheet).name} if coded_worksheet else {}),
                 PROJECT_ROOT: ".",
             },
         )
@@ -523,6 +534,7 @@ def run_analysis(
                 min_cell_size=min_cell_size,
                 synthetic=plan.synthetic,
             )
+        _keep_worksheets(final, tmp)
         manifest = {
             "analysis": plan.analysis,
             "semester": semester,
@@ -548,6 +560,21 @@ def run_analysis(
     seconds = f"{time.monotonic() - started:.0f}"
     say(text("done", lang, analysis=plan.analysis, seconds=seconds, folder=final))
     return final
+
+
+def _keep_worksheets(final: Path, tmp: Path) -> list[Path]:
+    """Copy the coding worksheets of the previous run (``review/coding_sample*.xlsx``, perhaps being coded
+    by someone) into the new output folder: replacing the folder must never throw a person's ticks away."""
+    import shutil
+
+    kept = []
+    for old in sorted((final / "review").glob("coding_sample*.xlsx")):
+        new = tmp / "review" / old.name
+        if not new.exists():
+            new.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(old, new)
+            kept.append(new)
+    return kept
 
 
 def store_processed(plans: list[Plan], semester: str, processed_dir: Path) -> list[Path]:
@@ -581,6 +608,8 @@ def run_semester(
     weak_alpha: float | None = None,
     earlier_round: Path | None = None,
     trained_areas: str = "",
+    coded_worksheet: Path | None = None,
+    kappa_bound: float | None = None,
 ) -> list[Path]:
     """Validate, store the cleaned data, then run the requested analyses (``all``: in parallel where cores allow).
 
@@ -594,6 +623,23 @@ def run_semester(
         raise ConfigError(f"--min-cell-size must be at least 1 (got {min_cell_size})")
     if weak_alpha is not None and not 0 <= weak_alpha <= 1:
         raise ConfigError(f"--weak-alpha must be a number from 0 to 1 (got {weak_alpha})")
+    if kappa_bound is not None and not 0 <= kappa_bound <= 1:
+        raise ConfigError(f"--kappa-bound must be a number from 0 to 1 (got {kappa_bound})")
+    if coded_worksheet is not None:
+        from .coding.worksheet import read_worksheet, worksheet_codebook
+        from .registry import CODING_CODEBOOKS
+
+        coded_worksheet = Path(coded_worksheet).resolve()
+        if not coded_worksheet.is_file():
+            raise ConfigError(f"the coding worksheet does not exist: {coded_worksheet}")
+        made_with = worksheet_codebook(coded_worksheet)
+        if made_with not in {CODING_CODEBOOKS.get(a.name) for a in selected(analysis)}:
+            raise ConfigError(
+                f"the coded worksheet {coded_worksheet.name} is for the {made_with or 'unknown'} theme "
+                f"codebook, which the run {analysis} does not code with; give it to the analysis it was "
+                "drawn from"
+            )
+        read_worksheet(coded_worksheet)  # a bad tick stops the run before anything is written
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
     if earlier_round is not None and not Path(earlier_round).is_file():
@@ -687,6 +733,8 @@ def run_semester(
             max_workers=max_workers,
             **({"weak_alpha": weak_alpha} if weak_alpha is not None else {}),
             **({"trained_areas": trained_areas} if trained_areas else {}),
+            **({"coded_worksheet": coded_worksheet} if coded_worksheet is not None else {}),
+            **({"kappa_bound": kappa_bound} if kappa_bound is not None else {}),
         )
 
 

@@ -746,7 +746,10 @@ def scan_outputs(
     return sorted(sc.findings)
 
 
-_UNREVIEWED = re.compile(r"uncoded|luokittelemattom|coding_sample|review", re.IGNORECASE)
+_UNREVIEWED = re.compile(
+    r"uncoded|luokittelemattom|coding_sample|coding_answers|coding_disagreements|codebook_suggestions|review",
+    re.IGNORECASE,
+)
 
 
 def is_review_material(relative: str) -> bool:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .atomic import atomic_path, atomic_write_text
+from .atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from .codebook import Instrument, load_instrument
 from .paths import SAMPLE_MARKER
 
@@ -227,6 +227,23 @@ PLANTED: dict[str, Any] = {
         },
         "n_feedback": 40,
     },
+}
+
+#: The shipped human-coded worksheet (``data/raw/sample/coding/interviews_coded.xlsx``): written by
+#: :func:`write_coded_worksheet` from the real ``sosrake coding-sample`` output of the sample run, ticked from
+#: the generator's own sentences (the synthetic truth). Both coders read *apu_arkeen* ("help in daily life")
+#: more broadly than the codebook: they also tick it on every "what help was missing" answer, so its kappa
+#: against the codebook falls below 0.6 while the coders agree with each other; every other theme agrees
+#: well. The second coder codes only the first ``coder2_rows`` rows (the rest are left out and counted).
+PLANTED["coding"] = {
+    "worksheet": "coding/interviews_coded.xlsx",
+    "n": 100,
+    "seed": 2023,
+    "low_kappa_theme": "apu_arkeen",
+    "kappa_bound": 0.6,
+    "coder2_rows": 90,
+    "miss_share": 0.03,  # per coder and answer: one true theme left unticked
+    "extra_share": 0.01,  # per coder and answer: one theme ticked by mistake
 }
 
 
@@ -1078,3 +1095,87 @@ def _followup_readme() -> str:
         "| course_pre_2022.csv, course_post_2022.csv | course_selfassessment | semicolon CSV, UTF-8 BOM |\n"
         "| course_feedback_2022.xlsx | course_feedback | anonymous feedback survey |\n"
     )
+
+
+# ------------------------------------------------------------------------------------ coded worksheet
+#: Generator theme -> codebook theme id, where the names differ.
+_CODEBOOK_ID = {"apu": "apu_arkeen", "asiointi": "asiointi_digi"}
+
+
+def sentence_truth() -> dict[str, set[str]]:
+    """Each sentence the interview generator writes -> the codebook themes it was written for.
+
+    >>> sorted(sentence_truth()["Sain apua arjen asioihin."])
+    ['apu_arkeen']
+    >>> sentence_truth()["Ei erityistä."]
+    set()
+    """
+    out: dict[str, set[str]] = {t: set() for t in _FILLER}
+    for pool in (_GOOD, _CHANGE, _MISSING):
+        for theme, sentences in pool.items():
+            for t in sentences:
+                out.setdefault(t, set()).add(_CODEBOOK_ID.get(theme, theme))
+    return out
+
+
+def _person_ticks(answer: str, rng: np.random.Generator, themes: list[str]) -> set[str]:
+    """The themes a synthetic person ticks for one (scrubbed) answer: the truth of every generator sentence
+    in it, the planted broad reading of the low-kappa theme, and a small chance of a miss or an extra."""
+    p = PLANTED["coding"]
+    truth = sentence_truth()
+    ticks: set[str] = set()
+    missing_pool = {t for ts in _MISSING.values() for t in ts}
+    for sentence, sentence_themes in truth.items():
+        if sentence in answer:
+            ticks |= sentence_themes
+            if sentence in missing_pool:
+                ticks.add(p["low_kappa_theme"])
+    ticks &= set(themes)
+    if ticks and rng.random() < p["miss_share"]:
+        ticks.discard(sorted(ticks)[int(rng.integers(len(ticks)))])
+    if rng.random() < p["extra_share"]:
+        ticks.add(themes[int(rng.integers(len(themes)))])
+    return ticks
+
+
+def write_coded_worksheet(run_dir: str | Path, target: str | Path, *, seed: int = 0) -> Path:
+    """Write a worksheet coded by two synthetic people, as :data:`PLANTED` ``["coding"]`` describes.
+
+    The blank worksheet is the real :func:`sosrake_lib.coding.worksheet.write_worksheet` output of the run in
+    ``run_dir`` (an interviews run of the sample); it is ticked cell by cell with ``x`` as a person would
+    and saved reproducibly. ``seed`` shifts the coders' random slips. The shipped
+    ``data/raw/sample/coding/interviews_coded.xlsx`` is this function's output for the sample run.
+    """
+    import io
+
+    from openpyxl import load_workbook
+
+    from .coding.worksheet import WORKSHEET_FILE, write_worksheet
+    from .outputs import FIXED_TIMESTAMP, _normalise_zip
+
+    p = PLANTED["coding"]
+    target = Path(target)
+    blank = target.parent / f".{target.stem}.{WORKSHEET_FILE}"
+    write_worksheet(run_dir, n=p["n"], seed=p["seed"], lang="fi", target=blank, force=True)
+    wb = load_workbook(blank)
+    blank.unlink()
+    meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True)}
+    themes = str(meta["themes"]).split(",")
+    for k, sheet in enumerate(str(meta["coder_sheets"]).split("|")):
+        ws = wb[sheet]
+        rng = np.random.default_rng(p["seed"] + 1000 * (k + 1) + seed)
+        last = ws.max_row if k == 0 else 1 + p["coder2_rows"]
+        for r in range(2, last + 1):
+            ticks = _person_ticks(str(ws.cell(row=r, column=3).value or ""), rng, themes)
+            for j, theme in enumerate(themes, start=4):
+                if theme in ticks:
+                    ws.cell(row=r, column=j, value="x")
+            if not ticks:
+                ws.cell(row=r, column=4 + len(themes), value="x")
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(target, _normalise_zip(buffer.getvalue()))
+    return target

@@ -58,6 +58,9 @@ def test_every_command_and_argument_has_help_and_takes_lang(lang: str) -> None:
         "scan",
         "history",
         "key",
+        "coding-sample",
+        "coding-agreement",
+        "codebook-suggest",
     }
     for name, p in parsers.items():
         assert any("--lang" in a.option_strings for a in p._actions), name

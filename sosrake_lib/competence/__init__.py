@@ -20,7 +20,8 @@ Steps
    small groups suppressed) and :func:`ordinal_checks` (proportional-odds model as the model-based check;
    its LR tests and its odds ratios are Holm families of their own per grouping, see :mod:`.groups`).
 5. Development needs: :func:`development_needs` (Borich MWDS of the area means, bootstrap CIs of the ranks).
-6. Open answers: :func:`support_themes` (theme frequencies with the ``competence`` theme codebook).
+6. Open answers: :func:`support_themes` (theme frequencies with the ``competence`` theme codebook);
+   :func:`write_coding_answers` and :func:`coding_agreement` for checking the codebook against people.
 7. Output: :func:`build_key_figures`, :func:`localise`, :func:`cleaning_summary`, :func:`write_cleaning_log`.
 
 Key figures (``key_figures.json``; the infographic depends on these names)
@@ -80,6 +81,7 @@ Examples
 """
 
 from ..codebook import load_instrument
+from ..coding.publish import agreement_notes, mark_uncertain
 from . import followup
 from .display import (
     DISPLAY,
@@ -102,7 +104,13 @@ from .groups import (
 from .items import item_distributions, likert_percentages, suppress_answer_counts
 from .key_figures import build_key_figures, parse_note
 from .loading import cleaning_summary, load_responses
-from .needs import development_needs, support_themes
+from .needs import (
+    add_agreement_figure,
+    coding_agreement,
+    development_needs,
+    support_themes,
+    write_coding_answers,
+)
 from .respondents import (
     BACKGROUND,
     RateResult,
@@ -159,6 +167,11 @@ __all__ = [
     "weak_parts",
     "weak_scale_note",
     "support_themes",
+    "add_agreement_figure",
+    "agreement_notes",
+    "coding_agreement",
+    "mark_uncertain",
+    "write_coding_answers",
     "text",
     "write_cleaning_log",
 ]

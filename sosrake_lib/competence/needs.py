@@ -3,6 +3,9 @@ answers on the support needed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -122,3 +125,65 @@ def support_themes(
     return suppress_by_n(
         out, "n", min_n, value_cols=["pct", "pct_ci_low", "pct_ci_high"], secondary=False
     )
+
+
+def write_coding_answers(
+    df: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    column: str = "support_needed",
+    codebook: str = "competence",
+    lang: Lang = "fi",
+) -> Path:
+    """Write ``<out_dir>/review/coding_answers.csv``: the open answers on support needed, scrubbed, with
+    their ids and the codebook's codes, for ``sosrake coding-sample`` (review material; see
+    :mod:`sosrake_lib.coding.answers`)."""
+    from ..coding.answers import write_coding_answers as _write
+
+    table = _coding_table(df, column=column, codebook=codebook, lang=lang)
+    return _write(table, out_dir)
+
+
+def _coding_table(df: pd.DataFrame, *, column: str, codebook: str, lang: Lang) -> pd.DataFrame:
+    from ..coding.answers import coding_answers
+    from ..text import code_themes
+
+    label = "Millaista tukea tarvitset?" if lang == "fi" else "What support do you need?"
+    return coding_answers(
+        df,
+        {column: code_themes(df[column], codebook)},
+        id_column="respondent_id",
+        codebook=codebook,
+        question_label=lambda q: label,
+    )
+
+
+def coding_agreement(
+    df: pd.DataFrame,
+    worksheet: str | Path,
+    *,
+    column: str = "support_needed",
+    codebook: str = "competence",
+    lang: Lang = "fi",
+    min_n: int = MIN_N,
+    kappa_bound: float = 0.6,
+) -> pd.DataFrame:
+    """The theme codebook's agreement with the coders of ``worksheet`` for the support question, per theme
+    (:func:`sosrake_lib.coding.publish.agreement_table`: shares and kappas of a theme with fewer than
+    ``min_n`` coded mentions hidden)."""
+    from ..coding.publish import agreement_table
+    from ..text import load_theme_codebook
+
+    table = _coding_table(df, column=column, codebook=codebook, lang=lang)
+    labels = load_theme_codebook(codebook).labels(lang)
+    return agreement_table(table, worksheet, labels=labels, min_n=min_n, kappa_bound=kappa_bound)
+
+
+def add_agreement_figure(kf: Any, agreement: pd.DataFrame, codebook: str = "competence") -> None:
+    """Key figure ``coding_agreement`` of the support themes (see
+    :func:`sosrake_lib.coding.publish.add_agreement_figure`)."""
+    from ..coding.publish import add_agreement_figure as _add
+    from ..text import load_theme_codebook
+
+    cb = load_theme_codebook(codebook)
+    _add(kf, agreement, {t.id: (t.label("fi"), t.label("en")) for t in cb.themes})

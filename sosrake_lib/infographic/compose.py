@@ -152,6 +152,11 @@ def _compose(
         )
     if quotes:
         foot_parts.append(t["quotes_note"])
+    agreement = ctx.fig("coding_agreement")  # only a run given a coded worksheet has it
+    if agreement is not None and not _is_suppressed(agreement):
+        label = agreement.get(f"label_{lang}") or agreement.get("label_fi") or ""
+        if label:
+            foot_parts.append(label.rstrip(".") + ".")
     if synthetic:
         foot_parts.append(t["synthetic"])
     foot = page.text(

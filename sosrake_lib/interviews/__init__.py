@@ -75,10 +75,14 @@ from .key_figures import build_key_figures
 from .nps import nps_difference, nps_table
 from .open_answers import (
     REVIEW_DIR,
+    agreement_notes,
     candidate_quotes,
     code_open_answers,
+    coding_agreement,
+    mark_uncertain,
     open_theme_frequencies,
     uncoded_answers_table,
+    write_coding_answers,
     write_uncoded_answers,
 )
 from .themes import likert_distribution, theme_scores, theme_top2
@@ -113,5 +117,9 @@ __all__ = [
     "verdict",
     "write_cleaning_log",
     "write_quotes_for_review",
+    "agreement_notes",
+    "coding_agreement",
+    "mark_uncertain",
+    "write_coding_answers",
     "write_uncoded_answers",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..codebook import load_instrument
-from ..fmt import fmt_int, fmt_percent, fmt_semester, fmt_value
+from ..fmt import fmt_int, fmt_number, fmt_percent, fmt_semester, fmt_value
 from ..outputs import KeyFigures, source
 from ..text import load_theme_codebook
 from .cluster import few_clusters_note
@@ -63,6 +63,7 @@ def build_key_figures(
     open_freq: pd.DataFrame,
     semester: str,
     lang_question: str = "open_missing",
+    agreement: pd.DataFrame | None = None,
 ) -> KeyFigures:
     """The key figures of the run's ``semester`` (the latest one) for the infographic.
 
@@ -70,6 +71,11 @@ def build_key_figures(
     variance-sum CI), ``<theme>_top2`` for each THL theme, ``<theme>_change`` (verdict of the theme mean), and
     ``top_missing_theme`` / ``top_missing_theme_pct`` (most frequent theme in "what help did you miss").
     Labels are built with :mod:`sosrake_lib.fmt`; no free text from answers is ever a key figure.
+
+    With ``agreement`` (:func:`sosrake_lib.coding.publish.agreement_table` of a coded worksheet), a theme
+    marked uncertain (kappa below the bound) is never ``top_missing_theme``: the most frequent theme that
+    passes is, and when none passes the figure says so (value empty). ``coding_agreement`` is then the mean
+    of the themes' kappas (codebook vs the human coder), with the uncertain themes named in its label.
     """
     kf = KeyFigures()
     labels, open_labels = _labels()
@@ -194,6 +200,28 @@ def build_key_figures(
         & (open_freq["semester"] == semester)
         & (open_freq["theme"] != "uncoded")
     ].dropna(subset=["pct"])
+    if agreement is not None:
+        _agreement_figure(kf, agreement, open_labels)
+        from ..coding.publish import passing_themes
+
+        passing = passing_themes(agreement) or set()
+        if len(f) and not f["theme"].astype(str).isin(passing).any():
+            bound_fi = fmt_number(agreement.attrs.get("kappa_bound", 0.6), "fi", 2)
+            bound_en = fmt_number(agreement.attrs.get("kappa_bound", 0.6), "en", 2)
+            kf.add(
+                "top_missing_theme",
+                None,
+                "theme",
+                n=int(f["n_answers"].iloc[0]),
+                method="most frequent theme of 'Millaista apua jäit kaipaamaan?' whose coding agreement "
+                "passes the kappa bound",
+                label_fi=f"Yksikään kaivatun avun teema ei läpäissyt luokittelun luotettavuusrajaa "
+                f"(kappa ≥ {bound_fi})",
+                label_en=f"No theme of missed help passed the coding-agreement bound (kappa ≥ {bound_en})",
+                note="no theme passes the coding-agreement bound",
+            )
+            return kf
+        f = f[f["theme"].astype(str).isin(passing)]
     if len(f):
         best = f.sort_values(["pct", "theme"], ascending=[False, True]).iloc[0]
         pct = float(best["pct"])
@@ -236,3 +264,11 @@ def build_key_figures(
             ),
         )
     return kf
+
+
+def _agreement_figure(
+    kf: KeyFigures, agreement: pd.DataFrame, open_labels: dict[str, tuple[str, str]]
+) -> None:
+    from ..coding.publish import add_agreement_figure
+
+    add_agreement_figure(kf, agreement, open_labels)

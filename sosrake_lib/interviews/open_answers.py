@@ -162,6 +162,71 @@ def write_uncoded_answers(
     return path
 
 
+def write_coding_answers(
+    df: pd.DataFrame,
+    coded: Mapping[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    lang: Lang = "fi",
+    codebook: str = "interviews",
+) -> Path:
+    """Write ``<out_dir>/review/coding_answers.csv``: every non-empty open answer, scrubbed, with its id and
+    the codebook's codes, the material ``sosrake coding-sample`` draws a worksheet from (review material,
+    see :mod:`sosrake_lib.coding.answers`)."""
+    from ..coding.answers import coding_answers
+    from ..coding.answers import write_coding_answers as _write
+
+    table = coding_answers(
+        df,
+        coded,
+        id_column="interview_id",
+        codebook=codebook,
+        question_label=lambda q: question_label(q, lang),
+    )
+    return _write(table, out_dir)
+
+
+def coding_agreement(
+    df: pd.DataFrame,
+    coded: Mapping[str, pd.DataFrame],
+    worksheet: str | Path,
+    *,
+    lang: Lang = "fi",
+    min_n: int = MIN_N,
+    kappa_bound: float = 0.6,
+    codebook: str = "interviews",
+) -> pd.DataFrame:
+    """The codebook's agreement with the coders of ``worksheet``, per theme, for publication.
+
+    Joins the worksheet to this run's codes by answer id; see
+    :func:`sosrake_lib.coding.publish.agreement_table` (disclosure: a theme with fewer than ``min_n`` coded
+    positives shows no shares or kappas).
+    """
+    from ..coding.answers import coding_answers
+    from ..coding.publish import agreement_table
+    from ..text import load_theme_codebook
+
+    table = coding_answers(df, coded, id_column="interview_id", codebook=codebook)
+    labels = load_theme_codebook(codebook).labels(lang)
+    return agreement_table(table, worksheet, labels=labels, min_n=min_n, kappa_bound=kappa_bound)
+
+
+def mark_uncertain(table: pd.DataFrame, agreement: pd.DataFrame, lang: Lang = "fi") -> pd.DataFrame:
+    """The theme labels of ``table`` marked where the agreement says uncertain
+    (:func:`sosrake_lib.coding.publish.mark_uncertain`)."""
+    from ..coding.publish import mark_uncertain as _mark
+
+    return _mark(table, agreement, lang)
+
+
+def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
+    """What the reader must know beside the agreement table, (fi, en)
+    (:func:`sosrake_lib.coding.publish.agreement_notes`)."""
+    from ..coding.publish import agreement_notes as _notes
+
+    return _notes(agreement)
+
+
 # ------------------------------------------------------------------------------------------- 6. quotes
 def candidate_quotes(
     df: pd.DataFrame,
