@@ -14,6 +14,7 @@ from sosrake_lib.cli import main
 from sosrake_lib.competence import followup as fu
 from sosrake_lib.competence import load_responses
 from sosrake_lib.editions import pick_edition
+from sosrake_lib.outputs import KeyFigures
 from sosrake_lib.paths import FOLLOWUP_SAMPLE_DIR, PROJECT_ROOT, SAMPLE_DIR
 from sosrake_lib.publish import check_group_sizes
 from sosrake_lib.synthetic import PLANTED
@@ -187,6 +188,16 @@ def test_a_small_linked_group_hides_the_whole_split(rounds):
         check_group_sizes(key, t, 5)
     linked_rows = tables["followup_areas"]["linkage"] == "linked"
     assert tables["followup_areas"].loc[linked_rows, "mean_change"].isna().all()
+
+
+def test_key_figures_of_a_hidden_split_are_suppressed_not_an_error(rounds):
+    # 47 linked people under a threshold of 50: the split and its counts are hidden (pd.NA)
+    early, late, ie, il = rounds
+    tables, _ = fu.followup_tables(early, late, ie, il, n_boot=100, min_n=50)
+    kf = fu.add_key_figures(KeyFigures(), tables)
+    assert kf["followup_linked_n"].suppressed and kf["followup_linked_n"].value is None
+    assert kf["followup_did"].suppressed and kf["followup_did"].value is None
+    assert kf["followup_did"].n is None and kf["followup_did_unlinked"].n is None
 
 
 def test_run_option_missing_file_is_one_line_and_exit_2(tmp_path, capsys):

@@ -127,12 +127,14 @@ def add_key_figures(kf: KeyFigures, tables: dict[str, pd.DataFrame]) -> KeyFigur
             continue
         r = row.iloc[0]
         value = r["did"]
-        n = r["n_earlier"] if group == "linked" else min(r["n_earlier"], r["n_later"])
+        # a hidden split leaves both counts missing (pd.NA, which min() cannot compare): then no n
+        sizes = [r["n_earlier"]] if group == "linked" else [r["n_earlier"], r["n_later"]]
+        n = None if any(pd.isna(s) for s in sizes) else min(int(s) for s in sizes)
         kf.add(
             name,
             None if pd.isna(value) else float(value),
             "score 1–5 difference",
-            n=None if pd.isna(n) else int(n),
+            n=n,
             ci_low=None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
             ci_high=None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
             method=f"difference in change, trained minus other areas; {r['design']}; "
