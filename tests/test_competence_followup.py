@@ -190,14 +190,17 @@ def test_a_small_linked_group_hides_the_whole_split(rounds):
     assert tables["followup_areas"].loc[linked_rows, "mean_change"].isna().all()
 
 
-def test_key_figures_of_a_hidden_split_are_suppressed_not_an_error(rounds):
+def test_key_figures_of_a_hidden_split_are_suppressed_not_an_error(rounds, tmp_path):
     # 47 linked people under a threshold of 50: the split and its counts are hidden (pd.NA)
     early, late, ie, il = rounds
     tables, _ = fu.followup_tables(early, late, ie, il, n_boot=100, min_n=50)
     kf = fu.add_key_figures(KeyFigures(), tables)
     assert kf["followup_linked_n"].suppressed and kf["followup_linked_n"].value is None
-    assert kf["followup_did"].suppressed and kf["followup_did"].value is None
-    assert kf["followup_did"].n is None and kf["followup_did_unlinked"].n is None
+    # the unlinked difference stays in followup_did, but its n is hidden, so the figure is suppressed
+    for name in ("followup_did", "followup_did_unlinked"):
+        assert kf[name].suppressed and kf[name].value is None and kf[name].n is None, name
+        assert kf[name].ci_low is None and kf[name].ci_high is None, name
+    kf.write(tmp_path, min_n=50)  # a numeric figure without n would be refused here
 
 
 def test_run_option_missing_file_is_one_line_and_exit_2(tmp_path, capsys):
