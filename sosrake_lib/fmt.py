@@ -375,6 +375,24 @@ def fmt_value(x: Any, unit: str = "", lang: Lang = "fi", decimals: int | None = 
     return fmt_number(x, lang, 1 if decimals is None else decimals)
 
 
+def fmt_change(x: Any, lang: Lang = "fi", decimals: int = 1) -> str:
+    """Format a change or a difference with its sign: ``+0,3`` / ``−0,2`` (``+0.3`` / ``-0.2`` in English).
+
+    A value that rounds to zero has no sign (``0,0``: neither up nor down), and a missing one is ``"–"``.
+
+    Examples
+    --------
+    >>> fmt_change(0.3156), fmt_change(0.3156, "en", 2)
+    ('+0,3', '+0.32')
+    >>> fmt_change(-0.16) == "\u22120,2", fmt_change(-0.02), fmt_change(None)
+    (True, '0,0', '–')
+    """
+    text = fmt_number(x, lang, decimals)
+    if text == MISSING or text.startswith((MINUS, "-")) or not text.strip("0,." + NBSP):
+        return text
+    return "+" + text
+
+
 P_FLOOR = 0.001
 """Below this a p-value is written ``p < 0,001`` (three decimals cannot show a smaller one)."""
 
@@ -444,6 +462,7 @@ __all__ = [
     "MISSING",
     "NBSP",
     "P_FLOOR",
+    "fmt_change",
     "fmt_ci",
     "fmt_date",
     "fmt_int",

@@ -517,6 +517,7 @@ def run_analysis(
         place_trend_section(executed, section)
         title = ANALYSES[plan.analysis].title(lang) + f" – {semester}"
         export_html(executed, tmp / "report.html", title, lang)
+        from .history.runs import followup_rounds
         from .infographic import make_infographic
 
         # Approvals from the reviewed file given and from this folder's previous run follow the quotes.
@@ -533,6 +534,8 @@ def run_analysis(
                 approved_quotes=None,
                 min_cell_size=min_cell_size,
                 synthetic=plan.synthetic,
+                # a follow-up run's change panel names its rounds (the manifest is written after the page)
+                rounds=followup_rounds({"semester": semester, "inputs": inputs}),
             )
         _keep_worksheets(final, tmp)
         manifest = {

@@ -14,6 +14,7 @@ from sosrake_lib.cli import main
 from sosrake_lib.competence import followup as fu
 from sosrake_lib.competence import load_responses
 from sosrake_lib.editions import pick_edition
+from sosrake_lib.outputs import KeyFigures
 from sosrake_lib.paths import FOLLOWUP_SAMPLE_DIR, PROJECT_ROOT, SAMPLE_DIR
 from sosrake_lib.publish import check_group_sizes
 from sosrake_lib.synthetic import PLANTED
@@ -187,6 +188,19 @@ def test_a_small_linked_group_hides_the_whole_split(rounds):
         check_group_sizes(key, t, 5)
     linked_rows = tables["followup_areas"]["linkage"] == "linked"
     assert tables["followup_areas"].loc[linked_rows, "mean_change"].isna().all()
+
+
+def test_key_figures_of_a_hidden_split_are_suppressed_not_an_error(rounds, tmp_path):
+    # 47 linked people under a threshold of 50: the split and its counts are hidden (pd.NA)
+    early, late, ie, il = rounds
+    tables, _ = fu.followup_tables(early, late, ie, il, n_boot=100, min_n=50)
+    kf = fu.add_key_figures(KeyFigures(), tables)
+    assert kf["followup_linked_n"].suppressed and kf["followup_linked_n"].value is None
+    # the unlinked difference stays in followup_did, but its n is hidden, so the figure is suppressed
+    for name in ("followup_did", "followup_did_unlinked"):
+        assert kf[name].suppressed and kf[name].value is None and kf[name].n is None, name
+        assert kf[name].ci_low is None and kf[name].ci_high is None, name
+    kf.write(tmp_path, min_n=50)  # a numeric figure without n would be refused here
 
 
 def test_run_option_missing_file_is_one_line_and_exit_2(tmp_path, capsys):

@@ -60,3 +60,29 @@ def test_period_texts() -> None:
     assert subtitle_period("sample", "fi", synthetic=False) == ""  # a machine label is left out
     assert subtitle_period("s", "en", synthetic=False) == ""
     assert subtitle_period("2023-uusinta", "fi") == "2023-uusinta"
+
+
+@pytest.mark.parametrize(
+    ("semester", "lang", "period"),
+    [
+        ("sample_2022", "fi", "Esimerkkiaineisto 2022"),
+        ("sample_2022", "en", "Sample data 2022"),
+        ("sample-2020", "fi", "Esimerkkiaineisto 2020"),
+        ("sample", "fi", "Esimerkkiaineisto"),
+        ("sample_2020_2022", "en", "Sample data"),  # two years: no round to name
+    ],
+)
+def test_a_synthetic_run_label_with_a_year_shows_the_year(
+    semester: str, lang: str, period: str
+) -> None:
+    assert subtitle_period(semester, lang, synthetic=True) == period  # type: ignore[arg-type]
+
+
+def test_the_2022_sample_round_names_its_year_on_the_page(tmp_path: Path) -> None:
+    """The 2022 sample round (run label ``sample_2022``) and the 2020 one (``sample``) must not carry the same
+    subtitle: the year is in the subtitle and the source line, the run label itself nowhere."""
+    _figures(tmp_path)
+    make_infographic(tmp_path, "course", lang="fi", semester="sample_2022", synthetic=True)
+    text = _words(tmp_path / "infographic.pdf")
+    assert text.count("Esimerkkiaineisto 2022") == 2  # subtitle and source line
+    assert "sample_2022" not in text and "sample" not in text.lower()

@@ -104,9 +104,10 @@ def followup_tables(
 
 def add_key_figures(kf: KeyFigures, tables: dict[str, pd.DataFrame]) -> KeyFigures:
     """Add the follow-up's key figures to ``kf``: ``followup_linked_n`` (people who answered both rounds,
-    unit ``n``), ``followup_did`` (difference in change of the linked people, trained minus other areas, t
-    interval) and ``followup_did_unlinked`` (the same between the earlier-only and later-only respondents,
-    percentile-bootstrap interval). A figure the tables hide is written as suppressed, without a value."""
+        unit ``n``), ``followup_did`` (difference in change of the linked people, trained minus other areas, t
+        interval) and ``followup_did_unlinked`` (the same between the earlier-only and later-only respondents,
+        percentile-bootstrap interval). A figure the tables hide, or whose group size they hide (a hidden split:
+    its *n* cannot be checked), is written as suppressed, without a value."""
     counts = tables["followup_counts"]
     linked = counts.loc[counts["group"] == "linked", "n"].iloc[0]
     kf.add(
@@ -127,14 +128,18 @@ def add_key_figures(kf: KeyFigures, tables: dict[str, pd.DataFrame]) -> KeyFigur
             continue
         r = row.iloc[0]
         value = r["did"]
-        n = r["n_earlier"] if group == "linked" else min(r["n_earlier"], r["n_later"])
+        # a hidden split leaves the counts missing (pd.NA, which min() cannot compare): with no n to
+        # check, the figure is suppressed, even where the table shows the difference itself
+        sizes = [r["n_earlier"]] if group == "linked" else [r["n_earlier"], r["n_later"]]
+        n = None if any(pd.isna(s) for s in sizes) else min(int(s) for s in sizes)
+        hidden = bool(pd.isna(value)) or n is None
         kf.add(
             name,
-            None if pd.isna(value) else float(value),
+            None if hidden else float(value),
             "score 1–5 difference",
-            n=None if pd.isna(n) else int(n),
-            ci_low=None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
-            ci_high=None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
+            n=n,
+            ci_low=None if hidden or pd.isna(r["ci_low"]) else float(r["ci_low"]),
+            ci_high=None if hidden or pd.isna(r["ci_high"]) else float(r["ci_high"]),
             method=f"difference in change, trained minus other areas; {r['design']}; "
             f"{r['ci_method']} 95 % CI; {r['test']}",
             label_fi="Koulutettujen alueiden muutos verrattuna muihin"
@@ -142,7 +147,7 @@ def add_key_figures(kf: KeyFigures, tables: dict[str, pd.DataFrame]) -> KeyFigur
             label_en="Change of the trained areas compared with the others"
             + (" (same people)" if group == "linked" else " (different people)"),
             note=f"group={group}; trained={r['trained_areas']}",
-            suppressed=bool(pd.isna(value)),
+            suppressed=hidden,
             source={"table": "followup_did", "column": "did", "row": {"linkage": group}},
         )
     return kf

@@ -137,6 +137,33 @@ def run_round(manifest: Mapping[str, Any]) -> Round | Skipped:
     return Skipped("", fi, en)
 
 
+def followup_rounds(manifest: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The two rounds a follow-up run compares, earlier first, each found as :func:`run_round` finds a run's
+    round (the earlier one from its own input, role ``"earlier"``); ``None`` for a run without an earlier
+    round, or when either round cannot be told.
+
+    Examples
+    --------
+    >>> followup_rounds({"semester": "sample_2022", "inputs": [
+    ...     {"file": "competence_2022.xlsx", "role": "export"},
+    ...     {"file": "competence_2020.xlsx", "role": "earlier"}]})
+    ('2020', '2022')
+    >>> followup_rounds({"semester": "2022-syksy", "inputs": [
+    ...     {"file": "kartoitus.xlsx", "role": "earlier", "semester": "2020-syksy"}]})
+    ('2020-syksy', '2022-syksy')
+    >>> followup_rounds({"semester": "2022-syksy", "inputs": [{"file": "a.xlsx", "role": "export"}]}) is None
+    True
+    """
+    earlier = [i for i in manifest.get("inputs") or [] if i.get("role") == "earlier"]
+    if not earlier:
+        return None
+    before = run_round({"semester": "", "inputs": [{**i, "role": "export"} for i in earlier]})
+    now = run_round(manifest)
+    if isinstance(before, Skipped) or isinstance(now, Skipped):
+        return None
+    return before.round, now.round
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -215,6 +242,7 @@ __all__ = [
     "Run",
     "Skipped",
     "find_runs",
+    "followup_rounds",
     "is_round",
     "read_run",
     "run_round",

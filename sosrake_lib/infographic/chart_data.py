@@ -30,7 +30,9 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
-    """What one chart shows: ``kind`` is ``"percent"`` (0–100), ``"score"`` (``lo``–``hi``) or ``"count"``."""
+    """What one chart shows: ``kind`` is ``"percent"`` (0–100), ``"score"`` (``lo``–``hi``), ``"count"`` or
+    ``"change"`` (signed values on ``lo``–``hi``, bars drawn from zero either way); ``caption_lines``: how many
+    lines the caption may take."""
 
     title: str
     bars: tuple[Bar, ...]
@@ -39,11 +41,13 @@ class Chart:
     hi: float = 100.0
     decimals: int = 0
     caption: str = ""
+    caption_lines: int = 2
 
 
 @dataclass
 class Context:
-    """What a chart or theme builder may read: key figures by name, tables by key (:meth:`rows`), language."""
+    """What a chart or theme builder may read: key figures by name, tables by key (:meth:`rows`), language;
+    ``rounds``: the earlier and the later round of a follow-up run (``("2020", "2022")``), when known."""
 
     figures: dict[str, dict[str, Any]]
     lang: Lang
@@ -52,6 +56,7 @@ class Context:
     analysis: str = ""
     folder: Path | None = None
     used: set[str] = field(default_factory=set)
+    rounds: tuple[str, str] | None = None
 
     def fig(self, name: str) -> dict[str, Any] | None:
         return self.figures.get(name)

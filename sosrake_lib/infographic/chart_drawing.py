@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sosrake_lib.fmt import Lang, fmt_int, fmt_number, fmt_percent, fmt_suppressed
+from sosrake_lib.fmt import Lang, fmt_change, fmt_int, fmt_number, fmt_percent, fmt_suppressed
 from sosrake_lib.plots import HIGHLIGHT, TEXT_GREY
 
 from .chart_data import Chart
@@ -22,7 +22,8 @@ def _draw_chart(
 ) -> None:
     """Horizontal bars with value labels and optional CI whiskers.
 
-    With room (rows of 0.45 in or more) each bar sits under its own full-width label, so long Finnish
+    A ``"change"`` chart draws each bar from zero (marked by a short vertical rule on every track) to its
+    value, to the left for a fall, and writes the value with its sign. With room (rows of 0.45 in or more) each bar sits under its own full-width label, so long Finnish
     labels get the whole width; in tighter charts the label goes in a left column beside its bar (wrapped
     to two lines, font shrunk to fit).
     """
@@ -48,7 +49,7 @@ def _draw_chart(
             width=width,
             size=7,
             min_size=6,
-            max_lines=2,
+            max_lines=chart.caption_lines,
             va="bottom",
             color=TEXT_GREY,
         )
@@ -60,12 +61,15 @@ def _draw_chart(
     label_size = min(9.0, max(6.5, row * 72 * 0.27))
     value_w = 1.05
     inline = row < 0.45
-    label_w = width * 0.36 if inline else width
+    # a change needs less track (zero in the middle) and its labels say "trained": a wider label column
+    label_w = width * (0.46 if chart.kind == "change" else 0.36) if inline else width
     track_x = x + label_w + 0.15 if inline else x
     track_w = x + width - value_w - track_x
     span = (chart.hi - chart.lo) or 1.0
     if inline:
         bar_h = min(0.2, row * 0.5)
+    change = chart.kind == "change"
+    zero = track_x + track_w * min(max((0.0 - chart.lo) / span, 0.0), 1.0)
     for i, b in enumerate(chart.bars):
         if inline:
             mid = y - (i + 0.5) * row
@@ -113,7 +117,19 @@ def _draw_chart(
             continue
         frac = min(max((b.value - chart.lo) / span, 0.0), 1.0)
         color = HIGHLIGHT if b.highlight else BLUE
-        page.rect(track_x, by, track_w * frac, bar_h, color)
+        if change:  # from zero, marked on every track with a value: a bar is read from it
+            end = track_x + track_w * frac
+            page.rect(min(zero, end), by, abs(end - zero), bar_h, color)
+            page.ax.plot(
+                [zero, zero],
+                [by - 0.04, by + bar_h + 0.04],
+                color=TEXT_GREY,
+                linewidth=0.8,
+                solid_capstyle="butt",
+                zorder=2,
+            )
+        else:
+            page.rect(track_x, by, track_w * frac, bar_h, color)
         if b.ci_low is not None and b.ci_high is not None:
             lo = track_x + track_w * min(max((b.ci_low - chart.lo) / span, 0), 1)
             hi = track_x + track_w * min(max((b.ci_high - chart.lo) / span, 0), 1)
@@ -129,7 +145,9 @@ def _draw_chart(
                     linewidth=0.9,
                     zorder=3,
                 )
-        if chart.kind == "percent":
+        if change:
+            shown = fmt_change(b.value, lang, chart.decimals)
+        elif chart.kind == "percent":
             shown = fmt_percent(b.value, lang, chart.decimals)
         elif chart.kind == "count":
             shown = fmt_int(b.value, lang)

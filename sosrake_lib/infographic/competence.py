@@ -1,5 +1,6 @@
 """The competence mapping's page: its two charts (training need by area, self-rated competence by
-area) and its spec (:data:`SPEC`, ``SPECS["competence"]``)."""
+area; in a follow-up run the change of each area since the earlier round instead of the latter) and its spec
+(:data:`SPEC`, ``SPECS["competence"]``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,17 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from .chart_data import Bar, Chart, Context, _bars_from_figures, _bars_from_table
+from sosrake_lib.fmt import Lang, fmt_int, fmt_semester
+
+from .chart_data import (
+    Bar,
+    Chart,
+    Context,
+    _bars_from_figures,
+    _bars_from_table,
+    _is_suppressed,
+    _num,
+)
 from .texts import _label_lookup, _translate
 
 #: Put before the label of an area whose scale is weak (Cronbach's alpha below the run's threshold): in
@@ -141,6 +152,111 @@ def _competence_chart2(ctx: Context) -> Chart | None:
     )
 
 
+#: Key figures a follow-up run writes (``sosrake run competence --earlier-round``): with any of them the
+#: page shows the change since the earlier round.
+FOLLOWUP_FIGURES = ("followup_linked_n", "followup_did", "followup_did_unlinked")
+
+_FOLLOWUP_TEXT: dict[str, dict[str, str]] = {
+    "fi": {
+        "title": "Muutos {span} osaamisalueittain (samat henkilöt)",
+        "span_unknown": "edellisestä kierroksesta",
+        "trained": "Koulutettu: ",
+        "people": "Samat {n} henkilöä molemmilla kierroksilla",
+        "people_hidden": "Samat henkilöt molemmilla kierroksilla",
+        "caption": ": osaamisalueen keskiarvon muutos asteikolla 1–5; pystyviiva = ei muutosta; viiksi = "
+        "95\u00a0%:n luottamusväli; oranssi = koulutettu alue. Muutosten ero (kortti ylhäällä) = koulutettujen "
+        "alueiden muutos miinus muiden. Tulos on itsearvio, ei osaamisen mittaus, eikä vertailuryhmää ole: "
+        "muutos ei osoita koulutuksen vaikutusta. Vain toiselle kierrokselle vastanneiden vertailu on raportissa.",
+        "did_label": "Muutosten ero: koulutetut − muut alueet",
+    },
+    "en": {
+        "title": "Change {span} by competence area (same people)",
+        "span_unknown": "since the earlier round",
+        "trained": "Trained: ",
+        "people": "The same {n} people in both rounds",
+        "people_hidden": "The same people in both rounds",
+        "caption": ": change of the area's mean on the 1–5 scale; vertical rule = no change; whisker = 95% "
+        "confidence interval; orange = trained area. Difference in change (card above) = the change of the "
+        "trained areas minus that of the others. This is self-assessment, not a measurement of competence, and "
+        "there is no control group: the change does not show an effect of the training. The report compares "
+        "those who answered one round only.",
+        "did_label": "Difference in change: trained − other areas",
+    },
+}
+
+
+def _is_followup(ctx: Context) -> bool:
+    """Whether the run compares with an earlier round (:data:`FOLLOWUP_FIGURES` are there)."""
+    return any(ctx.fig(name) is not None for name in FOLLOWUP_FIGURES)
+
+
+def _round_text(label: str, lang: Lang) -> str:
+    """A round as the page writes it: ``"2020"``, ``"syksy 2022"`` (lower case inside a Finnish title).
+
+    Examples
+    --------
+    >>> _round_text("2020", "fi"), _round_text("2022-syksy", "fi"), _round_text("2022-syksy", "en")
+    ('2020', 'syksy 2022', 'Autumn 2022')
+    """
+    shown = fmt_semester(label, lang)
+    return shown[:1].lower() + shown[1:] if lang == "fi" and shown != label else shown
+
+
+def _followup_chart(ctx: Context) -> Chart | None:
+    """The change of each area's mean between the rounds for the people who answered both (paired, the
+    linked rows of ``followup_areas``): trained areas first, marked in words and in orange; a hidden row
+    shows ``piilotettu``. ``None`` unless the run is a follow-up.
+
+    The same people's change is shown rather than the comparison of those who answered one round only:
+    a change between two different groups of people may come from who answered, not from anyone's
+    competence changing.
+    """
+    if not _is_followup(ctx):
+        return None
+    t = _FOLLOWUP_TEXT[ctx.lang]
+    where = ("linkage", "linked")
+    rows = [r for r in ctx.rows("followup_areas") if str(r.get("linkage", "")).strip() == where[1]]
+    bars = _bars_from_table(
+        ctx,
+        "followup_areas",
+        "unit_label",
+        "mean_change",
+        low="ci_low",
+        high="ci_high",
+        n="n_later",
+        code="unit",
+        top=len(rows),
+        where=where,
+    )
+    if not bars:
+        return None
+    marked: list[tuple[bool, Bar]] = []
+    for r, b in zip(rows, bars, strict=True):
+        trained = str(r.get("trained", "")).strip().lower() in ("true", "1")
+        label = (t["trained"] if trained else "") + b.label
+        marked.append((trained, dataclasses.replace(b, label=label, highlight=trained)))
+    bars = [b for trained, b in marked if trained] + [b for trained, b in marked if not trained]
+    ends = [abs(v) for b in bars for v in (b.value, b.ci_low, b.ci_high) if v is not None]
+    half = max(0.5, math.ceil(2 * max(ends, default=0.0)) / 2)  # symmetric, in steps of 0.5
+    if ctx.rounds is not None:
+        span = " → ".join(_round_text(x, ctx.lang) for x in ctx.rounds)
+    else:
+        span = t["span_unknown"]
+    linked = ctx.fig("followup_linked_n")
+    n = None if linked is None or _is_suppressed(linked) else _num(linked.get("value"))
+    people = t["people"].format(n=fmt_int(n, ctx.lang)) if n is not None else t["people_hidden"]
+    return Chart(
+        t["title"].format(span=span),
+        tuple(bars),
+        kind="change",
+        lo=-half,
+        hi=half,
+        decimals=1,
+        caption=people + t["caption"],
+        caption_lines=3,
+    )
+
+
 SPEC: dict[str, Any] = {
     "title_fi": "Rakenteellisen sosiaalityön osaaminen aikuissosiaalipalveluissa",
     "title_en": "Structural social work competence in adult social services",
@@ -152,10 +268,18 @@ SPEC: dict[str, Any] = {
     "big": [
         "n_respondents",
         ("response_rate", 1),
+        {  # a follow-up run's headline; hidden, it keeps its tile and says so
+            "name": "followup_did",
+            "label_fi": _FOLLOWUP_TEXT["fi"]["did_label"],
+            "label_en": _FOLLOWUP_TEXT["en"]["did_label"],
+            "signed": True,
+            "show_suppressed": True,
+        },
         {
             "name": "strongest_area",
             "caption_fi": "Vahvin osaamisalue",
             "caption_en": "Strongest area",
+            "replaced_by": "followup_did",
         },
         {
             "name": "weakest_area",
@@ -168,7 +292,8 @@ SPEC: dict[str, Any] = {
             "caption_en": "Largest training need",
         },
     ],
-    "charts": [_competence_chart, _competence_chart2],
+    # a follow-up run's change panel takes the place of the self-rated competence (two charts a page)
+    "charts": [_competence_chart, _followup_chart, _competence_chart2],
     "themes": ["need_rank_1", "need_rank_2", "need_rank_3"],
     "themes_title_fi": "Suurimmat koulutustarpeet",
     "themes_title_en": "Largest training needs",

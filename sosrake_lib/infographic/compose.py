@@ -17,6 +17,10 @@ from .key_figures import _any_suppressed, _big_numbers, _themes
 from .page import BLUE, DARK, MARGIN, PAGE_H, PAGE_W, TILE_BG, _Page
 from .texts import _TEXT, _translate, subtitle_period
 
+#: Charts on one page: the first two of a spec's ``charts`` that have bars (a builder gives ``None`` when its
+#: data is not there, so a later builder in the list can stand in for an earlier one).
+MAX_CHARTS = 2
+
 
 def _compose(
     ctx: Context,
@@ -189,13 +193,19 @@ def _compose(
         stamp.set_gid("stamp")  # the footnote says it in full
 
     # --- charts: natural height (capped rows), sharing what is left above a minimum theme/quote block
-    charts = [c for c in (b(ctx) for b in spec["charts"]) if c is not None and c.bars][:2]
+    charts = [c for c in (b(ctx) for b in spec["charts"]) if c is not None and c.bars][:MAX_CHARTS]
     c_top = tiles_top - tile_h - 0.35
     min_block = 2.35
     avail = c_top - (foot_top + 0.3 + min_block + 0.35) - 0.3 * max(len(charts) - 1, 0)
     heights = []
     if charts:
-        natural = [0.45 + 0.62 * len(c.bars) + (0.25 if c.caption else 0.0) for c in charts]
+        natural = [
+            0.45
+            + 0.62 * len(c.bars)
+            + (0.25 if c.caption else 0.0)
+            + 0.12 * max(c.caption_lines - 2, 0)  # a caption allowed more lines gets room for them
+            for c in charts
+        ]
         scale = min(1.3, avail / sum(natural))
         heights = [h * scale for h in natural]
         c_top -= max(avail - sum(heights), 0.0) / 2  # spare room: split above and below the charts

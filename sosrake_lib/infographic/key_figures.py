@@ -9,6 +9,7 @@ from typing import Any
 
 from sosrake_lib.fmt import (
     Lang,
+    fmt_change,
     fmt_ci,
     fmt_int,
     fmt_number,
@@ -30,9 +31,18 @@ class _Big:
 
 
 def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big]:
+    """The big-number tiles: the first five entries of ``spec["big"]`` whose key figure is there.
+
+    An entry is a name, ``(name, decimals)`` or a dict with ``name`` and optionally ``decimals``,
+    ``caption_fi``/``caption_en`` (put before the figure's label), ``label_fi``/``label_en`` (instead of
+    it), ``signed`` (a change: ``+0,3``), ``show_suppressed`` (a hidden figure keeps its tile and says
+    ``piilotettu``, where otherwise the next figure takes it) and ``replaced_by`` (a key figure name: the
+    entry is left out when that figure exists, so a tile gives way in a follow-up run).
+    """
     out: list[_Big] = []
     t = _TEXT[lang]
     for entry in spec["big"]:
+        opts: Mapping[str, Any] = entry if isinstance(entry, Mapping) else {}
         if isinstance(entry, Mapping):
             name, decimals, caption = (
                 entry["name"],
@@ -44,11 +54,18 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
         rec = ctx.fig(name)
         if rec is None or len(out) >= 5:
             continue
+        if opts.get("replaced_by") and ctx.fig(opts["replaced_by"]) is not None:
+            continue
         unit = _unit(rec)
         value = rec.get("value")
         n = _num(rec.get("n"))
         sub_parts = []
         is_text = False
+        if _is_suppressed(rec) and opts.get("show_suppressed"):
+            ctx.used.add(name)
+            label = opts.get(f"label_{lang}") or ctx.label(rec)
+            out.append(_Big(fmt_suppressed(ctx.min_n, lang), label, "", True))
+            continue
         if _is_suppressed(rec):
             continue  # a hidden number is no headline: the next figure takes the tile (the chart says it is hidden)
         if isinstance(value, str) and _num(value) is None:
@@ -57,7 +74,11 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
             continue  # not known (e.g. no target group size given): leave the tile to the next figure
         else:
             v = _num(value)
-            shown = fmt_value(v, unit, lang, decimals)
+            shown = (
+                fmt_change(v, lang, 1 if decimals is None else decimals)
+                if opts.get("signed")
+                else fmt_value(v, unit, lang, decimals)
+            )
             lo, hi = _num(rec.get("ci_low")), _num(rec.get("ci_high"))
             if lo is not None and hi is not None:
                 d = (
@@ -69,7 +90,7 @@ def _big_numbers(ctx: Context, spec: Mapping[str, Any], lang: Lang) -> list[_Big
         if n is not None and unit != "n":
             sub_parts.append(t["n_people"].format(n=fmt_int(n, lang)))
         ctx.used.add(name)
-        label = ctx.label(rec)
+        label = opts.get(f"label_{lang}") or ctx.label(rec)
         if caption and not is_text and caption.lower() not in label.lower():
             label = f"{caption}: {label}"
         out.append(_Big(shown, label, " · ".join(sub_parts), is_text))

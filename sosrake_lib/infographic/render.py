@@ -21,7 +21,7 @@ from sosrake_lib.quotes import load_approved_quotes
 
 from ..settings import MIN_N
 from .chart_data import Chart, Context
-from .compose import _compose
+from .compose import MAX_CHARTS, _compose
 from .page import DPI
 from .specs import SPECS
 from .texts import _TEXT, period_label
@@ -125,7 +125,12 @@ def text_alternative(fig: Figure) -> str:
 
 
 def _context(
-    folder: Path, analysis: str, lang: Lang, min_cell_size: int, semester: str
+    folder: Path,
+    analysis: str,
+    lang: Lang,
+    min_cell_size: int,
+    semester: str,
+    rounds: tuple[str, str] | None = None,
 ) -> tuple[Context, int, list[dict[str, Any]]]:
     import json
 
@@ -142,8 +147,26 @@ def _context(
         semester=str(semester),
         analysis=analysis,
         folder=folder,
+        rounds=rounds if rounds is not None else _manifest_rounds(folder),
     )
     return ctx, n_suppressed, records
+
+
+def _manifest_rounds(folder: Path) -> tuple[str, str] | None:
+    """The rounds of a follow-up run from the folder's ``manifest.json``, when the run is already written
+    (the runner draws the page before the manifest and passes the rounds itself)."""
+    import json
+
+    from ..history.runs import followup_rounds
+
+    path = folder / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    return followup_rounds(manifest) if isinstance(manifest, dict) else None
 
 
 def page_charts(
@@ -153,11 +176,13 @@ def page_charts(
     lang: Lang = "fi",
     semester: str,
     min_cell_size: int = MIN_N,
+    rounds: tuple[str, str] | None = None,
 ) -> list[Chart]:
     """The charts the infographic of an analysis draws, as data (for checks: the Finnish and the English page
     must carry the same numbers)."""
-    ctx, _, _ = _context(Path(analysis_dir), analysis, lang, min_cell_size, semester)
-    return [c for c in (build(ctx) for build in SPECS[analysis]["charts"]) if c is not None]
+    ctx, _, _ = _context(Path(analysis_dir), analysis, lang, min_cell_size, semester, rounds)
+    charts = [c for c in (build(ctx) for build in SPECS[analysis]["charts"]) if c is not None]
+    return [c for c in charts if c.bars][:MAX_CHARTS]
 
 
 def make_infographic(
@@ -169,6 +194,7 @@ def make_infographic(
     approved_quotes: Path | str | None = None,
     min_cell_size: int = MIN_N,
     synthetic: bool | None = None,
+    rounds: tuple[str, str] | None = None,
 ) -> list[Path]:
     """Compose the one-page A4 infographic of an analysis and write ``infographic.pdf``, ``.png`` and
     ``.txt``.
@@ -196,6 +222,11 @@ def make_infographic(
     synthetic : bool, optional
         Mark the page as synthetic sample data. ``None``: inferred from the key figures (a note or method
         mentioning synthetic data) or an ``analysis_dir`` path containing ``sample``.
+    rounds : (str, str), optional
+        The earlier and the later round of a follow-up run (``("2020", "2022")``, semester codes shown as
+        "Syksy 2022"), named in the title of the change panel. ``None``: read from the folder's
+        ``manifest.json`` when there is one (:func:`sosrake_lib.history.runs.followup_rounds`), else the
+        panel says "since the earlier round".
 
     Returns
     -------
@@ -212,7 +243,7 @@ def make_infographic(
     if lang not in ("fi", "en"):
         raise ValueError(f"lang must be 'fi' or 'en', not {lang!r}")
     folder = Path(analysis_dir)
-    ctx, n_suppressed, records = _context(folder, analysis, lang, min_cell_size, semester)
+    ctx, n_suppressed, records = _context(folder, analysis, lang, min_cell_size, semester, rounds)
     quotes_file = (
         Path(approved_quotes) if approved_quotes is not None else folder / "quotes_for_review.csv"
     )

@@ -54,16 +54,22 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
 def subtitle_period(semester: str, lang: Lang = "fi", *, synthetic: bool = False) -> str:
     """The period on the page (subtitle, source line): ``"Syksy 2022"`` for a semester code; on synthetic data
-    "Esimerkkiaineisto" / "Sample data" for a run label that is no semester (``sample``); otherwise a label
-    with a year as it is (``2023-uusinta``) and nothing (``""``) for one without: a machine label such as
-    ``sample`` or ``s`` is never shown.
+    "Esimerkkiaineisto" / "Sample data" for a run label that is no semester (``sample``), with the year when
+    the label holds one (``sample_2022``: "Esimerkkiaineisto 2022", so the 2020 and 2022 sample rounds differ);
+    otherwise a label with a year as it is (``2023-uusinta``) and nothing (``""``) for one without: a machine
+    label such as ``sample`` or ``s`` is never shown.
 
     Examples
     --------
     >>> subtitle_period("2022-syksy"), subtitle_period("sample", "en", synthetic=True)
     ('Syksy 2022', 'Sample data')
+    >>> subtitle_period("sample_2022", synthetic=True), subtitle_period("sample_2022", "en", synthetic=True)
+    ('Esimerkkiaineisto 2022', 'Sample data 2022')
     >>> subtitle_period("sample"), subtitle_period("2023-uusinta")
     ('', '2023-uusinta')
     """
@@ -71,7 +77,9 @@ def subtitle_period(semester: str, lang: Lang = "fi", *, synthetic: bool = False
     if shown != str(semester):
         return shown
     if synthetic:
-        return _TEXT[lang]["sample_period"]
+        years = set(_YEAR.findall(shown))  # two years: which round is it? none shown
+        year = f" {years.pop()}" if len(years) == 1 else ""
+        return _TEXT[lang]["sample_period"] + year
     return shown if re.search(r"\d{4}", shown) else ""
 
 
