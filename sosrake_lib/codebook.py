@@ -251,7 +251,7 @@ class Instrument:
         ""  # "day_first" or "month_first" for slash dates that fit both (from an overlay)
     )
     version: int = 1
-    dropped: dict[str, str] = field(default_factory=dict)
+    dropped: dict[str, dict[str, str]] = field(default_factory=dict)
     link_key: str = ""
 
     def item(self, item_id: str) -> Item:
@@ -595,6 +595,17 @@ def _extended(d: dict[str, Any], path: Path) -> dict[str, Any]:
     return {**base, **{k: v for k, v in d.items() if k != "extends"}, "items": items}
 
 
+def _reason(value: Any) -> dict[str, str]:
+    """A dropped item's reason in both languages: ``{fi: …, en: …}`` in the codebook, or one text for both.
+
+    >>> _reason({"fi": "ei kysytty", "en": "not asked"})["en"], _reason("ei kysytty")["en"]
+    ('not asked', 'ei kysytty')
+    """
+    if isinstance(value, dict):
+        return {"fi": str(value.get("fi", "")), "en": str(value.get("en") or value.get("fi", ""))}
+    return {"fi": str(value), "en": str(value)}
+
+
 @lru_cache(maxsize=32)
 def _load(path: str) -> Instrument:
     try:
@@ -679,6 +690,6 @@ def _load(path: str) -> Instrument:
         statement_lookup=statements,
         label_lookup=labels,
         version=int(d.get("version") or 1),
-        dropped={str(k): str(v) for k, v in (d.get("drop_items") or {}).items()},
+        dropped={str(k): _reason(v) for k, v in (d.get("drop_items") or {}).items()},
         link_key=str(d.get("link_key") or ""),
     )

@@ -118,6 +118,14 @@ def test_the_reworded_item_is_compared_and_the_dropped_one_listed(tables):
     assert missing["reason"].str.len().gt(0).all()
 
 
+def test_why_an_item_is_not_compared_is_said_in_the_run_language(rounds):
+    """The codebook gives a dropped item's reason in both languages; a page shows only its own."""
+    _, _, ie, il = rounds
+    for lang, said, other in (("fi", "ei kysytty", "not asked"), ("en", "not asked", "ei kysytty")):
+        reasons = fu.not_comparable(fu.item_mapping(ie, il, lang))["reason"]
+        assert reasons.str.contains(said).all() and not reasons.str.contains(other).any()
+
+
 def test_a_reworded_item_without_mapping_is_not_compared(rounds):
     from dataclasses import replace
 

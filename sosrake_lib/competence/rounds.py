@@ -53,7 +53,7 @@ def item_mapping(earlier: Instrument, later: Instrument, lang: Lang = "fi") -> p
         rows.append((it.id, prev or "", it.text(lang), it.area, it.role, status, ""))
     for it in earlier.likert_items():
         if it.id not in reached:
-            why = later.dropped.get(it.id, "")
+            why = later.dropped.get(it.id, {}).get(lang, "")
             rows.append(("", it.id, it.text(lang), it.area, it.role, "dropped", why))
     out = pd.DataFrame(
         rows,
