@@ -16,6 +16,9 @@ RUN_OPTS ?= --target-size 160
 # own RAW folder there is none unless you name one: FOLLOWUP_RAW=data/raw/2022 EARLIER=data/raw/2020/x.xlsx
 FOLLOWUP_RAW ?= $(if $(filter data/raw/sample data/raw/sample/,$(RAW)),data/raw/sample_2022,)
 EARLIER      ?= $(RAW)/competence_2020.xlsx
+# The sample ships a worksheet two synthetic coders ticked (sosrake coding-sample): its agreement with the theme
+# codebook goes into the interviews report and infographic note. Give your own with CODED=path/to/sheet.xlsx
+CODED ?= $(if $(filter data/raw/sample data/raw/sample/,$(RAW)),data/raw/sample/coding/interviews_coded.xlsx,)
 
 .PHONY: setup a11y-setup run test lint lab bench clean-outputs
 
@@ -36,7 +39,8 @@ $(A11Y_STAMP): tools/a11y/package-lock.json
 a11y-setup: $(A11Y_STAMP)
 
 run: setup
-	$(BIN)/sosrake run all --semester $(SEMESTER) --raw $(RAW) --out $(OUT) $(RUN_OPTS)
+	$(BIN)/sosrake run all --semester $(SEMESTER) --raw $(RAW) --out $(OUT) $(RUN_OPTS) \
+		$(if $(CODED),--coded-worksheet $(CODED))
 	@# the follow-up round, then the history of every round's key figures (outputs/history/)
 	$(if $(FOLLOWUP_RAW),$(BIN)/sosrake run all --semester $(SEMESTER)_2022 --raw $(FOLLOWUP_RAW) \
 		--earlier-round $(EARLIER) --out $(OUT) $(RUN_OPTS))
