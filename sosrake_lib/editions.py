@@ -12,6 +12,8 @@ Examples
 2
 >>> pick_edition("data/raw/sample/competence_2020.xlsx", "competence").version
 1
+>>> sorted(changed_areas("competence", "1", "2"))  # C_YS3 dropped; C_VT2 reworded with previous_id
+['yhteiso']
 """
 
 from __future__ import annotations
@@ -61,3 +63,27 @@ def pick_edition(
 
 
 __all__ = ["pick_edition"]
+
+
+def changed_areas(name: str, old: str | int, new: str | int) -> set[str]:
+    """The areas whose items differ between two versions of codebook ``name``: dropped and new items, and an
+    item whose text changed under the same id. A reworded item that names its earlier one in ``previous_id``
+    is the same item (the codebook's explicit mapping), as the follow-up round compares it.
+
+    ``"*"`` stands for an item without an area (a background question): then every figure may have changed.
+    Versions the shipped codebooks do not have give ``{"*"}``: nothing is known, so nothing is joined.
+    """
+    by_version = {str(load_instrument(f).version): load_instrument(f) for f in editions(name)}
+    a, b = by_version.get(str(old)), by_version.get(str(new))
+    if a is None or b is None:
+        return {"*"}
+    text_a = {it.id: (it.text_fi, it.area) for it in a.items}
+    text_b: dict[str, tuple[str, str | None]] = {}
+    for it in b.items:
+        if it.previous_id and it.previous_id in text_a and it.area == text_a[it.previous_id][1]:
+            # the codebook says this reworded item is the earlier one: the same item, as the follow-up compares
+            text_b[it.previous_id] = text_a[it.previous_id]
+        else:
+            text_b[it.id] = (it.text_fi, it.area)
+    changed = {i for i in text_a.keys() | text_b.keys() if text_a.get(i) != text_b.get(i)}
+    return {(text_a.get(i) or text_b.get(i) or ("", None))[1] or "*" for i in changed}

@@ -78,6 +78,8 @@ class Prepared:
     path: Path
     instrument: str
     data: pd.DataFrame
+    #: the ``version:`` of the codebook edition the export was read with (see :mod:`sosrake_lib.editions`)
+    version: str | None = None
 
     @property
     def log(self) -> dict:
@@ -93,7 +95,7 @@ def prepare_file(
 
     inst = pick_edition(path, instrument, overlay)  # the codebook version the export was asked with
     df = clean_responses(read_export(path, inst, strict=strict), inst)
-    return Prepared(Path(path), instrument, df)
+    return Prepared(Path(path), instrument, df, str(inst.version))
 
 
 def prepare_folder(

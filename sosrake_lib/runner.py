@@ -98,12 +98,14 @@ class InputFile:
     data: Any = field(
         default=None, repr=False
     )  # the cleaned frame (pseudonymised, no names or e-mails)
+    #: the codebook edition's ``version:`` the export was read with (None: the shipped codebook's)
+    version: str | None = None
 
     def manifest_entry(self) -> dict[str, Any]:
         return {
             "file": self.path.name,
             "instrument": self.instrument,
-            "instrument_version": instrument_version(self.instrument),
+            "instrument_version": self.version or instrument_version(self.instrument),
             "role": self.role,
             "sha256": self.sha256,
             "semester": self.semester,
@@ -151,6 +153,7 @@ def _check_file(
         semester=prepared.data.attrs.get("semester"),
         synthetic=bool(prepared.data.attrs.get("synthetic")),
         data=prepared.data,
+        version=prepared.version,
     )
 
 

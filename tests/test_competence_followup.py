@@ -299,6 +299,9 @@ def test_end_to_end_run_writes_the_followup_tables(tmp_path):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     roles = {i["file"]: i["role"] for i in manifest["inputs"]}
     assert roles == {"competence_2022.xlsx": "export", "competence_2020.xlsx": "earlier"}
+    # each export's codebook version is the edition it was read with (history breaks a series on it)
+    versions = {i["file"]: i["instrument_version"] for i in manifest["inputs"]}
+    assert versions == {"competence_2022.xlsx": "2", "competence_2020.xlsx": "1"}
     figures = {
         f["name"]: f
         for f in json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))[

@@ -294,3 +294,109 @@ def test_report_section_names_the_runs_and_the_folders_left_out(root: Path, tmp_
     assert strict is not None
     shown = strict.cells[1].outputs[0].data["text/html"]
     assert ">63<" in shown and ">31<" not in shown and ">33<" not in shown
+
+
+def _run(label: str, figures: list[dict], versions: str = "competence=1"):
+    from sosrake_lib.history.runs import Round, Run
+
+    inputs = [
+        {
+            "file": f"competence_{label}.xlsx",
+            "instrument": name,
+            "instrument_version": v,
+            "role": "export",
+        }
+        for name, v in (p.split("=") for p in versions.split(";"))
+    ]
+    manifest = {"semester": label, "inputs": inputs}
+    return Run(
+        Path(label),
+        f"{label}/competence",
+        "competence",
+        manifest,
+        figures,
+        5,
+        Round(label, "run_label"),
+    )
+
+
+def _figure(name: str, value: float, note: str, unit: str = "score 1–5") -> dict:
+    return {
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "n": 100,
+        "ci_low": None,
+        "ci_high": None,
+        "suppressed": False,
+        "method": "mean",
+        "note": note,
+        "source": None,
+    }
+
+
+def test_a_best_or_weakest_figure_about_another_part_is_not_joined() -> None:
+    """'The weakest part' of two rounds may be two different parts: 2,7 → 3,3 is then no improvement."""
+    t = history_table(
+        [
+            _run("2021", [_figure("weakest_part", 2.7, "part=kuormitus; P(worst)=1")]),
+            _run("2022", [_figure("weakest_part", 3.3, "part=alusta; P(worst)=0.88")]),
+        ]
+    )
+    assert t["subject"].tolist() == ["kuormitus", "alusta"]
+    assert t["series"].tolist() == [1, 2]
+    assert "kuormitus → alusta" in t["break_reason_fi"].iloc[1]
+
+
+def test_a_new_codebook_version_breaks_only_the_figures_its_changed_items_touch() -> None:
+    """Version 2 of the competence codebook drops an item of yhteiso: its figures start a new series. It also
+    rewords an item of vaikuttavuustieto but names the earlier one (previous_id): the same item, one line. An
+    untouched area and the respondent count keep their line too."""
+
+    def figures(shift: float) -> list[dict]:
+        return [
+            _figure("alpha_yhteiso", 0.37 + shift, "area=yhteiso", "alpha"),
+            _figure("alpha_tiedonkeruu", 0.70 + shift, "area=tiedonkeruu", "alpha"),
+            _figure("alpha_vaikuttavuustieto", 0.75 + shift, "area=vaikuttavuustieto", "alpha"),
+            _figure("n_respondents", 118, "", "n"),
+            {**_figure("response_rate", 73.8, "census=yes", "%"), "method": "a census count"},
+            _figure("need_top_mwds", 7.2, "", "MWDS"),
+        ]
+
+    t = history_table(
+        [_run("2020", figures(0)), _run("2022", figures(0.01), "competence=2")]
+    ).set_index(["name", "round"])
+    assert t.loc[("alpha_yhteiso", "2022"), "series"] == 2
+    assert "mittarin versio muuttui" in t.loc[("alpha_yhteiso", "2022"), "break_reason_fi"]
+    assert t.loc[("alpha_tiedonkeruu", "2022"), "series"] == 1
+    assert t.loc[("alpha_vaikuttavuustieto", "2022"), "series"] == 1
+    assert t.loc[("n_respondents", "2022"), "series"] == 1
+    assert t.loc[("response_rate", "2022"), "series"] == 1  # a census count: no item in it
+    # a figure that names no area cannot show which items it rests on: it is not joined
+    assert t.loc[("need_top_mwds", "2022"), "series"] == 2
+
+
+def test_a_follow_up_runs_earlier_round_does_not_set_its_codebook_version() -> None:
+    from sosrake_lib.history.runs import Round, Run
+
+    manifest = {
+        "semester": "2022",
+        "inputs": [
+            {
+                "file": "c22.xlsx",
+                "instrument": "competence",
+                "instrument_version": "2",
+                "role": "export",
+            },
+            {
+                "file": "c20.xlsx",
+                "instrument": "competence",
+                "instrument_version": "1",
+                "role": "earlier",
+            },
+        ],
+    }
+    run = Run(
+        Path("2022"), "2022/competence", "competence", manifest, [], 5, Round("2022", "run_label")
+    )
+    assert run.instrument_versions == "competence=2"

@@ -95,11 +95,12 @@ class Run:
 
     @property
     def instrument_versions(self) -> str:
-        """``"name=version"`` of every input's codebook (``""`` when the manifest predates the field)."""
+        """``"name=version"`` of the codebook of every input of the run's own round (``""`` when the manifest
+        predates the field); a follow-up run's earlier round and the course's baseline are left out."""
         pairs = {
             f"{i.get('instrument')}={i['instrument_version']}"
             for i in self.manifest.get("inputs") or []
-            if i.get("instrument_version") is not None
+            if i.get("instrument_version") is not None and i.get("role") not in _OTHER_ROUND_ROLES
         }
         return ";".join(sorted(pairs))
 

@@ -53,6 +53,7 @@ HISTORY_COLUMNS = (
     "series_id",
     "break_reason_fi",
     "break_reason_en",
+    "subject",
     "value",
     "unit",
     "n",
@@ -109,6 +110,7 @@ def _row(
     method: str,
     origin: str,
     source: Mapping[str, Any] | None,
+    subject: str = "",
 ) -> dict[str, Any]:
     decimals = display_decimals(unit)
     low, high = ci
@@ -126,6 +128,7 @@ def _row(
         "analysis": run.analysis,
         "name": name,
         "round": round_,
+        "subject": subject,
         "value": value,
         "unit": unit,
         "n": n,
@@ -156,6 +159,22 @@ def _table_rows(run: Run, table: str) -> list[dict[str, str]]:
     return for_analysis(run.analysis).read_table(run.tables_dir, table, run.lang)  # type: ignore[arg-type]
 
 
+#: The note keys that name what a key figure is about (an area, a course part, a theme).
+_SUBJECT_KEYS = ("area", "part", "theme")
+
+
+def subject_of(note: Any) -> str:
+    """What a key figure is about, from its note (``area=``, ``part=`` or ``theme=``); ``""`` when it does not say.
+
+    A "best part" or "largest need" of two rounds may be about different things: they are not one line.
+
+    >>> subject_of("part=alusta; P(worst)=0.878"), subject_of("area=raportointi; rank=2"), subject_of("")
+    ('alusta', 'raportointi', '')
+    """
+    pairs = dict(p.strip().partition("=")[::2] for p in str(note or "").split(";") if "=" in p)
+    return next((pairs[k].strip() for k in _SUBJECT_KEYS if pairs.get(k, "").strip()), "")
+
+
 def rows_of_run(run: Run) -> list[dict[str, Any]]:
     """The history rows of one run: its key figures, earlier semesters, table series (module docstring)."""
     derive = set((spec().get("derive") or {}).get(run.analysis) or [])
@@ -168,6 +187,7 @@ def rows_of_run(run: Run) -> list[dict[str, Any]]:
             "name": kf["name"],
             "unit": str(kf.get("unit") or ""),
             "method": str(kf.get("method") or ""),
+            "subject": subject_of(kf.get("note")),
         }
         rows.append(
             _row(
@@ -216,6 +236,7 @@ def rows_of_run(run: Run) -> list[dict[str, Any]]:
                 _row(
                     run,
                     name=entry["name"].format(code=code),
+                    subject=code,
                     unit=entry["unit"],
                     method=str(r.get("method") or ""),
                     round_=run.round.round,
@@ -306,14 +327,52 @@ def _method_change(old: str, new: str) -> tuple[str, str]:
     )
 
 
+def _versions_touch(old: str, new: str, row: Mapping[str, Any]) -> bool:
+    """Whether a change of codebook versions (``"competence=1"`` → ``"competence=2"``) touches this figure.
+
+    The codebook editions say which areas' items changed (:func:`sosrake_lib.editions.changed_areas`): a
+    figure about another area keeps its line. A figure that names no area (or an item without an area changed)
+    is taken as touched, except a count of people.
+
+    >>> _versions_touch("competence=1", "competence=2", {"subject": "tiedonkeruu", "unit": "score 1–5"})
+    False
+    >>> _versions_touch("competence=1", "competence=2", {"subject": "yhteiso", "unit": "alpha"})
+    True
+    """
+    from ..editions import changed_areas
+
+    a = dict(p.partition("=")[::2] for p in old.split(";") if p)
+    b = dict(p.partition("=")[::2] for p in new.split(";") if p)
+    areas: set[str] = set()
+    for name in a.keys() | b.keys():
+        if a.get(name) != b.get(name):
+            if name not in a or name not in b:
+                return True
+            areas |= changed_areas(name, a[name], b[name])
+    if not areas:
+        return False
+    if "*" in areas:
+        return True
+    subject = str(row.get("subject") or "")
+    if subject:
+        return subject in areas
+    return not (row.get("unit") == "n" or row.get("census"))  # counts of people rest on no item
+
+
 def _break_reasons(previous: Mapping[str, Any], row: Mapping[str, Any]) -> tuple[str, str]:
     fi, en = [], []
+    old_s, new_s = str(previous.get("subject") or ""), str(row.get("subject") or "")
+    if old_s != new_s:
+        fi.append(text("break_subject", "fi", old=_short(old_s), new=_short(new_s)))
+        en.append(text("break_subject", "en", old=_short(old_s), new=_short(new_s)))
     for column, key in _BREAK_FIELDS:
         old, new = previous[column], row[column]
         if column == "method":
             old, new = method_family(old), method_family(new)
         if column == "instrument_versions" and (not old or not new):
             continue  # a manifest older than the field: the version is unknown, not changed
+        if column == "instrument_versions" and old != new and not _versions_touch(old, new, row):
+            continue  # the codebook changed elsewhere: this figure's items are the same
         if old != new:
             a, b = (
                 (previous[column], row[column]) if column != "method" else _method_change(old, new)
