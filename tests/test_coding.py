@@ -521,3 +521,29 @@ def test_a_worksheet_goes_to_the_analysis_of_its_codebook(
             progress=False,
         )
     assert not out.exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize(("lang", "none"), [("fi", "(ei kuvausta)"), ("en", "(no description)")])
+def test_themes_sheet_shows_labels_and_descriptions_never_the_matching_stems(
+    run_dir: Path, tmp_path: Path, lang: str, none: str
+) -> None:
+    from sosrake_lib.text import load_theme_codebook
+
+    path = write_worksheet(run_dir, n=20, seed=1, lang=lang, target=tmp_path / f"w_{lang}.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Themes" if lang == "en" else "Teemat"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    descs = [r[1] for r in rows if r[0]]
+    assert descs
+    stems = {s for t in load_theme_codebook("interviews").themes for s in t.stems}
+    written = "\n".join(str(d) for d in descs)
+    assert not any(s in written for s in stems if any(ch in s for ch in "^=$|"))
+    cb = {
+        t.label_en if lang == "en" else t.label_fi: t
+        for t in load_theme_codebook("interviews").themes
+    }
+    for label, desc in ((r[0], r[1]) for r in rows if r[0] in cb):
+        t = cb[label]
+        plain = (t.description_en or t.description_fi) if lang == "en" else t.description_fi
+        assert desc == (plain or none)
+    assert none in descs  # the sample codebook has themes without a description

@@ -8,7 +8,8 @@ the run's ``review/coding_answers.csv`` and writes ``review/coding_sample.xlsx``
    question, answer), one column per theme to tick with ``x``, a column *Ei mikään teema* / *No theme* for
    an answer that fits no theme, and a note column. A list validation offers ``x`` in the tick cells; the
    header row and the text columns are frozen. The second sheet is for a second, independent coder;
-3. *Teemat* / *Themes*: each theme's name and description from the codebook;
+3. *Teemat* / *Themes*: each theme's name and description from the codebook ("(ei kuvausta)" when it has
+   none; never its matching stems);
 4. a hidden sheet ``_meta`` the agreement step reads (codebook, theme ids of the columns, seed, run).
 
 The codebook's own codes are **not** in the workbook: the coder must not see them.
@@ -73,6 +74,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "note": "Huomio",
         "theme": "Teema",
         "description": "Kuvaus",
+        "no_description": "(ei kuvausta)",
         "title": "Avovastausten koodaus: vertailu teemakoodistoon",
         "lines": [
             "Tällä lomakkeella tarkistetaan, kuinka hyvin teemakoodisto luokittelee avovastaukset. "
@@ -106,6 +108,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "note": "Note",
         "theme": "Theme",
         "description": "Description",
+        "no_description": "(no description)",
         "title": "Coding open answers: a check of the theme codebook",
         "lines": [
             "This worksheet checks how well the theme codebook codes the open answers. You read a sample "
@@ -246,7 +249,8 @@ def _themes_of(answers: pd.DataFrame, codebook: str, lang: Lang) -> list[tuple[s
                 continue
             label = t.label_en if lang == "en" else t.label_fi
             desc = (t.description_en or t.description_fi) if lang == "en" else t.description_fi
-            out.append((t.id, label, desc or ", ".join(t.stems[:8])))
+            # never the matching stems: they mean nothing to staff and would show the coder the codebook
+            out.append((t.id, label, desc or _WORDS[lang]["no_description"]))
     return out
 
 
