@@ -238,8 +238,12 @@ def test_theme_and_no_theme_together_is_an_error(run_dir: Path) -> None:
     wb = load_workbook(path)
     none_col = [c.value for c in wb["Koodaaja 1"][1]].index("Ei mikään teema") + 1
     _tick(path, "Koodaaja 1", 2, none_col, "x")
-    with pytest.raises(ExportError, match="no theme"):
+    with pytest.raises(ExportError, match="no theme") as err:
         read_worksheet(path)
+    # the advice is to remove one of the two ticks, not how to write a tick
+    en, fi = err.value.one_line("en"), err.value.one_line("fi")
+    assert "remove one of the two ticks" in en and "x, X, 1" not in en
+    assert "poista toinen kahdesta merkinnästä" in fi and "x, X, 1" not in fi
 
 
 def test_rows_nobody_coded_are_left_out_and_counted(run_dir: Path) -> None:

@@ -311,15 +311,24 @@ class Worksheet:
     uncoded: dict[str, int] = field(default_factory=dict)
 
 
-def _bad(path: Path, sheet: str, row: int, column: str, value: Any, what: str) -> ExportError:
+def _bad(
+    path: Path,
+    sheet: str,
+    row: int,
+    column: str,
+    value: Any,
+    what: str,
+    hint: str = "tick with x, X, 1 or kyllä, or leave the cell empty",
+    hint_fi: str = "merkitse x, X, 1 tai kyllä, tai jätä solu tyhjäksi",
+) -> ExportError:
     return ExportError(
         what,
         file=f"{path.name} [{sheet}]",
         row=row,
         column=column,
         value=value,
-        hint="tick with x, X, 1 or kyllä, or leave the cell empty",
-        hint_fi="merkitse x, X, 1 tai kyllä, tai jätä solu tyhjäksi",
+        hint=hint,
+        hint_fi=hint_fi,
     )
 
 
@@ -396,6 +405,8 @@ def read_worksheet(path: str | Path) -> Worksheet:
                     header[tick_cols[-1]],
                     values[tick_cols[-1]],
                     "both a theme and 'no theme' are ticked",
+                    hint="remove one of the two ticks: the theme's or the one in 'no theme'",
+                    hint_fi="poista toinen kahdesta merkinnästä: teeman tai sarakkeen 'Ei mikään teema'",
                 )
             ids.append(str(aid).strip())
             questions.append(values[1])
