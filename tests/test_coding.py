@@ -551,3 +551,19 @@ def test_themes_sheet_shows_labels_and_descriptions_never_the_matching_stems(
         plain = (t.description_en or t.description_fi) if lang == "en" else t.description_fi
         assert desc == (plain or none)
     assert none in descs  # the sample codebook has themes without a description
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_agreement_on_a_file_that_is_no_worksheet_says_so_in_the_run_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    csv = tmp_path / "some.csv"
+    csv.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["coding-agreement", str(csv), "--lang", lang]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "some.csv" in err and "sosrake coding-sample" in err
+    assert "Exception" not in err and "Excel workbook" not in err
+    if lang == "fi":
+        assert "ei ole" in err and ".xlsx-koodauslomake" in err
+    else:
+        assert "is not an .xlsx coding worksheet" in err

@@ -347,6 +347,13 @@ def worksheet_codebook(path: str | Path) -> str:
     return next((str(r[1]) for r in rows if r and r[0] == "codebook"), "")
 
 
+#: A file that is not a worksheet of ``sosrake coding-sample`` (not an xlsx, or without the ``_meta`` sheet).
+_NOT_A_WORKSHEET = (
+    "{name} is not an .xlsx coding worksheet made by sosrake coding-sample; give the worksheet the coders "
+    "ticked (coding_sample.xlsx in the run's review/ folder)"
+)
+
+
 def read_worksheet(path: str | Path) -> Worksheet:
     """Read a coded worksheet written by :func:`write_worksheet` (see the module docstring for the ticks)."""
     from openpyxl import load_workbook
@@ -356,12 +363,10 @@ def read_worksheet(path: str | Path) -> Worksheet:
         raise ConfigError(f"the coding worksheet does not exist: {path}")
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # not an xlsx at all
-        raise ConfigError(f"{path.name} is no Excel workbook ({type(exc).__name__})") from None
+    except Exception:  # not an xlsx at all
+        raise ConfigError(_NOT_A_WORKSHEET.format(name=path.name)) from None
     if META_SHEET not in wb.sheetnames:
-        raise ConfigError(
-            f"{path.name} is no coding worksheet (no {META_SHEET} sheet): make one with sosrake coding-sample"
-        )
+        raise ConfigError(_NOT_A_WORKSHEET.format(name=path.name))
     meta = {
         str(r[0]): "" if r[1] is None else str(r[1])
         for r in wb[META_SHEET].iter_rows(values_only=True)
