@@ -567,3 +567,31 @@ def test_agreement_on_a_file_that_is_no_worksheet_says_so_in_the_run_language(
         assert "ei ole" in err and ".xlsx-koodauslomake" in err
     else:
         assert "is not an .xlsx coding worksheet" in err
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_codebook_suggest_without_suggestions_says_so_and_prints_no_template(
+    run_dir: Path, lang: str
+) -> None:
+    from sosrake_lib.coding.suggest import suggest_command
+
+    # the sample's uncoded answers share no word in two answers: nothing reaches the minimum count
+    out = suggest_command(run_dir, lang=lang)
+    assert ("ei ehdotuksia:" if lang == "fi" else "no suggestions:") in out
+    assert "- id: new_theme" not in out and "stems:" not in out and "  –" not in out
+    assert (run_dir / "review" / "codebook_suggestions.csv").is_file()
+
+
+def test_codebook_suggest_with_suggestions_prints_the_template(run_dir: Path) -> None:
+    from sosrake_lib.coding.answers import REVIEW_DIR
+    from sosrake_lib.coding.suggest import suggest_command
+
+    path = run_dir / REVIEW_DIR / "coding_answers.csv"
+    answers = pd.read_csv(path, dtype=str, keep_default_na=False)
+    flags = [c for c in answers.columns if c.startswith("cb:")]
+    ticked = answers[flags].apply(lambda c: c.str.strip().str.lower().eq("x")).sum(axis=1)
+    uncoded = answers.index[ticked == 0][:2]
+    answers.loc[uncoded, "answer"] = "Vertaisryhmä puuttui kokonaan."
+    answers.to_csv(path, index=False)
+    out = suggest_command(run_dir, lang="fi")
+    assert "vertaisryhmä" in out and "- id: new_theme" in out and "ei ehdotuksia" not in out
