@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -192,6 +193,22 @@ def _scan(folder: Path, min_n: int, raw: Path | None, lang: Lang = "en") -> int:
     return 1 if findings else 0
 
 
+def _check_history_level(outputs: Path, lang: Lang) -> None:
+    """Stop when ``outputs`` is a semester folder (its subfolders are runs) or a run folder itself, not the
+    output root above them: name the folder to give instead."""
+    if any(outputs.glob("*/*/manifest.json")):
+        return  # runs where they belong: <outputs>/<semester>/<analysis>/
+    if (outputs / "manifest.json").is_file():
+        key, root = "history_run_folder", outputs.resolve().parent.parent
+    elif any(outputs.glob("*/manifest.json")):
+        key, root = "history_semester_folder", outputs.resolve().parent
+    else:
+        return
+    if not outputs.is_absolute():  # as the user wrote it: a relative path stays relative
+        root = Path(os.path.relpath(root))
+    raise ConfigError(text(key, lang, folder=outputs, root=root))
+
+
 def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
     """``sosrake history``: collect the key figures of every completed run; say what was skipped or guessed."""
     from .history.publish import write_history
@@ -199,6 +216,7 @@ def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
 
     if not outputs.is_dir():
         raise ConfigError(text("history_no_folder", lang, folder=outputs))
+    _check_history_level(outputs, lang)
     result = write_history(outputs, out, lang=lang)
     for s in result.skipped:
         print(

@@ -294,3 +294,23 @@ def test_report_section_names_the_runs_and_the_folders_left_out(root: Path, tmp_
     assert strict is not None
     shown = strict.cells[1].outputs[0].data["text/html"]
     assert ">63<" in shown and ">31<" not in shown and ">33<" not in shown
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_semester_folder_given_to_history_suggests_the_folder_above(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    semester = tmp_path / "outputs" / "sample"
+    for analysis in ("course", "competence"):
+        (semester / analysis).mkdir(parents=True)
+        (semester / analysis / "manifest.json").write_text("{}", encoding="utf-8")
+        (semester / analysis / "key_figures.json").write_text("{}", encoding="utf-8")
+    assert cli.main(["history", str(semester), "--lang", lang]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"sosrake history {tmp_path / 'outputs'}" in err
+    assert ("lukukauden kansio" if lang == "fi" else "a semester folder") in err
+    assert not (semester / "history").exists()
+    # a run folder itself (two levels too deep) points two levels up
+    assert cli.main(["history", str(semester / "course"), "--lang", lang]) == 2
+    assert f"sosrake history {tmp_path / 'outputs'}" in capsys.readouterr().err
