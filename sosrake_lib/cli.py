@@ -333,9 +333,16 @@ def _map(
     write: Path | None,
     lang: Lang = "en",
 ) -> str:
+    from .codebook import Instrument
+    from .editions import pick_edition
     from .mapping import format_map, map_export, write_overlay
 
-    m = map_export(path, _instrument_of(path, instrument), overlay=overlay)
+    name = _instrument_of(path, instrument)
+    try:  # the codebook version the export was asked with (a reworded item is no unmatched column)
+        inst: Instrument | str = pick_edition(path.resolve(), name, overlay)
+    except ExportError:
+        inst = name  # no version reads it: map_export says what it cannot find
+    m = map_export(path, inst, overlay=overlay)
     out = format_map(m)
     if write is not None:
         if not m.proposals():
