@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -192,6 +193,22 @@ def _scan(folder: Path, min_n: int, raw: Path | None, lang: Lang = "en") -> int:
     return 1 if findings else 0
 
 
+def _check_history_level(outputs: Path, lang: Lang) -> None:
+    """Stop when ``outputs`` is a semester folder (its subfolders are runs) or a run folder itself, not the
+    output root above them: name the folder to give instead."""
+    if any(outputs.glob("*/*/manifest.json")):
+        return  # runs where they belong: <outputs>/<semester>/<analysis>/
+    if (outputs / "manifest.json").is_file():
+        key, root = "history_run_folder", outputs.resolve().parent.parent
+    elif any(outputs.glob("*/manifest.json")):
+        key, root = "history_semester_folder", outputs.resolve().parent
+    else:
+        return
+    if not outputs.is_absolute():  # as the user wrote it: a relative path stays relative
+        root = Path(os.path.relpath(root))
+    raise ConfigError(text(key, lang, folder=outputs, root=root))
+
+
 def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
     """``sosrake history``: collect the key figures of every completed run; say what was skipped or guessed."""
     from .history.publish import write_history
@@ -199,6 +216,7 @@ def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
 
     if not outputs.is_dir():
         raise ConfigError(text("history_no_folder", lang, folder=outputs))
+    _check_history_level(outputs, lang)
     result = write_history(outputs, out, lang=lang)
     for s in result.skipped:
         print(
@@ -315,9 +333,16 @@ def _map(
     write: Path | None,
     lang: Lang = "en",
 ) -> str:
+    from .codebook import Instrument
+    from .editions import pick_edition
     from .mapping import format_map, map_export, write_overlay
 
-    m = map_export(path, _instrument_of(path, instrument), overlay=overlay)
+    name = _instrument_of(path, instrument)
+    try:  # the codebook version the export was asked with (a reworded item is no unmatched column)
+        inst: Instrument | str = pick_edition(path.resolve(), name, overlay)
+    except ExportError:
+        inst = name  # no version reads it: map_export says what it cannot find
+    m = map_export(path, inst, overlay=overlay)
     out = format_map(m)
     if write is not None:
         if not m.proposals():

@@ -648,6 +648,11 @@ def run_semester(
         read_worksheet(coded_worksheet)  # a bad tick stops the run before anything is written
     if approved_quotes is not None and not Path(approved_quotes).is_file():
         raise ConfigError(f"the approved-quotes file does not exist: {approved_quotes}")
+    if earlier_round is not None and Path(earlier_round).is_dir():
+        raise ConfigError(
+            f"--earlier-round {earlier_round} is a folder, not a file; give the earlier round's "
+            "competence export file, e.g. data/raw/sample/competence_2020.xlsx"
+        )
     if earlier_round is not None and not Path(earlier_round).is_file():
         raise ConfigError(
             f"the earlier round's export does not exist: {earlier_round}; give the earlier round's "

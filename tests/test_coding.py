@@ -238,8 +238,12 @@ def test_theme_and_no_theme_together_is_an_error(run_dir: Path) -> None:
     wb = load_workbook(path)
     none_col = [c.value for c in wb["Koodaaja 1"][1]].index("Ei mikään teema") + 1
     _tick(path, "Koodaaja 1", 2, none_col, "x")
-    with pytest.raises(ExportError, match="no theme"):
+    with pytest.raises(ExportError, match="no theme") as err:
         read_worksheet(path)
+    # the advice is to remove one of the two ticks, not how to write a tick
+    en, fi = err.value.one_line("en"), err.value.one_line("fi")
+    assert "remove one of the two ticks" in en and "x, X, 1" not in en
+    assert "poista toinen kahdesta merkinnästä" in fi and "x, X, 1" not in fi
 
 
 def test_rows_nobody_coded_are_left_out_and_counted(run_dir: Path) -> None:
@@ -521,3 +525,73 @@ def test_a_worksheet_goes_to_the_analysis_of_its_codebook(
             progress=False,
         )
     assert not out.exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize(("lang", "none"), [("fi", "(ei kuvausta)"), ("en", "(no description)")])
+def test_themes_sheet_shows_labels_and_descriptions_never_the_matching_stems(
+    run_dir: Path, tmp_path: Path, lang: str, none: str
+) -> None:
+    from sosrake_lib.text import load_theme_codebook
+
+    path = write_worksheet(run_dir, n=20, seed=1, lang=lang, target=tmp_path / f"w_{lang}.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Themes" if lang == "en" else "Teemat"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    descs = [r[1] for r in rows if r[0]]
+    assert descs
+    stems = {s for t in load_theme_codebook("interviews").themes for s in t.stems}
+    written = "\n".join(str(d) for d in descs)
+    assert not any(s in written for s in stems if any(ch in s for ch in "^=$|"))
+    cb = {
+        t.label_en if lang == "en" else t.label_fi: t
+        for t in load_theme_codebook("interviews").themes
+    }
+    for label, desc in ((r[0], r[1]) for r in rows if r[0] in cb):
+        t = cb[label]
+        plain = (t.description_en or t.description_fi) if lang == "en" else t.description_fi
+        assert desc == (plain or none)
+    assert none in descs  # the sample codebook has themes without a description
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_agreement_on_a_file_that_is_no_worksheet_says_so_in_the_run_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    csv = tmp_path / "some.csv"
+    csv.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["coding-agreement", str(csv), "--lang", lang]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "some.csv" in err and "sosrake coding-sample" in err
+    assert "Exception" not in err and "Excel workbook" not in err
+    if lang == "fi":
+        assert "ei ole" in err and ".xlsx-koodauslomake" in err
+    else:
+        assert "is not an .xlsx coding worksheet" in err
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_codebook_suggest_without_suggestions_says_so_and_prints_no_template(
+    run_dir: Path, lang: str
+) -> None:
+    from sosrake_lib.coding.suggest import suggest_command
+
+    # the sample's uncoded answers share no word in two answers: nothing reaches the minimum count
+    out = suggest_command(run_dir, lang=lang)
+    assert ("ei ehdotuksia:" if lang == "fi" else "no suggestions:") in out
+    assert "- id: new_theme" not in out and "stems:" not in out and "  –" not in out
+    assert (run_dir / "review" / "codebook_suggestions.csv").is_file()
+
+
+def test_codebook_suggest_with_suggestions_prints_the_template(run_dir: Path) -> None:
+    from sosrake_lib.coding.answers import REVIEW_DIR
+    from sosrake_lib.coding.suggest import suggest_command
+
+    path = run_dir / REVIEW_DIR / "coding_answers.csv"
+    answers = pd.read_csv(path, dtype=str, keep_default_na=False)
+    flags = [c for c in answers.columns if c.startswith("cb:")]
+    ticked = answers[flags].apply(lambda c: c.str.strip().str.lower().eq("x")).sum(axis=1)
+    uncoded = answers.index[ticked == 0][:2]
+    answers.loc[uncoded, "answer"] = "Vertaisryhmä puuttui kokonaan."
+    answers.to_csv(path, index=False)
+    out = suggest_command(run_dir, lang="fi")
+    assert "vertaisryhmä" in out and "- id: new_theme" in out and "ei ehdotuksia" not in out

@@ -236,6 +236,21 @@ def test_run_option_missing_file_is_one_line_and_exit_2(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_an_earlier_round_folder_is_named_a_folder(tmp_path, capsys, lang):
+    args = ["run", "competence", "--semester", "s", "--raw", str(FOLLOWUP_SAMPLE_DIR)]
+    args += ["--out", str(tmp_path / "out"), "--earlier-round", str(EARLY.parent), "--lang", lang]
+    assert main([*args, "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    if lang == "fi":
+        assert "on kansio" in err and "tiedosto" in err and "vientitiedostoa ei ole" not in err
+    else:
+        assert "is a folder" in err and "does not exist" not in err
+    assert "competence_2020.xlsx" in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_run_option_in_finnish_help(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help", "--lang", "fi"])

@@ -670,3 +670,33 @@ def test_completion_model_hides_terms_of_levels_the_tables_hide(data: course.Cou
         int(t.loc["group[T.student]", "n"]) == 25
         and 0.1 < float(t.loc["group[T.student]", "odds_ratio"]) < 1
     )
+
+
+def test_a_version_two_baseline_is_read_with_the_codebook_it_was_asked_with() -> None:
+    # The 2022 competence export rewords C_VT2 (now C_VT2b): read with the first codebook its answers were
+    # dropped and the reworded item was reported absent. The baseline must be read like the competence run.
+    b = "data/raw/sample_2022/"
+    d = course.load_course_data(
+        b + "course_enrolment_2022.csv",
+        b + "course_pre_2022.csv",
+        b + "course_post_2022.csv",
+        b + "course_feedback_2022.xlsx",
+        b + "competence_2022.xlsx",
+    )
+    inst = d.instruments["baseline"]
+    assert inst.version == 2
+    assert d.baseline is not None and d.baseline["C_VT2b"].notna().any()
+    assert not d.logs["baseline"].get("absent_items")
+    scores = course.area_scores(d.baseline, inst, role="competence")
+    assert scores["vaikuttavuustieto"].notna().any()
+
+
+def test_the_2020_baseline_is_still_read_with_the_first_codebook() -> None:
+    d = course.load_course_data(
+        SAMPLE + "course_enrolment_2021.csv",
+        SAMPLE + "course_pre_2021.csv",
+        SAMPLE + "course_post_2021.csv",
+        SAMPLE + "course_feedback_2021.xlsx",
+        SAMPLE + "competence_2020.xlsx",
+    )
+    assert d.instruments["baseline"].version == 1

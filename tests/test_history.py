@@ -400,3 +400,23 @@ def test_a_follow_up_runs_earlier_round_does_not_set_its_codebook_version() -> N
         Path("2022"), "2022/competence", "competence", manifest, [], 5, Round("2022", "run_label")
     )
     assert run.instrument_versions == "competence=2"
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_semester_folder_given_to_history_suggests_the_folder_above(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    semester = tmp_path / "outputs" / "sample"
+    for analysis in ("course", "competence"):
+        (semester / analysis).mkdir(parents=True)
+        (semester / analysis / "manifest.json").write_text("{}", encoding="utf-8")
+        (semester / analysis / "key_figures.json").write_text("{}", encoding="utf-8")
+    assert cli.main(["history", str(semester), "--lang", lang]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"sosrake history {tmp_path / 'outputs'}" in err
+    assert ("lukukauden kansio" if lang == "fi" else "a semester folder") in err
+    assert not (semester / "history").exists()
+    # a run folder itself (two levels too deep) points two levels up
+    assert cli.main(["history", str(semester / "course"), "--lang", lang]) == 2
+    assert f"sosrake history {tmp_path / 'outputs'}" in capsys.readouterr().err

@@ -34,6 +34,8 @@ from .answers import CB_PREFIX, REVIEW_DIR, read_coding_answers
 __all__ = ["STOP_WORDS", "SUGGESTIONS_FILE", "suggest_command", "suggest_terms", "yaml_snippet"]
 
 SUGGESTIONS_FILE = "codebook_suggestions.csv"
+#: A word or pair is suggested when at least this many uncoded answers contain it.
+MIN_COUNT = 2
 
 #: Finnish function words and fillers of open answers (as lemmas), left out of the suggestions.
 STOP_WORDS = frozenset(
@@ -123,7 +125,7 @@ def suggest_command(run_dir: Path, top: int = 30, lang: Lang = "fi") -> str:
     answers = read_coding_answers(run_dir)
     flags = [c for c in answers.columns if c.startswith(CB_PREFIX)]
     uncoded = answers.loc[answers[flags].sum(axis=1) == 0, "answer"] if flags else answers["answer"]
-    table = suggest_terms(uncoded, min_count=2)
+    table = suggest_terms(uncoded, min_count=MIN_COUNT)
     path = Path(run_dir) / REVIEW_DIR / SUGGESTIONS_FILE
     atomic_write_text(
         path,
@@ -132,6 +134,24 @@ def suggest_command(run_dir: Path, top: int = 30, lang: Lang = "fi") -> str:
         ),
     )
     fi = lang == "fi"
+    written = (
+        f"Kirjoitettu: {path} (tarkistusaineistoa: pienet lukumäärät, ei julkaista)."
+        if fi
+        else f"Written: {path} (review material: small counts, not for publication)."
+    )
+    if table.empty:  # nothing to suggest: say so, and no template to fill with nothing
+        return "\n".join(
+            [
+                (
+                    f"ei ehdotuksia: yksikään sana tai sanapari ei esiinny vähintään {MIN_COUNT} "
+                    f"vastauksessa niistä {len(uncoded)}, joita mikään teema ei tunnistanut."
+                    if fi
+                    else f"no suggestions: no word or word pair occurs in at least {MIN_COUNT} of the "
+                    f"{len(uncoded)} answers no theme recognised."
+                ),
+                written,
+            ]
+        )
     lines = [
         (
             f"Vastauksia, joita mikään teema ei tunnistanut: {len(uncoded)}. Yleisimmät perusmuodot ja "
@@ -145,18 +165,15 @@ def suggest_command(run_dir: Path, top: int = 30, lang: Lang = "fi") -> str:
     for r in shown.itertuples(index=False):
         kind = ("sana" if r.kind == "lemma" else "sanapari") if fi else r.kind
         lines.append(f"  {r.answers:>4}  {r.term}  ({kind})")
-    if shown.empty:
-        lines.append("  –")
     lines += [
         "",
-        yaml_snippet(shown["term"].head(5).tolist() or ["sanan alku"], lang),
+        yaml_snippet(shown["term"].head(5).tolist(), lang),
         "",
         (
-            f"Tarkista muutos: sosrake coding-agreement <koodattu lomake> (luokittelee uudelleen). "
-            f"Kirjoitettu: {path} (tarkistusaineistoa: pienet lukumäärät, ei julkaista)."
+            "Tarkista muutos: sosrake coding-agreement <koodattu lomake> (luokittelee uudelleen). "
             if fi
-            else f"Check the edit: sosrake coding-agreement <coded worksheet> (codes again). Written: {path} "
-            "(review material: small counts, not for publication)."
-        ),
+            else "Check the edit: sosrake coding-agreement <coded worksheet> (codes again). "
+        )
+        + written,
     ]
     return "\n".join(lines)

@@ -8,7 +8,8 @@ the run's ``review/coding_answers.csv`` and writes ``review/coding_sample.xlsx``
    question, answer), one column per theme to tick with ``x``, a column *Ei mikään teema* / *No theme* for
    an answer that fits no theme, and a note column. A list validation offers ``x`` in the tick cells; the
    header row and the text columns are frozen. The second sheet is for a second, independent coder;
-3. *Teemat* / *Themes*: each theme's name and description from the codebook;
+3. *Teemat* / *Themes*: each theme's name and description from the codebook ("(ei kuvausta)" when it has
+   none; never its matching stems);
 4. a hidden sheet ``_meta`` the agreement step reads (codebook, theme ids of the columns, seed, run).
 
 The codebook's own codes are **not** in the workbook: the coder must not see them.
@@ -73,6 +74,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "note": "Huomio",
         "theme": "Teema",
         "description": "Kuvaus",
+        "no_description": "(ei kuvausta)",
         "title": "Avovastausten koodaus: vertailu teemakoodistoon",
         "lines": [
             "Tällä lomakkeella tarkistetaan, kuinka hyvin teemakoodisto luokittelee avovastaukset. "
@@ -106,6 +108,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "note": "Note",
         "theme": "Theme",
         "description": "Description",
+        "no_description": "(no description)",
         "title": "Coding open answers: a check of the theme codebook",
         "lines": [
             "This worksheet checks how well the theme codebook codes the open answers. You read a sample "
@@ -246,7 +249,8 @@ def _themes_of(answers: pd.DataFrame, codebook: str, lang: Lang) -> list[tuple[s
                 continue
             label = t.label_en if lang == "en" else t.label_fi
             desc = (t.description_en or t.description_fi) if lang == "en" else t.description_fi
-            out.append((t.id, label, desc or ", ".join(t.stems[:8])))
+            # never the matching stems: they mean nothing to staff and would show the coder the codebook
+            out.append((t.id, label, desc or _WORDS[lang]["no_description"]))
     return out
 
 
@@ -307,15 +311,24 @@ class Worksheet:
     uncoded: dict[str, int] = field(default_factory=dict)
 
 
-def _bad(path: Path, sheet: str, row: int, column: str, value: Any, what: str) -> ExportError:
+def _bad(
+    path: Path,
+    sheet: str,
+    row: int,
+    column: str,
+    value: Any,
+    what: str,
+    hint: str = "tick with x, X, 1 or kyllä, or leave the cell empty",
+    hint_fi: str = "merkitse x, X, 1 tai kyllä, tai jätä solu tyhjäksi",
+) -> ExportError:
     return ExportError(
         what,
         file=f"{path.name} [{sheet}]",
         row=row,
         column=column,
         value=value,
-        hint="tick with x, X, 1 or kyllä, or leave the cell empty",
-        hint_fi="merkitse x, X, 1 tai kyllä, tai jätä solu tyhjäksi",
+        hint=hint,
+        hint_fi=hint_fi,
     )
 
 
@@ -334,6 +347,13 @@ def worksheet_codebook(path: str | Path) -> str:
     return next((str(r[1]) for r in rows if r and r[0] == "codebook"), "")
 
 
+#: A file that is not a worksheet of ``sosrake coding-sample`` (not an xlsx, or without the ``_meta`` sheet).
+_NOT_A_WORKSHEET = (
+    "{name} is not an .xlsx coding worksheet made by sosrake coding-sample; give the worksheet the coders "
+    "ticked (coding_sample.xlsx in the run's review/ folder)"
+)
+
+
 def read_worksheet(path: str | Path) -> Worksheet:
     """Read a coded worksheet written by :func:`write_worksheet` (see the module docstring for the ticks)."""
     from openpyxl import load_workbook
@@ -343,12 +363,10 @@ def read_worksheet(path: str | Path) -> Worksheet:
         raise ConfigError(f"the coding worksheet does not exist: {path}")
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # not an xlsx at all
-        raise ConfigError(f"{path.name} is no Excel workbook ({type(exc).__name__})") from None
+    except Exception:  # not an xlsx at all
+        raise ConfigError(_NOT_A_WORKSHEET.format(name=path.name)) from None
     if META_SHEET not in wb.sheetnames:
-        raise ConfigError(
-            f"{path.name} is no coding worksheet (no {META_SHEET} sheet): make one with sosrake coding-sample"
-        )
+        raise ConfigError(_NOT_A_WORKSHEET.format(name=path.name))
     meta = {
         str(r[0]): "" if r[1] is None else str(r[1])
         for r in wb[META_SHEET].iter_rows(values_only=True)
@@ -392,6 +410,8 @@ def read_worksheet(path: str | Path) -> Worksheet:
                     header[tick_cols[-1]],
                     values[tick_cols[-1]],
                     "both a theme and 'no theme' are ticked",
+                    hint="remove one of the two ticks: the theme's or the one in 'no theme'",
+                    hint_fi="poista toinen kahdesta merkinnästä: teeman tai sarakkeen 'Ei mikään teema'",
                 )
             ids.append(str(aid).strip())
             questions.append(values[1])

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..cleaning import clean_responses
 from ..codebook import Instrument, load_instrument
+from ..editions import pick_edition
 from ..io import read_export
 from ..paths import PROJECT_ROOT
 from ..settings import MIN_N
@@ -65,7 +66,8 @@ def load_course_data(
 
     ``baseline_path = ""`` means no baseline. Relative paths are resolved from the project root. The cleaning
     log of each file (without its per-row list) is kept in ``logs`` under ``enrolment``, ``pre``, ``post``,
-    ``feedback`` and ``baseline``. ``overlay``: a codebook overlay with header aliases (``sosrake map``).
+    ``feedback`` and ``baseline``. ``overlay``: a codebook overlay with header aliases (``sosrake map``). The
+    baseline is read with the version of ``baseline_instrument`` that fits it (:func:`~sosrake_lib.editions.pick_edition`).
 
     Raises
     ------
@@ -87,7 +89,8 @@ def load_course_data(
     }
     baseline = None
     if str(baseline_path).strip():
-        insts["baseline"] = load_instrument(baseline_instrument, overlay=overlay)
+        # the codebook version the baseline round was asked with (a reworded item keeps its answers)
+        insts["baseline"] = pick_edition(resolve_path(baseline_path), baseline_instrument, overlay)
         baseline = _read_clean(baseline_path, insts["baseline"])
         frames["baseline"] = baseline
     for key, inst in (
