@@ -224,10 +224,13 @@ def _history(outputs: Path, out: Path | None, lang: Lang = "en") -> int:
         )
     if not result.runs:
         raise ConfigError(text("history_no_runs", lang, folder=outputs))
-    for run, fi, en in guessed_runs(result.table):
+    guessed = guessed_runs(result.table)
+    for run, fi, en in guessed:
         print(
             text("history_guessed", lang, run=run, note=fi if lang == "fi" else en), file=sys.stderr
         )
+    if guessed:
+        print(text("history_guessed_hint", lang), file=sys.stderr)
     for r in breaks(result.table).to_dict("records"):
         reason = r["break_reason_fi"] if lang == "fi" else r["break_reason_en"]
         print(

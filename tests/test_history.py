@@ -137,6 +137,7 @@ def test_a_guessed_round_is_said(table: pd.DataFrame, root: Path, capsys) -> Non
     assert cli.main(["history", str(root), "--out", str(root.parent / "h_fi")]) == 0
     err = capsys.readouterr().err
     assert "huom.: sample/course: ajon nimi sample ei ole lukukausi; kierros 2021 päätelty" in err
+    assert err.count("vinkki: nimeä ajo lukukaudella tai vuodella") == 1  # what to do, said once
 
 
 def test_incomplete_runs_are_skipped_with_the_reason(root: Path, tmp_path: Path, capsys) -> None:
