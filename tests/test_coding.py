@@ -319,6 +319,11 @@ def test_headline_skips_an_uncertain_theme_or_says_none_passes(
     assert kf["top_missing_theme"].value == "asuminen"  # passes: stays the headline
     assert "apu arkeen" in kf["coding_agreement"].label_fi
     assert kf["coding_agreement"].value == pytest.approx(agreement.attrs["mean_kappa"])
+    # the label says over how many themes the mean is (the kappas the table shows), so it is not read as
+    # the mean over every theme that `sosrake coding-agreement` prints
+    shown = int(agreement["kappa"].notna().sum())
+    assert f"({shown} teeman keskiarvo, " in kf["coding_agreement"].label_fi
+    assert f"(mean over {shown} themes, " in kf["coding_agreement"].label_en
     # mark the headline theme uncertain: the next most frequent theme that passes is the headline
     marked = agreement.copy()
     marked.loc[marked["theme"] == "asuminen", "uncertain"] = True

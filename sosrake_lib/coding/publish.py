@@ -142,6 +142,7 @@ def agreement_table(
     valid = [float(k) for k in out["kappa"].dropna()]
     out.attrs = {
         "mean_kappa": float(np.mean(valid)) if valid else math.nan,
+        "n_mean_themes": len(valid),
         "pooled_kappa": pooled["kappa"] if not mask.any() else math.nan,
         "n_coded": n_coded,
         "n_uncoded": dict(ws.uncoded),
@@ -199,8 +200,8 @@ def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
     fi = [
         f"Vertailukohta on ensimmäinen koodaaja ({a.get('n_coded')} koodattua vastausta); raja: kappa "
         f"{fmt_number(bound, 'fi', 2)}. Kaikki teemat yhdessä (poolattu) kappa "
-        f"{fmt_number(a.get('pooled_kappa'), 'fi', 2)}, teemojen kappojen keskiarvo "
-        f"{fmt_number(a.get('mean_kappa'), 'fi', 2)}.",
+        f"{fmt_number(a.get('pooled_kappa'), 'fi', 2)}, taulukossa näkyvien "
+        f"{a.get('n_mean_themes', '')} teeman kappojen keskiarvo {fmt_number(a.get('mean_kappa'), 'fi', 2)}.",
         f"Rivit, joilla ei ollut yhtään merkintää, jätettiin pois: {left} riviä (koodaajat yhteensä).",
         f"{unknown} koodattua vastausta ei kuulunut tähän ajoon, ne jätettiin pois."
         if unknown
@@ -216,8 +217,8 @@ def agreement_notes(agreement: pd.DataFrame) -> tuple[str, str]:
     en = [
         f"The reference is the first coder ({a.get('n_coded')} coded answers); bound: kappa "
         f"{fmt_number(bound, 'en', 2)}. All themes pooled: kappa "
-        f"{fmt_number(a.get('pooled_kappa'), 'en', 2)}; mean of the themes' kappas "
-        f"{fmt_number(a.get('mean_kappa'), 'en', 2)}.",
+        f"{fmt_number(a.get('pooled_kappa'), 'en', 2)}; mean of the kappas of the "
+        f"{a.get('n_mean_themes', '')} themes the table shows {fmt_number(a.get('mean_kappa'), 'en', 2)}.",
         f"Rows with no tick were left out: {left} rows (coders together).",
         f"{unknown} coded answers were not of this run and were left out." if unknown else "",
         "The worksheet's ids were not of this run (another pseudonym key), so the codebook's codes were "
@@ -242,6 +243,7 @@ def add_agreement_figure(
 
     mean = agreement.attrs.get("mean_kappa", math.nan)
     n = int(agreement.attrs.get("n_coded", 0))
+    k = int(agreement.attrs.get("n_mean_themes", 0))
     absent = set(agreement.attrs.get("not_defined", []))
     marked = agreement.loc[agreement["uncertain"].astype(bool), "theme"].astype(str).tolist()
     bad = [t for t in marked if t not in absent]
@@ -262,11 +264,13 @@ def add_agreement_figure(
         "kappa",
         n=n,
         method="Cohen's kappa of the theme codebook against a human coder on a coded sample of the open "
-        "answers, mean over the themes; a theme below the bound is marked uncertain and not headlined",
-        label_fi=f"Teemaluokittelu vastasi ihmiskoodaajaa: kappa keskimäärin {k_fi} ({n} vastausta)"
+        "answers, mean over the themes whose kappa is published (not hidden, defined); a theme below the bound is marked uncertain and not headlined",
+        label_fi=f"Teemaluokittelu vastasi ihmiskoodaajaa: kappa keskimäärin {k_fi} "
+        f"({k} teeman keskiarvo, {n} vastausta)"
         + (f"; epävarma luokittelu: {names_fi}" if bad else "")
         + gone_fi,
-        label_en=f"Theme coding agreed with a human coder: mean kappa {k_en} ({n} answers)"
+        label_en=f"Theme coding agreed with a human coder: mean kappa {k_en} "
+        f"(mean over {k} themes, {n} answers)"
         + (f"; uncertain coding: {names_en}" if bad else "")
         + gone_en,
         source=source("coding_agreement", "kappa"),
