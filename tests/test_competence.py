@@ -694,7 +694,9 @@ def test_infographic_marks_weak_areas(tmp_path, sample, inst, threshold, lang):
     else:  # every importance scale is weak, and the competence scale of yhteiso (0.37)
         assert len(need_marks) == 6 and score_marks == {yhteiso}
         assert score_chart.caption == page._WEAK_NOTE[lang]
-    assert need_chart.caption.endswith(page._WEAK_NOTE[lang])
+    assert need_chart.caption.endswith(page._WEAK_NOTE_NEEDS[lang])
+    # the need chart's note says the weak scale may be importance, not competence
+    assert ("tärkeysasteikon" if lang == "fi" else "importance scale") in need_chart.caption
     assert ("heikko mittari" if lang == "fi" else "weak scale") in need_chart.caption.lower()
 
 

@@ -32,6 +32,15 @@ _WEAK_NOTE = {
     "thing consistently, so read the result item by item.",
 }
 
+#: The training-need chart rests on two scales per area (competence and importance): its note says either may
+#: be the weak one, so a reader does not take a weak importance scale for weak competence answers.
+_WEAK_NOTE_NEEDS = {
+    "fi": "* Heikko mittari: alueen osaamis- tai tärkeysasteikon Cronbachin alfa alle rajan (kumpi, kertoo "
+    "raportin luotettavuustaulukko); lue tulos väittämittäin.",
+    "en": "* Weak scale: Cronbach's alpha of the area's competence or importance scale is below the threshold "
+    "(the report's reliability table says which); read the result item by item.",
+}
+
 
 def _weak_labels(ctx: Context, key: str, where: tuple[str, str] | None = None) -> set[str]:
     """Bar labels (as :func:`_bars_from_table` writes them) of the areas the table marks ``weak_scale``."""
@@ -87,7 +96,7 @@ def _competence_chart(ctx: Context) -> Chart | None:
             )
         )
         if _marked(bars):
-            caption += " " + _WEAK_NOTE[ctx.lang]
+            caption += " " + _WEAK_NOTE_NEEDS[ctx.lang]
         top = max(max(b.ci_high or 0 for b in bars), max(b.value or 0 for b in bars))
         return Chart(
             "Koulutustarve osaamisalueittain (Borichin MWDS)"
