@@ -421,3 +421,15 @@ def test_a_semester_folder_given_to_history_suggests_the_folder_above(
     # a run folder itself (two levels too deep) points two levels up
     assert cli.main(["history", str(semester / "course"), "--lang", lang]) == 2
     assert f"sosrake history {tmp_path / 'outputs'}" in capsys.readouterr().err
+
+
+def test_a_key_figure_without_a_history_name_reads_as_the_runs_own_label() -> None:
+    """A figure history.yaml does not name (a follow-up's difference of differences) is shown with the label
+    the run gave it, never its machine name; a named one keeps the stable name (its run label has a value)."""
+    did = {**_figure("followup_did", 0.4, ""), "label_fi": "Erotusten erotus", "label_en": "DiD"}
+    n = {**_figure("n_respondents", 118, "", "n"), "label_fi": "118 vastaajaa", "label_en": "118"}
+    t = history_table([_run("2020", [did, n]), _run("2022", [did, n])]).set_index(["name", "round"])
+    assert t.loc[("followup_did", "2022"), "label_fi"] == "Erotusten erotus"
+    assert t.loc[("followup_did", "2022"), "label_en"] == "DiD"
+    assert t.loc[("n_respondents", "2022"), "label_fi"] == "Vastaajia"
+

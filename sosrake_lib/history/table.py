@@ -111,6 +111,7 @@ def _row(
     origin: str,
     source: Mapping[str, Any] | None,
     subject: str = "",
+    labels: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     decimals = display_decimals(unit)
     low, high = ci
@@ -137,8 +138,8 @@ def _row(
         "suppressed": hidden,
         "census": "census" in method.lower(),
         "method": method,
-        "label_fi": measure_label(run.analysis, name, "fi"),
-        "label_en": measure_label(run.analysis, name, "en"),
+        "label_fi": _label(run.analysis, name, "fi", labels),
+        "label_en": _label(run.analysis, name, "en", labels),
         "round_source": round_source,
         "round_guessed": guessed,
         "round_note_fi": run.round.note_fi if guessed else "",
@@ -149,6 +150,22 @@ def _row(
         "run": run.relative,
         "source": json.dumps(source, ensure_ascii=False, sort_keys=True) if source else "",
     }
+
+
+def _label(analysis: str, name: str, lang: str, labels: Mapping[str, Any] | None) -> str:
+    """The readable name of a key figure: ``history.yaml``'s stable name, else the run's own label of it
+    (``label_fi``/``label_en`` of key_figures.json), else the machine name.
+
+    >>> _label("course", "followup_did", "fi", {"label_fi": "Erotusten erotus"})
+    'Erotusten erotus'
+    >>> _label("course", "completion_rate", "fi", {"label_fi": "Suoritusaste 55,6 %"})
+    'Suoritusaste'
+    """
+    named = measure_label(analysis, name, lang)  # type: ignore[arg-type]
+    if named != name:
+        return named
+    own = str((labels or {}).get(f"label_{lang}") or "").strip()
+    return own or name
 
 
 def _table_rows(run: Run, table: str) -> list[dict[str, str]]:
@@ -188,6 +205,7 @@ def rows_of_run(run: Run) -> list[dict[str, Any]]:
             "unit": str(kf.get("unit") or ""),
             "method": str(kf.get("method") or ""),
             "subject": subject_of(kf.get("note")),
+            "labels": kf,
         }
         rows.append(
             _row(
