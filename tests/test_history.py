@@ -433,3 +433,14 @@ def test_a_key_figure_without_a_history_name_reads_as_the_runs_own_label() -> No
     assert t.loc[("followup_did", "2022"), "label_en"] == "DiD"
     assert t.loc[("n_respondents", "2022"), "label_fi"] == "Vastaajia"
 
+
+def test_summary_headings_name_the_analysis_by_its_title() -> None:
+    from sosrake_lib.history.publish import HistoryResult, _summary_md
+    from sosrake_lib.registry import ANALYSES
+
+    runs = [_run("2020", [_figure("alpha_yhteiso", 0.7, "area=yhteiso", "alpha")])]
+    runs.append(_run("2022", [_figure("alpha_yhteiso", 0.7, "area=yhteiso", "alpha")]))
+    md = _summary_md(HistoryResult(history_table(runs), runs, []), "fi")
+    assert f"## {ANALYSES['competence'].title('fi')}: 2020, 2022" in md
+    assert "## competence" not in md
+

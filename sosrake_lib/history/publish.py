@@ -162,10 +162,16 @@ def _csv(table: pd.DataFrame) -> str:
     return frame.to_csv(index=False, sep=",", decimal=".", na_rep="", lineterminator="\n")
 
 
+def _analysis_title(analysis: str, lang: Lang) -> str:
+    """The analysis' title as its report names it (the machine name only for an unknown analysis)."""
+    from ..registry import ANALYSES
+
+    return ANALYSES[analysis].title(lang) if analysis in ANALYSES else analysis
+
+
 def _xlsx(table: pd.DataFrame, lang: Lang, min_n: int) -> bytes:
     """One sheet for people: numbers stay numbers (units differ by row, so they show as stored), a hidden
     value is the report's word, the note says series breaks, census and guessed rounds."""
-    from ..registry import ANALYSES
     from ..workbook import Sheet, workbook_bytes
 
     title = text("summary_title", lang)
@@ -175,9 +181,7 @@ def _xlsx(table: pd.DataFrame, lang: Lang, min_n: int) -> bytes:
         n = None if r["n"] is None or r["n"] is pd.NA else int(r["n"])
         rows.append(
             {
-                "analysis": ANALYSES[r["analysis"]].title(lang)
-                if r["analysis"] in ANALYSES
-                else r["analysis"],
+                "analysis": _analysis_title(r["analysis"], lang),
                 "measure": r[f"label_{lang}"],
                 "round": fmt_semester(r["round"], lang),
                 "value": hidden if r["suppressed"] else r["value"],
@@ -224,7 +228,8 @@ def _summary_md(result: HistoryResult, lang: Lang) -> str:
     lines += ["", f"## {text('summary_breaks', lang)}", ""]
     brk = breaks(t)
     lines += [
-        f"- {r[f'label_{lang}']} ({r['analysis']}), {fmt_semester(r['round'], lang)}: {r[f'break_reason_{lang}']}"
+        f"- {r[f'label_{lang}']} ({_analysis_title(r['analysis'], lang)}), {fmt_semester(r['round'], lang)}: "
+        f"{r[f'break_reason_{lang}']}"
         for r in brk.to_dict("records")
     ] or [f"- {none}"]
     for analysis in dict.fromkeys(t["analysis"]):
@@ -233,7 +238,7 @@ def _summary_md(result: HistoryResult, lang: Lang) -> str:
             continue
         lines += [
             "",
-            f"## {analysis}: {', '.join(fmt_semester(r, lang) for r in rounds_of(rows))}",
+            f"## {_analysis_title(analysis, lang)}: {', '.join(fmt_semester(r, lang) for r in rounds_of(rows))}",
             "",
         ]
         shown = display_rows(rows, lang, int(rows["min_n"].max()))
