@@ -444,3 +444,24 @@ def test_summary_headings_name_the_analysis_by_its_title() -> None:
     assert f"## {ANALYSES['competence'].title('fi')}: 2020, 2022" in md
     assert "## competence" not in md
 
+
+def test_finnish_trend_axis_has_decimal_commas() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sosrake_lib.history.figures import trend_plot
+
+    runs = [
+        _run(y, [_figure("area_mean_yhteiso", v, "area=yhteiso")])
+        for y, v in (("2020", 2.4), ("2022", 3.8))
+    ]
+    rows = history_table(runs)
+    for lang, mark in (("fi", ","), ("en", ".")):
+        ax = trend_plot(rows, lang=lang)
+        ax.figure.canvas.draw()
+        ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert any(mark in t for t in ticks), ticks
+        assert not any(("." if lang == "fi" else ",") in t for t in ticks), ticks
+        plt.close(ax.figure)
