@@ -465,3 +465,26 @@ def test_finnish_trend_axis_has_decimal_commas() -> None:
         assert any(mark in t for t in ticks), ticks
         assert not any(("." if lang == "fi" else ",") in t for t in ticks), ticks
         plt.close(ax.figure)
+
+
+def _xlsx_cells(table: pd.DataFrame, lang: str) -> list[str]:
+    import io
+
+    import openpyxl
+
+    from sosrake_lib.history.publish import _xlsx
+
+    sheet = openpyxl.load_workbook(io.BytesIO(_xlsx(table, lang, 5))).active
+    return [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+
+
+def test_the_workbook_gives_units_in_the_runs_language() -> None:
+    units = ("score 1–5", "score change 1–5", "mean 1–5", "NPS points", "MWDS", "alpha", "theme")
+    figures = [_figure(f"f{i}", 3.0, "", u) for i, u in enumerate(units)]
+    table = history_table([_run("2020", figures)])
+    fi = _xlsx_cells(table, "fi")
+    for unit in units:
+        assert unit not in fi, unit
+    for word in ("pisteet 1–5", "muutos 1–5", "keskiarvo 1–5", "NPS-pistettä", "teema"):
+        assert word in fi
+    assert "score change 1–5" in _xlsx_cells(table, "en")

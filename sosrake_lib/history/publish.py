@@ -36,7 +36,7 @@ from ..outputs import display_decimals, neutralise_frame
 from ..settings import MIN_N
 from .runs import HISTORY_DIR, Run, Skipped, find_runs, read_run
 from .table import at_threshold, breaks, guessed_runs, history_table, round_key, rounds_of
-from .texts import matches, spec, text
+from .texts import matches, spec, text, unit_label
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -185,7 +185,7 @@ def _xlsx(table: pd.DataFrame, lang: Lang, min_n: int) -> bytes:
                 "measure": r[f"label_{lang}"],
                 "round": fmt_semester(r["round"], lang),
                 "value": hidden if r["suppressed"] else r["value"],
-                "unit": r["unit"],
+                "unit": unit_label(str(r["unit"]), lang),
                 "n": n,
                 "ci_low": r["ci_low"],
                 "ci_high": r["ci_high"],

@@ -70,4 +70,14 @@ def measure_label(analysis: str, name: str, lang: Lang) -> str:
     return name
 
 
-__all__ = ["HISTORY_TEXTS", "matches", "measure_label", "spec", "text"]
+def unit_label(unit: str, lang: Lang) -> str:
+    """A key figure's unit as people read it in ``lang`` (``units:``; the code itself when none is set).
+
+    >>> unit_label("score change 1–5", "fi"), unit_label("NPS points", "fi"), unit_label("odd", "fi")
+    ('muutos 1–5', 'NPS-pistettä', 'odd')
+    """
+    labels = (spec().get("units") or {}).get(unit)
+    return str(labels[lang]) if labels else unit
+
+
+__all__ = ["HISTORY_TEXTS", "matches", "measure_label", "spec", "text", "unit_label"]
