@@ -488,3 +488,18 @@ def test_the_workbook_gives_units_in_the_runs_language() -> None:
     for word in ("pisteet 1–5", "muutos 1–5", "keskiarvo 1–5", "NPS-pistettä", "teema"):
         assert word in fi
     assert "score change 1–5" in _xlsx_cells(table, "en")
+
+
+def test_a_suppressed_interval_is_said_in_the_note() -> None:
+    """A course NPS's interval is hidden (it would give the counts back): the note says so, not just "–"."""
+    from sosrake_lib.history.publish import display_rows
+
+    note = "interval suppressed: with the NPS and n it would give the promoter and detractor counts back"
+    runs = [_run(y, [_figure("nps", v, note, "NPS")]) for y, v in (("2021", 48), ("2022", 10))]
+    table = history_table(runs)
+    assert table["ci_suppressed"].tolist() == [True, True]
+    assert "väli piilotettu" in display_rows(table, "fi").iloc[0, -1]
+    assert "väli piilotettu" in " ".join(_xlsx_cells(table, "fi"))
+    assert "interval suppressed" in " ".join(_xlsx_cells(table, "en"))
+    plain = history_table([_run("2021", [_figure("nps", 48, "", "NPS")])])
+    assert display_rows(plain, "fi").iloc[0, -1] == ""

@@ -53,6 +53,8 @@ def _note(r: Mapping[str, Any], lang: Lang) -> str:
     parts = []
     if r.get(f"break_reason_{lang}"):
         parts.append(f"{text('series_word', lang)} {int(r['series'])}: {r[f'break_reason_{lang}']}")
+    if r.get("ci_suppressed") is True:
+        parts.append(text("ci_suppressed", lang))
     if r.get("census"):
         parts.append(text("census", lang))
     if r.get("round_guessed"):

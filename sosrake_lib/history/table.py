@@ -73,6 +73,7 @@ HISTORY_COLUMNS = (
     "instrument_versions",
     "run",
     "source",
+    "ci_suppressed",
 )
 
 
@@ -112,6 +113,7 @@ def _row(
     source: Mapping[str, Any] | None,
     subject: str = "",
     labels: Mapping[str, Any] | None = None,
+    ci_hidden: bool = False,
 ) -> dict[str, Any]:
     decimals = display_decimals(unit)
     low, high = ci
@@ -149,6 +151,7 @@ def _row(
         "instrument_versions": run.instrument_versions,
         "run": run.relative,
         "source": json.dumps(source, ensure_ascii=False, sort_keys=True) if source else "",
+        "ci_suppressed": bool(ci_hidden) and not hidden and (low is None or high is None),
     }
 
 
@@ -192,6 +195,17 @@ def subject_of(note: Any) -> str:
     return next((pairs[k].strip() for k in _SUBJECT_KEYS if pairs.get(k, "").strip()), "")
 
 
+def interval_suppressed(note: Any) -> bool:
+    """Whether a key figure's note says its interval was hidden (it would give small counts back).
+
+    >>> interval_suppressed("interval suppressed: with the NPS and n it would give the counts back")
+    True
+    >>> interval_suppressed("area=raportointi; p_holm=suppressed"), interval_suppressed(None)
+    (False, False)
+    """
+    return "interval suppressed" in str(note or "").lower()
+
+
 def rows_of_run(run: Run) -> list[dict[str, Any]]:
     """The history rows of one run: its key figures, earlier semesters, table series (module docstring)."""
     derive = set((spec().get("derive") or {}).get(run.analysis) or [])
@@ -218,6 +232,7 @@ def rows_of_run(run: Run) -> list[dict[str, Any]]:
                 n=_count(kf.get("n")),
                 ci=(kf.get("ci_low"), kf.get("ci_high")),
                 suppressed=bool(kf.get("suppressed")),
+                ci_hidden=interval_suppressed(kf.get("note")),
                 origin="key_figure",
                 source=src,
             )
