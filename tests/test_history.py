@@ -503,3 +503,18 @@ def test_a_suppressed_interval_is_said_in_the_note() -> None:
     assert "interval suppressed" in " ".join(_xlsx_cells(table, "en"))
     plain = history_table([_run("2021", [_figure("nps", 48, "", "NPS")])])
     assert display_rows(plain, "fi").iloc[0, -1] == ""
+
+
+def test_a_named_theme_shows_its_label_not_its_code() -> None:
+    from sosrake_lib.history.publish import display_rows
+
+    method = (
+        "most frequent theme of 'Millaista apua jäit kaipaamaan?' (theme codebook 'interviews')"
+    )
+    kf = {**_figure("top_missing_theme", 0, "", "theme"), "value": "asuminen", "method": method}
+    table = history_table([_run("2022", [kf])])
+    assert table["value"].tolist() == ["asuminen"]  # the machine file keeps the code
+    assert display_rows(table, "fi").iloc[0, 2] == "Asuminen"
+    assert "Asuminen" in _xlsx_cells(table, "fi")
+    assert "Housing" in _xlsx_cells(table, "en")
+    assert "asuminen" not in _xlsx_cells(table, "fi")

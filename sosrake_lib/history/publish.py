@@ -36,7 +36,7 @@ from ..outputs import display_decimals, neutralise_frame
 from ..settings import MIN_N
 from .runs import HISTORY_DIR, Run, Skipped, find_runs, read_run
 from .table import at_threshold, breaks, guessed_runs, history_table, round_key, rounds_of
-from .texts import matches, spec, text, unit_label
+from .texts import matches, spec, text, theme_label, unit_label
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -62,6 +62,13 @@ def _note(r: Mapping[str, Any], lang: Lang) -> str:
     return "; ".join(parts)
 
 
+def _named(r: Mapping[str, Any], lang: Lang) -> str:
+    """A named result as people read it: a theme's label, not its code (history.csv keeps the code)."""
+    if str(r.get("unit")) == "theme":
+        return theme_label(str(r["value"]), str(r.get("method") or ""), str(r["analysis"]), lang)
+    return str(r["value"])
+
+
 def display_rows(rows: pd.DataFrame, lang: Lang, min_n: int = MIN_N) -> pd.DataFrame:
     """The trend table as people read it (formatted strings): measure, round, value, n, CI, note."""
     out = []
@@ -70,7 +77,7 @@ def display_rows(rows: pd.DataFrame, lang: Lang, min_n: int = MIN_N) -> pd.DataF
         if r["suppressed"] or r["value"] is None:
             value = fmt_suppressed(min_n, lang)
         elif isinstance(r["value"], str):  # a named result (the most mentioned theme)
-            value = r["value"]
+            value = _named(r, lang)
         else:
             value = fmt_value(r["value"], unit, lang, display_decimals(unit))
         low, high = r["ci_low"], r["ci_high"]
@@ -186,7 +193,9 @@ def _xlsx(table: pd.DataFrame, lang: Lang, min_n: int) -> bytes:
                 "analysis": _analysis_title(r["analysis"], lang),
                 "measure": r[f"label_{lang}"],
                 "round": fmt_semester(r["round"], lang),
-                "value": hidden if r["suppressed"] else r["value"],
+                "value": hidden
+                if r["suppressed"]
+                else (_named(r, lang) if isinstance(r["value"], str) else r["value"]),
                 "unit": unit_label(str(r["unit"]), lang),
                 "n": n,
                 "ci_low": r["ci_low"],
