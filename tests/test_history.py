@@ -421,3 +421,100 @@ def test_a_semester_folder_given_to_history_suggests_the_folder_above(
     # a run folder itself (two levels too deep) points two levels up
     assert cli.main(["history", str(semester / "course"), "--lang", lang]) == 2
     assert f"sosrake history {tmp_path / 'outputs'}" in capsys.readouterr().err
+
+
+def test_a_key_figure_without_a_history_name_reads_as_the_runs_own_label() -> None:
+    """A figure history.yaml does not name (a follow-up's difference of differences) is shown with the label
+    the run gave it, never its machine name; a named one keeps the stable name (its run label has a value)."""
+    did = {**_figure("followup_did", 0.4, ""), "label_fi": "Erotusten erotus", "label_en": "DiD"}
+    n = {**_figure("n_respondents", 118, "", "n"), "label_fi": "118 vastaajaa", "label_en": "118"}
+    t = history_table([_run("2020", [did, n]), _run("2022", [did, n])]).set_index(["name", "round"])
+    assert t.loc[("followup_did", "2022"), "label_fi"] == "Erotusten erotus"
+    assert t.loc[("followup_did", "2022"), "label_en"] == "DiD"
+    assert t.loc[("n_respondents", "2022"), "label_fi"] == "Vastaajia"
+
+
+def test_summary_headings_name_the_analysis_by_its_title() -> None:
+    from sosrake_lib.history.publish import HistoryResult, _summary_md
+    from sosrake_lib.registry import ANALYSES
+
+    runs = [_run("2020", [_figure("alpha_yhteiso", 0.7, "area=yhteiso", "alpha")])]
+    runs.append(_run("2022", [_figure("alpha_yhteiso", 0.7, "area=yhteiso", "alpha")]))
+    md = _summary_md(HistoryResult(history_table(runs), runs, []), "fi")
+    assert f"## {ANALYSES['competence'].title('fi')}: 2020, 2022" in md
+    assert "## competence" not in md
+
+
+def test_finnish_trend_axis_has_decimal_commas() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sosrake_lib.history.figures import trend_plot
+
+    runs = [
+        _run(y, [_figure("area_mean_yhteiso", v, "area=yhteiso")])
+        for y, v in (("2020", 2.4), ("2022", 3.8))
+    ]
+    rows = history_table(runs)
+    for lang, mark in (("fi", ","), ("en", ".")):
+        ax = trend_plot(rows, lang=lang)
+        ax.figure.canvas.draw()
+        ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert any(mark in t for t in ticks), ticks
+        assert not any(("." if lang == "fi" else ",") in t for t in ticks), ticks
+        plt.close(ax.figure)
+
+
+def _xlsx_cells(table: pd.DataFrame, lang: str) -> list[str]:
+    import io
+
+    import openpyxl
+
+    from sosrake_lib.history.publish import _xlsx
+
+    sheet = openpyxl.load_workbook(io.BytesIO(_xlsx(table, lang, 5))).active
+    return [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+
+
+def test_the_workbook_gives_units_in_the_runs_language() -> None:
+    units = ("score 1–5", "score change 1–5", "mean 1–5", "NPS points", "MWDS", "alpha", "theme")
+    figures = [_figure(f"f{i}", 3.0, "", u) for i, u in enumerate(units)]
+    table = history_table([_run("2020", figures)])
+    fi = _xlsx_cells(table, "fi")
+    for unit in units:
+        assert unit not in fi, unit
+    for word in ("pisteet 1–5", "muutos 1–5", "keskiarvo 1–5", "NPS-pistettä", "teema"):
+        assert word in fi
+    assert "score change 1–5" in _xlsx_cells(table, "en")
+
+
+def test_a_suppressed_interval_is_said_in_the_note() -> None:
+    """A course NPS's interval is hidden (it would give the counts back): the note says so, not just "–"."""
+    from sosrake_lib.history.publish import display_rows
+
+    note = "interval suppressed: with the NPS and n it would give the promoter and detractor counts back"
+    runs = [_run(y, [_figure("nps", v, note, "NPS")]) for y, v in (("2021", 48), ("2022", 10))]
+    table = history_table(runs)
+    assert table["ci_suppressed"].tolist() == [True, True]
+    assert "väli piilotettu" in display_rows(table, "fi").iloc[0, -1]
+    assert "väli piilotettu" in " ".join(_xlsx_cells(table, "fi"))
+    assert "interval suppressed" in " ".join(_xlsx_cells(table, "en"))
+    plain = history_table([_run("2021", [_figure("nps", 48, "", "NPS")])])
+    assert display_rows(plain, "fi").iloc[0, -1] == ""
+
+
+def test_a_named_theme_shows_its_label_not_its_code() -> None:
+    from sosrake_lib.history.publish import display_rows
+
+    method = (
+        "most frequent theme of 'Millaista apua jäit kaipaamaan?' (theme codebook 'interviews')"
+    )
+    kf = {**_figure("top_missing_theme", 0, "", "theme"), "value": "asuminen", "method": method}
+    table = history_table([_run("2022", [kf])])
+    assert table["value"].tolist() == ["asuminen"]  # the machine file keeps the code
+    assert display_rows(table, "fi").iloc[0, 2] == "Asuminen"
+    assert "Asuminen" in _xlsx_cells(table, "fi")
+    assert "Housing" in _xlsx_cells(table, "en")
+    assert "asuminen" not in _xlsx_cells(table, "fi")

@@ -35,7 +35,7 @@ from ..fmt import Lang, fmt_ci, fmt_semester, fmt_value
 from ..outputs import display_decimals
 from ..plots.alt import set_alt
 from ..plots.style import OKABE_ITO, TEXT_GREY, new_figure
-from ..plots.ticks import wrap_label
+from ..plots.ticks import FmtFormatter, wrap_label
 from .table import round_key
 from .texts import text
 
@@ -126,6 +126,7 @@ def trend_plot(
     ax.set_xlim(-0.5, len(rounds) - 0.5)
     if rows["unit"].astype(str).eq("%").all():
         ax.set_ylim(0, 100)
+    ax.yaxis.set_major_formatter(FmtFormatter(lang))  # the run's decimal mark, as the tables
     if ylabel:
         ax.set_ylabel(ylabel, color=TEXT_GREY)
     if title:

@@ -36,7 +36,7 @@ from ..outputs import display_decimals, neutralise_frame
 from ..settings import MIN_N
 from .runs import HISTORY_DIR, Run, Skipped, find_runs, read_run
 from .table import at_threshold, breaks, guessed_runs, history_table, round_key, rounds_of
-from .texts import matches, spec, text
+from .texts import matches, spec, text, theme_label, unit_label
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -53,11 +53,20 @@ def _note(r: Mapping[str, Any], lang: Lang) -> str:
     parts = []
     if r.get(f"break_reason_{lang}"):
         parts.append(f"{text('series_word', lang)} {int(r['series'])}: {r[f'break_reason_{lang}']}")
+    if r.get("ci_suppressed") is True:
+        parts.append(text("ci_suppressed", lang))
     if r.get("census"):
         parts.append(text("census", lang))
     if r.get("round_guessed"):
         parts.append(text("guessed", lang))
     return "; ".join(parts)
+
+
+def _named(r: Mapping[str, Any], lang: Lang) -> str:
+    """A named result as people read it: a theme's label, not its code (history.csv keeps the code)."""
+    if str(r.get("unit")) == "theme":
+        return theme_label(str(r["value"]), str(r.get("method") or ""), str(r["analysis"]), lang)
+    return str(r["value"])
 
 
 def display_rows(rows: pd.DataFrame, lang: Lang, min_n: int = MIN_N) -> pd.DataFrame:
@@ -68,7 +77,7 @@ def display_rows(rows: pd.DataFrame, lang: Lang, min_n: int = MIN_N) -> pd.DataF
         if r["suppressed"] or r["value"] is None:
             value = fmt_suppressed(min_n, lang)
         elif isinstance(r["value"], str):  # a named result (the most mentioned theme)
-            value = r["value"]
+            value = _named(r, lang)
         else:
             value = fmt_value(r["value"], unit, lang, display_decimals(unit))
         low, high = r["ci_low"], r["ci_high"]
@@ -162,10 +171,16 @@ def _csv(table: pd.DataFrame) -> str:
     return frame.to_csv(index=False, sep=",", decimal=".", na_rep="", lineterminator="\n")
 
 
+def _analysis_title(analysis: str, lang: Lang) -> str:
+    """The analysis' title as its report names it (the machine name only for an unknown analysis)."""
+    from ..registry import ANALYSES
+
+    return ANALYSES[analysis].title(lang) if analysis in ANALYSES else analysis
+
+
 def _xlsx(table: pd.DataFrame, lang: Lang, min_n: int) -> bytes:
     """One sheet for people: numbers stay numbers (units differ by row, so they show as stored), a hidden
     value is the report's word, the note says series breaks, census and guessed rounds."""
-    from ..registry import ANALYSES
     from ..workbook import Sheet, workbook_bytes
 
     title = text("summary_title", lang)
@@ -175,13 +190,13 @@ def _xlsx(table: pd.DataFrame, lang: Lang, min_n: int) -> bytes:
         n = None if r["n"] is None or r["n"] is pd.NA else int(r["n"])
         rows.append(
             {
-                "analysis": ANALYSES[r["analysis"]].title(lang)
-                if r["analysis"] in ANALYSES
-                else r["analysis"],
+                "analysis": _analysis_title(r["analysis"], lang),
                 "measure": r[f"label_{lang}"],
                 "round": fmt_semester(r["round"], lang),
-                "value": hidden if r["suppressed"] else r["value"],
-                "unit": r["unit"],
+                "value": hidden
+                if r["suppressed"]
+                else (_named(r, lang) if isinstance(r["value"], str) else r["value"]),
+                "unit": unit_label(str(r["unit"]), lang),
                 "n": n,
                 "ci_low": r["ci_low"],
                 "ci_high": r["ci_high"],
@@ -224,7 +239,8 @@ def _summary_md(result: HistoryResult, lang: Lang) -> str:
     lines += ["", f"## {text('summary_breaks', lang)}", ""]
     brk = breaks(t)
     lines += [
-        f"- {r[f'label_{lang}']} ({r['analysis']}), {fmt_semester(r['round'], lang)}: {r[f'break_reason_{lang}']}"
+        f"- {r[f'label_{lang}']} ({_analysis_title(r['analysis'], lang)}), {fmt_semester(r['round'], lang)}: "
+        f"{r[f'break_reason_{lang}']}"
         for r in brk.to_dict("records")
     ] or [f"- {none}"]
     for analysis in dict.fromkeys(t["analysis"]):
@@ -233,7 +249,7 @@ def _summary_md(result: HistoryResult, lang: Lang) -> str:
             continue
         lines += [
             "",
-            f"## {analysis}: {', '.join(fmt_semester(r, lang) for r in rounds_of(rows))}",
+            f"## {_analysis_title(analysis, lang)}: {', '.join(fmt_semester(r, lang) for r in rounds_of(rows))}",
             "",
         ]
         shown = display_rows(rows, lang, int(rows["min_n"].max()))

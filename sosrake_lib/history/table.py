@@ -73,6 +73,7 @@ HISTORY_COLUMNS = (
     "instrument_versions",
     "run",
     "source",
+    "ci_suppressed",
 )
 
 
@@ -111,6 +112,8 @@ def _row(
     origin: str,
     source: Mapping[str, Any] | None,
     subject: str = "",
+    labels: Mapping[str, Any] | None = None,
+    ci_hidden: bool = False,
 ) -> dict[str, Any]:
     decimals = display_decimals(unit)
     low, high = ci
@@ -137,8 +140,8 @@ def _row(
         "suppressed": hidden,
         "census": "census" in method.lower(),
         "method": method,
-        "label_fi": measure_label(run.analysis, name, "fi"),
-        "label_en": measure_label(run.analysis, name, "en"),
+        "label_fi": _label(run.analysis, name, "fi", labels),
+        "label_en": _label(run.analysis, name, "en", labels),
         "round_source": round_source,
         "round_guessed": guessed,
         "round_note_fi": run.round.note_fi if guessed else "",
@@ -148,7 +151,24 @@ def _row(
         "instrument_versions": run.instrument_versions,
         "run": run.relative,
         "source": json.dumps(source, ensure_ascii=False, sort_keys=True) if source else "",
+        "ci_suppressed": bool(ci_hidden) and not hidden and (low is None or high is None),
     }
+
+
+def _label(analysis: str, name: str, lang: str, labels: Mapping[str, Any] | None) -> str:
+    """The readable name of a key figure: ``history.yaml``'s stable name, else the run's own label of it
+    (``label_fi``/``label_en`` of key_figures.json), else the machine name.
+
+    >>> _label("course", "followup_did", "fi", {"label_fi": "Erotusten erotus"})
+    'Erotusten erotus'
+    >>> _label("course", "completion_rate", "fi", {"label_fi": "Suoritusaste 55,6 %"})
+    'Suoritusaste'
+    """
+    named = measure_label(analysis, name, lang)  # type: ignore[arg-type]
+    if named != name:
+        return named
+    own = str((labels or {}).get(f"label_{lang}") or "").strip()
+    return own or name
 
 
 def _table_rows(run: Run, table: str) -> list[dict[str, str]]:
@@ -175,6 +195,17 @@ def subject_of(note: Any) -> str:
     return next((pairs[k].strip() for k in _SUBJECT_KEYS if pairs.get(k, "").strip()), "")
 
 
+def interval_suppressed(note: Any) -> bool:
+    """Whether a key figure's note says its interval was hidden (it would give small counts back).
+
+    >>> interval_suppressed("interval suppressed: with the NPS and n it would give the counts back")
+    True
+    >>> interval_suppressed("area=raportointi; p_holm=suppressed"), interval_suppressed(None)
+    (False, False)
+    """
+    return "interval suppressed" in str(note or "").lower()
+
+
 def rows_of_run(run: Run) -> list[dict[str, Any]]:
     """The history rows of one run: its key figures, earlier semesters, table series (module docstring)."""
     derive = set((spec().get("derive") or {}).get(run.analysis) or [])
@@ -188,6 +219,7 @@ def rows_of_run(run: Run) -> list[dict[str, Any]]:
             "unit": str(kf.get("unit") or ""),
             "method": str(kf.get("method") or ""),
             "subject": subject_of(kf.get("note")),
+            "labels": kf,
         }
         rows.append(
             _row(
@@ -200,6 +232,7 @@ def rows_of_run(run: Run) -> list[dict[str, Any]]:
                 n=_count(kf.get("n")),
                 ci=(kf.get("ci_low"), kf.get("ci_high")),
                 suppressed=bool(kf.get("suppressed")),
+                ci_hidden=interval_suppressed(kf.get("note")),
                 origin="key_figure",
                 source=src,
             )

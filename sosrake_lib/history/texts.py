@@ -70,4 +70,36 @@ def measure_label(analysis: str, name: str, lang: Lang) -> str:
     return name
 
 
-__all__ = ["HISTORY_TEXTS", "matches", "measure_label", "spec", "text"]
+def unit_label(unit: str, lang: Lang) -> str:
+    """A key figure's unit as people read it in ``lang`` (``units:``; the code itself when none is set).
+
+    >>> unit_label("score change 1–5", "fi"), unit_label("NPS points", "fi"), unit_label("odd", "fi")
+    ('muutos 1–5', 'NPS-pistettä', 'odd')
+    """
+    labels = (spec().get("units") or {}).get(unit)
+    return str(labels[lang]) if labels else unit
+
+
+def theme_label(code: str, method: str, analysis: str, lang: Lang) -> str:
+    """The readable label of a theme a key figure names (its value is the theme's code), from the shipped
+    theme codebook its method names (``theme codebook 'interviews'``), else the analysis' own; the code
+    itself when no codebook knows it.
+
+    >>> theme_label("asuminen", "most frequent theme (theme codebook 'interviews')", "interviews", "fi")
+    'Asuminen'
+    >>> theme_label("asuminen", "", "interviews", "en"), theme_label("xyz", "", "interviews", "fi")
+    ('Housing', 'xyz')
+    """
+    import re
+
+    from ..text import available_codebooks, load_theme_codebook
+
+    named = re.search(r"theme codebook '([^']+)'", str(method or ""))
+    shipped = available_codebooks()
+    for name in (named.group(1) if named else "", analysis):
+        if name in shipped:
+            return load_theme_codebook(name).labels(lang).get(code, code)
+    return code
+
+
+__all__ = ["HISTORY_TEXTS", "matches", "measure_label", "spec", "text", "theme_label", "unit_label"]
