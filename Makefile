@@ -14,7 +14,7 @@ OUT      ?= outputs
 RUN_OPTS ?= --target-size 160
 # The shipped sample has a follow-up round (competence 2022 against 2020, the course's 2022 round); with your
 # own RAW folder there is none unless you name one: FOLLOWUP_RAW=data/raw/2022 EARLIER=data/raw/2020/x.xlsx
-FOLLOWUP_RAW ?= $(if $(filter data/raw/sample data/raw/sample/,$(RAW)),data/raw/sample_2022,)
+FOLLOWUP_RAW ?= $(if $(filter data/raw/sample data/raw/sample/,$(RAW)),data/raw/sample/2022,)
 EARLIER      ?= $(RAW)/competence_2020.xlsx
 # The sample ships a worksheet two synthetic coders ticked (sosrake coding-sample): its agreement with the theme
 # codebook goes into the interviews report and infographic note. Give your own with CODED=path/to/sheet.xlsx

@@ -8,7 +8,7 @@ the earlier version, so an export of the first round is read exactly as before.
 
 Examples
 --------
->>> pick_edition("data/raw/sample_2022/competence_2022.xlsx", "competence").version
+>>> pick_edition("data/raw/sample/2022/competence_2022.xlsx", "competence").version
 2
 >>> pick_edition("data/raw/sample/competence_2020.xlsx", "competence").version
 1

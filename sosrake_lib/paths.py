@@ -25,8 +25,10 @@ PROJECT_ROOT = Path(os.environ.get("SOSRAKE_ROOT", PACKAGE_DIR.parent)).resolve(
 DATA_DIR = PROJECT_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 SAMPLE_DIR = RAW_DIR / "sample"
-#: The shipped synthetic follow-up round (2022) of the sample; its files are shipped sample files too.
-FOLLOWUP_SAMPLE_DIR = RAW_DIR / "sample_2022"
+#: The shipped synthetic follow-up round (2022) of the sample: a subfolder, so the sample is one folder in git
+#: and a run of ``data/raw/sample`` (which reads only the files directly in it) does not see the 2022 round.
+FOLLOWUP_SAMPLE_DIR = SAMPLE_DIR / "2022"
+#: The folders that hold shipped sample exports (each is read on its own: files directly in it).
 SAMPLE_DIRS = (SAMPLE_DIR, FOLLOWUP_SAMPLE_DIR)
 PROCESSED_DIR = DATA_DIR / "processed"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
@@ -41,8 +43,8 @@ SAMPLE_MARKER = (
 
 
 def is_sample_path(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` lies inside a shipped synthetic sample folder (``data/raw/sample`` or the follow-up
-    round ``data/raw/sample_2022``).
+    """True when ``path`` lies inside the shipped synthetic sample folder ``data/raw/sample`` (its follow-up
+    round ``data/raw/sample/2022`` included).
 
     >>> is_sample_path(SAMPLE_DIR / "competence_2020.xlsx"), is_sample_path(FOLLOWUP_SAMPLE_DIR / "x.csv")
     (True, True)
@@ -50,7 +52,7 @@ def is_sample_path(path: str | os.PathLike[str]) -> bool:
     False
     """
     resolved = Path(path).resolve()
-    return any(resolved.is_relative_to(d) for d in SAMPLE_DIRS)
+    return resolved.is_relative_to(SAMPLE_DIR)
 
 
 @functools.cache

@@ -176,7 +176,7 @@ PLANTED: dict[str, Any] = {
         "weakest_part": "kuormitus",
         "n_feedback": 33,
     },
-    # The follow-up round (data/raw/sample_2022, written by write_followup_sample): the competence mapping asked
+    # The follow-up round (data/raw/sample/2022, written by write_followup_sample): the competence mapping asked
     # again in September 2022 with codebook version 2, and the course's second round in autumn 2022.
     "competence_2022": {
         "n_respondents": 110,  # after cleaning (raw adds a test row, a duplicate and a blank row)
@@ -1023,7 +1023,7 @@ def followup_frames(seed: int = 0) -> dict[str, pd.DataFrame]:
 def write_followup_sample(out_dir: str | Path, *, seed: int = 0) -> list[Path]:
     """Write the follow-up round (:data:`PLANTED` ``["competence_2022"]`` and ``["course_2022"]``) into
     ``out_dir``: ``competence_2022.xlsx``, the four course files of 2022 and a README. ``seed`` 0 gives the
-    shipped ``data/raw/sample_2022``. Like :func:`write_sample`, it refuses a folder with other exports."""
+    shipped ``data/raw/sample/2022``. Like :func:`write_sample`, it refuses a folder with other exports."""
     out = Path(out_dir)
     _refuse_foreign(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -1068,10 +1068,10 @@ def _followup_readme() -> str:
         "`sosrake_lib.synthetic.write_followup_sample`). Kaikki henkilöt ovat keksittyjä. Kansio on vuoden 2020\n"
         "osaamiskartoituksen (`data/raw/sample/competence_2020.xlsx`) seurantakierros ja koulutuspilotin toinen\n"
         "toteutus. Every person here is invented. Regenerate with\n"
-        "`sosrake sample-data --followup --out data/raw/sample_2022`.\n\n"
+        "`sosrake sample-data --followup --out data/raw/sample/2022`.\n\n"
         "Aja seuranta / run the follow-up:\n\n"
         "```bash\n"
-        "sosrake run competence --semester 2022-syksy --raw data/raw/sample_2022 \\\n"
+        "sosrake run competence --semester 2022-syksy --raw data/raw/sample/2022 \\\n"
         "    --earlier-round data/raw/sample/competence_2020.xlsx --out outputs/\n"
         "```\n\n"
         "## Istutetut vaikutukset / planted effects (`PLANTED` in `sosrake_lib/synthetic.py`)\n\n"

@@ -675,7 +675,7 @@ def test_completion_model_hides_terms_of_levels_the_tables_hide(data: course.Cou
 def test_a_version_two_baseline_is_read_with_the_codebook_it_was_asked_with() -> None:
     # The 2022 competence export rewords C_VT2 (now C_VT2b): read with the first codebook its answers were
     # dropped and the reworded item was reported absent. The baseline must be read like the competence run.
-    b = "data/raw/sample_2022/"
+    b = "data/raw/sample/2022/"
     d = course.load_course_data(
         b + "course_enrolment_2022.csv",
         b + "course_pre_2022.csv",

@@ -583,6 +583,6 @@ def test_every_identity_placeholder_passes_the_fast_prefilter() -> None:
 
 def test_map_reads_a_version_two_export_with_its_codebook_version(capsys) -> None:
     # the reworded item of the 2022 round is the second codebook version's C_VT2b, not an unmatched column
-    assert main(["map", "data/raw/sample_2022/competence_2022.xlsx", "--lang", "en"]) == 0
+    assert main(["map", "data/raw/sample/2022/competence_2022.xlsx", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "-> C_VT2b" in out and "no match" not in out

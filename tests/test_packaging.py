@@ -19,7 +19,7 @@ from sosrake_lib.paths import PROJECT_ROOT
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
-ALLOWED_EXPORT_DIRS = ("data/raw/sample/", "data/raw/sample_2022/", "tests/data/")
+ALLOWED_EXPORT_DIRS = ("data/raw/sample/", "tests/data/")
 
 
 def _norm(name: str) -> str:
@@ -130,7 +130,8 @@ def _require_git() -> None:
         ("data/processed/2023-syksy/interviews.parquet", True),
         ("outputs/2023-syksy/competence/infographic.pdf", True),
         ("data/raw/sample/competence_2020.xlsx", False),
-        ("data/raw/sample_2022/competence_2022.xlsx", False),
+        ("data/raw/sample/2022/competence_2022.xlsx", False),
+        ("data/raw/sample_2022/competence_2022.xlsx", True),
         ("data/raw/sample_2023/competence_2023.xlsx", True),
         ("data/raw/README.md", False),
         ("outputs/.gitkeep", False),
