@@ -518,3 +518,20 @@ def test_a_named_theme_shows_its_label_not_its_code() -> None:
     assert "Asuminen" in _xlsx_cells(table, "fi")
     assert "Housing" in _xlsx_cells(table, "en")
     assert "asuminen" not in _xlsx_cells(table, "fi")
+
+
+def test_only_a_broken_line_names_its_series_in_the_legend() -> None:
+    """A legend says "sarja 2" only for the measure whose definition changed, not beside every line."""
+    from sosrake_lib.history.figures import trend_plot
+
+    def figures(shift: float) -> list[dict]:
+        return [
+            _figure("alpha_yhteiso", 0.37 + shift, "area=yhteiso", "alpha"),
+            _figure("alpha_tiedonkeruu", 0.70 + shift, "area=tiedonkeruu", "alpha"),
+        ]
+
+    t = history_table([_run("2020", figures(0)), _run("2022", figures(0.01), "competence=2")])
+    labels = [h.get_text() for h in trend_plot(t, lang="fi").get_legend().get_texts()]
+    assert sum("sarja 2" in x for x in labels) == 1 and sum("sarja 1" in x for x in labels) == 1
+    assert sum("sarja" not in x for x in labels) == 1  # the unbroken measure keeps its plain label
+    assert len(labels) == 3

@@ -92,7 +92,8 @@ def trend_plot(
     rounds = sorted(dict.fromkeys(rows["round"].tolist()), key=round_key)
     x_of = {r: i for i, r in enumerate(rounds)}
     names = list(dict.fromkeys(rows["name"].tolist()))
-    multi = rows.groupby("name")["series"].nunique().gt(1).any()
+    # only a measure whose line broke names its series; the others keep their plain label
+    broken = set(rows.groupby("name")["series"].nunique().loc[lambda n: n > 1].index)
     alt_parts = []
     groups = list(rows.groupby("series_id", sort=False))
     # lines at the same round are moved a little apart so their intervals do not hide each other
@@ -103,7 +104,7 @@ def trend_plot(
         first = grp.iloc[0]
         color = OKABE_ITO[names.index(first["name"]) % len(OKABE_ITO)]
         label = str(first[f"label_{lang}"] or first["name"])
-        if multi:
+        if first["name"] in broken:
             label += f" ({text('series_word', lang)} {int(first['series'])})"
         keep = [
             not bool(s) and not math.isnan(_num(v))
