@@ -641,6 +641,17 @@ def _plain_sheets(tables: Mapping[str, pd.DataFrame], lang: Lang) -> list[Sheet]
     return sheets
 
 
+def workbook_to_bytes(wb: Any) -> bytes:
+    """An openpyxl workbook as .xlsx bytes that depend only on its content: document dates fixed to
+    :data:`FIXED_TIMESTAMP` and the zip re-packed by :func:`_normalise_zip` (one way for every workbook the
+    workbench writes: tables.xlsx, the coding worksheet, the sample's coded worksheet)."""
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
 def _normalise_zip(data: bytes) -> bytes:
     """Re-pack an .xlsx with fixed entry dates and document dates so identical content gives identical bytes."""
     stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")

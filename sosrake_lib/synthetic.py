@@ -1146,12 +1146,11 @@ def write_coded_worksheet(run_dir: str | Path, target: str | Path, *, seed: int 
     and saved reproducibly. ``seed`` shifts the coders' random slips. The shipped
     ``data/raw/sample/coding/interviews_coded.xlsx`` is this function's output for the sample run.
     """
-    import io
 
     from openpyxl import load_workbook
 
     from .coding.worksheet import WORKSHEET_FILE, write_worksheet
-    from .outputs import FIXED_TIMESTAMP, _normalise_zip
+    from .outputs import workbook_to_bytes
 
     p = PLANTED["coding"]
     target = Path(target)
@@ -1172,10 +1171,6 @@ def write_coded_worksheet(run_dir: str | Path, target: str | Path, *, seed: int 
                     ws.cell(row=r, column=j, value="x")
             if not ticks:
                 ws.cell(row=r, column=4 + len(themes), value="x")
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    buffer = io.BytesIO()
-    wb.save(buffer)
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(target, _normalise_zip(buffer.getvalue()))
+    atomic_write_bytes(target, workbook_to_bytes(wb))
     return target

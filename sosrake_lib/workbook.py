@@ -31,7 +31,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -284,7 +283,7 @@ def workbook_bytes(sheets: Sequence[Sheet], readme: Sequence[Sequence[str]] = ()
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from .outputs import FIXED_TIMESTAMP, _normalise_zip
+    from .outputs import workbook_to_bytes
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -324,8 +323,4 @@ def workbook_bytes(sheets: Sequence[Sheet], readme: Sequence[Sequence[str]] = ()
         ws.freeze_panes = f"A{HEADER_ROW + 1}"
     wb.properties.creator = "sosrake"
     wb.properties.lastModifiedBy = "sosrake"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _normalise_zip(buffer.getvalue())
+    return workbook_to_bytes(wb)

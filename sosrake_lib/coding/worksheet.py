@@ -30,7 +30,6 @@ True
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,7 +169,7 @@ def worksheet_bytes(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..outputs import FIXED_TIMESTAMP, _normalise_zip, safe_cell
+    from ..outputs import safe_cell, workbook_to_bytes
 
     w = _WORDS[lang]
     wb = Workbook()
@@ -229,11 +228,7 @@ def worksheet_bytes(
     wb.active = 1
     wb.properties.creator = "sosrake"
     wb.properties.lastModifiedBy = "sosrake"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _normalise_zip(buffer.getvalue())
+    return workbook_to_bytes(wb)
 
 
 def _themes_of(answers: pd.DataFrame, codebook: str, lang: Lang) -> list[tuple[str, str, str]]:
